@@ -1,0 +1,78 @@
+"""The ``drillsim`` command line: wiring only. Each command lives in its own module.
+
+Errors: a :class:`~drillsim.errors.DrillsimError` is printed on stderr and exits with its code
+(1 invalid input, 3 simulation/internal); click usage errors exit 2; Ctrl-C exits 130.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from drillsim import __version__
+from drillsim.errors import DrillsimError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class DrillsimGroup(click.Group):
+    """Turns drillsim errors into a message and an exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: D102
+        try:
+            return super().invoke(ctx)
+        except DrillsimError as exc:
+            click.echo(exc.render(), err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last line of defence: a message, not a traceback
+            if os.environ.get("DRILLSIM_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"error: internal error: {type(exc).__name__}: {exc}\n"
+                       "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
+                       "and report it", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=DrillsimGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="drillsim")
+def cli() -> None:
+    """Design and simulate tabletop drills and exercises.
+
+    Write the drill as a scenario file, check it, run thousands of simulated responses,
+    find where the response stalls, and produce an after-action report.
+
+    \b
+    Example:
+      drillsim validate scenarios/lai-chau-hydropower.yaml
+      drillsim run scenarios/lai-chau-hydropower.yaml -n 1000
+    """
+
+
+def _register() -> None:
+    """Import the command modules (each adds its commands to ``cli``)."""
+    import importlib
+
+    for name in ("validate", "run"):
+        try:
+            importlib.import_module(f"drillsim.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"drillsim.cli.{name}":
+                raise
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="drillsim")
+    sys.exit(0)

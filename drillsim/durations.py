@@ -1,0 +1,395 @@
+"""Durations as trainers write them (``90s``, ``5m``, ``1h30m``) and random durations.
+
+A duration is held as float seconds. A *distribution* is one of the shapes below, written in a
+scenario either as a plain duration (fixed) or as a one-key mapping::
+
+    5m                                   # fixed
+    {fixed: 5m}
+    {uniform: [1m, 4m]}                  # low, high
+    {triangular: [1m, 2m, 5m]}           # low, mode, high
+    {exponential: 2m}                    # mean
+    {lognormal: {median: 3m, p90: 8m}}   # median and 90th percentile, as standards state them
+    {empirical: [2m, 3m, 3m, 7m]}        # observed samples, drawn with equal weight
+
+Sampling takes a uniform number ``u`` in [0, 1) from a named random stream and applies the inverse
+CDF, so that one draw is always one uniform: variants that change one distribution never shift
+another stream (common random numbers).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from decimal import Decimal
+from statistics import NormalDist
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+
+#: The longest duration accepted anywhere (30 days): longer values are typos such as ``10^9h``.
+MAX_SECONDS = 30 * 24 * 3600.0
+
+_UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
+_DURATION_RE = re.compile(
+    rf"^\s*(?:({_NUM})\s*d)?\s*(?:({_NUM})\s*h)?\s*(?:({_NUM})\s*m)?\s*(?:({_NUM})\s*s)?\s*$"
+)
+DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*[dhms]\s*)+$"
+DURATION_HINT = "write a duration such as 90s, 5m, 1h30m or 2d (units d, h, m, s; no spaces in words)"
+
+#: z-score of the 90th percentile of the standard normal distribution.
+Z90 = NormalDist().inv_cdf(0.9)
+_STD_NORMAL = NormalDist()
+
+
+def parse_duration(value: Any) -> float:
+    """Turn ``1h30m`` into 5400.0 seconds; raise ValueError with a trainer-readable reason.
+
+    Bare numbers are refused (is ``5`` seconds or minutes?), as are negative values, unknown
+    units and anything over 30 days.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration, got {value!r}; {DURATION_HINT}")
+    if isinstance(value, (int, float)):
+        if value == 0:
+            return 0.0
+        raise ValueError(f"the number {value!r} has no unit; write {value}s or {value}m")
+    if not isinstance(value, str):
+        raise ValueError(f"expected a duration such as 5m, got {type(value).__name__}")
+    text = value.strip()
+    if text.startswith("-"):
+        raise ValueError(f"negative duration {value!r}; times cannot be negative")
+    m = _DURATION_RE.match(text)
+    if not text or not m or not any(m.groups()):
+        raise ValueError(f"cannot read {value!r} as a duration; {DURATION_HINT}")
+    seconds = sum(float(g) * _UNITS[u] for g, u in zip(m.groups(), "dhms") if g is not None)
+    if not math.isfinite(seconds) or seconds > MAX_SECONDS:
+        raise ValueError(f"{value!r} is longer than 30 days; check for a typo")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """Canonical text for a duration: ``5400`` gives ``1h30m``; fractions of a second are kept.
+
+    ``parse_duration(format_duration(x)) == x`` for every x the format accepts (to float precision
+    of the seconds part).
+    """
+    if seconds < 0:
+        raise ValueError("negative duration")
+    if seconds == 0:
+        return "0s"
+    minutes_total = int(seconds) // 60 * 60
+    d, rem = divmod(minutes_total, 86400)
+    h, m = divmod(rem, 3600)
+    parts = [f"{v}{u}" for v, u in ((d, "d"), (h, "h"), (m // 60, "m")) if v]
+    # Exact difference (Sterbenz), so parse_duration adds it back to exactly `seconds`.
+    sec = seconds - minutes_total
+    if sec:
+        text = repr(float(sec)) if sec != int(sec) else str(int(sec))
+        if "e" in text:
+            text = format(Decimal(sec), "f")
+        parts.append(f"{text}s")
+    return "".join(parts)
+
+
+def clock(seconds: float) -> str:
+    """``H:MM:SS`` for timelines and tables (scenario time since exercise start)."""
+    total = int(round(seconds))
+    h, rem = divmod(total, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+Seconds = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
+                    "description": "A duration such as 90s, 5m, 1h30m.", "examples": ["5m"]}),
+]
+"""A duration field: written ``5m``, held as seconds, written back canonically."""
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @property
+    def is_fixed(self) -> bool:
+        """True when every draw gives the same value (no random stream is used)."""
+        return False
+
+    def quantile(self, u: float) -> float:
+        """Inverse CDF: the value below which a share ``u`` of draws fall."""
+        raise NotImplementedError
+
+    def mean(self) -> float:
+        """Expected value in seconds."""
+        raise NotImplementedError
+
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest value a draw can take (``inf`` when unbounded)."""
+        raise NotImplementedError
+
+    def sample(self, u: float) -> float:
+        """Draw one value from a uniform ``u`` in [0, 1), capped at 30 days."""
+        return min(self.quantile(u), MAX_SECONDS)
+
+
+class Fixed(_Dist):
+    """Always the same duration."""
+
+    fixed: Seconds
+
+    @property
+    def is_fixed(self) -> bool:  # noqa: D102
+        return True
+
+    def quantile(self, u: float) -> float:  # noqa: D102
+        return self.fixed
+
+    def mean(self) -> float:  # noqa: D102
+        return self.fixed
+
+    def bounds(self) -> tuple[float, float]:  # noqa: D102
+        return (self.fixed, self.fixed)
+
+
+class Uniform(_Dist):
+    """Any value between low and high with equal chance."""
+
+    uniform: tuple[Seconds, Seconds] = Field(description="[low, high]")
+
+    @model_validator(mode="after")
+    def _order(self) -> "Uniform":
+        low, high = self.uniform
+        if low > high:
+            raise ValueError(f"uniform low {format_duration(low)} is above high {format_duration(high)}; "
+                             "write [low, high]")
+        return self
+
+    def quantile(self, u: float) -> float:  # noqa: D102
+        low, high = self.uniform
+        return low + u * (high - low)
+
+    def mean(self) -> float:  # noqa: D102
+        return sum(self.uniform) / 2
+
+    def bounds(self) -> tuple[float, float]:  # noqa: D102
+        return self.uniform
+
+
+class Triangular(_Dist):
+    """Lowest, most likely and highest value: the usual three-point estimate."""
+
+    triangular: tuple[Seconds, Seconds, Seconds] = Field(description="[low, mode, high]")
+
+    @model_validator(mode="after")
+    def _order(self) -> "Triangular":
+        low, mode, high = self.triangular
+        if not low <= mode <= high:
+            raise ValueError("triangular needs low <= mode <= high, got "
+                             + ", ".join(format_duration(v) for v in self.triangular))
+        return self
+
+    def quantile(self, u: float) -> float:  # noqa: D102
+        low, mode, high = self.triangular
+        span = high - low
+        if span == 0:
+            return low
+        cut = (mode - low) / span
+        if u < cut:
+            return low + math.sqrt(u * span * (mode - low))
+        return high - math.sqrt((1 - u) * span * (high - mode))
+
+    def mean(self) -> float:  # noqa: D102
+        return sum(self.triangular) / 3
+
+    def bounds(self) -> tuple[float, float]:  # noqa: D102
+        return (self.triangular[0], self.triangular[2])
+
+
+class Exponential(_Dist):
+    """Memoryless waiting time with the given mean (P90 = mean x 2.303)."""
+
+    exponential: Seconds = Field(description="mean")
+
+    @model_validator(mode="after")
+    def _positive(self) -> "Exponential":
+        if self.exponential <= 0:
+            raise ValueError("exponential mean must be above 0s; use a fixed 0s for no delay")
+        return self
+
+    def quantile(self, u: float) -> float:  # noqa: D102
+        return -self.exponential * math.log1p(-u)
+
+    def mean(self) -> float:  # noqa: D102
+        return self.exponential
+
+    def bounds(self) -> tuple[float, float]:  # noqa: D102
+        return (0.0, math.inf)
+
+
+class LogNormalSpec(BaseModel):
+    """Median and 90th percentile: how response-time standards are stated (NFPA fractiles)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    median: Seconds
+    p90: Seconds
+
+
+class LogNormal(_Dist):
+    """Right-skewed duration given its median and 90th percentile."""
+
+    lognormal: LogNormalSpec
+
+    @model_validator(mode="after")
+    def _order(self) -> "LogNormal":
+        if self.lognormal.median <= 0:
+            raise ValueError("lognormal median must be above 0s")
+        if self.lognormal.p90 <= self.lognormal.median:
+            raise ValueError(f"lognormal p90 ({format_duration(self.lognormal.p90)}) must be above the "
+                             f"median ({format_duration(self.lognormal.median)})")
+        return self
+
+    @property
+    def mu(self) -> float:
+        """Mean of the underlying normal (log seconds)."""
+        return math.log(self.lognormal.median)
+
+    @property
+    def sigma(self) -> float:
+        """Standard deviation of the underlying normal."""
+        return (math.log(self.lognormal.p90) - self.mu) / Z90
+
+    def quantile(self, u: float) -> float:  # noqa: D102
+        u = min(max(u, 1e-12), 1 - 1e-12)
+        return math.exp(self.mu + self.sigma * _STD_NORMAL.inv_cdf(u))
+
+    def mean(self) -> float:  # noqa: D102
+        return math.exp(self.mu + self.sigma**2 / 2)
+
+    def bounds(self) -> tuple[float, float]:  # noqa: D102
+        return (0.0, math.inf)
+
+
+class Empirical(_Dist):
+    """Observed durations (from earlier drills), each drawn with equal chance."""
+
+    empirical: tuple[Seconds, ...] = Field(min_length=1)
+
+    def quantile(self, u: float) -> float:  # noqa: D102
+        return self.empirical[min(int(u * len(self.empirical)), len(self.empirical) - 1)]
+
+    def mean(self) -> float:  # noqa: D102
+        return sum(self.empirical) / len(self.empirical)
+
+    def bounds(self) -> tuple[float, float]:  # noqa: D102
+        return (min(self.empirical), max(self.empirical))
+
+
+_SHAPES = ("fixed", "uniform", "triangular", "exponential", "lognormal", "empirical")
+
+
+def _shape_of(value: Any) -> str | None:
+    if isinstance(value, (str, int, float)):
+        return "fixed"
+    if isinstance(value, _Dist):
+        for shape in _SHAPES:
+            if shape in type(value).model_fields:
+                return shape
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if key in _SHAPES:
+            return key
+    return None
+
+
+def _shorthand(value: Any) -> Any:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return {"fixed": value}
+    if isinstance(value, dict) and len(value) != 1:
+        keys = ", ".join(map(str, value)) or "nothing"
+        raise ValueError(f"a distribution has exactly one of {', '.join(_SHAPES)}; got {keys}")
+    if isinstance(value, dict):
+        key = next(iter(value))
+        if key not in _SHAPES:
+            close = difflib.get_close_matches(str(key), _SHAPES, n=1)
+            guess = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"unknown distribution {key!r}; {guess}use one of {', '.join(_SHAPES)}")
+    return value
+
+
+Distribution = Annotated[
+    Union[
+        Annotated[Fixed, Tag("fixed")],
+        Annotated[Uniform, Tag("uniform")],
+        Annotated[Triangular, Tag("triangular")],
+        Annotated[Exponential, Tag("exponential")],
+        Annotated[LogNormal, Tag("lognormal")],
+        Annotated[Empirical, Tag("empirical")],
+    ],
+    Discriminator(_shape_of),
+    BeforeValidator(_shorthand),
+]
+"""A random (or fixed) duration; see the module docstring for the accepted forms."""
+
+DistributionSchema: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": DURATION_PATTERN},
+        {"type": "object", "properties": {"fixed": {"type": "string", "pattern": DURATION_PATTERN}},
+         "required": ["fixed"], "additionalProperties": False},
+        {"type": "object", "properties": {"uniform": {"type": "array", "minItems": 2, "maxItems": 2}},
+         "required": ["uniform"], "additionalProperties": False},
+        {"type": "object", "properties": {"triangular": {"type": "array", "minItems": 3, "maxItems": 3}},
+         "required": ["triangular"], "additionalProperties": False},
+        {"type": "object", "properties": {"exponential": {"type": "string"}},
+         "required": ["exponential"], "additionalProperties": False},
+        {"type": "object", "properties": {"lognormal": {
+            "type": "object", "properties": {"median": {"type": "string"}, "p90": {"type": "string"}},
+            "required": ["median", "p90"], "additionalProperties": False}},
+         "required": ["lognormal"], "additionalProperties": False},
+        {"type": "object", "properties": {"empirical": {"type": "array", "minItems": 1}},
+         "required": ["empirical"], "additionalProperties": False},
+    ],
+    "description": "A duration (5m) or a distribution: {uniform: [low, high]}, {triangular: [low, mode, high]}, "
+                   "{exponential: mean}, {lognormal: {median, p90}}, {empirical: [samples]}.",
+}
+
+Dist = Annotated[Distribution, WithJsonSchema(DistributionSchema)]
+"""The distribution type used in scenario fields (with a JSON Schema that accepts the shorthand)."""
+
+
+def fixed(seconds: float) -> Fixed:
+    """A fixed distribution, for code that builds scenarios."""
+    return Fixed(fixed=seconds)
+
+
+def describe(dist: _Dist) -> str:
+    """Short human text such as ``triangular 1m-2m-5m`` for reports."""
+    shape = _shape_of(dist)
+    data = dist.model_dump(mode="json")[shape]
+    if shape == "fixed":
+        return str(data)
+    if shape == "lognormal":
+        return f"lognormal median {data['median']}, p90 {data['p90']}"
+    if shape == "empirical":
+        return f"empirical ({len(data)} samples)"
+    if isinstance(data, list):
+        return f"{shape} " + "-".join(data)
+    return f"{shape} mean {data}"
+
+
+Shape = Literal["fixed", "uniform", "triangular", "exponential", "lognormal", "empirical"]

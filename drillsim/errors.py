@@ -1,0 +1,125 @@
+"""Error types. Exceptions carry data; only the CLI turns them into text and exit codes.
+
+Exit codes (documented in README): 0 success, 1 invalid input, 2 usage error,
+3 simulation or internal error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or suspicious) in a scenario, located so a trainer can fix it.
+
+    Attributes:
+        message: What is wrong, in plain words.
+        file: The scenario file, or None for a scenario built in memory.
+        line: 1-based line of the offending value, when known.
+        column: 1-based column, when known.
+        path: Dotted field path such as ``agencies[2].units``.
+        hint: What is accepted, or how to fix it.
+        severity: ``error`` stops the run; ``warning`` is reported and the run goes on.
+    """
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str = ""
+    hint: str = ""
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        """Render as ``file:line:col: error: path: message (hint)``, the compiler style editors parse."""
+        where = self.file or "<scenario>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.severity}: "
+        if self.path:
+            text += f"{self.path}: "
+        text += self.message
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class DrillsimError(Exception):
+    """Root of every error drillsim reports to a user (never a traceback)."""
+
+    exit_code = 3
+
+    def render(self) -> str:
+        """The text the CLI prints on stderr."""
+        return f"error: {self}"
+
+
+class ScenarioError(DrillsimError):
+    """The scenario file cannot be used: one or more located problems."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{len(self.errors)} error(s) in scenario")
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Only the problems of severity ``error``."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    def render(self) -> str:
+        """Every problem, one block each, then a count."""
+        lines = [p.format() for p in self.problems]
+        n_err = len(self.errors)
+        n_warn = len(self.problems) - n_err
+        lines.append(f"{n_err} error(s), {n_warn} warning(s)")
+        return "\n".join(lines)
+
+
+class InputError(DrillsimError):
+    """Some other input (results folder, CSV, spreadsheet, option value) is unusable."""
+
+    exit_code = 1
+
+
+class ResultsFormatError(InputError):
+    """A results file is truncated, corrupt, or written by an incompatible drillsim version."""
+
+
+class OutputExistsError(InputError):
+    """An output would overwrite earlier work; the user must pass --force."""
+
+
+class LimitError(InputError):
+    """A request exceeds a protective limit (replications, agencies, events); says how to raise it."""
+
+
+class SimulationError(DrillsimError):
+    """A replication failed inside the engine; carries the seed so it can be replayed."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, seed: int | None = None, replication: int | None = None,
+                 variant: str | None = None) -> None:
+        self.seed = seed
+        self.replication = replication
+        self.variant = variant
+        super().__init__(message)
+
+    def render(self) -> str:
+        """Message plus the command that replays the failing replication."""
+        text = f"error: simulation failed: {self}"
+        if self.seed is not None:
+            text += f"\n    replay: drillsim run FILE --seed {self.seed}"
+            if self.replication is not None:
+                text += f" --replication {self.replication}"
+            if self.variant:
+                text += f" --variant {self.variant}"
+        return text

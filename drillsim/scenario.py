@@ -1,0 +1,469 @@
+"""The scenario format: pydantic models for a drill, frozen, strict about unknown fields.
+
+These models check shapes, types, units and ranges (phase 1). Cross-references such as "does this
+agency exist" are checked by :mod:`drillsim.semantics` (phase 2). Nothing here reads files.
+Field descriptions are the single source for ``drillsim schema`` and the format reference.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from drillsim.durations import Dist, Fixed, Probability, Seconds
+
+FORMAT = 1
+"""Version of the scenario format this drillsim reads."""
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="Letters, digits, - and _ (at most 64).")]
+"""An identifier: ASCII so that it is safe in file names and commands; display names may be any script."""
+
+TRIAGE: tuple[str, ...] = ("red", "yellow", "green", "black")
+"""START triage categories in priority order (immediate, delayed, minor, expectant)."""
+Triage = Literal["red", "yellow", "green", "black"]
+
+CORE_CAPABILITIES: tuple[str, ...] = (
+    "Planning", "Public Information and Warning", "Operational Coordination",
+    "Forensics and Attribution", "Intelligence and Information Sharing", "Interdiction and Disruption",
+    "Screening, Search, and Detection", "Access Control and Identity Verification", "Cybersecurity",
+    "Physical Protective Measures", "Risk Management for Protection Programs and Activities",
+    "Supply Chain Integrity and Security", "Community Resilience", "Long-term Vulnerability Reduction",
+    "Risk and Disaster Resilience Assessment", "Threats and Hazards Identification",
+    "Critical Transportation", "Environmental Response/Health and Safety", "Fatality Management Services",
+    "Fire Management and Suppression", "Infrastructure Systems", "Logistics and Supply Chain Management",
+    "Mass Care Services", "Mass Search and Rescue Operations",
+    "On-scene Security, Protection, and Law Enforcement", "Operational Communications",
+    "Public Health, Healthcare, and Emergency Medical Services", "Situational Assessment",
+    "Economic Recovery", "Health and Social Services", "Housing", "Natural and Cultural Resources",
+)
+"""The 32 core capabilities of the US National Preparedness Goal, which HSEEP objectives evidence."""
+
+TargetKind = Literal[
+    "hydropower_plant", "power_plant", "hospital", "bank", "school", "telecom_site", "government_office",
+    "border_area", "transport_hub", "airport", "commercial_center", "industrial_site", "multi_site", "other",
+]
+Sector = Literal[
+    "security", "fire_rescue", "health", "government", "military", "infrastructure", "education", "other",
+]
+
+
+def _as_tuple(value: Any) -> Any:
+    """Accept a single id where a list is expected (``to: police_hq``)."""
+    return (value,) if isinstance(value, str) else value
+
+
+IdList = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: frozen, unknown fields refused, fields by name or alias."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _zero() -> Fixed:
+    return Fixed(fixed=0.0)
+
+
+class ScenarioInfo(Model):
+    """What the drill is: its identity and the simulation settings."""
+
+    id: Id = Field(description="Short identifier, used for output folders.")
+    title: str = Field(min_length=1, max_length=300, description="Title in the language of the drill.")
+    exercise_type: Literal["tabletop", "functional", "full_scale"] = "tabletop"
+    language: Literal["en", "vi", "zh"] = Field("en", description="Default report language.")
+    horizon: Seconds = Field(4 * 3600.0, description="How long a replication may run (scenario time).")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Default seed of a run.")
+    description: str = Field("", max_length=5000)
+    mission_areas: tuple[Literal["Prevention", "Protection", "Mitigation", "Response", "Recovery"], ...] = (
+        "Response",)
+    threat: str = Field("", max_length=500, description="Threat or hazard (HSEEP overview).")
+    sponsor: str = Field("", max_length=300)
+    point_of_contact: str = Field("", max_length=300)
+    location: str = Field("", max_length=300)
+
+    @field_validator("horizon")
+    @classmethod
+    def _positive_horizon(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("the horizon must be longer than 0s")
+        return v
+
+
+class Target(Model):
+    """The key target where the drill takes place."""
+
+    name: str = Field(min_length=1, max_length=300)
+    kind: TargetKind
+    zones: tuple[Id, ...] = Field((), description="Zones (or sites) that incidents can happen in.")
+    address: str = Field("", max_length=300)
+
+
+class ZoneTravel(Model):
+    """Travel time that depends on the zone (or site) of the incident."""
+
+    by_zone: dict[Id, Dist] = Field(min_length=1)
+
+
+class Agency(Model):
+    """An organisation taking part: its duty desk, its units and how fast it mobilises."""
+
+    id: Id
+    name: str = Field("", max_length=300, description="Display name, in any language.")
+    kind: Id = Field("agency", description="Free type label: police, swat, ems, hospital, ...")
+    sector: Sector = Field("other", description="Sector, for the brokerage analysis of the graph.")
+    units: int = Field(1, ge=1, le=10_000, description="Teams or vehicles that can work on tasks at once.")
+    duty_officers: int = Field(1, ge=1, le=1_000, description="Staff at the duty desk handling alerts at once.")
+    handling: Dist = Field(default_factory=_zero, description="Duty-desk time to process one outgoing alert.")
+    activation: Dist = Field(default_factory=_zero, description="From first alert to units leaving.")
+    travel: Union[ZoneTravel, Dist, None] = Field(
+        None, description="Travel to the target; omit for an agency that works from its base.")
+    capabilities: tuple[Id, ...] = Field((), description="Task kinds it can do (matched by tasks' `by`).")
+    note: str = Field("", max_length=2000)
+
+    @property
+    def label(self) -> str:
+        """The display name, or the id when there is none."""
+        return self.name or self.id
+
+    @property
+    def deploys(self) -> bool:
+        """True if the agency travels to the scene (it has a travel time)."""
+        return self.travel is not None
+
+
+class Channel(Model):
+    """A backup channel used after the main channel's tries are spent."""
+
+    channel: Id
+    delay: Dist = Field(default_factory=_zero)
+    reliability: Probability = 1.0
+    retry: Seconds = 60.0
+    attempts: int | None = Field(None, ge=1, le=1_000_000,
+                                 description="Tries before giving up; none: until the horizon.")
+
+    @field_validator("retry")
+    @classmethod
+    def _retry_floor(cls, v: float) -> float:
+        if v < 1.0:
+            raise ValueError("retry must be at least 1s (a shorter retry floods the log)")
+        return v
+
+
+class Link(Model):
+    """Who alerts whom, over which channel, how fast and how reliably."""
+
+    from_: Id = Field(alias="from", validation_alias=AliasChoices("from", "from_"))
+    to: IdList = Field(min_length=1, description="One agency id or a list.")
+    channel: Id = Field("phone", description="hotline, radio, liaison_officer, phone, ...")
+    delay: Dist = Field(default_factory=_zero, description="Time for one try to get through.")
+    reliability: Probability = Field(1.0, description="Chance that one try gets through.")
+    retry: Seconds = Field(300.0, description="Wait before trying again after a failed try.")
+    attempts: int | None = Field(
+        None, ge=1, le=1_000_000,
+        description="Tries on this channel before switching to the backup (default 3 with a backup, "
+                    "otherwise until the horizon).")
+    backup: Channel | None = None
+    note: str = Field("", max_length=2000)
+
+    @field_validator("retry")
+    @classmethod
+    def _retry_floor(cls, v: float) -> float:
+        if v < 1.0:
+            raise ValueError("retry must be at least 1s (a shorter retry floods the log)")
+        return v
+
+    def main_attempts(self) -> int | None:
+        """Tries on the main channel: the explicit value, else 3 with a backup, else unlimited."""
+        if self.attempts is not None:
+            return self.attempts
+        return 3 if self.backup is not None else None
+
+
+class Casualties(Model):
+    """Casualties an incident produces, by START triage category."""
+
+    red: int = Field(0, ge=0, le=100_000)
+    yellow: int = Field(0, ge=0, le=100_000)
+    green: int = Field(0, ge=0, le=100_000)
+    black: int = Field(0, ge=0, le=100_000)
+
+    @property
+    def total(self) -> int:
+        """All casualties."""
+        return self.red + self.yellow + self.green + self.black
+
+    def by_category(self) -> tuple[tuple[str, int], ...]:
+        """(category, count) in triage priority order."""
+        return tuple((c, getattr(self, c)) for c in TRIAGE)
+
+
+class MselEntry(Model):
+    """The Master Scenario Events List columns of an inject that the engine does not use."""
+
+    number: int | None = Field(None, ge=0)
+    synopsis: str = Field("", max_length=2000)
+    inject: str = Field("", max_length=2000)
+    from_: str = Field("", alias="from", validation_alias=AliasChoices("from", "from_"), max_length=300)
+    to: str = Field("", max_length=300)
+    method: str = Field("", max_length=300)
+    controller: str = Field("", max_length=300)
+    expected_action: str = Field("", max_length=2000)
+
+
+class Incident(Model):
+    """An inject of the exercise: something happens, someone detects it, tasks follow."""
+
+    id: Id
+    at: Seconds = Field(description="Scenario time of the inject.")
+    zone: Id | None = None
+    description: str = Field("", max_length=2000)
+    detected_by: Id
+    detection: Dist = Field(default_factory=_zero, description="From the inject to the detecting agency knowing.")
+    casualties: Casualties = Field(default_factory=Casualties)
+    triggers: IdList = Field((), description="Tasks this inject triggers (their prerequisites come along).")
+    msel: MselEntry | None = None
+
+
+class Task(Model):
+    """A response task: who may do it, with how many units, for how long, after what."""
+
+    id: Id
+    name: str = Field("", max_length=300)
+    by: IdList = Field(min_length=1, description="Agency ids or capability names, in order of preference.")
+    units: int = Field(1, ge=1, le=10_000, description="Units held (per casualty for a per-casualty task).")
+    duration: Dist = Field(default_factory=_zero, description="Work time of a whole task.")
+    after: IdList = Field((), description="Prerequisite tasks (same incident) that must finish first.")
+    per_casualty: Dist | None = Field(
+        None, description="Work time per casualty: casualties queue through this task by triage priority.")
+    categories: tuple[Triage, ...] = Field(TRIAGE, min_length=1,
+                                           description="Triage categories that go through a per-casualty task.")
+    description: str = Field("", max_length=2000)
+
+    @property
+    def label(self) -> str:
+        """The display name, or the id."""
+        return self.name or self.id
+
+    @property
+    def is_per_casualty(self) -> bool:
+        """True when casualties flow through the task one by one."""
+        return self.per_casualty is not None
+
+
+class TaskDone(Model):
+    """Time at which a task is finished (for every incident that triggered it, unless one is named)."""
+
+    task_done: Id
+    incident: Id | None = None
+
+
+class TaskStarted(Model):
+    """Time at which a task starts."""
+
+    task_started: Id
+    incident: Id | None = None
+
+
+class OnScene(Model):
+    """Time at which an agency is on scene (or activated, for one that does not deploy)."""
+
+    on_scene: Id
+    incident: Id | None = None
+
+
+class Alerted(Model):
+    """Time at which an agency first learns of an incident."""
+
+    alerted: Id
+    incident: Id | None = None
+
+
+class CasualtiesThrough(Model):
+    """Time at which all casualties (of one category) are through a per-casualty task."""
+
+    casualties_through: Id
+    category: Triage | None = None
+    incident: Id | None = None
+
+
+_MEASURES = ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
+
+
+def _measure_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        found = [k for k in _MEASURES if k in value]
+        return found[0] if len(found) == 1 else None
+    for k in _MEASURES:
+        if k in type(value).model_fields:
+            return k
+    return None
+
+
+Measure = Annotated[
+    Union[
+        Annotated[TaskDone, Tag("task_done")],
+        Annotated[TaskStarted, Tag("task_started")],
+        Annotated[OnScene, Tag("on_scene")],
+        Annotated[Alerted, Tag("alerted")],
+        Annotated[CasualtiesThrough, Tag("casualties_through")],
+    ],
+    Discriminator(
+        _measure_kind,
+        custom_error_type="measure",
+        custom_error_message="a measure has exactly one of task_done, task_started, on_scene, alerted, "
+                             "casualties_through",
+    ),
+]
+
+
+def _core_capability(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    for cap in CORE_CAPABILITIES:
+        if cap.casefold() == value.strip().casefold():
+            return cap
+    import difflib
+
+    close = difflib.get_close_matches(value, CORE_CAPABILITIES, n=1, cutoff=0.5)
+    guess = f"; did you mean {close[0]!r}?" if close else ""
+    raise ValueError(f"{value!r} is not an HSEEP core capability{guess}")
+
+
+CoreCapability = Annotated[
+    str, BeforeValidator(_core_capability),
+    Field(json_schema_extra={"enum": list(CORE_CAPABILITIES)}),
+]
+
+
+class Objective(Model):
+    """An exercise objective: a measured time and its target (SMART: specific, time-bound)."""
+
+    id: Id
+    description: str = Field("", max_length=2000)
+    measure: Measure
+    within: Seconds = Field(description="Target: the objective is met when the measure is at most this.")
+    from_: str = Field(
+        "trigger", alias="from", validation_alias=AliasChoices("from", "from_"),
+        description="Clock start: trigger (the inject behind it), first_inject, exercise_start, or an incident id.")
+    core_capability: CoreCapability
+    critical: bool = Field(True, description="A critical task target (rolls up into the capability rating).")
+
+
+class LinkChange(Model):
+    """Change to one existing link (from -> to) in a variant."""
+
+    from_: Id = Field(alias="from", validation_alias=AliasChoices("from", "from_"))
+    to: Id
+    channel: Id | None = None
+    delay: Dist | None = None
+    reliability: Probability | None = None
+    retry: Seconds | None = None
+    attempts: int | None = Field(None, ge=1)
+    backup: Channel | None = None
+
+
+class AgencyChange(Model):
+    """Change to one agency in a variant (units may be 0: no unit available)."""
+
+    name: str | None = None
+    units: int | None = Field(None, ge=0, le=10_000)
+    duty_officers: int | None = Field(None, ge=1, le=1_000)
+    handling: Dist | None = None
+    activation: Dist | None = None
+    travel: Union[ZoneTravel, Dist, None] = None
+    capabilities: tuple[Id, ...] | None = None
+
+
+class TaskChange(Model):
+    """Change to one task in a variant."""
+
+    by: IdList | None = None
+    units: int | None = Field(None, ge=1, le=10_000)
+    duration: Dist | None = None
+    per_casualty: Dist | None = None
+
+
+class Variant(Model):
+    """A what-if: named changes to the base scenario."""
+
+    id: Id
+    description: str = Field("", max_length=2000)
+    remove_links: tuple[tuple[Id, Id], ...] = Field((), description="[from, to] pairs to remove.")
+    change_links: tuple[LinkChange, ...] = ()
+    add_links: tuple[Link, ...] = ()
+    remove_agencies: tuple[Id, ...] = Field((), description="Agencies taken out of play.")
+    change_agencies: dict[Id, AgencyChange] = Field(default_factory=dict)
+    add_agencies: tuple[Agency, ...] = ()
+    change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)
+    add_incidents: tuple[Incident, ...] = ()
+    horizon: Seconds | None = None
+
+
+class Assumption(Model):
+    """A value with no published source, labelled so the trainer can review it."""
+
+    about: str = Field(min_length=1, max_length=300, description="What the assumption is about.")
+    note: str = Field(min_length=1, max_length=2000, description="Why this value, and what would change it.")
+    value: str = Field("", max_length=300)
+
+
+class Scenario(Model):
+    """A whole drill: the root of a scenario file."""
+
+    format: Literal[1] = Field(FORMAT, description="Scenario format version.")
+    scenario: ScenarioInfo
+    target: Target
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+    links: tuple[Link, ...] = ()
+    incidents: tuple[Incident, ...] = Field(min_length=1)
+    tasks: tuple[Task, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
+    sources: tuple[str, ...] = Field((), description="Citations for the figures used.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("a scenario file is a mapping with keys scenario, target, agencies, links, "
+                             "incidents, tasks, objectives, variants")
+        return data
+
+    def agency(self, agency_id: str) -> Agency:
+        """The agency with this id (KeyError if none)."""
+        for a in self.agencies:
+            if a.id == agency_id:
+                return a
+        raise KeyError(agency_id)
+
+    def task(self, task_id: str) -> Task:
+        """The task with this id (KeyError if none)."""
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    def variant(self, variant_id: str) -> Variant:
+        """The variant with this id (KeyError if none)."""
+        for v in self.variants:
+            if v.id == variant_id:
+                return v
+        raise KeyError(variant_id)
+
+    def edges(self) -> tuple[tuple[str, str, int], ...]:
+        """Every (from, to, link index) pair, in file order."""
+        return tuple((link.from_, to, i) for i, link in enumerate(self.links) for to in link.to)
