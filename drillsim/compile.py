@@ -1,0 +1,271 @@
+"""Compile a validated scenario once: the coordination graph plus index tables the engine reads.
+
+Done once per scenario (and per variant), never per replication. The NetworkX graph is frozen and
+used by the analysis; the engine reads the precomputed tuples (reading NetworkX inside the hot
+loop costs 5-13%, see shared/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from drillsim.durations import _Dist
+from drillsim.rng import stable_key
+from drillsim.scenario import TRIAGE, Agency, Scenario, Task, ZoneTravel
+
+Sampler = float | Callable[[float], float]
+"""A fixed value, or an inverse CDF taking one uniform draw."""
+
+DEFAULT_MAX_EVENTS = 2_000_000
+"""Events one replication may record before it is stopped (a protective limit)."""
+
+
+def sampler(dist: _Dist) -> Sampler:
+    """The fastest form of a distribution for the engine: a float when it is fixed."""
+    if dist.is_fixed:
+        return float(dist.quantile(0.0))
+    return dist.sample
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelC:
+    """One channel of a link (main or backup), ready for the engine."""
+
+    name: str
+    delay: Sampler
+    reliability: float
+    retry: float
+    attempts: int | None  # None: until the horizon
+    delay_key: int
+    reliability_key: int
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeC:
+    """One directed link from an agency to one recipient."""
+
+    index: int           # position among all edges, file order
+    link_index: int      # the scenario link it came from
+    source: int
+    target: int
+    label: str           # "from->to"
+    channels: tuple[ChannelC, ...]  # main first, then the backup if any
+    handling_key: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyC:
+    """An agency, with samplers for its delays and its outgoing edges in file order."""
+
+    index: int
+    id: str
+    units: int
+    duty_officers: int
+    handling: Sampler
+    activation: Sampler
+    travel: dict[str, Sampler] | Sampler | None  # by zone, single, or does not deploy
+    out_edges: tuple[EdgeC, ...]
+    activation_key: int
+
+    @property
+    def deploys(self) -> bool:
+        """Whether the agency travels to the scene."""
+        return self.travel is not None
+
+    def destination(self, zone: str | None) -> str:
+        """Where it travels for an incident in ``zone`` (one place unless travel is by zone)."""
+        return (zone or "") if isinstance(self.travel, dict) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskC:
+    """A task with its capable agencies resolved (in order of preference)."""
+
+    index: int
+    id: str
+    capable: tuple[int, ...]
+    units: int
+    duration: Sampler
+    per_casualty: Sampler | None
+    categories: tuple[str, ...]
+    after: tuple[int, ...]
+    key: int
+
+    @property
+    def is_per_casualty(self) -> bool:
+        """Casualties flow through it one by one."""
+        return self.per_casualty is not None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentC:
+    """An inject with the task instances it brings in (closure over prerequisites)."""
+
+    index: int
+    id: str
+    at: float
+    zone: str | None
+    detector: int | None  # None when the detecting agency was taken out by a variant
+    detection: Sampler
+    tasks: tuple[int, ...]  # triggered tasks and their prerequisites, in file order
+    casualties: tuple[str, ...]  # casualty ids in triage order: red-1, red-2, yellow-1, ...
+    key: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledScenario:
+    """Everything a replication needs, computed once.
+
+    Attributes:
+        scenario: The (variant-applied) scenario it was compiled from.
+        graph: Frozen directed coordination graph: agencies as nodes, links as edges.
+        scenario_hash: SHA-256 of the canonical scenario content.
+        horizon: Scenario seconds a replication may run.
+        max_events: Protective limit on records per replication.
+    """
+
+    scenario: Scenario
+    graph: nx.DiGraph
+    scenario_hash: str
+    horizon: float
+    max_events: int
+    agencies: tuple[AgencyC, ...]
+    agency_index: dict[str, int]
+    edges: tuple[EdgeC, ...]
+    tasks: tuple[TaskC, ...]
+    task_index: dict[str, int]
+    incidents: tuple[IncidentC, ...]  # in time order, file order among equal times
+
+    @property
+    def variant(self) -> str | None:
+        """Always None here; the experiment layer tracks variant ids."""
+        return None
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Stable SHA-256 of the scenario's content (key order and formatting do not matter)."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def compile_scenario(scenario: Scenario, *, max_events: int = DEFAULT_MAX_EVENTS) -> CompiledScenario:
+    """Build the coordination graph and the engine's tables from a validated scenario."""
+    agency_index = {a.id: i for i, a in enumerate(scenario.agencies)}
+    edges = _edges(scenario, agency_index)
+    agencies = tuple(_agency(i, a, tuple(e for e in edges if e.source == i))
+                     for i, a in enumerate(scenario.agencies))
+    task_index = {t.id: i for i, t in enumerate(scenario.tasks)}
+    tasks = tuple(_task(i, t, scenario, agency_index, task_index) for i, t in enumerate(scenario.tasks))
+    incidents = _incidents(scenario, agency_index, task_index, tasks)
+    return CompiledScenario(
+        scenario=scenario, graph=build_graph(scenario), scenario_hash=scenario_hash(scenario),
+        horizon=scenario.scenario.horizon, max_events=max_events, agencies=agencies,
+        agency_index=agency_index, edges=edges, tasks=tasks, task_index=task_index, incidents=incidents,
+    )
+
+
+def build_graph(scenario: Scenario) -> nx.DiGraph:
+    """The coordination graph: node attributes from agencies, edge attributes from links."""
+    g = nx.DiGraph(scenario=scenario.scenario.id)
+    for a in scenario.agencies:
+        g.add_node(a.id, label=a.label, kind=a.kind, sector=a.sector, units=a.units,
+                   duty_officers=a.duty_officers, handling=a.handling.mean(),
+                   activation=a.activation.mean(), deploys=a.deploys, capabilities=a.capabilities)
+    for i, link in enumerate(scenario.links):
+        for to in link.to:
+            if link.from_ in g and to in g:
+                g.add_edge(link.from_, to, link=i, channel=link.channel, delay=link.delay.mean(),
+                           reliability=link.reliability, retry=link.retry,
+                           backup=link.backup.channel if link.backup else None,
+                           expected_time=expected_link_time(link.delay.mean(), link.reliability, link.retry))
+    return nx.freeze(g)
+
+
+def expected_link_time(delay: float, reliability: float, retry: float) -> float:
+    """Mean time to get through with unlimited tries: each failed try costs delay + retry.
+
+    ``delay + (1 - p) / p * (delay + retry)``; infinite when ``p == 0``.
+    """
+    if reliability <= 0:
+        return float("inf")
+    return delay + (1 - reliability) / reliability * (delay + retry)
+
+
+def _edges(scenario: Scenario, agency_index: dict[str, int]) -> tuple[EdgeC, ...]:
+    out: list[EdgeC] = []
+    for li, link in enumerate(scenario.links):
+        if link.from_ not in agency_index:
+            continue
+        for to in link.to:
+            if to not in agency_index:
+                continue
+            label = f"{link.from_}->{to}"
+            chans = [ChannelC(link.channel, sampler(link.delay), link.reliability, link.retry,
+                              link.main_attempts(), stable_key("delay", label),
+                              stable_key("reliability", label))]
+            if link.backup is not None:
+                b = link.backup
+                chans.append(ChannelC(b.channel, sampler(b.delay), b.reliability, b.retry, b.attempts,
+                                      stable_key("backup-delay", label),
+                                      stable_key("backup-reliability", label)))
+            out.append(EdgeC(len(out), li, agency_index[link.from_], agency_index[to], label,
+                             tuple(chans), stable_key("handling", label)))
+    return tuple(out)
+
+
+def _agency(i: int, a: Agency, out_edges: tuple[EdgeC, ...]) -> AgencyC:
+    travel: dict[str, Sampler] | Sampler | None
+    if a.travel is None:
+        travel = None
+    elif isinstance(a.travel, ZoneTravel):
+        travel = {z: sampler(d) for z, d in a.travel.by_zone.items()}
+    else:
+        travel = sampler(a.travel)
+    return AgencyC(i, a.id, a.units, a.duty_officers, sampler(a.handling), sampler(a.activation),
+                   travel, out_edges, stable_key("activation", a.id))
+
+
+def _task(i: int, t: Task, scenario: Scenario, agency_index: dict[str, int],
+          task_index: dict[str, int]) -> TaskC:
+    capable: list[int] = []
+    for name in t.by:
+        if name in agency_index:
+            matches = [agency_index[name]]
+        else:
+            matches = [j for j, a in enumerate(scenario.agencies) if name in a.capabilities]
+        capable.extend(m for m in matches if m not in capable)
+    return TaskC(i, t.id, tuple(capable), t.units, sampler(t.duration),
+                 sampler(t.per_casualty) if t.per_casualty is not None else None,
+                 tuple(c for c in TRIAGE if c in t.categories),
+                 tuple(task_index[p] for p in t.after if p in task_index), stable_key("task", t.id))
+
+
+def _closure(start: tuple[str, ...], tasks: tuple[TaskC, ...], task_index: dict[str, int]) -> tuple[int, ...]:
+    seen: set[int] = set()
+    stack = [task_index[t] for t in start if t in task_index]
+    while stack:
+        k = stack.pop()
+        if k not in seen:
+            seen.add(k)
+            stack.extend(tasks[k].after)
+    return tuple(sorted(seen))
+
+
+def _incidents(scenario: Scenario, agency_index: dict[str, int], task_index: dict[str, int],
+               tasks: tuple[TaskC, ...]) -> tuple[IncidentC, ...]:
+    order = sorted(range(len(scenario.incidents)), key=lambda i: (scenario.incidents[i].at, i))
+    out = []
+    for i in order:
+        inc = scenario.incidents[i]
+        casualties = tuple(f"{cat}-{n}" for cat, count in inc.casualties.by_category()
+                           for n in range(1, count + 1))
+        out.append(IncidentC(len(out), inc.id, inc.at, inc.zone, agency_index.get(inc.detected_by),
+                             sampler(inc.detection), _closure(inc.triggers, tasks, task_index),
+                             casualties, stable_key("incident", inc.id)))
+    return tuple(out)
