@@ -1,0 +1,1 @@
+"""Analysis of replications: plain functions over event logs, summaries and the compiled graph."""

@@ -1,0 +1,149 @@
+"""Statistics of a run folder's summaries: objectives, response times, queues, time split.
+
+Plain functions from replication summaries to plain dataclasses, used by the CLI, the analysis
+findings and the report alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from drillsim.analysis.paths import CATEGORIES
+from drillsim.analysis.stats import ShareStats, TimeStats, share_stats, time_stats
+from drillsim.durations import clock
+from drillsim.scenario import Objective, Scenario
+from drillsim.summary import ReplicationSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveStats:
+    """An objective over the replications of one variant.
+
+    Attributes:
+        objective: The objective as written in the scenario.
+        variant: Which variant.
+        time: Distribution of its measured time.
+        met: Share of replications meeting the target.
+        split: Mean seconds per critical-path category, over replications that reached it.
+        agencies: Mean seconds per agency on the critical path.
+        links: Mean seconds per link on the critical path.
+    """
+
+    objective: Objective
+    variant: str
+    time: TimeStats
+    met: ShareStats
+    split: dict[str, float]
+    agencies: dict[str, float]
+    links: dict[str, float]
+
+    def share_of(self, part: dict[str, float], key: str) -> float:
+        """Share of the mean critical-path time taken by ``key`` of ``part``."""
+        total = sum(self.split.values())
+        return part.get(key, 0.0) / total if total > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyStats:
+    """Response milestones of one agency (time from exercise start)."""
+
+    agency: str
+    alerted: TimeStats
+    activated: TimeStats
+    on_scene: TimeStats
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    """A duty desk or unit pool over the replications of one variant."""
+
+    agency: str
+    resource: str  # "desk" or "units"
+    capacity: int
+    utilisation: float
+    mean_wait: float
+    worst_wait: float
+    longest_queue: int
+    longest_queue_at: float | None
+    served_per_replication: float
+
+
+def _mean_pairs(rows: Sequence[tuple[tuple[str, float], ...]]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for pairs in rows:
+        for k, v in pairs:
+            total[k] = total.get(k, 0.0) + v
+    n = max(1, len(rows))
+    return {k: v / n for k, v in total.items()}
+
+
+def objective_stats(scenario: Scenario, variant: str, summaries: Sequence[ReplicationSummary]) -> list[ObjectiveStats]:
+    """Statistics of every objective of a variant."""
+    out = []
+    for k, obj in enumerate(scenario.objectives):
+        results = [s.objectives[k] for s in summaries]
+        reached = [r for r in results if r.time is not None]
+        split = _mean_pairs([r.split for r in reached])
+        out.append(ObjectiveStats(
+            objective=obj, variant=variant, time=time_stats([r.time for r in results]),
+            met=share_stats(sum(r.met for r in results), len(results)),
+            split={c: split[c] for c in CATEGORIES if c in split},
+            agencies=_mean_pairs([r.agencies for r in reached]), links=_mean_pairs([r.links for r in reached]),
+        ))
+    return out
+
+
+def agency_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[AgencyStats]:
+    """Alerted, activated and on-scene times of every agency."""
+    return [AgencyStats(a.id, time_stats([s.alerted[i] for s in summaries]),
+                        time_stats([s.activated[i] for s in summaries]),
+                        time_stats([s.on_scene[i] for s in summaries]))
+            for i, a in enumerate(scenario.agencies)]
+
+
+def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[tuple[str, TimeStats, TimeStats]]:
+    """(task id, start, done) time statistics of every task."""
+    return [(t.id, time_stats([s.task_start[i] for s in summaries]), time_stats([s.task_done[i] for s in summaries]))
+            for i, t in enumerate(scenario.tasks)]
+
+
+def queue_summaries(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[QueueSummary]:
+    """Utilisation, waits and longest queues of every duty desk and unit pool."""
+    out = []
+    span = sum(s.end_time for s in summaries) or 1.0
+    n = max(1, len(summaries))
+    for i, a in enumerate(scenario.agencies):
+        for resource, capacity in (("desk", a.duty_officers), ("units", a.units)):
+            qs = [(s.desks if resource == "desk" else s.units)[i] for s in summaries]
+            served = sum(q.served for q in qs)
+            worst = max(qs, key=lambda q: (q.max_queue, -q.max_queue_at), default=None)
+            out.append(QueueSummary(
+                agency=a.id, resource=resource, capacity=capacity,
+                utilisation=sum(q.busy for q in qs) / (capacity * span) if capacity else 0.0,
+                mean_wait=sum(q.total_wait for q in qs) / served if served else 0.0,
+                worst_wait=max((q.max_wait for q in qs), default=0.0),
+                longest_queue=worst.max_queue if worst else 0,
+                longest_queue_at=worst.max_queue_at if worst and worst.max_queue else None,
+                served_per_replication=served / n))
+    return out
+
+
+def objective_rows(data: object) -> list[str]:
+    """Terminal lines: per variant and objective, share met with its interval, median and p90."""
+    from drillsim.results_io import RunData
+
+    assert isinstance(data, RunData)
+    scenario = Scenario.model_validate_json((data.root / "scenario.json").read_text(encoding="utf-8"))
+    lines = []
+    for variant, rows in data.summaries.items():
+        lines.append(f"{variant} ({len(rows)} replications)")
+        for st in objective_stats(scenario, variant, rows):
+            ci = st.met.ci
+            lo = 0.0 if ci.low is None else ci.low
+            hi = 0.0 if ci.high is None else ci.high
+            med = "never" if st.time.median is None else clock(st.time.median)
+            p90 = "never" if st.time.p90 is None else clock(st.time.p90)
+            lines.append(f"  {st.objective.id:<24} met {st.met.share:6.1%} [{lo:.1%}-{hi:.1%}]  "
+                         f"median {med}  p90 {p90}  target {clock(st.objective.within)}")
+    return lines

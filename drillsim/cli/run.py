@@ -1,0 +1,190 @@
+"""``drillsim run``: one replication with its timeline, or many with results and a report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from drillsim.cli import cli
+from drillsim.compile import compile_scenario
+from drillsim.durations import clock
+from drillsim.errors import InputError, OutputExistsError
+from drillsim.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
+from drillsim.results_io import log_csv, log_jsonl, next_free_dir, prepare_dir, write_atomic
+from drillsim.scenario import Scenario
+
+
+def load(path: Path) -> Scenario:
+    """Load and check a scenario, printing its warnings on stderr."""
+    from drillsim.loader import load_scenario_with_warnings
+
+    scenario, warnings = load_scenario_with_warnings(path)
+    for w in warnings:
+        click.echo(w.format(), err=True)
+    return scenario
+
+
+def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
+    """Every --variant names a variant of the scenario."""
+    known = [v.id for v in scenario.variants]
+    for v in variants:
+        if v not in known and v != BASE:
+            raise InputError(f"unknown variant {v!r}; the scenario defines: {', '.join(known) or 'none'}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-n", "--replications", type=int, default=None,
+              help="Replications per variant. Without it, one replication is run and its timeline shown.")
+@click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's seed).")
+@click.option("--variant", "variants", multiple=True, help="A variant to run as well as the base (repeatable).")
+@click.option("--replication", type=int, default=0, show_default=True,
+              help="Which replication to show (single-run mode): replays a replication of a study.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Single run: write the event log (.jsonl or .csv).")
+@click.option("--verbose", is_flag=True, help="Single run: show every step, desk and queue steps too.")
+@click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Run folder (default: reports/<scenario-id>, never replacing an earlier run).")
+@click.option("--force", is_flag=True, help="Replace an existing --out folder or --log file.")
+@click.option("--until-ci", type=float, default=None,
+              help="Stop when every objective's 95%% interval of success share is narrower than this "
+                   "(e.g. 0.02); -n is then the maximum.")
+@click.option("--dask", "dask_address", metavar="tcp://HOST:PORT",
+              help="Run on a Dask cluster (needs drillsim[dask]).")
+@click.option("--no-report", is_flag=True, help="Do not write the after-action report.")
+@click.option("--format", "formats", default="html,md", show_default=True,
+              help="Report formats: html, md, docx, pdf (comma-separated).")
+@click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None,
+              help="Report language (default: the scenario's).")
+@click.option("--max-events", type=int, default=None, help="Events one replication may record (default 2,000,000).")
+@click.option("--max-replications", type=int, default=MAX_REPLICATIONS, show_default=True,
+              help="Protective limit on -n.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def run(file: Path, replications: int | None, seed: int | None, variants: tuple[str, ...], replication: int,
+        log_path: Path | None, verbose: bool, workers: int | None, out: Path | None, force: bool,
+        until_ci: float | None, dask_address: str | None, no_report: bool, formats: str, lang: str | None,
+        max_events: int | None, max_replications: int, quiet: bool) -> None:
+    """Simulate the response to a scenario.
+
+    Without -n, run one replication and print its timeline (time, agency, what happened).
+    With -n, run that many replications of the base scenario and of each --variant, write the
+    results to a run folder and an after-action report into it.
+
+    \b
+    Examples:
+      drillsim run scenarios/lai-chau-hydropower.yaml
+      drillsim run scenarios/lai-chau-hydropower.yaml --variant hotline-down --log run.jsonl
+      drillsim run scenarios/lai-chau-hydropower.yaml -n 1000 --variant hotline-down
+      drillsim run scenarios/lai-chau-hydropower.yaml -n 20000 --until-ci 0.02 --workers 2
+    """
+    scenario = load(file)
+    seed = scenario.scenario.seed if seed is None else seed
+    if seed < 0:
+        raise click.BadParameter("the seed must be 0 or more", param_hint="--seed")
+    check_variants(scenario, variants)
+    if replications is None:
+        _single(scenario, seed, variants, replication, log_path, force, verbose, max_events)
+        return
+    check_replications(replications, max_replications)
+    _study(scenario, file, seed, replications, variants, workers, out, force, until_ci, dask_address,
+           no_report, formats, lang, max_events, quiet)
+
+
+def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replication: int,
+            log_path: Path | None, force: bool, verbose: bool, max_events: int | None) -> None:
+    from drillsim.analysis.measure import measure
+    from drillsim.engine import run_replication
+    from drillsim.timeline import timeline
+    from drillsim.variants import apply_variant
+
+    if len(variants) > 1:
+        raise click.UsageError("a single run takes at most one --variant; use -n for a study")
+    if log_path is not None and log_path.exists() and not force:
+        raise OutputExistsError(f"{log_path} exists; pass --force to replace it")
+    sc = apply_variant(scenario, variants[0]) if variants and variants[0] != BASE else scenario
+    compiled = compile_scenario(sc, **({"max_events": max_events} if max_events else {}))
+    result = run_replication(compiled, seed, replication)
+    label = f" variant {variants[0]}" if variants else ""
+    click.echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
+    for line in timeline(result.records, sc, verbose=verbose):
+        click.echo(line)
+    click.echo(f"ended: {result.ended_by} at {clock(result.end_time)}, {len(result.records)} events")
+    for obj in sc.objectives:
+        m = measure(result.records, obj, sc)
+        got = "never reached" if m.time is None else clock(m.time)
+        click.echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
+                   f"{'MET' if m.met else 'NOT MET'}")
+    if log_path is not None:
+        text = log_csv(result.records) if log_path.suffix.lower() == ".csv" else log_jsonl(result.records)
+        write_atomic(log_path, text)
+        click.echo(f"event log: {log_path}")
+
+
+def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[str, ...], workers: int | None,
+           out: Path | None, force: bool, until_ci: float | None, dask_address: str | None,
+           no_report: bool, formats: str, lang: str | None, max_events: int | None, quiet: bool) -> None:
+    from drillsim.study import run_study
+
+    if until_ci is not None and not 0 < until_ci < 1:
+        raise click.BadParameter("give a width between 0 and 1, e.g. 0.02", param_hint="--until-ci")
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise click.BadParameter("at least 1", param_hint="--workers")
+    names = [BASE, *[v for v in variants if v != BASE]]
+    root = prepare_dir(out, force=force) if out else prepare_dir(
+        next_free_dir(Path("reports") / scenario.scenario.id), force=False)
+    total = n * len(names)
+    with click.progressbar(length=total, label="replications", file=sys.stderr if not quiet else _Null(),
+                           show_pos=True) as bar:
+        try:
+            run_study(scenario, file, root, n=n, seed=seed, variants=names, workers=workers,
+                      dask_address=dask_address, until_ci=until_ci, max_events=max_events,
+                      progress=bar.update)
+        except KeyboardInterrupt:
+            click.echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
+            raise SystemExit(130) from None
+    _print_results(root)
+    if not no_report:
+        from drillsim.report import write_report
+
+        for path in write_report(root, formats=_formats(formats), lang=lang):
+            click.echo(f"report: {path}")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    wanted = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    bad = [f for f in wanted if f not in ("html", "md", "docx", "pdf")]
+    if bad or not wanted:
+        raise click.BadParameter(f"unknown format {', '.join(bad) or '(none)'}; use html, md, docx, pdf",
+                                 param_hint="--format")
+    return wanted
+
+
+def _print_results(root: Path) -> None:
+    from drillsim.analysis.results import objective_rows
+    from drillsim.results_io import read_run
+
+    data = read_run(root)
+    for w in data.warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(f"results: {root}")
+    for row in objective_rows(data):
+        click.echo(row)
+    if data.manifest.failures:
+        f = data.manifest.failures[0]
+        click.echo(f"warning: {len(data.manifest.failures)} replication(s) failed; replay the first with: "
+                   f"drillsim run FILE --seed {f['seed']} --replication {f['replication']}"
+                   + (f" --variant {f['variant']}" if f["variant"] != BASE else ""), err=True)
+
+
+class _Null:
+    """A file that swallows the progress bar (--quiet)."""
+
+    def write(self, _text: str) -> None:  # noqa: D102
+        pass
+
+    def flush(self) -> None:  # noqa: D102
+        pass

@@ -1,0 +1,195 @@
+"""Many replications per variant: serial, on local processes, or on a Dask cluster.
+
+Replication ``i`` of every variant uses the random streams of ``(run seed, i)`` (common random
+numbers), whatever the worker that runs it, so serial, process-pool and Dask runs give identical
+per-replication results. Work is sent in batches (a process-pool task costs ~0.2 ms and a Dask
+task ~2 ms, shared/PERFORMANCE.md), and results are put back in replication order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from drillsim.compile import CompiledScenario, compile_scenario
+from drillsim.engine import run_replication
+from drillsim.errors import InputError
+from drillsim.records import ReplicationResult
+from drillsim.scenario import Scenario
+from drillsim.summary import ReplicationSummary, summarize
+from drillsim.variants import apply_variant
+
+BASE = "base"
+"""Name of the unchanged scenario among the variants of a run."""
+
+MAX_REPLICATIONS = 1_000_000
+"""Protective limit on replications per variant (``--max-replications`` raises it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A replication that raised inside the engine: enough to replay it."""
+
+    variant: str
+    replication: int
+    seed: int
+    error: str
+
+
+@dataclass(slots=True)
+class VariantResults:
+    """Summaries of one variant, in replication order."""
+
+    variant: str
+    compiled: CompiledScenario
+    summaries: list[ReplicationSummary] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def compile_variants(scenario: Scenario, variants: Sequence[str], *,
+                     max_events: int | None = None) -> dict[str, CompiledScenario]:
+    """Compile the base scenario and each named variant once (``base`` is the unchanged scenario)."""
+    kwargs = {"max_events": max_events} if max_events else {}
+    out: dict[str, CompiledScenario] = {}
+    for v in variants:
+        if v in out:
+            continue
+        if v == BASE:
+            out[v] = compile_scenario(scenario, **kwargs)
+        else:
+            out[v] = compile_scenario(apply_variant(scenario, v), **kwargs)
+    return out
+
+
+def simulate(compiled: CompiledScenario, seed: int, replication: int) -> ReplicationResult:
+    """One replication with its whole log (for the chosen few whose timelines are drawn)."""
+    return run_replication(compiled, seed, replication)
+
+
+def run_batch(compiled: CompiledScenario, variant: str, seed: int,
+              replications: Sequence[int]) -> list[ReplicationSummary | Failure]:
+    """Simulate and summarise a batch; a failing replication becomes a Failure, not a lost batch."""
+    out: list[ReplicationSummary | Failure] = []
+    for i in replications:
+        try:
+            out.append(summarize(run_replication(compiled, seed, i), compiled))
+        except Exception as exc:  # noqa: BLE001 - one bad replication must not lose the others
+            out.append(Failure(variant, i, seed, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    return out
+
+
+def batches(n: int, size: int, start: int = 0) -> Iterator[range]:
+    """Replication indices ``start .. start+n-1`` cut into ranges of ``size``."""
+    for lo in range(start, start + n, size):
+        yield range(lo, min(lo + size, start + n))
+
+
+def batch_size(n: int, workers: int, per_worker_batches: int = 8, cap: int = 200) -> int:
+    """Batches big enough to amortise task overhead, small enough to balance and report progress."""
+    return max(1, min(cap, n // max(1, workers * per_worker_batches)))
+
+
+_WORKER_COMPILED: dict[str, CompiledScenario] = {}
+
+
+def _init_worker(compiled: dict[str, CompiledScenario]) -> None:
+    _WORKER_COMPILED.clear()
+    _WORKER_COMPILED.update(compiled)
+
+
+def _worker_batch(variant: str, seed: int, lo: int, hi: int) -> list[ReplicationSummary | Failure]:
+    return run_batch(_WORKER_COMPILED[variant], variant, seed, range(lo, hi))
+
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A batch of replications of one variant."""
+
+    variant: str
+    lo: int
+    hi: int
+
+
+def plan(variants: Sequence[str], n: int, size: int, start: int = 0) -> list[Job]:
+    """Jobs interleaved across variants so that partial results stay balanced."""
+    per_variant = [[Job(v, r.start, r.stop) for r in batches(n, size, start)] for v in variants]
+    return [job for group in zip(*per_variant) for job in group]
+
+
+def run_jobs(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int, *,
+             workers: int = 1, dask_address: str | None = None,
+             on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+    """Run the jobs; call ``on_batch`` as each finishes (in any order). Serial when workers <= 1."""
+    if dask_address:
+        from drillsim.distributed import run_on_dask
+
+        run_on_dask(dask_address, compiled, jobs, seed, on_batch)
+    elif workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            on_batch(job, run_batch(compiled[job.variant], job.variant, seed, range(job.lo, job.hi)))
+    else:
+        _run_pool(compiled, jobs, seed, workers, on_batch)
+
+
+def _context() -> Any:
+    # fork is far cheaper to start on Linux; spawn elsewhere. Chosen per pool, never set globally.
+    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int, workers: int,
+              on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+    pool = _pool(compiled, workers)
+    pending: dict[Future[Any], Job] = {}
+    todo = list(jobs)
+    try:
+        while todo or pending:
+            while todo and len(pending) < workers * 2:
+                job = todo.pop(0)
+                pending[pool.submit(_worker_batch, job.variant, seed, job.lo, job.hi)] = job
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = pending.pop(fut)
+                if isinstance(fut.exception(), BrokenProcessPool):
+                    # A worker died (killed, out of memory). Every pending batch fails with it; the
+                    # one seen first is reported lost with its seeds, the others go round again.
+                    on_batch(job, _lost(job, seed, f"worker process died: {fut.exception()}"))
+                    todo = [*pending.values(), *todo]
+                    pending.clear()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = _pool(compiled, workers)
+                    break
+                on_batch(job, fut.result())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _pool(compiled: dict[str, CompiledScenario], workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
+                               initargs=(compiled,))
+
+
+def _lost(job: Job, seed: int, why: str) -> list[ReplicationSummary | Failure]:
+    return [Failure(job.variant, i, seed, why) for i in range(job.lo, job.hi)]
+
+
+def default_workers() -> int:
+    """The machine's cores (what ``--workers`` defaults to)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def check_replications(n: int, limit: int = MAX_REPLICATIONS) -> None:
+    """Refuse absurd replication counts with a message saying how to raise the limit."""
+    if n < 1:
+        raise InputError("the number of replications must be at least 1")
+    if n > limit:
+        raise InputError(f"{n} replications per variant is over the limit of {limit}; "
+                         "pass --max-replications to raise it")

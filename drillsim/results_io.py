@@ -1,0 +1,275 @@
+"""The run folder: manifest, per-replication summaries and a few whole event logs.
+
+Every file is written atomically (a temporary file in the same folder, then renamed), except the
+summaries, which are appended batch by batch so that an interrupted run keeps what it finished.
+The manifest says ``complete`` only after everything else is on disk, with each summaries file's
+line count, so a truncated or partial file never passes as complete. A run never replaces an
+earlier run's folder without ``force``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from drillsim import __version__
+from drillsim.errors import OutputExistsError, ResultsFormatError
+from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
+from drillsim.summary import ReplicationSummary
+
+RESULTS_FORMAT = 1
+"""Version of the run-folder layout and summary schema; bumped on any incompatible change."""
+
+MANIFEST = "manifest.json"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a whole file so that readers see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def safe_name(text: str) -> str:
+    """A file-name part from an id: ids are ASCII slugs already; anything else is replaced."""
+    cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in text)
+    return cleaned.strip("._") or "unnamed"
+
+
+def contained(root: Path, name: str) -> Path:
+    """``root/name``, refusing any name that would land outside ``root``."""
+    target = (root / name).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ResultsFormatError(f"refusing to write {name!r} outside {root}")
+    return target
+
+
+@dataclass
+class Manifest:
+    """What a run was: enough to reproduce it and to check what is on disk."""
+
+    scenario_id: str
+    scenario_hash: str
+    scenario_file: str
+    scenario_sha256: str
+    seed: int
+    replications: int
+    variants: list[str]
+    workers: int
+    engine: str = "local"
+    status: str = "running"
+    started_at: str = ""
+    finished_at: str = ""
+    completed: dict[str, int] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    logs: dict[str, dict[str, int]] = field(default_factory=dict)
+    until_ci: float | None = None
+    drillsim_version: str = __version__
+    format: str = "drillsim-results"
+    format_version: int = RESULTS_FORMAT
+
+
+def now() -> str:
+    """UTC timestamp for manifests."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def prepare_dir(path: Path, *, force: bool) -> Path:
+    """Create a run folder; an existing non-empty one is only replaced with ``force``."""
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        if not force:
+            raise OutputExistsError(f"{path} already holds an earlier run; choose another --out or pass "
+                                    "--force to replace it")
+        if not (path / MANIFEST).exists() and path.is_dir():
+            raise OutputExistsError(f"{path} is not a drillsim run folder; refusing to replace it even "
+                                    "with --force")
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def next_free_dir(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3``, ... : a default output folder never replaces a run."""
+    if not base.exists():
+        return base
+    k = 2
+    while (candidate := base.with_name(f"{base.name}-{k}")).exists():
+        k += 1
+    return candidate
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class RunWriter:
+    """Writes a run folder as replications finish."""
+
+    def __init__(self, root: Path, manifest: Manifest, scenario_text: bytes, scenario_json: str) -> None:
+        self.root = root
+        self.manifest = manifest
+        manifest.started_at = manifest.started_at or now()
+        write_atomic(root / "scenario.yaml", scenario_text)
+        write_atomic(root / "scenario.json", scenario_json)
+        (root / "summaries").mkdir(exist_ok=True)
+        self._files: dict[str, Any] = {}
+        self.save_manifest()
+
+    def summaries_path(self, variant: str) -> Path:
+        """Where a variant's summaries go."""
+        return contained(self.root, f"summaries/{safe_name(variant)}.jsonl")
+
+    def append(self, variant: str, summaries: Iterable[ReplicationSummary]) -> None:
+        """Append summaries (one JSON object per line) and flush them to disk."""
+        fh = self._files.get(variant)
+        if fh is None:
+            fh = self._files[variant] = self.summaries_path(variant).open("a", encoding="utf-8")
+        for s in summaries:
+            fh.write(json.dumps(s.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
+            self.manifest.completed[variant] = self.manifest.completed.get(variant, 0) + 1
+        fh.flush()
+        os.fsync(fh.fileno())
+
+    def write_log(self, variant: str, which: str, replication: int, records: Sequence[EventRecord]) -> Path:
+        """Save a whole event log as JSON Lines (for timelines of chosen replications)."""
+        path = contained(self.root, f"logs/{safe_name(variant)}-{safe_name(which)}.jsonl")
+        write_atomic(path, log_jsonl(records))
+        self.manifest.logs.setdefault(variant, {})[which] = replication
+        return path
+
+    def save_manifest(self) -> None:
+        """Rewrite the manifest atomically."""
+        write_atomic(self.root / MANIFEST, json.dumps(asdict(self.manifest), indent=2, ensure_ascii=False))
+
+    def close(self, status: str) -> None:
+        """Close the summaries and record the final status (``complete`` or ``interrupted``)."""
+        for fh in self._files.values():
+            fh.close()
+        self._files.clear()
+        self.manifest.status = status
+        self.manifest.finished_at = now()
+        self.save_manifest()
+
+
+def log_jsonl(records: Sequence[EventRecord]) -> str:
+    """An event log as JSON Lines, with a header line naming the log format."""
+    head = json.dumps({"format": "drillsim-log", "format_version": LOG_FORMAT})
+    return head + "\n" + "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+
+
+def log_csv(records: Sequence[EventRecord]) -> str:
+    """An event log as CSV with one column per record field."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(RECORD_FIELDS))
+    w.writeheader()
+    for r in records:
+        w.writerow(r.to_dict())
+    return buf.getvalue()
+
+
+def read_log(path: Path) -> list[EventRecord]:
+    """Read a JSON Lines event log written by :func:`log_jsonl`, checking its format version."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        head = json.loads(lines[0]) if lines else {}
+    except json.JSONDecodeError as exc:
+        raise ResultsFormatError(f"{path}: not a drillsim event log ({exc})") from None
+    if head.get("format") != "drillsim-log" or head.get("format_version") != LOG_FORMAT:
+        raise ResultsFormatError(f"{path}: event log format {head.get('format_version')!r}, this drillsim "
+                                 f"reads {LOG_FORMAT}")
+    try:
+        return [EventRecord.from_dict(json.loads(line)) for line in lines[1:] if line]
+    except (json.JSONDecodeError, TypeError, ValueError, KeyError) as exc:
+        raise ResultsFormatError(f"{path}: damaged event log ({exc})") from None
+
+
+@dataclass
+class RunData:
+    """A run folder read back: the manifest, summaries per variant, and warnings."""
+
+    root: Path
+    manifest: Manifest
+    summaries: dict[str, list[ReplicationSummary]]
+    warnings: list[str]
+
+
+def read_manifest(root: Path) -> Manifest:
+    """Read and check a run's manifest (format and version)."""
+    path = root / MANIFEST
+    if not path.is_file():
+        raise ResultsFormatError(f"{root} is not a drillsim run folder (no {MANIFEST})")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ResultsFormatError(f"{path}: damaged manifest ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != "drillsim-results":
+        raise ResultsFormatError(f"{path}: not a drillsim results manifest")
+    if data.get("format_version") != RESULTS_FORMAT:
+        raise ResultsFormatError(
+            f"{path}: results format version {data.get('format_version')!r} was written by drillsim "
+            f"{data.get('drillsim_version', '?')}; this drillsim ({__version__}) reads version "
+            f"{RESULTS_FORMAT}. Re-run the scenario with this version.")
+    try:
+        return Manifest(**data)
+    except TypeError as exc:
+        raise ResultsFormatError(f"{path}: unexpected manifest fields ({exc})") from None
+
+
+def read_run(root: Path) -> RunData:
+    """Read a run folder; a complete run must have every summary it claims."""
+    manifest = read_manifest(root)
+    warnings: list[str] = []
+    if manifest.status != "complete":
+        warnings.append(f"the run in {root} is {manifest.status}: results cover only the replications "
+                        "finished before it stopped")
+    summaries = {v: _read_summaries(root, v, manifest, warnings) for v in manifest.variants}
+    return RunData(root, manifest, summaries, warnings)
+
+
+def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list[str]) -> list[ReplicationSummary]:
+    path = contained(root, f"summaries/{safe_name(variant)}.jsonl")
+    if not path.exists():
+        if manifest.status == "complete" and manifest.completed.get(variant, 0):
+            raise ResultsFormatError(f"{path} is missing")
+        return []
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    elif lines and manifest.status != "complete":
+        lines.pop()  # the batch being written when the run stopped
+        warnings.append(f"{path.name}: dropped a partly written last line")
+    out = []
+    for n, line in enumerate(lines, 1):
+        try:
+            out.append(ReplicationSummary.from_json(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise ResultsFormatError(f"{path}:{n}: damaged summary ({exc})") from None
+    out.sort(key=lambda s: s.replication)
+    expected = manifest.completed.get(variant, 0)
+    if manifest.status == "complete" and len(out) != expected:
+        raise ResultsFormatError(f"{path}: {len(out)} summaries but the manifest records {expected}; "
+                                 "the file is truncated")
+    return out

@@ -1,0 +1,125 @@
+"""A whole study: replications of every variant, written to a run folder as they finish.
+
+This is the library behind ``drillsim run -n N``; the CLI only parses options and shows progress.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from drillsim.analysis.stats import share_stats
+from drillsim.compile import CompiledScenario
+from drillsim.experiment import (
+    BASE,
+    Failure,
+    Job,
+    batch_size,
+    compile_variants,
+    plan,
+    run_jobs,
+    simulate,
+)
+from drillsim.results_io import Manifest, RunWriter, sha256_file
+from drillsim.scenario import Scenario
+from drillsim.summary import ReplicationSummary
+
+Progress = Callable[[int], None]
+
+
+def representative(summaries: Sequence[ReplicationSummary], horizon: float) -> dict[str, int]:
+    """The median and the worst replication, by objectives missed and then their total time."""
+    if not summaries:
+        return {}
+
+    def score(s: ReplicationSummary) -> tuple[int, float]:
+        if not s.objectives:
+            return (0, s.end_time)
+        missed = sum(not o.met for o in s.objectives)
+        total = sum(o.time if o.time is not None else 2 * horizon for o in s.objectives)
+        return (missed, total)
+
+    ranked = sorted(summaries, key=lambda s: (score(s), s.replication))
+    return {"median": ranked[(len(ranked) - 1) // 2].replication, "worst": ranked[-1].replication}
+
+
+def ci_reached(summaries: dict[str, list[ReplicationSummary]], width: float) -> bool:
+    """True when every objective's success share has a 95% interval narrower than ``width``."""
+    for rows in summaries.values():
+        if not rows:
+            return False
+        for k in range(len(rows[0].objectives)):
+            met = sum(r.objectives[k].met for r in rows)
+            if share_stats(met, len(rows)).ci.width >= width:
+                return False
+    return True
+
+
+def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, seed: int,
+              variants: Sequence[str] = (BASE,), workers: int = 1, dask_address: str | None = None,
+              until_ci: float | None = None, max_events: int | None = None,
+              progress: Progress | None = None) -> Path:
+    """Run ``n`` replications of each variant (or until ``until_ci`` is reached, at most ``n``).
+
+    Writes the run folder ``out`` (already created, empty) and returns it. On KeyboardInterrupt the
+    manifest is marked ``interrupted`` and the summaries finished so far stay readable.
+    """
+    variants = list(dict.fromkeys(variants))
+    compiled = compile_variants(scenario, variants, max_events=max_events)
+    manifest = Manifest(scenario_id=scenario.scenario.id, scenario_hash=compiled[variants[0]].scenario_hash,
+                        scenario_file=scenario_path.name, scenario_sha256=sha256_file(scenario_path),
+                        seed=seed, replications=n, variants=variants, workers=workers,
+                        engine="dask" if dask_address else "local", until_ci=until_ci)
+    writer = RunWriter(out, manifest, scenario_path.read_bytes(),
+                       scenario.model_dump_json(by_alias=True, indent=2))
+    collected: dict[str, list[ReplicationSummary]] = {v: [] for v in variants}
+
+    def on_batch(job: Job, rows: list[ReplicationSummary | Failure]) -> None:
+        good = [r for r in rows if isinstance(r, ReplicationSummary)]
+        manifest.failures.extend(asdict(r) for r in rows if isinstance(r, Failure))
+        writer.append(job.variant, good)
+        collected[job.variant].extend(good)
+        writer.save_manifest()
+        if progress:
+            progress(len(rows))
+
+    try:
+        _run_rounds(compiled, variants, n, seed, workers, dask_address, until_ci, on_batch, collected)
+        _write_logs(writer, compiled, collected, seed)
+    except KeyboardInterrupt:
+        writer.close("interrupted")
+        raise
+    writer.close("complete")
+    return out
+
+
+def _run_rounds(compiled: dict[str, CompiledScenario], variants: list[str], n: int, seed: int,
+                workers: int, dask_address: str | None, until_ci: float | None,
+                on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None],
+                collected: dict[str, list[ReplicationSummary]]) -> None:
+    """All at once, or in growing rounds until the interval target (``--until-ci``) is met."""
+    size = batch_size(n, max(1, workers), cap=50 if dask_address is None else 200)
+    if until_ci is None:
+        run_jobs(compiled, plan(variants, n, size), seed, workers=workers, dask_address=dask_address,
+                 on_batch=on_batch)
+        return
+    done, step = 0, min(n, 100)
+    while done < n:
+        todo = min(step, n - done)
+        run_jobs(compiled, plan(variants, todo, max(1, min(size, math.ceil(todo / max(1, workers)))), done),
+                 seed, workers=workers, dask_address=dask_address, on_batch=on_batch)
+        done += todo
+        if ci_reached(collected, until_ci):
+            return
+        step = done  # double the replications each round
+
+
+def _write_logs(writer: RunWriter, compiled: dict[str, CompiledScenario],
+                collected: dict[str, list[ReplicationSummary]], seed: int) -> None:
+    """Re-simulate the median and worst replication of each variant with whole logs (exact replays)."""
+    for variant, rows in collected.items():
+        c = compiled[variant]
+        for which, rep in representative(rows, c.horizon).items():
+            writer.write_log(variant, which, rep, simulate(c, seed, rep).records)

@@ -1,0 +1,217 @@
+"""Compact per-replication summaries: what the statistics need, without the whole event log.
+
+A summary holds the times of each milestone and objective, queue figures per agency, the
+critical-path split of each objective and what did not finish: a few hundred numbers, so that
+100,000 replications fit in memory. Whole logs are kept only for a chosen few replications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from drillsim.analysis.measure import measure
+from drillsim.analysis.paths import by_agency, by_link, critical_path, split
+from drillsim.compile import CompiledScenario
+from drillsim.records import EventKind, EventRecord, ReplicationResult
+from drillsim.scenario import CasualtiesThrough, TaskDone, TaskStarted
+
+K = EventKind
+Pairs = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    """A duty desk or a unit pool over one replication.
+
+    Attributes:
+        served: Messages handled / pieces of work started.
+        total_wait: Seconds spent waiting, summed over everything served.
+        max_wait: The longest single wait.
+        busy: Resource-seconds in use (officer-seconds or unit-seconds).
+        max_queue: The longest queue (waiting, not yet served).
+        max_queue_at: Scenario time the longest queue first formed.
+    """
+
+    served: int = 0
+    total_wait: float = 0.0
+    max_wait: float = 0.0
+    busy: float = 0.0
+    max_queue: int = 0
+    max_queue_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveResult:
+    """One objective in one replication: its time, whether met, and where its time went."""
+
+    time: float | None
+    met: bool
+    split: Pairs = ()
+    agencies: Pairs = ()
+    links: Pairs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicationSummary:
+    """Everything the statistics need from one replication (agency and task tuples in file order)."""
+
+    replication: int
+    ended_by: str
+    end_time: float
+    events: int
+    objectives: tuple[ObjectiveResult, ...]
+    alerted: tuple[float | None, ...]
+    activated: tuple[float | None, ...]
+    on_scene: tuple[float | None, ...]
+    task_start: tuple[float | None, ...]
+    task_done: tuple[float | None, ...]
+    desks: tuple[QueueStats, ...]
+    units: tuple[QueueStats, ...]
+    alerts_lost: int
+    failed_tries: int
+    duplicates: tuple[int, ...]
+    unfinished: tuple[tuple[str, str, str], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-able dict (tuples become lists)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "ReplicationSummary":
+        """Inverse of :meth:`to_json`."""
+        def pairs(v: list[list[Any]]) -> Pairs:
+            return tuple((str(k), float(x)) for k, x in v)
+
+        objs = tuple(ObjectiveResult(o["time"], o["met"], pairs(o["split"]), pairs(o["agencies"]),
+                                     pairs(o["links"])) for o in d["objectives"])
+        return cls(
+            replication=d["replication"], ended_by=d["ended_by"], end_time=d["end_time"], events=d["events"],
+            objectives=objs, alerted=tuple(d["alerted"]), activated=tuple(d["activated"]),
+            on_scene=tuple(d["on_scene"]), task_start=tuple(d["task_start"]), task_done=tuple(d["task_done"]),
+            desks=tuple(QueueStats(**q) for q in d["desks"]), units=tuple(QueueStats(**q) for q in d["units"]),
+            alerts_lost=d["alerts_lost"], failed_tries=d["failed_tries"], duplicates=tuple(d["duplicates"]),
+            unfinished=tuple(tuple(u) for u in d["unfinished"]),  # type: ignore[misc]
+        )
+
+
+def summarize(result: ReplicationResult, compiled: CompiledScenario) -> ReplicationSummary:
+    """Reduce one replication's log to its summary."""
+    recs = result.records
+    sc = compiled.scenario
+    agencies = [a.id for a in sc.agencies]
+    tasks = [t.id for t in sc.tasks]
+    return ReplicationSummary(
+        replication=result.replication, ended_by=result.ended_by, end_time=result.end_time,
+        events=len(recs), objectives=tuple(_objective(recs, o, compiled) for o in sc.objectives),
+        alerted=_first_times(recs, (K.DETECTED, K.ALERTED), agencies),
+        activated=_first_times(recs, (K.ACTIVATED,), agencies),
+        on_scene=_first_times(recs, (K.ON_SCENE,), agencies),
+        task_start=_task_times(recs, K.TASK_STARTED, tasks, first=True),
+        task_done=_task_times(recs, K.TASK_DONE, tasks, first=False),
+        desks=desk_stats(recs, agencies), units=unit_stats(recs, agencies),
+        alerts_lost=sum(1 for r in recs if r.kind is K.ALERT_LOST),
+        failed_tries=sum(1 for r in recs if r.kind is K.TRY_FAILED),
+        duplicates=tuple(sum(1 for r in recs if r.kind is K.DUPLICATE_ALERT and r.agency == a) for a in agencies),
+        unfinished=tuple((u.task, u.incident, u.reason) for u in result.unfinished),
+    )
+
+
+def measured_task(objective: Any) -> str | None:
+    """The task whose own work an objective measures (other tasks' work is a prerequisite)."""
+    m = objective.measure
+    if isinstance(m, TaskDone):
+        return m.task_done
+    if isinstance(m, TaskStarted):
+        return m.task_started
+    if isinstance(m, CasualtiesThrough):
+        return m.casualties_through
+    return None
+
+
+def _objective(recs: Sequence[EventRecord], objective: Any, compiled: CompiledScenario) -> ObjectiveResult:
+    m = measure(recs, objective, compiled.scenario)
+    if m.time is None or m.end is None:
+        return ObjectiveResult(None, False)
+    segs = critical_path(recs, m.end, m.clock_start, measured_task(objective))
+    return ObjectiveResult(m.time, m.met, _pairs(split(segs)), _pairs(by_agency(segs)), _pairs(by_link(segs)))
+
+
+def _pairs(d: dict[str, float]) -> Pairs:
+    return tuple(sorted(d.items()))
+
+
+def _first_times(recs: Sequence[EventRecord], kinds: tuple[EventKind, ...],
+                 agencies: list[str]) -> tuple[float | None, ...]:
+    first: dict[str, float] = {}
+    for r in recs:
+        if r.kind in kinds and r.agency not in first:
+            first[r.agency] = r.time  # type: ignore[index]
+    return tuple(first.get(a) for a in agencies)
+
+
+def _task_times(recs: Sequence[EventRecord], kind: EventKind, tasks: list[str],
+                first: bool) -> tuple[float | None, ...]:
+    found: dict[str, float] = {}
+    for r in recs:
+        if r.kind is kind and r.task is not None and (not first or r.task not in found):
+            found[r.task] = r.time
+    return tuple(found.get(t) for t in tasks)
+
+
+def _queue(entries: list[tuple[float, int]]) -> tuple[int, float]:
+    """Longest queue and when it first formed, from (+1 at join, -1 at service) events."""
+    longest, at, length = 0, 0.0, 0
+    for t, step in sorted(entries, key=lambda e: (e[0], e[1])):
+        length += step
+        if length > longest:
+            longest, at = length, t
+    return longest, at
+
+
+def desk_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueStats, ...]:
+    """Duty-desk figures per agency: a message queues from its sender's alert to HANDLING_STARTED."""
+    sent = {r.cause: r.time for r in recs if r.kind is K.MESSAGE_SENT}
+    acc: dict[str, list[Any]] = {a: [0, 0.0, 0.0, 0.0, []] for a in agencies}
+    for r in recs:
+        if r.kind is K.HANDLING_STARTED and r.agency in acc:
+            a = acc[r.agency]
+            joined = recs[r.cause].time  # type: ignore[index]
+            wait = r.time - joined
+            a[0] += 1
+            a[1] += wait
+            a[2] = max(a[2], wait)
+            a[3] += sent.get(r.id, r.time) - r.time
+            if wait > 0:  # a zero wait never joined the queue
+                a[4] += [(joined, 1), (r.time, -1)]
+    return tuple(_stats(acc[a]) for a in agencies)
+
+
+def unit_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueStats, ...]:
+    """Unit figures per agency: work queues from when it could start but for units (its cause)."""
+    finish = {r.cause: r.time for r in recs if r.kind is K.TASK_FINISHED}
+    end = recs[-1].time if recs else 0.0
+    acc: dict[str, list[Any]] = {a: [0, 0.0, 0.0, 0.0, []] for a in agencies}
+    started_ready = set()
+    for r in recs:
+        if r.kind is K.TASK_STARTED and r.agency in acc:
+            a = acc[r.agency]
+            joined = recs[r.cause].time  # type: ignore[index]
+            wait = r.time - joined
+            a[0] += 1
+            a[1] += wait
+            a[2] = max(a[2], wait)
+            a[3] += r.units * (finish.get(r.id, end) - r.time)
+            if wait > 0:  # a zero wait never joined the queue
+                a[4] += [(joined, 1), (r.time, -1)]
+            started_ready.add((r.task, r.incident, r.casualty))
+    for r in recs:  # work that was ready but never got units is still in the queue at the end
+        if r.kind is K.TASK_READY and (r.task, r.incident, r.casualty) not in started_ready and r.agency in acc:
+            acc[r.agency][4].append((r.time, 1))
+    return tuple(_stats(acc[a]) for a in agencies)
+
+
+def _stats(a: list[Any]) -> QueueStats:
+    longest, at = _queue(a[4])
+    return QueueStats(a[0], a[1], a[2], a[3], longest, at)
