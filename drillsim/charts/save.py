@@ -1,0 +1,77 @@
+"""Write figures to disk atomically, in several formats, with reproducible bytes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from drillsim.charts.fonts import chart_style
+
+SUPPORTED_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+# NOTE: dates are dropped so the same chart gives the same bytes (diffable report folders).
+_METADATA: dict[str, dict[str, Any]] = {
+    "png": {},
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+}
+
+
+def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write through a temporary file in the target's folder, then rename over the target.
+
+    Readers never see a half-written chart, and a failure leaves no temporary file behind.
+    """
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _print(fig: Figure, fmt: str, handle: IO[bytes]) -> None:
+    fig.savefig(handle, format=fmt, metadata=_METADATA[fmt])
+
+
+def save_figure(
+    fig: Figure,
+    path_without_suffix: str | os.PathLike[str],
+    formats: Sequence[str] = ("png", "svg"),
+) -> list[Path]:
+    """Save ``fig`` as ``<path>.<format>`` for each format and return the written paths.
+
+    Text in SVG (and PDF) is stored as glyph outlines, so the files render on machines without
+    the CJK font. Existing files are replaced atomically.
+
+    Raises:
+        ValueError: For an unsupported format (before anything is written).
+    """
+    unknown = [f for f in formats if f not in SUPPORTED_FORMATS]
+    if unknown or not formats:
+        raise ValueError(
+            f"unsupported chart format(s) {unknown or list(formats)}; "
+            f"choose from {', '.join(SUPPORTED_FORMATS)}"
+        )
+    base = Path(path_without_suffix)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    written: list[Path] = []
+    with chart_style():
+        for fmt in dict.fromkeys(formats):
+            target = base.with_name(f"{base.name}.{fmt}")
+            _write_atomically(target, functools.partial(_print, fig, fmt))
+            written.append(target)
+    return written
