@@ -1,0 +1,268 @@
+"""Coordination graph: agencies coloured by duty-desk queueing delay, links sized by time."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import networkx as nx  # type: ignore[import-untyped]
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Colormap, Normalize, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+
+from drillsim.charts.data import GraphEdge, GraphNode
+from drillsim.charts.i18n import texts_for
+from drillsim.charts.style import (
+    A4_TEXT_WIDTH,
+    DELAY_CMAP,
+    HIGHLIGHT,
+    SizeName,
+    figure_and_axes,
+    fmt_minutes,
+    minutes,
+    styled,
+    wrap_label,
+)
+
+Layout = Literal["layered", "spring"]
+Position = tuple[float, float]
+EDGE_COLOR = "#8a8a8a"
+NO_DATA_COLOR = "#eeeeee"
+NODE_EDGE = "#666666"
+HIGHLIGHT_WIDTH = 2.8
+
+
+def _digraph(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> nx.DiGraph:
+    """Nodes and edges in input order (NetworkX keeps insertion order; no set iteration)."""
+    ids = [n.id for n in nodes]
+    if len(set(ids)) != len(ids):
+        raise ValueError("node ids must be unique")
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ids)
+    for edge in edges:
+        if edge.source not in graph or edge.target not in graph:
+            raise ValueError(f"edge {edge.source!r} -> {edge.target!r} refers to an unknown node")
+        graph.add_edge(edge.source, edge.target)
+    return graph
+
+
+def hop_layers(graph: nx.DiGraph, sources: Sequence[str]) -> dict[str, int]:
+    """Hop distance from the detecting agencies along alert direction (BFS).
+
+    Unreachable agencies go one layer past the farthest, so they stand out at the end.
+    """
+    starts = list(sources) or [n for n in graph if graph.in_degree(n) == 0] or list(graph)[:1]
+    layer = dict.fromkeys(starts, 0)
+    queue = deque(starts)
+    while queue:
+        node = queue.popleft()
+        for nxt in graph.successors(node):
+            if nxt not in layer:
+                layer[nxt] = layer[node] + 1
+                queue.append(nxt)
+    last = max(layer.values(), default=-1) + 1
+    return {n: layer.get(n, last) for n in graph}
+
+
+def _layered_positions(graph: nx.DiGraph, layers: Mapping[str, int]) -> dict[str, Position]:
+    """Columns by hop layer; within a column, order by the mean row of predecessors (fewer crossings)."""
+    rows: dict[str, float] = {}
+    positions: dict[str, Position] = {}
+    for depth in sorted(set(layers.values())):
+        column = [n for n in graph if layers[n] == depth]
+        parents = {n: [rows[p] for p in graph.predecessors(n) if p in rows] for n in column}
+        column.sort(key=lambda n: sum(parents[n]) / len(parents[n]) if parents[n] else 0.0)
+        for i, node in enumerate(column):
+            rows[node] = i - (len(column) - 1) / 2
+            positions[node] = (float(depth), -rows[node])
+    return positions
+
+
+def node_positions(
+    nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], *, seed: int, layout: Layout = "layered"
+) -> dict[str, Position]:
+    """Deterministic node positions: hop layers from the detecting agencies, or a seeded spring."""
+    graph = _digraph(nodes, edges)
+    if layout == "layered":
+        return _layered_positions(graph, hop_layers(graph, [n.id for n in nodes if n.detecting]))
+    if layout == "spring":
+        raw = nx.spring_layout(graph.to_undirected(as_view=True), seed=seed)
+        return {n: (float(raw[n][0]), float(raw[n][1])) for n in graph}
+    raise ValueError(f"layout must be 'layered' or 'spring', got {layout!r}")
+
+
+def _text_color(face: tuple[float, float, float]) -> str:
+    """Black on light fills, white on dark ones (relative luminance)."""
+    r, g, b = face
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
+
+
+def _draw_nodes(
+    ax: Axes,
+    nodes: Sequence[GraphNode],
+    pos: Mapping[str, Position],
+    cmap: Colormap,
+    norm: Normalize,
+) -> dict[str, Text]:
+    boxes: dict[str, Text] = {}
+    for node in nodes:
+        face = to_rgb(NO_DATA_COLOR if node.delay is None else cmap(norm(minutes(node.delay))))
+        boxes[node.id] = ax.text(
+            *pos[node.id],
+            wrap_label(node.label, 16),
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color=_text_color(face),
+            zorder=2,
+            gid=f"node-{node.id}",
+            bbox={
+                "boxstyle": "round,pad=0.45",
+                "facecolor": face,
+                "edgecolor": HIGHLIGHT if node.highlighted else NODE_EDGE,
+                "linewidth": HIGHLIGHT_WIDTH if node.highlighted else 0.8,
+            },
+        )
+    return boxes
+
+
+def _draw_edges(
+    ax: Axes,
+    edges: Sequence[GraphEdge],
+    pos: Mapping[str, Position],
+    boxes: Mapping[str, Text],
+    text: Mapping[str, str],
+    edge_labels: bool,
+) -> None:
+    """Arrows clipped at the label boxes; width grows with the mean time on the link."""
+    longest = max((e.time for e in edges), default=0.0) or 1.0
+    pairs = {(e.source, e.target) for e in edges}
+    for edge in edges:
+        # NOTE: the text boxes are drawn first (lower zorder), so their patches are sized when
+        # the arrows are clipped against them.
+        rad = 0.18 if (edge.target, edge.source) in pairs else 0.06
+        ax.annotate(
+            "",
+            xy=pos[edge.target],
+            xytext=pos[edge.source],
+            zorder=3,
+            gid=f"edge-{edge.source}-{edge.target}",
+            arrowprops={
+                "arrowstyle": "-|>",
+                "mutation_scale": 11,
+                "shrinkA": 2,
+                "shrinkB": 2,
+                "color": HIGHLIGHT if edge.highlighted else EDGE_COLOR,
+                "linewidth": 0.8 + 4.0 * edge.time / longest,
+                "linestyle": "--" if edge.backup else "-",
+                "connectionstyle": f"arc3,rad={rad}",
+                "patchA": boxes[edge.source].get_bbox_patch(),
+                "patchB": boxes[edge.target].get_bbox_patch(),
+            },
+        )
+        if edge_labels and edge.time > 0:
+            (x0, y0), (x1, y1) = pos[edge.source], pos[edge.target]
+            ax.text(
+                (x0 + x1) / 2,
+                (y0 + y1) / 2,
+                text["n_minutes"].format(value=fmt_minutes(edge.time)),
+                fontsize=6.5,
+                ha="center",
+                va="center",
+                color="#333333",
+                zorder=4,
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": "white",
+                    "edgecolor": "none",
+                    "alpha": 0.85,
+                },
+            )
+
+
+def _legend(
+    ax: Axes, nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], text: Mapping[str, str]
+) -> None:
+    handles: list[Patch | Line2D] = []
+    if any(n.highlighted for n in nodes) or any(e.highlighted for e in edges):
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=HIGHLIGHT,
+                linewidth=HIGHLIGHT_WIDTH,
+                label=text["bottleneck"],
+            )
+        )
+    if any(e.backup for e in edges):
+        handles.append(Line2D([], [], color=EDGE_COLOR, linestyle="--", label=text["backup_link"]))
+    if handles:
+        ax.legend(handles=handles, loc="lower left", ncols=len(handles))
+
+
+def _frame(ax: Axes, pos: Mapping[str, Position]) -> None:
+    """Limits with room for the label boxes around the outermost nodes."""
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    xpad = 0.3 * max(max(xs) - min(xs), 1.0) / max(len(set(xs)), 1) ** 0.5 + 0.3
+    ypad = 0.12 * max(max(ys) - min(ys), 1.0) + 0.35
+    ax.set_xlim(min(xs) - xpad, max(xs) + xpad)
+    ax.set_ylim(min(ys) - ypad, max(ys) + ypad)
+    ax.set_axis_off()
+
+
+@styled
+def coordination_graph(
+    nodes: Sequence[GraphNode],
+    edges: Sequence[GraphEdge],
+    *,
+    seed: int,
+    layout: Layout = "layered",
+    title: str = "",
+    lang: str = "en",
+    labels: Mapping[str, str] | None = None,
+    edge_labels: bool = True,
+    ax: Axes | None = None,
+    size: SizeName | tuple[float, float] = (A4_TEXT_WIDTH, 4.8),
+) -> Figure:
+    """Draw the coordination graph with queueing delays and link times.
+
+    Node fill = mean duty-desk queueing delay (colour bar, minutes); edge width = mean time on
+    the link; bottlenecks get a thick red outline (nodes) or red colour (links); backup links are
+    dashed. The layout is deterministic: hop layers from the detecting agencies (left to right),
+    or a spring layout seeded with ``seed``.
+
+    Args:
+        nodes: Agencies, in a stable order (it fixes the layout's tie-breaks).
+        edges: Links between node ids.
+        seed: Seed for the spring layout (take it from the run's random streams).
+        layout: ``layered`` (alert flow) or ``spring``.
+        title: Chart title, already translated.
+        lang: Language of the built-in texts ("en", "vi", "zh").
+        labels: Overrides for single built-in texts.
+        edge_labels: Write the mean link time next to each link.
+        ax: Draw into this axes instead of a new figure.
+        size: Figure size preset or (width, height) inches, for a new figure.
+    """
+    if not nodes:
+        raise ValueError("a coordination graph needs at least one node")
+    text = texts_for(lang, labels)
+    pos = node_positions(nodes, edges, seed=seed, layout=layout)
+    fig, ax = figure_and_axes(ax, size)
+    cmap = colormaps[DELAY_CMAP]
+    norm = Normalize(0.0, max([minutes(n.delay) for n in nodes if n.delay is not None] + [1.0]))
+    boxes = _draw_nodes(ax, nodes, pos, cmap, norm)
+    _draw_edges(ax, edges, pos, boxes, text, edge_labels)
+    _frame(ax, pos)
+    _legend(ax, nodes, edges, text)
+    fig.colorbar(
+        ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, pad=0.02, label=text["queue_delay"]
+    )
+    if title:
+        ax.set_title(title)
+    return fig
