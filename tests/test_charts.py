@@ -573,9 +573,17 @@ def test_save_figure_writes_png_and_svg_atomically(tmp_path: Path) -> None:
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert b"<text" not in svg  # glyphs are paths: no font needed to view it
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in paths)  # not mkstemp's private 0600
     # Reproducible: the same chart gives the same SVG bytes.
     again = charts.save_figure(fig, tmp_path / "again", formats=("svg",))
     assert again[0].read_bytes() == svg
+
+
+def test_save_figure_pdf_embeds_cjk(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with font_problems(caplog) as found:
+        (pdf,) = charts.save_figure(BUILDERS["split"]("zh"), tmp_path / "split", formats=("pdf",))
+    assert_no_font_problems(found)
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_save_figure_failure_leaves_old_file_and_no_temp(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from drillsim.charts.fonts import chart_style
 
 SUPPORTED_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+_NEW_FILE_MODE = 0o644
 
 # NOTE: dates are dropped so the same chart gives the same bytes (diffable report folders).
 _METADATA: dict[str, dict[str, Any]] = {
@@ -31,6 +32,10 @@ def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
     """
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        # NOTE: mkstemp makes the file private (0600); a chart is a normal report file, so keep
+        # the old file's mode when replacing one, else use 0644.
+        mode = target.stat().st_mode & 0o777 if target.exists() else _NEW_FILE_MODE
+        os.chmod(tmp_name, mode)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
