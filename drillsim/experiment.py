@@ -21,12 +21,10 @@ from drillsim.compile import CompiledScenario, compile_scenario
 from drillsim.engine import run_replication
 from drillsim.errors import InputError
 from drillsim.records import ReplicationResult
+from drillsim.results_io import BASE
 from drillsim.scenario import Scenario
 from drillsim.summary import ReplicationSummary, summarize
 from drillsim.variants import apply_variant
-
-BASE = "base"
-"""Name of the unchanged scenario among the variants of a run."""
 
 MAX_REPLICATIONS = 1_000_000
 """Protective limit on replications per variant (``--max-replications`` raises it)."""

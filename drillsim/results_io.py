@@ -32,6 +32,9 @@ RESULTS_FORMAT = 1
 
 MANIFEST = "manifest.json"
 
+BASE = "base"
+"""Name of the unchanged scenario among the variants of a run."""
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a whole file so that readers see the old file or the new one, never half of it."""
@@ -42,6 +45,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp creates 0600; a report is meant to be shared: keep the replaced file's mode or 0644.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.report import parse_formats
 from drillsim.compile import compile_scenario
 from drillsim.durations import clock
 from drillsim.errors import InputError, OutputExistsError
@@ -150,17 +151,8 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
     if not no_report:
         from drillsim.report import write_report
 
-        for path in write_report(root, formats=_formats(formats), lang=lang):
+        for path in write_report(root, formats=parse_formats(formats), lang=lang):
             click.echo(f"report: {path}")
-
-
-def _formats(text: str) -> tuple[str, ...]:
-    wanted = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    bad = [f for f in wanted if f not in ("html", "md", "docx", "pdf")]
-    if bad or not wanted:
-        raise click.BadParameter(f"unknown format {', '.join(bad) or '(none)'}; use html, md, docx, pdf",
-                                 param_hint="--format")
-    return wanted
 
 
 def _print_results(root: Path) -> None:

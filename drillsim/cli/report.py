@@ -1,0 +1,67 @@
+"""``drillsim report`` and ``drillsim chart``: documents and charts from a run folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from drillsim.cli import cli
+
+FORMAT_HELP = "Comma-separated: html, md, docx, pdf (pdf needs Chromium)."
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """The --format list, checked."""
+    wanted = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    bad = [f for f in wanted if f not in ("html", "md", "docx", "pdf")]
+    if bad or not wanted:
+        raise click.BadParameter(f"unknown format {', '.join(bad) or '(none)'}; use html, md, docx, pdf",
+                                 param_hint="--format")
+    return wanted
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "formats", default="html,md", show_default=True, help=FORMAT_HELP)
+@click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None,
+              help="Language of headings and labels (default: the scenario's).")
+@click.option("--observed", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of times observed in the live drill (agency,event,time) to compare.")
+def report(results_dir: Path, formats: str, lang: str | None, observed: Path | None) -> None:
+    """Write the after-action report (HSEEP AAR/IP) of a run folder.
+
+    The report reads the run's results and never simulates. Files go into the run folder.
+
+    \b
+    Examples:
+      drillsim report reports/lai-chau-hydropower
+      drillsim report reports/lai-chau-hydropower --format html,docx,pdf --lang vi
+      drillsim report reports/lai-chau-hydropower --observed live-drill.csv
+    """
+    from drillsim.report import write_report
+
+    for path in write_report(results_dir, formats=parse_formats(formats), lang=lang, observed=observed):
+        click.echo(f"report: {path}")
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PNG and SVG files (default: RESULTS_DIR/charts).")
+@click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None, help="Label language.")
+def chart(results_dir: Path, out: Path | None, lang: str | None) -> None:
+    """Draw the report's charts (PNG and SVG) without writing the report.
+
+    \b
+    Example:
+      drillsim chart reports/lai-chau-hydropower --out charts/
+    """
+    from drillsim.report import build
+    from drillsim.report.figures import make_charts
+    from drillsim.report.plan import add_findings
+
+    data = build(results_dir, lang)
+    add_findings(data)
+    for name, path in sorted(make_charts(data, out or results_dir / "charts").items()):
+        click.echo(f"{name}: {path} (+ .svg)")

@@ -1,0 +1,163 @@
+"""The after-action report (HSEEP AAR/IP structure) from a run folder: HTML, Markdown, DOCX, PDF.
+
+The report reads a run folder and never simulates. HTML is one self-contained file (charts
+embedded as data URIs) that opens from a USB stick; scenario text is escaped everywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from drillsim.analysis.paths import CATEGORY_LABELS
+from drillsim.durations import clock, describe
+from drillsim.errors import InputError
+from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time, measure_text
+from drillsim.report.i18n import t
+from drillsim.results_io import write_atomic
+
+__all__ = ["write_report", "render_html", "render_markdown", "build"]
+
+FORMATS = ("html", "md", "docx", "pdf")
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+def _signed(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:+.0f} pp"
+
+
+def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
+    lang = d.lang
+    labels = {a.id: a.label for a in d.scenario.agencies}
+    msel = sorted(d.scenario.incidents, key=lambda i: (i.at, i.id))
+    return {
+        "d": d, "sc": d.scenario, "lang": lang, "charts": images, "findings": d.findings, "msel": msel,
+        "agencies": d.scenario.agencies, "thresholds": RATING_THRESHOLDS,
+        "T": lambda key, **kw: t(key, lang, **kw), "pct": _pct, "signed": _signed, "clock": clock,
+        "ftime": lambda s: fmt_time(s, lang), "measure_text": measure_text, "dist": describe,
+        "label": lambda a: labels.get(a, a), "cat_label": lambda c: CATEGORY_LABELS.get(c, c),
+        "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,
+    }
+
+
+def _env(autoescape: bool) -> Environment:
+    env = Environment(loader=PackageLoader("drillsim", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env
+
+
+def render_html(d: ReportData) -> str:
+    """The report as one self-contained HTML page (charts as PNG data URIs)."""
+    images = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+              for name, path in d.charts.items()}
+    env = _env(True)
+    ctx = _context(d, images)
+    env.filters["label"] = ctx["label"]
+    return env.get_template("report.html.j2").render(**ctx)
+
+
+def render_markdown(d: ReportData) -> str:
+    """The report as Markdown for version control (charts as relative links to charts/)."""
+    images = {name: f"charts/{path.name}" for name, path in d.charts.items()}
+    env = _env(False)
+    ctx = _context(d, images)
+    env.filters["label"] = ctx["label"]
+    env.filters["md"] = md_escape
+    return env.get_template("report.md.j2").render(**ctx)
+
+
+def md_escape(text: object) -> str:
+    """Escape scenario text for Markdown: no raw HTML, no table breaks, no link injection."""
+    s = str(text)
+    for ch in "\\`*_{}[]<>()#+!|":
+        s = s.replace(ch, "\\" + ch)
+    return s.replace("\n", " ")
+
+
+def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: str | None = None,
+                 observed: Path | None = None) -> list[Path]:
+    """Write the report files into the run folder ``root``; returns their paths."""
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise InputError(f"unknown report format {', '.join(bad)}; use {', '.join(FORMATS)}")
+    d = build(root, lang)
+    _add_analysis(d)
+    if observed is not None:
+        from drillsim.report.observed import observed_rows
+
+        d.observed = observed_rows(d, observed)
+    from drillsim.report.figures import make_charts
+
+    d.charts = make_charts(d, root / "charts")
+    stem = f"after-action-report-{d.lang}"
+    written: list[Path] = []
+    html = render_html(d)
+    if "html" in formats:
+        write_atomic(root / f"{stem}.html", html)
+        written.append(root / f"{stem}.html")
+    if "md" in formats:
+        write_atomic(root / f"{stem}.md", render_markdown(d))
+        written.append(root / f"{stem}.md")
+    if "docx" in formats:
+        from drillsim.report.docx import write_docx
+
+        written.append(write_docx(d, root / f"{stem}.docx"))
+    if "pdf" in formats:
+        written.append(write_pdf(html, root / f"{stem}.pdf"))
+    return written
+
+
+def _add_analysis(d: ReportData) -> None:
+    """Findings, strengths and the improvement plan from the bottleneck analysis."""
+    from drillsim.report.plan import add_findings
+
+    add_findings(d)
+
+
+def find_browser() -> str | None:
+    """A headless Chromium/Chrome on PATH, for PDF output and the report tests."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def chromium_args(user_dir: str) -> list[str]:
+    """Flags for a headless Chromium that makes no network connections of its own."""
+    return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={user_dir}"]
+
+
+def write_pdf(html: str, target: Path) -> Path:
+    """Print the HTML report to PDF with headless Chromium (the only PDF route: no heavy install)."""
+    browser = find_browser()
+    if browser is None:
+        raise InputError("PDF output needs Chromium (Debian: apt-get install chromium); "
+                         "the HTML report prints to PDF from any browser too")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "report.html"
+        src.write_text(html, encoding="utf-8")
+        out = Path(tmp) / "report.pdf"
+        cmd = [browser, *chromium_args(str(Path(tmp) / "profile")), "--no-pdf-header-footer",
+               f"--print-to-pdf={out}", src.as_uri()]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise InputError(f"Chromium could not print the PDF: {exc}") from None
+        if not out.exists() or out.stat().st_size == 0:
+            raise InputError("Chromium did not produce a PDF")
+        write_atomic(target, out.read_bytes())
+    return target

@@ -1,0 +1,189 @@
+"""Everything the report shows, as plain data built from a run folder (never by simulating).
+
+Every number in the report comes from here, and everything here comes from the run's
+summaries, logs and scenario: nothing is typed in by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drillsim import __version__
+from drillsim.analysis.results import (
+    AgencyStats,
+    ObjectiveStats,
+    QueueSummary,
+    agency_stats,
+    objective_stats,
+    queue_summaries,
+)
+from drillsim.analysis.stats import paired_difference
+from drillsim.durations import clock, describe
+from drillsim.results_io import BASE, RunData, read_log, read_run
+from drillsim.scenario import Objective, Scenario
+
+RATING_THRESHOLDS = {"P": 0.90, "S": 0.70, "M": 0.30}
+"""Share of replications meeting a target needed for each rating (below M's: U). P mirrors the
+90th-percentile (fractile) basis of NFPA 1710/1221 performance objectives."""
+
+RATING_ORDER = "PSMU"
+
+
+def rating(share: float, reached_any: bool) -> str:
+    """P/S/M/U from the share of replications that met the target."""
+    if not reached_any:
+        return "U"
+    for r in "PSM":
+        if share >= RATING_THRESHOLDS[r]:
+            return r
+    return "U"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveRow:
+    """One objective in the capability analysis."""
+
+    stats: ObjectiveStats
+    rating: str
+
+    @property
+    def objective(self) -> Objective:
+        """The objective as written."""
+        return self.stats.objective
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityRow:
+    """A core capability with the objectives that evidence it and its rating (worst of the critical ones)."""
+
+    capability: str
+    objectives: tuple[str, ...]
+    rating: str
+
+
+@dataclass(frozen=True, slots=True)
+class VariantRow:
+    """An objective in one variant against the base, paired by replication."""
+
+    variant: str
+    description: str
+    objective: str
+    share: float
+    share_diff: float
+    share_ci: tuple[float | None, float | None]
+    significant: bool
+    median: float | None
+
+
+@dataclass
+class ReportData:
+    """The whole content of an after-action report."""
+
+    root: Path
+    scenario: Scenario
+    run: RunData
+    lang: str
+    objectives: list[ObjectiveRow]
+    capabilities: list[CapabilityRow]
+    agencies: list[AgencyStats]
+    queues: list[QueueSummary]
+    variants: list[VariantRow]
+    findings: list[Any] = field(default_factory=list)
+    strengths: list[str] = field(default_factory=list)
+    plan: list[dict[str, str]] = field(default_factory=list)
+    observed: list[dict[str, Any]] = field(default_factory=list)
+    charts: dict[str, Path] = field(default_factory=dict)
+    sensitivity: list[Any] = field(default_factory=list)
+    hub: str | None = None
+    version: str = __version__
+
+    @property
+    def n(self) -> int:
+        """Replications of the base scenario."""
+        return len(self.run.summaries.get(BASE, []))
+
+    def agency_label(self, agency_id: str) -> str:
+        """Display name of an agency id (the id when unknown)."""
+        for a in self.scenario.agencies:
+            if a.id == agency_id:
+                return a.label
+        return agency_id
+
+    def log(self, which: str, variant: str = BASE) -> list[Any]:
+        """The whole event log of the median or worst replication, if it was kept."""
+        path = self.root / "logs" / f"{variant}-{which}.jsonl"
+        return read_log(path) if path.exists() else []
+
+
+def load_scenario_json(root: Path) -> Scenario:
+    """The scenario exactly as the run used it (validated JSON copy in the run folder)."""
+    return Scenario.model_validate_json((root / "scenario.json").read_text(encoding="utf-8"))
+
+
+def build(root: Path, lang: str | None = None) -> ReportData:
+    """Read a run folder and compute everything the report shows."""
+    run = read_run(root)
+    scenario = load_scenario_json(root)
+    lang = lang or scenario.scenario.language
+    base = run.summaries.get(BASE, [])
+    stats = objective_stats(scenario, BASE, base)
+    rows = [ObjectiveRow(s, rating(s.met.share if s.met.n else 0.0, s.time.reached > 0)) for s in stats]
+    return ReportData(
+        root=root, scenario=scenario, run=run, lang=lang, objectives=rows, capabilities=capabilities(rows),
+        agencies=agency_stats(scenario, base), queues=queue_summaries(scenario, base),
+        variants=variant_rows(scenario, run),
+    )
+
+
+def capabilities(rows: list[ObjectiveRow]) -> list[CapabilityRow]:
+    """Roll objectives up to core capabilities: the worst rating among the critical ones."""
+    caps: dict[str, list[ObjectiveRow]] = {}
+    for r in rows:
+        caps.setdefault(r.objective.core_capability, []).append(r)
+    out = []
+    for cap, items in caps.items():
+        counted = [r for r in items if r.objective.critical] or items
+        worst = max((r.rating for r in counted), key=RATING_ORDER.index)
+        out.append(CapabilityRow(cap, tuple(r.objective.id for r in items), worst))
+    return out
+
+
+def variant_rows(scenario: Scenario, run: RunData) -> list[VariantRow]:
+    """Each variant's objectives against the base, paired by replication (common random numbers)."""
+    base = {s.replication: s for s in run.summaries.get(BASE, [])}
+    out = []
+    for v in scenario.variants:
+        rows = run.summaries.get(v.id)
+        if not rows:
+            continue
+        pairs = [(base[s.replication], s) for s in rows if s.replication in base]
+        for k, obj in enumerate(scenario.objectives):
+            d = paired_difference([float(a.objectives[k].met) for a, _ in pairs],
+                                  [float(b.objectives[k].met) for _, b in pairs])
+            st = objective_stats(scenario, v.id, [b for _, b in pairs])[k]
+            out.append(VariantRow(v.id, v.description, obj.id, st.met.share, d.mean, (d.ci.low, d.ci.high),
+                                  d.significant, st.time.median))
+    return out
+
+
+def fmt_time(seconds: float | None, lang: str) -> str:
+    """``H:MM:SS`` or the localised "not reached"."""
+    from drillsim.report.i18n import t
+
+    return t("never", lang) if seconds is None else clock(seconds)
+
+
+def fmt_share(x: float) -> str:
+    """``87%`` style."""
+    return f"{x:.0%}"
+
+
+def measure_text(obj: Objective) -> str:
+    """A short description of what an objective measures."""
+    data = obj.measure.model_dump(exclude_none=True)
+    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data.items())
+
+
+__all__ = ["ReportData", "build", "rating", "RATING_THRESHOLDS", "describe", "fmt_time", "fmt_share"]

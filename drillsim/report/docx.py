@@ -1,0 +1,133 @@
+"""The report as a DOCX document for offices that edit it in a word processor.
+
+Headings are real Word headings (``Heading 1/2``), tables are real tables, charts are pictures.
+python-docx escapes text itself: scenario text is stored as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.shared import Cm, Pt
+
+from drillsim.durations import clock, describe
+from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
+from drillsim.report.i18n import t
+from drillsim.results_io import write_atomic
+
+
+def _table(doc: Document, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            cell.text = text
+
+
+def _picture(doc: Document, d: ReportData, name: str, caption: str) -> None:
+    path = d.charts.get(name)
+    if path and path.exists():
+        doc.add_picture(str(path), width=Cm(16))
+        doc.add_paragraph(caption, style="Caption")
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+def write_docx(d: ReportData, target: Path) -> Path:
+    """Build the DOCX and write it atomically."""
+    lang = d.lang
+    sc = d.scenario
+    label = {a.id: a.label for a in sc.agencies}
+    doc = Document()
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading(t("title", lang), 0)
+    doc.add_paragraph(f"{sc.scenario.title} — {sc.target.name}")
+    doc.add_paragraph(t("simulated", lang, n=d.n))
+
+    doc.add_heading(f"1. {t('overview', lang)}", 1)
+    _table(doc, ["", ""], [
+        [t("exercise_name", lang), sc.scenario.title], [t("exercise_type", lang), sc.scenario.exercise_type],
+        [t("target", lang), f"{sc.target.name} ({sc.target.kind})"],
+        [t("mission_areas", lang), ", ".join(sc.scenario.mission_areas)],
+        [t("core_capabilities", lang), "; ".join(c.capability for c in d.capabilities)],
+        [t("scenario", lang), sc.scenario.description],
+        [t("participants", lang), "; ".join(a.label for a in sc.agencies)],
+    ])
+    doc.add_heading(t("settings", lang), 2)
+    m = d.run.manifest
+    _table(doc, ["", ""], [[t("replications", lang), str(d.n)], [t("seed", lang), str(m.seed)],
+                           [t("version", lang), m.drillsim_version], [t("scenario_hash", lang), m.scenario_hash],
+                           [t("variants", lang), ", ".join(m.variants)]])
+
+    doc.add_heading(f"2. {t('analysis', lang)}", 1)
+    doc.add_paragraph(t("rating_rule", lang, p=_pct(RATING_THRESHOLDS["P"]), s=_pct(RATING_THRESHOLDS["S"]),
+                        m=_pct(RATING_THRESHOLDS["M"])))
+    _table(doc, [t("objective", lang), t("capability", lang), t("target_time", lang), t("met_share", lang),
+                 t("median", lang), t("p90", lang), t("rating", lang)],
+           [[r.objective.id, r.objective.core_capability, clock(r.objective.within), _pct(r.stats.met.share),
+             fmt_time(r.stats.time.median, lang), fmt_time(r.stats.time.p90, lang),
+             f"{r.rating}: {t('rating_' + r.rating, lang)}"] for r in d.objectives])
+    _table(doc, [t("capability", lang), t("objectives", lang), t("rating", lang)],
+           [[c.capability, ", ".join(c.objectives), f"{c.rating}: {t('rating_' + c.rating, lang)}"]
+            for c in d.capabilities])
+    for r in d.objectives:
+        doc.add_heading(f"{r.objective.id}: {r.objective.description}", 2)
+        _picture(doc, d, f"ecdf-{r.objective.id}", t("distribution", lang, objective=r.objective.id))
+    _picture(doc, d, "split", t("split_chart", lang))
+
+    doc.add_heading(f"3. {t('strengths', lang)}", 1)
+    for s in d.strengths or [t("none", lang)]:
+        doc.add_paragraph(s, style="List Bullet")
+    doc.add_heading(f"4. {t('improvements', lang)}", 1)
+    for f in d.findings:
+        doc.add_paragraph(f"{f.title}. {f.text}", style="List Number")
+        if f.evidence:
+            doc.add_paragraph(f"{t('evidence', lang)}: {f.evidence}")
+    _picture(doc, d, "tornado", t("tornado", lang))
+
+    doc.add_heading(f"5. {t('response_times', lang)}", 1)
+    _table(doc, [t("agency", lang), t("alerted", lang), t("activated", lang), t("on_scene", lang)],
+           [[label.get(a.agency, a.agency), fmt_time(a.alerted.median, lang), fmt_time(a.activated.median, lang),
+             fmt_time(a.on_scene.median, lang)] for a in d.agencies])
+    _picture(doc, d, "gantt-median", t("timeline_median", lang))
+    _picture(doc, d, "gantt-worst", t("timeline_worst", lang))
+    if d.variants:
+        doc.add_heading(f"6. {t('comparison', lang)}", 1)
+        _table(doc, [t("variants", lang), t("objective", lang), t("met_share", lang), t("difference", lang)],
+               [[v.variant, v.objective, _pct(v.share), f"{v.share_diff * 100:+.0f} pp "
+                 + (t("significant", lang) if v.significant else t("not_significant", lang))] for v in d.variants])
+        _picture(doc, d, "variants", t("variant_chart", lang))
+
+    doc.add_heading(t("plan", lang), 1)
+    doc.add_paragraph(t("plan_intro", lang))
+    _table(doc, [t("owner", lang), t("task", lang), t("deadline", lang), t("authority", lang),
+                 t("responsibility", lang), t("expected", lang)],
+           [[p["owner"], p["task"], p["deadline"], p["authority"], p["responsibility"], p["expected"]]
+            for p in d.plan])
+    doc.add_heading(t("msel", lang), 1)
+    _table(doc, [t("time", lang), t("event", lang), t("detected_by", lang), t("triggers", lang)],
+           [[clock(i.at), f"{i.id} {i.description}", label.get(i.detected_by, i.detected_by), ", ".join(i.triggers)]
+            for i in sorted(sc.incidents, key=lambda i: (i.at, i.id))])
+    doc.add_heading(t("graph", lang), 1)
+    _picture(doc, d, "graph", t("graph", lang))
+    _table(doc, [t("link", lang), t("channel", lang), t("delay", lang), t("reliability", lang)],
+           [[f"{label.get(link.from_, link.from_)} → {', '.join(label.get(x, x) for x in link.to)}", link.channel,
+             describe(link.delay), _pct(link.reliability)] for link in sc.links])
+    doc.add_heading(t("assumptions", lang), 1)
+    for a in sc.assumptions:
+        doc.add_paragraph(f"{a.about}{' = ' + a.value if a.value else ''}: {a.note}", style="List Bullet")
+    for s in sc.sources:
+        doc.add_paragraph(s, style="List Number")
+    buf = io.BytesIO()
+    doc.save(buf)
+    write_atomic(target, buf.getvalue())
+    return target
