@@ -110,6 +110,13 @@ class DrillModel:
         self.fired[inc.index] = rid
         for t in inc.tasks:
             self.done[(inc.index, t)] = self.env.event()
+            if self.c.tasks[t].is_per_casualty:
+                # NOTE: made here, not by the task's coordinator, because a later per-casualty
+                # task's steps may look them up before this task's whole prerequisites are done.
+                cats = self.c.tasks[t].categories
+                for c in inc.casualties:
+                    if c.split("-")[0] in cats:
+                        self.done[(inc.index, t, c)] = self.env.event()
         for t in inc.tasks:
             task = self.c.tasks[t]
             proc = self._casualty_task if task.is_per_casualty else self._whole_task
@@ -290,8 +297,6 @@ class DrillModel:
                                        detail="no casualties"))
             return
         self.state[key] = ("casualties", len(casualties))
-        for c in casualties:
-            self.done[(inc.index, task.index, c)] = self.env.event()
         steps = [self.env.process(self._casualty_step(inc, task, c, cause)) for c in casualties]
         yield self.env.all_of(steps)
         last = max((s.value for s in steps), key=lambda r: (self.records[r].time, r))
