@@ -221,7 +221,8 @@ class DrillModel:
         dest = a.destination(inc.zone)
         key = (a.index, dest)
         if key in self.arrivals:
-            rid = self.rec(K.ON_SCENE, a.id, incident=inc.id, cause=self.later(self.arrivals[key], alert_rid))
+            rid = self.rec(K.ON_SCENE, a.id, incident=inc.id, cause=self.later(self.arrivals[key], alert_rid),
+                           detail=dest)
             self._ready(a, inc, rid)
         elif key in self.travelling:
             self.travelling[key].append((inc, alert_rid))
