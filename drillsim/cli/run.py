@@ -41,6 +41,7 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
               help="Replications per variant. Without it, one replication is run and its timeline shown.")
 @click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's seed).")
 @click.option("--variant", "variants", multiple=True, help="A variant to run as well as the base (repeatable).")
+@click.option("--all-variants", is_flag=True, help="Run every variant the scenario defines.")
 @click.option("--replication", type=int, default=0, show_default=True,
               help="Which replication to show (single-run mode): replays a replication of a study.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -64,7 +65,8 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 @click.option("--max-replications", type=int, default=MAX_REPLICATIONS, show_default=True,
               help="Protective limit on -n.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def run(file: Path, replications: int | None, seed: int | None, variants: tuple[str, ...], replication: int,
+def run(file: Path, replications: int | None, seed: int | None, variants: tuple[str, ...], all_variants: bool,
+        replication: int,
         log_path: Path | None, verbose: bool, workers: int | None, out: Path | None, force: bool,
         until_ci: float | None, dask_address: str | None, no_report: bool, formats: str, lang: str | None,
         max_events: int | None, max_replications: int, quiet: bool) -> None:
@@ -79,6 +81,7 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
       drillsim run scenarios/lai-chau-hydropower.yaml
       drillsim run scenarios/lai-chau-hydropower.yaml --variant hotline-down --log run.jsonl
       drillsim run scenarios/lai-chau-hydropower.yaml -n 1000 --variant hotline-down
+      drillsim run scenarios/lai-chau-hydropower.yaml -n 1000 --all-variants --format html,docx
       drillsim run scenarios/lai-chau-hydropower.yaml -n 20000 --until-ci 0.02 --workers 2
     """
     scenario = load(file)
@@ -86,6 +89,8 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
     if seed < 0:
         raise click.BadParameter("the seed must be 0 or more", param_hint="--seed")
     check_variants(scenario, variants)
+    if all_variants:
+        variants = (*variants, *(v.id for v in scenario.variants if v.id not in variants))
     if replications is None:
         _single(scenario, seed, variants, replication, log_path, force, verbose, max_events)
         return

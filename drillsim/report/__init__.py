@@ -134,11 +134,14 @@ def find_browser() -> str | None:
     return None
 
 
+CHROMIUM_FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+"""Chromium flags for a closed machine: no background connections, no GPU, root-safe."""
+
+
 def chromium_args(user_dir: str) -> list[str]:
-    """Flags for a headless Chromium that makes no network connections of its own."""
-    return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={user_dir}"]
+    """Command-line flags for a headless Chromium with a throw-away profile."""
+    return ["--headless", *CHROMIUM_FLAGS, f"--user-data-dir={user_dir}"]
 
 
 def write_pdf(html: str, target: Path) -> Path:
