@@ -78,9 +78,13 @@ def _agency_text(model: "DrillModel", inc: "IncidentC", task: "TaskC") -> str:
     if not reachable:
         return (f"none of the agencies able to do it ({', '.join(names)}) was alerted: "
                 f"no path in the coordination graph from {source} to them")
-    lost = [r.link for r in model.records if r.kind is EventKind.ALERT_LOST and r.incident == inc.id]
-    if lost:
-        return (f"none of the agencies able to do it ({', '.join(names)}) was alerted: "
-                f"the alert was lost on {', '.join(sorted(set(lost)))}")
+    lost = sorted({r.link for r in model.records if r.kind is EventKind.ALERT_LOST and r.incident == inc.id})
+    retrying = sorted({r.link for r in model.records if r.kind is EventKind.TRY_FAILED and r.incident == inc.id
+                       and r.link not in lost
+                       and (c.agency_index[r.link.rsplit("->", 1)[1]], inc.index) not in model.alerts})
+    parts = ([f"the alert was lost on {', '.join(lost)}"] if lost else []) + (
+        [f"the alert was still being retried on {', '.join(retrying)}"] if retrying else [])
+    if parts:
+        return f"none of the agencies able to do it ({', '.join(names)}) was alerted: " + "; ".join(parts)
     return (f"none of the agencies able to do it ({', '.join(names)}) was alerted before the end "
             "(the alert was still on its way)")
