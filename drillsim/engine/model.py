@@ -378,7 +378,7 @@ class DrillModel:
                 env.step()
         except EventLimitReached:
             ended = "event_limit"
-        end_time = horizon if ended == "horizon" else env.now
+        end_time = horizon if ended == "horizon" else float(env.now)  # env.now starts as int 0
         unfinished = unfinished_reasons(self)
         tail = len(self.records)
         if ended == "event_limit":
