@@ -1,0 +1,204 @@
+"""Engine benchmark: time per replication against a minimal SimPy model of the same alert propagation.
+
+Run with ``python -m benchmarks`` (or ``python benchmarks/run.py``); see benchmarks/README.md.
+
+Two things are timed in the same process, in interleaved rounds (engine, baseline, engine,
+baseline, ...), and the median of the rounds is reported, because the machines this runs on are
+shared and noisy: ratios measured side by side are the figures to compare (PERFORMANCE.md).
+
+* drillsim: ``run_replication(compiled, seed, replication)`` on a compiled scenario.
+* baseline: a minimal hand-written SimPy model of alert propagation only: a desk
+  ``simpy.Resource`` per agency, a handling timeout, a link delay, the first alert wins. No
+  records, no reasons, no units. It is the floor a SimPy engine can reach for this model.
+
+Generated graphs: N agencies, each with links to 3 other agencies chosen by a seeded
+``random.Random``; one duty officer per agency (so messages queue at the desks), handling 30s,
+link delay 60s; every fifth agency has a uniform handling time and every fifth link an exponential
+delay. One incident detected by agency 0; no tasks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from drillsim.compile import CompiledScenario, compile_scenario
+from drillsim.engine import run_replication
+from drillsim.records import EventKind
+from drillsim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- generated scenarios ---------------------------------------------------------------------
+def graph_scenario(n: int, *, seed: int = 1, out_degree: int = 3, stochastic: bool = True) -> Scenario:
+    """N agencies with ``out_degree`` random links each (alert propagation only)."""
+    rng = random.Random(seed)
+    agencies: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for i in range(n):
+        handling: Any = {"uniform": ["10s", "50s"]} if stochastic and i % 5 == 4 else "30s"
+        agencies.append({"id": f"a{i}", "handling": handling})
+        targets = rng.sample([j for j in range(n) if j != i], min(out_degree, n - 1)) if n > 1 else []
+        for k, j in enumerate(targets):
+            delay: Any = {"exponential": "60s"} if stochastic and (3 * i + k) % 5 == 2 else "60s"
+            links.append({"from": f"a{i}", "to": f"a{j}", "delay": delay})
+    return Scenario.model_validate({
+        "scenario": {"id": f"graph{n}", "title": f"{n} agencies", "horizon": "30d"},
+        "target": {"name": "generated", "kind": "other"},
+        "agencies": agencies, "links": links,
+        "incidents": [{"id": "i", "at": "0s", "detected_by": "a0"}],
+    })
+
+
+# -- the baseline: minimal SimPy alert propagation -------------------------------------------
+class MinimalModel:
+    """Desk resource per agency, handling timeout, link delay, first alert wins; nothing else."""
+
+    def __init__(self, compiled: CompiledScenario, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.env = simpy.Environment()
+        self.desks = [simpy.Resource(self.env, a.duty_officers) for a in compiled.agencies]
+        # Plain tuples: (handling, [(target, delay), ...]); a callable is an inverse CDF.
+        self.table = [(a.handling, [(e.target, e.channels[0].delay) for e in a.out_edges])
+                      for a in compiled.agencies]
+        self.alerted: dict[int, float] = {}
+        self.start = compiled.incidents[0].detector
+        self.at = compiled.incidents[0].at
+
+    def value(self, s: Any) -> float:
+        return s if s.__class__ is float else s(self.rng.random())
+
+    def send(self, source: int, target: int, delay: Any) -> Any:
+        env = self.env
+        desk = self.desks[source]
+        with desk.request() as req:
+            yield req
+            yield env.timeout(self.value(self.table[source][0]))
+        yield env.timeout(self.value(delay))
+        if target not in self.alerted:
+            self.alert(target)
+
+    def alert(self, agency: int) -> None:
+        self.alerted[agency] = self.env.now
+        for target, delay in self.table[agency][1]:
+            self.env.process(self.send(agency, target, delay))
+
+    def run(self) -> dict[int, float]:
+        self.env.timeout(self.at).callbacks.append(lambda _e: self.alert(self.start))  # type: ignore[arg-type]
+        self.env.run()
+        return self.alerted
+
+
+def baseline_replication(compiled: CompiledScenario, seed: int) -> dict[int, float]:
+    return MinimalModel(compiled, seed).run()
+
+
+# -- timing ----------------------------------------------------------------------------------
+def _time(fn: Callable[[int], Any], reps: int, start: int) -> float:
+    t0 = time.perf_counter()
+    for k in range(reps):
+        fn(start + k)
+    return (time.perf_counter() - t0) / reps
+
+
+def interleaved(fns: dict[str, Callable[[int], Any]], rounds: int, budget: float) -> dict[str, float]:
+    """Median seconds per call of each function, over ``rounds`` interleaved rounds."""
+    first = next(iter(fns.values()))
+    once = max(_time(first, 1, 0), 1e-6)
+    reps = max(1, int(budget / rounds / len(fns) / once))
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for r in range(rounds):
+        for name, fn in fns.items():
+            times[name].append(_time(fn, reps, r * reps))
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def check_same_alert_times(compiled: CompiledScenario) -> None:
+    """On a deterministic graph the baseline and drillsim must alert the same agencies at the same times."""
+    ours = {compiled.agency_index[x.agency]: x.time for x in run_replication(compiled, 0).records
+            if x.kind in (EventKind.DETECTED, EventKind.ALERTED)}
+    theirs = baseline_replication(compiled, 0)
+    assert ours.keys() == theirs.keys() and all(math.isclose(ours[k], theirs[k]) for k in ours), \
+        "baseline and engine disagree: the comparison would be meaningless"
+
+
+def bench(name: str, compiled: CompiledScenario, rounds: int, budget: float) -> dict[str, Any]:
+    result = run_replication(compiled, 0)
+    records = len(result.records)
+    links = len(compiled.edges)
+    timings = interleaved({
+        "drillsim": lambda k: run_replication(compiled, 0, k),
+        "simpy": lambda k: baseline_replication(compiled, k),
+    }, rounds, budget)
+    ours, base = timings["drillsim"], timings["simpy"]
+    return {"case": name, "agencies": len(compiled.agencies), "links": links, "records": records,
+            "ms": ours * 1e3, "baseline_ms": base * 1e3, "ratio": ours / base,
+            "events_per_s": records / ours, "us_per_link": ours * 1e6 / max(links, 1)}
+
+
+def example_scenarios() -> list[tuple[str, CompiledScenario]]:
+    """Every scenarios/*.yaml that loads (skipped with a note when it does not)."""
+    out = []
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        try:
+            try:
+                from drillsim.loader import load_scenario  # type: ignore[import-not-found]
+                s = load_scenario(path)
+            except ImportError:
+                import yaml
+
+                s = Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            out.append((path.name, compile_scenario(s)))
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
+            print(f"skipped {path.name}: {type(exc).__name__}: {str(exc).splitlines()[0][:100]}", file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="10,100,1000,10000", help="generated graph sizes (agencies)")
+    p.add_argument("--rounds", type=int, default=7, help="interleaved rounds (median reported)")
+    p.add_argument("--budget", type=float, default=3.0, help="seconds of timing per case")
+    p.add_argument("--quick", action="store_true", help="3 rounds, 1 s per case, up to 1,000 agencies")
+    p.add_argument("--no-gc-note", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.quick:
+        args.rounds, args.budget, args.sizes = 3, 1.0, "10,100,1000"
+    rows = []
+    for name, compiled in example_scenarios():
+        rows.append(bench(name, compiled, args.rounds, args.budget))
+        _print(rows[-1], header=len(rows) == 1)
+    for n in (int(x) for x in args.sizes.split(",")):
+        check_same_alert_times(compile_scenario(graph_scenario(n, stochastic=False)))
+        t0 = time.perf_counter()
+        compiled = compile_scenario(graph_scenario(n))
+        build = time.perf_counter() - t0
+        gc.collect()
+        rows.append(bench(f"graph-{n}", compiled, args.rounds, max(args.budget, 0.0)))
+        rows[-1]["build_s"] = build
+        _print(rows[-1], header=len(rows) == 1)
+    return rows
+
+
+def _print(row: dict[str, Any], header: bool) -> None:
+    if header:
+        print(f"{'case':<28}{'agencies':>9}{'links':>8}{'records':>9}{'ms/rep':>10}{'simpy ms':>10}"
+              f"{'ratio':>7}{'events/s':>11}{'us/link':>9}")
+    print(f"{row['case']:<28}{row['agencies']:>9}{row['links']:>8}{row['records']:>9}{row['ms']:>10.3f}"
+          f"{row['baseline_ms']:>10.3f}{row['ratio']:>7.2f}{row['events_per_s']:>11,.0f}{row['us_per_link']:>9.2f}",
+          flush=True)
+
+
+if __name__ == "__main__":
+    main()
