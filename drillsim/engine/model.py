@@ -51,9 +51,10 @@ class DrillModel:
         env = self.env
         n = len(compiled.agencies)
         self.records: list[EventRecord] = []
-        self.desks = [simpy.Resource(env, a.duty_officers) for a in compiled.agencies]
-        self.pools: list[UnitPool | None] = [UnitPool(env, a.units) if a.units > 0 else None
-                                             for a in compiled.agencies]
+        # NOTE: desks and unit pools are made on first use: building a SimPy resource costs a
+        # few microseconds, and most agencies of a large graph never send or work.
+        self.desks: dict[int, simpy.Resource] = {}
+        self.pools: dict[int, UnitPool | None] = {}
         self.alerts: dict[tuple[int, int], int] = {}
         self.activated: list[int | None] = [None] * n
         self.awaiting_activation: list[list[tuple[IncidentC, int]] | None] = [None] * n
@@ -140,7 +141,9 @@ class DrillModel:
 
     def _relay(self, a: AgencyC, inc: IncidentC, queue: Any, alert_rid: int) -> Generator[Any, Any, None]:
         """One duty officer working through the incident's outgoing messages."""
-        desk = self.desks[a.index]
+        desk = self.desks.get(a.index)
+        if desk is None:
+            desk = self.desks[a.index] = simpy.Resource(self.env, a.duty_officers)
         for edge in queue:
             req = desk.request()
             yield req
@@ -252,6 +255,13 @@ class DrillModel:
     def _ready(self, a: AgencyC, inc: IncidentC, rid: int) -> None:
         self.ready_event(a.index, inc.index).succeed(rid)
 
+    def pool(self, agency: int) -> UnitPool | None:
+        """The units of an agency (None when it has none), made on first use."""
+        if agency not in self.pools:
+            units = self.c.agencies[agency].units
+            self.pools[agency] = UnitPool(self.env, units) if units > 0 else None
+        return self.pools[agency]
+
     # -- tasks ----------------------------------------------------------------------------
     def _prerequisites(self, inc: IncidentC, task: TaskC, key: tuple[Any, ...], cause: int | None,
                        casualty: str | None = None) -> Generator[Any, Any, int | None]:
@@ -333,7 +343,7 @@ class DrillModel:
                 if not ev.triggered:
                     waiting_ready.append(ev)
                     continue
-                pool = self.pools[ai]
+                pool = self.pool(ai)
                 if pool is None or pool.capacity < task.units:
                     continue
                 if ready_rid is None:
