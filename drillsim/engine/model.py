@@ -61,6 +61,7 @@ class DrillModel:
         self.arrivals: dict[tuple[int, str], int] = {}
         self.travelling: dict[tuple[int, str], list[tuple[IncidentC, int]]] = {}
         self.ready_events: dict[tuple[int, int], simpy.Event] = {}
+        self.ready_rids: dict[tuple[int, int], int] = {}
         self.done: dict[tuple[Any, ...], simpy.Event] = {}
         self.state: dict[tuple[Any, ...], tuple[str, Any]] = {}
         self.fired: list[int | None] = [None] * len(compiled.incidents)
@@ -250,10 +251,19 @@ class DrillModel:
         ev = self.ready_events.get((agency, incident))
         if ev is None:
             ev = self.ready_events[(agency, incident)] = self.env.event()
+            rid = self.ready_rids.get((agency, incident))
+            if rid is not None:
+                ev.succeed(rid)
         return ev
 
     def _ready(self, a: AgencyC, inc: IncidentC, rid: int) -> None:
-        self.ready_event(a.index, inc.index).succeed(rid)
+        # NOTE: the SimPy event exists only once a task waits for it; an agency that no task
+        # waits for (most of a large graph) schedules nothing.
+        key = (a.index, inc.index)
+        self.ready_rids[key] = rid
+        ev = self.ready_events.get(key)
+        if ev is not None:
+            ev.succeed(rid)
 
     def pool(self, agency: int) -> UnitPool | None:
         """The units of an agency (None when it has none), made on first use."""
@@ -339,16 +349,16 @@ class DrillModel:
             for ai in task.capable:
                 if ai in pending:
                     continue
-                ev = self.ready_event(ai, inc.index)
-                if not ev.triggered:
-                    waiting_ready.append(ev)
+                on_scene = self.ready_rids.get((ai, inc.index))
+                if on_scene is None:
+                    waiting_ready.append(self.ready_event(ai, inc.index))
                     continue
                 pool = self.pool(ai)
                 if pool is None or pool.capacity < task.units:
                     continue
                 if ready_rid is None:
                     ready_rid = self.rec(K.TASK_READY, self.c.agencies[ai].id, task=task.id, incident=inc.id,
-                                         casualty=casualty, cause=self.later(cause, ev.value))
+                                         casualty=casualty, cause=self.later(cause, on_scene))
                     self.state[key] = ("units", ai)
                 pending[ai] = pool.get(task.units, (*prio, next(self.seq)))
             if not pending and not waiting_ready:
@@ -366,7 +376,7 @@ class DrillModel:
                             req.cancel()
                 a = self.c.agencies[chosen]
                 start = self.rec(K.TASK_STARTED, a.id, task=task.id, incident=inc.id, casualty=casualty,
-                                 cause=self.later(ready_rid, self.ready_event(chosen, inc.index).value),
+                                 cause=self.later(ready_rid, self.ready_rids[(chosen, inc.index)]),
                                  units=task.units)
                 self.state[key] = ("working", chosen)
                 return a, start
