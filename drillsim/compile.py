@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 
 from drillsim.durations import _Dist
+from drillsim.errors import LimitError
 from drillsim.rng import stable_key
 from drillsim.scenario import TRIAGE, Agency, Scenario, Task, ZoneTravel
 
@@ -23,6 +25,34 @@ Sampler = float | Callable[[float], float]
 
 DEFAULT_MAX_EVENTS = 2_000_000
 """Events one replication may record before it is stopped (a protective limit)."""
+
+MAX_AGENCIES = 20_000
+MAX_LINKS = 200_000
+"""Protective limits on a scenario's size; raise them with DRILLSIM_MAX_AGENCIES / DRILLSIM_MAX_LINKS."""
+
+
+def _limit(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise LimitError(f"{name}={value!r} is not a whole number") from None
+
+
+def check_size(scenario: Scenario) -> None:
+    """Refuse scenarios larger than the protective limits, saying how to raise them."""
+    agencies = len(scenario.agencies)
+    links = sum(len(link.to) for link in scenario.links)
+    max_agencies = _limit("DRILLSIM_MAX_AGENCIES", MAX_AGENCIES)
+    max_links = _limit("DRILLSIM_MAX_LINKS", MAX_LINKS)
+    if agencies > max_agencies:
+        raise LimitError(f"the scenario has {agencies} agencies, over the limit of {max_agencies}; "
+                         "set DRILLSIM_MAX_AGENCIES to raise it")
+    if links > max_links:
+        raise LimitError(f"the scenario has {links} links, over the limit of {max_links}; "
+                         "set DRILLSIM_MAX_LINKS to raise it")
 
 
 def sampler(dist: _Dist) -> Sampler:
@@ -156,10 +186,13 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def compile_scenario(scenario: Scenario, *, max_events: int = DEFAULT_MAX_EVENTS) -> CompiledScenario:
     """Build the coordination graph and the engine's tables from a validated scenario."""
+    check_size(scenario)
     agency_index = {a.id: i for i, a in enumerate(scenario.agencies)}
     edges = _edges(scenario, agency_index)
-    agencies = tuple(_agency(i, a, tuple(e for e in edges if e.source == i))
-                     for i, a in enumerate(scenario.agencies))
+    outgoing: list[list[EdgeC]] = [[] for _ in scenario.agencies]
+    for e in edges:
+        outgoing[e.source].append(e)
+    agencies = tuple(_agency(i, a, tuple(outgoing[i])) for i, a in enumerate(scenario.agencies))
     task_index = {t.id: i for i, t in enumerate(scenario.tasks)}
     tasks = tuple(_task(i, t, scenario, agency_index, task_index) for i, t in enumerate(scenario.tasks))
     incidents = _incidents(scenario, agency_index, task_index, tasks)
