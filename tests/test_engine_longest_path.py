@@ -128,7 +128,7 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=1e-6)
 
 
-@settings(max_examples=int(os.environ.get("ENGINE_EXAMPLES", 120)), deadline=None,
+@settings(max_examples=int(os.environ.get("ENGINE_EXAMPLES", 300)), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(deterministic_scenarios())
 def test_finish_is_the_longest_path(s: Scenario) -> None:

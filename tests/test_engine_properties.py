@@ -24,7 +24,7 @@ from drillsim.scenario import Scenario
 from engine_strategies import scenarios, triggered
 
 _PROFILE = os.environ.get("HYPOTHESIS_PROFILE")
-_EXAMPLES = {"thorough": 1000, "ci": 150}.get(_PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", 150)))
+_EXAMPLES = {"thorough": 2000, "ci": 300}.get(_PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", 300)))
 
 
 def _settings():  # type: ignore[no-untyped-def]
