@@ -20,8 +20,8 @@ class EventKind(StrEnum):
 
     INJECT = "inject"                      # an incident fires (cause: none)
     DETECTED = "detected"                  # the detecting agency knows (cause: inject)
-    MESSAGE_QUEUED = "message_queued"      # an alert waits for the sender's duty desk (cause: sender alerted)
-    HANDLING_STARTED = "handling_started"  # a duty officer takes it (cause: queued)
+    HANDLING_STARTED = "handling_started"  # a duty officer takes up an alert (cause: the sender's alert,
+    #                                        so the wait at the desk is the time between the two)
     MESSAGE_SENT = "message_sent"          # handled; first try goes out on the main channel (cause: handling)
     TRY_FAILED = "try_failed"              # a try did not get through (cause: the try)
     RETRY_SENT = "retry_sent"              # a further try, detail says the channel (cause: failed try)

@@ -94,7 +94,7 @@ def test_agency_with_zero_units() -> None:
 
 def test_horizon_before_the_first_inject() -> None:
     r = run(two([{"from": "a", "to": "b"}], incidents=[{**INC[0], "at": "2h"}]))
-    assert r.end_time == 0.0 and isinstance(r.end_time, float)
+    assert r.ended_by == "horizon" and r.end_time == 3600.0 and isinstance(r.end_time, float)
     assert [x.kind for x in r.records] == [K.UNFINISHED]
     assert "comes after the horizon (1:00:00)" in only_reason(r)
 

@@ -265,7 +265,7 @@ class DrillModel:
             self.travelling[key] = []
             travel = a.travel
             if isinstance(travel, dict):
-                travel = travel.get(dest, max(travel.values(), key=_mean_of))
+                travel = travel.get(dest, max(travel.values(), key=_median_of))
             d = self.draw(travel, stable_key("travel", a.id, dest))  # type: ignore[arg-type]
             self.after(d, lambda: self._arrived(a, inc, key, cause))
 
@@ -345,6 +345,10 @@ class DrillModel:
                 cause = self.later(cause, (yield self.done[(inc.index, p)]))
         casualties = [c for c in inc.casualties if c.split("-")[0] in task.categories]
         if not casualties:
+            for p in task.after:  # nothing to do, but never done before what it comes after
+                if self.c.tasks[p].is_per_casualty:
+                    self.state[key] = ("prerequisite", self.c.tasks[p].id)
+                    cause = self.later(cause, (yield self.done[(inc.index, p)]))
             self._finish(key, self.rec(K.TASK_DONE, task=task.id, incident=inc.id, cause=cause,
                                        detail="no casualties"))
             return
@@ -434,6 +438,8 @@ class DrillModel:
         finally:
             if gc_was_enabled:
                 gc.enable()
+        if ended == "complete" and any(inc.at > horizon for inc in self.c.incidents):
+            ended = "horizon"  # an inject beyond the horizon never fired: the horizon cut the run
         end_time = horizon if ended == "horizon" else float(env.now)  # env.now starts as int 0
         unfinished = unfinished_reasons(self)
         tail = len(self.records)
@@ -449,5 +455,5 @@ class DrillModel:
                                  tuple(self.records), tuple(unfinished))
 
 
-def _mean_of(s: Sampler) -> float:
+def _median_of(s: Sampler) -> float:
     return s if isinstance(s, float) else s(0.5)
