@@ -143,7 +143,7 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
     root = prepare_dir(out, force=force) if out else prepare_dir(
         next_free_dir(Path("reports") / scenario.scenario.id), force=False)
     total = n * len(names)
-    with click.progressbar(length=total, label="replications", file=sys.stderr if not quiet else _Null(),
+    with click.progressbar(length=total, label="replications", file=sys.stderr if not quiet else _Null(),  # type: ignore[arg-type]
                            show_pos=True) as bar:
         try:
             run_study(scenario, file, root, n=n, seed=seed, variants=names, workers=workers,

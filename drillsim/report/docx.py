@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.shared import Cm, Pt
 
 from drillsim.durations import clock, describe
@@ -18,7 +19,7 @@ from drillsim.report.i18n import t
 from drillsim.results_io import write_atomic
 
 
-def _table(doc: Document, header: list[str], rows: list[list[str]]) -> None:
+def _table(doc: DocxDocument, header: list[str], rows: list[list[str]]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
@@ -31,7 +32,7 @@ def _table(doc: Document, header: list[str], rows: list[list[str]]) -> None:
             cell.text = text
 
 
-def _picture(doc: Document, d: ReportData, name: str, caption: str) -> None:
+def _picture(doc: DocxDocument, d: ReportData, name: str, caption: str) -> None:
     path = d.charts.get(name)
     if path and path.exists():
         doc.add_picture(str(path), width=Cm(16))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from drillsim.analysis.stats import quantile, time_stats
 from drillsim.results_io import BASE
 from drillsim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
+
+if TYPE_CHECKING:
+    from drillsim.charts import GanttBar, VariantComparison
 
 K = EventKind
 
@@ -22,7 +26,7 @@ PATH_TO_CHART = {
 
 
 def gantt_bars(records: Sequence[EventRecord], names: dict[str, str], origin: float,
-               desk: str = "duty desk") -> list[object]:
+               desk: str = "duty desk") -> list["GanttBar"]:
     """One replication's log as Gantt bars (times relative to ``origin``).
 
     Each agency has a row for its units (activation, travel, waits, work) and, when it relays
@@ -30,7 +34,7 @@ def gantt_bars(records: Sequence[EventRecord], names: dict[str, str], origin: fl
     """
     from drillsim.charts import GanttBar
 
-    bars = []
+    bars: list[GanttBar] = []
     desk_kinds = {"desk_wait", "desk_handling", "link", "retry"}
 
     def add(agency: str | None, start: float, end: float, kind: str, label: str = "") -> None:
@@ -72,7 +76,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
     lang = d.lang
     charts: dict[str, Path] = {}
 
-    def save(name: str, fig: object) -> None:
+    def save(name: str, fig: Any) -> None:
         paths = ch.save_figure(fig, out / name, ("png", "svg"))
         charts[name] = next(p for p in paths if p.suffix == ".png")
 
@@ -112,24 +116,24 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
     return charts
 
 
-def _graph(d: ReportData, ch: object) -> object:
+def _graph(d: ReportData, ch: Any) -> Any:
     """The coordination graph coloured by mean desk queueing delay, bottlenecks outlined."""
     desk_wait = {q.agency: q.mean_wait for q in d.queues if q.resource == "desk"}
     flagged = {getattr(f, "agency", None) for f in d.findings[:3]}
     flagged_links = {getattr(f, "link", None) for f in d.findings[:3]}
     detecting = {i.detected_by for i in d.scenario.incidents}
-    nodes = [ch.GraphNode(a.id, a.label, desk_wait.get(a.id), a.id in flagged, a.id in detecting)  # type: ignore[attr-defined]
+    nodes = [ch.GraphNode(a.id, a.label, desk_wait.get(a.id), a.id in flagged, a.id in detecting)
              for a in d.scenario.agencies]
     edges = []
     for link in d.scenario.links:
         for to in link.to:
-            edges.append(ch.GraphEdge(link.from_, to, link.delay.mean(),  # type: ignore[attr-defined]
+            edges.append(ch.GraphEdge(link.from_, to, link.delay.mean(),
                                       f"{link.from_}->{to}" in flagged_links, link.backup is not None))
-    return ch.coordination_graph(nodes, edges, seed=d.run.manifest.seed, lang=d.lang,  # type: ignore[attr-defined]
+    return ch.coordination_graph(nodes, edges, seed=d.run.manifest.seed, lang=d.lang,
                                  title=t("graph", d.lang))
 
 
-def _comparisons(d: ReportData, ch: object) -> list[object]:
+def _comparisons(d: ReportData, ch: Any) -> list["VariantComparison"]:
     out = []
     for k, obj in enumerate(d.scenario.objectives):
         stats = []
@@ -138,8 +142,8 @@ def _comparisons(d: ReportData, ch: object) -> list[object]:
             ts = time_stats(times)
             allv = sorted(v if v is not None else float("inf") for v in times)
             p10 = quantile(allv, 0.1) if allv else None
-            stats.append(ch.IntervalStats(variant, ts.median, None if p10 in (None, float("inf")) else p10,  # type: ignore[attr-defined]
+            stats.append(ch.IntervalStats(variant, ts.median, None if p10 in (None, float("inf")) else p10,
                                           ts.p90, ts.median_ci.low, ts.median_ci.high,
                                           1 - ts.reached / ts.n if ts.n else 0.0))
-        out.append(ch.VariantComparison(obj.id, tuple(stats), obj.within))  # type: ignore[attr-defined]
+        out.append(ch.VariantComparison(obj.id, tuple(stats), obj.within))
     return out
