@@ -1,0 +1,80 @@
+"""``drillsim validate`` and ``drillsim schema``: check scenario files, publish the format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from drillsim.cli import cli
+from drillsim.durations import format_duration
+from drillsim.errors import ScenarioError
+from drillsim.loader import load_scenario_with_warnings
+from drillsim.scenario import Scenario
+from drillsim.schema import scenario_schema
+
+
+def summary(scenario: Scenario) -> str:
+    """One line: what the scenario holds (links counted as sender -> recipient edges)."""
+    counts = [(len(scenario.agencies), "agencies"), (len(scenario.edges()), "links"),
+              (len(scenario.incidents), "injects"), (len(scenario.tasks), "tasks"),
+              (len(scenario.objectives), "objectives"), (len(scenario.variants), "variants")]
+    parts = ", ".join(f"{n} {what}" for n, what in counts)
+    return f"{parts}, horizon {format_duration(scenario.scenario.horizon)}"
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check scenario files and report every problem with its line and column.
+
+    Each valid file gets a one-line summary on stdout; errors and warnings go to stderr as
+    FILE:LINE:COL: error: PATH: MESSAGE, each followed by a hint. Warnings do not make a file
+    invalid. Exit status: 0 when every file is valid, 1 when any is not.
+
+    \b
+    Example:
+      drillsim validate scenarios/lai-chau-hydropower.yaml
+      drillsim validate scenarios/*.yaml
+    """
+    invalid = 0
+    for path in files:
+        try:
+            scenario, warnings = load_scenario_with_warnings(path)
+        except ScenarioError as exc:
+            invalid += 1
+            click.echo(exc.render(), err=True)
+            continue
+        for w in warnings:
+            click.echo(w.format(), err=True)
+        note = f" ({len(warnings)} warning(s))" if warnings else ""
+        click.echo(f"{path}: valid: {summary(scenario)}{note}")
+    if invalid:
+        if len(files) > 1:
+            click.echo(f"{invalid} of {len(files)} file(s) invalid", err=True)
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of stdout.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the scenario format (for editor completion and checks).
+
+    The schema accepts the shorthands scenario files use: durations such as 5m, distributions
+    such as {uniform: [1m, 4m]} and a single id where a list of ids is expected.
+
+    \b
+    Example:
+      drillsim schema --output scenario.schema.json
+      # VS Code (YAML extension), first line of a scenario file:
+      # yaml-language-server: $schema=./scenario.schema.json
+    """
+    text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)

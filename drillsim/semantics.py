@@ -1,0 +1,350 @@
+"""Phase 2 of validation: cross-references and structure of a parsed scenario.
+
+``check(scenario)`` returns every problem at once; it never raises and never reads files. Each
+problem's ``path`` is written in the plain form ``tasks[3].after[0]`` (``from`` for the ``from_``
+field, keys of mappings as path parts) so that the loader can find the line it came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from functools import cached_property
+
+import networkx as nx
+
+from drillsim.durations import format_duration
+from drillsim.errors import Problem, Severity
+from drillsim.scenario import Objective, Scenario, Task, ZoneTravel
+from drillsim.variants import apply_variant, variant_problems
+
+CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
+
+
+def check(scenario: Scenario) -> list[Problem]:
+    """Every semantic problem of the scenario and of each of its variants (errors and warnings)."""
+    base = base_problems(scenario)
+    return base + [p for i in range(len(scenario.variants)) for p in _variant(scenario, i, base)]
+
+
+def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]:
+    """Problems of the scenario itself, ignoring its variants.
+
+    With ``what_if`` (a variant applied), gaps a what-if may create on purpose, such as a task no
+    remaining agency can do, are warnings: the engine reports them as unfinished work.
+    """
+    ix = _Index(scenario)
+    gap: Severity = "warning" if what_if else "error"
+    return [*_duplicates(scenario), *_links(ix), *_incidents(ix), *_tasks(ix, gap), *_cycles(scenario),
+            *_objectives(ix, gap), *_reachability(ix)]
+
+
+def _variant(scenario: Scenario, index: int, base: list[Problem]) -> list[Problem]:
+    """Broken references in a variant; else what applying it newly breaks, located at the variant."""
+    own = variant_problems(scenario, index)
+    if any(p.severity == "error" for p in own):
+        return own
+    applied = apply_variant(scenario, scenario.variants[index])
+    known = {p.message for p in base}
+    where = f"variants[{index}]"
+    derived = [Problem(f"with this variant, {p.message}", path=where, hint=p.hint, severity=p.severity)
+               for p in base_problems(applied, what_if=True) if p.message not in known]
+    return own + derived
+
+
+class _Index:
+    """Lookups computed once per check."""
+
+    def __init__(self, s: Scenario) -> None:
+        self.s = s
+        self.agencies = {a.id: a for a in s.agencies}
+        self.tasks = {t.id: t for t in s.tasks}
+        self.incidents = {i.id: i for i in s.incidents}
+        self.capabilities = {c for a in s.agencies for c in a.capabilities}
+
+    def capable(self, task: Task) -> list[str]:
+        """Agencies able to do the task: named directly or having a named capability."""
+        out: list[str] = []
+        for name in task.by:
+            matches = [name] if name in self.agencies else [a.id for a in self.s.agencies if name in a.capabilities]
+            out += [m for m in matches if m not in out]
+        return out
+
+    def closure(self, triggers: Iterable[str]) -> list[str]:
+        """Triggered tasks and, transitively, their prerequisites (the engine brings them in too)."""
+        seen: list[str] = []
+        stack = [t for t in triggers if t in self.tasks]
+        while stack:
+            t = stack.pop()
+            if t not in seen:
+                seen.append(t)
+                stack += [p for p in self.tasks[t].after if p in self.tasks]
+        return seen
+
+    @cached_property
+    def triggered_by(self) -> dict[str, list[str]]:
+        """Task id -> incidents that bring it in."""
+        out: dict[str, list[str]] = {}
+        for inc in self.s.incidents:
+            for t in self.closure(inc.triggers):
+                out.setdefault(t, []).append(inc.id)
+        return out
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Coordination graph between existing agencies."""
+        g = nx.DiGraph()
+        g.add_nodes_from(self.agencies)
+        g.add_edges_from((f, t) for f, t, _ in self.s.edges() if f in self.agencies and t in self.agencies)
+        return g
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    known = sorted(set(known))
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"known: {', '.join(known)}" if known else ""
+
+
+def _ref(name: str, known: Iterable[str], path: str, what: str) -> list[Problem]:
+    known = list(known)
+    if name in known:
+        return []
+    return [Problem(f"unknown {what} {name!r}", path=path, hint=_suggest(name, known))]
+
+
+def _duplicates(s: Scenario) -> list[Problem]:
+    groups = {"agencies": [a.id for a in s.agencies], "tasks": [t.id for t in s.tasks],
+              "incidents": [i.id for i in s.incidents], "objectives": [o.id for o in s.objectives],
+              "variants": [v.id for v in s.variants]}
+    out = []
+    for section, ids in groups.items():
+        out += _repeats(ids, section, ".id")
+    out += _repeats(list(s.target.zones), "target.zones", "")
+    return out
+
+
+def _repeats(ids: list[str], section: str, suffix: str) -> list[Problem]:
+    first: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(ids):
+        if name in first:
+            out.append(Problem(f"duplicate id {name!r}; {section}[{first[name]}] already uses it",
+                               path=f"{section}[{i}]{suffix}", hint="every id must be unique in its section"))
+        first.setdefault(name, i)
+    return out
+
+
+def _links(ix: _Index) -> list[Problem]:
+    out = []
+    for i, link in enumerate(ix.s.links):
+        out += _ref(link.from_, ix.agencies, f"links[{i}].from", "agency")
+        for j, to in enumerate(link.to):
+            out += _ref(to, ix.agencies, f"links[{i}].to[{j}]", "agency")
+            if to == link.from_:
+                out.append(Problem(f"{to} links to itself", path=f"links[{i}].to[{j}]",
+                                   hint="a link goes from one agency to another"))
+    return out
+
+
+def _incidents(ix: _Index) -> list[Problem]:
+    zones = ix.s.target.zones
+    out = []
+    for i, inc in enumerate(ix.s.incidents):
+        at = f"incidents[{i}]"
+        out += _ref(inc.detected_by, ix.agencies, f"{at}.detected_by", "agency")
+        if inc.zone is not None and zones:
+            out += _ref(inc.zone, zones, f"{at}.zone", "zone (not in target.zones)")
+        for j, t in enumerate(inc.triggers):
+            out += _ref(t, ix.tasks, f"{at}.triggers[{j}]", "task")
+        out += _casualty_flow(ix, i)
+        out += _zone_travel(ix, i)
+    for i, a in enumerate(ix.s.agencies):
+        if isinstance(a.travel, ZoneTravel):
+            for zone in a.travel.by_zone:
+                if zone not in zones:
+                    out.append(Problem(f"unknown zone {zone!r} in travel times", path=f"agencies[{i}].travel.by_zone.{zone}",
+                                       hint=_suggest(zone, zones) or "declare the zones in target.zones"))
+    return out
+
+
+def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
+    inc = ix.s.incidents[i]
+    out = []
+    for t in ix.closure(inc.triggers):
+        task = ix.tasks[t]
+        if task.is_per_casualty and sum(getattr(inc.casualties, c) for c in task.categories) == 0:
+            cats = ", ".join(task.categories)
+            out.append(Problem(f"incident {inc.id} triggers the per-casualty task {t} but has no casualties "
+                               f"({cats}), so {t} has nothing to do", path=f"incidents[{i}].triggers",
+                               severity="warning", hint="add casualties to the incident, or do not trigger it"))
+    return out
+
+
+def _zone_travel(ix: _Index, i: int) -> list[Problem]:
+    inc = ix.s.incidents[i]
+    out = []
+    for t in ix.closure(inc.triggers):
+        for a in ix.capable(ix.tasks[t]):
+            travel = ix.agencies[a].travel
+            if isinstance(travel, ZoneTravel) and (inc.zone or "") not in travel.by_zone:
+                where = f"zone {inc.zone}" if inc.zone else "no zone"
+                out.append(Problem(f"{a} has no travel time for {where} (incident {inc.id}); the slowest of its "
+                                   "zones is used", path=f"incidents[{i}].zone", severity="warning"))
+    return list(dict.fromkeys(out))
+
+
+def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
+    known = [*ix.agencies, *sorted(ix.capabilities)]
+    out = []
+    for i, task in enumerate(ix.s.tasks):
+        at = f"tasks[{i}]"
+        unknown = [p for j, name in enumerate(task.by) for p in _ref(name, known, f"{at}.by[{j}]",
+                                                                      "agency or capability")]
+        out += unknown
+        for j, p in enumerate(task.after):
+            out += _ref(p, ix.tasks, f"{at}.after[{j}]", "task")
+        capable = ix.capable(task)
+        if not capable and not unknown:
+            out.append(Problem(f"no agency can do task {task.id}", path=f"{at}.by", severity=gap,
+                               hint="name an agency id, or a capability some agency lists"))
+        elif capable:
+            best = max(capable, key=lambda a: ix.agencies[a].units)
+            if ix.agencies[best].units < task.units:
+                out.append(Problem(
+                    f"task {task.id} needs {task.units} units at once but the most any capable agency has is "
+                    f"{ix.agencies[best].units} ({best})", path=f"{at}.units", severity=gap,
+                    hint="lower the task's units or give an agency more units"))
+    return out
+
+
+def _cycles(s: Scenario) -> list[Problem]:
+    order = {t.id: i for i, t in enumerate(s.tasks)}
+    g = nx.DiGraph()
+    g.add_edges_from((p, t.id) for t in s.tasks for p in t.after if p in order)
+    out = []
+    for component in nx.strongly_connected_components(g):
+        if len(component) == 1 and not any(g.has_edge(n, n) for n in component):
+            continue
+        start = min(component, key=order.__getitem__)
+        cycle = nx.find_cycle(g.subgraph(component), source=start)
+        names = [u for u, _ in cycle] + [cycle[0][0]]
+        out.append(Problem("the prerequisites form a loop: " + " -> ".join(names), path=f"tasks[{order[start]}].after",
+                           hint="a task cannot (indirectly) wait for itself; remove one of these `after` entries"))
+    return sorted(out, key=lambda p: p.path)
+
+
+def _objectives(ix: _Index, gap: Severity) -> list[Problem]:
+    out = []
+    for i, obj in enumerate(ix.s.objectives):
+        out += _objective(ix, i, obj, gap)
+    return out
+
+
+def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
+    at = f"objectives[{i}]"
+    m = obj.measure
+    kind = next(k for k in ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
+                if k in type(m).model_fields)
+    target: str = getattr(m, kind)
+    out: list[Problem] = []
+    if m.incident is not None:
+        out += _ref(m.incident, ix.incidents, f"{at}.measure.incident", "incident")
+    if obj.from_ not in CLOCK_STARTS and obj.from_ not in ix.incidents:
+        out.append(Problem(f"unknown clock start {obj.from_!r}", path=f"{at}.from",
+                           hint="use trigger, first_inject, exercise_start or an incident id"))
+    horizon = ix.s.scenario.horizon
+    if obj.within > horizon:
+        out.append(Problem(f"the target {format_duration(obj.within)} is longer than the horizon "
+                           f"{format_duration(horizon)}, so a miss is never seen", path=f"{at}.within",
+                           severity="warning", hint="raise scenario.horizon or shorten the target"))
+    if kind in ("on_scene", "alerted"):
+        if target not in ix.agencies:
+            return out + _ref(target, ix.agencies, f"{at}.measure.{kind}", "agency")
+        return out + _alertable(ix, target, f"{at}.measure.{kind}", gap)
+    if target not in ix.tasks:
+        return out + _ref(target, ix.tasks, f"{at}.measure.{kind}", "task")
+    return out + _measurable_task(ix, obj, kind, target, at, gap)
+
+
+def _alertable(ix: _Index, agency: str, path: str, gap: Severity) -> list[Problem]:
+    detectors = {inc.detected_by for inc in ix.s.incidents}
+    if agency in detectors or ix.graph.in_degree(agency) > 0:
+        return []
+    return [Problem(f"{agency} can never be alerted: no link leads to it and it detects no incident",
+                    path=path, severity=gap, hint=f"add a link to {agency}")]
+
+
+def _measurable_task(ix: _Index, obj: Objective, kind: str, task_id: str, at: str, gap: Severity) -> list[Problem]:
+    incidents = ix.triggered_by.get(task_id, [])
+    incident = obj.measure.incident
+    path = f"{at}.measure.{kind}"
+    if not incidents or (incident in ix.incidents and incident not in incidents):
+        which = f"incident {incident}" if incident in ix.incidents else "any incident"
+        return [Problem(f"task {task_id} is never triggered by {which}, so this objective can never be measured",
+                        path=path, severity=gap, hint=f"add {task_id} to the incident's triggers")]
+    if kind != "casualties_through":
+        return []
+    task = ix.tasks[task_id]
+    if not task.is_per_casualty:
+        return [Problem(f"casualties_through needs a per-casualty task; {task_id} has no per_casualty time",
+                        path=path, hint=f"measure task_done: {task_id}, or give it per_casualty")]
+    category = getattr(obj.measure, "category", None)
+    if category is not None and category not in task.categories:
+        return [Problem(f"{category} casualties do not go through {task_id} (its categories: "
+                        f"{', '.join(task.categories)})", path=f"{at}.measure.category")]
+    cats = (category,) if category else task.categories
+    pool = [incident] if incident in ix.incidents else incidents
+    if not any(getattr(ix.incidents[i].casualties, c) for i in pool for c in cats):
+        return [Problem(f"no incident that triggers {task_id} has {'/'.join(cats)} casualties, so this objective "
+                        "can never be measured", path=path, severity=gap,
+                        hint="add casualties to the incident that triggers the task")]
+    return []
+
+
+def _reachability(ix: _Index) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for inc in ix.s.incidents:
+        d = inc.detected_by
+        if d not in ix.agencies:
+            continue
+        reach = nx.descendants(ix.graph, d) | {d}
+        for t in ix.closure(inc.triggers):
+            capable = ix.capable(ix.tasks[t])
+            if not capable or reach & set(capable) or (t, d) in seen:
+                continue
+            seen.add((t, d))
+            out.append(Problem(_no_path(ix, d, inc.id, t, capable, reach), severity="warning",
+                               path=f"tasks[{list(ix.tasks).index(t)}].by",
+                               hint="add a link (or a backup channel) so that the alert can reach them"))
+    return out
+
+
+def _no_path(ix: _Index, detector: str, incident: str, task: str, capable: list[str], reach: set[str]) -> str:
+    """Say which path is missing: the agency with no incoming link, or where the alerts stop."""
+    if len(capable) == 1:
+        text = f"task {task} needs {capable[0]}, but there is no path from {detector} (detects {incident}) to {capable[0]}"
+    else:
+        text = (f"task {task} needs one of {', '.join(capable)}, but there is no path from {detector} "
+                f"(detects {incident}) to any of them")
+    orphans = [c for c in capable if ix.graph.in_degree(c) == 0]
+    if len(orphans) == len(capable):
+        return text + "; " + ", ".join(orphans) + (" has" if len(orphans) == 1 else " have") + " no incoming link"
+    senders = sorted({p for c in capable for p in ix.graph.predecessors(c)} - set(capable))
+    if len(capable) == 1 and senders:
+        text += f"; {capable[0]} is alerted only by {', '.join(senders)}"
+    return text + f"; the alerts stop at {_nearest(ix, capable, reach)}"
+
+
+def _nearest(ix: _Index, capable: list[str], reach: set[str]) -> str:
+    """The reached agency closest (ignoring direction) to the agencies the alert should reach."""
+    undirected = ix.graph.to_undirected(as_view=True)
+    best: tuple[int, str] | None = None
+    for c in capable:
+        lengths = nx.single_source_shortest_path_length(undirected, c)
+        for r in reach:
+            if r in lengths and (best is None or (lengths[r], r) < best):
+                best = (lengths[r], r)
+    return best[1] if best else ", ".join(sorted(reach))
