@@ -217,7 +217,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
         return Problem("a tab character is used for indentation; YAML indentation must use spaces",
                        file=name, line=line_no + 1, column=column,
                        hint="use spaces (set your editor to insert spaces for the Tab key)")
-    message = _clean(": ".join(filter(None, [exc.context, exc.problem])))
+    message = _clean("; ".join(filter(None, [exc.context, exc.problem])))
     message = message.replace("'<stream end>'", "the end of the file").replace("<stream end>", "the end of the file")
     hint = ""
     if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != line_no:

@@ -23,7 +23,11 @@ PathKey = tuple[str | int, ...]
 Mark = tuple[int, int]
 
 ID_HINT = "ids use only letters, digits, - and _ (at most 64 characters) and start with a letter or digit"
-_WEAK = {"model_type", "dict_type", "model_attributes_type", "union_tag_invalid", "is_instance_of"}
+_WEAK = {"model_type", "dict_type", "model_attributes_type", "union_tag_invalid", "is_instance_of",
+         "missing", "extra_forbidden"}
+"""Error types that mean "this union branch has the wrong shape" rather than "a value is wrong"."""
+_BOUNDS = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
+           "greater_than": ("gt", "above"), "less_than": ("lt", "below")}
 
 
 @dataclass(frozen=True)
@@ -120,13 +124,14 @@ def _prune_branches(errors: list[Any], data: Any) -> list[Any]:
         prefix = _prefix_before_skip(data, err["loc"])
         branch = skipped[0] if skipped else None
         if branch is not None and prefix is not None:
-            groups.setdefault(prefix, {}).setdefault(branch, []).append((err, len(path)))
+            depth = len(path) - (err["type"] == "extra_forbidden")  # an unknown key reaches no deeper
+            groups.setdefault(prefix, {}).setdefault(branch, []).append((err, depth))
     drop: set[int] = set()
     for branches in groups.values():
         if len(branches) < 2:
             continue
         ranked = sorted(branches.values(), key=lambda errs: (
-            -max(depth for _, depth in errs), all(e["type"] in _WEAK for e, _ in errs)))
+            -max(depth for _, depth in errs), sum(e["type"] in _WEAK for e, _ in errs) / len(errs)))
         for errs in ranked[1:]:
             drop.update(id(e) for e, _ in errs)
     return [e for e in errors if id(e) not in drop]
@@ -181,6 +186,9 @@ def _describe(err: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     if kind in ("value_error", "assertion_error"):
         text = re.sub(r"^(Value error|Assertion failed), ", "", msg)
         return text, DURATION_HINT if "duration" in text and DURATION_HINT not in text else ""
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"must be {words} {err.get('ctx', {}).get(key)}, got {got}", ""
     if kind == "literal_error":
         return f"{got} is not allowed here; {msg[0].lower()}{msg[1:]}", ""
     return f"{msg} (got {got})", ""

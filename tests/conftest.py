@@ -1,0 +1,22 @@
+"""Shared test setup: hypothesis profiles and the paths of the scenario fixtures.
+
+Profiles: ``ci`` (default; bounded so the suite stays fast), ``dev`` and ``thorough`` (more
+examples). Choose one with ``HYPOTHESIS_PROFILE=thorough pytest``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+BAD = TESTS / "bad_scenarios"
+SCENARIOS = TESTS.parent / "scenarios"
+
+settings.register_profile("ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
