@@ -110,10 +110,18 @@ def _order(p: Problem) -> tuple[int, int]:
 
 def validation_problems(exc: ValidationError, located: Located, filename: str) -> list[Problem]:
     """Every pydantic error as a located problem, without the noise of union branches, in file order."""
-    errors = _prune_branches(exc.errors(include_url=False), located.data)
+    errors = _prune_branches(_drop_follow_ons(exc.errors(include_url=False)), located.data)
     problems = [_problem(err, located, filename) for err in errors]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=_order)
+
+
+def _drop_follow_ons(errors: list[Any]) -> list[Any]:
+    """Drop "too short" on a list whose items have errors: pydantic counts only the valid items."""
+    def inner(err: Any) -> bool:
+        loc = tuple(err["loc"])
+        return any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors)
+    return [e for e in errors if not (e["type"] == "too_short" and inner(e))]
 
 
 def _prune_branches(errors: list[Any], data: Any) -> list[Any]:

@@ -47,7 +47,10 @@ def _variant(scenario: Scenario, index: int, base: list[Problem]) -> list[Proble
     applied = apply_variant(scenario, scenario.variants[index])
     known = {p.message for p in base}
     where = f"variants[{index}]"
-    derived = [Problem(f"with this variant, {p.message}", path=where, hint=p.hint, severity=p.severity)
+    # NOTE: references the variant itself breaks (removed agencies still named elsewhere) are
+    # deliberate what-ifs: the engine treats them as absent, so they are warnings here.
+    derived = [Problem(f"with this variant, {p.message}", path=where, hint=p.hint,
+                       severity="warning" if p.message.startswith("unknown ") else p.severity)
                for p in base_problems(applied, what_if=True) if p.message not in known]
     return own + derived
 
@@ -319,7 +322,12 @@ def _reachability(ix: _Index) -> list[Problem]:
             out.append(Problem(_no_path(ix, d, inc.id, t, capable, reach), severity="warning",
                                path=f"tasks[{list(ix.tasks).index(t)}].by",
                                hint="add a link (or a backup channel) so that the alert can reach them"))
-    return out
+    return sorted(out, key=lambda p: parse_index(p.path))
+
+
+def parse_index(path: str) -> int:
+    """The index in ``tasks[3].by`` (for ordering problems as the file does)."""
+    return int(path.split("[", 1)[1].split("]", 1)[0])
 
 
 def _no_path(ix: _Index, detector: str, incident: str, task: str, capable: list[str], reach: set[str]) -> str:
@@ -347,4 +355,7 @@ def _nearest(ix: _Index, capable: list[str], reach: set[str]) -> str:
         for r in reach:
             if r in lengths and (best is None or (lengths[r], r) < best):
                 best = (lengths[r], r)
-    return best[1] if best else ", ".join(sorted(reach))
+    if best is not None:
+        return best[1]
+    sinks = [r for r in ix.agencies if r in reach and ix.graph.out_degree(r) == 0]
+    return ", ".join(sinks or sorted(reach))

@@ -42,8 +42,11 @@ def apply_variant(scenario: Scenario, variant: str | Variant) -> Scenario:
 
 
 def _changed(model: Any, change: Any, nullable: frozenset[str] | set[str] = frozenset()) -> Any:
-    """``model`` with the fields the change sets (None only where it means something, e.g. travel)."""
-    update = {name: getattr(change, name) for name in change.model_fields_set
+    """``model`` with the fields the change sets (None only where it means something, e.g. travel).
+
+    A LinkChange's ``from``/``to`` say which edge it changes; they are not changes themselves.
+    """
+    update = {name: getattr(change, name) for name in change.model_fields_set - {"from_", "to"}
               if getattr(change, name) is not None or name in nullable}
     return model.model_copy(update=update)
 
@@ -114,6 +117,9 @@ def variant_problems(scenario: Scenario, index: int) -> list[Problem]:
                     f"{at}.change_agencies", "agency", keyed=True)
     out += _unknown(tuple(v.change_tasks), {t.id for t in scenario.tasks}, f"{at}.change_tasks", "task",
                     keyed=True)
+    doers = agencies | {c for a in (*scenario.agencies, *v.add_agencies) for c in a.capabilities}
+    for task_id, change in v.change_tasks.items():
+        out += _unknown(change.by or (), doers, f"{at}.change_tasks.{task_id}.by", "agency or capability")
     for i, link in enumerate(v.add_links):
         out += _unknown((link.from_,), agencies, f"{at}.add_links[{i}].from", "agency", single=True)
         out += _unknown(link.to, agencies, f"{at}.add_links[{i}].to", "agency")

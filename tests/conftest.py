@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -15,6 +16,17 @@ TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 BAD = TESTS / "bad_scenarios"
 SCENARIOS = TESTS.parent / "scenarios"
+
+BAD_INPUTS: dict[str, list[str]] = {"tried": [], "crashed": []}
+"""Bad inputs fed to the loader in this session (filled by test_loader_errors), for the summary line."""
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """End the run with "bad inputs tried: N, crashed: M" when the corpus ran."""
+    if BAD_INPUTS["tried"]:
+        terminalreporter.write_line(f"bad inputs tried: {len(BAD_INPUTS['tried'])}, "
+                                    f"crashed: {len(BAD_INPUTS['crashed'])}")
+
 
 settings.register_profile("ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=200, deadline=None)
