@@ -307,7 +307,7 @@ def _measure_kind(value: Any) -> str | None:
         found = [k for k in _MEASURES if k in value]
         return found[0] if len(found) == 1 else None
     for k in _MEASURES:
-        if k in type(value).model_fields:
+        if k in getattr(type(value), "model_fields", {}):  # a list or text is no measure (not a crash)
             return k
     return None
 
