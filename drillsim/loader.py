@@ -178,8 +178,10 @@ def parse_yaml(text: str, name: str) -> Located:
         raise ScenarioError([_at(exc.message, exc.mark, name, exc.hint)]) from None
     except yaml.MarkedYAMLError as exc:
         raise ScenarioError([_syntax_problem(exc, text, name)]) from None
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        raise ScenarioError([Problem(f"cannot read the YAML: {_clean(str(exc))}", file=name)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError([_control_character(exc, text, name)]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(f"cannot read the YAML: {_clean(str(exc))}", file=name, line=1)]) from None
     except RecursionError:
         raise ScenarioError([Problem(f"the data is nested more than {MAX_DEPTH} levels deep", file=name)]) from None
     if node is None:
@@ -199,6 +201,16 @@ def _mark(mark: Any) -> Mark:
 def _at(message: str, mark: Any, name: str, hint: str = "") -> Problem:
     line, column = _mark(mark)
     return Problem(message, file=name, line=line, column=column, hint=hint)
+
+
+def _control_character(exc: yaml.reader.ReaderError, text: str, name: str) -> Problem:
+    """YAML refuses most control characters; say which one and where."""
+    pos = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return Problem(f"the control character U+{code:04X} is not allowed in a YAML file", file=name, line=line,
+                   column=column, hint="delete it (it is invisible in most editors), or save the file as plain text")
 
 
 def _clean(text: str) -> str:
