@@ -151,7 +151,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+    def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:

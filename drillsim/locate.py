@@ -49,9 +49,7 @@ def walk(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, list[Any]]:
     skipped: list[Any] = []
     current = data
     for comp in loc:
-        if isinstance(current, dict) and isinstance(comp, str) and comp in current:
-            current = current[comp]
-        elif isinstance(current, list) and isinstance(comp, int) and 0 <= comp < len(current):
+        if isinstance(current, dict) and isinstance(comp, str) and comp in current or isinstance(current, list) and isinstance(comp, int) and 0 <= comp < len(current):
             current = current[comp]
         else:
             skipped.append(comp)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import BAD, FIXTURES, SCENARIOS
+
 from drillsim.cli import cli
 
 DRILL = FIXTURES / "drill.yaml"
@@ -32,8 +32,8 @@ def test_warnings_are_printed_and_exit_zero(tmp_path: Path) -> None:
     assert code == 0
     assert out.endswith("horizon 4h (1 warning(s))\n")
     assert err.splitlines() == [
-        f"{path}:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
-        "so a miss is never seen",
+        (f"{path}:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
+        "so a miss is never seen"),
         "    hint: raise scenario.horizon or shorten the target"]
 
 
@@ -46,8 +46,8 @@ def test_mixed_files_exit_one_and_report_each(monkeypatch: pytest.MonkeyPatch) -
         "05-unknown-field.yaml:28:5: error: agencies[2] (swat).untis: unknown field 'untis'",
         "    hint: did you mean 'units'?",
         "1 error(s), 0 warning(s)",
-        "21-empty.yaml:1:1: error: the file is empty; a scenario needs at least the sections scenario, target, "
-        "agencies and incidents",
+        ("21-empty.yaml:1:1: error: the file is empty; a scenario needs at least the sections scenario, target, "
+        "agencies and incidents"),
         "    hint: start from an example in scenarios/ or see docs/scenario-format.md",
         "1 error(s), 0 warning(s)",
         "2 of 3 file(s) invalid"]

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import FIXTURES, SCENARIOS
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import scenario_dicts
 
-from conftest import FIXTURES, SCENARIOS
 from drillsim.errors import ScenarioError
 from drillsim.loader import load_scenario_text
 from drillsim.scenario import Scenario
-from strategies import scenario_dicts
 
 SOURCES = [p.read_text("utf-8") for p in [FIXTURES / "drill.yaml", FIXTURES / "report" / "hub.yaml",
                                            *sorted(SCENARIOS.glob("*.yaml"))]]

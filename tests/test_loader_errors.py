@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import BAD, BAD_INPUTS, FIXTURES
+
 from drillsim.cli import cli
 from drillsim.errors import ScenarioError
 from drillsim.loader import load_scenario, load_scenario_text, load_scenario_with_warnings
@@ -115,8 +115,8 @@ def test_warnings_are_returned_not_lost() -> None:
 
     _, warnings = load_scenario_text_with_warnings(text, "x.yaml")
     assert [w.format().splitlines()[0] for w in warnings] == [
-        "x.yaml:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
-        "so a miss is never seen"]
+        ("x.yaml:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
+        "so a miss is never seen")]
 
 
 def test_all_errors_at_once_in_file_order() -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import given
 from pydantic import ValidationError
+from strategies import scenario_dicts
 
-from conftest import FIXTURES
 from drillsim.loader import load_scenario
 from drillsim.scenario import Scenario
-from strategies import scenario_dicts
 
 
 def drill() -> Scenario:

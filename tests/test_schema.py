@@ -10,12 +10,12 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import given
-
 from conftest import FIXTURES, SCENARIOS
+from hypothesis import given
+from strategies import scenario_dicts
+
 from drillsim.cli import cli
 from drillsim.schema import scenario_schema
-from strategies import scenario_dicts
 
 VALIDATOR = jsonschema.Draft202012Validator(scenario_schema())
 FILES = sorted(SCENARIOS.glob("*.yaml")) + [FIXTURES / "drill.yaml", FIXTURES / "report" / "hub.yaml"]

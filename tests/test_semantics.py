@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
-
 from conftest import FIXTURES
+from hypothesis import given
+from strategies import scenarios
+
 from drillsim.errors import Problem
 from drillsim.loader import load_scenario
 from drillsim.scenario import Scenario
 from drillsim.semantics import check
-from strategies import scenarios
 
 
 def base() -> dict[str, Any]:
@@ -74,8 +74,8 @@ def test_capability_or_agency_in_by() -> None:
 
 def test_units_beyond_any_capable_agency() -> None:
     found = problems(lambda d: d["tasks"][1].update(units=4))
-    assert found == [("error", "tasks[1].units", "task cordon needs 4 units at once but the most any capable "
-                      "agency has is 3 (swat)")]
+    assert found == [("error", "tasks[1].units", ("task cordon needs 4 units at once but the most any capable "
+                      "agency has is 3 (swat)"))]
 
 
 def test_zone_travel_and_incident_zone() -> None:
@@ -89,8 +89,8 @@ def test_zone_travel_and_incident_zone() -> None:
 
 def test_reachability_warning_names_the_missing_path() -> None:
     found = problems(lambda d: d["links"].pop(1))
-    assert ("warning", "tasks[1].by", "task cordon needs swat, but there is no path from plant_security "
-            "(detects hostage) to swat; swat has no incoming link") in found
+    assert ("warning", "tasks[1].by", ("task cordon needs swat, but there is no path from plant_security "
+            "(detects hostage) to swat; swat has no incoming link")) in found
 
 
 def test_reachability_warning_names_where_alerts_stop() -> None:
@@ -98,8 +98,8 @@ def test_reachability_warning_names_where_alerts_stop() -> None:
         d["agencies"].append({"id": "province", "units": 1})
         d["links"][1]["from"] = "province"
     found = problems(chain)
-    assert ("warning", "tasks[1].by", "task cordon needs swat, but there is no path from plant_security "
-            "(detects hostage) to swat; swat is alerted only by province; the alerts stop at police_hq") in found
+    assert ("warning", "tasks[1].by", ("task cordon needs swat, but there is no path from plant_security "
+            "(detects hostage) to swat; swat is alerted only by province; the alerts stop at police_hq")) in found
 
 
 def test_objective_checks() -> None:
@@ -115,8 +115,8 @@ def test_objective_checks() -> None:
 
 def test_per_casualty_task_without_casualties_warns() -> None:
     found = problems(lambda d: d["incidents"][0].update(casualties={"green": 2}))
-    assert ("warning", "incidents[0].triggers", "incident hostage triggers the per-casualty task triage but has no "
-            "casualties (red, yellow), so triage has nothing to do") in found
+    assert ("warning", "incidents[0].triggers", ("incident hostage triggers the per-casualty task triage but has no "
+            "casualties (red, yellow), so triage has nothing to do")) in found
     assert ("error", "objectives[2].measure.casualties_through",
             "no incident that triggers triage has red casualties, so this objective can never be measured") in found
 
@@ -138,8 +138,8 @@ def test_variant_references_are_checked() -> None:
 
 def test_variant_removing_the_detector_warns() -> None:
     found = problems(lambda d: d["variants"].append({"id": "no-guard", "remove_agencies": ["plant_security"]}))
-    assert ("warning", "variants[2].remove_agencies[0]", "removes plant_security, which detects incident hostage; "
-            "the run will report hostage as never detected") in found
+    assert ("warning", "variants[2].remove_agencies[0]", ("removes plant_security, which detects incident hostage; "
+            "the run will report hostage as never detected")) in found
     assert all(sev == "warning" for sev, _, _ in found)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given
-
 from conftest import FIXTURES
+from hypothesis import given
+from strategies import scenarios
+
 from drillsim.loader import load_scenario
 from drillsim.scenario import Scenario, Variant
 from drillsim.variants import apply_variant
-from strategies import scenarios
 
 
 def drill() -> Scenario:
