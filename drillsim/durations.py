@@ -291,7 +291,8 @@ class Empirical(_Dist):
     empirical: tuple[Seconds, ...] = Field(min_length=1)
 
     def quantile(self, u: float) -> float:  # noqa: D102
-        return self.empirical[min(int(u * len(self.empirical)), len(self.empirical) - 1)]
+        ordered = sorted(self.empirical)  # the inverse CDF, whatever order the file lists them in
+        return ordered[min(int(u * len(ordered)), len(ordered) - 1)]
 
     def mean(self) -> float:  # noqa: D102
         return sum(self.empirical) / len(self.empirical)

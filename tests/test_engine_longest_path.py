@@ -113,8 +113,10 @@ def expected_times(s: Scenario) -> tuple[dict[tuple[str, str], float], dict[tupl
                 node(("start", inc.id, t.id, c),
                      [(("coord", inc.id, t.id), 0.0), (ready[(agency, inc.id)], 0.0), *steps])
                 node(("step", inc.id, t.id, c), [(("start", inc.id, t.id, c), fixed(t.per_casualty))])
+            # with no casualty to treat, the task is done once every prerequisite is done
             node(("done", inc.id, t.id), [(("step", inc.id, t.id, c), 0.0) for c in casualties]
-                 or [(("coord", inc.id, t.id), 0.0)])
+                 or [(("coord", inc.id, t.id), 0.0),
+                     *[(("done", inc.id, p), 0.0) for p in t.after if tasks[p].is_per_casualty]])
     times = {}
     for key in dag:
         if key == "S":
