@@ -43,12 +43,16 @@ def describe(r: EventRecord, records: Sequence[EventRecord], names: dict[str, st
 def timeline(records: Sequence[EventRecord], scenario: Scenario, *, verbose: bool = False) -> list[str]:
     """Lines ``H:MM:SS  agency  what happened``; without ``verbose``, desk and ready steps are skipped."""
     names = {a.id: a.label for a in scenario.agencies}
+    several = len(scenario.incidents) > 1
     quiet = {K.HANDLING_STARTED, K.TASK_READY, K.TASK_FINISHED}
     rows = []
     for r in records:
         if r.kind in quiet and not verbose:
             continue
         who = names.get(r.agency or "", r.agency or "")
-        rows.append((clock(r.time), who, describe(r, records, names)))
+        what = describe(r, records, names)
+        if several and r.incident and r.kind not in (K.INJECT, K.DETECTED, K.UNFINISHED):
+            what += f" [{r.incident}]"
+        rows.append((clock(r.time), who, what))
     width = min(40, max((len(w) for _, w, _ in rows), default=0))
     return [f"{t:>8}  {w:<{width}}  {what}" for t, w, what in rows]

@@ -22,8 +22,13 @@ def load(path: Path) -> Scenario:
     from drillsim.loader import load_scenario_with_warnings
 
     scenario, warnings = load_scenario_with_warnings(path)
+    what_if = [w for w in warnings if w.path.startswith("variants")]
     for w in warnings:
-        click.echo(w.format(), err=True)
+        if w not in what_if:
+            click.echo(w.format(), err=True)
+    if what_if:
+        click.echo(f"note: {len(what_if)} warning(s) about what the variants change; "
+                   f"'drillsim validate {path}' shows them", err=True)
     return scenario
 
 
