@@ -26,6 +26,16 @@ def _dask_batch(compiled: "CompiledScenario", variant: str, seed: int, lo: int, 
     return run_batch(compiled, variant, seed, range(lo, hi))
 
 
+def _rows(fut: Any, job: "Job", seed: int) -> list[Any]:
+    from drillsim.experiment import Failure
+
+    try:
+        return fut.result()  # type: ignore[no-any-return]
+    except Exception as exc:  # noqa: BLE001 - a killed worker loses a batch, not the run
+        return [Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
+                for i in range(job.lo, job.hi)]
+
+
 def run_on_dask(address: str, compiled: dict[str, "CompiledScenario"], jobs: Sequence["Job"], seed: int,
                 on_batch: Callable[["Job", list["ReplicationSummary | Failure"]], None]) -> None:
     """Submit the jobs to the scheduler at ``address`` and hand back each batch as it completes."""
@@ -33,8 +43,6 @@ def run_on_dask(address: str, compiled: dict[str, "CompiledScenario"], jobs: Seq
         from distributed import Client, as_completed
     except ImportError:
         raise InputError("--dask needs the Dask extra: pip install 'drillsim[dask]'") from None
-    from drillsim.experiment import Failure
-
     try:
         client = Client(address, timeout="15s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
@@ -43,13 +51,8 @@ def run_on_dask(address: str, compiled: dict[str, "CompiledScenario"], jobs: Seq
         shared = client.scatter(compiled, broadcast=True)
         futures = {client.submit(_dask_batch, shared[job.variant], job.variant, seed, job.lo, job.hi,
                                  pure=False): job for job in jobs}
-        for fut in as_completed(futures):
-            job = futures[fut]
-            try:
-                rows = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a killed worker loses a batch, not the run
-                rows = [Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
-                        for i in range(job.lo, job.hi)]
-            on_batch(job, rows)
+        with client.as_current():  # as_completed looks up the current client; never a global default
+            for fut in as_completed(list(futures)):
+                on_batch(futures[fut], _rows(fut, futures[fut], seed))
     finally:
         client.close()

@@ -1,0 +1,125 @@
+"""Monte Carlo studies: identical results wherever they run, CRN, stopping rule, failures, run folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import drillsim.experiment as experiment
+from drillsim.analysis.stats import paired_difference
+from drillsim.errors import ResultsFormatError
+from drillsim.experiment import Failure, compile_variants, plan, run_jobs
+from drillsim.loader import load_scenario
+from drillsim.results_io import BASE, prepare_dir, read_run
+from drillsim.study import run_study
+from drillsim.summary import ReplicationSummary
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenario():  # type: ignore[no-untyped-def]
+    return load_scenario(FIXTURE)
+
+
+def collect(compiled, variants, n, *, workers=1, dask=None, size=7):  # type: ignore[no-untyped-def]
+    out: dict[str, list] = {v: [] for v in variants}
+    run_jobs(compiled, plan(variants, n, size), 11, workers=workers, dask_address=dask,
+             on_batch=lambda job, rows: out[job.variant].extend(rows))
+    return {v: sorted(rows, key=lambda r: r.replication) for v, rows in out.items()}
+
+
+def test_serial_pool_and_dask_give_identical_replications(scenario) -> None:  # type: ignore[no-untyped-def]
+    variants = [BASE, "second-officer"]
+    compiled = compile_variants(scenario, variants)
+    serial = collect(compiled, variants, 40)
+    pool = collect(compiled, variants, 40, workers=2)
+    assert serial == pool
+    assert [r.replication for r in serial[BASE]] == list(range(40))
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        on_dask = collect(compiled, variants, 40, dask=cluster.scheduler_address)
+    assert on_dask == serial
+
+
+def test_common_random_numbers_and_self_comparison(scenario) -> None:  # type: ignore[no-untyped-def]
+    compiled = compile_variants(scenario, [BASE, "second-officer"])
+    rows = collect(compiled, [BASE, "second-officer"], 60)
+    base, other = rows[BASE], rows["second-officer"]
+    # The cordon is dispatched first by the hub, so a second officer cannot change it: with
+    # common random numbers its time is identical replication by replication.
+    assert [b.objectives[0].time for b in base] == [o.objectives[0].time for o in other]
+    # Same scenario against itself: no difference anywhere.
+    for k in range(len(base[0].objectives)):
+        d = paired_difference([float(b.objectives[k].met) for b in base], [float(b.objectives[k].met) for b in base])
+        assert d.mean == 0 and not d.significant
+    # The second officer helps EMS (objective 1): a significant paired improvement.
+    d = paired_difference([float(b.objectives[1].met) for b in base], [float(o.objectives[1].met) for o in other])
+    assert d.mean > 0 and d.significant
+
+
+def test_removing_the_only_link_fails_every_replication(scenario) -> None:  # type: ignore[no-untyped-def]
+    compiled = compile_variants(scenario, ["hotline-down"])
+    rows = collect(compiled, ["hotline-down"], 30)["hotline-down"]
+    assert all(not r.objectives[0].met and r.objectives[0].time is None for r in rows)
+    assert all(any("no path in the coordination graph" in u[2] for u in r.unfinished) for r in rows)
+
+
+def test_until_ci_stops_early(scenario, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = prepare_dir(tmp_path / "ci", force=False)
+    run_study(scenario, FIXTURE, out, n=5000, seed=3, until_ci=0.15)
+    data = read_run(out)
+    n = len(data.summaries[BASE])
+    assert 100 <= n < 5000
+    from drillsim.analysis.stats import share_stats
+
+    for k in range(3):
+        met = sum(s.objectives[k].met for s in data.summaries[BASE])
+        assert share_stats(met, n).ci.width < 0.15
+
+
+def test_a_failing_replication_is_reported_and_the_others_kept(scenario, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    real = experiment.run_replication
+
+    def flaky(compiled, seed, replication=0):  # type: ignore[no-untyped-def]
+        if replication == 3:
+            raise RuntimeError("boom")
+        return real(compiled, seed, replication)
+
+    monkeypatch.setattr(experiment, "run_replication", flaky)
+    compiled = compile_variants(scenario, [BASE])
+    rows = collect(compiled, [BASE], 10)[BASE]
+    failures = [r for r in rows if isinstance(r, Failure)]
+    assert [(f.replication, f.seed) for f in failures] == [(3, 11)] and "boom" in failures[0].error
+    assert sum(isinstance(r, ReplicationSummary) for r in rows) == 9
+
+
+def test_run_folder_checks(scenario, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = prepare_dir(tmp_path / "run", force=False)
+    run_study(scenario, FIXTURE, out, n=30, seed=1)
+    data = read_run(out)
+    assert data.manifest.status == "complete" and len(data.summaries[BASE]) == 30 and not data.warnings
+    assert data.manifest.logs[BASE].keys() == {"median", "worst"}
+    # A run folder is never replaced without force.
+    with pytest.raises(Exception, match="--force"):
+        prepare_dir(out, force=False)
+    # Truncated summaries of a complete run are refused.
+    path = out / "summaries" / "base.jsonl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(ResultsFormatError):
+        read_run(out)
+    # An interrupted run reads back what it finished, with a warning, dropping a partial line.
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["status"] = "interrupted"
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    partial = read_run(out)
+    assert 0 < len(partial.summaries[BASE]) < 30 and partial.warnings
+    # Another format version is refused with a clear message.
+    manifest["format_version"] = 99
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ResultsFormatError, match="format version 99"):
+        read_run(out)
