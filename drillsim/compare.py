@@ -1,0 +1,126 @@
+"""Compare variants replication by replication (common random numbers) and say what differs.
+
+Replication ``i`` of every variant shares its random streams, so the difference of a variant
+from the reference is taken pair by pair: its interval is far narrower than comparing two
+independent samples, and a scenario compared with itself differs by exactly zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from drillsim.analysis.stats import Difference, ShareStats, TimeStats, paired_difference, share_stats, time_stats
+from drillsim.durations import clock
+from drillsim.scenario import Scenario
+from drillsim.summary import ReplicationSummary
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRow:
+    """One objective (or agency milestone) in one variant, against the reference variant.
+
+    Attributes:
+        metric: ``objective:<id>`` or ``on_scene:<agency>``.
+        variant: The variant.
+        met: Share of replications meeting the objective (objectives only).
+        time: Distribution of the measured time.
+        met_diff: Paired difference of the met indicator vs the reference (objectives only).
+        time_diff: Paired difference of the time over replications where both reached it.
+        never_diff: Difference in the share of replications that never reached it.
+    """
+
+    metric: str
+    variant: str
+    met: ShareStats | None
+    time: TimeStats
+    met_diff: Difference | None
+    time_diff: Difference | None
+    never_diff: float
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Every metric of every variant against the first (reference) variant."""
+
+    reference: str
+    variants: tuple[str, ...]
+    rows: tuple[MetricRow, ...]
+
+    def significant(self) -> list[MetricRow]:
+        """Rows whose success share or time differs significantly from the reference."""
+        return [r for r in self.rows if (r.met_diff and r.met_diff.significant)
+                or (r.time_diff and r.time_diff.significant)]
+
+
+def _paired(ref: Sequence[ReplicationSummary], other: Sequence[ReplicationSummary]) -> list[tuple[ReplicationSummary, ReplicationSummary]]:
+    by_rep = {s.replication: s for s in ref}
+    return [(by_rep[s.replication], s) for s in other if s.replication in by_rep]
+
+
+def _time_pairs(pairs: list[tuple[float | None, float | None]]) -> tuple[Difference | None, float]:
+    both = [(a, b) for a, b in pairs if a is not None and b is not None]
+    diff = paired_difference([a for a, _ in both], [b for _, b in both]) if both else None
+    n = len(pairs) or 1
+    never = (sum(b is None for _, b in pairs) - sum(a is None for a, _ in pairs)) / n
+    return diff, never
+
+
+def compare_variants(scenario: Scenario, summaries: dict[str, list[ReplicationSummary]],
+                     variants: Sequence[str] | None = None) -> Comparison:
+    """Objectives and on-scene times of each variant against the first one."""
+    names = list(variants or summaries)
+    ref = summaries[names[0]]
+    rows: list[MetricRow] = []
+    for v in names:
+        pairs = _paired(ref, summaries[v])
+        mine = [b for _, b in pairs]
+        for k, obj in enumerate(scenario.objectives):
+            met = [float(b.objectives[k].met) for _, b in pairs]
+            met_diff = paired_difference([float(a.objectives[k].met) for a, _ in pairs], met) if v != names[0] else None
+            tdiff, never = _time_pairs([(a.objectives[k].time, b.objectives[k].time) for a, b in pairs])
+            rows.append(MetricRow(f"objective:{obj.id}", v, share_stats(int(sum(met)), len(met)),
+                                  time_stats([b.objectives[k].time for b in mine]), met_diff,
+                                  tdiff if v != names[0] else None, never))
+        for i, a in enumerate(scenario.agencies):
+            tdiff, never = _time_pairs([(x.on_scene[i], y.on_scene[i]) for x, y in pairs])
+            rows.append(MetricRow(f"on_scene:{a.id}", v, None, time_stats([b.on_scene[i] for b in mine]), None,
+                                  tdiff if v != names[0] else None, never))
+    return Comparison(names[0], tuple(names), tuple(rows))
+
+
+def _fmt_diff(d: Difference | None, unit: str) -> str:
+    if d is None or d.ci.low is None or d.ci.high is None:
+        return "—" if d is None else f"{_num(d.mean, unit)}"
+    mark = " *" if d.significant else ""
+    return f"{_num(d.mean, unit)} [{_num(d.ci.low, unit)}, {_num(d.ci.high, unit)}]{mark}"
+
+
+def _num(x: float, unit: str) -> str:
+    if unit == "pp":
+        return f"{x * 100:+.1f}pp"
+    sign = "-" if x < 0 else "+"
+    return f"{sign}{clock(abs(x))}"
+
+
+def table(comparison: Comparison) -> list[str]:
+    """Aligned terminal lines: per metric, each variant's figures and its difference."""
+    lines = [f"reference: {comparison.reference}   (* = significant at 95%, paired by replication)"]
+    metrics = list(dict.fromkeys(r.metric for r in comparison.rows))
+    width = max((len(v) for v in comparison.variants), default=4)
+    for metric in metrics:
+        lines.append(metric)
+        for r in (x for x in comparison.rows if x.metric == metric):
+            if r.time.reached == 0 and r.met is None:
+                continue
+            med = "never" if r.time.median is None else clock(r.time.median)
+            met = f"met {r.met.share:6.1%}  " if r.met else ""
+            diff = ""
+            if r.variant != comparison.reference:
+                parts = [f"Δmet {_fmt_diff(r.met_diff, 'pp')}"] if r.met else []
+                parts.append(f"Δtime {_fmt_diff(r.time_diff, 's')}")
+                if r.never_diff:
+                    parts.append(f"Δnever {r.never_diff * 100:+.1f}pp")
+                diff = "  " + "  ".join(parts)
+            lines.append(f"  {r.variant:<{width}}  {met}median {med}{diff}")
+    return lines

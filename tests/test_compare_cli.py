@@ -1,0 +1,39 @@
+"""``drillsim compare``: paired differences on the terminal and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from drillsim.cli import cli
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
+
+
+def test_compare_simulates_and_marks_significant_differences(tmp_path: Path) -> None:
+    out = tmp_path / "cmp.json"
+    r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "--variant", "base", "--variant", "second-officer",
+                                 "-n", "80", "--workers", "1", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    ems = lines[lines.index("objective:ems-30") + 2]
+    assert ems.startswith("  second-officer") and "*" in ems
+    cordon = lines[lines.index("objective:cordon-45") + 2]
+    assert "Δmet +0.0pp" in cordon and "*" not in cordon  # identical under common random numbers
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["reference"] == "base" and data["variants"] == ["base", "second-officer"]
+
+
+def test_compare_over_saved_results_and_errors(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "30", "--workers", "1", "--all-variants",
+                                 "--out", str(run), "--no-report", "-q"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["compare", "--results", str(run)])
+    assert r.exit_code == 0 and "hotline-down" in r.output
+    r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--variant", "nope"])
+    assert r.exit_code == 1 and "has no variant nope" in r.output
+    r = CliRunner().invoke(cli, ["compare"])
+    assert r.exit_code == 2
