@@ -22,7 +22,7 @@ from drillsim.engine import run_replication
 from drillsim.errors import InputError
 from drillsim.records import ReplicationResult
 from drillsim.results_io import BASE
-from drillsim.scenario import Scenario
+from drillsim.scenario import Scenario, Variant
 from drillsim.summary import ReplicationSummary, summarize
 from drillsim.variants import apply_variant
 
@@ -191,3 +191,15 @@ def check_replications(n: int, limit: int = MAX_REPLICATIONS) -> None:
     if n > limit:
         raise InputError(f"{n} replications per variant is over the limit of {limit}; "
                          "pass --max-replications to raise it")
+
+
+def simulate_summaries(scenario: Scenario, variants: Sequence[Variant], n: int, seed: int, *,
+                       workers: int = 1) -> dict[str, list[ReplicationSummary]]:
+    """Summaries of the base and of variants given as objects (suggested changes), under CRN."""
+    compiled = {BASE: compile_scenario(scenario)}
+    compiled.update({v.id: compile_scenario(apply_variant(scenario, v)) for v in variants})
+    out: dict[str, list[ReplicationSummary]] = {k: [] for k in compiled}
+    run_jobs(compiled, plan(list(compiled), n, batch_size(n, workers)), seed, workers=workers,
+             on_batch=lambda job, rows: out[job.variant].extend(
+                 r for r in rows if isinstance(r, ReplicationSummary)))
+    return {k: sorted(rows, key=lambda s: s.replication) for k, rows in out.items()}

@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from drillsim.analysis.stats import share_stats
 from drillsim.compile import CompiledScenario
@@ -60,11 +61,13 @@ def ci_reached(summaries: dict[str, list[ReplicationSummary]], width: float) -> 
 def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, seed: int,
               variants: Sequence[str] = (BASE,), workers: int = 1, dask_address: str | None = None,
               until_ci: float | None = None, max_events: int | None = None,
-              progress: Progress | None = None) -> Path:
+              progress: Progress | None = None, suggest: int = 0) -> Path:
     """Run ``n`` replications of each variant (or until ``until_ci`` is reached, at most ``n``).
 
     Writes the run folder ``out`` (already created, empty) and returns it. On KeyboardInterrupt the
-    manifest is marked ``interrupted`` and the summaries finished so far stay readable.
+    manifest is marked ``interrupted`` and the summaries finished so far stay readable. With
+    ``suggest`` > 0, the analysis tests its suggested changes with that many replications each
+    (common random numbers) and saves everything to ``analysis.json`` for the report.
     """
     variants = list(dict.fromkeys(variants))
     compiled = compile_variants(scenario, variants, max_events=max_events)
@@ -88,6 +91,7 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
     try:
         _run_rounds(compiled, variants, n, seed, workers, dask_address, until_ci, on_batch, collected)
         _write_logs(writer, compiled, collected, seed)
+        _write_analysis(out, scenario, collected.get(BASE, []), seed, workers, suggest)
     except KeyboardInterrupt:
         writer.close("interrupted")
         raise
@@ -123,3 +127,19 @@ def _write_logs(writer: RunWriter, compiled: dict[str, CompiledScenario],
         c = compiled[variant]
         for which, rep in representative(rows, c.horizon).items():
             writer.write_log(variant, which, rep, simulate(c, seed, rep).records)
+
+
+def _write_analysis(out: Path, scenario: Scenario, base: list[ReplicationSummary], seed: int, workers: int,
+                    suggest: int) -> None:
+    """Findings (and, with ``suggest``, the tested improvements) for the report to read."""
+    from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
+    from drillsim.experiment import simulate_summaries
+    from drillsim.results_io import write_atomic
+
+    if not base:
+        return
+    simulate = None
+    if suggest > 0:
+        def simulate(sc: Scenario, variants: Sequence[Any]) -> dict[str, list[ReplicationSummary]]:
+            return simulate_summaries(sc, variants, suggest, seed, workers=workers)
+    write_atomic(out / ANALYSIS_FILE, to_json(analyze(scenario, base, simulate=simulate)))

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from drillsim.analysis.measure import measure
-from drillsim.analysis.paths import by_agency, by_link, critical_path, split
+from drillsim.analysis.paths import by_agency, by_link, by_part, critical_path, split
 from drillsim.compile import CompiledScenario
 from drillsim.records import EventKind, EventRecord, ReplicationResult
 from drillsim.scenario import CasualtiesThrough, TaskDone, TaskStarted
@@ -51,6 +51,7 @@ class ObjectiveResult:
     split: Pairs = ()
     agencies: Pairs = ()
     links: Pairs = ()
+    parts: Pairs = ()  # seconds per "category@agency" or "category@from->to" on the critical path
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class ReplicationSummary:
             return tuple((str(k), float(x)) for k, x in v)
 
         objs = tuple(ObjectiveResult(o["time"], o["met"], pairs(o["split"]), pairs(o["agencies"]),
-                                     pairs(o["links"])) for o in d["objectives"])
+                                     pairs(o["links"]), pairs(o.get("parts", []))) for o in d["objectives"])
         return cls(
             replication=d["replication"], ended_by=d["ended_by"], end_time=d["end_time"], events=d["events"],
             objectives=objs, alerted=tuple(d["alerted"]), activated=tuple(d["activated"]),
@@ -135,7 +136,8 @@ def _objective(recs: Sequence[EventRecord], objective: Any, compiled: CompiledSc
     if m.time is None or m.end is None:
         return ObjectiveResult(None, False)
     segs = critical_path(recs, m.end, m.clock_start, measured_task(objective))
-    return ObjectiveResult(m.time, m.met, _pairs(split(segs)), _pairs(by_agency(segs)), _pairs(by_link(segs)))
+    return ObjectiveResult(m.time, m.met, _pairs(split(segs)), _pairs(by_agency(segs)), _pairs(by_link(segs)),
+                           _pairs(by_part(segs)))
 
 
 def _pairs(d: dict[str, float]) -> Pairs:

@@ -146,3 +146,14 @@ def by_link(segments: Sequence[Segment]) -> dict[str, float]:
         if s.link and s.duration > 0:
             out[s.link] = out.get(s.link, 0.0) + s.duration
     return out
+
+
+def by_part(segments: Sequence[Segment]) -> dict[str, float]:
+    """Seconds per ``category@agency`` (or ``category@from->to`` for links): what to fix, and where."""
+    out: dict[str, float] = {}
+    for s in segments:
+        where = s.link or s.agency
+        if where and s.duration > 0:
+            key = f"{s.category}@{where}"
+            out[key] = out.get(key, 0.0) + s.duration
+    return out

@@ -37,6 +37,7 @@ class ObjectiveStats:
     split: dict[str, float]
     agencies: dict[str, float]
     links: dict[str, float]
+    parts: dict[str, float]
 
     def share_of(self, part: dict[str, float], key: str) -> float:
         """Share of the mean critical-path time taken by ``key`` of ``part``."""
@@ -90,6 +91,7 @@ def objective_stats(scenario: Scenario, variant: str, summaries: Sequence[Replic
             met=share_stats(sum(r.met for r in results), len(results)),
             split={c: split[c] for c in CATEGORIES if c in split},
             agencies=_mean_pairs([r.agencies for r in reached]), links=_mean_pairs([r.links for r in reached]),
+            parts=_mean_pairs([r.parts for r in reached]),
         ))
     return out
 

@@ -62,6 +62,8 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 @click.option("--dask", "dask_address", metavar="tcp://HOST:PORT",
               help="Run on a Dask cluster (needs drillsim[dask]).")
 @click.option("--no-report", is_flag=True, help="Do not write the after-action report.")
+@click.option("--suggest", "suggest_n", type=int, default=300, show_default=True,
+              help="Replications to test each suggested improvement with (0: do not test).")
 @click.option("--format", "formats", default="html,md", show_default=True,
               help="Report formats: html, md, docx, pdf (comma-separated).")
 @click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None,
@@ -73,8 +75,8 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 def run(file: Path, replications: int | None, seed: int | None, variants: tuple[str, ...], all_variants: bool,
         replication: int,
         log_path: Path | None, verbose: bool, workers: int | None, out: Path | None, force: bool,
-        until_ci: float | None, dask_address: str | None, no_report: bool, formats: str, lang: str | None,
-        max_events: int | None, max_replications: int, quiet: bool) -> None:
+        until_ci: float | None, dask_address: str | None, no_report: bool, suggest_n: int, formats: str,
+        lang: str | None, max_events: int | None, max_replications: int, quiet: bool) -> None:
     """Simulate the response to a scenario.
 
     Without -n, run one replication and print its timeline (time, agency, what happened).
@@ -101,7 +103,7 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
         return
     check_replications(replications, max_replications)
     _study(scenario, file, seed, replications, variants, workers, out, force, until_ci, dask_address,
-           no_report, formats, lang, max_events, quiet)
+           no_report, formats, lang, max_events, quiet, min(suggest_n, replications))
 
 
 def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replication: int,
@@ -136,7 +138,8 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
 
 def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[str, ...], workers: int | None,
            out: Path | None, force: bool, until_ci: float | None, dask_address: str | None,
-           no_report: bool, formats: str, lang: str | None, max_events: int | None, quiet: bool) -> None:
+           no_report: bool, formats: str, lang: str | None, max_events: int | None, quiet: bool,
+           suggest: int) -> None:
     from drillsim.study import run_study
 
     if until_ci is not None and not 0 < until_ci < 1:
@@ -153,7 +156,7 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         try:
             run_study(scenario, file, root, n=n, seed=seed, variants=names, workers=workers,
                       dask_address=dask_address, until_ci=until_ci, max_events=max_events,
-                      progress=bar.update)
+                      progress=bar.update, suggest=max(0, suggest))
         except KeyboardInterrupt:
             click.echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
             raise SystemExit(130) from None

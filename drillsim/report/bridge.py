@@ -1,70 +1,48 @@
-"""Areas for improvement from the run's statistics: what delayed each objective that fell short.
+"""Areas for improvement for the report, from the bottleneck analysis of the run.
 
-For each objective rated below P, the critical-path shares name the agency, link or category
-where its time went; the queue figures say whether that was a duty desk or a unit shortage.
+The run folder's ``analysis.json`` (written by ``drillsim run``, with the suggested changes
+already tested by simulation) is used when present; otherwise the findings are computed here
+from the summaries, which needs no simulation.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from drillsim.analysis.paths import CATEGORY_LABELS
-from drillsim.durations import clock
-from drillsim.report.data import ObjectiveRow, ReportData
+from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
+from drillsim.report.data import ReportData
 from drillsim.report.plan import ReportFinding
+from drillsim.results_io import BASE
 
 
-def _top(d: dict[str, float]) -> tuple[str, float] | None:
-    return max(d.items(), key=lambda kv: kv[1]) if d else None
-
-
-def objective_finding(d: ReportData, row: ObjectiveRow) -> ReportFinding | None:
-    """The main cause of delay behind one objective that was not performed without challenges."""
-    st = row.stats
-    total = sum(st.split.values())
-    if row.rating == "P" or total <= 0:
-        return None
-    queues = {(q.agency, q.resource): q for q in d.queues}
-    agency = _top(st.agencies)
-    link = _top(st.links)
-    category = _top(st.split)
-    label = d.agency_label
-    share = f"{st.met.share:.0%}"
-    parts = [f"{row.objective.id}: {CATEGORY_LABELS.get(c, c)} {v / total:.0%}" for c, v in st.split.items()]
-    if agency and (not link or agency[1] >= link[1]):
-        a, secs = agency
-        desk = queues.get((a, "desk"))
-        units = queues.get((a, "units"))
-        if st.split.get("handling", 0) >= st.split.get("units", 0) and desk and desk.mean_wait > 0:
-            what = (f"{secs / total:.0%} of the time to {row.objective.id} is spent at {label(a)}: its duty "
-                    f"desk ({desk.capacity} officer(s)) is busy {desk.utilisation:.0%} of the time and messages "
-                    f"wait {clock(desk.mean_wait)} on average (worst {clock(desk.worst_wait)})")
-            fix = f"Add a duty officer at {label(a)} or a direct link that bypasses its desk"
-        elif units and units.mean_wait > 0 and st.split.get("units", 0) > 0:
-            what = (f"{secs / total:.0%} of the time to {row.objective.id} is spent at {label(a)}: work waits "
-                    f"{clock(units.mean_wait)} on average for one of its {units.capacity} unit(s)")
-            fix = f"Give {label(a)} one more unit, or let another agency take the task"
-        else:
-            what = f"{secs / total:.0%} of the time to {row.objective.id} is spent by {label(a)}"
-            fix = f"Shorten the activation and travel of {label(a)} (pre-positioning, standby teams)"
-        return ReportFinding(f"{row.objective.id} met in {share} of replications", what, "; ".join(parts),
-                             a, None, (row.objective.id,), fix)
-    if link:
-        lk, secs = link
-        what = f"{secs / total:.0%} of the time to {row.objective.id} is spent on the link {lk}"
-        fix = f"Make the link {lk} faster or more reliable, or add a backup channel"
-        return ReportFinding(f"{row.objective.id} met in {share} of replications", what, "; ".join(parts),
-                             lk.split("->")[0], lk, (row.objective.id,), fix)
-    if category:
-        what = f"most of the time to {row.objective.id} is {CATEGORY_LABELS.get(category[0], category[0])}"
-        return ReportFinding(f"{row.objective.id} met in {share} of replications", what, "; ".join(parts),
-                             None, None, (row.objective.id,), "")
-    return None
+def _analysis(d: ReportData) -> dict[str, Any]:
+    path = d.root / ANALYSIS_FILE
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(to_json(analyze(d.scenario, d.run.summaries.get(BASE, []))))
 
 
 def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str | None]:
-    """Findings for the report, the sensitivity rows for the tornado chart, and the hub agency."""
-    findings = [f for r in d.objectives if (f := objective_finding(d, r)) is not None]
-    desks = [q for q in d.queues if q.resource == "desk" and q.served_per_replication > 0]
-    hub = max(desks, key=lambda q: q.served_per_replication).agency if desks else None
-    return findings, [], hub
+    """Findings as report rows, the tornado rows of tested suggestions, and the hub agency."""
+    from drillsim.charts.data import Sensitivity
+
+    data = _analysis(d)
+    tested = {s["variant"]["id"]: s for s in data.get("suggestions", [])}
+    findings = []
+    for f in data["findings"]:
+        best = max((tested[v["id"]] for v in f.get("variants", []) if v["id"] in tested),
+                   key=lambda s: s["gain"], default=None)
+        evidence = f["evidence"]
+        if best is not None:
+            gains = "; ".join(f"{e['objective']} {e['met_diff'] * 100:+.0f} pp" for e in best["effects"]
+                              if abs(e["met_diff"]) >= 0.005)
+            evidence += f". Simulated effect of '{best['variant'].get('description') or best['variant']['id']}': " \
+                        f"{gains or 'no change'}"
+        findings.append(ReportFinding(f["title"], f["text"], evidence, f.get("agency"), f.get("link"),
+                                      tuple(f.get("objectives", ())), f["suggestion"]))
+    sensitivity = [Sensitivity(s["variant"].get("description") or s["variant"]["id"], s["gain"] * 100)
+                   for s in data.get("suggestions", [])]
+    betweenness = data["structure"].get("betweenness", {})
+    hub = max(betweenness, key=lambda a: betweenness[a]) if betweenness else None
+    return findings, sensitivity, hub
