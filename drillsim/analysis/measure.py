@@ -42,7 +42,15 @@ def inject_times(records: Sequence[EventRecord]) -> dict[str, tuple[float, int]]
 
 
 def measure(records: Sequence[EventRecord], objective: Objective, scenario: Scenario) -> Measurement:
-    """The objective's time in this replication, from its clock start (see ``Objective.from_``)."""
+    """The objective's time in this replication, from its clock start (see ``Objective.from_``).
+
+    An objective timed from an incident measures what happens for that incident (unless its
+    measure names another), so the time can never be negative.
+    """
+    special = ("trigger", "first_inject", "exercise_start")
+    if objective.from_ not in special and getattr(objective.measure, "incident", None) is None:
+        objective = objective.model_copy(
+            update={"measure": objective.measure.model_copy(update={"incident": objective.from_})})
     end = _end_record(records, objective, scenario)
     injects = inject_times(records)
     start = _clock_start(objective, end, injects, scenario)

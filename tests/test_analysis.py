@@ -1,0 +1,100 @@
+"""The bottleneck analysis names the right bottleneck, the right single points of failure, and
+its numbers agree with NetworkX and with the event log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given
+
+from drillsim.analysis.api import analyze
+from drillsim.analysis.graph import degree_centralization, structure
+from drillsim.compile import compile_scenario
+from drillsim.engine import run_replication
+from drillsim.experiment import simulate_summaries
+from drillsim.loader import load_scenario
+from drillsim.scenario import Scenario
+from drillsim.summary import desk_stats, summarize
+from tests.strategies import scenarios
+
+FIX = Path(__file__).parent / "fixtures" / "analysis"
+
+
+def test_the_hub_is_the_top_bottleneck_and_its_fix_helps() -> None:
+    sc = load_scenario(FIX / "hub.yaml")
+    base = simulate_summaries(sc, [], 200, 5)["base"]
+    a = analyze(sc, base, simulate=lambda s, vs: simulate_summaries(s, vs, 200, 5))
+    top = a.findings[0]
+    assert top.kind == "desk" and top.agency == "hub"
+    share = a.objectives[0].parts.get("handling@hub", 0) / sum(a.objectives[0].split.values())
+    assert share > 0.5 and "last-team-working" in top.evidence
+    best = a.suggestions[0]
+    assert best.variant.id in {"second-officer-hub", "bypass-hub"}
+    effect = next(e for e in best.effects if e.objective == "last-team-working")
+    assert effect.met_diff > 0 and effect.significant
+
+
+def test_the_only_link_to_the_hospital_is_a_bridge() -> None:
+    sc = load_scenario(FIX / "bridge.yaml")
+    s = structure(compile_scenario(sc).graph, sc)
+    cuts = {c.element: c.cut_off for c in s.bridges}
+    assert cuts["health_dept->hospital"] == ("hospital",)
+    assert cuts["police->health_dept"] == ("health_dept", "hospital")
+    assert "police->fire" not in cuts  # fire is also alerted by the guard
+    a = analyze(sc, simulate_summaries(sc, [], 20, 1)["base"])
+    bridge = [f for f in a.findings if f.kind == "bridge" and f.link == "health_dept->hospital"]
+    assert bridge and "hospital" in bridge[0].text
+
+
+def _scenario(edges: list[tuple[str, str]], source: str) -> Scenario:
+    nodes = sorted({n for e in edges for n in e})
+    return Scenario.model_validate({
+        "scenario": {"id": "g", "title": "g"}, "target": {"name": "t", "kind": "other"},
+        "agencies": [{"id": n} for n in nodes],
+        "links": [{"from": u, "to": v} for u, v in edges],
+        "incidents": [{"id": "i", "at": "0s", "detected_by": source}]})
+
+
+def test_graph_metrics_match_networkx_and_the_reference_values() -> None:
+    """Reference values from shared/domain-reference.md §4.2 (11-agency illustrative graph)."""
+    pairs = [("PSC", x) for x in ("Police", "Fire", "Health", "Army", "Telecom", "Education")] + [
+        ("Police", "SWAT"), ("Police", "Fire"), ("Fire", "EMS"), ("EMS", "Hospital"), ("Health", "Hospital"),
+        ("Education", "School")]
+    sc = _scenario(pairs + [(v, u) for u, v in pairs], "PSC")
+    g = compile_scenario(sc).graph
+    s = structure(g, sc)
+    und = g.to_undirected()
+    assert {c.element for c in s.articulation_points} == {"Education", "PSC", "Police"}
+    assert set(nx.articulation_points(und)) == {"Education", "PSC", "Police"}
+    assert round(nx.density(und), 4) == 0.2182
+    assert round(degree_centralization(und), 4) == 0.4667
+    assert s.betweenness == nx.betweenness_centrality(g)
+    bc = nx.betweenness_centrality(und)
+    assert round(bc["PSC"], 4) == 0.7333 and round(bc["Police"], 4) == 0.2
+    assert s.hops == nx.single_source_shortest_path_length(g, "PSC")
+
+
+@given(scenarios())
+def test_critical_path_split_adds_up_to_the_measured_time(sc: Scenario) -> None:
+    compiled = compile_scenario(sc)
+    result = run_replication(compiled, 3, 0)
+    summary = summarize(result, compiled)
+    for obj in summary.objectives:
+        if obj.time is not None:
+            assert obj.time >= 0
+            assert sum(v for _, v in obj.split) == pytest.approx(obj.time, abs=1e-6)
+            assert sum(v for _, v in obj.parts) <= obj.time + 1e-6
+
+
+def test_desk_figures_agree_with_the_event_log() -> None:
+    sc = load_scenario(FIX / "hub.yaml")
+    result = run_replication(compile_scenario(sc), 9, 0)
+    recs = result.records
+    starts = [r for r in recs if r.kind.value == "handling_started" and r.agency == "hub"]
+    waits = [r.time - recs[r.cause].time for r in starts]
+    desk = desk_stats(recs, [a.id for a in sc.agencies])[1]
+    assert desk.served == len(starts) == 6
+    assert desk.total_wait == pytest.approx(sum(waits)) and desk.max_wait == pytest.approx(max(waits))
+    assert desk.max_queue == 5  # six messages at once, one officer: five wait
