@@ -98,3 +98,23 @@ def test_desk_figures_agree_with_the_event_log() -> None:
     assert desk.served == len(starts) == 6
     assert desk.total_wait == pytest.approx(sum(waits)) and desk.max_wait == pytest.approx(max(waits))
     assert desk.max_queue == 5  # six messages at once, one officer: five wait
+
+
+def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from drillsim.cli import cli
+
+    out = tmp_path / "a.json"
+    r = CliRunner().invoke(cli, ["analyze", str(FIX / "hub.yaml"), "-n", "100", "--workers", "1", "--suggest",
+                                 "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    first = lines[lines.index("Bottlenecks (most severe first)") + 1]
+    assert first == "  1. [desk] Duty desk of hub delays the alerts"
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["findings"][0]["agency"] == "hub"
+    assert {s["variant"]["id"] for s in data["suggestions"]} >= {"second-officer-hub", "bypass-hub"}
+    assert CliRunner().invoke(cli, ["analyze"]).exit_code == 2

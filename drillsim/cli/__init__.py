@@ -61,7 +61,7 @@ def _register() -> None:
     """Import the command modules (each adds its commands to ``cli``)."""
     import importlib
 
-    for name in ("validate", "run", "report", "compare"):
+    for name in ("validate", "run", "report", "compare", "analyze"):
         try:
             importlib.import_module(f"drillsim.cli.{name}")
         except ModuleNotFoundError as exc:
