@@ -30,6 +30,11 @@ class DrillsimGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            # The reader went away (`drillsim ... | head`): stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
@@ -61,7 +66,7 @@ def _register() -> None:
     """Import the command modules (each adds its commands to ``cli``)."""
     import importlib
 
-    for name in ("validate", "run", "report", "compare", "analyze"):
+    for name in ("validate", "run", "report", "compare", "analyze", "sweep"):
         try:
             importlib.import_module(f"drillsim.cli.{name}")
         except ModuleNotFoundError as exc:
