@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from drillsim.analysis.measure import measure
-from drillsim.analysis.paths import by_agency, by_link, by_part, critical_path, split
+from drillsim.analysis.paths import by_part, critical_path
 from drillsim.compile import CompiledScenario
 from drillsim.records import EventKind, EventRecord, ReplicationResult
 from drillsim.scenario import CasualtiesThrough, TaskDone, TaskStarted
@@ -44,14 +44,39 @@ class QueueStats:
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveResult:
-    """One objective in one replication: its time, whether met, and where its time went."""
+    """One objective in one replication: its time, whether met, and where its time went.
+
+    ``parts`` holds the critical path's seconds per ``category@place`` (place: an agency, a link
+    ``from->to``, or empty); the splits by category, agency and link are derived from it, so a
+    summary stores each number once.
+    """
 
     time: float | None
     met: bool
-    split: Pairs = ()
-    agencies: Pairs = ()
-    links: Pairs = ()
-    parts: Pairs = ()  # seconds per "category@agency" or "category@from->to" on the critical path
+    parts: Pairs = ()
+
+    def _sum(self, key: Any) -> Pairs:
+        out: dict[str, float] = {}
+        for part, secs in self.parts:
+            k = key(*part.split("@", 1))
+            if k:
+                out[k] = out.get(k, 0.0) + secs
+        return tuple(sorted(out.items()))
+
+    @property
+    def split(self) -> Pairs:
+        """Seconds per category."""
+        return self._sum(lambda cat, where: cat)
+
+    @property
+    def agencies(self) -> Pairs:
+        """Seconds per agency (desk, mobilisation, units, work)."""
+        return self._sum(lambda cat, where: where if where and "->" not in where else None)
+
+    @property
+    def links(self) -> Pairs:
+        """Seconds per link (delay and retries)."""
+        return self._sum(lambda cat, where: where if "->" in where else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +110,7 @@ class ReplicationSummary:
         def pairs(v: list[list[Any]]) -> Pairs:
             return tuple((str(k), float(x)) for k, x in v)
 
-        objs = tuple(ObjectiveResult(o["time"], o["met"], pairs(o["split"]), pairs(o["agencies"]),
-                                     pairs(o["links"]), pairs(o.get("parts", []))) for o in d["objectives"])
+        objs = tuple(ObjectiveResult(o["time"], o["met"], pairs(o["parts"])) for o in d["objectives"])
         return cls(
             replication=d["replication"], ended_by=d["ended_by"], end_time=d["end_time"], events=d["events"],
             objectives=objs, alerted=tuple(d["alerted"]), activated=tuple(d["activated"]),
@@ -136,8 +160,7 @@ def _objective(recs: Sequence[EventRecord], objective: Any, compiled: CompiledSc
     if m.time is None or m.end is None:
         return ObjectiveResult(None, False)
     segs = critical_path(recs, m.end, m.clock_start, measured_task(objective))
-    return ObjectiveResult(m.time, m.met, _pairs(split(segs)), _pairs(by_agency(segs)), _pairs(by_link(segs)),
-                           _pairs(by_part(segs)))
+    return ObjectiveResult(m.time, m.met, _pairs(by_part(segs)))
 
 
 def _pairs(d: dict[str, float]) -> Pairs:
@@ -214,6 +237,11 @@ def unit_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueS
     return tuple(_stats(acc[a]) for a in agencies)
 
 
+_IDLE = QueueStats()
+
+
 def _stats(a: list[Any]) -> QueueStats:
+    if not a[0] and not a[4]:
+        return _IDLE  # one shared object for every idle desk or pool: summaries stay small
     longest, at = _queue(a[4])
     return QueueStats(a[0], a[1], a[2], a[3], longest, at)

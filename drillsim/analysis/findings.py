@@ -75,6 +75,8 @@ def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list
             continue
         for part, secs in st.parts.items():
             category, where = part.split("@", 1)
+            if not where:
+                continue
             key = f"{'mobilisation' if category in ('activation', 'travel') else category}@{where}"
             entry = acc.setdefault(key, {"score": 0.0, "objectives": [], "shares": []})
             entry["score"] += w * secs / total

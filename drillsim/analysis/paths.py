@@ -7,6 +7,7 @@ segments are clipped to the objective's clock start, so they add up exactly to t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,11 +150,12 @@ def by_link(segments: Sequence[Segment]) -> dict[str, float]:
 
 
 def by_part(segments: Sequence[Segment]) -> dict[str, float]:
-    """Seconds per ``category@agency`` (or ``category@from->to`` for links): what to fix, and where."""
+    """Seconds per ``category@agency`` (``category@from->to`` for links, ``category@`` for time that
+    belongs to no one): what to fix, and where. Sums to the path's length, so the splits by
+    category, agency and link can all be derived from it (see ``summary.ObjectiveResult``)."""
     out: dict[str, float] = {}
     for s in segments:
-        where = s.link or s.agency
-        if where and s.duration > 0:
-            key = f"{s.category}@{where}"
+        if s.duration > 0:
+            key = sys.intern(f"{s.category}@{s.link or s.agency or ''}")  # interned: kept per replication
             out[key] = out.get(key, 0.0) + s.duration
     return out

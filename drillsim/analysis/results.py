@@ -85,7 +85,7 @@ def objective_stats(scenario: Scenario, variant: str, summaries: Sequence[Replic
     for k, obj in enumerate(scenario.objectives):
         results = [s.objectives[k] for s in summaries]
         reached = [r for r in results if r.time is not None]
-        split = _mean_pairs([r.split for r in reached])
+        split = _mean_pairs([r.split for r in reached])  # derived from parts (summary.ObjectiveResult)
         out.append(ObjectiveStats(
             objective=obj, variant=variant, time=time_stats([r.time for r in results]),
             met=share_stats(sum(r.met for r in results), len(results)),
