@@ -66,7 +66,7 @@ def _register() -> None:
     """Import the command modules (each adds its commands to ``cli``)."""
     import importlib
 
-    for name in ("validate", "run", "report", "compare", "analyze", "sweep"):
+    for name in ("validate", "run", "report", "compare", "analyze", "sweep", "msel", "new"):
         try:
             importlib.import_module(f"drillsim.cli.{name}")
         except ModuleNotFoundError as exc:
