@@ -396,6 +396,13 @@ class TaskChange(Model):
     per_casualty: Dist | None = None
 
 
+class Expectation(Model):
+    """What the trainer expects a what-if to do, checked against the simulation in the report."""
+
+    better: IdList = Field((), description="Objectives expected to be met more often or sooner.")
+    worse: IdList = Field((), description="Objectives expected to be met less often or later.")
+
+
 class Variant(Model):
     """A what-if: named changes to the base scenario."""
 
@@ -410,6 +417,7 @@ class Variant(Model):
     change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)
     add_incidents: tuple[Incident, ...] = ()
     horizon: Seconds | None = None
+    expect: Expectation | None = Field(None, description="Objectives expected to improve or worsen.")
 
 
 class Assumption(Model):

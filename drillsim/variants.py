@@ -133,6 +133,10 @@ def variant_problems(scenario: Scenario, index: int) -> list[Problem]:
         out += _unknown((inc.detected_by,), agencies, f"{at}.add_incidents[{i}].detected_by", "agency",
                         single=True)
         out += _unknown(inc.triggers, {t.id for t in scenario.tasks}, f"{at}.add_incidents[{i}].triggers", "task")
+    if v.expect is not None:
+        objectives = {o.id for o in scenario.objectives}
+        out += _unknown(v.expect.better, objectives, f"{at}.expect.better", "objective")
+        out += _unknown(v.expect.worse, objectives, f"{at}.expect.worse", "objective")
     for i, name in enumerate(v.remove_agencies):
         for inc in scenario.incidents:
             if inc.detected_by == name:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from conftest import FIXTURES
 from hypothesis import given
 from strategies import scenarios
 
-from drillsim.loader import load_scenario
+from drillsim.errors import ScenarioError
+from drillsim.loader import load_scenario, load_scenario_text
 from drillsim.scenario import Scenario, Variant
 from drillsim.variants import apply_variant
 
@@ -79,3 +81,15 @@ def test_applying_every_variant_keeps_the_base(s: Scenario) -> None:
         out = apply_variant(s, v.id)
         assert out is not s
     assert s.model_dump() == dump
+
+
+
+def test_expect_names_objectives_that_exist() -> None:
+    text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8")
+    bad = text.replace("variants:\n", "variants:\n  - id: v\n    expect: {better: [no-such-objective]}\n", 1)
+    assert bad != text
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario_text(bad, "drill.yaml")
+    message = exc.value.render()
+    assert "unknown objective 'no-such-objective'" in message
+    assert "drill.yaml:" in message and "expect" in message

@@ -121,7 +121,7 @@ def _describe(scenario: Scenario, category: str, where: str, e: dict[str, Any],
     if category in ("link", "retries"):
         src, dst = where.split("->", 1)
         link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
-        what = "failed tries and retries on" if category == "retries" else "transmission over"
+        what = "to failed tries and retries on" if category == "retries" else "in transmission over"
         variants = []
         if link is not None and link.reliability < 0.99:
             variants.append(Variant(id=f"reliable-{src}-{dst}", description=f"{where}: reliability 0.99",

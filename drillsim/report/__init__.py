@@ -36,6 +36,10 @@ def _signed(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:+.0f} pp"
 
 
+def _signed_time(x: float | None) -> str:
+    return "—" if x is None else ("-" if x < 0 else "+") + clock(abs(x))
+
+
 def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
     lang = d.lang
     labels = {a.id: a.label for a in d.scenario.agencies}
@@ -44,6 +48,7 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
         "d": d, "sc": d.scenario, "lang": lang, "charts": images, "findings": d.findings, "msel": msel,
         "agencies": d.scenario.agencies, "thresholds": RATING_THRESHOLDS,
         "T": lambda key, **kw: t(key, lang, **kw), "pct": _pct, "signed": _signed, "clock": clock,
+        "signed_time": _signed_time,
         "ftime": lambda s: fmt_time(s, lang), "measure_text": measure_text, "dist": describe,
         "label": lambda a: labels.get(a, a), "cat_label": lambda c: CATEGORY_LABELS.get(c, c),
         "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,

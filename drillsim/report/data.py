@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim import __version__
+from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.results import (
     AgencyStats,
     ObjectiveStats,
@@ -90,6 +91,7 @@ class ReportData:
     agencies: list[AgencyStats]
     queues: list[QueueSummary]
     variants: list[VariantRow]
+    expectations: list[Any] = field(default_factory=list)
     findings: list[Any] = field(default_factory=list)
     strengths: list[str] = field(default_factory=list)
     plan: list[dict[str, str]] = field(default_factory=list)
@@ -133,7 +135,7 @@ def build(root: Path, lang: str | None = None) -> ReportData:
     return ReportData(
         root=root, scenario=scenario, run=run, lang=lang, objectives=rows, capabilities=capabilities(rows),
         agencies=agency_stats(scenario, base), queues=queue_summaries(scenario, base),
-        variants=variant_rows(scenario, run),
+        variants=variant_rows(scenario, run), expectations=check_expectations(scenario, run.summaries, BASE),
     )
 
 

@@ -107,6 +107,12 @@ def write_docx(d: ReportData, target: Path) -> Path:
                [[v.variant, v.objective, _pct(v.share), f"{v.share_diff * 100:+.0f} pp "
                  + (t("significant", lang) if v.significant else t("not_significant", lang))] for v in d.variants])
         _picture(doc, d, "variants", t("variant_chart", lang))
+    if d.expectations:
+        doc.add_heading(t("expectations", lang), 2)
+        _table(doc, [t("variants", lang), t("objective", lang), t("expected_effect", lang),
+                     t("simulated_effect", lang), ""],
+               [[e.variant, e.objective, t(e.expected, lang), t(e.observed, lang),
+                 t("as_expected" if e.as_expected else "not_as_expected", lang)] for e in d.expectations])
 
     doc.add_heading(t("plan", lang), 1)
     doc.add_paragraph(t("plan_intro", lang))

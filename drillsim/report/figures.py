@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drillsim.analysis.stats import quantile, time_stats
-from drillsim.results_io import BASE
 from drillsim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
+from drillsim.results_io import BASE
 
 if TYPE_CHECKING:
     from drillsim.charts import GanttBar, VariantComparison
