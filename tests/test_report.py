@@ -234,3 +234,21 @@ def test_pdf_output(run_dir: Path, tmp_path: Path) -> None:
     shutil.copytree(run_dir, copy)
     (pdf,) = write_report(copy, formats=("pdf",))
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
+
+
+def test_every_critical_path_category_and_finding_message_is_translated() -> None:
+    from drillsim.analysis.messages import MESSAGES
+    from drillsim.analysis.paths import CATEGORIES
+    from drillsim.report.i18n import CATEGORY_TEXT
+
+    assert set(CATEGORIES) <= set(CATEGORY_TEXT)
+    for lang in ("en", "vi", "zh"):
+        assert all(lang in CATEGORY_TEXT[c] for c in CATEGORIES)
+        for key, parts in MESSAGES.items():
+            for part, texts in parts.items():
+                assert texts.get(lang), f"{key}.{part} lacks {lang}"
+                # the same placeholders in every language, so no translation can fail to render
+                import string
+
+                names = {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f}
+                assert names == {f for _, f, _, _ in string.Formatter().parse(texts["en"]) if f}, (key, part, lang)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drillsim.analysis.graph import GraphStructure
-from drillsim.analysis.paths import CATEGORY_LABELS
+from drillsim.analysis.messages import MESSAGES, say
 from drillsim.analysis.results import ObjectiveStats, QueueSummary
 from drillsim.durations import clock
 from drillsim.scenario import Scenario, Variant
@@ -40,6 +40,9 @@ class Finding:
         severity: Ranking score (see module docstring).
         suggestion: The improvement in words.
         variants: Changes a simulation can test (best first).
+        message: Key of the finding's words in :mod:`drillsim.analysis.messages`.
+        params: The names and figures the words are filled with (already formatted).
+        evidence_parts: (label key, value) pairs the evidence line is made of.
     """
 
     kind: str
@@ -52,6 +55,37 @@ class Finding:
     severity: float
     suggestion: str
     variants: list[Variant] = field(default_factory=list)
+    message: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    evidence_parts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _make(kind: str, message: str, params: dict[str, str], evidence: list[tuple[str, str]], agency: str | None,
+          link: str | None, objectives: list[str], severity: float, variants: list[Variant] | None = None) -> Finding:
+    """A finding whose English words come from the message catalogue (the report re-renders them)."""
+    return Finding(kind, say(message, "title", "en", params), say(message, "text", "en", params),
+                   evidence_text(evidence, "en"), agency, link, objectives, severity,
+                   say(message, "suggestion", "en", params), variants or [], message, params, evidence)
+
+
+def evidence_text(parts: list[tuple[str, str]] | list[list[str]], lang: str) -> str:
+    """The evidence line in ``lang``: ``label: value; label: value``."""
+    return "; ".join(f"{say('evidence', key, lang)}: {value}" for key, value in parts)
+
+
+def localized(finding: dict[str, Any], lang: str) -> tuple[str, str, str, str]:
+    """(title, text, evidence, suggestion) of a finding read from JSON, in ``lang``.
+
+    Findings written before messages existed (no ``message``) keep their English words.
+    """
+    key, params = finding.get("message"), finding.get("params") or {}
+    if not key or key not in MESSAGES:
+        return finding["title"], finding["text"], finding["evidence"], finding["suggestion"]
+    params = dict(params)
+    if "detail" in params and params.get("reliability"):
+        params["detail"] = say("link_detail", "text", lang, params)
+    return (say(key, "title", lang, params), say(key, "text", lang, params),
+            evidence_text(finding.get("evidence_parts") or [], lang), say(key, "suggestion", lang, params))
 
 
 def _label(scenario: Scenario, agency: str | None) -> str:
@@ -78,10 +112,13 @@ def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list
             if not where:
                 continue
             key = f"{'mobilisation' if category in ('activation', 'travel') else category}@{where}"
-            entry = acc.setdefault(key, {"score": 0.0, "objectives": [], "shares": []})
+            entry = acc.setdefault(key, {"score": 0.0, "objectives": [], "seconds": {}})
             entry["score"] += w * secs / total
             entry["objectives"].append(st.objective.id)
-            entry["shares"].append(f"{st.objective.id} {secs / total:.0%} ({clock(secs)})")
+            per = entry["seconds"]  # activation and travel add up under one mobilisation entry
+            per[st.objective.id] = (per.get(st.objective.id, (0.0, total))[0] + secs, total)
+    for e in acc.values():
+        e["shares"] = [f"{obj} {secs / total:.0%} ({clock(secs)})" for obj, (secs, total) in e["seconds"].items()]
     out = []
     queue = {(q.agency, q.resource): q for q in queues}
     for key, e in acc.items():
@@ -95,49 +132,47 @@ def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list
 def _describe(scenario: Scenario, category: str, where: str, e: dict[str, Any],
               queue: dict[tuple[str, str], QueueSummary]) -> Finding | None:
     objs = sorted(set(e["objectives"]))
-    evidence = "critical-path share: " + "; ".join(e["shares"])
+    evidence = [("critical_path", "; ".join(e["shares"]))]
+    known = {a.id for a in scenario.agencies}
     if category == "handling":
         q = queue.get((where, "desk"))
-        agency = scenario.agency(where) if where in {a.id for a in scenario.agencies} else None
-        if q is None or agency is None:
+        if q is None or where not in known:
             return None
-        text = (f"Alerts queue at the duty desk of {agency.label}: {q.capacity} duty officer(s), busy "
-                f"{q.utilisation:.0%} of the time; a message waits {clock(q.mean_wait)} on average, "
-                f"{clock(q.worst_wait)} at worst, with up to {q.longest_queue} waiting.")
-        return Finding("desk", f"Duty desk of {agency.label} delays the alerts", text, evidence, where, None, objs,
-                       e["score"], f"Add a duty officer at {agency.label}, or link the detecting agency "
-                       "directly to the agencies behind it", _desk_variants(scenario, where))
+        params = {"agency": _label(scenario, where), "officers": str(q.capacity), "busy": f"{q.utilisation:.0%}",
+                  "mean_wait": clock(q.mean_wait), "worst_wait": clock(q.worst_wait), "queue": str(q.longest_queue)}
+        return _make("desk", "desk", params, evidence, where, None, objs, e["score"], _desk_variants(scenario, where))
     if category == "units":
         q = queue.get((where, "units"))
-        label = _label(scenario, where)
-        text = (f"Work waits for units of {label}: {q.mean_wait and clock(q.mean_wait)} on average, "
-                f"worst {clock(q.worst_wait)}, {q.capacity} unit(s) busy {q.utilisation:.0%}." if q else
-                f"Work waits for units of {label}.")
+        if q is None or where not in known:
+            return None
         units = scenario.agency(where).units
-        return Finding("units", f"Not enough units at {label}", text, evidence, where, None, objs, e["score"],
-                       f"Give {label} one more unit (or let another agency take the work)",
-                       [Variant(id=f"more-units-{where}", description=f"{label}: {units + 1} units",
-                                change_agencies={where: {"units": units + 1}})])
+        params = {"agency": _label(scenario, where), "mean_wait": clock(q.mean_wait),
+                  "worst_wait": clock(q.worst_wait), "units": str(q.capacity), "busy": f"{q.utilisation:.0%}"}
+        return _make("units", "units", params, evidence, where, None, objs, e["score"],
+                     [Variant(id=f"more-units-{where}", description=f"{params['agency']}: {units + 1} units",
+                              change_agencies={where: {"units": units + 1}})])
     if category in ("link", "retries"):
-        src, dst = where.split("->", 1)
-        link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
-        what = "to failed tries and retries on" if category == "retries" else "in transmission over"
-        variants = []
-        if link is not None and link.reliability < 0.99:
-            variants.append(Variant(id=f"reliable-{src}-{dst}", description=f"{where}: reliability 0.99",
-                                    change_links=[{"from": src, "to": dst, "reliability": 0.99}]))
-        return Finding("link", f"Time lost {what} the link {_label(scenario, src)} → {_label(scenario, dst)}",
-                       f"The alert from {_label(scenario, src)} to {_label(scenario, dst)} is slow"
-                       + (f" (reliability {link.reliability:.0%}, retry {clock(link.retry)})." if link else "."),
-                       evidence, src, where, objs, e["score"],
-                       "Make the link more reliable (a dedicated line) or add a backup channel", variants)
+        return _link_finding(scenario, category, where, evidence, objs, e["score"])
     if category == "mobilisation":
-        label = _label(scenario, where)
-        return Finding("mobilisation", f"{label} takes long to mobilise and arrive",
-                       f"Activation and travel of {label} dominate the objectives it serves.", evidence, where, None,
-                       objs, e["score"] * 0.5,
-                       f"Pre-position or put a standby team of {label} on alert before the exercise window")
+        return _make("mobilisation", "mobilisation", {"agency": _label(scenario, where)}, evidence, where, None,
+                     objs, e["score"] * 0.5)
     return None
+
+
+def _link_finding(scenario: Scenario, category: str, where: str, evidence: list[tuple[str, str]],
+                  objs: list[str], score: float) -> Finding:
+    src, dst = where.split("->", 1)
+    link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
+    variants = []
+    if link is not None and link.reliability < 0.99:
+        variants.append(Variant(id=f"reliable-{src}-{dst}", description=f"{where}: reliability 0.99",
+                                change_links=[{"from": src, "to": dst, "reliability": 0.99}]))
+    params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst), "detail": "",
+              "reliability": f"{link.reliability:.0%}" if link else "", "retry": clock(link.retry) if link else ""}
+    if link is not None:
+        params["detail"] = say("link_detail", "text", "en", params)
+    message = "retries" if category == "retries" else "transmission"
+    return _make("link", message, params, evidence, src, where, objs, score, variants)
 
 
 def _desk_variants(scenario: Scenario, hub: str) -> list[Variant]:
@@ -161,12 +196,10 @@ def _structural(scenario: Scenario, s: GraphStructure) -> list[Finding]:
         lost = [a for a in cut.cut_off if a in needed]
         if not lost or cut.element in s.sources:  # a detecting agency is where alerts start, not a relay
             continue
-        names = ", ".join(_label(scenario, a) for a in lost)
-        out.append(Finding("single_point", f"{_label(scenario, cut.element)} is a single point of failure",
-                           f"If {_label(scenario, cut.element)} is lost, no alert can reach {names}.",
-                           f"betweenness {s.betweenness.get(cut.element, 0):.2f}; cut off: {', '.join(lost)}",
-                           cut.element, None, [], 0.3 * len(lost) / max(1, len(needed)),
-                           "Add a second alerting path that does not pass through it"))
+        params = {"agency": _label(scenario, cut.element), "lost": ", ".join(_label(scenario, a) for a in lost)}
+        evidence = [("betweenness", f"{s.betweenness.get(cut.element, 0):.2f}"), ("cut_off", ", ".join(lost))]
+        out.append(_make("single_point", "single_point", params, evidence, cut.element, None, [],
+                         0.3 * len(lost) / max(1, len(needed))))
     for cut in s.bridges:
         lost = [a for a in cut.cut_off if a in needed]
         if not lost:
@@ -175,16 +208,13 @@ def _structural(scenario: Scenario, s: GraphStructure) -> list[Finding]:
         link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
         if link is not None and link.backup is not None:
             continue
-        names = ", ".join(_label(scenario, a) for a in lost)
-        out.append(Finding("bridge", f"The link {_label(scenario, src)} → {_label(scenario, dst)} is the only path",
-                           f"If this link fails, {names} cannot be alerted (a bridge of the coordination graph, "
-                           "with no backup channel).", f"cut off: {', '.join(lost)}", src, cut.element, [],
-                           0.3 * len(lost) / max(1, len(needed)), "Add a backup channel to this link"))
+        params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst),
+                  "lost": ", ".join(_label(scenario, a) for a in lost)}
+        out.append(_make("bridge", "bridge", params, [("cut_off", ", ".join(lost))], src, cut.element, [],
+                         0.3 * len(lost) / max(1, len(needed))))
     for a in s.unreachable:
         if a in needed:
-            out.append(Finding("unreachable", f"{_label(scenario, a)} can never be alerted",
-                               "No chain of links leads to it from a detecting agency.", "", a, None, [], 1.0,
-                               f"Add a link that alerts {_label(scenario, a)}"))
+            out.append(_make("unreachable", "unreachable", {"agency": _label(scenario, a)}, [], a, None, [], 1.0))
     return out
 
 

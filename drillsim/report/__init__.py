@@ -16,11 +16,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from drillsim.analysis.paths import CATEGORY_LABELS
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time, measure_text
-from drillsim.report.i18n import t
+from drillsim.report.i18n import category, t
 from drillsim.results_io import write_atomic
 
 __all__ = ["write_report", "render_html", "render_markdown", "build"]
@@ -50,7 +49,7 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
         "T": lambda key, **kw: t(key, lang, **kw), "pct": _pct, "signed": _signed, "clock": clock,
         "signed_time": _signed_time,
         "ftime": lambda s: fmt_time(s, lang), "measure_text": measure_text, "dist": describe,
-        "label": lambda a: labels.get(a, a), "cat_label": lambda c: CATEGORY_LABELS.get(c, c),
+        "label": lambda a: labels.get(a, a), "cat_label": lambda c: category(c, lang),
         "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,
     }
 

@@ -11,7 +11,9 @@ import json
 from typing import Any
 
 from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
+from drillsim.analysis.findings import localized
 from drillsim.report.data import ReportData
+from drillsim.report.i18n import t
 from drillsim.report.plan import ReportFinding
 from drillsim.results_io import BASE
 
@@ -33,14 +35,14 @@ def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str 
     for f in data["findings"]:
         best = max((tested[v["id"]] for v in f.get("variants", []) if v["id"] in tested),
                    key=lambda s: s["gain"], default=None)
-        evidence = f["evidence"]
+        title, text, evidence, suggestion = localized(f, d.lang)
         if best is not None:
             gains = "; ".join(f"{e['objective']} {e['met_diff'] * 100:+.0f} pp" for e in best["effects"]
                               if abs(e["met_diff"]) >= 0.005)
-            evidence += f". Simulated effect of '{best['variant'].get('description') or best['variant']['id']}': " \
-                        f"{gains or 'no change'}"
-        findings.append(ReportFinding(f["title"], f["text"], evidence, f.get("agency"), f.get("link"),
-                                      tuple(f.get("objectives", ())), f["suggestion"]))
+            evidence += ". " + t("simulated_fix", d.lang, change=best["variant"].get("description")
+                                 or best["variant"]["id"], effect=gains or t("no_change", d.lang))
+        findings.append(ReportFinding(title, text, evidence, f.get("agency"), f.get("link"),
+                                      tuple(f.get("objectives", ())), suggestion))
     sensitivity = [Sensitivity(s["variant"].get("description") or s["variant"]["id"], s["gain"] * 100)
                    for s in data.get("suggestions", [])]
     betweenness = data["structure"].get("betweenness", {})

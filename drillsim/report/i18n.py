@@ -78,6 +78,9 @@ TEXT: dict[str, dict[str, str]] = {
     "comparison": {"en": "What-if variants", "vi": "Các phương án giả định", "zh": "假设情景比较"},
     "difference": {"en": "Difference vs base", "vi": "Chênh lệch so với gốc", "zh": "与基准差异"},
     "significant": {"en": "significant", "vi": "có ý nghĩa", "zh": "显著"},
+    "simulated_fix": {"en": "Simulated effect of '{change}': {effect}", "vi": "Hiệu quả mô phỏng của '{change}': {effect}",
+                      "zh": "“{change}”的模拟效果：{effect}"},
+    "no_change": {"en": "no change", "vi": "không thay đổi", "zh": "无变化"},
     "expectations": {"en": "Did each what-if do what was expected?", "vi": "Phương án giả định có cho kết quả như dự kiến?",
                      "zh": "假设情景是否达到预期？"},
     "expected_effect": {"en": "Expected", "vi": "Dự kiến", "zh": "预期"},
@@ -159,3 +162,24 @@ def t(key: str, lang: str, **fmt: object) -> str:
     entry = TEXT[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**fmt) if fmt else text
+
+
+# Critical-path categories (drillsim.analysis.paths.CATEGORIES) in the report's words.
+CATEGORY_TEXT: dict[str, dict[str, str]] = {
+    "detection": {"en": "detection", "vi": "phát hiện", "zh": "发现"},
+    "handling": {"en": "message handling at a duty desk", "vi": "xử lý tin tại bộ phận trực ban", "zh": "值班台处理信息"},
+    "link": {"en": "link delay", "vi": "truyền tin trên kênh liên lạc", "zh": "联络渠道传递"},
+    "retries": {"en": "failed tries and retries", "vi": "gọi không được, gọi lại", "zh": "呼叫失败与重试"},
+    "activation": {"en": "activation", "vi": "huy động", "zh": "集结"},
+    "travel": {"en": "travel", "vi": "cơ động đến hiện trường", "zh": "行进到场"},
+    "units": {"en": "waiting for units", "vi": "chờ lực lượng", "zh": "等待力量"},
+    "prerequisite": {"en": "waiting for a prerequisite", "vi": "chờ nhiệm vụ trước", "zh": "等待前置任务"},
+    "work": {"en": "doing the work", "vi": "thực hiện nhiệm vụ", "zh": "执行任务"},
+    "before_inject": {"en": "before the inject", "vi": "trước tình huống", "zh": "情况发生前"},
+}
+
+
+def category(name: str, lang: str) -> str:
+    """A critical-path category in ``lang`` (the name itself when unknown)."""
+    entry = CATEGORY_TEXT.get(name)
+    return (entry.get(lang) or entry["en"]) if entry else name
