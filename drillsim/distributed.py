@@ -10,6 +10,7 @@ run: replication ``i`` draws from the streams of ``(seed, i)`` wherever it runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from drillsim.errors import InputError
@@ -20,25 +21,27 @@ if TYPE_CHECKING:
     from drillsim.summary import ReplicationSummary
 
 
-def _dask_batch(compiled: "CompiledScenario", variant: str, seed: int, lo: int, hi: int) -> list[Any]:
+def _dask_batch(compiled: CompiledScenario, variant: str, seed: int, lo: int, hi: int) -> list[Any]:
     from drillsim.experiment import run_batch
 
     return run_batch(compiled, variant, seed, range(lo, hi))
 
 
-def _rows(fut: Any, job: "Job", seed: int) -> list[Any]:
+def _failed(job: Job, seed: int, exc: BaseException) -> list[Any]:
     from drillsim.experiment import Failure
 
-    try:
-        return fut.result()  # type: ignore[no-any-return]
-    except Exception as exc:  # noqa: BLE001 - a killed worker loses a batch, not the run
-        return [Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
-                for i in range(job.lo, job.hi)]
+    return [Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
+            for i in range(job.lo, job.hi)]
 
 
-def run_on_dask(address: str, compiled: dict[str, "CompiledScenario"], jobs: Sequence["Job"], seed: int,
-                on_batch: Callable[["Job", list["ReplicationSummary | Failure"]], None]) -> None:
-    """Submit the jobs to the scheduler at ``address`` and hand back each batch as it completes."""
+def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int,
+                on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+    """Submit the jobs to the scheduler at ``address`` and hand back each batch as it completes.
+
+    A batch whose task fails (Dask gives up on a task after its worker died several times) is
+    halved and resubmitted, down to the single replication, so one replication that kills its
+    worker is reported with its seed and the rest of its batch is kept.
+    """
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -49,10 +52,26 @@ def run_on_dask(address: str, compiled: dict[str, "CompiledScenario"], jobs: Seq
         raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
         shared = client.scatter(compiled, broadcast=True)
-        futures = {client.submit(_dask_batch, shared[job.variant], job.variant, seed, job.lo, job.hi,
-                                 pure=False): job for job in jobs}
+
+        def submit(job: Job) -> Any:
+            return client.submit(_dask_batch, shared[job.variant], job.variant, seed, job.lo, job.hi, pure=False)
+
+        futures = {submit(job): job for job in jobs}
         with client.as_current():  # as_completed looks up the current client; never a global default
-            for fut in as_completed(list(futures)):
-                on_batch(futures[fut], _rows(fut, futures[fut], seed))
+            queue = as_completed(list(futures))
+            for fut in queue:
+                job = futures.pop(fut)
+                try:
+                    rows = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a killed worker loses a replication, not the run
+                    if job.hi - job.lo == 1:
+                        on_batch(job, _failed(job, seed, exc))
+                        continue
+                    mid = (job.lo + job.hi) // 2
+                    for half in (replace(job, hi=mid), replace(job, lo=mid)):
+                        futures[new := submit(half)] = half
+                        queue.add(new)
+                    continue
+                on_batch(job, rows)
     finally:
         client.close()

@@ -154,20 +154,42 @@ def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: 
                 job = todo.pop(0)
                 pending[pool.submit(_worker_batch, job.variant, seed, job.lo, job.hi)] = job
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                # A worker died (killed, out of memory): every batch in flight fails with it, and
+                # the pool cannot say whose batch killed it. Keep what finished, rerun the others
+                # one by one in a process of their own, then go on with a fresh pool.
+                pool.shutdown(wait=False, cancel_futures=True)
+                finished = {f: j for f, j in pending.items() if f.done() and f.exception() is None}
+                for fut, job in finished.items():
+                    on_batch(job, fut.result())
+                for job in sorted(set(pending.values()) - set(finished.values()), key=lambda j: (j.variant, j.lo)):
+                    on_batch(job, isolated(compiled[job.variant], job, seed))
+                pending.clear()
+                pool = _pool(compiled, workers)
+                continue
             for fut in done:
-                job = pending.pop(fut)
-                if isinstance(fut.exception(), BrokenProcessPool):
-                    # A worker died (killed, out of memory). Every pending batch fails with it; the
-                    # one seen first is reported lost with its seeds, the others go round again.
-                    on_batch(job, _lost(job, seed, f"worker process died: {fut.exception()}"))
-                    todo = [*pending.values(), *todo]
-                    pending.clear()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = _pool(compiled, workers)
-                    break
-                on_batch(job, fut.result())
+                on_batch(pending.pop(fut), fut.result())
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def isolated(compiled: CompiledScenario, job: Job, seed: int) -> list[ReplicationSummary | Failure]:
+    """Run a batch alone in a fresh process; one that kills its process is halved down to the culprit.
+
+    A worker killed from outside (by an operator, or the OOM killer for another process's sake)
+    costs nothing; a replication that kills its process every time is reported with its seed, and
+    only it: the rest of its batch is kept.
+    """
+    with _pool({job.variant: compiled}, 1) as pool:
+        try:
+            return pool.submit(_worker_batch, job.variant, seed, job.lo, job.hi).result()  # type: ignore[no-any-return]
+        except BrokenProcessPool:
+            if job.hi - job.lo == 1:
+                return _lost(job, seed, "worker process died (killed, or out of memory) while running this "
+                                        "replication; replay it alone to see why")
+    mid = (job.lo + job.hi) // 2
+    return [*isolated(compiled, Job(job.variant, job.lo, mid), seed),
+            *isolated(compiled, Job(job.variant, mid, job.hi), seed)]
 
 
 def _pool(compiled: dict[str, CompiledScenario], workers: int) -> ProcessPoolExecutor:

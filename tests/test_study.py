@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 import drillsim.experiment as experiment
 from drillsim.analysis.stats import paired_difference
 from drillsim.errors import ResultsFormatError
-from drillsim.experiment import Failure, compile_variants, plan, run_jobs
+from drillsim.experiment import Failure, compile_variants, plan, run_batch, run_jobs
 from drillsim.loader import load_scenario
 from drillsim.results_io import BASE, prepare_dir, read_run
 from drillsim.study import run_study
@@ -38,7 +39,8 @@ def test_serial_pool_and_dask_give_identical_replications(scenario) -> None:  # 
     pool = collect(compiled, variants, 40, workers=2)
     assert serial == pool
     assert [r.replication for r in serial[BASE]] == list(range(40))
-    distributed = pytest.importorskip("distributed")
+    import distributed  # a test dependency: a missing Dask must fail the test, not skip it
+
     with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         on_dask = collect(compiled, variants, 40, dask=cluster.scheduler_address)
@@ -123,3 +125,67 @@ def test_run_folder_checks(scenario, tmp_path: Path) -> None:  # type: ignore[no
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ResultsFormatError, match="format version 99"):
         read_run(out)
+
+
+def _dies_at_17(variant: str, seed: int, lo: int, hi: int) -> list[ReplicationSummary | Failure]:
+    """A batch holding replication 17 kills its worker process every time (a deterministic crash)."""
+    if lo <= 17 < hi:
+        os._exit(9)
+    return _REAL_WORKER_BATCH(variant, seed, lo, hi)
+
+
+def _dies_once(variant: str, seed: int, lo: int, hi: int) -> list[ReplicationSummary | Failure]:
+    """The first batch holding replication 17 loses its worker (killed from outside, once)."""
+    marker = Path(os.environ["DRILLSIM_TEST_MARKER"])
+    if lo <= 17 < hi and not marker.exists():
+        marker.write_text("died", encoding="utf-8")
+        os._exit(9)
+    return _REAL_WORKER_BATCH(variant, seed, lo, hi)
+
+
+_REAL_WORKER_BATCH = experiment._worker_batch
+
+
+@pytest.mark.parametrize("crash", [_dies_once, _dies_at_17], ids=["killed-once", "kills-every-time"])
+def test_a_dead_worker_costs_at_most_the_replication_that_killed_it(scenario, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                     crash) -> None:
+    """Killed from outside: nothing is lost. Killing its worker every time: only that replication,
+    reported with its seed for replay; every other replication equals a serial run."""
+    compiled = compile_variants(scenario, [BASE])
+    serial = collect(compiled, [BASE], 42)[BASE]
+    monkeypatch.setenv("DRILLSIM_TEST_MARKER", str(tmp_path / "died-once"))
+    monkeypatch.setattr(experiment, "_worker_batch", crash)  # forked workers inherit the patch
+    got = collect(compiled, [BASE], 42, workers=2)[BASE]
+    assert [r.replication for r in got] == list(range(42))
+    lost = [r for r in got if isinstance(r, Failure)]
+    if crash is _dies_once:
+        assert (tmp_path / "died-once").exists() and lost == []
+    else:
+        assert [(f.replication, f.seed) for f in lost] == [(17, 11)]
+        assert "worker process died" in lost[0].error
+    assert [r for r in got if isinstance(r, ReplicationSummary)] == [r for r in serial if r.replication != 17
+                                                                      or crash is _dies_once]
+
+
+def _dask_fails_at_17(compiled, variant: str, seed: int, lo: int, hi: int):  # type: ignore[no-untyped-def]
+    """A Dask task holding replication 17 fails as a whole (as after its worker was killed)."""
+    if lo <= 17 < hi:
+        raise RuntimeError("KilledWorker: the worker running this task died")
+    return run_batch(compiled, variant, seed, range(lo, hi))
+
+
+def test_a_failed_dask_task_is_halved_down_to_the_replication(scenario, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import distributed
+
+    import drillsim.distributed as on_dask
+
+    compiled = compile_variants(scenario, [BASE])
+    serial = collect(compiled, [BASE], 42)[BASE]
+    monkeypatch.setattr(on_dask, "_dask_batch", _dask_fails_at_17)
+    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                                  dashboard_address=None) as cluster:
+        got = collect(compiled, [BASE], 42, dask=cluster.scheduler_address, size=8)[BASE]
+    assert [r.replication for r in got] == list(range(42))
+    lost = [r for r in got if isinstance(r, Failure)]
+    assert [(f.replication, f.seed) for f in lost] == [(17, 11)] and "KilledWorker" in lost[0].error
+    assert [r for r in got if isinstance(r, ReplicationSummary)] == [r for r in serial if r.replication != 17]
