@@ -53,6 +53,12 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+def refuse_overwrite(path: Path, *, force: bool) -> None:
+    """An output file the user named must not replace an existing file unless they said --force."""
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists; choose another name or pass --force to replace it")
+
+
 def safe_name(text: str) -> str:
     """A file-name part from an id: ids are ASCII slugs already; anything else is replaced."""
     cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in text)

@@ -33,6 +33,15 @@ def test_compare_over_saved_results_and_errors(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(cli, ["compare", "--results", str(run)])
     assert r.exit_code == 0 and "hotline-down" in r.output
+    # A variant named alone is compared with the unchanged scenario; --reference picks another.
+    out = tmp_path / "cmp.json"
+    r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--variant", "hotline-down", "--json", str(out)])
+    assert r.exit_code == 0 and r.output.startswith("reference: base")
+    assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["base", "hotline-down"]
+    r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--reference", "hotline-down",
+                                 "--variant", "second-officer", "--json", str(out), "--force"])
+    assert r.exit_code == 0 and r.output.startswith("reference: hotline-down")
+    assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["hotline-down", "second-officer"]
     r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--variant", "nope"])
     assert r.exit_code == 1 and "has no variant nope" in r.output
     r = CliRunner().invoke(cli, ["compare"])

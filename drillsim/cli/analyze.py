@@ -22,8 +22,9 @@ from drillsim.durations import clock
               help="Analyse a saved run folder instead of simulating.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the whole analysis as JSON.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
 def analyze(file: Path | None, replications: int, seed: int | None, variant: str | None, workers: int | None,
-            suggest: bool, results: Path | None, json_path: Path | None) -> None:
+            suggest: bool, results: Path | None, json_path: Path | None, force: bool) -> None:
     """Find where the response loses time and what change would win it back.
 
     Prints the ranked bottlenecks with their evidence (critical-path shares, queue figures,
@@ -38,9 +39,11 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     from drillsim.analysis.api import analyze as run_analysis
     from drillsim.analysis.api import to_json
     from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import BASE, write_atomic
+    from drillsim.results_io import BASE, refuse_overwrite, write_atomic
     from drillsim.variants import apply_variant
 
+    if json_path is not None:
+        refuse_overwrite(json_path, force=force)  # before minutes of simulation, not after
     w = default_workers() if workers is None else workers
     if results is not None:
         from drillsim.report.data import load_scenario_json

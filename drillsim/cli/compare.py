@@ -14,15 +14,19 @@ from drillsim.cli import cli
 @cli.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--variant", "variants", multiple=True,
-              help="Variants to compare (repeatable; 'base' is the unchanged scenario, the first is the reference).")
+              help="Variants to compare with the reference (repeatable; default: every variant).")
+@click.option("--reference", default=None, metavar="VARIANT",
+              help="What the others are compared with (default: 'base', the unchanged scenario).")
 @click.option("-n", "--replications", type=int, default=500, show_default=True, help="Replications per variant.")
 @click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's).")
 @click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
 @click.option("--results", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Compare the variants of a saved run folder instead of simulating.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the table as JSON.")
-def compare(file: Path | None, variants: tuple[str, ...], replications: int, seed: int | None,
-            workers: int | None, results: Path | None, json_path: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def compare(file: Path | None, variants: tuple[str, ...], reference: str | None, replications: int,
+            seed: int | None, workers: int | None, results: Path | None, json_path: Path | None,
+            force: bool) -> None:
     """Compare variants: each objective and on-scene time, with paired differences.
 
     Replication i of every variant shares its random numbers, so differences are paired: a
@@ -30,12 +34,17 @@ def compare(file: Path | None, variants: tuple[str, ...], replications: int, see
 
     \b
     Examples:
-      drillsim compare scenarios/lai-chau-hydropower.yaml --variant base --variant direct-115
+      drillsim compare scenarios/lai-chau-hydropower.yaml
+      drillsim compare scenarios/lai-chau-hydropower.yaml --variant direct-115 --variant hotline-down
+      drillsim compare scenarios/lai-chau-hydropower.yaml --reference hotline-down --variant direct-115
       drillsim compare --results reports/lai-chau-hydropower
     """
     from drillsim.compare import compare_variants, table
     from drillsim.errors import InputError
-    from drillsim.results_io import BASE, write_atomic
+    from drillsim.results_io import BASE, refuse_overwrite, write_atomic
+
+    if json_path is not None:
+        refuse_overwrite(json_path, force=force)
 
     if results is not None:
         from drillsim.report.data import load_scenario_json
@@ -44,7 +53,7 @@ def compare(file: Path | None, variants: tuple[str, ...], replications: int, see
         data = read_run(results)
         scenario = load_scenario_json(results)
         summaries = data.summaries
-        names = list(variants) or list(summaries)
+        names = _lineup(reference or BASE, variants or tuple(summaries))
         missing = [v for v in names if v not in summaries]
         if missing:
             raise InputError(f"the run in {results} has no variant {', '.join(missing)}; it has "
@@ -54,7 +63,7 @@ def compare(file: Path | None, variants: tuple[str, ...], replications: int, see
         from drillsim.experiment import check_replications, compile_variants, default_workers, plan, run_jobs
 
         scenario = load(file)
-        names = list(dict.fromkeys(variants or (BASE, *(v.id for v in scenario.variants))))
+        names = _lineup(reference or BASE, variants or tuple(v.id for v in scenario.variants))
         check_variants(scenario, tuple(names))
         check_replications(replications)
         compiled = compile_variants(scenario, names)
@@ -72,3 +81,8 @@ def compare(file: Path | None, variants: tuple[str, ...], replications: int, see
         click.echo(line)
     if json_path is not None:
         write_atomic(json_path, json.dumps(asdict(result), indent=2, ensure_ascii=False))
+
+
+def _lineup(reference: str, variants: tuple[str, ...]) -> list[str]:
+    """The reference first, then each other variant once."""
+    return list(dict.fromkeys((reference, *variants)))

@@ -11,9 +11,9 @@ from drillsim.cli import cli
 from drillsim.cli.report import parse_formats
 from drillsim.compile import compile_scenario
 from drillsim.durations import clock
-from drillsim.errors import InputError, OutputExistsError
+from drillsim.errors import InputError
 from drillsim.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
-from drillsim.results_io import log_csv, log_jsonl, next_free_dir, prepare_dir, write_atomic
+from drillsim.results_io import log_csv, log_jsonl, next_free_dir, prepare_dir, refuse_overwrite, write_atomic
 from drillsim.scenario import Scenario
 
 
@@ -55,7 +55,7 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 @click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: reports/<scenario-id>, never replacing an earlier run).")
-@click.option("--force", is_flag=True, help="Replace an existing --out folder or --log file.")
+@click.option("--force", is_flag=True, help="Replace an existing --out run folder or --log file.")
 @click.option("--until-ci", type=float, default=None,
               help="Stop when every objective's 95%% interval of success share is narrower than this "
                    "(e.g. 0.02); -n is then the maximum.")
@@ -115,8 +115,8 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
 
     if len(variants) > 1:
         raise click.UsageError("a single run takes at most one --variant; use -n for a study")
-    if log_path is not None and log_path.exists() and not force:
-        raise OutputExistsError(f"{log_path} exists; pass --force to replace it")
+    if log_path is not None:
+        refuse_overwrite(log_path, force=force)
     sc = apply_variant(scenario, variants[0]) if variants and variants[0] != BASE else scenario
     compiled = compile_scenario(sc, **({"max_events": max_events} if max_events else {}))
     result = run_replication(compiled, seed, replication)

@@ -22,8 +22,9 @@ from drillsim.durations import clock
 @click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the table as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the table as CSV.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
 def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None, workers: int | None,
-          json_path: Path | None, csv_path: Path | None) -> None:
+          json_path: Path | None, csv_path: Path | None, force: bool) -> None:
     """Run a grid of what-ifs and tabulate each objective against the swept values.
 
     Every grid point uses the same random numbers (replication i shares its streams), so the
@@ -38,8 +39,12 @@ def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None
     from drillsim.analysis.results import objective_stats
     from drillsim.cli.run import load
     from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import write_atomic
+    from drillsim.results_io import refuse_overwrite, write_atomic
     from drillsim.sweep import grid, parse_set
+
+    for path in (json_path, csv_path):
+        if path is not None:
+            refuse_overwrite(path, force=force)
 
     scenario = load(file)
     check_replications(replications)
