@@ -194,6 +194,22 @@ def parse_yaml(text: str, name: str) -> Located:
     return Located(data, builder.marks, builder.key_marks)
 
 
+MAX_FRAGMENT_CHARS = 2000
+"""Longest YAML fragment read from one spreadsheet cell (a distribution is a few dozen characters)."""
+
+
+def parse_fragment(text: str, name: str = "<cell>") -> Any:
+    """Plain value of a short YAML flow fragment such as ``{uniform: [1m, 4m]}`` (an MSEL cell).
+
+    It goes through the same safe composition as scenario files (no tags, nesting and alias
+    limits), so a cell can hold no more than a scenario could; ScenarioError on any problem.
+    """
+    if len(text) > MAX_FRAGMENT_CHARS:
+        raise ScenarioError([Problem(f"the text is {len(text):,} characters long, over the limit of "
+                                     f"{MAX_FRAGMENT_CHARS:,} for one value", file=name)])
+    return parse_yaml(text, name).data
+
+
 def _mark(mark: Any) -> Mark:
     return (mark.line + 1, mark.column + 1)
 

@@ -1,0 +1,194 @@
+"""``drillsim msel export`` and ``drillsim msel import``: the Master Scenario Events List as a spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from drillsim.cli import cli
+from drillsim.msel import Expected
+from drillsim.results_io import refuse_overwrite, write_atomic
+from drillsim.scenario import Scenario
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@cli.group()
+def msel() -> None:
+    """The injects as a Master Scenario Events List (MSEL) spreadsheet, and back.
+
+    \b
+    Example:
+      drillsim msel export scenarios/lai-chau-hydropower.yaml -o lai-chau-msel.xlsx
+      drillsim msel import lai-chau-msel.xlsx --scenario scenarios/lai-chau-hydropower.yaml -o new.yaml
+    """
+
+
+@msel.command("export")
+@click.argument("scenario_file", metavar="SCENARIO", type=_FILE)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="Spreadsheet format (default: from the -o suffix, else xlsx).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+              help="Output file (default: SCENARIO's name + -msel.xlsx here; - sends CSV to stdout).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("-n", "--replications", type=int, default=200, show_default=True,
+              help="Replications simulated for the expected times.")
+@click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's seed).")
+@click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
+@click.option("--no-simulate", is_flag=True, help="Leave the expected-time columns blank.")
+def export(scenario_file: Path, fmt: str | None, output: Path | None, force: bool, replications: int,
+           seed: int | None, workers: int | None, no_simulate: bool) -> None:
+    """Write a scenario's injects as an MSEL spreadsheet (XLSX or CSV), in time order.
+
+    Planner columns first: Event No., Scenario time (H+h:mm since the exercise start), Synopsis,
+    Inject, From, To, Method, Responsible controller, Expected action, then the objectives each
+    inject addresses (one per line) with their core capability and the simulated time by which
+    they are reached: Expected by (median) and (p90) over -n replications, counted from the
+    objective's clock start (the inject that triggers it, unless the line says "after ...").
+    The drillsim columns that follow (Incident id ... Description) let `drillsim msel import`
+    rebuild each incident exactly. XLSX files get a Notes sheet explaining the columns.
+
+    \b
+    Example:
+      drillsim msel export scenarios/lai-chau-hydropower.yaml
+      drillsim msel export scenarios/lai-chau-hydropower.yaml -o msel.csv -n 1000 --seed 7
+      drillsim msel export scenarios/jiangcheng-school-campus.yaml --no-simulate --format csv -o -
+    """
+    from drillsim.cli.run import load
+    from drillsim.msel import export_sheet
+    from drillsim.msel.files import csv_bytes, xlsx_bytes
+
+    fmt = _format(fmt, output)
+    scenario = load(scenario_file)
+    out = output or Path(f"{scenario_file.stem}-msel.{fmt}")
+    to_stdout = str(out) == "-"
+    if to_stdout and fmt == "xlsx":
+        raise click.BadParameter("an XLSX file cannot go to stdout; use --format csv or a file name",
+                                 param_hint="-o")
+    if not to_stdout:
+        refuse_overwrite(out, force=force)
+    seed = scenario.scenario.seed if seed is None else seed
+    expected, about = (None, "not simulated (--no-simulate)") if no_simulate else \
+        _simulate(scenario, replications, seed, workers)
+    sheet = export_sheet(scenario, expected, about)
+    data = xlsx_bytes(sheet) if fmt == "xlsx" else csv_bytes(sheet)
+    if to_stdout:
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
+    else:
+        write_atomic(out, data)
+    click.echo(f"wrote {'stdout' if to_stdout else out}: {len(sheet.rows)} injects; expected times: {about}",
+               err=True)
+
+
+def _format(fmt: str | None, output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    if fmt is not None and suffix in ("csv", "xlsx") and suffix != fmt:
+        raise click.BadParameter(f"--format {fmt} does not match the output's .{suffix}", param_hint="--format")
+    return fmt or (suffix if suffix in ("csv", "xlsx") else "xlsx")
+
+
+def _simulate(scenario: Scenario, n: int, seed: int, workers: int | None) -> tuple[dict[str, Expected], str]:
+    """Median and p90 of every objective over n replications of the base scenario (in memory)."""
+    from drillsim.analysis.results import objective_stats
+    from drillsim.experiment import BASE, check_replications, default_workers, simulate_summaries
+
+    check_replications(n)
+    if seed < 0:
+        raise click.BadParameter("the seed must be 0 or more", param_hint="--seed")
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise click.BadParameter("at least 1", param_hint="--workers")
+    summaries = simulate_summaries(scenario, [], n, seed, workers=min(workers, n))[BASE]
+    stats = objective_stats(scenario, BASE, summaries)
+    about = f"median and 90th percentile over {len(summaries)} simulated replications (seed {seed})"
+    return {st.objective.id: Expected(st.time.median, st.time.p90) for st in stats}, about
+
+
+@msel.command("import")
+@click.argument("msel_file", metavar="MSEL", type=_FILE)
+@click.option("--sheet", help="Sheet to read (default: the sheet named MSEL, else the first).")
+@click.option("--scenario", "scenario_file", type=_FILE,
+              help="Scenario whose incidents section is replaced; recipients are matched to its agencies.")
+@click.option("--start", metavar="HH:MM", help="Clock time of the exercise start (default: the earliest in the sheet).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the YAML to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, start: str | None,
+            output: Path | None, force: bool) -> None:
+    """Read an MSEL spreadsheet (XLSX or CSV) into the incidents of a scenario.
+
+    The header row is found in the first 20 rows (a title above it, merged cells and two-row
+    headers are fine). Headers are matched in any case and spacing, with English, Vietnamese and
+    Chinese names: No, #, Seq, MSEL No, STT, 序号; Time, Date/Time, Thời gian, 时间; Inject,
+    Description, Message, Nội dung, 内容; To, Recipient, Player, Đơn vị nhận, 接收方; Delivery
+    method; Expected player action; ... (docs/scenario-format.md has the whole table). Blank rows
+    are skipped; unknown columns are ignored and listed on stderr.
+
+    \b
+    Scenario times:
+      35m, 1h30m                 a duration since the exercise start
+      D+1 H+2 M+30, H+2, M+30    days, hours, minutes since the start
+      H+0:35, T+0:35, +00:35     hours:minutes since the start
+      [h]:mm duration cell       a duration since the start
+      09:30, 9h30, time cell     a clock time, counted from --start
+                                 (default: the earliest clock time in the sheet)
+
+    Each row becomes an incident. Its id is the Incident id column, else inject-<Event No.>; its
+    detecting agency is the Detected by column, else the first recipient in To that is an agency
+    id or name of --scenario. Every cell that cannot be read is reported with its row and column,
+    all at once, and nothing is written (exit code 1).
+
+    Without --scenario the incidents: section is printed as YAML. With --scenario the whole
+    scenario is printed with its incidents: section replaced (every other line and comment kept),
+    checked as `drillsim validate` would before anything is written.
+
+    \b
+    Example:
+      drillsim msel import lai-chau-msel.xlsx --scenario scenarios/lai-chau-hydropower.yaml -o new.yaml
+      drillsim msel import planners-msel.csv --start 08:00
+    """
+    from drillsim.loader import decode, load_scenario_text, read_limited
+    from drillsim.msel import import_incidents, incidents_text, replace_incidents
+    from drillsim.msel.files import read_tables
+
+    if output is not None:
+        refuse_overwrite(output, force=force)
+    start_at = _start(start)
+    tables, notes = read_tables(msel_file, sheet)
+    scenario, text = None, ""
+    if scenario_file is not None:
+        text = decode(read_limited(scenario_file, str(scenario_file)), str(scenario_file))
+        scenario = load_scenario_text(text, str(scenario_file))
+    result = import_incidents(tables, scenario, start_at)
+    for note in (*notes, *result.notes):
+        click.echo(f"note: {note}", err=True)
+    if scenario is None:
+        yaml_text = incidents_text(result.incidents)
+    else:
+        yaml_text, warnings = replace_incidents(text, str(scenario_file), scenario, result.incidents,
+                                                str(output or "<output>"))
+        for w in warnings:
+            click.echo(w.format(), err=True)
+    if output is None:
+        click.echo(yaml_text, nl=False)
+    else:
+        write_atomic(output, yaml_text)
+    where = f" (sheet {tables[0].sheet})" if tables[0].sheet else ""
+    click.echo(f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
+               + (f"; wrote {output}" if output else ""), err=True)
+
+
+def _start(text: str | None) -> float | None:
+    """--start as seconds since midnight."""
+    from drillsim.msel import read_time
+
+    if text is None:
+        return None
+    try:
+        t = read_time(text)
+    except ValueError:
+        t = None
+    if t is None or not t.clock or t.day is not None:
+        raise click.BadParameter(f"{text!r} is not a clock time; write it as 08:00", param_hint="--start")
+    return t.seconds

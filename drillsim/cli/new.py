@@ -1,0 +1,83 @@
+"""``drillsim new``: write a commented starting scenario for a kind of target."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+
+from drillsim.cli import cli
+from drillsim.errors import InputError
+from drillsim.newscenario import KINDS, LANGUAGES, render, scenario_id_for, summaries
+from drillsim.results_io import refuse_overwrite, write_atomic
+
+
+class _NewCommand(click.Command):
+    """Lists the templates, one line each, under the help text (read only when help is shown)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Templates"):
+            formatter.write_dl(list(summaries("en").items()))
+
+
+@cli.command(cls=_NewCommand)
+@click.argument("out", required=False, metavar="[OUT.yaml]")
+@click.option("-t", "--template", "kind", type=click.Choice(KINDS), metavar="KIND",
+              help="Kind of target (see Templates below, or --list).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the names, titles and comments (ids stay ASCII).")
+@click.option("--force", is_flag=True, help="Replace OUT.yaml if it exists.")
+@click.option("--list", "list_only", is_flag=True, help="List the templates and exit.")
+def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bool) -> None:
+    """Write a starting scenario for a kind of target, ready to validate and run.
+
+    The file is a teaching document: a header saying what the drill models and how to run
+    it, a comment on every section, and on every figure its published source or the label
+    "assumption" (all assumptions are listed again under assumptions:). The scenario id is
+    OUT's name when that is a valid id. OUT.yaml "-" writes to stdout.
+
+    \b
+    Examples:
+      drillsim new --template school --lang zh my-drill.yaml
+      drillsim new --template hospital --lang vi benh-vien.yaml
+      drillsim new --template telecom_site - | less
+      drillsim new --list --lang vi
+    """
+    if list_only:
+        for name, text in summaries(lang).items():
+            click.echo(f"{name:18} {text}")
+        return
+    if kind is None or out is None:
+        raise click.UsageError("give a template and an output file, e.g. "
+                               "drillsim new --template school my-drill.yaml (--list shows the templates)")
+    text = render(kind, lang, out)
+    if out == "-":
+        click.echo(text, nl=False)
+        return
+    _write(Path(out), text, force)
+    _next_steps(out, kind, lang)
+
+
+def _write(path: Path, text: str, force: bool) -> None:
+    """Write atomically; never over an earlier file without --force."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file name such as {path / 'my-drill.yaml'}")
+    refuse_overwrite(path, force=force)
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _next_steps(out: str, kind: str, lang: str) -> None:
+    """Say what was written and what to run next."""
+    arg = shlex.quote(out)
+    click.echo(f"wrote {out}: the {kind} template in {lang} (scenario id {scenario_id_for(out, kind)})")
+    steps = [(f"drillsim validate {arg}", "check it"),
+             (f"drillsim run {arg}", "one simulated response, as a timeline"),
+             (f"drillsim run {arg} -n 1000 --all-variants", "the study and the after-action report")]
+    width = max(len(cmd) for cmd, _ in steps)
+    click.echo("next:")
+    for cmd, why in steps:
+        click.echo(f"  {cmd:{width}}  # {why}")

@@ -1,0 +1,392 @@
+"""Read every MSEL row into an Incident, reporting each cell it cannot read, located by row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from drillsim.durations import format_duration
+from drillsim.errors import InputError, Problem, ScenarioError
+from drillsim.loader import parse_fragment
+from drillsim.locate import ID_HINT
+from drillsim.msel.columns import COLUMNS, column_letter, header_key
+from drillsim.msel.export import agency_label
+from drillsim.msel.header import (
+    HEADER_SCAN,
+    Header,
+    Table,
+    best_table,
+    cell_text,
+    find_header,
+    value_at,
+)
+from drillsim.msel.times import TIME_HINT, SheetTime, read_time, whole_seconds
+from drillsim.scenario import (
+    ID_PATTERN,
+    TRIAGE,
+    Incident,
+    Scenario,
+)
+
+AgencyMatcher = Callable[[str], "str | None"]
+
+
+def agency_matcher(scenario: Scenario) -> AgencyMatcher:
+    """Recipient text -> agency id: by id or display name, then by a unique partial name match.
+
+    Parenthesised parts are tried without their brackets' content too: "Công an tỉnh (trực ban)"
+    finds "Công an tỉnh (cơ quan thường trực Ban Chỉ đạo)" when no other agency is "Công an tỉnh".
+    """
+    def bare(text: str) -> str:
+        return header_key(re.sub(r"\([^)]*\)|（[^）]*）", "", text))
+
+    exact = {header_key(n): a.id for a in scenario.agencies for n in (a.id, a.name) if n}
+
+    def match(text: str) -> str | None:
+        key = header_key(text)
+        if key in exact:
+            return exact[key]
+        for norm in (header_key, bare):
+            k = norm(text)
+            found = {a.id for a in scenario.agencies if a.name and len(k) >= 3
+                     and (k in norm(a.name) or norm(a.name) in k)}
+            if len(found) == 1:
+                return found.pop()
+        return None
+
+    return match
+
+
+# -- import: rows -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an MSEL import gives: the incidents, where they came from, and notes for the trainer."""
+
+    incidents: tuple[Incident, ...]
+    header: Header
+    notes: tuple[str, ...]
+
+
+class _Row:
+    """One spreadsheet row being read: its cells by column key, and where to report a problem."""
+
+    def __init__(self, table: Table, header: Header, number: int, values: tuple[Any, ...],
+                 problems: list[Problem]) -> None:
+        self.table, self.header, self.number, self.values, self.problems = table, header, number, values, problems
+        self.source: dict[str, str] = {}  # incident field -> the column key its value came from
+        self.failed: set[str] = set()  # incident fields already reported
+
+    def cell(self, key: str) -> Any:
+        col = self.header.columns.get(key)
+        value = None if col is None else value_at(self.values, col)
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def text(self, key: str) -> str:
+        return cell_text(self.cell(key))
+
+    def problem(self, key: str | None, message: str, hint: str = "") -> None:
+        col = self.header.columns.get(key) if key else None
+        where = f"row {self.number}" if col is None else \
+            f"cell {column_letter(col)}{self.number} ({self.header.names.get(col, key)})"
+        if self.table.sheet:
+            where = f"sheet {self.table.sheet}, {where}"
+        self.problems.append(Problem(message, file=self.table.file, line=self.number,
+                                     column=None if col is None else col + 1, path=where, hint=hint))
+
+
+def import_incidents(tables: Sequence[Table], scenario: Scenario | None, start: float | None) -> Imported:
+    """Read the injects of an MSEL; ScenarioError with every located problem, InputError if no table."""
+    table = best_table(tables)
+    header = _checked_header(table)
+    problems: list[Problem] = []
+    notes = _column_notes(header)
+    rows: list[tuple[_Row, dict[str, Any], SheetTime | None]] = []
+    for number, values in table.rows[header.index + 1:]:
+        row = _Row(table, header, number, values, problems)
+        if _is_heading(row, notes):
+            continue
+        rows.append((row, *_draft(row, len(rows) + 1, scenario)))
+    if not rows:
+        raise InputError(f"{table.file}: no inject rows under the header on row {header.row}")
+    ats = _resolve_times([(r, t) for r, _, t in rows], start, notes)
+    incidents = [_validate(row, draft, at) for (row, draft, _), at in zip(rows, ats)]
+    read = [r for r, _, _ in rows]
+    if scenario is not None:
+        _check_references(read, incidents, scenario, table.file)
+    _check_unique(read, incidents)
+    if problems:
+        raise ScenarioError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return Imported(tuple(i for i in incidents if i is not None), header, tuple(notes))
+
+
+def _checked_header(table: Table) -> Header:
+    header = find_header(table)
+    expected = ", ".join(c.header for c in COLUMNS[:9])
+    if header is None:
+        raise InputError(
+            f"{table.file}{_sheet(table)}: cannot find the header row in the first {HEADER_SCAN} rows; expected "
+            f"headers such as {expected} (or STT, Thời gian, Nội dung, Đơn vị nhận; 序号, 时间, 内容, 接收方)")
+    missing = [what for what, keys in (("Scenario time", ("time",)), ("To or Detected by", ("to", "detected_by")))
+               if not any(k in header.columns for k in keys)]
+    if missing:
+        raise InputError(f"{table.file}{_sheet(table)}: the header on row {header.row} has no "
+                         f"{' and no '.join(missing)} column; it has: {', '.join(header.names.values())}")
+    return header
+
+
+def _sheet(table: Table) -> str:
+    return f" (sheet {table.sheet})" if table.sheet else ""
+
+
+def _column_notes(header: Header) -> list[str]:
+    if not header.ignored:
+        return []
+    shown = ", ".join(f"{column_letter(c)} ({header.names[c]})" for c in header.ignored)
+    return [f"ignored column(s) drillsim does not use: {shown}"]
+
+
+def _is_heading(row: _Row, notes: list[str]) -> bool:
+    """Blank rows, and rows without a time whose cells all say the same (a merged section heading)."""
+    filled = [t for t in (row.text(k).strip() for k in row.header.columns) if t]
+    if not filled:
+        return True
+    if len(set(filled)) == 1 and (len(filled) > 1 or row.cell("time") is None):
+        notes.append(f"row {row.number} is read as a heading ({filled[0]!r}) and skipped")
+        return True
+    return False
+
+
+DIST_HINT = "write a duration such as 2m, or a distribution such as {uniform: [1m, 4m]}"
+_MSEL_KEYS = ("synopsis", "inject", "from", "to", "method", "controller", "expected_action")
+
+
+def _draft(row: _Row, ordinal: int, scenario: Scenario | None) -> tuple[dict[str, Any], SheetTime | None]:
+    """The incident fields of one row as validation takes them; unreadable cells become row problems."""
+    number = _number(row)
+    own_id = row.text("id").strip()
+    row.source["id"] = "id" if own_id else "number"
+    draft: dict[str, Any] = {"id": own_id or f"inject-{ordinal if number is None else number}"}
+    if zone := row.text("zone").strip():
+        draft["zone"] = zone
+    draft["description"] = _description(row)
+    draft["detected_by"] = _recipient(row, scenario)
+    if (detection := _detection(row)) is not None:
+        draft["detection"] = detection
+    casualties = {c: cell_text(row.cell(c)).strip() for c in TRIAGE if row.cell(c) is not None}
+    if casualties:
+        draft["casualties"] = casualties
+    if triggers := row.text("triggers"):
+        draft["triggers"] = [t for t in re.split(r"[\s,;，；、\[\]]+", triggers) if t]
+    msel = _msel(row, draft, number, ordinal, scenario)
+    if msel is not None:
+        draft["msel"] = msel
+    return draft, _time(row)
+
+
+def _number(row: _Row) -> int | None:
+    value = row.cell("number")
+    text = cell_text(value).strip().rstrip(".")
+    if value is None or isinstance(value, bool):
+        return None
+    if text.isdigit():
+        return int(text)
+    row.problem("number", f"the event number {text!r} is not a whole number",
+                "number the injects 1, 2, 3...; or add an 'Incident id' column and leave the number blank")
+    return None
+
+
+def _description(row: _Row) -> str:
+    """The Description column; without one, the synopsis or else the inject text."""
+    keys = ("description",) if "description" in row.header.columns else ("synopsis", "inject")
+    for key in keys:
+        row.source["description"] = key
+        if text := row.text(key):
+            return text
+    return ""
+
+
+def _parts(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[;,/\n、；，]+", text) if p.strip()]
+
+
+def _recipient(row: _Row, scenario: Scenario | None) -> str:
+    """The detecting agency: the Detected by cell, else the first recipient in To that is an agency."""
+    key = "detected_by" if row.cell("detected_by") is not None else "to"
+    row.source["detected_by"] = key
+    text = row.text(key).strip()
+    found: str | None = None
+    if not text:
+        row.problem(key, "no recipient: an inject needs the agency that receives it (it detects the incident)",
+                    "fill in To or Detected by")
+    elif scenario is not None:
+        match = agency_matcher(scenario)
+        found = next((a for a in map(match, [text, *_parts(text)]) if a), None)
+        if found is None:
+            ids = ", ".join(a.id for a in scenario.agencies)
+            row.problem(key, f"no agency of the scenario matches {text!r}",
+                        f"write the id or the name of one of its agencies: {ids}")
+    elif key == "detected_by":
+        found = text
+    else:
+        found = next((p for p in _parts(text) if re.fullmatch(ID_PATTERN, p)), None)
+        if found is None:
+            row.problem(key, f"cannot tell which agency {text!r} is without the scenario",
+                        "pass --scenario SCENARIO to match recipients with its agencies' ids and names, or add "
+                        "a 'Detected by' column with agency ids")
+    if found is None:
+        row.failed.add("detected_by")
+    return found or ""
+
+
+def _detection(row: _Row) -> Any:
+    value = row.cell("detection")
+    if isinstance(value, dt.timedelta):
+        return format_duration(whole_seconds(value.total_seconds()))
+    if value is None or isinstance(value, (int, float)):
+        return value  # a number is 0, or refused with "has no unit" by validation
+    text = cell_text(value).strip()
+    if not text.startswith("{"):
+        return text
+    try:
+        return parse_fragment(text, row.table.file)
+    except ScenarioError as exc:
+        row.problem("detection", f"cannot read {text!r}: {exc.problems[0].message}", DIST_HINT)
+        row.failed.add("detection")
+        return None
+
+
+def _msel(row: _Row, draft: dict[str, Any], number: int | None, ordinal: int,
+          scenario: Scenario | None) -> dict[str, Any] | None:
+    """The planner columns of a row, without the fallbacks export writes.
+
+    A synopsis equal to the description is dropped, and a row whose only planner value is To = the
+    detecting agency (numbered by its position) gets no entry, as export writes both for it.
+    """
+    entry: dict[str, Any] = {k: row.text(k) for k in _MSEL_KEYS if row.text(k)}
+    if entry.get("synopsis") == draft["description"]:
+        del entry["synopsis"]
+    detector = draft["detected_by"]
+    fallback_to = entry.get("to", detector) in (detector, agency_label(scenario, detector) if scenario else detector)
+    if set(entry) <= {"to"} and fallback_to and number in (None, ordinal):
+        return None
+    return {"number": number, **entry} if number is not None else entry
+
+
+def _time(row: _Row) -> SheetTime | None:
+    value = row.cell("time")
+    try:
+        if value is None:
+            raise ValueError("no scenario time")
+        return read_time(value)
+    except ValueError as exc:
+        row.problem("time", str(exc), TIME_HINT)
+        row.failed.add("at")
+        return None
+
+
+def _hhmm(seconds: float) -> str:
+    return f"{int(seconds) // 3600:02d}:{int(seconds) % 3600 // 60:02d}"
+
+
+def _resolve_times(rows: Sequence[tuple[_Row, SheetTime | None]], start: float | None,
+                   notes: list[str]) -> list[float | None]:
+    """Seconds since the exercise start; clock times count from ``start`` (default: the earliest)."""
+    clocks = [t for _, t in rows if t is not None and t.clock]
+    if not clocks:
+        if start is not None:
+            notes.append("--start is not used: the sheet has no clock times")
+        return [None if t is None else t.seconds for _, t in rows]
+    first_day = min((t.day for t in clocks if t.day is not None), default=0)
+
+    def since_first_day(t: SheetTime) -> float:
+        return ((first_day if t.day is None else t.day) - first_day) * 86400 + t.seconds
+
+    origin = min(map(since_first_day, clocks)) if start is None else start
+    if start is None:
+        notes.append(f"clock times are counted from {_hhmm(origin)}, the earliest in the sheet; "
+                     "pass --start HH:MM to choose the exercise start")
+    out: list[float | None] = []
+    for row, t in rows:
+        at = None if t is None else since_first_day(t) - origin if t.clock else t.seconds
+        if at is not None and at < 0:
+            row.problem("time", f"{row.text('time').strip()} is before the exercise start {_hhmm(origin)}",
+                        "pass an earlier --start, or correct the time")
+            row.failed.add("at")
+            at = None
+        out.append(at)
+    return out
+
+
+def _validate(row: _Row, draft: dict[str, Any], at: float | None) -> Incident | None:
+    """Phase-1 validation of one row; each error is reported at the cell it came from."""
+    draft["at"] = format_duration(at) if at is not None else "0s"
+    try:
+        return Incident.model_validate(draft)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            if loc and str(loc[0]) not in row.failed:
+                row.problem(_column_of(loc, row.source), *_describe(err))
+        return None
+
+
+def _column_of(loc: tuple[Any, ...], source: Mapping[str, str]) -> str:
+    head = str(loc[0])
+    if head in ("casualties", "msel") and len(loc) > 1:
+        return "from" if loc[1] in ("from", "from_") else str(loc[1])
+    return source.get(head, "time" if head == "at" else head)
+
+
+def _describe(err: Any) -> tuple[str, str]:
+    """Message and hint for one validation error, in a trainer's words."""
+    kind, value = err["type"], err.get("input")
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not a valid id", ID_HINT
+    if kind.startswith("int_"):
+        return f"expected a whole number, got {value!r}", "write a number such as 3 (0 or more)"
+    if kind == "string_too_long":
+        return f"the text is {len(value)} characters long; at most {err['ctx']['max_length']} fit", "shorten it"
+    text = re.sub(r"^Value error, ", "", err["msg"])
+    if kind in ("greater_than_equal", "less_than_equal"):
+        text = f"{text}, got {value!r}"
+    return text, DIST_HINT if "duration" in text or "distribution" in text else ""
+
+
+def _check_references(rows: Sequence[_Row], incidents: Sequence[Incident | None], scenario: Scenario,
+                      file: str) -> None:
+    """Zones and tasks a row names exist; objectives still find the incidents they are measured on."""
+    zones, tasks = scenario.target.zones, [t.id for t in scenario.tasks]
+    for row, inc in zip(rows, incidents):
+        if inc is None:
+            continue
+        if inc.zone is not None and zones and inc.zone not in zones:
+            row.problem("zone", f"unknown zone {inc.zone!r}", f"zones of the scenario: {', '.join(zones)}")
+        for t in inc.triggers:
+            if t not in tasks:
+                row.problem("triggers", f"unknown task {t!r}", f"tasks of the scenario: {', '.join(tasks)}")
+    known = {i.id for i in incidents if i is not None} | {"trigger", "first_inject", "exercise_start"}
+    for o in scenario.objectives:
+        named = [n for n in (getattr(o.measure, "incident", None), o.from_) if isinstance(n, str)]
+        for name in sorted(set(named) - known):
+            rows[0].problems.append(Problem(
+                f"the scenario's objective {o.id} is measured on incident {name!r}, which no row of the MSEL has",
+                file=file, hint=f"write {name} in an 'Incident id' column on the row of that inject, or change "
+                                "the objective in the scenario"))
+
+
+def _check_unique(rows: Sequence[_Row], incidents: Sequence[Incident | None]) -> None:
+    first: dict[str, _Row] = {}
+    for row, inc in zip(rows, incidents):
+        if inc is not None and inc.id in first:
+            row.problem(row.source["id"], f"incident id {inc.id!r} is already used on row {first[inc.id].number}",
+                        "give each inject its own Event No. or Incident id")
+        elif inc is not None:
+            first[inc.id] = row
+
+

@@ -1,0 +1,128 @@
+"""Scenario times in a MSEL cell: durations, D+1 H+2 M+30 relative times, clock times, spreadsheet time cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from drillsim.durations import MAX_SECONDS, format_duration, parse_duration
+
+# -- times ----------------------------------------------------------------------------------------
+
+TIME_HINT = ("write a duration from the exercise start (35m, 1h30m), a relative time (D+1 H+2 M+30, H+2, "
+             "M+30, H+0:35, T+0:35, +00:35) or a clock time (09:30, 9h30) measured from --start")
+
+
+@dataclass(frozen=True, slots=True)
+class SheetTime:
+    """A time read from a cell: seconds since the exercise start, or a clock time (seconds since midnight)."""
+
+    seconds: float
+    clock: bool = False
+    day: int | None = None  # the date's ordinal, for a clock time written with a date
+
+
+_REL_TOKEN = re.compile(r"([DHMST]?)\+(\d+(?::\d{1,2}){1,2}|\d+(?:\.\d+)?)", re.IGNORECASE)
+_REL_UNITS = {"D": 86400.0, "H": 3600.0, "M": 60.0, "S": 1.0}
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?|h(\d{2}))\s*([ap]m)?", re.IGNORECASE)
+_DATETIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](.+)")
+
+
+def format_time(seconds: float) -> str:
+    """Scenario time as planners write it (``H+0:35``, ``H+26:00:30``); a duration text for fractions."""
+    if seconds != int(seconds):
+        return format_duration(seconds)
+    h, rem = divmod(int(seconds), 3600)
+    m, s = divmod(rem, 60)
+    return f"H+{h}:{m:02d}" + (f":{s:02d}" if s else "")
+
+
+def read_time(value: Any) -> SheetTime:
+    """A scenario-time cell (see ``TIME_HINT``); ValueError says what is wrong."""
+    if isinstance(value, dt.timedelta):
+        return SheetTime(whole_seconds(value.total_seconds()))
+    if isinstance(value, dt.datetime):
+        return SheetTime(whole_seconds(_of_day(value.time())), True, value.toordinal())
+    if isinstance(value, dt.time):
+        return SheetTime(whole_seconds(_of_day(value)), True)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value == 0:
+            return SheetTime(0.0)
+        raise ValueError(f"the number {value:g} has no unit; write {value:g}m or H+{value:g}, or format the "
+                         "cell as a time")
+    text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width ０９：３０ too
+    if m := _DATETIME.fullmatch(text):
+        clock = _clock(m[4].strip())
+        if clock is None:
+            raise ValueError(f"cannot read the time in {text!r}")
+        return SheetTime(clock, True, dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal())
+    if (clock := _clock(text)) is not None:
+        return SheetTime(clock, True)
+    if "+" in text:
+        return SheetTime(_relative(text))
+    try:
+        return SheetTime(parse_duration(text))
+    except ValueError as exc:
+        if text.startswith("-") or "30 days" in str(exc):
+            raise
+        raise ValueError(f"cannot read {text!r} as a time") from None
+
+
+def whole_seconds(seconds: float) -> float:
+    """Spreadsheet times are day fractions: snap what is within a millisecond of a whole second."""
+    return float(round(seconds)) if abs(seconds - round(seconds)) < 1e-3 else seconds
+
+
+def _of_day(t: dt.time) -> float:
+    return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
+
+
+def _clock(text: str) -> float | None:
+    """``09:30``, ``9:30:15``, ``9h30``, ``9:30 PM`` as seconds since midnight; None if not a clock time."""
+    m = _CLOCK.fullmatch(text)
+    if not m:
+        return None
+    h, minutes, s = int(m[1]), int(m[2] or m[4]), int(m[3] or 0)
+    if m[5]:
+        if not 1 <= h <= 12:
+            raise ValueError(f"{text!r}: an AM/PM hour is 1 to 12")
+        h = h % 12 + (12 if m[5].lower() == "pm" else 0)
+    if h > 23 or minutes > 59 or s > 59:
+        raise ValueError(f"{text!r} is not a clock time (00:00 to 23:59:59)")
+    return h * 3600.0 + minutes * 60 + s
+
+
+def _relative(text: str) -> float:
+    """``D+1 H+2 M+30``, ``H+2``, ``M+30``, ``T+0:35``, ``H+0:35``, ``+00:35`` as seconds."""
+    total, seen, pos = 0.0, set(), 0
+    bad = ValueError(f"cannot read {text!r} as a relative time")
+    for m in _REL_TOKEN.finditer(text):
+        if text[pos:m.start()].strip(" ,;"):
+            raise bad
+        pos = m.end()
+        unit, number = (m[1] or "T").upper(), m[2]
+        if ":" in number:
+            if unit not in "HT":
+                raise bad
+            parts = [int(p) for p in number.split(":")] + [0]
+            if parts[1] > 59 or parts[2] > 59:
+                raise ValueError(f"{text!r}: minutes and seconds go up to 59")
+            unit, seconds = "H", parts[0] * 3600.0 + parts[1] * 60 + parts[2]
+        elif unit == "T":
+            raise ValueError(f"{text!r} has no unit; write T+h:mm such as T+0:{number.zfill(2)}, or M+{number}")
+        else:
+            seconds = float(number) * _REL_UNITS[unit]
+        if unit in seen:
+            raise ValueError(f"{text!r} gives {unit}+ twice")
+        seen.add(unit)
+        total += seconds
+    if not seen or text[pos:].strip(" ,;"):
+        raise bad
+    if total > MAX_SECONDS:
+        raise ValueError(f"{text!r} is longer than 30 days; check for a typo")
+    return total
+
+
