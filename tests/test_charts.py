@@ -300,7 +300,9 @@ def test_gantt_structure() -> None:
     rects = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(rects) == len(bars)
     rows = list(dict.fromkeys(b.row for b in bars))
-    assert [t.get_text() for t in ax.get_yticklabels()] == [wrap_label(r, 26) for r in rows]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        wrap_label(r, 26, max_lines=2) for r in rows
+    ]
     assert ax.get_xlabel() == TEXTS["vi"]["time_min"]
     # Bars sit at start/end in minutes, on their row.
     first = by_gid(fig, "gantt-desk_wait")[0]
@@ -331,7 +333,7 @@ def test_gantt_row_marker_and_explicit_row_order() -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == rows
     (diamond,) = by_gid(fig, "marker-target")
     assert isinstance(diamond, Line2D) and diamond.get_marker() == "D"
-    assert list(diamond.get_ydata()) == [0]
+    assert list(diamond.get_ydata()) == [ax.get_yticks()[0]]  # on the first row
     with pytest.raises(ValueError, match="not listed"):
         charts.gantt(bars, rows=rows[:2])
 
@@ -414,8 +416,8 @@ def test_graph_nodes_edges_and_highlights() -> None:
     # A colour bar with the translated label sits next to the graph.
     assert len(fig.axes) == 2
     assert fig.axes[1].get_ylabel() == TEXTS["vi"]["queue_delay"]
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert legend == [TEXTS["vi"]["bottleneck"], TEXTS["vi"]["backup_link"]]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [TEXTS["vi"][k] for k in ("bottleneck", "backup_link", "edge_width")]
 
 
 def test_graph_node_colour_follows_delay() -> None:
@@ -479,7 +481,7 @@ def test_tornado_sorted_coloured_with_whiskers() -> None:
     ax = fig.axes[0]
     n = NAMES["vi"]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        wrap_label(x, 26) for x in (n[2], n[1], n[0])
+        wrap_label(x, 32, max_lines=3) for x in (n[2], n[1], n[0])
     ]
     widths = [r.get_width() for r in ax.patches]  # type: ignore[attr-defined]
     assert widths == [20.0, -12.5, 4.0]
@@ -513,7 +515,7 @@ def test_variant_comparison_structure() -> None:
     assert len(by_gid(fig, "median")) == 2  # the third variant never reached it
     assert ax.get_title(loc="left") == comp.objective
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        wrap_label(v.label, 26) for v in comp.variants
+        wrap_label(v.label, 26, max_lines=2) for v in comp.variants
     ]
     notes = [t.get_text() for t in by_gid(fig, "never-note")]  # type: ignore[attr-defined]
     assert notes == [

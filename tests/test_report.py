@@ -252,3 +252,153 @@ def test_every_critical_path_category_and_finding_message_is_translated() -> Non
 
                 names = {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f}
                 assert names == {f for _, f, _, _ in string.Formatter().parse(texts["en"]) if f}, (key, part, lang)
+
+
+# -- the report's own words in vi/zh: vocabularies, measures, suggested changes ------------------
+@pytest.fixture(scope="module")
+def suggest_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run of the fixture whose suggested changes were tested (analysis.json has them)."""
+    out = prepare_dir(tmp_path_factory.mktemp("suggest") / "run", force=False)
+    run_study(load_scenario(FIXTURE), FIXTURE, out, n=40, seed=7, variants=["base"], suggest=40)
+    return out
+
+
+def test_fixed_vocabularies_are_translated_in_vi_and_zh(written: dict[str, Path], run_dir: Path,
+                                                        tmp_path: Path) -> None:
+    html = written["html"].read_text(encoding="utf-8")
+    for raw in (">tabletop<", "(industrial_site)", ">Response<", "task done: cordon", "on scene: ems"):
+        assert raw not in html, raw
+    assert "Diễn tập trên sa bàn (TTX)" in html and "(cơ sở công nghiệp)" in html and ">Ứng phó<" in html
+    assert "On-scene Security, Protection, and Law Enforcement (An ninh, bảo vệ và thực thi pháp luật" in html
+    assert "Trung tâm cấp cứu 115 có mặt tại hiện trường (tình huống fire_out)" in html
+    assert "Hoàn thành nhiệm vụ “cordon”" in html  # the fixture's task has no name: its id is kept
+    md = written["md"].read_text(encoding="utf-8")
+    assert "Diễn tập trên sa bàn (TTX)" in md and "Ứng phó" in md
+    copy = tmp_path / "zh"
+    shutil.copytree(run_dir, copy)
+    (zh,) = write_report(copy, formats=("html",), lang="zh")
+    text = zh.read_text(encoding="utf-8")
+    assert "桌面推演" in text and "(工业场所)" in text and ">响应<" in text
+    assert "Trung tâm cấp cứu 115到场（事件：fire_out）" in text
+
+
+def test_variants_are_named_by_their_description(written: dict[str, Path]) -> None:
+    html = written["html"].read_text(encoding="utf-8")
+    table = html[html.index('id="variant-table"'):html.index("</table>", html.index('id="variant-table"'))]
+    assert "<td>Thêm một trực ban<br>" in table and "<td>Đường dây nóng hỏng<br>" in table
+
+
+def test_every_vocabulary_value_has_vi_and_zh() -> None:
+    from typing import get_args
+
+    from drillsim.report import vocab
+    from drillsim.scenario import CORE_CAPABILITIES, TRIAGE, ScenarioInfo, TargetKind
+
+    kinds = get_args(TargetKind)
+    assert len(kinds) == 14 and set(kinds) == set(vocab.TARGET_KINDS)
+    types = get_args(ScenarioInfo.model_fields["exercise_type"].annotation)
+    areas = get_args(get_args(ScenarioInfo.model_fields["mission_areas"].annotation)[0])
+    assert set(types) == set(vocab.EXERCISE_TYPES) and set(areas) == set(vocab.MISSION_AREAS)
+    assert set(TRIAGE) == set(vocab.TRIAGE)
+    for table in (vocab.TARGET_KINDS, vocab.EXERCISE_TYPES, vocab.MISSION_AREAS, vocab.TRIAGE, vocab.MEASURES):
+        for value, words in table.items():
+            assert all(words.get(lang) for lang in ("en", "vi", "zh")), value
+            assert words["zh"] != words["en"] and words["vi"] != words["en"] or value == "Protection", value
+    assert set(CORE_CAPABILITIES) == set(vocab.CAPABILITIES)
+    assert all(vocab.CAPABILITIES[c].get("vi") and vocab.CAPABILITIES[c].get("zh") for c in CORE_CAPABILITIES)
+    assert vocab.capability("Housing", "en") == "Housing"
+    assert vocab.capability("Housing", "zh") == "Housing（住房）"
+
+
+def test_suggested_changes_are_named_with_display_names_in_the_report_language(suggest_dir: Path) -> None:
+    from drillsim import charts
+    from drillsim.report.bridge import report_findings
+
+    data = json.loads((suggest_dir / "analysis.json").read_text(encoding="utf-8"))
+    assert data["suggestions"] and all(s["message"] and s["params"] for s in data["suggestions"])
+    d = build(suggest_dir)
+    ids = [a.id for a in d.scenario.agencies]
+    names = ["Bảo vệ trạm", "Công an huyện", "Trung tâm cấp cứu 115", "Cảnh sát cơ động", "Cảnh sát PCCC"]
+    labels: dict[str, list[str]] = {}
+    for lang in ("vi", "zh", "en"):
+        d.lang = lang
+        _, sensitivity, _ = report_findings(d)
+        labels[lang] = [s.label for s in sensitivity]
+        fig = charts.tornado(sensitivity, lang=lang)
+        ticks = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+        for tick in ticks:
+            assert "->" not in tick and not any(i in tick for i in ids), tick
+            assert any(n in tick for n in names), tick
+            assert tick.count(" ") < 12 or lang != "vi"  # short: no list of every recipient
+    assert "Bảo vệ trạm báo thẳng 3 lực lượng" in labels["vi"]
+    assert "Công an huyện: 2 cán bộ trực ban" in labels["vi"]
+    assert "Bảo vệ trạm直接通知3个单位" in labels["zh"] and "Công an huyện：值班人员增至2名" in labels["zh"]
+    assert "Bảo vệ trạm alerts 3 agencies directly" in labels["en"]
+    d.lang = "vi"
+    findings, _, _ = report_findings(d)
+    assert any("Hiệu quả mô phỏng của 'Bảo vệ trạm báo thẳng 3 lực lượng'" in f.evidence for f in findings)
+
+
+def test_old_analysis_without_labels_keeps_the_description() -> None:
+    from drillsim.analysis.suggest import suggestion_label
+
+    entry = {"variant": {"id": "x", "description": "guard alerts swat directly"}}
+    assert suggestion_label(entry, "vi") == "guard alerts swat directly"
+    assert suggestion_label({"variant": {"id": "x"}}, "vi") == "x"
+
+
+def test_graph_edges_carry_the_simulated_link_time(run_dir: Path) -> None:
+    import drillsim.charts as ch
+    from drillsim.report.figures import graph_inputs, link_seconds
+
+    d = build(run_dir)
+    simulated = link_seconds(d)
+    assert simulated and "guard->district_police" in simulated
+    for key, secs in simulated.items():
+        assert secs == max(r.stats.links.get(key, 0.0) for r in d.objectives)
+    _, edges = graph_inputs(d, ch)
+    configured = {f"{lk.from_}->{to}": lk.delay.mean() for lk in d.scenario.links for to in lk.to}
+    assert {f"{e.source}->{e.target}" for e in edges} == set(configured)
+    for e in edges:
+        key = f"{e.source}->{e.target}"
+        assert e.simulated == (key in simulated)
+        assert e.time == (simulated[key] if e.simulated else configured[key])
+
+
+def test_gantt_uses_task_names_and_ties_desk_rows_to_their_agency(run_dir: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from drillsim.charts import timeline
+    from drillsim.report.figures import make_charts
+
+    d = build(run_dir)
+    named = {"isolate": "Cô lập khu vực", "cordon": "Lập vòng vây", "firefight": "Chữa cháy",
+             "triage": "Phân loại nạn nhân"}
+    tasks = tuple(task.model_copy(update={"name": named[task.id]}) for task in d.scenario.tasks)
+    d.scenario = d.scenario.model_copy(update={"tasks": tasks})
+    calls: list[tuple[list, dict]] = []
+    real = timeline.gantt
+
+    def spy(bars, markers=(), **kw):  # type: ignore[no-untyped-def]
+        calls.append((list(bars), kw))
+        return real(bars, markers, **kw)
+
+    monkeypatch.setattr(timeline, "gantt", spy)
+    make_charts(d, tmp_path / "charts")
+    assert calls
+    for bars, kw in calls:
+        work = {b.label for b in bars if b.kind == "work"}
+        assert work and work <= set(named.values()), work
+        subs = kw["sub_rows"]
+        assert subs and set(subs.values()) == {"↳ bàn trực"}
+        rows = kw["rows"]
+        for desk in subs:
+            assert rows[rows.index(desk) - 1] == desk.removesuffix(" · bàn trực")
+
+
+def test_cut_off_evidence_names_agencies_not_ids(written: dict[str, Path]) -> None:
+    html = written["html"].read_text(encoding="utf-8")
+    cut = re.findall(r"bị cô lập: ([^<;]*)", html)
+    assert cut, "the fixture has a single point of failure"
+    for names in cut:
+        assert not any(i in names for i in ("district_police", "swat", "fire", "ems")), names
+        assert "Cảnh sát cơ động" in names or "Trung tâm cấp cứu 115" in names or "Cảnh sát PCCC" in names

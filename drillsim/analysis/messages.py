@@ -107,12 +107,50 @@ MESSAGES: dict[str, dict[str, Text]] = {
         "suggestion": {"en": "Add a link that alerts {agency}", "vi": "Bổ sung kênh báo tin cho {agency}",
                        "zh": "增加通知{agency}的联络渠道"},
     },
+    # Suggested changes, as the tornado chart and the findings' "simulated effect" name them.
+    "change_officers": {
+        "label": {"en": "{agency}: {officers} duty officers", "vi": "{agency}: {officers} cán bộ trực ban",
+                  "zh": "{agency}：值班人员增至{officers}名"},
+    },
+    "change_units": {
+        "label": {"en": "{agency}: {units} units", "vi": "{agency}: {units} tổ/xe",
+                  "zh": "{agency}：力量增至{units}个"},
+    },
+    "change_direct": {
+        "label": {"en": "{sender} alerts {recipients} directly", "vi": "{sender} báo thẳng {recipients}",
+                  "zh": "{sender}直接通知{recipients}"},
+    },
+    "change_direct_many": {
+        "label": {"en": "{sender} alerts {count} agencies directly", "vi": "{sender} báo thẳng {count} lực lượng",
+                  "zh": "{sender}直接通知{count}个单位"},
+    },
+    "change_reliability": {
+        "label": {"en": "{sender} → {recipient}: reliability {reliability}",
+                  "vi": "{sender} → {recipient}: độ tin cậy {reliability}",
+                  "zh": "{sender} → {recipient}：可靠性提高到{reliability}"},
+    },
+    "change_other": {
+        "label": {"en": "{description}", "vi": "{description}", "zh": "{description}"},
+    },
     "evidence": {
         "critical_path": {"en": "critical-path share", "vi": "tỷ lệ trên đường găng", "zh": "关键路径占比"},
         "betweenness": {"en": "betweenness", "vi": "độ trung gian", "zh": "中介中心性"},
         "cut_off": {"en": "cut off", "vi": "bị cô lập", "zh": "被切断"},
     },
 }
+
+
+def short_name(label: str) -> str:
+    """An agency's display name without its parenthesised note, for short labels.
+
+    "Công an tỉnh (cơ quan thường trực Ban Chỉ đạo)" -> "Công an tỉnh"; full-width brackets
+    (Chinese) too. A name that is all brackets is kept whole.
+    """
+    for opening in ("(", "（"):
+        head = label.split(opening, 1)[0].strip()
+        if head and head != label.strip():
+            return head
+    return label
 
 
 def say(key: str, part: str, lang: str = "en", params: Mapping[str, object] | None = None) -> str:

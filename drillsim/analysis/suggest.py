@@ -1,15 +1,19 @@
 """Test the suggested improvements by simulation and rank them (the sensitivity, or tornado, table).
 
 Each suggested change runs with the same seed and replication indices as the base, so its
-effect on each objective is a paired difference under common random numbers.
+effect on each objective is a paired difference under common random numbers. A suggestion also
+names its change as a message key and parameters (agency names, figures), like the findings do,
+so each report can word it in its own language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from drillsim.analysis.findings import Finding
+from drillsim.analysis.messages import MESSAGES, say, short_name
 from drillsim.analysis.stats import Interval, paired_difference
 from drillsim.scenario import Scenario, Variant
 from drillsim.summary import ReplicationSummary
@@ -31,16 +35,78 @@ class ObjectiveEffect:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A tested improvement and its effect on every objective, ranked by total gain."""
+    """A tested improvement and its effect on every objective, ranked by total gain.
+
+    Attributes:
+        variant: The change, as a variant of the scenario.
+        finding: Title of the finding it answers.
+        effects: Its paired effect on each objective.
+        message: Key of the change's short label in :mod:`drillsim.analysis.messages`.
+        params: The names and figures the label is filled with (already formatted).
+    """
 
     variant: Variant
     finding: str
     effects: tuple[ObjectiveEffect, ...]
+    message: str = ""
+    params: dict[str, str] = field(default_factory=dict)
 
     @property
     def gain(self) -> float:
         """Sum over objectives of the change in success share."""
         return sum(e.met_diff for e in self.effects)
+
+
+MANY_RECIPIENTS = 3
+"""From this many recipients on, a direct-alert change is labelled by their number, not names."""
+
+
+def _name(scenario: Scenario, agency: str) -> str:
+    """Short display name of an agency (its id when unknown)."""
+    found = [a.label for a in scenario.agencies if a.id == agency]
+    return short_name(found[0]) if found else agency
+
+
+def describe_change(scenario: Scenario, variant: Variant) -> tuple[str, dict[str, str]]:
+    """The message key and parameters that name a suggested change in a few words.
+
+    One extra duty officer, unit count, direct link or link reliability gets its own wording
+    with the agencies' short display names; anything else keeps the variant's description.
+    """
+    agencies, added, changed = variant.change_agencies, variant.add_links, variant.change_links
+    if len(agencies) + len(added) + len(changed) == 1:
+        if agencies:
+            agency, change = next(iter(agencies.items()))
+            if change.duty_officers is not None:
+                return "change_officers", {"agency": _name(scenario, agency), "officers": str(change.duty_officers)}
+            if change.units is not None:
+                return "change_units", {"agency": _name(scenario, agency), "units": str(change.units)}
+        if added:
+            return _direct(scenario, added[0].from_, added[0].to)
+        if changed and changed[0].reliability is not None:
+            c = changed[0]
+            return "change_reliability", {"sender": _name(scenario, c.from_), "recipient": _name(scenario, c.to),
+                                          "reliability": f"{c.reliability:.0%}"}
+    return "change_other", {"description": variant.description or variant.id}
+
+
+def _direct(scenario: Scenario, sender: str, recipients: Sequence[str]) -> tuple[str, dict[str, str]]:
+    if len(recipients) >= MANY_RECIPIENTS:
+        return "change_direct_many", {"sender": _name(scenario, sender), "count": str(len(recipients))}
+    return "change_direct", {"sender": _name(scenario, sender),
+                             "recipients": ", ".join(_name(scenario, r) for r in recipients)}
+
+
+def suggestion_label(entry: Mapping[str, Any], lang: str) -> str:
+    """The short label of a suggestion read from ``analysis.json``, in ``lang``.
+
+    Suggestions written before labels existed (no ``message``) keep the variant's description.
+    """
+    key, params = entry.get("message"), entry.get("params") or {}
+    if key and key in MESSAGES:
+        return say(key, "label", lang, params)
+    variant = entry.get("variant") or {}
+    return str(variant.get("description") or variant.get("id") or "")
 
 
 def _median(values: list[float]) -> float | None:
@@ -86,5 +152,6 @@ def rank(scenario: Scenario, findings: Sequence[Finding], simulate: Simulate, li
         return []
     runs = simulate(scenario, [v for v, _ in todo])
     base = runs["base"]
-    tested = [Suggestion(v, title, effects(scenario, base, runs[v.id])) for v, title in todo]
+    tested = [Suggestion(v, title, effects(scenario, base, runs[v.id]), *describe_change(scenario, v))
+              for v, title in todo]
     return sorted(tested, key=lambda s: -s.gain)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 from matplotlib.ticker import PercentFormatter
 
 from drillsim.charts.data import (
@@ -24,6 +25,7 @@ from drillsim.charts.style import (
     SizeName,
     figure_and_axes,
     fmt_minutes,
+    line_count,
     minutes,
     place_legend,
     styled,
@@ -31,6 +33,9 @@ from drillsim.charts.style import (
 )
 
 BAR_HEIGHT = 0.62
+#: Tornado labels (suggested changes) wrap at this many columns, in at most this many lines.
+TORNADO_LABEL_WIDTH = 32
+TORNADO_LABEL_LINES = 3
 
 
 def _split_values(split: PathSplit, kind: str, mode: SplitMode) -> float:
@@ -40,10 +45,10 @@ def _split_values(split: PathSplit, kind: str, mode: SplitMode) -> float:
     return minutes(value)
 
 
-def _row_axis(ax: Axes, names: Sequence[str]) -> None:
-    """Rows top to bottom in the given order, long names wrapped."""
-    ax.set_yticks(range(len(names)), labels=[wrap_label(n, 26) for n in names])
-    ax.set_ylim(len(names) - 0.5, -0.5)
+def _row_axis(ax: Axes, labels: Sequence[str]) -> None:
+    """Rows top to bottom in the given order, with their (already wrapped) labels."""
+    ax.set_yticks(range(len(labels)), labels=list(labels))
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x")
 
@@ -108,7 +113,7 @@ def critical_path_split(
             fontsize=7.5,
             color=NEUTRAL,
         )
-    _row_axis(ax, [s.label for s in splits])
+    _row_axis(ax, [wrap_label(s.label, 26) for s in splits])
     if mode == "share":
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlim(0.0, 1.12)
@@ -164,12 +169,15 @@ def tornado(
     text = texts_for(lang, labels)
     # NOTE: stable sort on |delta| then input order: equal effects keep the caller's order.
     ranked = sorted(items, key=lambda s: -abs(s.delta))
-    fig, ax = figure_and_axes(ax, size, rows=len(ranked) + 2)
+    names = [tornado_label(s.label) for s in ranked]
+    rows = round(sum(max(1.0, 0.75 * line_count(n)) for n in names)) + 2
+    fig, ax = figure_and_axes(ax, size, rows=rows)
     values = [_tornado_value(s.delta, metric) for s in ranked]
     colors = [GOOD if _good(s.delta, metric) else BAD for s in ranked]
     ax.barh(range(len(ranked)), values, height=BAR_HEIGHT, color=colors, gid="tornado")
     _draw_whiskers(ax, ranked, metric)
     ax.axvline(0.0, color=NEUTRAL, linewidth=0.8)
+    notes: list[Annotation] = []
     for y, (item, value) in enumerate(zip(ranked, values, strict=True)):
         shown = f"{value:+.1f}".replace("-", "\N{MINUS SIGN}")
         label = text["pp"].format(value=shown) if metric == "success_pp" else shown
@@ -178,7 +186,7 @@ def tornado(
             _tornado_value(v, metric) for v in (item.ci_low, item.ci_high) if v is not None
         ]
         tip = max(ends) if value >= 0 else min(ends)
-        ax.annotate(
+        note = ax.annotate(
             label,
             xy=(tip, y),
             xytext=(4 if value >= 0 else -4, 0),
@@ -187,13 +195,37 @@ def tornado(
             va="center",
             fontsize=7.5,
             color=NEUTRAL,
+            gid="tornado-value",
         )
-    _row_axis(ax, [s.label for s in ranked])
+        note.set_in_layout(False)
+        notes.append(note)
+    _row_axis(ax, names)
     _pad_symmetric(ax, ranked, metric)
     ax.set_xlabel(text["delta_success"] if metric == "success_pp" else text["delta_median"])
     if title:
         ax.set_title(title)
+    _fit_notes(fig, ax, notes)
     return fig
+
+
+def _fit_notes(fig: Figure, ax: Axes, notes: Sequence[Annotation]) -> None:
+    """Widen the x range until every value label lies inside the axes (long zh/vi units)."""
+    for _ in range(4):
+        fig.draw_without_rendering()
+        area = ax.get_window_extent()
+        boxes = [n.get_window_extent() for n in notes]
+        over_left = max([area.x0 - b.x0 + 6 for b in boxes] + [0.0])
+        over_right = max([b.x1 - area.x1 + 6 for b in boxes] + [0.0])
+        if over_left <= 0 and over_right <= 0:
+            return
+        low, high = ax.get_xlim()
+        per_pixel = (high - low) / max(area.width - over_left - over_right, 1.0)
+        ax.set_xlim(low - over_left * per_pixel, high + over_right * per_pixel)
+
+
+def tornado_label(label: str) -> str:
+    """A suggested change's row label: wrapped, at most three lines (cut with an ellipsis)."""
+    return wrap_label(label, TORNADO_LABEL_WIDTH, max_lines=TORNADO_LABEL_LINES)
 
 
 def _draw_whiskers(ax: Axes, ranked: Sequence[Sensitivity], metric: TornadoMetric) -> None:

@@ -130,9 +130,11 @@ class GraphEdge:
     Attributes:
         source: Sending agency id.
         target: Receiving agency id.
-        time: Mean time spent on the link per message, seconds (edge width).
+        time: Time spent on the link, seconds (edge width and label).
         highlighted: Draw in red (a bottleneck link).
         backup: A backup channel; drawn dashed.
+        simulated: ``time`` is the simulated time the link costs on critical paths; False when
+            it is only the configured delay (a link on no critical path), drawn lighter.
     """
 
     source: str
@@ -140,6 +142,7 @@ class GraphEdge:
     time: float = 0.0
     highlighted: bool = False
     backup: bool = False
+    simulated: bool = True
 
     def __post_init__(self) -> None:
         _check_time("time", self.time)

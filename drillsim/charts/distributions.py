@@ -12,15 +12,16 @@ from matplotlib.ticker import PercentFormatter
 from drillsim.charts.data import IntervalStats, ObservedRow, VariantComparison, reached_times
 from drillsim.charts.i18n import texts_for
 from drillsim.charts.style import (
+    A4_TEXT_WIDTH,
     HIGHLIGHT,
     LIGHT,
     NEUTRAL,
     OBSERVED,
     SizeName,
     figure_and_axes,
-    figure_size,
     fmt_minutes,
     fmt_share,
+    line_count,
     minutes,
     place_legend,
     styled,
@@ -28,6 +29,13 @@ from drillsim.charts.style import (
 )
 
 ECDF_COLOR = "#2f4b7c"
+#: Row labels (variants, observed events) wrap at this many columns, in at most two lines.
+ROW_LABEL_WIDTH = 26
+ROW_LABEL_LINES = 2
+#: A panel narrower than this (inches) uses the short "never reached" note.
+NARROW_PANEL_IN = 3.5
+#: The multi-panel variant figure grows with its rows up to this height (inches).
+MAX_HEIGHT_IN = 10.0
 
 
 def _ecdf_steps(reached: Sequence[float], total: int) -> tuple[list[float], list[float]]:
@@ -127,7 +135,14 @@ def _draw_target(
 
 
 def _draw_intervals(ax: Axes, stats: Sequence[IntervalStats], text: Mapping[str, str]) -> None:
-    """Rows of p10–p90 bars, CI boxes and median dots; a 'no data' note where nothing is known."""
+    """Rows of p10–p90 bars, CI boxes and median dots; a 'no data' note where nothing is known.
+
+    In a narrow panel (two columns of objectives) the "never reached" note is the short one.
+    """
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    narrow = ax.get_position().width * fig.get_figwidth() < NARROW_PANEL_IN
+    note_key = "never_short" if narrow else "never_reached"
     for y, row in enumerate(stats):
         if row.p10 is not None:
             end = row.p90 if row.p90 is not None else None
@@ -158,7 +173,7 @@ def _draw_intervals(ax: Axes, stats: Sequence[IntervalStats], text: Mapping[str,
         elif row.p10 is None:
             ax.text(0.0, y, f" {text['no_data']}", va="center", color=NEUTRAL, fontsize=7.5)
         if row.never_share > 0:
-            note = text["never_reached"].format(share=fmt_share(row.never_share))
+            note = text[note_key].format(share=fmt_share(row.never_share))
             ax.annotate(
                 note,
                 xy=(1.0, y),
@@ -195,8 +210,13 @@ def _time_limit(stats: Sequence[IntervalStats], extra: Sequence[float | None]) -
     return minutes(max(values, default=60.0)) * 1.08
 
 
+def row_label(name: str) -> str:
+    """A variant's or observed event's row label: wrapped, at most two lines."""
+    return wrap_label(name, ROW_LABEL_WIDTH, max_lines=ROW_LABEL_LINES)
+
+
 def _setup_rows(ax: Axes, names: Sequence[str], xmax: float, xlabel: str) -> None:
-    ax.set_yticks(range(len(names)), labels=[wrap_label(n, 26) for n in names])
+    ax.set_yticks(range(len(names)), labels=[row_label(n) for n in names])
     ax.set_ylim(len(names) - 0.5, -0.6)
     ax.set_xlim(0.0, xmax)
     ax.set_xlabel(xlabel)
@@ -248,28 +268,53 @@ def variant_comparison(
     return fig
 
 
+def _panel_height(comparison: VariantComparison) -> float:
+    """Inches one objective's panel needs: its rows (two-line labels are taller), title and axis."""
+    rows = sum(max(1.0, 0.8 * line_count(row_label(v.label))) for v in comparison.variants)
+    return 0.26 * rows + 0.8
+
+
 @styled
 def variant_comparisons(
     comparisons: Sequence[VariantComparison],
     *,
     lang: str = "en",
     labels: Mapping[str, str] | None = None,
+    ncols: int | None = None,
 ) -> Figure:
-    """One ``variant_comparison`` panel per objective, stacked, with a single legend."""
+    """One ``variant_comparison`` panel per objective, with a single legend.
+
+    From three objectives on, panels go in two columns, so each row of variant labels can take
+    two lines and the figure still fits a page; when every objective lists the same variants,
+    only the left panel of a row repeats the labels.
+
+    Args:
+        comparisons: One per objective, in display order.
+        lang: Language of the built-in texts ("en", "vi", "zh").
+        labels: Overrides for single built-in texts.
+        ncols: Panels side by side; by default 1 for up to two objectives, else 2.
+    """
     if not comparisons:
         raise ValueError("no objectives to compare")
-    rows = sum(len(c.variants) + 2 for c in comparisons)
-    fig = Figure(figsize=figure_size("full", rows=rows), layout="constrained")
-    axes = fig.subplots(len(comparisons), 1, squeeze=False)[:, 0]
-    for comparison, ax in zip(comparisons, axes, strict=True):
+    ncols = ncols or (2 if len(comparisons) >= 3 else 1)
+    nrows = -(-len(comparisons) // ncols)
+    height = nrows * max(_panel_height(c) for c in comparisons) + 0.5
+    fig = Figure(figsize=(A4_TEXT_WIDTH, min(height, MAX_HEIGHT_IN)), layout="constrained")
+    axes = [ax for row in fig.subplots(nrows, ncols, squeeze=False) for ax in row]
+    shared = len({tuple(v.label for v in c.variants) for c in comparisons}) == 1
+    for k, (comparison, ax) in enumerate(zip(comparisons, axes, strict=False)):
         variant_comparison(comparison, lang=lang, labels=labels, legend=False, ax=ax)
+        if shared and k % ncols:
+            ax.tick_params(labelleft=False)
+    for ax in axes[len(comparisons) :]:
+        fig.delaxes(ax)
     text = texts_for(lang, labels)
     handles = _interval_handles(
         text, any(v.ci_low is not None for c in comparisons for v in c.variants)
     )
     if any(c.target is not None for c in comparisons):
         handles.append(Line2D([], [], color=HIGHLIGHT, linestyle="--", label=text["target"]))
-    place_legend(axes[-1], handles, own_figure=True, ncols=len(handles))
+    place_legend(axes[len(comparisons) - 1], handles, own_figure=True, ncols=len(handles))
     return fig
 
 

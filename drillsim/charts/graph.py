@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from drillsim.charts.data import GraphEdge, GraphNode
+from drillsim.charts.graph_edges import CONFIGURED_COLOR, EDGE_COLOR, route_and_draw
 from drillsim.charts.i18n import texts_for
 from drillsim.charts.style import (
     A4_TEXT_WIDTH,
@@ -24,18 +25,20 @@ from drillsim.charts.style import (
     HIGHLIGHT,
     SizeName,
     figure_and_axes,
-    fmt_minutes,
+    line_count,
     minutes,
+    place_legend,
     styled,
     wrap_label,
 )
 
 Layout = Literal["layered", "spring"]
 Position = tuple[float, float]
-EDGE_COLOR = "#8a8a8a"
 NO_DATA_COLOR = "#eeeeee"
 NODE_EDGE = "#666666"
 HIGHLIGHT_WIDTH = 2.8
+#: Node labels wrap at this many columns.
+NODE_LABEL_WIDTH = 16
 
 
 def _digraph(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> nx.DiGraph:
@@ -70,18 +73,45 @@ def hop_layers(graph: nx.DiGraph, sources: Sequence[str]) -> dict[str, int]:
     return {n: layer.get(n, last) for n in graph}
 
 
-def _layered_positions(graph: nx.DiGraph, layers: Mapping[str, int]) -> dict[str, Position]:
-    """Columns by hop layer; within a column, order by the mean row of predecessors (fewer crossings)."""
+def _layered_positions(
+    graph: nx.DiGraph, layers: Mapping[str, int], heights: Mapping[str, float]
+) -> dict[str, Position]:
+    """Columns by hop layer; within a column, order by the mean row of predecessors (fewer crossings).
+
+    Nodes of a column are stacked with room for their label boxes: ``heights`` (1 = a two-line
+    label) sets the spacing, so a six-line box does not cover its neighbour.
+    """
     rows: dict[str, float] = {}
     positions: dict[str, Position] = {}
     for depth in sorted(set(layers.values())):
         column = [n for n in graph if layers[n] == depth]
         parents = {n: [rows[p] for p in graph.predecessors(n) if p in rows] for n in column}
         column.sort(key=lambda n: sum(parents[n]) / len(parents[n]) if parents[n] else 0.0)
-        for i, node in enumerate(column):
-            rows[node] = i - (len(column) - 1) / 2
+        total = sum(heights[n] for n in column)
+        top = 0.0
+        for node in column:
+            rows[node] = top + heights[node] / 2 - total / 2
+            top += heights[node]
             positions[node] = (float(depth), -rows[node])
     return positions
+
+
+def _heights(nodes: Sequence[GraphNode]) -> dict[str, float]:
+    """Room each node needs in its column, from the lines of its label (at least 1)."""
+    return {
+        n.id: max(1.0, (line_count(wrap_label(n.label, NODE_LABEL_WIDTH)) + 1.5) / 3.5)
+        for n in nodes
+    }
+
+
+def _default_size(nodes: Sequence[GraphNode], pos: Mapping[str, Position]) -> tuple[float, float]:
+    """A4 text width; taller than 4.8 in when a column holds more than about six two-line boxes."""
+    heights = _heights(nodes)
+    columns: dict[float, float] = {}
+    for n in nodes:
+        columns[pos[n.id][0]] = columns.get(pos[n.id][0], 0.0) + heights[n.id]
+    tallest = max(columns.values(), default=1.0)
+    return A4_TEXT_WIDTH, min(8.5, 4.8 * max(1.0, tallest / 6.5))
 
 
 def node_positions(
@@ -90,7 +120,8 @@ def node_positions(
     """Deterministic node positions: hop layers from the detecting agencies, or a seeded spring."""
     graph = _digraph(nodes, edges)
     if layout == "layered":
-        return _layered_positions(graph, hop_layers(graph, [n.id for n in nodes if n.detecting]))
+        layers = hop_layers(graph, [n.id for n in nodes if n.detecting])
+        return _layered_positions(graph, layers, _heights(nodes))
     if layout == "spring":
         raw = nx.spring_layout(graph.to_undirected(as_view=True), seed=seed)
         return {n: (float(raw[n][0]), float(raw[n][1])) for n in graph}
@@ -115,7 +146,7 @@ def _draw_nodes(
         face = to_rgb(NO_DATA_COLOR if node.delay is None else cmap(norm(minutes(node.delay))))
         boxes[node.id] = ax.text(
             *pos[node.id],
-            wrap_label(node.label, 16),
+            wrap_label(node.label, NODE_LABEL_WIDTH),
             ha="center",
             va="center",
             fontsize=7.5,
@@ -132,63 +163,14 @@ def _draw_nodes(
     return boxes
 
 
-def _draw_edges(
-    ax: Axes,
-    edges: Sequence[GraphEdge],
-    pos: Mapping[str, Position],
-    boxes: Mapping[str, Text],
-    text: Mapping[str, str],
-    edge_labels: bool,
-) -> None:
-    """Arrows clipped at the label boxes; width grows with the mean time on the link."""
-    longest = max((e.time for e in edges), default=0.0) or 1.0
-    pairs = {(e.source, e.target) for e in edges}
-    for edge in edges:
-        # NOTE: the text boxes are drawn first (lower zorder), so their patches are sized when
-        # the arrows are clipped against them.
-        rad = 0.18 if (edge.target, edge.source) in pairs else 0.06
-        ax.annotate(
-            "",
-            xy=pos[edge.target],
-            xytext=pos[edge.source],
-            zorder=3,
-            gid=f"edge-{edge.source}-{edge.target}",
-            arrowprops={
-                "arrowstyle": "-|>",
-                "mutation_scale": 11,
-                "shrinkA": 2,
-                "shrinkB": 2,
-                "color": HIGHLIGHT if edge.highlighted else EDGE_COLOR,
-                "linewidth": 0.8 + 4.0 * edge.time / longest,
-                "linestyle": "--" if edge.backup else "-",
-                "connectionstyle": f"arc3,rad={rad}",
-                "patchA": boxes[edge.source].get_bbox_patch(),
-                "patchB": boxes[edge.target].get_bbox_patch(),
-            },
-        )
-        if edge_labels and edge.time > 0:
-            (x0, y0), (x1, y1) = pos[edge.source], pos[edge.target]
-            ax.text(
-                (x0 + x1) / 2,
-                (y0 + y1) / 2,
-                text["n_minutes"].format(value=fmt_minutes(edge.time)),
-                fontsize=6.5,
-                ha="center",
-                va="center",
-                color="#333333",
-                zorder=4,
-                bbox={
-                    "boxstyle": "round,pad=0.15",
-                    "facecolor": "white",
-                    "edgecolor": "none",
-                    "alpha": 0.85,
-                },
-            )
-
-
 def _legend(
-    ax: Axes, nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], text: Mapping[str, str]
+    ax: Axes,
+    nodes: Sequence[GraphNode],
+    edges: Sequence[GraphEdge],
+    text: Mapping[str, str],
+    own_figure: bool,
 ) -> None:
+    """Bottleneck, backup and what an edge's width means (simulated or configured time)."""
     handles: list[Patch | Line2D] = []
     if any(n.highlighted for n in nodes) or any(e.highlighted for e in edges):
         handles.append(
@@ -201,8 +183,14 @@ def _legend(
         )
     if any(e.backup for e in edges):
         handles.append(Line2D([], [], color=EDGE_COLOR, linestyle="--", label=text["backup_link"]))
+    if any(e.simulated and e.time > 0 for e in edges):
+        handles.append(Line2D([], [], color=EDGE_COLOR, linewidth=3.0, label=text["edge_width"]))
+    if any(not e.simulated for e in edges):
+        handles.append(
+            Line2D([], [], color=CONFIGURED_COLOR, linewidth=1.2, label=text["edge_configured"])
+        )
     if handles:
-        ax.legend(handles=handles, loc="lower left", ncols=len(handles))
+        place_legend(ax, handles, own_figure=own_figure, ncols=2)
 
 
 def _frame(ax: Axes, pos: Mapping[str, Position]) -> None:
@@ -228,13 +216,15 @@ def coordination_graph(
     labels: Mapping[str, str] | None = None,
     edge_labels: bool = True,
     ax: Axes | None = None,
-    size: SizeName | tuple[float, float] = (A4_TEXT_WIDTH, 4.8),
+    size: SizeName | tuple[float, float] | None = None,
 ) -> Figure:
     """Draw the coordination graph with queueing delays and link times.
 
-    Node fill = mean duty-desk queueing delay (colour bar, minutes); edge width = mean time on
-    the link; bottlenecks get a thick red outline (nodes) or red colour (links); backup links are
-    dashed. The layout is deterministic: hop layers from the detecting agencies (left to right),
+    Node fill = mean duty-desk queueing delay (colour bar, minutes); edge width = time on the
+    link (simulated on critical paths, or the configured delay drawn lighter); bottlenecks get a
+    thick red outline (nodes) or red colour (links); backup links are dashed. Edges that would
+    cross another agency's box (two agencies of one column, a link skipping a column) are drawn
+    as arcs around it, and no time label is written over a box. The layout is deterministic: hop layers from the detecting agencies (left to right),
     or a spring layout seeded with ``seed``.
 
     Args:
@@ -245,24 +235,26 @@ def coordination_graph(
         title: Chart title, already translated.
         lang: Language of the built-in texts ("en", "vi", "zh").
         labels: Overrides for single built-in texts.
-        edge_labels: Write the mean link time next to each link.
+        edge_labels: Write the link time next to each link.
         ax: Draw into this axes instead of a new figure.
-        size: Figure size preset or (width, height) inches, for a new figure.
+        size: Figure size preset or (width, height) inches, for a new figure; by default the A4
+            text width, and taller when a column holds many or tall boxes.
     """
     if not nodes:
         raise ValueError("a coordination graph needs at least one node")
     text = texts_for(lang, labels)
     pos = node_positions(nodes, edges, seed=seed, layout=layout)
-    fig, ax = figure_and_axes(ax, size)
+    own_figure = ax is None
+    fig, ax = figure_and_axes(ax, size or _default_size(nodes, pos))
     cmap = colormaps[DELAY_CMAP]
     norm = Normalize(0.0, max([minutes(n.delay) for n in nodes if n.delay is not None] + [1.0]))
     boxes = _draw_nodes(ax, nodes, pos, cmap, norm)
-    _draw_edges(ax, edges, pos, boxes, text, edge_labels)
     _frame(ax, pos)
-    _legend(ax, nodes, edges, text)
+    _legend(ax, nodes, edges, text, own_figure)
     fig.colorbar(
         ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, pad=0.02, label=text["queue_delay"]
     )
     if title:
         ax.set_title(title)
+    route_and_draw(fig, ax, edges, pos, boxes, layout == "layered", text if edge_labels else None)
     return fig

@@ -144,21 +144,31 @@ def text_width(text: str) -> int:
     return sum(_char_width(c) for c in text)
 
 
+#: Characters a line must not start with (closing brackets and punctuation, CJK and Latin).
+_NO_LINE_START = frozenset("）)」』】》〉，。、；：！？,.;:!?")
+
+
 def _split_long(word: str, width: int) -> list[str]:
-    """Cut a word wider than ``width`` (typically a CJK run, which has no spaces)."""
+    """Cut a word wider than ``width`` (typically a CJK run, which has no spaces).
+
+    A closing bracket or punctuation mark stays at the end of the line before (a line may then
+    run one character over), as CJK typesetting does.
+    """
     pieces, current = [], ""
     for char in word:
-        if current and text_width(current + char) > width:
+        if current and text_width(current + char) > width and char not in _NO_LINE_START:
             pieces.append(current)
             current = ""
         current += char
     return pieces + [current] if current else pieces
 
 
-def wrap_label(text: str, width: int = 24) -> str:
+def wrap_label(text: str, width: int = 24, max_lines: int | None = None) -> str:
     """Wrap a display name to lines of about ``width`` columns (CJK characters count double).
 
-    Words are kept whole where possible; space-less CJK runs are cut between characters.
+    Words are kept whole where possible; space-less CJK runs are cut between characters. With
+    ``max_lines``, the text is cut after that many lines and ends with an ellipsis, so a long name
+    never takes more height than its row has.
     """
     lines: list[str] = []
     current = ""
@@ -171,7 +181,26 @@ def wrap_label(text: str, width: int = 24) -> str:
             current = candidate
     if current:
         lines.append(current)
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _with_ellipsis(lines[-1], width)
     return "\n".join(lines)
+
+
+def _with_ellipsis(line: str, width: int) -> str:
+    """``line`` shortened so that it and an ellipsis fit ``width``, at a word end if that keeps most."""
+    cut = line
+    while cut and text_width(cut) + 1 > width:
+        cut = cut[:-1]
+    word = cut.rsplit(" ", 1)[0] if " " in cut and cut != line else cut
+    if text_width(word) >= 0.6 * width:
+        cut = word
+    return f"{cut.rstrip(' ,;:·-')}\N{HORIZONTAL ELLIPSIS}"
+
+
+def line_count(label: str) -> int:
+    """Number of lines of an already wrapped label."""
+    return label.count("\n") + 1
 
 
 def minutes(seconds: float) -> float:

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 
 from drillsim.charts.data import CATEGORIES, GanttBar, GanttMarker
 from drillsim.charts.i18n import texts_for
+from drillsim.charts.lanes import (
+    BAR_IN,
+    HEADER_IN,
+    RowBlock,
+    assign_lanes,
+    lanes_per_row,
+    merge_waits,
+    row_blocks,
+)
 from drillsim.charts.style import (
     HIGHLIGHT,
     NEUTRAL,
     PALETTE,
     SizeName,
     figure_and_axes,
+    figure_size,
+    line_count,
     minutes,
     place_legend,
     styled,
@@ -25,11 +37,17 @@ from drillsim.charts.style import (
     wrap_label,
 )
 
-BAR_HEIGHT = 0.62
-# Bars narrower than this share of the x range get no inside label.
-_LABEL_MIN_SHARE = 0.09
+#: Row labels wrap at this many columns and take at most ``ROW_LABEL_LINES`` lines.
+ROW_LABEL_WIDTH = 26
+ROW_LABEL_LINES = 2
+#: A Gantt may grow taller than the other charts (one row per agency and desk), up to this
+#: height, which still fits an A4 page at the 16 cm width of the DOCX report.
+MAX_HEIGHT_IN = 10.0
+_LABEL_FONT = 7.0
+_LABEL_MARGIN_PT = 4.0
+_SUB_ROW_FONT = 7.5
+_SEPARATOR = "#d0d0d0"
 _MARKER_FONT = 7.0
-_LANE_HEIGHT = 0.5
 _MARKER_COLOR = {"inject": NEUTRAL, "target": HIGHLIGHT}
 _MARKER_STYLE: dict[str, Literal["--", ":"]] = {"inject": "--", "target": ":"}
 
@@ -44,42 +62,95 @@ def _row_order(bars: Sequence[GanttBar], rows: Sequence[str] | None) -> list[str
     return list(dict.fromkeys(b.row for b in bars))
 
 
-def _draw_bars(ax: Axes, bars: Sequence[GanttBar], ypos: Mapping[str, int]) -> None:
-    """One ``barh`` container per category, so each category has one legend handle."""
+def row_label(row: str, sub_rows: Mapping[str, str]) -> str:
+    """The y tick text of a row: a sub-row's short label, else the name in at most two lines."""
+    if row in sub_rows:
+        return sub_rows[row]
+    return wrap_label(row, ROW_LABEL_WIDTH, max_lines=ROW_LABEL_LINES)
+
+
+def _draw_bars(
+    ax: Axes, bars: Sequence[GanttBar], lane_of: Sequence[int], blocks: Mapping[str, RowBlock]
+) -> dict[int, Rectangle]:
+    """One ``barh`` container per category (one legend handle each); returns bar index -> patch."""
+    patches: dict[int, Rectangle] = {}
     for kind in CATEGORIES:
-        group = [b for b in bars if b.kind == kind]
+        group = [i for i, b in enumerate(bars) if b.kind == kind]
         if not group:
             continue
         style = PALETTE[kind]
-        ax.barh(
-            [ypos[b.row] for b in group],
-            [minutes(b.end - b.start) for b in group],
-            left=[minutes(b.start) for b in group],
-            height=BAR_HEIGHT,
+        container = ax.barh(
+            [blocks[bars[i].row].lane_center(lane_of[i]) for i in group],
+            [minutes(bars[i].end - bars[i].start) for i in group],
+            left=[minutes(bars[i].start) for i in group],
+            height=BAR_IN,
             color=style.color,
             hatch=style.hatch,
-            edgecolor="white" if style.hatch else style.color,
+            # NOTE: white edges keep back-to-back bars of one kind (two transports) apart.
+            edgecolor="white",
             linewidth=0.4,
             gid=f"gantt-{kind}",
         )
+        patches.update(zip(group, container.patches, strict=True))
+    return patches
 
 
 def _draw_bar_labels(
-    ax: Axes, bars: Sequence[GanttBar], ypos: Mapping[str, int], span: float
+    ax: Axes, bars: Sequence[GanttBar], patches: Mapping[int, Rectangle]
+) -> list[tuple[Text, Rectangle]]:
+    """A label inside each labelled bar; ``_drop_unfit_labels`` removes those that do not fit."""
+    placed = []
+    for i, bar in enumerate(bars):
+        if not bar.label:
+            continue
+        rect = patches[i]
+        text = ax.text(
+            rect.get_x() + rect.get_width() / 2,
+            rect.get_y() + rect.get_height() / 2,
+            bar.label,
+            ha="center",
+            va="center",
+            fontsize=_LABEL_FONT,
+            color="white",
+            clip_on=True,
+            gid="gantt-label",
+        )
+        text.set_in_layout(False)
+        placed.append((text, rect))
+    return placed
+
+
+def _drop_unfit_labels(fig: Figure, placed: Sequence[tuple[Text, Rectangle]]) -> None:
+    """Keep an inside label only when its rendered text is narrower than its bar.
+
+    The check is made on the laid-out figure (real glyph widths, CJK included), not on a share
+    of the x range, so labels never run over the next bar.
+    """
+    if not placed:
+        return
+    fig.draw_without_rendering()
+    margin = _LABEL_MARGIN_PT * fig.dpi / 72
+    for text, rect in placed:
+        if text.get_window_extent().width + margin > rect.get_window_extent().width:
+            text.remove()
+
+
+def _draw_separators(
+    ax: Axes, order: Sequence[str], blocks: Mapping[str, RowBlock], sub_rows: Mapping[str, str]
 ) -> None:
-    for bar in bars:
-        width = minutes(bar.end - bar.start)
-        if bar.label and width >= _LABEL_MIN_SHARE * span:
-            ax.text(
-                minutes(bar.start) + width / 2,
-                ypos[bar.row],
-                bar.label,
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white",
-                clip_on=True,
+    """Light lines between agencies; none between an agency and its own sub-rows (its desk)."""
+    for row in order[1:]:
+        if row not in sub_rows:
+            ax.axhline(
+                blocks[row].top, color=_SEPARATOR, linewidth=0.6, zorder=0.5, gid="gantt-separator"
             )
+
+
+def _style_row_ticks(ax: Axes, order: Sequence[str], sub_rows: Mapping[str, str]) -> None:
+    for row, tick in zip(order, ax.get_yticklabels(), strict=True):
+        if row in sub_rows:
+            tick.set_color(NEUTRAL)
+            tick.set_fontsize(_SUB_ROW_FONT)
 
 
 def _marker_lanes(
@@ -106,22 +177,21 @@ def _marker_lanes(
 
 
 def _draw_markers(
-    ax: Axes, markers: Sequence[GanttMarker], ypos: Mapping[str, int], span: float
-) -> int:
+    ax: Axes,
+    markers: Sequence[GanttMarker],
+    blocks: Mapping[str, RowBlock],
+    placed: Sequence[tuple[int, bool]],
+) -> None:
     """Injects as grey dashed lines and targets as red dotted lines, labelled in header lanes.
 
-    Returns:
-        The number of header lanes used above the first row.
+    ``placed`` holds the header lane and side of each full-height marker, in time order.
     """
-    full = sorted((m for m in markers if m.row is None), key=lambda m: m.time)
-    width_pt = ax.get_figure().get_figwidth() * 72 * 0.7  # type: ignore[union-attr]
-    placed = _marker_lanes(full, span * 1.02, width_pt)
     for marker in markers:
         if marker.row is None:
             continue
         ax.plot(
             [minutes(marker.time)],
-            [ypos[marker.row]],
+            [blocks[marker.row].center],
             marker="D",
             markersize=6,
             zorder=4,
@@ -130,7 +200,7 @@ def _draw_markers(
             linestyle="none",
             gid=f"marker-{marker.kind}",
         )
-    for marker, (lane, left) in zip(full, placed, strict=True):
+    for marker, (lane, left) in zip(_full_height(markers), placed, strict=True):
         x = minutes(marker.time)
         color = _MARKER_COLOR[marker.kind]
         ax.axvline(
@@ -141,18 +211,21 @@ def _draw_markers(
             gid=f"marker-{marker.kind}",
             zorder=3,
         )
-        label = f"{marker.label} " if left else f" {marker.label}"
         ax.text(
             x,
-            -0.5 - _LANE_HEIGHT * (lane + 0.5),
-            label,
+            -HEADER_IN * (lane + 0.5),
+            f"{marker.label} " if left else f" {marker.label}",
             ha="right" if left else "left",
             va="center",
             fontsize=_MARKER_FONT,
             color=color,
             gid=f"marker-label-{marker.kind}",
         )
-    return max((lane for lane, _ in placed), default=-1) + 1
+
+
+def _full_height(markers: Sequence[GanttMarker]) -> list[GanttMarker]:
+    """The markers drawn as full-height lines, in time order."""
+    return sorted((m for m in markers if m.row is None), key=lambda m: m.time)
 
 
 def _legend(
@@ -186,6 +259,29 @@ def _legend(
     place_legend(ax, proxies, own_figure=own_figure)
 
 
+def gantt_height(row_total_in: float, header_lanes: int, legend_items: int, title: bool) -> float:
+    """Figure height (inches) that gives every row the height it was laid out with.
+
+    The fixed parts are the title, the marker header, the x axis with its label and the legend
+    (three entries a line). Capped at ``MAX_HEIGHT_IN`` so the chart still fits an A4 page.
+    """
+    legend = (0.22 * -(-legend_items // 3) + 0.15) if legend_items else 0.0
+    fixed = 0.6 + (0.3 if title else 0.0) + legend + HEADER_IN * header_lanes
+    return min(max(row_total_in + fixed, 2.4), MAX_HEIGHT_IN)
+
+
+def _new_or_given(
+    ax: Axes | None,
+    size: SizeName | tuple[float, float],
+    height: Callable[[float], float],
+) -> tuple[Figure, Axes]:
+    """The caller's axes, or a new figure whose height comes from ``height(width)``."""
+    if ax is not None or isinstance(size, tuple):
+        return figure_and_axes(ax, size)
+    width = figure_size(size)[0]
+    return figure_and_axes(None, (width, height(width)))
+
+
 @styled
 def gantt(
     bars: Sequence[GanttBar],
@@ -193,6 +289,7 @@ def gantt(
     *,
     title: str = "",
     rows: Sequence[str] | None = None,
+    sub_rows: Mapping[str, str] | None = None,
     lang: str = "en",
     labels: Mapping[str, str] | None = None,
     horizon: float | None = None,
@@ -203,34 +300,64 @@ def gantt(
     """Draw one replication's timeline: a row per agency, bars coloured by time category.
 
     Waiting segments (desk queue, units, prerequisites) are hatched in reds so delays stand out.
-    Pass ``ax`` twice (see ``new_figure``) to put the median and worst replications together.
+    Overlapping waits of one row and kind are merged into one bar (the time anything waited);
+    other bars of one row that overlap in time go on separate sub-lanes; a row is as tall as its label
+    (at most two lines) or its lanes need, and a new figure is sized to match. A bar's label is
+    drawn inside it only when it fits. Pass ``ax`` twice (see ``new_figure``) to put the median
+    and worst replications together.
 
     Args:
         bars: Segments in seconds; ``row`` is the agency display name.
         markers: Injects (full-height lines labelled with the incident) and objective targets.
         title: Chart title, already translated by the caller.
         rows: Row order, top to bottom; defaults to the order of first appearance.
+        sub_rows: Rows that belong to the row above (an agency's duty desk): row -> short label,
+            drawn in a muted font with no separator between it and its agency.
         lang: Language of the built-in texts ("en", "vi", "zh").
         labels: Overrides for single built-in texts.
         horizon: Right end of the x axis, seconds; defaults to the last bar or marker.
         legend: Draw the category legend below the axes.
         ax: Draw into this axes instead of a new figure.
-        size: Figure size preset or (width, height) inches, for a new figure.
+        size: Figure size preset (the height then follows the rows) or (width, height) inches.
     """
     if not bars:
         raise ValueError("a Gantt needs at least one bar")
     text = texts_for(lang, labels)
+    subs = dict(sub_rows or {})
     order = _row_order(bars, rows)
-    ypos = {row: i for i, row in enumerate(order)}
-    own_figure = ax is None
-    fig, ax = figure_and_axes(ax, size, rows=len(order))
+    bars = merge_waits(bars)
+    tick_labels = [row_label(r, subs) for r in order]
+    lane_of = assign_lanes(bars)
+    blocks = row_blocks(
+        order,
+        {r: line_count(t) for r, t in zip(order, tick_labels, strict=True)},
+        lanes_per_row(bars, lane_of),
+    )
+    total = blocks[order[-1]].top + blocks[order[-1]].height
     end = max([b.end for b in bars] + [m.time for m in markers] + [horizon or 0.0])
     span = minutes(end) or 1.0
-    _draw_bars(ax, bars, ypos)
-    _draw_bar_labels(ax, bars, ypos, span)
-    lanes = _draw_markers(ax, markers, ypos, span)
-    ax.set_yticks(range(len(order)), labels=[wrap_label(r, 26) for r in order])
-    ax.set_ylim(len(order) - 0.5, -0.5 - _LANE_HEIGHT * lanes)  # first row on top
+    present = [k for k in CATEGORIES if any(b.kind == k for b in bars)]
+    marker_kinds = {m.kind for m in markers}
+
+    def placement(width_in: float) -> list[tuple[int, bool]]:
+        return _marker_lanes(_full_height(markers), span * 1.02, width_in * 72 * 0.7)
+
+    def height(width_in: float) -> float:
+        lanes = max((lane for lane, _ in placement(width_in)), default=-1) + 1
+        entries = len(present) + len(marker_kinds) if legend else 0
+        return gantt_height(total, lanes, entries, bool(title))
+
+    own_figure = ax is None
+    fig, ax = _new_or_given(ax, size, height)
+    placed = placement(fig.get_figwidth())
+    patches = _draw_bars(ax, bars, lane_of, blocks)
+    inside = _draw_bar_labels(ax, bars, patches)
+    _draw_markers(ax, markers, blocks, placed)
+    _draw_separators(ax, order, blocks, subs)
+    header = max((lane for lane, _ in placed), default=-1) + 1
+    ax.set_yticks([blocks[r].center for r in order], labels=tick_labels)
+    _style_row_ticks(ax, order, subs)
+    ax.set_ylim(total, -HEADER_IN * header)  # first row on top
     ax.set_xlim(0.0, span * 1.02)
     ax.set_xlabel(text["time_min"])
     ax.grid(axis="x")
@@ -238,6 +365,6 @@ def gantt(
     if title:
         ax.set_title(title)
     if legend:
-        present = [k for k in CATEGORIES if any(b.kind == k for b in bars)]
         _legend(ax, present, markers, text, own_figure)
+    _drop_unfit_labels(fig, inside)
     return fig

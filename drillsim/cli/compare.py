@@ -60,7 +60,13 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
                              f"{', '.join(summaries)}")
     elif file is not None:
         from drillsim.cli.run import check_variants, load
-        from drillsim.experiment import check_replications, compile_variants, default_workers, plan, run_jobs
+        from drillsim.experiment import (
+            check_replications,
+            compile_variants,
+            default_workers,
+            plan,
+            run_jobs,
+        )
 
         scenario = load(file)
         names = _lineup(reference or BASE, variants or tuple(v.id for v in scenario.variants))

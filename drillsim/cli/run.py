@@ -13,7 +13,14 @@ from drillsim.compile import compile_scenario
 from drillsim.durations import clock
 from drillsim.errors import InputError
 from drillsim.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
-from drillsim.results_io import log_csv, log_jsonl, next_free_dir, prepare_dir, refuse_overwrite, write_atomic
+from drillsim.results_io import (
+    log_csv,
+    log_jsonl,
+    next_free_dir,
+    prepare_dir,
+    refuse_overwrite,
+    write_atomic,
+)
 from drillsim.scenario import Scenario
 
 

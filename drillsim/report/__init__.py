@@ -18,11 +18,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError
-from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time, measure_text
+from drillsim.report import vocab
+from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.i18n import category, t
 from drillsim.results_io import write_atomic
 
-__all__ = ["write_report", "render_html", "render_markdown", "build"]
+__all__ = ["build", "render_html", "render_markdown", "write_report"]
 
 FORMATS = ("html", "md", "docx", "pdf")
 
@@ -48,7 +49,13 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
         "agencies": d.scenario.agencies, "thresholds": RATING_THRESHOLDS,
         "T": lambda key, **kw: t(key, lang, **kw), "pct": _pct, "signed": _signed, "clock": clock,
         "signed_time": _signed_time,
-        "ftime": lambda s: fmt_time(s, lang), "measure_text": measure_text, "dist": describe,
+        "ftime": lambda s: fmt_time(s, lang), "dist": describe,
+        "measure_text": lambda obj: vocab.measure_text(obj, d.scenario, lang),
+        "exercise_type": vocab.word(vocab.EXERCISE_TYPES, d.scenario.scenario.exercise_type, lang),
+        "target_kind": vocab.word(vocab.TARGET_KINDS, d.scenario.target.kind, lang),
+        "mission_areas": vocab.mission_areas(d.scenario.scenario.mission_areas, lang),
+        "capability": lambda name: vocab.capability(name, lang),
+        "vlabel": lambda v: vocab.variant_label(d.scenario, v, lang),
         "label": lambda a: labels.get(a, a), "cat_label": lambda c: category(c, lang),
         "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,
     }

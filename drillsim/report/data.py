@@ -182,10 +182,4 @@ def fmt_share(x: float) -> str:
     return f"{x:.0%}"
 
 
-def measure_text(obj: Objective) -> str:
-    """A short description of what an objective measures."""
-    data = obj.measure.model_dump(exclude_none=True)
-    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data.items())
-
-
-__all__ = ["ReportData", "build", "rating", "RATING_THRESHOLDS", "describe", "fmt_time", "fmt_share"]
+__all__ = ["RATING_THRESHOLDS", "ReportData", "build", "describe", "fmt_share", "fmt_time", "rating"]

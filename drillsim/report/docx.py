@@ -14,6 +14,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import Cm, Pt
 
 from drillsim.durations import clock, describe
+from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
 from drillsim.report.i18n import t
 from drillsim.results_io import write_atomic
@@ -56,10 +57,11 @@ def write_docx(d: ReportData, target: Path) -> Path:
 
     doc.add_heading(f"1. {t('overview', lang)}", 1)
     _table(doc, ["", ""], [
-        [t("exercise_name", lang), sc.scenario.title], [t("exercise_type", lang), sc.scenario.exercise_type],
-        [t("target", lang), f"{sc.target.name} ({sc.target.kind})"],
-        [t("mission_areas", lang), ", ".join(sc.scenario.mission_areas)],
-        [t("core_capabilities", lang), "; ".join(c.capability for c in d.capabilities)],
+        [t("exercise_name", lang), sc.scenario.title],
+        [t("exercise_type", lang), vocab.word(vocab.EXERCISE_TYPES, sc.scenario.exercise_type, lang)],
+        [t("target", lang), f"{sc.target.name} ({vocab.word(vocab.TARGET_KINDS, sc.target.kind, lang)})"],
+        [t("mission_areas", lang), vocab.mission_areas(sc.scenario.mission_areas, lang)],
+        [t("core_capabilities", lang), "; ".join(vocab.capability(c.capability, lang) for c in d.capabilities)],
         [t("scenario", lang), sc.scenario.description],
         [t("participants", lang), "; ".join(a.label for a in sc.agencies)],
     ])
@@ -74,14 +76,16 @@ def write_docx(d: ReportData, target: Path) -> Path:
                         m=_pct(RATING_THRESHOLDS["M"])))
     _table(doc, [t("objective", lang), t("capability", lang), t("target_time", lang), t("met_share", lang),
                  t("median", lang), t("p90", lang), t("rating", lang)],
-           [[r.objective.id, r.objective.core_capability, clock(r.objective.within), _pct(r.stats.met.share),
+           [[r.objective.id, vocab.capability(r.objective.core_capability, lang), clock(r.objective.within),
+             _pct(r.stats.met.share),
              fmt_time(r.stats.time.median, lang), fmt_time(r.stats.time.p90, lang),
              f"{r.rating}: {t('rating_' + r.rating, lang)}"] for r in d.objectives])
     _table(doc, [t("capability", lang), t("objectives", lang), t("rating", lang)],
-           [[c.capability, ", ".join(c.objectives), f"{c.rating}: {t('rating_' + c.rating, lang)}"]
+           [[vocab.capability(c.capability, lang), ", ".join(c.objectives), f"{c.rating}: {t('rating_' + c.rating, lang)}"]
             for c in d.capabilities])
     for r in d.objectives:
         doc.add_heading(f"{r.objective.id}: {r.objective.description}", 2)
+        doc.add_paragraph(f"{t('measure', lang)}: {vocab.measure_text(r.objective, sc, lang)}")
         _picture(doc, d, f"ecdf-{r.objective.id}", t("distribution", lang, objective=r.objective.id))
     _picture(doc, d, "split", t("split_chart", lang))
 
@@ -104,14 +108,14 @@ def write_docx(d: ReportData, target: Path) -> Path:
     if d.variants:
         doc.add_heading(f"6. {t('comparison', lang)}", 1)
         _table(doc, [t("variants", lang), t("objective", lang), t("met_share", lang), t("difference", lang)],
-               [[v.variant, v.objective, _pct(v.share), f"{v.share_diff * 100:+.0f} pp "
+               [[vocab.variant_label(sc, v.variant, lang), v.objective, _pct(v.share), f"{v.share_diff * 100:+.0f} pp "
                  + (t("significant", lang) if v.significant else t("not_significant", lang))] for v in d.variants])
         _picture(doc, d, "variants", t("variant_chart", lang))
     if d.expectations:
         doc.add_heading(t("expectations", lang), 2)
         _table(doc, [t("variants", lang), t("objective", lang), t("expected_effect", lang),
                      t("simulated_effect", lang), ""],
-               [[e.variant, e.objective, t(e.expected, lang), t(e.observed, lang),
+               [[vocab.variant_label(sc, e.variant, lang), e.objective, t(e.expected, lang), t(e.observed, lang),
                  t("as_expected" if e.as_expected else "not_as_expected", lang)] for e in d.expectations])
 
     doc.add_heading(t("plan", lang), 1)
@@ -125,7 +129,7 @@ def write_docx(d: ReportData, target: Path) -> Path:
            [[clock(i.at), f"{i.id} {i.description}", label.get(i.detected_by, i.detected_by), ", ".join(i.triggers)]
             for i in sorted(sc.incidents, key=lambda i: (i.at, i.id))])
     doc.add_heading(t("graph", lang), 1)
-    _picture(doc, d, "graph", t("graph", lang))
+    _picture(doc, d, "graph", f"{t('graph', lang)}. {t('graph_note', lang)}")
     _table(doc, [t("link", lang), t("channel", lang), t("delay", lang), t("reliability", lang)],
            [[f"{label.get(link.from_, link.from_)} → {', '.join(label.get(x, x) for x in link.to)}", link.channel,
              describe(link.delay), _pct(link.reliability)] for link in sc.links])

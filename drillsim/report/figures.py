@@ -10,6 +10,7 @@ from drillsim.analysis.stats import quantile, time_stats
 from drillsim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
+from drillsim.report.vocab import variant_label
 from drillsim.results_io import BASE
 
 if TYPE_CHECKING:
@@ -26,22 +27,24 @@ PATH_TO_CHART = {
 
 
 def gantt_bars(records: Sequence[EventRecord], names: dict[str, str], origin: float,
-               desk: str = "duty desk") -> list["GanttBar"]:
+               desk: str = "duty desk", tasks: dict[str, str] | None = None) -> list[GanttBar]:
     """One replication's log as Gantt bars (times relative to ``origin``).
 
     Each agency has a row for its units (activation, travel, waits, work) and, when it relays
     alerts, a row for its duty desk (queue, handling, transmission), since both run at once.
+    Work bars are labelled with the task's display name (``tasks``: id -> name), so a vi or zh
+    report shows the names the trainer wrote rather than ids.
     """
     from drillsim.charts import GanttBar
 
     bars: list[GanttBar] = []
-    desk_kinds = {"desk_wait", "desk_handling", "link", "retry"}
+    task_names = tasks or {}
 
     def add(agency: str | None, start: float, end: float, kind: str, label: str = "") -> None:
         if agency and end > start:
             row = names.get(agency, agency)
-            if kind in desk_kinds:
-                row = f"{row} · {desk}"
+            if kind in DESK_KINDS:
+                row = desk_row(row, desk)
             bars.append(GanttBar(row, start - origin, end - origin, kind, label))
 
     for r in records:
@@ -64,8 +67,38 @@ def gantt_bars(records: Sequence[EventRecord], names: dict[str, str], origin: fl
         elif r.kind is K.TASK_STARTED:
             add(r.agency, cause.time, r.time, "unit_wait")
         elif r.kind is K.TASK_FINISHED:
-            add(r.agency, cause.time, r.time, "work", r.task or "")
+            add(r.agency, cause.time, r.time, "work", task_names.get(r.task or "", r.task or ""))
     return bars
+
+
+DESK_KINDS = frozenset({"desk_wait", "desk_handling", "link", "retry"})
+"""Chart categories drawn on an agency's duty-desk row rather than its units' row."""
+
+
+def desk_row(agency_label: str, desk: str) -> str:
+    """The row key of an agency's duty desk."""
+    return f"{agency_label} · {desk}"
+
+
+def gantt_rows(d: ReportData, present: set[str]) -> tuple[list[str], dict[str, str]]:
+    """Rows in scenario order (each agency, then its desk) and the desks drawn as sub-rows.
+
+    A desk row right under its agency's row is labelled just "duty desk" (in the report's
+    language), so a long agency name is not repeated; a desk whose agency has no row of its
+    own keeps the full name.
+    """
+    desk = t("desk", d.lang)
+    order: list[str] = []
+    subs: dict[str, str] = {}
+    for a in d.scenario.agencies:
+        own, desk_key = a.label, desk_row(a.label, desk)
+        if own in present:
+            order.append(own)
+        if desk_key in present:
+            order.append(desk_key)
+            if own in present:
+                subs[desk_key] = f"\N{DOWNWARDS ARROW WITH TIP RIGHTWARDS} {desk}"
+    return order, subs
 
 
 def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
@@ -91,17 +124,16 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
     if splits:
         save("split", ch.critical_path_split(splits, lang=lang, title=t("split_chart", lang)))
     names = {a.id: a.label for a in d.scenario.agencies}
+    tasks = {task.id: task.label for task in d.scenario.tasks}
     for which in ("median", "worst"):
         log = d.log(which)
         if log:
             origin = min((r.time for r in log if r.kind is K.INJECT), default=0.0)
             markers = [ch.GanttMarker(r.time - origin, r.incident or "") for r in log if r.kind is K.INJECT]
-            bars = gantt_bars(log, names, origin, t("desk", lang))
+            bars = gantt_bars(log, names, origin, t("desk", lang), tasks)
             if bars:
-                present = {b.row for b in bars}
-                order = [r for a in d.scenario.agencies
-                         for r in (a.label, f"{a.label} · {t('desk', lang)}") if r in present]
-                save(f"gantt-{which}", ch.gantt(bars, markers, rows=order, lang=lang,
+                order, subs = gantt_rows(d, {b.row for b in bars})
+                save(f"gantt-{which}", ch.gantt(bars, markers, rows=order, sub_rows=subs, lang=lang,
                                                 title=t(f"timeline_{which}", lang)))
     save("graph", _graph(d, ch))
     if len(d.run.summaries) > 1:
@@ -112,28 +144,56 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
                                o["observed"], o["percentile"]) for o in d.observed]
         save("observed", ch.observed_vs_simulated(rows, lang=lang, title=t("observed", lang)))
     if d.sensitivity:
-        save("tornado", ch.tornado(d.sensitivity, lang=lang, title=t("tornado", lang)))
+        save("tornado", ch.tornado(d.sensitivity, lang=lang, title=t("tornado", lang),
+                                   labels={"delta_success": t("tornado_axis", lang)}))
     return charts
 
 
-def _graph(d: ReportData, ch: Any) -> Any:
-    """The coordination graph coloured by mean desk queueing delay, bottlenecks outlined."""
+def link_seconds(d: ReportData) -> dict[str, float]:
+    """Simulated seconds each link (``from->to``) costs on the critical paths.
+
+    Per objective, the analysis gives the mean seconds a link (transmission and retries) adds to
+    the critical path; a link's figure here is its largest over the objectives, i.e. the time it
+    costs the objective it delays most. Links on no critical path are absent.
+    """
+    out: dict[str, float] = {}
+    for row in d.objectives:
+        for link, secs in row.stats.links.items():
+            out[link] = max(out.get(link, 0.0), secs)
+    return out
+
+
+def graph_inputs(d: ReportData, ch: Any) -> tuple[list[Any], list[Any]]:
+    """Nodes and edges of the coordination graph, bottlenecks outlined.
+
+    Edge time is the simulated time a link costs on the critical paths (``link_seconds``); a
+    link on no critical path falls back to its configured mean delay, flagged ``simulated=False``
+    so the chart draws it lighter and the legend says which is which.
+    """
     desk_wait = {q.agency: q.mean_wait for q in d.queues if q.resource == "desk"}
     flagged = {getattr(f, "agency", None) for f in d.findings[:3]}
     flagged_links = {getattr(f, "link", None) for f in d.findings[:3]}
     detecting = {i.detected_by for i in d.scenario.incidents}
     nodes = [ch.GraphNode(a.id, a.label, desk_wait.get(a.id), a.id in flagged, a.id in detecting)
              for a in d.scenario.agencies]
+    simulated = link_seconds(d)
     edges = []
     for link in d.scenario.links:
         for to in link.to:
-            edges.append(ch.GraphEdge(link.from_, to, link.delay.mean(),
-                                      f"{link.from_}->{to}" in flagged_links, link.backup is not None))
+            key = f"{link.from_}->{to}"
+            edges.append(ch.GraphEdge(link.from_, to, simulated.get(key, link.delay.mean()),
+                                      key in flagged_links, link.backup is not None, key in simulated))
+    return nodes, edges
+
+
+def _graph(d: ReportData, ch: Any) -> Any:
+    """The coordination graph coloured by mean desk queueing delay."""
+    nodes, edges = graph_inputs(d, ch)
     return ch.coordination_graph(nodes, edges, seed=d.run.manifest.seed, lang=d.lang,
                                  title=t("graph", d.lang))
 
 
-def _comparisons(d: ReportData, ch: Any) -> list["VariantComparison"]:
+def _comparisons(d: ReportData, ch: Any) -> list[VariantComparison]:
     out = []
     for k, obj in enumerate(d.scenario.objectives):
         stats = []
@@ -142,7 +202,7 @@ def _comparisons(d: ReportData, ch: Any) -> list["VariantComparison"]:
             ts = time_stats(times)
             allv = sorted(v if v is not None else float("inf") for v in times)
             p10 = quantile(allv, 0.1) if allv else None
-            stats.append(ch.IntervalStats(variant, ts.median, None if p10 in (None, float("inf")) else p10,
+            stats.append(ch.IntervalStats(variant_label(d.scenario, variant, d.lang), ts.median, None if p10 in (None, float("inf")) else p10,
                                           ts.p90, ts.median_ci.low, ts.median_ci.high,
                                           1 - ts.reached / ts.n if ts.n else 0.0))
         out.append(ch.VariantComparison(obj.id, tuple(stats), obj.within))
