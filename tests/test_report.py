@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.errors import InputError
+from drillsim.errors import InputError, OutputExistsError
 from drillsim.loader import load_scenario
 from drillsim.report import find_browser, render_html, write_report
 from drillsim.report.data import build
@@ -123,9 +123,14 @@ def test_markdown_and_docx(written: dict[str, Path]) -> None:
 def test_chinese_headings(run_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "zh"
     shutil.copytree(run_dir, copy)
-    (html,) = write_report(copy, formats=("html",), lang="zh")
+    vi_charts = {p.name: p.read_bytes() for p in (copy / "charts").glob("*.png")}
+    html, md = write_report(copy, formats=("html", "md"), lang="zh")
     text = html.read_text(encoding="utf-8")
     assert "演练总结报告" in text and "附录A：改进计划" in text and html.name.endswith("-zh.html")
+    # Each language draws its own charts and links them: the vi report's charts are untouched.
+    assert {p.name: p.read_bytes() for p in (copy / "charts").glob("*.png")} == vi_charts
+    assert "](charts-zh/" in md.read_text(encoding="utf-8") and "](charts/" not in md.read_text(encoding="utf-8")
+    assert sorted(p.name for p in (copy / "charts-zh").glob("*.png")) == sorted(vi_charts)
 
 
 def test_observed_times(run_dir: Path, tmp_path: Path) -> None:
@@ -134,13 +139,17 @@ def test_observed_times(run_dir: Path, tmp_path: Path) -> None:
     csv_path = tmp_path / "live.csv"
     csv_path.write_text("agency,event,time\nems,on_scene,0:50:00\ndistrict_police,alerted,0:01:00\n",
                         encoding="utf-8")
-    (html,) = write_report(copy, formats=("html",), observed=csv_path)
+    before = (copy / "after-action-report-vi.html").read_bytes()
+    with pytest.raises(OutputExistsError, match="--force"):  # the pre-drill report may have been edited
+        write_report(copy, formats=("html",), observed=csv_path)
+    assert (copy / "after-action-report-vi.html").read_bytes() == before
+    (html,) = write_report(copy, formats=("html",), observed=csv_path, force=True)
     text = html.read_text(encoding="utf-8")
     assert 'id="observed-table"' in text and "chậm hơn dự kiến" in text and "nhanh hơn dự kiến" in text
     bad = tmp_path / "bad.csv"
     bad.write_text("agency,event,time\nems,arrived,0:10:00\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv:2: unknown event 'arrived'"):
-        write_report(copy, formats=("html",), observed=bad)
+        write_report(copy, formats=("html",), observed=bad, force=True)
 
 
 def test_unknown_format_is_refused(run_dir: Path) -> None:

@@ -28,40 +28,49 @@ def parse_formats(text: str) -> tuple[str, ...]:
               help="Language of headings and labels (default: the scenario's).")
 @click.option("--observed", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV of times observed in the live drill (agency,event,time) to compare.")
-def report(results_dir: Path, formats: str, lang: str | None, observed: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace report files already in the run folder.")
+def report(results_dir: Path, formats: str, lang: str | None, observed: Path | None, force: bool) -> None:
     """Write the after-action report (HSEEP AAR/IP) of a run folder.
 
-    The report reads the run's results and never simulates. Files go into the run folder.
+    The report reads the run's results and never simulates. Files go into the run folder; one
+    already there (perhaps edited since) is only replaced with --force.
 
     \b
     Examples:
       drillsim report reports/lai-chau-hydropower
       drillsim report reports/lai-chau-hydropower --format html,docx,pdf --lang vi
-      drillsim report reports/lai-chau-hydropower --observed live-drill.csv
+      drillsim report reports/lai-chau-hydropower --observed live-drill.csv --force
     """
     from drillsim.report import write_report
 
-    for path in write_report(results_dir, formats=parse_formats(formats), lang=lang, observed=observed):
+    for path in write_report(results_dir, formats=parse_formats(formats), lang=lang, observed=observed,
+                             force=force):
         click.echo(f"report: {path}")
 
 
 @cli.command()
 @click.argument("results_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PNG and SVG files (default: RESULTS_DIR/charts).")
+              help="Folder for the PNG and SVG files (default: RESULTS_DIR/charts, or charts-LANG in another language).")
 @click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None, help="Label language.")
-def chart(results_dir: Path, out: Path | None, lang: str | None) -> None:
+@click.option("--force", is_flag=True, help="Draw into an --out folder that already holds files.")
+def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) -> None:
     """Draw the report's charts (PNG and SVG) without writing the report.
 
     \b
     Example:
       drillsim chart reports/lai-chau-hydropower --out charts/
     """
-    from drillsim.report import build
+    from drillsim.errors import OutputExistsError
+    from drillsim.report import build, charts_folder
     from drillsim.report.figures import make_charts
     from drillsim.report.plan import add_findings
 
+    if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise OutputExistsError(f"{out} already holds files; choose an empty or new folder, or pass --force "
+                                "to draw into it (charts of the same name are replaced)")
     data = build(results_dir, lang)
     add_findings(data)
-    for name, path in sorted(make_charts(data, out or results_dir / "charts").items()):
+    folder = out or results_dir / charts_folder(data.lang, data.scenario.scenario.language)
+    for name, path in sorted(make_charts(data, folder).items()):
         click.echo(f"{name}: {path} (+ .svg)")

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from drillsim.durations import clock, describe
-from drillsim.errors import InputError
+from drillsim.errors import InputError, OutputExistsError
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.i18n import category, t
@@ -80,7 +80,7 @@ def render_html(d: ReportData) -> str:
 
 def render_markdown(d: ReportData) -> str:
     """The report as Markdown for version control (charts as relative links to charts/)."""
-    images = {name: f"charts/{path.name}" for name, path in d.charts.items()}
+    images = {name: f"{path.parent.name}/{path.name}" for name, path in d.charts.items()}
     env = _env(False)
     ctx = _context(d, images)
     env.filters["label"] = ctx["label"]
@@ -96,13 +96,28 @@ def md_escape(text: object) -> str:
     return s.replace("\n", " ")
 
 
+def charts_folder(lang: str, scenario_lang: str) -> str:
+    """Where a report's charts go: ``charts`` in the scenario's language, ``charts-<lang>`` otherwise."""
+    return "charts" if lang == scenario_lang else f"charts-{lang}"
+
+
 def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: str | None = None,
-                 observed: Path | None = None) -> list[Path]:
-    """Write the report files into the run folder ``root``; returns their paths."""
+                 observed: Path | None = None, force: bool = False) -> list[Path]:
+    """Write the report files into the run folder ``root``; returns their paths.
+
+    A report file already there (perhaps edited in a word processor since) is replaced only with
+    ``force``, checked before anything is drawn. Charts go to ``charts/`` in the scenario's
+    language and to ``charts-<lang>/`` in another, so each report's Markdown links its own.
+    """
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise InputError(f"unknown report format {', '.join(bad)}; use {', '.join(FORMATS)}")
     d = build(root, lang)
+    stem = f"after-action-report-{d.lang}"
+    existing = [root / f"{stem}.{f}" for f in formats if (root / f"{stem}.{f}").exists()]
+    if existing and not force:
+        raise OutputExistsError(f"{', '.join(map(str, existing))} {'exists' if len(existing) == 1 else 'exist'}"
+                                "; pass --force to replace (copy out any edits first), or choose another --lang")
     _add_analysis(d)
     if observed is not None:
         from drillsim.report.observed import observed_rows
@@ -110,8 +125,7 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
         d.observed = observed_rows(d, observed)
     from drillsim.report.figures import make_charts
 
-    d.charts = make_charts(d, root / "charts")
-    stem = f"after-action-report-{d.lang}"
+    d.charts = make_charts(d, root / charts_folder(d.lang, d.scenario.scenario.language))
     written: list[Path] = []
     html = render_html(d)
     if "html" in formats:
