@@ -120,7 +120,7 @@ def test_markdown_and_docx(written: dict[str, Path]) -> None:
     assert len(doc.inline_shapes) >= 6
 
 
-def test_chinese_headings(run_dir: Path, tmp_path: Path) -> None:
+def test_chinese_headings(written: dict[str, Path], run_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "zh"
     shutil.copytree(run_dir, copy)
     vi_charts = {p.name: p.read_bytes() for p in (copy / "charts").glob("*.png")}
@@ -131,6 +131,35 @@ def test_chinese_headings(run_dir: Path, tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in (copy / "charts").glob("*.png")} == vi_charts
     assert "](charts-zh/" in md.read_text(encoding="utf-8") and "](charts/" not in md.read_text(encoding="utf-8")
     assert sorted(p.name for p in (copy / "charts-zh").glob("*.png")) == sorted(vi_charts)
+
+
+def _embedded_cjk_glyphs(html: str) -> set[str]:
+    """The characters of the CJK font subset embedded in a report page."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    found = re.search(r'font-family: "drillsim CJK".*?base64,([A-Za-z0-9+/=]+)', html)
+    assert found, "no embedded CJK font"
+    font = TTFont(io.BytesIO(base64.b64decode(found.group(1))))
+    return {chr(c) for c in font.getBestCmap()}
+
+
+def test_chinese_report_carries_the_glyphs_it_uses(written: dict[str, Path], run_dir: Path, tmp_path: Path) -> None:
+    """A zh report reads right on a machine with no Chinese font: every CJK character of the page
+    is in the font subset the page embeds; a vi report with no CJK text embeds nothing."""
+    from drillsim.report.fonts import needs_cjk_font
+
+    copy = tmp_path / "zh"
+    shutil.copytree(run_dir, copy)
+    (html,) = write_report(copy, formats=("html",), lang="zh")
+    text = html.read_text(encoding="utf-8")
+    page = re.sub(r"<style>.*?</style>|<img [^>]*>", "", text, flags=re.S)
+    used = {ch for ch in page if needs_cjk_font(ch)}
+    assert len(used) > 100 and used <= _embedded_cjk_glyphs(text)
+    vi = written["html"].read_text(encoding="utf-8")
+    assert not any(needs_cjk_font(ch) for ch in vi) and "drillsim CJK\"; src" not in vi
 
 
 def test_observed_times(run_dir: Path, tmp_path: Path) -> None:
@@ -200,6 +229,39 @@ def test_report_in_headless_chromium(written: dict[str, Path]) -> None:
 
 
 INJECTION = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">"\'&'
+
+
+@pytest.mark.browser
+def test_chinese_report_renders_with_its_embedded_font(run_dir: Path, tmp_path: Path) -> None:
+    """On this machine (no CJK system font) the page's own font list must draw Chinese exactly as
+    the embedded font does: pixel for pixel, never as missing-glyph boxes."""
+    copy = tmp_path / "zh-browser"
+    shutil.copytree(run_dir, copy)
+    (html,) = write_report(copy, formats=("html",), lang="zh")
+    pw, browser, page, _ = open_page(html, "report-zh.png")
+    try:
+        page.evaluate("document.fonts.ready.then(() => true)")
+        text = "".join(ch for ch in page.inner_text("h1") + page.inner_text("h2") if ord(ch) > 0x2E80)
+        assert len(text) >= 6, text
+        page.evaluate("""text => {
+            for (const [id, family] of [["as-page", ""], ["as-embedded", '"drillsim CJK"']]) {
+                for (const weight of ["normal", "bold"]) {
+                    const s = document.createElement("div");
+                    s.id = `${id}-${weight}`; s.textContent = text;
+                    s.style.cssText = `font-size:32px; font-weight:${weight}; display:inline-block; padding:4px`;
+                    if (family) s.style.fontFamily = family;
+                    document.body.prepend(s);
+                }
+            }
+        }""", text)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        for weight in ("normal", "bold"):
+            shown = page.locator(f"#as-page-{weight}").screenshot()
+            assert shown == page.locator(f"#as-embedded-{weight}").screenshot(), f"{weight} CJK text is not drawn " \
+                "with the embedded font"
+    finally:
+        browser.close()
+        pw.stop()
 
 
 @pytest.mark.browser

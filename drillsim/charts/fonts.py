@@ -18,27 +18,13 @@ from typing import Any
 import matplotlib
 from matplotlib import font_manager
 
+from drillsim.fontfiles import CJK_FONT_NAME, cjk_font_path
+
 #: Per-glyph fallback order: Latin + Vietnamese first, then CJK.
 FONT_FAMILY: tuple[str, ...] = ("DejaVu Sans", "Noto Sans CJK SC")
-CJK_FONT_NAME = "Noto Sans CJK SC"
-CJK_FONT_PACKAGE = "mplfonts"
-CJK_FONT_FILE = ("fonts", "NotoSansCJKsc-Regular.otf")
 
 #: Fixed salt so SVG ids (and so files) are byte-identical between runs.
 SVG_HASH_SALT = "drillsim"
-
-
-def cjk_font_path() -> Path:
-    """Path of the bundled Noto Sans CJK SC file inside the ``mplfonts`` package.
-
-    Raises:
-        FileNotFoundError: If the package or the file is missing (e.g. a zipped install).
-    """
-    resource = importlib.resources.files(CJK_FONT_PACKAGE).joinpath(*CJK_FONT_FILE)
-    path = Path(str(resource))
-    if not path.is_file():
-        raise FileNotFoundError(f"CJK font not found at {path}; reinstall the 'mplfonts' package")
-    return path
 
 
 def ensure_fonts() -> None:

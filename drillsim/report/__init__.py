@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.report import vocab
+from drillsim.report.fonts import font_face_css
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.i18n import category, t
 from drillsim.results_io import write_atomic
@@ -75,7 +76,9 @@ def render_html(d: ReportData) -> str:
     env = _env(True)
     ctx = _context(d, images)
     env.filters["label"] = ctx["label"]
-    return env.get_template("report.html.j2").render(**ctx)
+    html = env.get_template("report.html.j2").render(**ctx)
+    face = font_face_css(html)  # the CJK glyphs this very page uses (none for most vi/en reports)
+    return html.replace("</style>", f"{face}\n</style>", 1) if face else html
 
 
 def render_markdown(d: ReportData) -> str:
