@@ -4,9 +4,9 @@ Mechanisms (see docs/mechanisms.md for the full statement):
 
 * Injects fire at their time; the detecting agency knows after the detection delay.
 * An agency that knows of an incident relays it on every outgoing link, in file order. Each
-  message waits for a free duty officer (a ``simpy.Resource`` of ``duty_officers``), takes the
-  handling time, then goes out on the link. A try takes the channel's delay and gets through
-  with probability ``reliability``; a failed try is retried after ``retry``; after ``attempts``
+  message waits for a free duty officer (a ``Desk`` of ``duty_officers``, first come, first
+  served), takes the handling time, then goes out on the link. A try takes the channel's delay
+  and gets through with probability ``reliability``; a failed try is retried after ``retry``; after ``attempts``
   tries the backup channel takes over; when every try is spent the alert is lost.
 * The first alert of an incident makes the agency act: it activates once (its first alert of
   any incident), travels to the incident's place (once per place) and is then on scene.
@@ -28,7 +28,7 @@ import simpy
 
 from drillsim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
 from drillsim.durations import clock
-from drillsim.engine.pools import UnitPool
+from drillsim.engine.pools import Desk, UnitPool
 from drillsim.engine.reasons import unfinished_reasons
 from drillsim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
 from drillsim.rng import RandomStreams, stable_key
@@ -77,13 +77,12 @@ class DrillModel:
         self.c = compiled
         self.streams = streams
         self.env = simpy.Environment()
-        env = self.env
         n = len(compiled.agencies)
         self.records: list[EventRecord] = []
         self.max_events = compiled.max_events
         # NOTE: desks and unit pools are made on first use: building a SimPy resource costs a
         # few microseconds, and most agencies of a large graph never send or work.
-        self.desks: dict[int, simpy.Resource] = {}
+        self.desks: dict[int, Desk] = {}
         self.pools: dict[int, UnitPool | None] = {}
         self.alerts: dict[tuple[int, int], int] = {}
         self.activated: list[int | None] = [None] * n
@@ -175,15 +174,14 @@ class DrillModel:
         """One duty officer working through the incident's outgoing messages."""
         desk = self.desks.get(a.index)
         if desk is None:
-            desk = self.desks[a.index] = simpy.Resource(self.env, a.duty_officers)
+            desk = self.desks[a.index] = Desk(self.env, a.duty_officers)
         for edge in queue:
-            req = desk.request()
-            yield req
+            yield desk.request()
             h = self.rec(K.HANDLING_STARTED, a.id, edge.label, incident=inc.id, cause=alert_rid)
             d = self.draw(a.handling, edge.handling_key ^ inc.key)
             if d > 0:
                 yield self.env.timeout(d)
-            desk.release(req)
+            desk.release()
             s = self.rec(K.MESSAGE_SENT, a.id, edge.label, incident=inc.id, cause=h,
                          detail=edge.channels[0].name)
             self._try(edge, inc, 0, 1, s)

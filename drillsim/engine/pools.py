@@ -12,6 +12,7 @@ task listed first in the file, then the request made first.
 from __future__ import annotations
 
 from bisect import insort
+from collections import deque
 from operator import attrgetter
 from typing import Any
 
@@ -50,3 +51,47 @@ class UnitPool(simpy.Container):
     def in_use(self) -> int:
         """Units currently taken."""
         return int(self.capacity - self.level)
+
+
+class Desk:
+    """The duty officers of one agency: ``simpy.Resource``'s queue discipline, with less overhead.
+
+    A duty desk handles most of a replication's events, so it skips the Resource's request and
+    release objects while keeping its timing exactly, so logs are unchanged (checked on 584
+    scenarios x 3 seeds against ``simpy.Resource``; see benchmarks/README.md):
+
+    * a request is granted at once, as a SimPy event scheduled now, when an officer is free and
+      nobody waits before it (first come, first served);
+    * a release frees the officer at once; the oldest waiting request gets the officer when the
+      next request arrives or one event later, whichever comes first, as Resource's ``Release``
+      event does (a release with nobody waiting schedules nothing: Resource's would find no one).
+    """
+
+    __slots__ = ("_env", "_free", "_waiting", "_grant")
+
+    def __init__(self, env: simpy.Environment, officers: int) -> None:
+        self._env = env
+        self._free = officers
+        self._waiting: deque[simpy.Event] = deque()
+        self._grant = self._grant_head
+
+    def request(self) -> simpy.Event:
+        """An event that fires when an officer takes this message."""
+        event = simpy.Event(self._env)
+        self._waiting.append(event)
+        self._grant_head()
+        return event
+
+    def release(self) -> None:
+        """The officer is free again."""
+        self._free += 1
+        if self._waiting:
+            handover = simpy.Event(self._env)
+            handover.callbacks.append(self._grant)  # type: ignore[union-attr]
+            handover.succeed()
+
+    def _grant_head(self, _event: object = None) -> None:
+        """Give a free officer to the oldest waiting message (one at most, like Resource)."""
+        if self._free and self._waiting:
+            self._free -= 1
+            self._waiting.popleft().succeed()
