@@ -430,6 +430,8 @@ def render(kind: str, lang: str = "en", filename: str | None = None) -> str:
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    if filename is not None and not filename.isprintable():
+        raise ValueError(f"the file name {filename!r} holds a control character (a line break or tab)")
     builder = _Builder(kind, lang)
     shown = filename if filename and filename != "-" else "my-drill.yaml"
     context = builder.context(scenario_id_for(filename, kind), shown)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim import __version__
-from drillsim.errors import OutputExistsError, ResultsFormatError
+from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
 from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
 from drillsim.summary import ReplicationSummary
 
@@ -53,10 +53,22 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def refuse_overwrite(path: Path, *, force: bool) -> None:
-    """An output file the user named must not replace an existing file unless they said --force."""
-    if path.exists() and not force:
+def check_output(path: Path, *, force: bool) -> None:
+    """Check an output file the user named before any work is done for it.
+
+    It must not replace an existing file (or a link, even a broken one) unless they said --force,
+    and its folder must exist or be creatable and be writable, so that minutes of simulation are
+    not thrown away on a path that fails at the end.
+    """
+    if (path.exists() or path.is_symlink()) and not force:
         raise OutputExistsError(f"{path} exists; choose another name or pass --force to replace it")
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: {folder} is a file, not a folder; choose another path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {path}: no permission to write in {folder}; choose another path")
 
 
 def safe_name(text: str) -> str:
@@ -103,9 +115,14 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def holds_files(path: Path) -> bool:
+    """True if ``path`` is a file, or a folder with anything in it: writing there may replace work."""
+    return path.exists() and (not path.is_dir() or any(path.iterdir()))
+
+
 def prepare_dir(path: Path, *, force: bool) -> Path:
     """Create a run folder; an existing non-empty one is only replaced with ``force``."""
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+    if holds_files(path):
         if not force:
             raise OutputExistsError(f"{path} already holds an earlier run; choose another --out or pass "
                                     "--force to replace it")

@@ -55,3 +55,92 @@ def test_report_and_chart_keep_what_is_there_unless_forced(tmp_path: Path) -> No
     assert r.exit_code == 1 and "--force" in r.output and not list(mine.glob("*.png"))
     assert CliRunner().invoke(cli, ["chart", str(run), "--out", str(mine), "--force"]).exit_code == 0
     assert list(mine.glob("*.png")) and (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+WRITERS = {
+    **COMMANDS,
+    "msel export -o": ["msel", "export", str(FIXTURE), "--no-simulate", "-o", "{out}"],
+    "msel import -o": ["msel", "import", "{msel}", "-o", "{out}"],
+    "new": ["new", "--template", "bank", "{out}"],
+    "schema --output": ["schema", "--output", "{out}"],
+}
+
+
+def _args(name: str, out: Path, msel: Path) -> list[str]:
+    return [a.replace("{out}", str(out)).replace("{msel}", str(msel)) for a in WRITERS[name]]
+
+
+@pytest.fixture(scope="module")
+def msel_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("msel") / "msel.csv"
+    r = CliRunner().invoke(cli, ["msel", "export", str(FIXTURE), "--no-simulate", "-o", str(path)])
+    assert r.exit_code == 0, r.output
+    return path
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_an_output_under_a_file_is_refused_before_any_work(name: str, tmp_path: Path, msel_csv: Path) -> None:
+    """Root may write anywhere, so the unwritable path is one whose 'folder' is a file."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine", encoding="utf-8")
+    r = CliRunner().invoke(cli, _args(name, blocker / "out.csv", msel_csv))
+    assert r.exit_code == 1, r.output
+    assert "cannot write" in r.output and "is a file, not a folder" in r.output
+    assert "internal error" not in r.output and "Traceback" not in r.output
+    assert blocker.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("name", ["msel export -o", "new", "schema --output", "run --log"])
+def test_a_broken_link_counts_as_an_existing_output(name: str, tmp_path: Path, msel_csv: Path) -> None:
+    link = tmp_path / "out.csv"
+    link.symlink_to(tmp_path / "gone" / "target.csv")
+    r = CliRunner().invoke(cli, _args(name, link, msel_csv))
+    assert r.exit_code == 1 and "--force" in r.output, r.output
+    assert link.is_symlink() and not (tmp_path / "gone").exists()
+
+
+def test_a_failed_write_is_a_message_not_a_bug_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fails half-way (a full disk) is reported plainly and leaves nothing behind."""
+    import errno
+    import os
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    out = tmp_path / "drill.yaml"
+    r = CliRunner().invoke(cli, ["new", "--template", "bank", str(out)])
+    assert r.exit_code == 3, r.output
+    assert "No space left on device" in r.output and "internal error" not in r.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_os_error_naming_a_file_exits_1_with_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import drillsim.results_io as rio
+
+    def denied(path: Path, data: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(rio, "write_atomic", denied)
+    monkeypatch.setattr("drillsim.cli.new.write_atomic", denied)
+    out = tmp_path / "drill.yaml"
+    r = CliRunner().invoke(cli, ["new", "--template", "bank", str(out)])
+    assert r.exit_code == 1, r.output
+    assert f"cannot use {out}: Permission denied" in r.output and "internal error" not in r.output
+
+
+def test_msel_export_to_stdout_is_csv_without_asking() -> None:
+    r = CliRunner().invoke(cli, ["msel", "export", str(FIXTURE), "--no-simulate", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.lstrip("\ufeff").startswith("Event No.")
+    r = CliRunner().invoke(cli, ["msel", "export", str(FIXTURE), "--no-simulate", "-o", "-", "--format", "xlsx"])
+    assert r.exit_code == 2 and "stdout" in r.output
+
+
+def test_schema_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "s.json"
+    out.write_text("mine", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["schema", "--output", str(out)]).exit_code == 1
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert CliRunner().invoke(cli, ["schema", "--output", str(out), "--force"]).exit_code == 0
+    assert out.read_text(encoding="utf-8") != "mine"

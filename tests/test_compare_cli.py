@@ -46,3 +46,21 @@ def test_compare_over_saved_results_and_errors(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "has no variant nope" in r.output
     r = CliRunner().invoke(cli, ["compare"])
     assert r.exit_code == 2
+
+
+def test_a_reference_alone_is_compared_with_everything_else_base_included(tmp_path: Path) -> None:
+    """File mode and results mode agree: --reference X without --variant lists base and every variant."""
+    from drillsim.loader import load_scenario
+
+    out = tmp_path / "cmp.json"
+    r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "--reference", "hotline-down", "-n", "10",
+                                 "--workers", "1", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    others = [v.id for v in load_scenario(FIXTURE).variants if v.id != "hotline-down"]
+    assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["hotline-down", "base", *others]
+
+
+def test_a_negative_seed_or_no_workers_is_a_usage_error() -> None:
+    for args in (["--seed", "-1"], ["--workers", "0"]):
+        r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "-n", "5", *args])
+        assert r.exit_code == 2 and args[0] in r.output, r.output

@@ -72,8 +72,10 @@ def triggered_tasks(scenario: Scenario) -> set[str]:
 
 
 def test_there_is_a_template_for_every_target_kind() -> None:
-    assert set(KINDS) == set(get_args(TargetKind))
-    for kind in KINDS:
+    """One data file per kind the scenario model accepts: no kind without a template, no stray file."""
+    on_disk = {p.stem for p in (ROOT / "drillsim" / "templates" / "scenario" / "kinds").glob("*.toml")}
+    assert on_disk == set(get_args(TargetKind))
+    for kind in get_args(TargetKind):
         _, scenario = load(kind, "en")
         assert scenario.target.kind == kind
 
@@ -223,6 +225,20 @@ def test_new_needs_a_template_and_a_file() -> None:
 def test_new_refuses_a_folder(tmp_path: Path) -> None:
     code, _, stderr = invoke("new", "-t", "school", str(tmp_path))
     assert code == 1 and stderr.startswith(f"error: {tmp_path} is a folder")
+
+
+def test_a_file_name_with_a_line_break_is_refused_and_spaces_are_quoted(tmp_path: Path) -> None:
+    bad = tmp_path / "drill\nid: injected.yaml"
+    code, _, stderr = invoke("new", "-t", "school", str(bad))
+    assert code == 2 and "control character" in stderr and not list(tmp_path.iterdir())
+    with pytest.raises(ValueError, match="control character"):
+        render("school", "en", "a\tb.yaml")
+    spaced = tmp_path / "my drill.yaml"
+    code, stdout, _ = invoke("new", "-t", "school", str(spaced))
+    text = spaced.read_text(encoding="utf-8")
+    assert code == 0 and f"#        drillsim validate '{spaced}'\n" in text
+    scenario, _ = load_scenario_text_with_warnings(text)
+    assert scenario.scenario.id == "school-drill"  # "my drill" is not a valid id
 
 
 def test_help_and_list_name_every_template() -> None:

@@ -38,6 +38,9 @@ class DrillsimGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except OSError as exc:
+            click.echo(_os_error_message(exc), err=True)
+            ctx.exit(1 if exc.filename else 3)
         except Exception as exc:  # noqa: BLE001 - last line of defence: a message, not a traceback
             if os.environ.get("DRILLSIM_DEBUG"):
                 traceback.print_exc()
@@ -45,6 +48,16 @@ class DrillsimGroup(click.Group):
                        "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
                        "and report it", err=True)
             ctx.exit(3)
+
+
+def _os_error_message(exc: OSError) -> str:
+    """A file the user named cannot be read or written (permissions, a missing folder, a full disk)."""
+    reason = exc.strerror or str(exc)
+    if exc.filename:
+        return (f"error: cannot use {exc.filename}: {reason}\n"
+                "    hint: check that the folder exists and that you may write there, or choose "
+                "another path")
+    return f"error: {reason} (nothing half-written was left behind; free space or retry)"
 
 
 @click.group(cls=DrillsimGroup, context_settings=CONTEXT)

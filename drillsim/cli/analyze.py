@@ -7,15 +7,16 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.options import seed_option, workers_option
 from drillsim.durations import clock
 
 
 @cli.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-n", "--replications", type=int, default=300, show_default=True, help="Replications to analyse.")
-@click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's).")
+@seed_option
 @click.option("--variant", default=None, help="Analyse this variant instead of the base scenario.")
-@click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
+@workers_option
 @click.option("--suggest", is_flag=True, help="Simulate the suggested improvements and rank them (tornado table).")
 @click.option("--results", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Analyse a saved run folder instead of simulating.")
@@ -38,11 +39,11 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     from drillsim.analysis.api import analyze as run_analysis
     from drillsim.analysis.api import to_json
     from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import BASE, refuse_overwrite, write_atomic
+    from drillsim.results_io import BASE, check_output, write_atomic
     from drillsim.variants import apply_variant
 
     if json_path is not None:
-        refuse_overwrite(json_path, force=force)  # before minutes of simulation, not after
+        check_output(json_path, force=force)  # before minutes of simulation, not after
     w = default_workers() if workers is None else workers
     if results is not None:
         from drillsim.report.data import load_scenario_json

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.options import seed_option, workers_option
 
 
 @cli.command()
@@ -18,8 +19,8 @@ from drillsim.cli import cli
 @click.option("--reference", default=None, metavar="VARIANT",
               help="What the others are compared with (default: 'base', the unchanged scenario).")
 @click.option("-n", "--replications", type=int, default=500, show_default=True, help="Replications per variant.")
-@click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's).")
-@click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
+@seed_option
+@workers_option
 @click.option("--results", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Compare the variants of a saved run folder instead of simulating.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the table as JSON.")
@@ -41,10 +42,10 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
     """
     from drillsim.compare import compare_variants, table
     from drillsim.errors import InputError
-    from drillsim.results_io import BASE, refuse_overwrite, write_atomic
+    from drillsim.results_io import BASE, check_output, write_atomic
 
     if json_path is not None:
-        refuse_overwrite(json_path, force=force)
+        check_output(json_path, force=force)
 
     if results is not None:
         from drillsim.report.data import load_scenario_json
@@ -69,7 +70,7 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
         )
 
         scenario = load(file)
-        names = _lineup(reference or BASE, variants or tuple(v.id for v in scenario.variants))
+        names = _lineup(reference or BASE, variants or (BASE, *(v.id for v in scenario.variants)))
         check_variants(scenario, tuple(names))
         check_replications(replications)
         compiled = compile_variants(scenario, names)

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.options import seed_option, workers_option
 from drillsim.msel import Expected
-from drillsim.results_io import refuse_overwrite, write_atomic
+from drillsim.results_io import check_output, write_atomic
 from drillsim.scenario import Scenario
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -28,14 +29,14 @@ def msel() -> None:
 @msel.command("export")
 @click.argument("scenario_file", metavar="SCENARIO", type=_FILE)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
-              help="Spreadsheet format (default: from the -o suffix, else xlsx).")
+              help="Spreadsheet format (default: from the -o suffix; csv for -o -; else xlsx).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
               help="Output file (default: SCENARIO's name + -msel.xlsx here; - sends CSV to stdout).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @click.option("-n", "--replications", type=int, default=200, show_default=True,
               help="Replications simulated for the expected times.")
-@click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's seed).")
-@click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
+@seed_option
+@workers_option
 @click.option("--no-simulate", is_flag=True, help="Leave the expected-time columns blank.")
 def export(scenario_file: Path, fmt: str | None, output: Path | None, force: bool, replications: int,
            seed: int | None, workers: int | None, no_simulate: bool) -> None:
@@ -67,7 +68,7 @@ def export(scenario_file: Path, fmt: str | None, output: Path | None, force: boo
         raise click.BadParameter("an XLSX file cannot go to stdout; use --format csv or a file name",
                                  param_hint="-o")
     if not to_stdout:
-        refuse_overwrite(out, force=force)
+        check_output(out, force=force)
     seed = scenario.scenario.seed if seed is None else seed
     expected, about = (None, "not simulated (--no-simulate)") if no_simulate else \
         _simulate(scenario, replications, seed, workers)
@@ -85,6 +86,8 @@ def _format(fmt: str | None, output: Path | None) -> str:
     suffix = output.suffix.lower().lstrip(".") if output else ""
     if fmt is not None and suffix in ("csv", "xlsx") and suffix != fmt:
         raise click.BadParameter(f"--format {fmt} does not match the output's .{suffix}", param_hint="--format")
+    if fmt is None and output is not None and str(output) == "-":
+        return "csv"  # stdout takes text only
     return fmt or (suffix if suffix in ("csv", "xlsx") else "xlsx")
 
 
@@ -94,11 +97,7 @@ def _simulate(scenario: Scenario, n: int, seed: int, workers: int | None) -> tup
     from drillsim.experiment import BASE, check_replications, default_workers, simulate_summaries
 
     check_replications(n)
-    if seed < 0:
-        raise click.BadParameter("the seed must be 0 or more", param_hint="--seed")
     workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise click.BadParameter("at least 1", param_hint="--workers")
     summaries = simulate_summaries(scenario, [], n, seed, workers=min(workers, n))[BASE]
     stats = objective_stats(scenario, BASE, summaries)
     about = f"median and 90th percentile over {len(summaries)} simulated replications (seed {seed})"
@@ -153,7 +152,7 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
     from drillsim.msel.files import read_tables
 
     if output is not None:
-        refuse_overwrite(output, force=force)
+        check_output(output, force=force)
     start_at = _start(start)
     tables, notes = read_tables(msel_file, sheet)
     scenario, text = None, ""

@@ -10,7 +10,7 @@ import click
 from drillsim.cli import cli
 from drillsim.errors import InputError
 from drillsim.newscenario import KINDS, LANGUAGES, render, scenario_id_for, summaries
-from drillsim.results_io import refuse_overwrite, write_atomic
+from drillsim.results_io import check_output, write_atomic
 
 
 class _NewCommand(click.Command):
@@ -51,6 +51,9 @@ def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bo
     if kind is None or out is None:
         raise click.UsageError("give a template and an output file, e.g. "
                                "drillsim new --template school my-drill.yaml (--list shows the templates)")
+    if not out.isprintable():
+        raise click.BadParameter(f"{out!r} holds a line break, tab or other control character; "
+                                 "choose a plain file name", param_hint="OUT.yaml")
     text = render(kind, lang, out)
     if out == "-":
         click.echo(text, nl=False)
@@ -63,11 +66,8 @@ def _write(path: Path, text: str, force: bool) -> None:
     """Write atomically; never over an earlier file without --force."""
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a file name such as {path / 'my-drill.yaml'}")
-    refuse_overwrite(path, force=force)
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    check_output(path, force=force)
+    write_atomic(path, text)
 
 
 def _next_steps(out: str, kind: str, lang: str) -> None:

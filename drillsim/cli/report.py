@@ -57,6 +57,10 @@ def report(results_dir: Path, formats: str, lang: str | None, observed: Path | N
 def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) -> None:
     """Draw the report's charts (PNG and SVG) without writing the report.
 
+    By default they are redrawn in the run folder's own charts folder, which holds nothing but
+    drillsim's charts. A folder given with --out may hold your files, so drawing into one that
+    is not empty needs --force (only charts of the same name are replaced; nothing else is touched).
+
     \b
     Example:
       drillsim chart reports/lai-chau-hydropower --out charts/
@@ -65,8 +69,9 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
     from drillsim.report import build, charts_folder
     from drillsim.report.figures import make_charts
     from drillsim.report.plan import add_findings
+    from drillsim.results_io import holds_files
 
-    if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+    if out is not None and holds_files(out) and not force:
         raise OutputExistsError(f"{out} already holds files; choose an empty or new folder, or pass --force "
                                 "to draw into it (charts of the same name are replaced)")
     data = build(results_dir, lang)

@@ -8,17 +8,18 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.options import seed_option, workers_option
 from drillsim.cli.report import parse_formats
 from drillsim.compile import compile_scenario
 from drillsim.durations import clock
 from drillsim.errors import InputError
 from drillsim.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
 from drillsim.results_io import (
+    check_output,
     log_csv,
     log_jsonl,
     next_free_dir,
     prepare_dir,
-    refuse_overwrite,
     write_atomic,
 )
 from drillsim.scenario import Scenario
@@ -51,7 +52,7 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-n", "--replications", type=int, default=None,
               help="Replications per variant. Without it, one replication is run and its timeline shown.")
-@click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's seed).")
+@seed_option
 @click.option("--variant", "variants", multiple=True, help="A variant to run as well as the base (repeatable).")
 @click.option("--all-variants", is_flag=True, help="Run every variant the scenario defines.")
 @click.option("--replication", type=int, default=0, show_default=True,
@@ -59,7 +60,7 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 @click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Single run: write the event log (.jsonl or .csv).")
 @click.option("--verbose", is_flag=True, help="Single run: show every step, desk and queue steps too.")
-@click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
+@workers_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: reports/<scenario-id>, never replacing an earlier run).")
 @click.option("--force", is_flag=True, help="Replace an existing --out run folder or --log file.")
@@ -100,8 +101,6 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
     """
     scenario = load(file)
     seed = scenario.scenario.seed if seed is None else seed
-    if seed < 0:
-        raise click.BadParameter("the seed must be 0 or more", param_hint="--seed")
     check_variants(scenario, variants)
     if all_variants:
         variants = (*variants, *(v.id for v in scenario.variants if v.id not in variants))
@@ -123,7 +122,7 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
     if len(variants) > 1:
         raise click.UsageError("a single run takes at most one --variant; use -n for a study")
     if log_path is not None:
-        refuse_overwrite(log_path, force=force)
+        check_output(log_path, force=force)
     sc = apply_variant(scenario, variants[0]) if variants and variants[0] != BASE else scenario
     compiled = compile_scenario(sc, **({"max_events": max_events} if max_events else {}))
     result = run_replication(compiled, seed, replication)
@@ -152,8 +151,6 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
     if until_ci is not None and not 0 < until_ci < 1:
         raise click.BadParameter("give a width between 0 and 1, e.g. 0.02", param_hint="--until-ci")
     workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise click.BadParameter("at least 1", param_hint="--workers")
     names = [BASE, *[v for v in variants if v != BASE]]
     root = prepare_dir(out, force=force) if out else prepare_dir(
         next_free_dir(Path("reports") / scenario.scenario.id), force=False)

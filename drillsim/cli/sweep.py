@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.options import seed_option, workers_option
 from drillsim.durations import clock
 
 
@@ -18,8 +19,8 @@ from drillsim.durations import clock
 @click.option("--set", "sets", multiple=True, required=True, metavar="PATH=VALUES",
               help="A parameter and its values, e.g. agencies.ems.units=2..8 (repeatable: a grid).")
 @click.option("-n", "--replications", type=int, default=300, show_default=True, help="Replications per grid point.")
-@click.option("--seed", type=int, default=None, help="Run seed (default: the scenario's).")
-@click.option("--workers", type=int, default=None, help="Local processes (default: the machine's cores).")
+@seed_option
+@workers_option
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the table as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the table as CSV.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
@@ -39,12 +40,12 @@ def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None
     from drillsim.analysis.results import objective_stats
     from drillsim.cli.run import load
     from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import refuse_overwrite, write_atomic
+    from drillsim.results_io import check_output, write_atomic
     from drillsim.sweep import grid, parse_set
 
     for path in (json_path, csv_path):
         if path is not None:
-            refuse_overwrite(path, force=force)
+            check_output(path, force=force)
 
     scenario = load(file)
     check_replications(replications)

@@ -60,7 +60,8 @@ def validate(files: tuple[Path, ...]) -> None:
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the schema to this file instead of stdout.")
-def schema(output: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def schema(output: Path | None, force: bool) -> None:
     """Print the JSON Schema of the scenario format (for editor completion and checks).
 
     The schema accepts the shorthands scenario files use: durations such as 5m, distributions
@@ -72,9 +73,12 @@ def schema(output: Path | None) -> None:
       # VS Code (YAML extension), first line of a scenario file:
       # yaml-language-server: $schema=./scenario.schema.json
     """
+    from drillsim.results_io import check_output, write_atomic
+
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        check_output(output, force=force)
+        write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
