@@ -458,6 +458,13 @@ class Scenario(Model):
                 return a
         raise KeyError(agency_id)
 
+    def agency_label(self, agency_id: str) -> str:
+        """The agency's display name, or the id itself when no agency has it (text never fails)."""
+        try:
+            return self.agency(agency_id).label
+        except KeyError:
+            return agency_id
+
     def task(self, task_id: str) -> Task:
         """The task with this id (KeyError if none)."""
         for t in self.tasks:

@@ -431,3 +431,57 @@ def test_scenario_text_that_looks_like_a_formula_is_never_a_formula(fmt: str, tm
         assert cells and all(c.data_type == "s" for c in cells)  # a string cell, not a formula
     assert invoke("msel", "import", sheet, "--scenario", src, "-o", back)[0] == 0
     assert load_scenario(back).incidents == load_scenario(src).incidents
+
+
+def test_a_long_cell_is_quoted_short_in_the_error(tmp_path: Path, drill: Path) -> None:
+    """A paragraph pasted into the To cell is cut to 60 characters on one line in the message."""
+    long = "Gửi toàn bộ các đơn vị liên quan\ntrong khu vực " + "và các lực lượng phối hợp " * 20
+    path = tmp_path / "m.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["No", "Time", "Inject", "To"], [1, "H+0:10", "Alarm", long],
+                                  [2, "x" * 500, "Alarm", "ems"]])
+    code, _, err = invoke("msel", "import", path, "--scenario", drill)
+    assert code == 1
+    first = [line for line in err.splitlines() if "no agency of the scenario matches" in line][0]
+    quoted = first.split("matches ", 1)[1]
+    assert quoted.startswith("'Gửi toàn bộ các đơn vị liên quan trong khu vực") and quoted.endswith("…'")
+    assert len(quoted) == 62  # 60 characters and the quotes
+    time_line = [line for line in err.splitlines() if "as a time" in line][0]
+    assert "x" * 59 + "…" in time_line and "x" * 61 not in time_line
+
+
+def test_a_csv_larger_than_the_limits_says_what_was_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import drillsim.msel.files as files
+
+    monkeypatch.setattr(files, "MAX_ROWS", 3)
+    monkeypatch.setattr(files, "MAX_COLUMNS", 4)
+    path = tmp_path / "big.csv"
+    path.write_text("No,Time,Inject,To,Extra\n1,H+0:05,a,ems,z\n2,H+0:10,b,fire,z\n3,H+0:15,c,ems,z\n",
+                    encoding="utf-8")
+    tables, notes = files.read_tables(path, None)
+    assert notes == [f"only the first 3 rows and 4 columns of {path} are read"]
+    assert all(len(values) <= 4 for _, values in tables[0].rows) and len(tables[0].rows) == 3
+    code, out, err = invoke("msel", "import", path)
+    assert code == 0 and f"note: only the first 3 rows and 4 columns of {path} are read" in err
+    assert "inject-2" in out and "inject-3" not in out
+    path.write_text("No,Time,Inject,To\n1,H+0:05,a,ems\n", encoding="utf-8")
+    assert files.read_tables(path, None)[1] == []
+
+
+def test_formulas_without_saved_values_are_pointed_out(tmp_path: Path, drill: Path) -> None:
+    """openpyxl saves formulas without their values, as some tools do: those cells read as empty."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "MSEL"
+    ws.append(["No", "Time", "Inject", "To"])
+    ws.append([1, "H+0:05", "Alarm", "ems"])
+    ws.append(["=A2+1", "H+0:10", '=CONCATENATE("Fire ", "alarm")', "fire"])
+    book.save(tmp_path / "formulas.xlsx")
+    code, out, err = invoke("msel", "import", tmp_path / "formulas.xlsx", "--scenario", drill)
+    assert "note: sheet MSEL: 2 formula cell(s) have no saved value and read as empty (A3, C3)" in err
+    assert "open the file in Excel or LibreOffice and save it" in err
+    plain = tmp_path / "plain.xlsx"
+    ws["A3"], ws["C3"] = 2, "Fire alarm"
+    book.save(plain)
+    code, out, err = invoke("msel", "import", plain, "--scenario", drill)
+    assert code == 0 and "formula cell" not in err

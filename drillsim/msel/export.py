@@ -95,7 +95,7 @@ def tied_incidents(scenario: Scenario, objective: Objective) -> list[str]:
 def _export_row(sc: Scenario, inc: Incident, position: int, objectives: list[Objective],
                 expected: Mapping[str, Expected] | None) -> tuple[str | int, ...]:
     m = inc.msel or _NO_MSEL
-    to = m.to if inc.msel else agency_label(sc, inc.detected_by)  # an inject without MSEL columns goes to its detector
+    to = m.to if inc.msel else sc.agency_label(inc.detected_by)  # an inject without MSEL columns goes to its detector
     times = [[_expected_text(expected, o, inc, median) for o in objectives] if expected is not None else []
              for median in (True, False)]
     planner = (position if m.number is None else m.number, format_time(inc.at), m.synopsis or inc.description,
@@ -108,10 +108,6 @@ def _export_row(sc: Scenario, inc: Incident, position: int, objectives: list[Obj
 
 
 _NO_MSEL = MselEntry.model_validate({})
-
-
-def agency_label(sc: Scenario, agency_id: str) -> str:
-    return next((a.label for a in sc.agencies if a.id == agency_id), agency_id)
 
 
 def _objective_line(o: Objective) -> str:

@@ -43,7 +43,7 @@ def read_tables(path: Path, sheet: str | None) -> tuple[list[Table], list[str]]:
         raise InputError(f"{path}: this spreadsheet format cannot be read; {_XLSX_HINT}")
     if sheet is not None:
         raise InputError(f"{path}: --sheet applies to .xlsx files; a CSV file has one table")
-    return _read_csv(data, str(path)), []
+    return _read_csv(data, str(path))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -72,18 +72,24 @@ def _decode(data: bytes, name: str) -> str:
                          "(such as Windows-1258 or GB2312); in Excel: Save As, CSV UTF-8") from None
 
 
-def _read_csv(data: bytes, name: str) -> list[Table]:
+def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
+    """One table per plausible delimiter, cut to MAX_ROWS x MAX_COLUMNS (with a note if cut)."""
     text = _decode(data, name)
-    tables = []
+    tables, cut = [], False
     for delimiter in [d for d in DELIMITERS if d in text] or [","]:
         try:
             records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as exc:
             raise InputError(f"{name}: not a readable CSV file ({exc})") from None
-        rows = tuple((n, tuple(_unguard(v) if v.strip() else None for v in rec))
+        cut = cut or len(records) > MAX_ROWS or any(len(rec) > MAX_COLUMNS for rec in records[:MAX_ROWS])
+        rows = tuple((n, tuple(_unguard(v) if v.strip() else None for v in rec[:MAX_COLUMNS]))
                      for n, rec in enumerate(records[:MAX_ROWS], 1))
         tables.append(Table(name, None, rows))
-    return tables
+    return tables, [_cut_note(name)] if cut else []
+
+
+def _cut_note(where: str) -> str:
+    return f"only the first {MAX_ROWS:,} rows and {MAX_COLUMNS} columns of {where} are read"
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -135,8 +141,34 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
     ws = book[sheet] if sheet else book["MSEL"] if "MSEL" in names else book.worksheets[0]
     notes = []
     if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
-        notes.append(f"only the first {MAX_ROWS:,} rows and {MAX_COLUMNS} columns of sheet {ws.title} are read")
-    return [Table(name, ws.title, _grid(ws))], notes
+        notes.append(_cut_note(f"sheet {ws.title}"))
+    grid = _grid(ws)
+    notes.extend(_uncalculated(data, ws.title, grid))
+    return [Table(name, ws.title, grid)], notes
+
+
+def _uncalculated(data: bytes, title: str, grid: tuple[tuple[int, tuple[Any, ...]], ...]) -> list[str]:
+    """A note on formula cells whose value was never saved: they would otherwise read as empty.
+
+    Excel and LibreOffice save each formula's value with it; files written by some programs
+    and scripts do not, and only the formula is there.
+    """
+    if not any(v is None for _, row in grid for v in row):
+        return []
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(data))[title]
+    n_cols = max((len(row) for _, row in grid), default=0)
+    cells = [f"{column_letter(c)}{n}"
+             for (n, values), formulas in zip(grid, ws.iter_rows(max_row=len(grid), max_col=n_cols,
+                                                                  values_only=True), strict=False)
+             for c, (value, formula) in enumerate(zip(values, formulas, strict=False))
+             if value is None and isinstance(formula, str) and formula.startswith("=")]
+    if not cells:
+        return []
+    shown = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
+    return [f"sheet {title}: {len(cells)} formula cell(s) have no saved value and read as empty ({shown}); "
+            "open the file in Excel or LibreOffice and save it, so each formula's value is stored"]
 
 
 def _grid(ws: Any) -> tuple[tuple[int, tuple[Any, ...]], ...]:

@@ -52,12 +52,11 @@ def find_header(table: Table) -> Header | None:
     return best
 
 
-def best_table(tables: Sequence[Table]) -> Table:
-    """Of the same file read several ways (CSV delimiters), the one whose header is recognised best."""
-    def score(t: Table) -> int:
-        h = find_header(t)
-        return len(h.columns) if h else 0
-    return max(tables, key=score)  # max keeps the first of equals
+def best_table(tables: Sequence[Table]) -> tuple[Table, Header | None]:
+    """Of the same file read several ways (CSV delimiters), the one whose header is recognised
+    best, with that header (None when no table has one)."""
+    found = [(t, find_header(t)) for t in tables]
+    return max(found, key=lambda th: len(th[1].columns) if th[1] else 0)  # max keeps the first of equals
 
 
 def value_at(values: Sequence[Any], col: int) -> Any:
@@ -71,6 +70,16 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).replace("\r\n", "\n")
+
+
+SHOWN = 60
+"""Characters of a cell quoted in a message: enough to find it, short enough to read."""
+
+
+def shown(value: Any) -> str:
+    """A cell quoted in a message, on one line and cut to SHOWN characters."""
+    text = " ".join(cell_text(value).split())
+    return repr(text if len(text) <= SHOWN else text[:SHOWN - 1] + "…")
 
 
 def _name(sub: Any, group: Any) -> tuple[str, tuple[str, ...]]:

@@ -15,17 +15,17 @@ from drillsim.errors import InputError, Problem, ScenarioError
 from drillsim.loader import parse_fragment
 from drillsim.locate import ID_HINT
 from drillsim.msel.columns import COLUMNS, column_letter, header_key
-from drillsim.msel.export import agency_label
 from drillsim.msel.header import (
     HEADER_SCAN,
     Header,
     Table,
     best_table,
     cell_text,
-    find_header,
+    shown,
     value_at,
 )
 from drillsim.msel.times import TIME_HINT, SheetTime, read_time, whole_seconds
+from drillsim.names import without_asides
 from drillsim.scenario import (
     ID_PATTERN,
     TRIAGE,
@@ -43,7 +43,7 @@ def agency_matcher(scenario: Scenario) -> AgencyMatcher:
     finds "Công an tỉnh (cơ quan thường trực Ban Chỉ đạo)" when no other agency is "Công an tỉnh".
     """
     def bare(text: str) -> str:
-        return header_key(re.sub(r"\([^)]*\)|（[^）]*）", "", text))
+        return header_key(without_asides(text))
 
     exact = {header_key(n): a.id for a in scenario.agencies for n in (a.id, a.name) if n}
 
@@ -77,8 +77,9 @@ class _Row:
     """One spreadsheet row being read: its cells by column key, and where to report a problem."""
 
     def __init__(self, table: Table, header: Header, number: int, values: tuple[Any, ...],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], match: AgencyMatcher | None) -> None:
         self.table, self.header, self.number, self.values, self.problems = table, header, number, values, problems
+        self.match = match  # recipient text -> agency id, when a scenario was given
         self.source: dict[str, str] = {}  # incident field -> the column key its value came from
         self.failed: set[str] = set()  # incident fields already reported
 
@@ -102,13 +103,14 @@ class _Row:
 
 def import_incidents(tables: Sequence[Table], scenario: Scenario | None, start: float | None) -> Imported:
     """Read the injects of an MSEL; ScenarioError with every located problem, InputError if no table."""
-    table = best_table(tables)
-    header = _checked_header(table)
+    table, found = best_table(tables)
+    header = _checked(table, found)
     problems: list[Problem] = []
     notes = _column_notes(header)
+    match = agency_matcher(scenario) if scenario is not None else None
     rows: list[tuple[_Row, dict[str, Any], SheetTime | None]] = []
     for number, values in table.rows[header.index + 1:]:
-        row = _Row(table, header, number, values, problems)
+        row = _Row(table, header, number, values, problems, match)
         if _is_heading(row, notes):
             continue
         rows.append((row, *_draft(row, len(rows) + 1, scenario)))
@@ -125,8 +127,8 @@ def import_incidents(tables: Sequence[Table], scenario: Scenario | None, start: 
     return Imported(tuple(i for i in incidents if i is not None), header, tuple(notes))
 
 
-def _checked_header(table: Table) -> Header:
-    header = find_header(table)
+def _checked(table: Table, header: Header | None) -> Header:
+    """The header, if it has what an import needs; else InputError saying what is expected."""
     expected = ", ".join(c.header for c in COLUMNS[:9])
     if header is None:
         raise InputError(
@@ -157,7 +159,7 @@ def _is_heading(row: _Row, notes: list[str]) -> bool:
     if not filled:
         return True
     if len(set(filled)) == 1 and (len(filled) > 1 or row.cell("time") is None):
-        notes.append(f"row {row.number} is read as a heading ({filled[0]!r}) and skipped")
+        notes.append(f"row {row.number} is read as a heading ({shown(filled[0])}) and skipped")
         return True
     return False
 
@@ -196,7 +198,7 @@ def _number(row: _Row) -> int | None:
         return None
     if text.isdigit():
         return int(text)
-    row.problem("number", f"the event number {text!r} is not a whole number",
+    row.problem("number", f"the event number {shown(text)} is not a whole number",
                 "number the injects 1, 2, 3...; or add an 'Incident id' column and leave the number blank")
     return None
 
@@ -224,19 +226,18 @@ def _recipient(row: _Row, scenario: Scenario | None) -> str:
     if not text:
         row.problem(key, "no recipient: an inject needs the agency that receives it (it detects the incident)",
                     "fill in To or Detected by")
-    elif scenario is not None:
-        match = agency_matcher(scenario)
-        found = next((a for a in map(match, [text, *_parts(text)]) if a), None)
+    elif scenario is not None and row.match is not None:
+        found = next((a for a in map(row.match, [text, *_parts(text)]) if a), None)
         if found is None:
             ids = ", ".join(a.id for a in scenario.agencies)
-            row.problem(key, f"no agency of the scenario matches {text!r}",
+            row.problem(key, f"no agency of the scenario matches {shown(text)}",
                         f"write the id or the name of one of its agencies: {ids}")
     elif key == "detected_by":
         found = text
     else:
         found = next((p for p in _parts(text) if re.fullmatch(ID_PATTERN, p)), None)
         if found is None:
-            row.problem(key, f"cannot tell which agency {text!r} is without the scenario",
+            row.problem(key, f"cannot tell which agency {shown(text)} is without the scenario",
                         "pass --scenario SCENARIO to match recipients with its agencies' ids and names, or add "
                         "a 'Detected by' column with agency ids")
     if found is None:
@@ -256,7 +257,7 @@ def _detection(row: _Row) -> Any:
     try:
         return parse_fragment(text, row.table.file)
     except ScenarioError as exc:
-        row.problem("detection", f"cannot read {text!r}: {exc.problems[0].message}", DIST_HINT)
+        row.problem("detection", f"cannot read {shown(text)}: {exc.problems[0].message}", DIST_HINT)
         row.failed.add("detection")
         return None
 
@@ -272,7 +273,7 @@ def _msel(row: _Row, draft: dict[str, Any], number: int | None, ordinal: int,
     if entry.get("synopsis") == draft["description"]:
         del entry["synopsis"]
     detector = draft["detected_by"]
-    fallback_to = entry.get("to", detector) in (detector, agency_label(scenario, detector) if scenario else detector)
+    fallback_to = entry.get("to", detector) in (detector, scenario.agency_label(detector) if scenario else detector)
     if set(entry) <= {"to"} and fallback_to and number in (None, ordinal):
         return None
     return {"number": number, **entry} if number is not None else entry
@@ -347,14 +348,14 @@ def _describe(err: Any) -> tuple[str, str]:
     """Message and hint for one validation error, in a trainer's words."""
     kind, value = err["type"], err.get("input")
     if kind == "string_pattern_mismatch":
-        return f"{value!r} is not a valid id", ID_HINT
+        return f"{shown(value)} is not a valid id", ID_HINT
     if kind.startswith("int_"):
-        return f"expected a whole number, got {value!r}", "write a number such as 3 (0 or more)"
+        return f"expected a whole number, got {shown(value)}", "write a number such as 3 (0 or more)"
     if kind == "string_too_long":
         return f"the text is {len(value)} characters long; at most {err['ctx']['max_length']} fit", "shorten it"
     text = re.sub(r"^Value error, ", "", err["msg"])
     if kind in ("greater_than_equal", "less_than_equal"):
-        text = f"{text}, got {value!r}"
+        text = f"{text}, got {shown(value)}"
     return text, DIST_HINT if "duration" in text or "distribution" in text else ""
 
 
@@ -366,16 +367,16 @@ def _check_references(rows: Sequence[_Row], incidents: Sequence[Incident | None]
         if inc is None:
             continue
         if inc.zone is not None and zones and inc.zone not in zones:
-            row.problem("zone", f"unknown zone {inc.zone!r}", f"zones of the scenario: {', '.join(zones)}")
+            row.problem("zone", f"unknown zone {shown(inc.zone)}", f"zones of the scenario: {', '.join(zones)}")
         for t in inc.triggers:
             if t not in tasks:
-                row.problem("triggers", f"unknown task {t!r}", f"tasks of the scenario: {', '.join(tasks)}")
+                row.problem("triggers", f"unknown task {shown(t)}", f"tasks of the scenario: {', '.join(tasks)}")
     known = {i.id for i in incidents if i is not None} | {"trigger", "first_inject", "exercise_start"}
     for o in scenario.objectives:
         named = [n for n in (getattr(o.measure, "incident", None), o.from_) if isinstance(n, str)]
         for name in sorted(set(named) - known):
             rows[0].problems.append(Problem(
-                f"the scenario's objective {o.id} is measured on incident {name!r}, which no row of the MSEL has",
+                f"the scenario's objective {o.id} is measured on incident {shown(name)}, which no row of the MSEL has",
                 file=file, hint=f"write {name} in an 'Incident id' column on the row of that inject, or change "
                                 "the objective in the scenario"))
 
@@ -384,7 +385,7 @@ def _check_unique(rows: Sequence[_Row], incidents: Sequence[Incident | None]) ->
     first: dict[str, _Row] = {}
     for row, inc in zip(rows, incidents):
         if inc is not None and inc.id in first:
-            row.problem(row.source["id"], f"incident id {inc.id!r} is already used on row {first[inc.id].number}",
+            row.problem(row.source["id"], f"incident id {shown(inc.id)} is already used on row {first[inc.id].number}",
                         "give each inject its own Event No. or Incident id")
         elif inc is not None:
             first[inc.id] = row

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drillsim.durations import MAX_SECONDS, format_duration, parse_duration
+from drillsim.msel.header import shown
 
 # -- times ----------------------------------------------------------------------------------------
 
@@ -57,7 +58,7 @@ def read_time(value: Any) -> SheetTime:
     if m := _DATETIME.fullmatch(text):
         clock = _clock(m[4].strip())
         if clock is None:
-            raise ValueError(f"cannot read the time in {text!r}")
+            raise ValueError(f"cannot read the time in {shown(text)}")
         return SheetTime(clock, True, dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal())
     if (clock := _clock(text)) is not None:
         return SheetTime(clock, True)
@@ -68,7 +69,7 @@ def read_time(value: Any) -> SheetTime:
     except ValueError as exc:
         if text.startswith("-") or "30 days" in str(exc):
             raise
-        raise ValueError(f"cannot read {text!r} as a time") from None
+        raise ValueError(f"cannot read {shown(text)} as a time") from None
 
 
 def whole_seconds(seconds: float) -> float:
@@ -88,17 +89,17 @@ def _clock(text: str) -> float | None:
     h, minutes, s = int(m[1]), int(m[2] or m[4]), int(m[3] or 0)
     if m[5]:
         if not 1 <= h <= 12:
-            raise ValueError(f"{text!r}: an AM/PM hour is 1 to 12")
+            raise ValueError(f"{shown(text)}: an AM/PM hour is 1 to 12")
         h = h % 12 + (12 if m[5].lower() == "pm" else 0)
     if h > 23 or minutes > 59 or s > 59:
-        raise ValueError(f"{text!r} is not a clock time (00:00 to 23:59:59)")
+        raise ValueError(f"{shown(text)} is not a clock time (00:00 to 23:59:59)")
     return h * 3600.0 + minutes * 60 + s
 
 
 def _relative(text: str) -> float:
     """``D+1 H+2 M+30``, ``H+2``, ``M+30``, ``T+0:35``, ``H+0:35``, ``+00:35`` as seconds."""
     total, seen, pos = 0.0, set(), 0
-    bad = ValueError(f"cannot read {text!r} as a relative time")
+    bad = ValueError(f"cannot read {shown(text)} as a relative time")
     for m in _REL_TOKEN.finditer(text):
         if text[pos:m.start()].strip(" ,;"):
             raise bad
@@ -109,20 +110,20 @@ def _relative(text: str) -> float:
                 raise bad
             parts = [int(p) for p in number.split(":")] + [0]
             if parts[1] > 59 or parts[2] > 59:
-                raise ValueError(f"{text!r}: minutes and seconds go up to 59")
+                raise ValueError(f"{shown(text)}: minutes and seconds go up to 59")
             unit, seconds = "H", parts[0] * 3600.0 + parts[1] * 60 + parts[2]
         elif unit == "T":
-            raise ValueError(f"{text!r} has no unit; write T+h:mm such as T+0:{number.zfill(2)}, or M+{number}")
+            raise ValueError(f"{shown(text)} has no unit; write T+h:mm such as T+0:{number.zfill(2)}, or M+{number}")
         else:
             seconds = float(number) * _REL_UNITS[unit]
         if unit in seen:
-            raise ValueError(f"{text!r} gives {unit}+ twice")
+            raise ValueError(f"{shown(text)} gives {unit}+ twice")
         seen.add(unit)
         total += seconds
     if not seen or text[pos:].strip(" ,;"):
         raise bad
     if total > MAX_SECONDS:
-        raise ValueError(f"{text!r} is longer than 30 days; check for a typo")
+        raise ValueError(f"{shown(text)} is longer than 30 days; check for a typo")
     return total
 
 
