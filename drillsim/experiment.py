@@ -162,8 +162,9 @@ def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: 
                 finished = {f: j for f, j in pending.items() if f.done() and f.exception() is None}
                 for fut, job in finished.items():
                     on_batch(job, fut.result())
-                for job in sorted(set(pending.values()) - set(finished.values()), key=lambda j: (j.variant, j.lo)):
-                    on_batch(job, isolated(compiled[job.variant], job, seed))
+                for fut, job in pending.items():  # in submission order
+                    if fut not in finished:
+                        on_batch(job, isolated(compiled[job.variant], job, seed))
                 pending.clear()
                 pool = _pool(compiled, workers)
                 continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from drillsim.names import without_asides
+
 Text = dict[str, str]
 
 MESSAGES: dict[str, dict[str, Text]] = {
@@ -146,11 +148,7 @@ def short_name(label: str) -> str:
     "Công an tỉnh (cơ quan thường trực Ban Chỉ đạo)" -> "Công an tỉnh"; full-width brackets
     (Chinese) too. A name that is all brackets is kept whole.
     """
-    for opening in ("(", "（"):
-        head = label.split(opening, 1)[0].strip()
-        if head and head != label.strip():
-            return head
-    return label
+    return without_asides(label) or label
 
 
 def say(key: str, part: str, lang: str = "en", params: Mapping[str, object] | None = None) -> str:

@@ -63,8 +63,7 @@ MANY_RECIPIENTS = 3
 
 def _name(scenario: Scenario, agency: str) -> str:
     """Short display name of an agency (its id when unknown)."""
-    found = [a.label for a in scenario.agencies if a.id == agency]
-    return short_name(found[0]) if found else agency
+    return short_name(scenario.agency_label(agency))
 
 
 def describe_change(scenario: Scenario, variant: Variant) -> tuple[str, dict[str, str]]:

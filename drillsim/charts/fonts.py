@@ -9,10 +9,8 @@ chart is built or saved. We deliberately do not call mplfonts' own API: it rewri
 
 from __future__ import annotations
 
-import importlib.resources
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import matplotlib

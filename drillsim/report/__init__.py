@@ -130,7 +130,7 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
 
     d.charts = make_charts(d, root / charts_folder(d.lang, d.scenario.scenario.language))
     written: list[Path] = []
-    html = render_html(d)
+    html = render_html(d) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
         write_atomic(root / f"{stem}.html", html)
         written.append(root / f"{stem}.html")

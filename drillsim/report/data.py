@@ -108,10 +108,7 @@ class ReportData:
 
     def agency_label(self, agency_id: str) -> str:
         """Display name of an agency id (the id when unknown)."""
-        for a in self.scenario.agencies:
-            if a.id == agency_id:
-                return a.label
-        return agency_id
+        return self.scenario.agency_label(agency_id)
 
     def log(self, which: str, variant: str = BASE) -> list[Any]:
         """The whole event log of the median or worst replication, if it was kept."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from drillsim.names import without_asides
+from drillsim.results_io import BASE
 from drillsim.scenario import (
     Alerted,
     CasualtiesThrough,
@@ -170,23 +172,19 @@ def measure_text(obj: Objective, scenario: Scenario, lang: str) -> str:
 def variant_label(scenario: Scenario, variant: str, lang: str) -> str:
     """A short name for a variant: the first sentence of its description, without the bracketed
     gloss; the id when it has no description. The base scenario is named in ``lang``."""
-    if variant == "base":
+    if variant == BASE:
         return BASE_VARIANT.get(lang, BASE_VARIANT["en"])
-    found = [v for v in scenario.variants if v.id == variant]
-    text = found[0].description if found else ""
+    try:
+        text = scenario.variant(variant).description
+    except KeyError:
+        text = ""
     return short_description(text) or variant
 
 
 def short_description(text: str) -> str:
     """First sentence of ``text`` with bracketed asides removed ("Thêm 2 xe cứu thương")."""
     first = text.replace("。", ". ").split(". ", 1)[0].strip().rstrip(".")
-    kept, depth = [], 0
-    for char in first:
-        depth += char in "(（"
-        if depth == 0:
-            kept.append(char)
-        depth -= char in ")）" and depth > 0
-    return " ".join("".join(kept).split()).strip(" ,;:，；")
+    return without_asides(first).strip(" ,;:，；")
 
 
 __all__ = ["capability", "measure_text", "mission_areas", "short_description", "variant_label", "word"]
