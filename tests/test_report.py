@@ -120,6 +120,24 @@ def test_markdown_and_docx(written: dict[str, Path]) -> None:
     assert len(doc.inline_shapes) >= 6
 
 
+def test_docx_sets_chinese_text_in_a_cjk_font(written: dict[str, Path]) -> None:
+    """No style leaves East Asian text to the theme font (a Latin font in a non-Chinese Word)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from drillsim.report.docx import EAST_ASIAN_FONT
+
+    doc = Document(str(written["docx"]))
+    styles = doc.styles.element
+    fonts = list(styles.iter(qn("w:rFonts")))
+    assert len(fonts) > 10  # the defaults, Normal's base, every heading style
+    assert all(f.get(qn("w:eastAsiaTheme")) is None for f in fonts)
+    assert {f.get(qn("w:eastAsia")) for f in fonts} == {EAST_ASIAN_FONT}
+    for name in ("Heading 1", "Heading 2", "Title"):
+        assert doc.styles[name].element.rPr.rFonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT
+    assert styles.find(qn("w:docDefaults")).find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+
+
 def test_chinese_headings(written: dict[str, Path], run_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "zh"
     shutil.copytree(run_dir, copy)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from drillsim.durations import clock, describe
@@ -18,6 +19,30 @@ from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
 from drillsim.report.i18n import t
 from drillsim.results_io import write_atomic
+
+
+EAST_ASIAN_FONT = "Microsoft YaHei"
+"""Font Word uses for Chinese characters: a sans-serif like the charts' Noto Sans CJK, on every
+Windows since Vista; LibreOffice substitutes an installed CJK font (Noto Sans CJK) for it."""
+
+
+def _east_asian_font(doc: DocxDocument) -> None:
+    """Chinese names are set in a CJK font, in body text and headings alike.
+
+    python-docx's template leaves East Asian text to the theme's font (``eastAsiaTheme``), which
+    Word resolves to a Latin font in a non-Chinese install and then shows substitutes or boxes.
+    The document defaults and every style that names a theme font get an explicit font instead,
+    and the East Asian language is Chinese, so Word breaks lines and spaces punctuation as such.
+    """
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for rfonts in [defaults.find(qn("w:rFonts")), *styles.iter(qn("w:rFonts"))]:
+        if rfonts is not None:
+            rfonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+            rfonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    lang = defaults.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _table(doc: DocxDocument, header: list[str], rows: list[list[str]]) -> None:
@@ -50,6 +75,7 @@ def write_docx(d: ReportData, target: Path) -> Path:
     sc = d.scenario
     label = {a.id: a.label for a in sc.agencies}
     doc = Document()
+    _east_asian_font(doc)
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(t("title", lang), 0)
     doc.add_paragraph(f"{sc.scenario.title} — {sc.target.name}")
