@@ -475,7 +475,10 @@ def test_gantt_uses_task_names_and_ties_desk_rows_to_their_agency(run_dir: Path,
 
     def spy(bars, markers=(), **kw):  # type: ignore[no-untyped-def]
         calls.append((list(bars), kw))
+        injects.append({m.label for m in markers if m.kind == "inject"})
         return real(bars, markers, **kw)
+
+    injects: list[set[str]] = []
 
     monkeypatch.setattr(timeline, "gantt", spy)
     make_charts(d, tmp_path / "charts")
@@ -488,6 +491,8 @@ def test_gantt_uses_task_names_and_ties_desk_rows_to_their_agency(run_dir: Path,
         rows = kw["rows"]
         for desk in subs:
             assert rows[rows.index(desk) - 1] == desk.removesuffix(" · bàn trực")
+    # Injects are named as the MSEL names them: event number (else time order) and synopsis.
+    assert injects[0] == {"1. Hai đối tượng có vũ khí đột nhập…", "2. Cháy máy biến áp, 3 người bị thương"}
 
 
 def test_cut_off_evidence_names_agencies_not_ids(written: dict[str, Path]) -> None:

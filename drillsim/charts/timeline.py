@@ -220,6 +220,8 @@ def _draw_markers(
             fontsize=_MARKER_FONT,
             color=color,
             gid=f"marker-label-{marker.kind}",
+            zorder=5,  # over the later markers' lines, on a white ground so they do not cut it
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.9},
         )
 
 

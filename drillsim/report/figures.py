@@ -10,7 +10,8 @@ from drillsim.analysis.stats import quantile, time_stats
 from drillsim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
-from drillsim.report.vocab import variant_label
+from drillsim.report.vocab import short_description, variant_label
+from drillsim.scenario import Scenario
 from drillsim.results_io import BASE
 
 if TYPE_CHECKING:
@@ -129,7 +130,9 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
         log = d.log(which)
         if log:
             origin = min((r.time for r in log if r.kind is K.INJECT), default=0.0)
-            markers = [ch.GanttMarker(r.time - origin, r.incident or "") for r in log if r.kind is K.INJECT]
+            labels = inject_labels(d.scenario)
+            markers = [ch.GanttMarker(r.time - origin, labels.get(r.incident or "", r.incident or ""))
+                       for r in log if r.kind is K.INJECT]
             bars = gantt_bars(log, names, origin, t("desk", lang), tasks)
             if bars:
                 order, subs = gantt_rows(d, {b.row for b in bars})
@@ -147,6 +150,27 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
         save("tornado", ch.tornado(d.sensitivity, lang=lang, title=t("tornado", lang),
                                    labels={"delta_success": t("tornado_axis", lang)}))
     return charts
+
+
+INJECT_LABEL_CHARS = 40
+"""Longest inject label on a timeline (the number and the start of its synopsis)."""
+
+
+def inject_labels(scenario: Scenario) -> dict[str, str]:
+    """Incident id -> "3. Nổ ở trạm biến áp": the MSEL event number (else its place in time
+    order) and the first sentence of its synopsis or description, as trainers name injects."""
+    ordered = sorted(scenario.incidents, key=lambda i: i.at)
+    out = {}
+    for k, inc in enumerate(ordered, 1):
+        number = inc.msel.number if inc.msel and inc.msel.number is not None else k
+        text = short_description((inc.msel.synopsis if inc.msel else "") or inc.description) or inc.id
+        label = f"{number}. {text}"
+        if len(label) > INJECT_LABEL_CHARS:  # cut at a word where there is one (Chinese has none)
+            cut = label[:INJECT_LABEL_CHARS - 1]
+            head = cut.rsplit(" ", 1)[0]
+            label = (head if len(head) > INJECT_LABEL_CHARS // 2 else cut) + "…"
+        out[inc.id] = label
+    return out
 
 
 def link_seconds(d: ReportData) -> dict[str, float]:
