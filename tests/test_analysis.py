@@ -48,6 +48,45 @@ def test_the_only_link_to_the_hospital_is_a_bridge() -> None:
     assert bridge and "hospital" in bridge[0].text
 
 
+def test_a_reply_link_does_not_hide_a_single_point_of_failure() -> None:
+    """hospital -> police closes an undirected cycle, so undirected bridges and articulation
+    points see nothing; alerts still reach the hospital only through health_dept."""
+    sc = load_scenario(FIX / "bridge.yaml")
+    links = (*sc.links, sc.links[0].model_validate({"from": "hospital", "to": "police", "delay": "1m"}))
+    sc = sc.model_copy(update={"links": links})
+    g = compile_scenario(sc).graph
+    assert not [e for e in nx.bridges(g.to_undirected()) if "hospital" in e]
+    s = structure(g, sc)
+    assert {c.element: c.cut_off for c in s.bridges}["health_dept->hospital"] == ("hospital",)
+    assert {c.element: c.cut_off for c in s.articulation_points}["health_dept"] == ("hospital",)
+
+
+def _cut_off_by_removing(graph: nx.DiGraph, starts: tuple[str, ...], node: str | None = None,
+                         edge: tuple[str, str] | None = None) -> tuple[str, ...]:
+    """The definition, by brute force: who loses every alert path when the element is removed."""
+    def reach(g: nx.DiGraph) -> set[str]:
+        return set().union(*({s} | nx.descendants(g, s) for s in starts if s in g))
+    g = graph.copy()
+    if node is not None:
+        g.remove_node(node)
+    if edge is not None:
+        g.remove_edge(*edge)
+    return tuple(sorted(reach(graph) - reach(g) - {node}))
+
+
+@given(scenarios())
+def test_single_points_of_failure_are_exactly_what_removal_cuts_off(sc: Scenario) -> None:
+    from drillsim.analysis.graph import sources
+
+    g = compile_scenario(sc).graph
+    starts = sources(sc)
+    s = structure(g, sc)
+    expected_nodes = {n: c for n in g.nodes if (c := _cut_off_by_removing(g, starts, node=n))}
+    expected_links = {f"{u}->{v}": c for u, v in g.edges if (c := _cut_off_by_removing(g, starts, edge=(u, v)))}
+    assert {c.element: c.cut_off for c in s.articulation_points} == expected_nodes
+    assert {c.element: c.cut_off for c in s.bridges} == expected_links
+
+
 def _scenario(edges: list[tuple[str, str]], source: str) -> Scenario:
     nodes = sorted({n for e in edges for n in e})
     return Scenario.model_validate({
@@ -66,8 +105,13 @@ def test_graph_metrics_match_networkx_and_the_reference_values() -> None:
     g = compile_scenario(sc).graph
     s = structure(g, sc)
     und = g.to_undirected()
+    # With every link two-way the directed single points of failure are the undirected ones,
+    # each bridge in the direction away from the detecting agency.
     assert {c.element for c in s.articulation_points} == {"Education", "PSC", "Police"}
     assert set(nx.articulation_points(und)) == {"Education", "PSC", "Police"}
+    undirected_bridges = [set(e) for e in nx.bridges(und)]
+    assert {c.element for c in s.bridges} == {f"{u}->{v}" for u, v in g.edges
+                                             if {u, v} in undirected_bridges and s.hops[u] < s.hops[v]}
     assert round(nx.density(und), 4) == 0.2182
     assert round(degree_centralization(und), 4) == 0.4667
     assert s.betweenness == nx.betweenness_centrality(g)

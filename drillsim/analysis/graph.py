@@ -1,10 +1,16 @@
 """The coordination graph's structure: plain NetworkX functions over the compiled graph.
 
 Who is reachable from the detecting agencies and in how many hops, the slowest alert path,
-the hubs every alert must cross (betweenness), single points of failure (articulation points
-and bridges, computed on the undirected graph as is usual, then checked on the directed graph
-for who actually loses every alert path), redundant paths and links with no backup
-(shared/domain-reference.md §4.2).
+the hubs every alert must cross (betweenness), single points of failure, redundant paths and
+links with no backup (shared/domain-reference.md §4.2).
+
+Single points of failure are found on the directed graph, where alerts flow: an agency or link
+whose loss leaves some agency with no alert path from any detecting agency. The undirected
+articulation points and bridges used for social networks miss them as soon as a reply link
+closes a cycle (police -> hospital and hospital -> police make no undirected bridge, yet losing
+the first still leaves the hospital unalerted). They are the dominators of the flow graph
+(Lengauer-Tarjan, as ``nx.immediate_dominators``), with each link split by a node of its own so
+that links dominate too.
 """
 
 from __future__ import annotations
@@ -79,15 +85,42 @@ def degree_centralization(graph: nx.Graph) -> float:
     return sum(top - d for d in degrees) / ((n - 1) * (n - 2))
 
 
-def _cut_effect(graph: nx.DiGraph, starts: tuple[str, ...], before: set[str], remove_node: str | None = None,
-                remove_edge: tuple[str, str] | None = None) -> tuple[str, ...]:
-    g = graph.copy()
-    if remove_node is not None:
-        g.remove_node(remove_node)
-    if remove_edge is not None and g.has_edge(*remove_edge):
-        g.remove_edge(*remove_edge)
-    after = reachable(g, tuple(s for s in starts if s in g))
-    return tuple(sorted(before - after - ({remove_node} if remove_node else set())))
+_ROOT = ("root",)
+"""Virtual node before every detecting agency: dominators are computed from it."""
+
+
+def single_points_of_failure(graph: nx.DiGraph, starts: tuple[str, ...]
+                             ) -> tuple[tuple[CutOff, ...], tuple[CutOff, ...]]:
+    """Agencies and links (``from->to``) whose loss cuts agencies off, with whom they cut off.
+
+    Each link u->v becomes u -> (u, v) -> v; an element cuts off exactly the agencies it
+    dominates (every alert path from a detecting agency to them crosses it).
+    """
+    flow = nx.DiGraph()
+    flow.add_edges_from((_ROOT, s) for s in starts if s in graph)
+    for u, v in graph.edges:
+        flow.add_edges_from(((u, (u, v)), ((u, v), v)))
+    if not starts:
+        return (), ()
+    idom = nx.immediate_dominators(flow, _ROOT)
+    children: dict[object, list[object]] = {}
+    for node, parent in idom.items():
+        if node != parent:
+            children.setdefault(parent, []).append(node)
+
+    def cut_off(node: object) -> tuple[str, ...]:
+        below, todo = [], list(children.get(node, ()))
+        while todo:
+            n = todo.pop()
+            todo.extend(children.get(n, ()))
+            if isinstance(n, str):
+                below.append(n)
+        return tuple(sorted(below))
+
+    agencies = sorted(n for n in idom if isinstance(n, str))
+    links = sorted(n for n in idom if isinstance(n, tuple) and n != _ROOT)
+    return (tuple(CutOff(a, c) for a in agencies if (c := cut_off(a))),
+            tuple(CutOff(f"{u}->{v}", c) for u, v in links if (c := cut_off((u, v)))))
 
 
 def needed_agencies(scenario: Scenario) -> tuple[str, ...]:
@@ -116,15 +149,7 @@ def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
         times, paths = nx.multi_source_dijkstra(lat, set(starts))
     far = max(times, key=lambda n: (times[n], n), default=None)
     undirected = graph.to_undirected(as_view=False)
-    arts = tuple(c for c in (CutOff(p, _cut_effect(graph, starts, reach, remove_node=p))
-                             for p in sorted(nx.articulation_points(undirected))) if c.cut_off)
-    bridges = []
-    for u, v in sorted(tuple(sorted(e)) for e in nx.bridges(undirected)):
-        for a, b in ((u, v), (v, u)):
-            if graph.has_edge(a, b):
-                effect = _cut_effect(graph, starts, reach, remove_edge=(a, b))
-                if effect:
-                    bridges.append(CutOff(f"{a}->{b}", effect))
+    arts, bridges = single_points_of_failure(graph, starts)
     redundant = {n: k for n in graph.nodes
                  if (k := sum(1 for p in graph.predecessors(n) if p in reach)) > 1 and n in reach}
     no_backup = tuple(f"{u}->{v}" for u, v, d in graph.edges(data=True) if not d.get("backup"))
@@ -134,7 +159,7 @@ def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
         slowest_time=times.get(far, 0.0) if far else 0.0,
         betweenness=nx.betweenness_centrality(graph),
         betweenness_by_latency=nx.betweenness_centrality(lat, weight="weight"),
-        articulation_points=arts, bridges=tuple(bridges), redundant=redundant, no_backup=no_backup,
+        articulation_points=arts, bridges=bridges, redundant=redundant, no_backup=no_backup,
         density=nx.density(graph), degree_centralization=degree_centralization(undirected),
         needed=needed_agencies(scenario),
     )
