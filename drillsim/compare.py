@@ -109,10 +109,11 @@ def table(comparison: Comparison) -> list[str]:
     metrics = list(dict.fromkeys(r.metric for r in comparison.rows))
     width = max((len(v) for v in comparison.variants), default=4)
     for metric in metrics:
+        rows = [x for x in comparison.rows if x.metric == metric]
+        if all(r.time.reached == 0 and r.met is None for r in rows):
+            continue  # an agency on scene in no variant (a dispatch centre): nothing to compare
         lines.append(metric)
-        for r in (x for x in comparison.rows if x.metric == metric):
-            if r.time.reached == 0 and r.met is None:
-                continue
+        for r in rows:
             med = "never" if r.time.median is None else clock(r.time.median)
             met = f"met {r.met.share:6.1%}  " if r.met else ""
             diff = ""

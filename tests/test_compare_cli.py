@@ -64,3 +64,13 @@ def test_a_negative_seed_or_no_workers_is_a_usage_error() -> None:
     for args in (["--seed", "-1"], ["--workers", "0"]):
         r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "-n", "5", *args])
         assert r.exit_code == 2 and args[0] in r.output, r.output
+
+
+def test_an_agency_cut_off_in_a_variant_is_shown_never_reached() -> None:
+    """Without the hotline nobody behind the guard is alerted: their rows say so, not vanish."""
+    r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "--variant", "hotline-down", "-n", "10", "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    for agency in ("district_police", "swat", "fire", "ems"):
+        row = lines[lines.index(f"on_scene:{agency}") + 2]
+        assert row.split() == ["hotline-down", "median", "never", "Δtime", "—", "Δnever", "+100.0pp"], row
