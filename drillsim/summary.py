@@ -81,7 +81,12 @@ class ObjectiveResult:
 
 @dataclass(frozen=True, slots=True)
 class ReplicationSummary:
-    """Everything the statistics need from one replication (agency and task tuples in file order)."""
+    """Everything the statistics need from one replication.
+
+    Agency and task tuples are in file order (a task's first start and last finish over all its
+    incidents); ``instance_*`` tuples follow :func:`task_instances`: one (incident, task) pair
+    per task an inject brings in, so a task's times can be counted from its own inject.
+    """
 
     replication: int
     ended_by: str
@@ -93,6 +98,8 @@ class ReplicationSummary:
     on_scene: tuple[float | None, ...]
     task_start: tuple[float | None, ...]
     task_done: tuple[float | None, ...]
+    instance_start: tuple[float | None, ...]
+    instance_done: tuple[float | None, ...]
     desks: tuple[QueueStats, ...]
     units: tuple[QueueStats, ...]
     alerts_lost: int
@@ -115,6 +122,7 @@ class ReplicationSummary:
             replication=d["replication"], ended_by=d["ended_by"], end_time=d["end_time"], events=d["events"],
             objectives=objs, alerted=tuple(d["alerted"]), activated=tuple(d["activated"]),
             on_scene=tuple(d["on_scene"]), task_start=tuple(d["task_start"]), task_done=tuple(d["task_done"]),
+            instance_start=tuple(d["instance_start"]), instance_done=tuple(d["instance_done"]),
             desks=tuple(QueueStats(**q) for q in d["desks"]), units=tuple(QueueStats(**q) for q in d["units"]),
             alerts_lost=d["alerts_lost"], failed_tries=d["failed_tries"], duplicates=tuple(d["duplicates"]),
             unfinished=tuple(tuple(u) for u in d["unfinished"]),  # type: ignore[misc]
@@ -135,6 +143,8 @@ def summarize(result: ReplicationResult, compiled: CompiledScenario) -> Replicat
         on_scene=_first_times(recs, (K.ON_SCENE,), agencies),
         task_start=_task_times(recs, K.TASK_STARTED, tasks, first=True),
         task_done=_task_times(recs, K.TASK_DONE, tasks, first=False),
+        instance_start=_instance_times(recs, K.TASK_STARTED, task_instances(compiled)),
+        instance_done=_instance_times(recs, K.TASK_DONE, task_instances(compiled)),
         desks=desk_stats(recs, agencies), units=unit_stats(recs, agencies),
         alerts_lost=sum(1 for r in recs if r.kind is K.ALERT_LOST),
         failed_tries=sum(1 for r in recs if r.kind is K.TRY_FAILED),
@@ -183,6 +193,22 @@ def _task_times(recs: Sequence[EventRecord], kind: EventKind, tasks: list[str],
         if r.kind is kind and r.task is not None and (not first or r.task not in found):
             found[r.task] = r.time
     return tuple(found.get(t) for t in tasks)
+
+
+def task_instances(compiled: CompiledScenario) -> tuple[tuple[str, str], ...]:
+    """(incident id, task id) of every task an inject brings in, prerequisites included:
+    incidents in time order, their tasks in file order (the engine's own task instances)."""
+    return tuple((inc.id, compiled.tasks[t].id) for inc in compiled.incidents for t in inc.tasks)
+
+
+def _instance_times(recs: Sequence[EventRecord], kind: EventKind,
+                    instances: tuple[tuple[str, str], ...]) -> tuple[float | None, ...]:
+    """First time of ``kind`` for each (incident, task) instance."""
+    found: dict[tuple[str, str], float] = {}
+    for r in recs:
+        if r.kind is kind and r.task is not None and r.incident is not None:
+            found.setdefault((r.incident, r.task), r.time)
+    return tuple(found.get(i) for i in instances)
 
 
 def _queue(entries: list[tuple[float, int]]) -> tuple[int, float]:

@@ -161,4 +161,43 @@ def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) 
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["findings"][0]["agency"] == "hub"
     assert {s["variant"]["id"] for s in data["suggestions"]} >= {"second-officer-hub", "bypass-hub"}
+    sc = load_scenario(FIX / "hub.yaml")
+    assert [a["agency"] for a in data["agencies"]] == [a.id for a in sc.agencies]
+    assert all(set(a) == {"agency", "alerted", "activated", "on_scene"} for a in data["agencies"])
+    assert {(t["incident"], t["task"]) for t in data["tasks"]} == {
+        (i.id, t) for i in sc.incidents for t in _with_prerequisites(sc, i.triggers)}
+    assert all(t["done"]["n"] == 100 for t in data["tasks"])
     assert CliRunner().invoke(cli, ["analyze"]).exit_code == 2
+
+
+def _with_prerequisites(sc: Scenario, tasks: tuple[str, ...]) -> set[str]:
+    todo, seen = list(tasks), set()
+    while todo:
+        t = todo.pop()
+        if t not in seen:
+            seen.add(t)
+            todo.extend(sc.task(t).after)
+    return seen
+
+
+def test_task_times_are_counted_from_their_own_inject() -> None:
+    """The fire at 30m starts its tasks minutes after its own inject, not after the exercise start;
+    each figure is the event log's first start and the task's finish for that inject."""
+    from drillsim.analysis.results import task_stats
+
+    sc = load_scenario(Path(__file__).parent / "fixtures" / "report" / "hub.yaml")
+    compiled = compile_scenario(sc)
+    result = run_replication(compiled, 4, 0)
+    at = {i.id: i.at for i in sc.incidents}
+    stats = task_stats(sc, [summarize(result, compiled)])
+    assert {(s.incident, s.task) for s in stats} == {("intrusion", "isolate"), ("intrusion", "cordon"),
+                                                      ("fire_out", "firefight"), ("fire_out", "triage")}
+    for s in stats:
+        started = [r.time for r in result.records if r.kind.value == "task_started"
+                   and (r.incident, r.task) == (s.incident, s.task)]
+        done = [r.time for r in result.records if r.kind.value == "task_done"
+                and (r.incident, r.task) == (s.incident, s.task)]
+        assert s.start.median == pytest.approx(min(started) - at[s.incident])
+        assert s.done.median == pytest.approx(done[0] - at[s.incident]) and len(done) == 1
+    fire = next(s for s in stats if s.task == "firefight")
+    assert at["fire_out"] == 1800 and fire.start.median < 1800  # from its inject, not from 0

@@ -17,9 +17,11 @@ from drillsim.analysis.results import (
     AgencyStats,
     ObjectiveStats,
     QueueSummary,
+    TaskStats,
     agency_stats,
     objective_stats,
     queue_summaries,
+    task_stats,
 )
 from drillsim.analysis.suggest import Simulate, Suggestion, rank
 from drillsim.compile import build_graph
@@ -40,6 +42,7 @@ class Analysis:
     findings: list[Finding]
     strengths: list[str]
     suggestions: list[Suggestion] = field(default_factory=list)
+    tasks: list[TaskStats] = field(default_factory=list)
 
 
 def analyze(scenario: Scenario, summaries: list[ReplicationSummary], *, simulate: Simulate | None = None,
@@ -54,7 +57,7 @@ def analyze(scenario: Scenario, summaries: list[ReplicationSummary], *, simulate
         gain = {sg.variant.id: sg.gain for sg in suggestions}
         findings.sort(key=lambda f: -(f.severity + max((gain.get(v.id, 0.0) for v in f.variants), default=0.0)))
     return Analysis(stats, agency_stats(scenario, summaries), queues, shape, findings, strengths(stats),
-                    suggestions)
+                    suggestions, task_stats(scenario, summaries))
 
 
 def _plain(obj: Any) -> Any:
@@ -70,12 +73,15 @@ def _plain(obj: Any) -> Any:
 
 
 def to_json(a: Analysis) -> str:
-    """The findings, structure and suggestions as JSON (objective statistics included)."""
+    """The findings, structure and suggestions as JSON, with the statistics of every objective,
+    agency milestone (seconds from the exercise start) and task (seconds from its inject)."""
     data = {
         "findings": _plain(a.findings), "strengths": a.strengths, "structure": _plain(a.structure),
         "suggestions": [{**_plain(s), "gain": s.gain} for s in a.suggestions],
         "objectives": [{"id": o.objective.id, "met": _plain(o.met), "time": _plain(o.time), "split": o.split,
                         "agencies": o.agencies, "links": o.links} for o in a.objectives],
+        "agencies": _plain(a.agencies),
+        "tasks": _plain(a.tasks),
         "queues": _plain(a.queues),
     }
     return json.dumps(data, indent=2, ensure_ascii=False)

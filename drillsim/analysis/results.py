@@ -56,6 +56,16 @@ class AgencyStats:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskStats:
+    """One task for one inject: when it started and finished, in seconds after that inject."""
+
+    incident: str
+    task: str
+    start: TimeStats
+    done: TimeStats
+
+
+@dataclass(frozen=True, slots=True)
 class QueueSummary:
     """A duty desk or unit pool over the replications of one variant."""
 
@@ -104,10 +114,19 @@ def agency_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) ->
             for i, a in enumerate(scenario.agencies)]
 
 
-def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[tuple[str, TimeStats, TimeStats]]:
-    """(task id, start, done) time statistics of every task."""
-    return [(t.id, time_stats([s.task_start[i] for s in summaries]), time_stats([s.task_done[i] for s in summaries]))
-            for i, t in enumerate(scenario.tasks)]
+def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[TaskStats]:
+    """Start and finish of every task an inject brings in, counted from that inject."""
+    from drillsim.compile import compile_scenario
+    from drillsim.summary import task_instances
+
+    at = {i.id: i.at for i in scenario.incidents}
+    out = []
+    for k, (incident, task) in enumerate(task_instances(compile_scenario(scenario))):
+        def since(v: float | None) -> float | None:
+            return None if v is None else v - at[incident]
+        out.append(TaskStats(incident, task, time_stats([since(s.instance_start[k]) for s in summaries]),
+                             time_stats([since(s.instance_done[k]) for s in summaries])))
+    return out
 
 
 def queue_summaries(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[QueueSummary]:

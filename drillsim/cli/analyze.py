@@ -81,6 +81,13 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
         click.echo(f"analysis: {json_path}")
 
 
+def _mp(ts: object) -> str:
+    """``median / p90`` of a TimeStats, 'never' where not reached."""
+    def c(x: float | None) -> str:
+        return "never" if x is None else clock(x)
+    return f"{c(ts.median)} / {c(ts.p90)}"  # type: ignore[attr-defined]
+
+
 def _print(a: object) -> None:
     from drillsim.analysis.api import Analysis
 
@@ -89,6 +96,13 @@ def _print(a: object) -> None:
     for o in a.objectives:
         med = "never" if o.time.median is None else clock(o.time.median)
         click.echo(f"  {o.objective.id:<24} met {o.met.share:6.1%}  median {med}  target {clock(o.objective.within)}")
+    click.echo("Agencies (from the exercise start): alerted, on scene; median and 90th percentile")
+    for ag in a.agencies:
+        click.echo(f"  {ag.agency:<24} alerted {_mp(ag.alerted)}  on scene {_mp(ag.on_scene)}")
+    click.echo("Tasks (from the inject that brought them in): start, done; median and 90th percentile")
+    for ts in a.tasks:
+        name = f"{ts.incident}/{ts.task}"
+        click.echo(f"  {name:<24} start {_mp(ts.start)}  done {_mp(ts.done)}")
     click.echo("Bottlenecks (most severe first)")
     for i, f in enumerate(a.findings, 1):
         click.echo(f"  {i}. [{f.kind}] {f.title}")
