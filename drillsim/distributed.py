@@ -21,6 +21,45 @@ if TYPE_CHECKING:
     from drillsim.summary import ReplicationSummary
 
 
+CONNECT_TIMEOUT = "15s"
+"""How long to wait for the scheduler to answer before the address is reported as unreachable."""
+
+
+def connect(address: str) -> Any:
+    """A Dask client of the scheduler at ``address`` (never set as the global default client).
+
+    Raises:
+        InputError: Dask is not installed, the address is malformed, or nothing answers there
+            within :data:`CONNECT_TIMEOUT`; the message names the address.
+    """
+    try:
+        from distributed import Client
+        from distributed.comm import get_address_host_port
+    except ImportError:
+        raise InputError("--dask needs the Dask extra: pip install 'drillsim[dask]'") from None
+    try:
+        # NOTE: checked first: a Client built on a malformed address fails, then hangs for seconds
+        # at interpreter exit in its __del__.
+        get_address_host_port(address)
+    except ValueError as exc:
+        raise InputError(f"--dask {address!r} is not a Dask scheduler address ({exc}); "
+                         "give tcp://HOST:PORT") from None
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}; check the address and that "
+                         "the scheduler is running (dask scheduler --host HOST --port PORT)") from None
+
+
+def check_scheduler(address: str) -> None:
+    """Connect to the scheduler and disconnect, so a wrong address fails before any output is made.
+
+    Raises:
+        InputError: As :func:`connect`.
+    """
+    connect(address).close()
+
+
 def _dask_batch(compiled: CompiledScenario, variant: str, seed: int, lo: int, hi: int) -> list[Any]:
     from drillsim.experiment import run_batch
 
@@ -42,14 +81,9 @@ def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Seque
     halved and resubmitted, down to the single replication, so one replication that kills its
     worker is reported with its seed and the rest of its batch is kept.
     """
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise InputError("--dask needs the Dask extra: pip install 'drillsim[dask]'") from None
-    try:
-        client = Client(address, timeout="15s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    client = connect(address)
+    from distributed import as_completed
+
     try:
         shared = client.scatter(compiled, broadcast=True)
 

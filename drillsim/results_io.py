@@ -120,8 +120,9 @@ def holds_files(path: Path) -> bool:
     return path.exists() and (not path.is_dir() or any(path.iterdir()))
 
 
-def prepare_dir(path: Path, *, force: bool) -> Path:
-    """Create a run folder; an existing non-empty one is only replaced with ``force``."""
+def check_run_dir(path: Path, *, force: bool) -> None:
+    """Refuse a run folder that would replace work: any non-empty folder without ``force``, and
+    with it anything but an earlier drillsim run. Checked before anything slow is started."""
     if holds_files(path):
         if not force:
             raise OutputExistsError(f"{path} already holds an earlier run; choose another --out or pass "
@@ -129,6 +130,12 @@ def prepare_dir(path: Path, *, force: bool) -> Path:
         if not (path / MANIFEST).exists() and path.is_dir():
             raise OutputExistsError(f"{path} is not a drillsim run folder; refusing to replace it even "
                                     "with --force")
+
+
+def prepare_dir(path: Path, *, force: bool) -> Path:
+    """Create a run folder; an existing non-empty one is only replaced with ``force``."""
+    check_run_dir(path, force=force)
+    if holds_files(path):
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -193,7 +200,7 @@ class RunWriter:
         write_atomic(self.root / MANIFEST, json.dumps(asdict(self.manifest), indent=2, ensure_ascii=False))
 
     def close(self, status: str) -> None:
-        """Close the summaries and record the final status (``complete`` or ``interrupted``)."""
+        """Close the summaries and record the final status (``complete``, ``interrupted`` or ``failed``)."""
         for fh in self._files.values():
             fh.close()
         self._files.clear()
@@ -271,8 +278,10 @@ def read_run(root: Path) -> RunData:
     manifest = read_manifest(root)
     warnings: list[str] = []
     if manifest.status != "complete":
-        warnings.append(f"the run in {root} is {manifest.status}: results cover only the replications "
-                        "finished before it stopped")
+        how = {"running": "still running, or was killed", "failed": "stopped by an error"}.get(
+            manifest.status, manifest.status)
+        warnings.append(f"the run in {root} {'is' if manifest.status == 'running' else 'was'} {how}: results "
+                        "cover only the replications finished before it stopped")
     summaries = {v: _read_summaries(root, v, manifest, warnings) for v in manifest.variants}
     return RunData(root, manifest, summaries, warnings)
 

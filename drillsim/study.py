@@ -5,6 +5,7 @@ This is the library behind ``drillsim run -n N``; the CLI only parses options an
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -65,7 +66,8 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
     """Run ``n`` replications of each variant (or until ``until_ci`` is reached, at most ``n``).
 
     Writes the run folder ``out`` (already created, empty) and returns it. On KeyboardInterrupt the
-    manifest is marked ``interrupted`` and the summaries finished so far stay readable. With
+    manifest is marked ``interrupted``, on any other exception ``failed`` (and the exception is
+    raised again); either way the summaries finished so far stay readable. With
     ``suggest`` > 0, the analysis tests its suggested changes with that many replications each
     (common random numbers) and saves everything to ``analysis.json`` for the report.
     """
@@ -92,8 +94,11 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
         _run_rounds(compiled, variants, n, seed, workers, dask_address, until_ci, on_batch, collected)
         _write_logs(writer, compiled, collected, seed)
         _write_analysis(out, scenario, collected.get(BASE, []), seed, workers, suggest)
-    except KeyboardInterrupt:
-        writer.close("interrupted")
+    except BaseException as exc:
+        # NOTE: any stop, not only Ctrl-C: a manifest left "running" would pass for a live run.
+        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        with contextlib.suppress(OSError):  # the error that stopped the run is the one to report
+            writer.close(status)
         raise
     writer.close("complete")
     return out

@@ -46,15 +46,17 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
         check_output(json_path, force=force)  # before minutes of simulation, not after
     w = default_workers() if workers is None else workers
     if results is not None:
-        from drillsim.report.data import load_scenario_json
+        from drillsim.errors import InputError
+        from drillsim.report.data import finished_replications, load_scenario_json
         from drillsim.results_io import read_run
 
         scenario = load_scenario_json(results)
         data = read_run(results)
         seed = data.manifest.seed if seed is None else seed
-        base = data.summaries.get(variant or BASE, [])
+        base = data.summaries.get(variant or BASE, []) if variant else finished_replications(data)
         if not base:
-            raise click.UsageError(f"the run in {results} has no replications of {variant or BASE}")
+            raise InputError(f"the run in {results} has no replications of {variant}; it has "
+                             f"{', '.join(data.summaries) or 'none'}")
         replications = len(base)
     elif file is not None:
         from drillsim.cli.run import check_variants, load

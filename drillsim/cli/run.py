@@ -15,6 +15,7 @@ from drillsim.durations import clock
 from drillsim.errors import InputError
 from drillsim.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
 from drillsim.results_io import (
+    MANIFEST,
     check_output,
     log_csv,
     log_jsonl,
@@ -126,6 +127,11 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
     sc = apply_variant(scenario, variants[0]) if variants and variants[0] != BASE else scenario
     compiled = compile_scenario(sc, **({"max_events": max_events} if max_events else {}))
     result = run_replication(compiled, seed, replication)
+    if log_path is not None:
+        # NOTE: written before anything is printed: the log is what the user asked to keep, and a
+        # reader that stops early (`| head`) ends the command quietly at the next print.
+        text = log_csv(result.records) if log_path.suffix.lower() == ".csv" else log_jsonl(result.records)
+        write_atomic(log_path, text)
     label = f" variant {variants[0]}" if variants else ""
     click.echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
     for line in timeline(result.records, sc, verbose=verbose):
@@ -137,8 +143,6 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
         click.echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
                    f"{'MET' if m.met else 'NOT MET'}")
     if log_path is not None:
-        text = log_csv(result.records) if log_path.suffix.lower() == ".csv" else log_jsonl(result.records)
-        write_atomic(log_path, text)
         click.echo(f"event log: {log_path}")
 
 
@@ -152,6 +156,13 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         raise click.BadParameter("give a width between 0 and 1, e.g. 0.02", param_hint="--until-ci")
     workers = default_workers() if workers is None else workers
     names = [BASE, *[v for v in variants if v != BASE]]
+    if dask_address:
+        from drillsim.distributed import check_scheduler
+        from drillsim.results_io import check_run_dir
+
+        if out is not None:
+            check_run_dir(out, force=force)  # at once, not after a scheduler that may take seconds to answer
+        check_scheduler(dask_address)  # a wrong address fails here, before a run folder exists
     root = prepare_dir(out, force=force) if out else prepare_dir(
         next_free_dir(Path("reports") / scenario.scenario.id), force=False)
     total = n * len(names)
@@ -164,6 +175,11 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         except KeyboardInterrupt:
             click.echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
             raise SystemExit(130) from None
+        except Exception:
+            if (root / MANIFEST).exists():
+                click.echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications "
+                           "finished before the error", err=True)
+            raise
     _print_results(root)
     if not no_report:
         from drillsim.report import write_report

@@ -22,8 +22,10 @@ from drillsim.analysis.results import (
 )
 from drillsim.analysis.stats import paired_difference
 from drillsim.durations import clock, describe
+from drillsim.errors import InputError
 from drillsim.results_io import BASE, RunData, read_log, read_run
 from drillsim.scenario import Objective, Scenario
+from drillsim.summary import ReplicationSummary
 
 RATING_THRESHOLDS = {"P": 0.90, "S": 0.70, "M": 0.30}
 """Share of replications meeting a target needed for each rating (below M's: U). P mirrors the
@@ -124,9 +126,9 @@ def load_scenario_json(root: Path) -> Scenario:
 def build(root: Path, lang: str | None = None) -> ReportData:
     """Read a run folder and compute everything the report shows."""
     run = read_run(root)
+    base = finished_replications(run)
     scenario = load_scenario_json(root)
     lang = lang or scenario.scenario.language
-    base = run.summaries.get(BASE, [])
     stats = objective_stats(scenario, BASE, base)
     rows = [ObjectiveRow(s, rating(s.met.share if s.met.n else 0.0, s.time.reached > 0)) for s in stats]
     return ReportData(
@@ -134,6 +136,28 @@ def build(root: Path, lang: str | None = None) -> ReportData:
         agencies=agency_stats(scenario, base), queues=queue_summaries(scenario, base),
         variants=variant_rows(scenario, run), expectations=check_expectations(scenario, run.summaries, BASE),
     )
+
+
+def finished_replications(run: RunData) -> list[ReplicationSummary]:
+    """The base scenario's summaries; a run without any is refused with what to do about it.
+
+    Raises:
+        InputError: No replication of the base scenario finished (the run failed or was stopped
+            before the first batch, or every replication failed).
+    """
+    base = run.summaries.get(BASE, [])
+    if base:
+        return base
+    m = run.manifest
+    if m.failures:
+        why = f"all {len(m.failures)} that ran failed (see 'failures' in its manifest)"
+    elif m.status == "complete":
+        why = "it ran none"
+    else:
+        how = "is still running or was killed" if m.status == "running" else m.status
+        why = f"it {how} before the first batch finished"
+    raise InputError(f"the run in {run.root} has no finished replications; {why}. Run the scenario again: "
+                     f"drillsim run {m.scenario_file} -n {m.replications} --out {run.root} --force")
 
 
 def capabilities(rows: list[ObjectiveRow]) -> list[CapabilityRow]:
@@ -179,4 +203,5 @@ def fmt_share(x: float) -> str:
     return f"{x:.0%}"
 
 
-__all__ = ["RATING_THRESHOLDS", "ReportData", "build", "describe", "fmt_share", "fmt_time", "rating"]
+__all__ = ["RATING_THRESHOLDS", "ReportData", "build", "describe", "finished_replications", "fmt_share", "fmt_time",
+           "rating"]
