@@ -201,3 +201,20 @@ def test_task_times_are_counted_from_their_own_inject() -> None:
         assert s.done.median == pytest.approx(done[0] - at[s.incident]) and len(done) == 1
     fire = next(s for s in stats if s.task == "firefight")
     assert at["fire_out"] == 1800 and fire.start.median < 1800  # from its inject, not from 0
+
+
+def test_a_slow_reliable_link_is_offered_a_faster_channel_not_more_reliability() -> None:
+    """hub.yaml's district_police -> ems is 100% reliable: more reliability cannot help it."""
+    sc = load_scenario(Path(__file__).parent / "fixtures" / "report" / "hub.yaml")
+    a = analyze(sc, simulate_summaries(sc, [], 60, 2)["base"])
+    links = {f.link: f for f in a.findings if f.kind == "link"}
+    fast = links["district_police->ems"]
+    assert fast.message == "transmission_fast" and "faster channel" in fast.suggestion
+    assert "takes 0:01:00 on average" in fast.text
+    [variant] = fast.variants
+    assert variant.id == "faster-district_police-ems"
+    [change] = variant.change_links
+    assert change.delay is not None and change.delay.mean() == 30.0 and change.reliability is None
+    flaky = links["guard->district_police"]  # 90% reliable: reliability is the remedy offered
+    assert flaky.message != "transmission_fast"
+    assert [v.change_links[0].reliability for v in flaky.variants] == [0.99]

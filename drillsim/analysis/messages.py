@@ -63,6 +63,18 @@ MESSAGES: dict[str, dict[str, Text]] = {
                        "vi": "Nâng độ tin cậy của kênh (đường dây riêng) hoặc bổ sung kênh dự phòng",
                        "zh": "提高该渠道可靠性（专线），或增加备用渠道"},
     },
+    "transmission_fast": {
+        "title": {"en": "Time lost in transmission over the link {sender} → {recipient}",
+                  "vi": "Mất thời gian truyền tin trên kênh {sender} → {recipient}",
+                  "zh": "{sender} → {recipient}联络渠道传递耗时"},
+        "text": {"en": "The alert from {sender} to {recipient} takes {delay} on average over a reliable channel.",
+                 "vi": "Tin báo từ {sender} đến {recipient} mất trung bình {delay} dù kênh liên lạc ổn định.",
+                 "zh": "从{sender}到{recipient}的警情传递虽渠道可靠，平均仍需{delay}。"},
+        "suggestion": {"en": "Use a faster channel for this alert (a direct hotline, or a liaison officer at the sender)",
+                       "vi": "Dùng kênh nhanh hơn cho tin báo này (đường dây nóng trực tiếp, hoặc cán bộ liên lạc "
+                             "tại đơn vị gửi)",
+                       "zh": "为该警情改用更快的渠道（直通热线，或在发送单位派驻联络员）"},
+    },
     "link_detail": {
         "text": {"en": " (reliability {reliability}, retry {retry})",
                  "vi": " (độ tin cậy {reliability}, gọi lại sau {retry})",
@@ -130,6 +142,11 @@ MESSAGES: dict[str, dict[str, Text]] = {
         "label": {"en": "{sender} → {recipient}: reliability {reliability}",
                   "vi": "{sender} → {recipient}: độ tin cậy {reliability}",
                   "zh": "{sender} → {recipient}：可靠性提高到{reliability}"},
+    },
+    "change_delay": {
+        "label": {"en": "{sender} → {recipient}: alert in {delay}",
+                  "vi": "{sender} → {recipient}: truyền tin {delay}",
+                  "zh": "{sender} → {recipient}：传递缩短到{delay}"},
     },
     "change_other": {
         "label": {"en": "{description}", "vi": "{description}", "zh": "{description}"},

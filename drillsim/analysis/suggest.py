@@ -15,6 +15,7 @@ from typing import Any
 from drillsim.analysis.findings import Finding
 from drillsim.analysis.messages import MESSAGES, say, short_name
 from drillsim.analysis.stats import Interval, paired_difference
+from drillsim.durations import clock
 from drillsim.scenario import Scenario, Variant
 from drillsim.summary import ReplicationSummary
 
@@ -69,7 +70,7 @@ def _name(scenario: Scenario, agency: str) -> str:
 def describe_change(scenario: Scenario, variant: Variant) -> tuple[str, dict[str, str]]:
     """The message key and parameters that name a suggested change in a few words.
 
-    One extra duty officer, unit count, direct link or link reliability gets its own wording
+    One extra duty officer, unit count, direct link, link reliability or delay gets its own wording
     with the agencies' short display names; anything else keeps the variant's description.
     """
     agencies, added, changed = variant.change_agencies, variant.add_links, variant.change_links
@@ -86,6 +87,10 @@ def describe_change(scenario: Scenario, variant: Variant) -> tuple[str, dict[str
             c = changed[0]
             return "change_reliability", {"sender": _name(scenario, c.from_), "recipient": _name(scenario, c.to),
                                           "reliability": f"{c.reliability:.0%}"}
+        if changed and changed[0].delay is not None:
+            c = changed[0]
+            return "change_delay", {"sender": _name(scenario, c.from_), "recipient": _name(scenario, c.to),
+                                    "delay": clock(c.delay.mean())}
     return "change_other", {"description": variant.description or variant.id}
 
 
