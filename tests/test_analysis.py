@@ -218,3 +218,38 @@ def test_a_slow_reliable_link_is_offered_a_faster_channel_not_more_reliability()
     flaky = links["guard->district_police"]  # 90% reliable: reliability is the remedy offered
     assert flaky.message != "transmission_fast"
     assert [v.change_links[0].reliability for v in flaky.variants] == [0.99]
+
+
+UNITS = """
+scenario: {{id: units, title: "Units", horizon: 4h, seed: 1}}
+target: {{name: "Site", kind: other}}
+agencies:
+  - {{id: ems, units: {units}, handling: 0s, activation: 0s, travel: 5m}}
+incidents:
+  - {{id: crash, at: 0s, detected_by: ems, casualties: {{red: 1, yellow: 2}}, triggers: [treat]}}
+tasks:
+  - {{id: treat, by: [ems], per_casualty: 10m}}
+"""
+
+
+@pytest.mark.parametrize(("units", "expected"), [
+    # One crew: three casualties ready at 5m are treated 10 minutes each, red first; two wait
+    # 10m and 20m; the crew is busy 30 of the 35 minutes the replication lasts.
+    (1, {"served": 3, "mean_wait": 600.0, "worst_wait": 1200.0, "utilisation": 1800 / 2100,
+         "longest_queue": 2, "longest_queue_at": 300.0}),
+    # Two crews: one casualty waits 10m; 30 crew-minutes over 2 crews x 25 minutes.
+    (2, {"served": 3, "mean_wait": 200.0, "worst_wait": 600.0, "utilisation": 1800 / (2 * 1500),
+         "longest_queue": 1, "longest_queue_at": 300.0}),
+])
+def test_unit_pool_figures_match_a_hand_calculation(units: int, expected: dict[str, float]) -> None:
+    from drillsim.analysis.results import queue_summaries
+    from drillsim.loader import load_scenario_text
+
+    sc = load_scenario_text(UNITS.format(units=units))
+    compiled = compile_scenario(sc)
+    summary = summarize(run_replication(compiled, 1, 0), compiled)
+    pool = next(q for q in queue_summaries(sc, [summary]) if q.resource == "units")
+    got = {"served": pool.served_per_replication, "mean_wait": pool.mean_wait, "worst_wait": pool.worst_wait,
+           "utilisation": pool.utilisation, "longest_queue": pool.longest_queue,
+           "longest_queue_at": pool.longest_queue_at}
+    assert got == pytest.approx(expected)

@@ -1,8 +1,9 @@
 """Statistics over replications: medians, 90th percentiles and shares with confidence intervals.
 
 Quantile intervals are distribution-free (binomial order statistics); mean intervals use
-Student's t (Cornish-Fisher approximation of its quantile, exact enough for n >= 5); shares use
-the Wilson score interval, which behaves at 0% and 100% where the normal interval does not.
+Student's t with its exact quantile (incomplete beta function, inverted numerically), so they are
+honest even for n = 2 or 3; shares use the Wilson score interval, which behaves at 0% and 100%
+where the normal interval does not.
 Differences between variants are paired by replication: under common random numbers replication
 ``i`` of two variants shares its random streams, so the paired interval is much narrower.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 
 LEVEL = 0.95
@@ -41,8 +43,9 @@ class TimeStats:
         n: Replications.
         reached: Replications where the event happened.
         mean: Mean over the replications where it happened (None if none).
-        median: Median over all replications (None when over half never reached it).
-        p90: 90th percentile over all (None when over 10% never reached it).
+        median: Median over all replications (None when half or more never reached it: the
+            interpolated median then involves an infinite time).
+        p90: 90th percentile over all (None when 10% or more never reached it).
     """
 
     n: int
@@ -77,15 +80,110 @@ class Difference:
     significant: bool
 
 
+def _t_outside_inside(t: float, df: float) -> tuple[float, float]:
+    """``(P(|T| > t), P(|T| <= t))`` for Student's t with ``df`` degrees of freedom, both accurate.
+
+    P(|T| > t) is the regularized incomplete beta I_x(df/2, 1/2) with x = df/(df+t^2). It is
+    evaluated by Numerical Recipes' continued fraction (``betacf``) on whichever side of
+    I_x(a, b) = 1 - I_{1-x}(b, a) converges fast, and the other probability is the complement, so
+    the smaller of the two never comes from a subtraction.
+    """
+    a, b = df / 2, 0.5
+    x, y = df / (df + t * t), t * t / (df + t * t)  # y = 1 - x without cancellation
+    if y == 0.0:
+        return 1.0, 0.0
+    if x == 0.0:
+        return 0.0, 1.0
+    log_x = -math.log1p(t * t / df)
+    front = math.exp(_log_gamma_half_ratio(a) - math.lgamma(b) + a * log_x + b * math.log(y))
+    if x < (a + 1) / (a + b + 2):
+        outside = front * _betacf(a, b, x) / a
+        return outside, 1.0 - outside
+    inside = front * _betacf(b, a, y) / b
+    return 1.0 - inside, inside
+
+
+def _log_gamma_half_ratio(a: float) -> float:
+    """``log(Gamma(a + 1/2) / Gamma(a))``; for large ``a`` by its asymptotic series, since the
+    difference of two lgamma values of size a*log(a) would lose about log10(a) digits."""
+    if a < 20:
+        return math.lgamma(a + 0.5) - math.lgamma(a)
+    return (0.5 * math.log(a) - 1 / (8 * a) + 1 / (192 * a**3) - 1 / (640 * a**5)
+            + 17 / (14336 * a**7))
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction for the incomplete beta function (modified Lentz, Numerical Recipes)."""
+    tiny, eps = 1e-300, 1e-16
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 100_000):
+        for aa in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                   -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + aa / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < eps:
+            break
+    return h
+
+
+@lru_cache(maxsize=1024)
 def t_quantile(df: int, level: float = LEVEL) -> float:
-    """Two-sided Student t quantile (Cornish-Fisher expansion in 1/df)."""
-    z = NormalDist().inv_cdf(0.5 + level / 2)
+    """Two-sided quantile of Student's t with ``df`` degrees of freedom: P(|T| <= t) = level.
+
+    Exact (about 1e-12 relative) for every df >= 1 and level in (0, 1): closed forms for df 1 and
+    2, a four-term expansion for df >= 10,000, otherwise the t distribution (an incomplete beta
+    function) inverted by safeguarded Newton.
+    Small df matter here: 2 or 3 replications give df 1 or 2, where the 95% quantile is 12.7 or 4.3.
+    """
     if df <= 0:
         return math.inf
-    g1 = (z**3 + z) / 4
-    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-    return z + g1 / df + g2 / df**2 + g3 / df**3
+    alpha = 1.0 - level  # exact in floating point for level >= 0.5
+    if df == 1:  # Cauchy: tan(pi * level / 2), written so that level near 1 keeps its digits
+        return math.tan(math.pi * level / 2) if level < 0.5 else 1 / math.tan(math.pi * alpha / 2)
+    if df == 2:  # P(|T| <= t) = t / sqrt(2 + t^2)
+        return math.sqrt(2 * level * level / ((1 - level) * (1 + level)))
+    if df >= 10_000 and level >= 0.001:
+        # Cornish-Fisher expansion in 1/df (Abramowitz & Stegun 26.7.5): its first omitted term is
+        # below 1e-13 of t here, where the incomplete beta's continued fraction is slow and noisy.
+        normal = NormalDist()
+        z = -normal.inv_cdf(alpha / 2) if level >= 0.5 else normal.inv_cdf(0.5 + level / 2)
+        g1 = (z**3 + z) / 4
+        g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+        g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+        g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
+        return z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df
+    # Newton on the log of the smaller probability (outside for level >= 0.5, else inside), which is
+    # smooth and near-linear in t; a bracket [lo, hi] falls back to bisection if a step overshoots.
+    use_inside = level < 0.5
+    target = math.log(level if use_inside else alpha)
+    log_norm = _log_gamma_half_ratio(df / 2) - 0.5 * math.log(df * math.pi)
+    lo, hi = 0.0, math.inf
+    t = NormalDist().inv_cdf(0.5 + level / 2 if use_inside else 1 - alpha / 2)
+    for _ in range(200):
+        outside, inside = _t_outside_inside(t, df)
+        if (inside < level) if use_inside else (outside > alpha):  # t is still too small
+            lo = t
+        else:
+            hi = t
+        prob = inside if use_inside else outside
+        new = math.nan
+        if prob > 0.0:
+            pdf = math.exp(log_norm - (df + 1) / 2 * math.log1p(t * t / df))
+            slope = 2 * pdf / prob * (1 if use_inside else -1)  # d/dt log prob
+            new = t - (math.log(prob) - target) / slope
+            if abs(new - t) <= 1e-13 * t:  # Newton converges quadratically: new is as good as any
+                return new
+        if not lo < new < hi:  # also catches nan
+            new = (lo + hi) / 2 if math.isfinite(hi) else 2 * t
+        if hi - lo <= 1e-13 * hi < math.inf:  # bracketed as tightly as the tail can be evaluated
+            return new
+        t = new
+    return t
 
 
 def _order_ci(sorted_vals: Sequence[float], p: float) -> Interval:
@@ -141,7 +239,10 @@ def share_stats(successes: int, n: int) -> ShareStats:
     denom = 1 + _Z**2 / n
     centre = (p + _Z**2 / (2 * n)) / denom
     half = _Z * math.sqrt(p * (1 - p) / n + _Z**2 / (4 * n * n)) / denom
-    return ShareStats(n, successes, p, Interval(max(0.0, centre - half), min(1.0, centre + half)))
+    # At 0 and n the bound is exactly 0 or 1 (centre and half cancel; rounding could leave 1e-17).
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return ShareStats(n, successes, p, Interval(low, high))
 
 
 def paired_difference(a: Sequence[float], b: Sequence[float]) -> Difference:
