@@ -6,6 +6,7 @@ Exit codes (documented in README): 0 success, 1 invalid input, 2 usage error,
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,17 +108,18 @@ class SimulationError(DrillsimError):
     exit_code = 3
 
     def __init__(self, message: str, *, seed: int | None = None, replication: int | None = None,
-                 variant: str | None = None) -> None:
+                 variant: str | None = None, file: str | None = None) -> None:
         self.seed = seed
         self.replication = replication
         self.variant = variant
+        self.file = file
         super().__init__(message)
 
     def render(self) -> str:
         """Message plus the command that replays the failing replication."""
         text = f"error: simulation failed: {self}"
         if self.seed is not None:
-            text += f"\n    replay: drillsim run FILE --seed {self.seed}"
+            text += f"\n    replay: drillsim run {shlex.quote(self.file) if self.file else 'FILE'} --seed {self.seed}"
             if self.replication is not None:
                 text += f" --replication {self.replication}"
             if self.variant:

@@ -254,3 +254,24 @@ def test_a_run_whose_replications_all_failed_is_refused_with_the_reason(tmp_path
     r = CliRunner().invoke(cli, ["report", str(out)])
     assert r.exit_code == 1, r.output
     assert f"the run in {out} has no finished replications; all 6 that ran failed" in r.stderr
+
+
+def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_rest(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Replication 3 raises: the other 9 are summarised and reported, and the exit code says so."""
+    real = experiment.run_replication
+
+    def flaky(compiled, seed, replication, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if replication == 3:
+            raise ZeroDivisionError("engine bug")
+        return real(compiled, seed, replication, *args, **kwargs)
+
+    monkeypatch.setattr(experiment, "run_replication", flaky)
+    out = tmp_path / "run"
+    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "10", "--seed", "7", "--workers", "1", "--out", str(out),
+                                 "-q", "--suggest", "0", "--format", "md"])
+    assert r.exit_code == 3, r.output
+    assert "1 replication(s) failed, the first with ZeroDivisionError: engine bug" in r.stderr
+    assert "the other 9" in r.stderr
+    assert f"replay: drillsim run {FIXTURE} --seed 7 --replication 3" in r.stderr
+    assert len(read_run(out).summaries[BASE]) == 9 and list(out.glob("after-action-report-*.md"))

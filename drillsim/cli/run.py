@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -180,15 +181,35 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
                 click.echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications "
                            "finished before the error", err=True)
             raise
-    _print_results(root)
+    data = _print_results(root)
     if not no_report:
         from drillsim.report import write_report
 
         for path in write_report(root, formats=parse_formats(formats), lang=lang):
             click.echo(f"report: {path}")
+    _fail_on_failures(data, file)
 
 
-def _print_results(root: Path) -> None:
+def _fail_on_failures(data: Any, file: Path) -> None:
+    """Replications that raised make the run exit 3 with the first one's replay command.
+
+    The others' results and the report are kept (and say how many failed); a script that checks
+    the exit code must not take a run with failed replications for a clean one.
+    """
+    from drillsim.errors import SimulationError
+
+    failures = data.manifest.failures
+    if failures:
+        f = failures[0]
+        done = sum(len(rows) for rows in data.summaries.values())
+        raise SimulationError(f"{len(failures)} replication(s) failed, the first with {f['error']}; the results "
+                              f"and the report cover the other {done}", seed=f["seed"],
+                              replication=f["replication"], variant=None if f["variant"] == BASE else f["variant"],
+                              file=str(file))
+
+
+def _print_results(root: Path) -> Any:
+    """Print the run's warnings and objective rows; return the run data read."""
     from drillsim.analysis.results import objective_rows
     from drillsim.results_io import read_run
 
@@ -198,11 +219,7 @@ def _print_results(root: Path) -> None:
     click.echo(f"results: {root}")
     for row in objective_rows(data):
         click.echo(row)
-    if data.manifest.failures:
-        f = data.manifest.failures[0]
-        click.echo(f"warning: {len(data.manifest.failures)} replication(s) failed; replay the first with: "
-                   f"drillsim run FILE --seed {f['seed']} --replication {f['replication']}"
-                   + (f" --variant {f['variant']}" if f["variant"] != BASE else ""), err=True)
+    return data
 
 
 class _Null:
