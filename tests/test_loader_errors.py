@@ -183,3 +183,26 @@ def test_unreadable_path_is_a_scenario_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(tmp_path / "missing.yaml")
     assert "cannot read the file" in info.value.render()
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("DRILLSIM_MAX_AGENCIES", "3", "agencies, over the limit of 3; set DRILLSIM_MAX_AGENCIES to raise it"),
+    ("DRILLSIM_MAX_LINKS", "2", "links, over the limit of 2; set DRILLSIM_MAX_LINKS to raise it"),
+    ("DRILLSIM_MAX_AGENCIES", "many", "DRILLSIM_MAX_AGENCIES='many' is not a whole number"),
+])
+def test_agency_and_link_limits_refuse_and_can_be_raised(variable: str, value: str, message: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's limits: exit 1 with the way to raise them; raised, the same scenario runs."""
+    args = ["run", str(FIXTURES / "drill.yaml"), "--seed", "1"]
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    monkeypatch.setenv(variable, "100000")
+    assert CliRunner().invoke(cli, args).exit_code == 0
+
+
+def test_replication_limit_refuses_before_simulating(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = CliRunner().invoke(cli, ["run", str(FIXTURES / "drill.yaml"), "-n", "50", "--max-replications", "10",
+                                      "--out", str(out)])
+    assert result.exit_code == 1 and "--max-replications" in result.stderr and not out.exists()
