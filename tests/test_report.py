@@ -184,7 +184,7 @@ def test_observed_times(run_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "obs"
     shutil.copytree(run_dir, copy)
     csv_path = tmp_path / "live.csv"
-    csv_path.write_text("agency,event,time\nems,on_scene,0:50:00\ndistrict_police,alerted,0:01:00\n",
+    csv_path.write_text("agency,event,time\nems,on_scene,H+0:50:00\ndistrict_police,alerted,H+0:01:00\n",
                         encoding="utf-8")
     before = (copy / "after-action-report-vi.html").read_bytes()
     with pytest.raises(OutputExistsError, match="--force"):  # the pre-drill report may have been edited

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
-from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.options import ClockTime, seed_option, workers_option
 from drillsim.msel import Expected
 from drillsim.results_io import check_output, write_atomic
 from drillsim.scenario import Scenario
@@ -109,11 +109,11 @@ def _simulate(scenario: Scenario, n: int, seed: int, workers: int | None) -> tup
 @click.option("--sheet", help="Sheet to read (default: the sheet named MSEL, else the first).")
 @click.option("--scenario", "scenario_file", type=_FILE,
               help="Scenario whose incidents section is replaced; recipients are matched to its agencies.")
-@click.option("--start", metavar="HH:MM", help="Clock time of the exercise start (default: the earliest in the sheet).")
+@click.option("--start", type=ClockTime(), help="Clock time of the exercise start (default: the earliest in the sheet).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the YAML to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, start: str | None,
+def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, start: float | None,
             output: Path | None, force: bool) -> None:
     """Read an MSEL spreadsheet (XLSX or CSV) into the incidents of a scenario.
 
@@ -153,13 +153,12 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
 
     if output is not None:
         check_output(output, force=force)
-    start_at = _start(start)
     tables, notes = read_tables(msel_file, sheet)
     scenario, text = None, ""
     if scenario_file is not None:
         text = decode(read_limited(scenario_file, str(scenario_file)), str(scenario_file))
         scenario = load_scenario_text(text, str(scenario_file))
-    result = import_incidents(tables, scenario, start_at)
+    result = import_incidents(tables, scenario, start)
     for note in (*notes, *result.notes):
         click.echo(f"note: {note}", err=True)
     if scenario is None:
@@ -176,18 +175,3 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
     where = f" (sheet {tables[0].sheet})" if tables[0].sheet else ""
     click.echo(f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
                + (f"; wrote {output}" if output else ""), err=True)
-
-
-def _start(text: str | None) -> float | None:
-    """--start as seconds since midnight."""
-    from drillsim.msel import read_time
-
-    if text is None:
-        return None
-    try:
-        t = read_time(text)
-    except ValueError:
-        t = None
-    if t is None or not t.clock or t.day is not None:
-        raise click.BadParameter(f"{text!r} is not a clock time; write it as 08:00", param_hint="--start")
-    return t.seconds

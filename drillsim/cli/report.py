@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.options import ClockTime
 
 FORMAT_HELP = "Comma-separated: html, md, docx, pdf (pdf needs Chromium)."
 
@@ -28,23 +29,39 @@ def parse_formats(text: str) -> tuple[str, ...]:
               help="Language of headings and labels (default: the scenario's).")
 @click.option("--observed", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV of times observed in the live drill (agency,event,time) to compare.")
+@click.option("--start", type=ClockTime(),
+              help="Clock time the live drill started; clock times in --observed count from it.")
 @click.option("--force", is_flag=True, help="Replace report files already in the run folder.")
-def report(results_dir: Path, formats: str, lang: str | None, observed: Path | None, force: bool) -> None:
+def report(results_dir: Path, formats: str, lang: str | None, observed: Path | None, start: float | None,
+           force: bool) -> None:
     """Write the after-action report (HSEEP AAR/IP) of a run folder.
 
     The report reads the run's results and never simulates. Files go into the run folder; one
     already there (perhaps edited since) is only replaced with --force.
 
+    With --observed, each CSV row (agency,event,time; event is alerted, activated, on_scene,
+    task_started or task_done, and for task events agency holds the task id) is placed in the
+    simulated distribution. Its time is read as in `drillsim msel import`:
+
+    \b
+      35m, 1h30m                 a duration since the exercise start
+      D+1 H+2 M+30, H+2, M+30    days, hours, minutes since the start
+      H+0:35, T+0:35, +00:35     hours:minutes since the start
+      09:50, 9:50:30, 9h50       a clock time, counted from --start (required then)
+
     \b
     Examples:
       drillsim report reports/lai-chau-hydropower
       drillsim report reports/lai-chau-hydropower --format html,docx,pdf --lang vi
-      drillsim report reports/lai-chau-hydropower --observed live-drill.csv --force
+      drillsim report reports/lai-chau-hydropower --observed live-drill.csv --start 08:30 --force
     """
     from drillsim.report import write_report
 
+    if start is not None and observed is None:
+        raise click.BadParameter("only used with --observed (the clock time the live drill started)",
+                                 param_hint="--start")
     for path in write_report(results_dir, formats=parse_formats(formats), lang=lang, observed=observed,
-                             force=force):
+                             observed_start=start, force=force):
         click.echo(f"report: {path}")
 
 

@@ -41,6 +41,20 @@ def format_time(seconds: float) -> str:
     return f"H+{h}:{m:02d}" + (f":{s:02d}" if s else "")
 
 
+def start_seconds(text: str) -> float:
+    """An exercise start written as a clock time (``08:00``, ``8h00``) in seconds since midnight.
+
+    ValueError when it is not a clock time of day (``--start`` of ``msel import`` and ``report``).
+    """
+    try:
+        t = read_time(text)
+    except ValueError:
+        t = None
+    if t is None or not t.clock or t.day is not None:
+        raise ValueError(f"{shown(text)} is not a clock time; write the exercise start as 08:00")
+    return t.seconds
+
+
 def read_time(value: Any) -> SheetTime:
     """A scenario-time cell (see ``TIME_HINT``); ValueError says what is wrong."""
     if isinstance(value, dt.timedelta):

@@ -105,7 +105,8 @@ def charts_folder(lang: str, scenario_lang: str) -> str:
 
 
 def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: str | None = None,
-                 observed: Path | None = None, force: bool = False) -> list[Path]:
+                 observed: Path | None = None, observed_start: float | None = None,
+                 force: bool = False) -> list[Path]:
     """Write the report files into the run folder ``root``; returns their paths.
 
     A report file already there (perhaps edited in a word processor since) is replaced only with
@@ -125,7 +126,7 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
     if observed is not None:
         from drillsim.report.observed import observed_rows
 
-        d.observed = observed_rows(d, observed)
+        d.observed = observed_rows(d, observed, observed_start)
     from drillsim.report.figures import make_charts
 
     d.charts = make_charts(d, root / charts_folder(d.lang, d.scenario.scenario.language))

@@ -69,6 +69,17 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.0%}"
 
 
+def _observed(doc: DocxDocument, d: ReportData) -> None:
+    """The live drill against the simulation: the HTML report's table and chart."""
+    lang = d.lang
+    doc.add_heading(t("observed", lang), 1)
+    _table(doc, [t("agency", lang), t("event", lang), t("observed_time", lang), t("median", lang),
+                 t("percentile", lang), ""],
+           [[o["name"], t(o["event"], lang), fmt_time(o["observed"], lang), fmt_time(o["median"], lang),
+             o["percentile_text"], t(o["verdict"], lang)] for o in d.observed])
+    _picture(doc, d, "observed", t("observed", lang))
+
+
 def write_docx(d: ReportData, target: Path) -> Path:
     """Build the DOCX and write it atomically."""
     lang = d.lang
@@ -143,6 +154,8 @@ def write_docx(d: ReportData, target: Path) -> Path:
                      t("simulated_effect", lang), ""],
                [[vocab.variant_label(sc, e.variant, lang), e.objective, t(e.expected, lang), t(e.observed, lang),
                  t("as_expected" if e.as_expected else "not_as_expected", lang)] for e in d.expectations])
+    if d.observed:
+        _observed(doc, d)
 
     doc.add_heading(t("plan", lang), 1)
     doc.add_paragraph(t("plan_intro", lang))

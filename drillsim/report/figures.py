@@ -142,7 +142,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
     if len(d.run.summaries) > 1:
         save("variants", ch.variant_comparisons(_comparisons(d, ch), lang=lang))
     if d.observed:
-        rows = [ch.ObservedRow(ch.IntervalStats(f"{names.get(o['agency'], o['agency'])}: {o['event']}",
+        rows = [ch.ObservedRow(ch.IntervalStats(f"{o['name']}: {t(o['event'], lang)}",
                                                 o["median"], o["p10"], o["p90"]),
                                o["observed"], o["percentile"]) for o in d.observed]
         save("observed", ch.observed_vs_simulated(rows, lang=lang, title=t("observed", lang)))

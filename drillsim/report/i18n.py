@@ -67,6 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
     "alerted": {"en": "Alerted", "vi": "Nhận tin", "zh": "接警"},
     "activated": {"en": "Activated", "vi": "Xuất phát", "zh": "出动"},
     "on_scene": {"en": "On scene", "vi": "Có mặt", "zh": "到场"},
+    "task_started": {"en": "Task started", "vi": "Bắt đầu nhiệm vụ", "zh": "任务开始"},
+    "task_done": {"en": "Task done", "vi": "Hoàn thành nhiệm vụ", "zh": "任务完成"},
     "queues": {"en": "Duty desks and units", "vi": "Trực ban và lực lượng", "zh": "值班台与处置力量"},
     "resource": {"en": "Resource", "vi": "Nguồn lực", "zh": "资源"},
     "desk": {"en": "duty desk", "vi": "bàn trực", "zh": "值班台"},

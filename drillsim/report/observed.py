@@ -1,8 +1,16 @@
 """After the live drill: where each observed time falls in the simulated distribution.
 
 The CSV has the columns ``agency,event,time``: ``event`` is one of alerted, activated,
-on_scene, task_started, task_done (for tasks, ``agency`` holds the task id), and ``time`` is the
-clock time since the exercise start (``0:12:30``, ``12:30`` or a duration such as ``12m30s``).
+on_scene, task_started, task_done (for tasks, ``agency`` holds the task id). ``time`` is read as
+``drillsim msel import`` reads a scenario time (:func:`drillsim.msel.times.read_time`):
+
+- ``35m``, ``1h30m``: a duration since the exercise start;
+- ``H+0:35``, ``T+0:35``, ``+00:35``, ``H+2``, ``M+30``, ``D+1 H+2``: a time relative to the start;
+- ``09:50``, ``9:50:30``, ``9h50``, ``9:50 AM``, ``2025-05-14 09:50``: the clock time seen on the
+  day, counted from ``start`` (``drillsim report --start HH:MM``). A clock time needs ``start``,
+  and must not be before it; rows with dates count whole days from the earliest date.
+
+Every unreadable cell is reported at once as ``file:row: ... in column X`` (an InputError).
 """
 
 from __future__ import annotations
@@ -12,29 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.analysis.stats import quantile
-from drillsim.durations import parse_duration
 from drillsim.errors import InputError
+from drillsim.msel.times import SheetTime, read_time
 from drillsim.report.data import ReportData
 from drillsim.results_io import BASE
 
 EVENTS = ("alerted", "activated", "on_scene", "task_started", "task_done")
+_FIELDS = {"alerted": "alerted", "activated": "activated", "on_scene": "on_scene",
+           "task_started": "task_start", "task_done": "task_done"}
 
 
-def parse_clock(text: str) -> float:
-    """``H:MM:SS``, ``MM:SS`` or a duration (``12m30s``) to seconds."""
-    text = text.strip()
-    if ":" in text:
-        parts = text.split(":")
-        if len(parts) not in (2, 3) or not all(p.strip().isdigit() for p in parts):
-            raise ValueError(f"cannot read {text!r} as a clock time (H:MM:SS)")
-        nums = [int(p) for p in parts]
-        if len(nums) == 2:
-            nums.insert(0, 0)
-        return float(nums[0] * 3600 + nums[1] * 60 + nums[2])
-    return parse_duration(text)
-
-
-def observed_rows(d: ReportData, path: Path) -> list[dict[str, Any]]:
+def observed_rows(d: ReportData, path: Path, start: float | None = None) -> list[dict[str, Any]]:
     """Read the observations and place each in the simulated distribution of the base run."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -45,37 +41,85 @@ def observed_rows(d: ReportData, path: Path) -> list[dict[str, Any]]:
     if missing:
         raise InputError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
                          "the header must be agency,event,time")
-    agencies = [a.id for a in d.scenario.agencies]
-    tasks = [t.id for t in d.scenario.tasks]
-    rows, errors = [], []
-    for n, rec in enumerate(reader, start=2):
+    records = list(enumerate(reader, start=2))
+    times: dict[int, SheetTime] = {}
+    errors: list[tuple[int, str]] = []
+    for n, rec in records:
         try:
-            rows.append(_row(d, rec, agencies, tasks))
+            times[n] = _time(rec.get("time"), start)
         except ValueError as exc:
-            errors.append(f"{path}:{n}: {exc}")
+            errors.append((n, str(exc)))
+    first_day = min((t.day for t in times.values() if t.day is not None), default=None)
+    rows = []
+    for n, rec in records:
+        try:
+            who, event = _who(d, rec)
+            if n in times:
+                at = _since_start(times[n], (rec.get("time") or "").strip(), start, first_day)
+                rows.append(_row(d, who, event, at))
+        except ValueError as exc:
+            errors.append((n, str(exc)))
     if errors:
-        raise InputError("\n".join(errors))
+        errors.sort(key=lambda e: e[0])
+        raise InputError("\n".join(f"{path}:{n}: {msg}" for n, msg in errors))
     return rows
 
 
-def _row(d: ReportData, rec: dict[str, str], agencies: list[str], tasks: list[str]) -> dict[str, Any]:
+def _time(cell: str | None, start: float | None) -> SheetTime:
+    text = (cell or "").strip()
+    if not text:
+        raise ValueError("no time in column time; write it as 35m, H+0:35 or a clock time such as 09:35")
+    try:
+        t = read_time(text)
+    except ValueError as exc:
+        raise ValueError(f"{exc} in column time; write a duration (35m), a relative time (H+0:35) "
+                         "or a clock time (09:35) with --start") from None
+    if t.clock and start is None:
+        raise ValueError(f"{text!r} in column time is a clock time; pass --start HH:MM (the clock time "
+                         "the exercise started) to count it from the start, or write H+0:35 or 35m")
+    return t
+
+
+def _since_start(t: SheetTime, text: str, start: float | None, first_day: int | None) -> float:
+    """Seconds since the exercise start; clock times count from ``start``."""
+    if not t.clock or start is None:
+        return t.seconds
+    days = 0 if t.day is None or first_day is None else t.day - first_day
+    at = days * 86400 + t.seconds - start
+    if at < 0:
+        h, m = divmod(int(start) // 60, 60)
+        raise ValueError(f"{text!r} in column time is before the exercise start {h:02d}:{m:02d} "
+                         "(--start); pass an earlier --start, or correct the time")
+    return at
+
+
+def _who(d: ReportData, rec: dict[str, str]) -> tuple[str, str]:
     who, event = (rec.get("agency") or "").strip(), (rec.get("event") or "").strip()
     if event not in EVENTS:
-        raise ValueError(f"unknown event {event!r}; use one of {', '.join(EVENTS)}")
-    pool = tasks if event.startswith("task") else agencies
-    if who not in pool:
-        raise ValueError(f"unknown {'task' if event.startswith('task') else 'agency'} {who!r}")
-    observed = parse_clock(rec.get("time") or "")
+        raise ValueError(f"unknown event {event!r} in column event; use one of {', '.join(EVENTS)}")
+    if event.startswith("task"):
+        ids = [x.id for x in d.scenario.tasks]
+        if who not in ids:
+            raise ValueError(f"unknown task {who!r} in column agency; use one of {', '.join(ids)}")
+    else:
+        ids = [x.id for x in d.scenario.agencies]
+        if who not in ids:
+            raise ValueError(f"unknown agency {who!r} in column agency; use one of {', '.join(ids)}")
+    return who, event
+
+
+def _row(d: ReportData, who: str, event: str, observed: float) -> dict[str, Any]:
+    is_task = event.startswith("task")
+    pool = d.scenario.tasks if is_task else d.scenario.agencies
+    idx = [x.id for x in pool].index(who)
     base = d.run.summaries.get(BASE, [])
-    idx = pool.index(who)
-    field = {"alerted": "alerted", "activated": "activated", "on_scene": "on_scene",
-             "task_started": "task_start", "task_done": "task_done"}[event]
-    sims = sorted(v if v is not None else float("inf") for v in (getattr(s, field)[idx] for s in base))
+    times = (getattr(s, _FIELDS[event])[idx] for s in base)
+    sims = sorted(v if v is not None else float("inf") for v in times)
     below = sum(1 for v in sims if v < observed) + 0.5 * sum(1 for v in sims if v == observed)
     pct = 100.0 * below / len(sims) if sims else None
     verdict = "as_planned" if pct is None or 25 <= pct <= 75 else ("faster" if pct < 25 else "slower")
     fin = [v for v in sims if v != float("inf")]
-    return {"agency": who, "event": event, "observed": observed,
+    return {"agency": who, "name": pool[idx].label, "event": event, "observed": observed,
             "median": _finite(quantile(sims, 0.5)) if sims else None,
             "p10": _finite(quantile(sims, 0.1)) if sims else None,
             "p90": _finite(quantile(sims, 0.9)) if sims else None,

@@ -1,0 +1,127 @@
+"""Live-drill observations in the report: time formats, --start, and the section in every format."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli import cli
+from drillsim.errors import InputError
+from drillsim.loader import load_scenario
+from drillsim.report import write_report
+from drillsim.report.data import build
+from drillsim.report.i18n import t
+from drillsim.report.observed import observed_rows
+from drillsim.results_io import BASE, prepare_dir, read_run
+from drillsim.study import run_study
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
+LIVE = "agency,event,time\nguard,alerted,3m\ndistrict_police,alerted,H+0:06\nems,on_scene,09:50\n"
+"""A duration, a relative time and a clock time (09:50 is 50 min after a 09:00 start)."""
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scenario = load_scenario(FIXTURE)
+    out = prepare_dir(tmp_path_factory.mktemp("observed") / "run", force=False)
+    run_study(scenario, FIXTURE, out, n=40, seed=7, variants=[BASE])
+    return out
+
+
+@pytest.fixture()
+def live(tmp_path: Path) -> Path:
+    path = tmp_path / "live.csv"
+    path.write_text(LIVE, encoding="utf-8")
+    return path
+
+
+def copy_of(run_dir: Path, tmp_path: Path, name: str = "copy") -> Path:
+    return Path(shutil.copytree(run_dir, tmp_path / name))
+
+
+def test_clock_time_counts_from_start_and_places_it(run_dir: Path, live: Path) -> None:
+    rows = observed_rows(build(run_dir, "en"), live, 9 * 3600)
+    assert [(r["agency"], r["event"], r["observed"]) for r in rows] == [
+        ("guard", "alerted", 180.0), ("district_police", "alerted", 360.0), ("ems", "on_scene", 3000.0)]
+    ems = rows[2]
+    index = [a.id for a in load_scenario(FIXTURE).agencies].index("ems")
+    sims = [s.on_scene[index] for s in read_run(run_dir).summaries[BASE]]
+    sims = [float("inf") if v is None else v for v in sims]
+    pct = 100 * (sum(v < 3000 for v in sims) + 0.5 * sum(v == 3000 for v in sims)) / len(sims)
+    assert ems["percentile"] == pytest.approx(pct) and ems["percentile_text"] == f"p{pct:.0f}"
+    assert ems["verdict"] == ("faster" if pct < 25 else "slower" if pct > 75 else "as_planned")
+    assert ems["verdict"] == "slower" and ems["name"] == "Trung tâm cấp cứu 115"  # median about 36 min
+    later = observed_rows(build(run_dir, "en"), live, 9 * 3600 + 14 * 60)[2]
+    assert later["observed"] == 2160.0 and later["percentile"] < ems["percentile"]
+    assert later["verdict"] == "as_planned"
+
+
+def test_clock_time_without_start_is_refused_naming_the_row(run_dir: Path, live: Path) -> None:
+    with pytest.raises(InputError, match=r"live\.csv:4: '09:50' in column time is a clock time; pass --start"):
+        observed_rows(build(run_dir, "en"), live)
+
+
+def test_bad_cells_are_located_by_row_and_column(run_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("agency,event,time\nems,on_scene,soon\nnobody,alerted,5m\nems,on_scene,08:30\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        observed_rows(build(run_dir, "en"), bad, 9 * 3600)
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith(f"{bad}:2: cannot read 'soon' as a time in column time")
+    assert lines[1].startswith(f"{bad}:3: unknown agency 'nobody' in column agency")
+    assert lines[2].startswith(f"{bad}:4: '08:30' in column time is before the exercise start 09:00")
+
+
+def test_cli_start_option(run_dir: Path, live: Path, tmp_path: Path) -> None:
+    run = copy_of(run_dir, tmp_path)
+    args = ["report", str(run), "--format", "md", "--lang", "en", "--observed", str(live)]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 1 and "live.csv:4:" in r.output and "--start" in r.output
+    r = CliRunner().invoke(cli, [*args, "--start", "9:00"])
+    assert r.exit_code == 0, r.output
+    md = (run / "after-action-report-en.md").read_text(encoding="utf-8")
+    assert "| Trung tâm cấp cứu 115 | On scene | 0:50:00 |" in md
+    r = CliRunner().invoke(cli, ["report", str(run), "--observed", str(live), "--start", "soon", "--force"])
+    assert r.exit_code == 2 and "--start" in r.output
+
+
+def test_docx_has_the_observed_table_and_chart(run_dir: Path, live: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    plain = copy_of(run_dir, tmp_path, "plain")
+    (without,) = write_report(plain, formats=("docx",), lang="zh")
+    obs = copy_of(run_dir, tmp_path, "obs")
+    (with_obs,) = write_report(obs, formats=("docx",), lang="zh", observed=live, observed_start=9 * 3600)
+    header = [t(k, "zh") for k in ("agency", "event", "observed_time", "median", "percentile")] + [""]
+    doc = Document(str(with_obs))
+    tables = [tb for tb in doc.tables if [c.text for c in tb.rows[0].cells] == header]
+    assert len(tables) == 1
+    rows = [[c.text for c in row.cells] for row in tables[0].rows[1:]]
+    assert [r[:3] for r in rows] == [["Bảo vệ trạm", t("alerted", "zh"), "0:03:00"],
+                                     ["Công an huyện (trực ban)", t("alerted", "zh"), "0:06:00"],
+                                     ["Trung tâm cấp cứu 115", t("on_scene", "zh"), "0:50:00"]]
+    assert t("observed", "zh") in [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert len(doc.inline_shapes) == len(Document(str(without)).inline_shapes) + 1
+
+
+def test_markdown_links_the_observed_chart(run_dir: Path, live: Path, tmp_path: Path) -> None:
+    run = copy_of(run_dir, tmp_path)
+    for lang, folder in (("vi", "charts"), ("en", "charts-en")):  # the scenario is in Vietnamese
+        (md,) = write_report(run, formats=("md",), lang=lang, observed=live, observed_start=9 * 3600)
+        text = md.read_text(encoding="utf-8")
+        assert f"]({folder}/observed.png)" in text
+        assert (run / folder / "observed.png").is_file()
+
+
+def test_vietnamese_report_translates_event_names(run_dir: Path, tmp_path: Path) -> None:
+    run = copy_of(run_dir, tmp_path)
+    live = tmp_path / "live.csv"
+    live.write_text("agency,event,time\nems,on_scene,50m\ncordon,task_done,H+0:40\n", encoding="utf-8")
+    html, md = write_report(run, formats=("html", "md"), lang="vi", observed=live)
+    for text in (html.read_text(encoding="utf-8"), md.read_text(encoding="utf-8")):
+        assert "Có mặt" in text and "Hoàn thành nhiệm vụ" in text
+        assert "on_scene" not in text and "task_done" not in text
