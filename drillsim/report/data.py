@@ -108,6 +108,20 @@ class ReportData:
         """Replications of the base scenario."""
         return len(self.run.summaries.get(BASE, []))
 
+    @property
+    def failed(self) -> str:
+        """How many replications failed and the command that replays the first ('' when none).
+
+        The results and the report cover the others; a reader must know that they are fewer.
+        """
+        failures = self.run.manifest.failures
+        if not failures:
+            return ""
+        f = failures[0]
+        variant = f" --variant {f['variant']}" if f["variant"] != BASE else ""
+        return (f"{len(failures)}: drillsim run {self.run.manifest.scenario_file} --seed {f['seed']} "
+                f"--replication {f['replication']}{variant}")
+
     def agency_label(self, agency_id: str) -> str:
         """Display name of an agency id (the id when unknown)."""
         return self.scenario.agency_label(agency_id)

@@ -106,7 +106,8 @@ def write_docx(d: ReportData, target: Path) -> Path:
     m = d.run.manifest
     _table(doc, ["", ""], [[t("replications", lang), str(d.n)], [t("seed", lang), str(m.seed)],
                            [t("version", lang), m.drillsim_version], [t("scenario_hash", lang), m.scenario_hash],
-                           [t("variants", lang), ", ".join(m.variants)]])
+                           [t("variants", lang), ", ".join(m.variants)],
+                           *([[t("failed_replications", lang), d.failed]] if d.failed else [])])
 
     doc.add_heading(f"2. {t('analysis', lang)}", 1)
     doc.add_paragraph(t("rating_rule", lang, p=_pct(RATING_THRESHOLDS["P"]), s=_pct(RATING_THRESHOLDS["S"]),

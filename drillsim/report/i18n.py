@@ -31,6 +31,9 @@ TEXT: dict[str, dict[str, str]] = {
     "seed": {"en": "Seed", "vi": "Hạt giống ngẫu nhiên", "zh": "随机种子"},
     "version": {"en": "drillsim version", "vi": "Phiên bản drillsim", "zh": "drillsim 版本"},
     "scenario_hash": {"en": "Scenario hash", "vi": "Mã băm kịch bản", "zh": "情景哈希"},
+    "failed_replications": {"en": "Failed replications (not in the results; replay the first)",
+                            "vi": "Lần mô phỏng bị lỗi (không tính vào kết quả; chạy lại lần đầu tiên)",
+                            "zh": "失败的仿真（未计入结果；重放第一次）"},
     "variants": {"en": "Variants", "vi": "Phương án giả định", "zh": "情景变体"},
     "analysis": {"en": "Analysis of core capabilities", "vi": "Phân tích năng lực cốt lõi", "zh": "核心能力分析"},
     "rating_rule": {
