@@ -1,5 +1,6 @@
-"""The scenario library: every scenario in scenarios/ is complete, runs, finds a bottleneck, and
-its what-ifs move the objectives the way the file says they should.
+"""The scenario library: every scenario in scenarios/ is complete, cites or lists as an assumption
+every figure, runs, finds a bottleneck, and its what-ifs move the objectives the way the file says
+they should.
 
 The direction check here is deliberately simpler than the report's (mean success share and mean
 time over paired replications), so the two are independent: the test also asserts they agree.
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from figures_check import untraced_figures
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.cli import cli
@@ -54,6 +56,24 @@ def test_scenario_is_complete(path: Path) -> None:
         assert re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", scenario.scenario.title)
     if scenario.scenario.language == "zh":
         assert re.search(r"[\u4e00-\u9fff]", scenario.scenario.title)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=IDS)
+def test_every_figure_is_sourced_or_listed_as_an_assumption(path: Path) -> None:
+    """Issue 7, the same check as the templates': a figure is cited on its line (domain-reference)
+    or named by an entry under assumptions:, which the after-action report lists."""
+    missing = untraced_figures(path.read_text(encoding="utf-8"))
+    assert missing == [], f"{len(missing)} figures neither cited nor listed as assumptions:\n" + "\n".join(missing)
+
+
+def test_the_figure_check_flags_what_is_missing() -> None:
+    """An entry taken out, or a citation relabelled an assumption, leaves exactly that figure untraced."""
+    text = (ROOT / "scenarios" / "son-la-bank-hostage.yaml").read_text(encoding="utf-8")
+    entry = next(line for line in text.splitlines() if '{about: "criminal_police.activation"' in line)
+    flagged = untraced_figures(text.replace(entry + "\n", ""))
+    assert [m.split(":")[0] for m in flagged] == ["criminal_police.activation"]
+    relabelled = text.replace("# FBI LEB 2014 median 3 min (DR §2.4)", "# assumption, after DR §2.4")
+    assert [m.split(":")[0] for m in untraced_figures(relabelled)] == ["ward_police.travel"]
 
 
 def _mean(xs: list[float]) -> float:

@@ -11,6 +11,7 @@ from typing import get_args
 import pytest
 import yaml
 from click.testing import CliRunner
+from figures_check import FIGURE_KEYS, untraced_figures
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.measure import measure
@@ -19,7 +20,6 @@ from drillsim.compile import compile_scenario
 from drillsim.engine import run_replication
 from drillsim.loader import load_scenario_text_with_warnings
 from drillsim.newscenario import (
-    FIGURES,
     KINDS,
     LANGUAGES,
     common,
@@ -37,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = [(k, lang) for k in KINDS for lang in LANGUAGES]
 VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 CJK = re.compile(r"[\u4e00-\u9fff]")
-FIGURE_KEYS = {k for keys in FIGURES.values() for k in keys} | {"within"}
 
 
 def load(kind: str, lang: str, filename: str = "my-drill.yaml") -> tuple[str, Scenario]:
@@ -115,6 +114,7 @@ def test_every_figure_is_sourced_or_listed_as_an_assumption(kind: str, lang: str
         labelled += note.startswith(assumption)
     parts = sum(len(a.value.split("; ")) for a in scenario.assumptions)
     assert labelled == parts, "each figure labelled an assumption is listed once under assumptions:"
+    assert untraced_figures(text) == []  # the check the scenario library passes too (test_library)
     assert all("domain-reference" in s for s in scenario.sources)
     header = text.split("\nformat: 1", 1)[0]
     flat = re.sub(r"[\s#]", "", header)  # the header lists the same sources, wrapped
