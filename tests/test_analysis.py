@@ -253,3 +253,20 @@ def test_unit_pool_figures_match_a_hand_calculation(units: int, expected: dict[s
            "utilisation": pool.utilisation, "longest_queue": pool.longest_queue,
            "longest_queue_at": pool.longest_queue_at}
     assert got == pytest.approx(expected)
+
+
+def test_a_hubs_only_links_are_one_finding_naming_each_recipient() -> None:
+    """The standing office of Lai Chau has the only line to five forces: one finding, not five."""
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "lai-chau-hydropower.yaml")
+    a = analyze(sc, simulate_summaries(sc, [], 20, 1)["base"])
+    bridges = [f for f in a.findings if f.kind == "bridge"]
+    from_hub = [f for f in bridges if f.agency == "police_hq"]
+    assert len(from_hub) == 1 and from_hub[0].message == "bridges"
+    shape = structure(compile_scenario(sc).graph, sc)
+    hub_links = [c for c in shape.bridges if c.element.startswith("police_hq->")
+                 and not next(lk for lk in sc.links if lk.from_ == "police_hq"
+                              and c.element.split("->")[1] in lk.to).backup]
+    assert from_hub[0].params["count"] == str(len(hub_links)) and len(hub_links) >= 4
+    for cut in hub_links:
+        assert sc.agency_label(cut.element.split("->")[1]) in from_hub[0].text
+    assert len({f.agency for f in bridges}) == len(bridges)  # one finding per sender

@@ -207,22 +207,43 @@ def _structural(scenario: Scenario, s: GraphStructure) -> list[Finding]:
         evidence = [("betweenness", f"{s.betweenness.get(cut.element, 0):.2f}"), ("cut_off", ", ".join(lost))]
         out.append(_make("single_point", "single_point", params, evidence, cut.element, None, [],
                          0.3 * len(lost) / max(1, len(needed))))
+    by_sender: dict[str, list[tuple[str, list[str]]]] = {}
     for cut in s.bridges:
         lost = [a for a in cut.cut_off if a in needed]
-        if not lost:
-            continue
         src, dst = cut.element.split("->", 1)
         link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
-        if link is not None and link.backup is not None:
-            continue
-        params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst),
-                  "lost": ", ".join(_label(scenario, a) for a in lost)}
-        out.append(_make("bridge", "bridge", params, [("cut_off", ", ".join(lost))], src, cut.element, [],
-                         0.3 * len(lost) / max(1, len(needed))))
+        if lost and (link is None or link.backup is None):
+            by_sender.setdefault(src, []).append((dst, lost))
+    for src, links in by_sender.items():
+        out.append(_bridges(scenario, src, links, len(needed)))
     for a in s.unreachable:
         if a in needed:
             out.append(_make("unreachable", "unreachable", {"agency": _label(scenario, a)}, [], a, None, [], 1.0))
     return out
+
+
+def _bridges(scenario: Scenario, src: str, links: list[tuple[str, list[str]]], needed: int) -> Finding:
+    """One finding per sender: its links that are each the only path to the agencies behind them.
+
+    A provincial hub often has a single line to every force; one finding per link would bury
+    the other findings under the same advice.
+    """
+    severity = sum(0.3 * len(lost) / max(1, needed) for _, lost in links)
+    lost_all = [a for _, lost in links for a in lost]
+    evidence = [("cut_off", ", ".join(lost_all))]
+    if len(links) == 1:
+        (dst, lost), = links
+        params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst),
+                  "lost": ", ".join(_label(scenario, a) for a in lost)}
+        return _make("bridge", "bridge", params, evidence, src, f"{src}->{dst}", [], severity)
+
+    def pair(dst: str, lost: list[str]) -> str:
+        behind = [_label(scenario, a) for a in lost if a != dst]
+        return _label(scenario, dst) + (f" ({', '.join(behind)})" if behind else "")
+
+    params = {"sender": _label(scenario, src), "count": str(len(links)),
+              "pairs": "; ".join(pair(dst, lost) for dst, lost in links)}
+    return _make("bridge", "bridges", params, evidence, src, None, [], severity)
 
 
 def find(scenario: Scenario, stats: list[ObjectiveStats], queues: list[QueueSummary],

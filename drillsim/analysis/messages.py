@@ -112,6 +112,21 @@ MESSAGES: dict[str, dict[str, Text]] = {
         "suggestion": {"en": "Add a backup channel to this link", "vi": "Bổ sung kênh dự phòng cho kênh này",
                        "zh": "为该渠道增加备用渠道"},
     },
+    "bridges": {
+        "title": {"en": "Each of {count} links from {sender} is the only path to its recipient",
+                  "vi": "{count} kênh báo tin từ {sender} đều là đường báo tin duy nhất",
+                  "zh": "{sender}发出的{count}条联络渠道均为唯一路径"},
+        "text": {"en": "If one of these links fails, the agencies behind it cannot be alerted: {pairs} (bridges of the "
+                       "coordination graph, with no backup channel).",
+                 "vi": "Nếu một trong các kênh này hỏng, các đơn vị phía sau không thể nhận tin: {pairs} (cầu nối "
+                       "trong sơ đồ phối hợp, không có kênh dự phòng).",
+                 "zh": "其中任一渠道中断，其后的单位将无法接到警情：{pairs}（协同网络中的桥，且无备用渠道）。"},
+        "suggestion": {"en": "Give these links a backup channel (a second line or radio), or alert their recipients "
+                             "from a second agency too",
+                       "vi": "Bổ sung kênh dự phòng (đường dây thứ hai hoặc vô tuyến) cho các kênh này, hoặc để thêm "
+                             "một đơn vị thứ hai cùng báo tin",
+                       "zh": "为这些渠道增加备用渠道（第二条线路或无线电），或由第二个单位同时通知"},
+    },
     "unreachable": {
         "title": {"en": "{agency} can never be alerted", "vi": "{agency} không bao giờ nhận được tin",
                   "zh": "{agency}永远无法接到警情"},
