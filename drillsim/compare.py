@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drillsim.analysis.stats import Difference, ShareStats, TimeStats, paired_difference, share_stats, time_stats
+from drillsim.analysis.stats import (
+    Difference,
+    ShareStats,
+    TimeStats,
+    paired_difference,
+    share_stats,
+    time_stats,
+)
 from drillsim.durations import clock
 from drillsim.scenario import Scenario
 from drillsim.summary import ReplicationSummary

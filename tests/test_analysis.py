@@ -17,6 +17,7 @@ from drillsim.experiment import simulate_summaries
 from drillsim.loader import load_scenario
 from drillsim.scenario import Scenario
 from drillsim.summary import desk_stats, summarize
+from tests.helpers import with_prerequisites
 from tests.strategies import scenarios
 
 FIX = Path(__file__).parent / "fixtures" / "analysis"
@@ -165,19 +166,9 @@ def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) 
     assert [a["agency"] for a in data["agencies"]] == [a.id for a in sc.agencies]
     assert all(set(a) == {"agency", "alerted", "activated", "on_scene"} for a in data["agencies"])
     assert {(t["incident"], t["task"]) for t in data["tasks"]} == {
-        (i.id, t) for i in sc.incidents for t in _with_prerequisites(sc, i.triggers)}
+        (i.id, t) for i in sc.incidents for t in with_prerequisites(sc, i.triggers)}
     assert all(t["done"]["n"] == 100 for t in data["tasks"])
     assert CliRunner().invoke(cli, ["analyze"]).exit_code == 2
-
-
-def _with_prerequisites(sc: Scenario, tasks: tuple[str, ...]) -> set[str]:
-    todo, seen = list(tasks), set()
-    while todo:
-        t = todo.pop()
-        if t not in seen:
-            seen.add(t)
-            todo.extend(sc.task(t).after)
-    return seen
 
 
 def test_task_times_are_counted_from_their_own_inject() -> None:

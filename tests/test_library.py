@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from figures_check import untraced_figures
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.cli import cli
 from drillsim.loader import load_scenario_with_warnings
 from drillsim.report.i18n import t
 from drillsim.results_io import read_run
+from tests.figures_check import untraced_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -11,7 +11,6 @@ from typing import get_args
 import pytest
 import yaml
 from click.testing import CliRunner
-from figures_check import FIGURE_KEYS, untraced_figures
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.measure import measure
@@ -32,6 +31,8 @@ from drillsim.records import EventKind
 from drillsim.scenario import Scenario, TargetKind
 from drillsim.summary import summarize
 from drillsim.variants import apply_variant
+from tests.figures_check import FIGURE_KEYS, untraced_figures
+from tests.helpers import with_prerequisites
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [(k, lang) for k in KINDS for lang in LANGUAGES]
@@ -60,14 +61,7 @@ def comments(text: str) -> list[str]:
 
 def triggered_tasks(scenario: Scenario) -> set[str]:
     """Tasks some incident brings in, with their prerequisites."""
-    todo = [t for i in scenario.incidents for t in i.triggers]
-    seen: set[str] = set()
-    while todo:
-        task = todo.pop()
-        if task not in seen:
-            seen.add(task)
-            todo.extend(scenario.task(task).after)
-    return seen
+    return with_prerequisites(scenario, (t for i in scenario.incidents for t in i.triggers))
 
 
 def test_there_is_a_template_for_every_target_kind() -> None:

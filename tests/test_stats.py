@@ -14,7 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drillsim.analysis.stats import Interval, _order_ci, paired_difference, share_stats, t_quantile, time_stats
+from drillsim.analysis.stats import (
+    Interval,
+    _order_ci,
+    paired_difference,
+    share_stats,
+    t_quantile,
+    time_stats,
+)
 
 # scipy.stats.t.ppf(0.5 + level / 2, df) for level 0.95 and 0.99.
 T_REFERENCE = {

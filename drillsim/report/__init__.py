@@ -19,8 +19,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.report import vocab
-from drillsim.report.fonts import font_face_css
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
+from drillsim.report.fonts import font_face_css
 from drillsim.report.i18n import category, t
 from drillsim.results_io import write_atomic
 

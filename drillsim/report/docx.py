@@ -20,7 +20,6 @@ from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
 from drillsim.report.i18n import t
 from drillsim.results_io import write_atomic
 
-
 EAST_ASIAN_FONT = "Microsoft YaHei"
 """Font Word uses for Chinese characters: a sans-serif like the charts' Noto Sans CJK, on every
 Windows since Vista; LibreOffice substitutes an installed CJK font (Noto Sans CJK) for it."""

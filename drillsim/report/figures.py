@@ -11,8 +11,8 @@ from drillsim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.report.vocab import short_description, variant_label
-from drillsim.scenario import Scenario
 from drillsim.results_io import BASE
+from drillsim.scenario import Scenario
 
 if TYPE_CHECKING:
     from drillsim.charts import GanttBar, VariantComparison
