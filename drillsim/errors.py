@@ -119,9 +119,15 @@ class SimulationError(DrillsimError):
         """Message plus the command that replays the failing replication."""
         text = f"error: simulation failed: {self}"
         if self.seed is not None:
-            text += f"\n    replay: drillsim run {shlex.quote(self.file) if self.file else 'FILE'} --seed {self.seed}"
-            if self.replication is not None:
-                text += f" --replication {self.replication}"
-            if self.variant:
-                text += f" --variant {self.variant}"
+            text += "\n    replay: " + replay_command(self.file or "FILE", self.seed, self.replication, self.variant)
         return text
+
+
+def replay_command(file: str, seed: int, replication: int | None = None, variant: str | None = None) -> str:
+    """The command that runs one replication again, exactly (its timeline and, with --log, its log)."""
+    text = f"drillsim run {shlex.quote(file)} --seed {seed}"
+    if replication is not None:
+        text += f" --replication {replication}"
+    if variant and variant != "base":
+        text += f" --variant {shlex.quote(variant)}"
+    return text

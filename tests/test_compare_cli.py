@@ -43,7 +43,7 @@ def test_compare_over_saved_results_and_errors(tmp_path: Path) -> None:
     assert r.exit_code == 0 and r.output.startswith("reference: hotline-down")
     assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["hotline-down", "second-officer"]
     r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--variant", "nope"])
-    assert r.exit_code == 1 and "has no variant nope" in r.output
+    assert r.exit_code == 1 and "has no finished replications of nope" in r.output
     r = CliRunner().invoke(cli, ["compare"])
     assert r.exit_code == 2
 

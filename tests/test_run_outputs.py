@@ -271,10 +271,62 @@ def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_r
     r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "10", "--seed", "7", "--workers", "1", "--out", str(out),
                                  "-q", "--suggest", "0", "--format", "md"])
     assert r.exit_code == 3, r.output
-    assert "1 replication(s) failed, the first with ZeroDivisionError: engine bug" in r.stderr
-    assert "the other 9" in r.stderr
+    assert "1 replication(s) failed, the first with ZeroDivisionError: engine bug; the results cover" in r.stderr
+    assert "the other 9" in r.stderr and "Traceback" not in r.stderr
+    assert "Traceback" in read_manifest(out).failures[0]["error"]  # kept for a bug report
     assert f"replay: drillsim run {FIXTURE} --seed 7 --replication 3" in r.stderr
     assert len(read_run(out).summaries[BASE]) == 9
     (md,) = out.glob("after-action-report-*.md")
     text = md.read_text(encoding="utf-8")
-    assert f"| 1: drillsim run {FIXTURE.name} --seed 7 --replication 3 |\n\n## 2." in text
+    assert "| 1: drillsim run scenario.yaml --seed 7 --replication 3 |\n\n## 2." in text
+
+
+def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_report_error(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("engine bug")
+
+    monkeypatch.setattr(experiment, "run_replication", broken)
+    out = tmp_path / "run"
+    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "4", "--seed", "7", "--workers", "1", "--out", str(out),
+                                 "-q", "--suggest", "0", "--format", "md"])
+    assert r.exit_code == 3, r.output
+    assert "4 replication(s) failed" in r.stderr and "the other 0" in r.stderr
+    assert f"replay: drillsim run {FIXTURE} --seed 7 --replication 0" in r.stderr
+    assert not list(out.glob("after-action-report-*"))
+
+
+def test_compare_and_analyze_refuse_variants_without_finished_replications(empty_run: Path) -> None:
+    r = CliRunner().invoke(cli, ["compare", "--results", str(empty_run)])
+    assert r.exit_code == 1 and "has no finished replications of base; it has none" in r.stderr, r.output
+    r = CliRunner().invoke(cli, ["analyze", "--results", str(empty_run), "--variant", "base"])
+    assert r.exit_code == 1 and "has no finished replications" in r.stderr, r.output
+
+
+def test_a_run_folder_without_its_scenario_is_named_not_a_crash(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    assert CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "5", "--workers", "1", "--out", str(run), "-q",
+                                    "--no-report", "--suggest", "0"]).exit_code == 0
+    (run / "scenario.json").unlink()
+    for command in (["report", str(run)], ["compare", "--results", str(run)]):
+        r = CliRunner().invoke(cli, command)
+        assert r.exit_code == 1 and "scenario.json is missing" in r.stderr, r.output
+
+
+def test_a_lost_scheduler_is_a_simulation_error_naming_it(scenario, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """distributed's CommClosedError is an OSError: it must not read as a full disk or a bad file."""
+    from distributed.comm.core import CommClosedError
+
+    from drillsim.errors import SimulationError
+
+    class Gone:
+        def scatter(self, *_a, **_k):  # type: ignore[no-untyped-def]
+            raise CommClosedError("in <TCP (closed)>: Stream is closed")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(on_dask, "connect", lambda address: Gone())
+    compiled = experiment.compile_variants(scenario, [BASE])
+    with pytest.raises(SimulationError, match="lost the connection to the Dask scheduler at tcp://h:1"):
+        on_dask.run_on_dask("tcp://h:1", compiled, experiment.plan([BASE], 4, 2), 1, lambda job, rows: None)

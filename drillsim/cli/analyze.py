@@ -53,10 +53,10 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
         scenario = load_scenario_json(results)
         data = read_run(results)
         seed = data.manifest.seed if seed is None else seed
-        base = data.summaries.get(variant or BASE, []) if variant else finished_replications(data)
+        base = data.summaries.get(variant, []) if variant and variant != BASE else finished_replications(data)
         if not base:
-            raise InputError(f"the run in {results} has no replications of {variant}; it has "
-                             f"{', '.join(data.summaries) or 'none'}")
+            raise InputError(f"the run in {results} has no finished replications of {variant}; it has "
+                             f"{', '.join(v for v, rows in data.summaries.items() if rows) or 'none'}")
         replications = len(base)
     elif file is not None:
         from drillsim.cli.run import check_variants, load

@@ -53,12 +53,12 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
 
         data = read_run(results)
         scenario = load_scenario_json(results)
-        summaries = data.summaries
+        summaries = {v: rows for v, rows in data.summaries.items() if rows}  # variants that finished some
         names = _lineup(reference or BASE, variants or tuple(summaries))
         missing = [v for v in names if v not in summaries]
         if missing:
-            raise InputError(f"the run in {results} has no variant {', '.join(missing)}; it has "
-                             f"{', '.join(summaries)}")
+            raise InputError(f"the run in {results} has no finished replications of {', '.join(missing)}; it has "
+                             f"{', '.join(summaries) or 'none'}")
     elif file is not None:
         from drillsim.cli.run import check_variants, load
         from drillsim.experiment import (

@@ -177,17 +177,33 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
             click.echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
             raise SystemExit(130) from None
         except Exception:
-            if (root / MANIFEST).exists():
-                click.echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications "
-                           "finished before the error", err=True)
+            _say_what_was_kept(root)
             raise
     data = _print_results(root)
+    if not data.summaries.get(BASE):
+        _fail_on_failures(data, file)  # nothing to report on: say why, with the replay command
     if not no_report:
         from drillsim.report import write_report
 
         for path in write_report(root, formats=parse_formats(formats), lang=lang):
             click.echo(f"report: {path}")
     _fail_on_failures(data, file)
+
+
+def _say_what_was_kept(root: Path) -> None:
+    """After an error: whether the run folder could be closed as failed (a full disk may prevent it)."""
+    from drillsim.results_io import read_manifest
+
+    try:
+        status = read_manifest(root).status
+    except Exception:  # noqa: BLE001 - the folder may be unreadable: that is what is reported
+        status = None
+    if status == "failed":
+        click.echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
+                   "before the error", err=True)
+    else:
+        click.echo(f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
+                   "with --force", err=True)
 
 
 def _fail_on_failures(data: Any, file: Path) -> None:
@@ -202,8 +218,9 @@ def _fail_on_failures(data: Any, file: Path) -> None:
     if failures:
         f = failures[0]
         done = sum(len(rows) for rows in data.summaries.values())
-        raise SimulationError(f"{len(failures)} replication(s) failed, the first with {f['error']}; the results "
-                              f"and the report cover the other {done}", seed=f["seed"],
+        first = f["error"].splitlines()[0]  # the traceback stays in the manifest, for a bug report
+        raise SimulationError(f"{len(failures)} replication(s) failed, the first with {first}; the results cover "
+                              f"the other {done} (tracebacks: 'failures' in {data.root / MANIFEST})", seed=f["seed"],
                               replication=f["replication"], variant=None if f["variant"] == BASE else f["variant"],
                               file=str(file))
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from drillsim import __version__
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.results import (
@@ -22,7 +24,7 @@ from drillsim.analysis.results import (
 )
 from drillsim.analysis.stats import paired_difference
 from drillsim.durations import clock, describe
-from drillsim.errors import InputError
+from drillsim.errors import InputError, ResultsFormatError, replay_command
 from drillsim.results_io import BASE, RunData, read_log, read_run
 from drillsim.scenario import Objective, Scenario
 from drillsim.summary import ReplicationSummary
@@ -118,9 +120,8 @@ class ReportData:
         if not failures:
             return ""
         f = failures[0]
-        variant = f" --variant {f['variant']}" if f["variant"] != BASE else ""
-        return (f"{len(failures)}: drillsim run {self.run.manifest.scenario_file} --seed {f['seed']} "
-                f"--replication {f['replication']}{variant}")
+        # scenario.yaml: the run folder's own copy, beside the report, exactly as it ran
+        return f"{len(failures)}: " + replay_command("scenario.yaml", f["seed"], f["replication"], f["variant"])
 
     def agency_label(self, agency_id: str) -> str:
         """Display name of an agency id (the id when unknown)."""
@@ -134,7 +135,15 @@ class ReportData:
 
 def load_scenario_json(root: Path) -> Scenario:
     """The scenario exactly as the run used it (validated JSON copy in the run folder)."""
-    return Scenario.model_validate_json((root / "scenario.json").read_text(encoding="utf-8"))
+    path = root / "scenario.json"
+    try:
+        return Scenario.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsFormatError(f"{root} is not a whole run folder: {path.name} is missing; run the "
+                                 "scenario again with drillsim run ... --out") from None
+    except (UnicodeDecodeError, ValidationError) as exc:
+        raise ResultsFormatError(f"{path} is damaged or from another drillsim version ({type(exc).__name__}); "
+                                 "run the scenario again") from None
 
 
 def build(root: Path, lang: str | None = None) -> ReportData:
