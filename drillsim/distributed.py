@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from drillsim.errors import InputError
+from drillsim.errors import InputError, SimulationError
 
 if TYPE_CHECKING:
     from drillsim.compile import CompiledScenario
@@ -97,6 +97,8 @@ def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Seque
                 job = futures.pop(fut)
                 try:
                     rows = fut.result()
+                except OSError:
+                    raise  # the scheduler is gone (CommClosedError): not this batch's fault
                 except Exception as exc:  # noqa: BLE001 - a killed worker loses a replication, not the run
                     if job.hi - job.lo == 1:
                         on_batch(job, _failed(job, seed, exc))
@@ -107,5 +109,8 @@ def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Seque
                         queue.add(new)
                     continue
                 on_batch(job, rows)
+    except OSError as exc:  # distributed's CommClosedError and friends: the connection, not a file
+        raise SimulationError(f"lost the connection to the Dask scheduler at {address} ({exc}); the "
+                              "replications finished before it are kept in the run folder") from None
     finally:
         client.close()

@@ -37,7 +37,17 @@ BASE = "base"
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a whole file so that readers see the old file or the new one, never half of it."""
+    """Write a whole file so that readers see the old file or the new one, never half of it.
+
+    An OSError names ``path`` itself, not the temporary file it was being written through.
+    """
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
+def _write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

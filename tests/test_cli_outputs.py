@@ -111,7 +111,7 @@ def test_a_failed_write_is_a_message_not_a_bug_report(tmp_path: Path, monkeypatc
     out = tmp_path / "drill.yaml"
     r = CliRunner().invoke(cli, ["new", "--template", "bank", str(out)])
     assert r.exit_code == 3, r.output
-    assert "No space left on device" in r.output and "internal error" not in r.output
+    assert f"cannot use {out}: No space left on device" in r.output and "internal error" not in r.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -144,3 +144,12 @@ def test_schema_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "mine"
     assert CliRunner().invoke(cli, ["schema", "--output", str(out), "--force"]).exit_code == 0
     assert out.read_text(encoding="utf-8") != "mine"
+
+
+def test_a_real_failed_write_names_the_users_path_not_a_temporary_file() -> None:
+    """/proc passes the checks (a writable folder, even for root) but refuses to create a file:
+    the write fails for real, and the message names the file asked for, not its temporary twin."""
+    target = Path("/proc/drillsim-test.json")
+    r = CliRunner().invoke(cli, ["schema", "--output", str(target)])
+    assert r.exit_code == 1, r.output
+    assert f"cannot use {target}:" in r.stderr and ".tmp" not in r.stderr

@@ -6,6 +6,7 @@ Errors: a :class:`~drillsim.errors.DrillsimError` is printed on stderr and exits
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -40,7 +41,7 @@ class DrillsimGroup(click.Group):
             ctx.exit(130)
         except OSError as exc:
             click.echo(_os_error_message(exc), err=True)
-            ctx.exit(1 if exc.filename else 3)
+            ctx.exit(1 if exc.errno in _PATH_ERRORS else 3)
         except Exception as exc:  # noqa: BLE001 - last line of defence: a message, not a traceback
             if os.environ.get("DRILLSIM_DEBUG"):
                 traceback.print_exc()
@@ -50,14 +51,18 @@ class DrillsimGroup(click.Group):
             ctx.exit(3)
 
 
+_PATH_ERRORS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EROFS, errno.EEXIST,
+                errno.ENAMETOOLONG, errno.ELOOP}
+"""OS errors about a path the user gave (exit 1, invalid input); others (a full disk) exit 3."""
+
+
 def _os_error_message(exc: OSError) -> str:
-    """A file the user named cannot be read or written (permissions, a missing folder, a full disk)."""
+    """A file cannot be read or written (permissions, a missing folder, a full disk)."""
     reason = exc.strerror or str(exc)
-    if exc.filename:
-        return (f"error: cannot use {exc.filename}: {reason}\n"
-                "    hint: check that the folder exists and that you may write there, or choose "
-                "another path")
-    return f"error: {reason} (nothing half-written was left behind; free space or retry)"
+    where = f"cannot use {exc.filename}: " if exc.filename else ""
+    if exc.errno in _PATH_ERRORS:
+        return f"error: {where}{reason}\n    hint: check the path, and that you may read and write there"
+    return f"error: {where}{reason}\n    hint: if the disk is full, free space and run again"
 
 
 @click.group(cls=DrillsimGroup, context_settings=CONTEXT)
