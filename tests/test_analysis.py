@@ -261,3 +261,27 @@ def test_a_hubs_only_links_are_one_finding_naming_each_recipient() -> None:
     for cut in hub_links:
         assert sc.agency_label(cut.element.split("->")[1]) in from_hub[0].text
     assert len({f.agency for f in bridges}) == len(bridges)  # one finding per sender
+
+
+def test_a_task_brought_in_twice_is_timed_from_each_inject_by_hand() -> None:
+    """EMS (one crew, 5 min away) treats 2 casualties of a crash at 0 and 1 of a second at 1 h,
+    10 min each: the crash's treatment runs 5 to 25 min after it; the second's 0 to 10 min after
+    its own inject (the crew is already there and free)."""
+    from drillsim.analysis.results import task_stats
+    from drillsim.loader import load_scenario_text
+
+    sc = load_scenario_text("""
+scenario: {id: twice, title: "Twice", horizon: 4h, seed: 1}
+target: {name: "Site", kind: other}
+agencies:
+  - {id: ems, units: 1, handling: 0s, activation: 0s, travel: 5m}
+incidents:
+  - {id: crash, at: 0s, detected_by: ems, casualties: {red: 1, yellow: 1}, triggers: [treat]}
+  - {id: second, at: 1h, detected_by: ems, casualties: {red: 1}, triggers: [treat]}
+tasks:
+  - {id: treat, by: [ems], per_casualty: 10m}
+""")
+    compiled = compile_scenario(sc)
+    stats = task_stats(sc, [summarize(run_replication(compiled, 1, 0), compiled)])
+    assert [(s.incident, s.task, s.start.median, s.done.median) for s in stats] == [
+        ("crash", "treat", 300.0, 1500.0), ("second", "treat", 0.0, 600.0)]

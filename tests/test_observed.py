@@ -15,7 +15,7 @@ from drillsim.report import write_report
 from drillsim.report.data import build
 from drillsim.report.i18n import t
 from drillsim.report.observed import observed_rows
-from drillsim.results_io import BASE, prepare_dir, read_run
+from drillsim.results_io import BASE, prepare_dir
 from drillsim.study import run_study
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
@@ -42,21 +42,38 @@ def copy_of(run_dir: Path, tmp_path: Path, name: str = "copy") -> Path:
     return Path(shutil.copytree(run_dir, tmp_path / name))
 
 
-def test_clock_time_counts_from_start_and_places_it(run_dir: Path, live: Path) -> None:
-    rows = observed_rows(build(run_dir, "en"), live, 9 * 3600)
+def with_ems_on_scene(run_dir: Path, tmp_path: Path, seconds: list[float | None]) -> Path:
+    """A copy of the run whose replications put EMS on scene at the given times (by hand)."""
+    import json
+
+    copy = copy_of(run_dir, tmp_path, "hand")
+    index = [a.id for a in load_scenario(FIXTURE).agencies].index("ems")
+    path = copy / "summaries" / f"{BASE}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(seconds)
+    for row, when in zip(rows, seconds):
+        row["on_scene"][index] = when
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return copy
+
+
+def test_clock_time_counts_from_start_and_places_it(run_dir: Path, live: Path, tmp_path: Path) -> None:
+    # EMS on scene at 100 s, 200 s, ..., 3,900 s in 39 replications, and never in the 40th.
+    hand = with_ems_on_scene(run_dir, tmp_path, [100.0 * k for k in range(1, 40)] + [None])
+    rows = observed_rows(build(hand, "en"), live, 9 * 3600)
     assert [(r["agency"], r["event"], r["observed"]) for r in rows] == [
         ("guard", "alerted", 180.0), ("district_police", "alerted", 360.0), ("ems", "on_scene", 3000.0)]
     ems = rows[2]
-    index = [a.id for a in load_scenario(FIXTURE).agencies].index("ems")
-    sims = [s.on_scene[index] for s in read_run(run_dir).summaries[BASE]]
-    sims = [float("inf") if v is None else v for v in sims]
-    pct = 100 * (sum(v < 3000 for v in sims) + 0.5 * sum(v == 3000 for v in sims)) / len(sims)
-    assert ems["percentile"] == pytest.approx(pct) and ems["percentile_text"] == f"p{pct:.0f}"
-    assert ems["verdict"] == ("faster" if pct < 25 else "slower" if pct > 75 else "as_planned")
-    assert ems["verdict"] == "slower" and ems["name"] == "Trung tâm cấp cứu 115"  # median about 36 min
-    later = observed_rows(build(run_dir, "en"), live, 9 * 3600 + 14 * 60)[2]
-    assert later["observed"] == 2160.0 and later["percentile"] < ems["percentile"]
-    assert later["verdict"] == "as_planned"
+    # 09:50 after a 09:00 start is 3,000 s: 29 runs were earlier, one equal (half counts): 29.5 of 40.
+    assert ems["percentile"] == pytest.approx(73.75) and ems["percentile_text"] == "p74"
+    assert ems["verdict"] == "as_planned" and ems["name"] == "Trung tâm cấp cứu 115"
+    assert (ems["median"], ems["p10"]) == (pytest.approx(2050.0), pytest.approx(490.0))
+    later = observed_rows(build(hand, "en"), live, 8 * 3600 + 20 * 60)[2]  # 90 min: later than 39 of 40
+    assert later["observed"] == 5400.0 and later["percentile"] == pytest.approx(97.5)
+    assert later["verdict"] == "slower"
+    early = observed_rows(build(hand, "en"), live, 9 * 3600 + 45 * 60)[2]  # 5 min: 2 earlier, 1 equal
+    assert early["observed"] == 300.0 and early["percentile"] == pytest.approx(6.25)
+    assert early["verdict"] == "faster"
 
 
 def test_clock_time_without_start_is_refused_naming_the_row(run_dir: Path, live: Path) -> None:

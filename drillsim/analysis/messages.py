@@ -104,11 +104,11 @@ MESSAGES: dict[str, dict[str, Text]] = {
         "title": {"en": "The link {sender} → {recipient} is the only path",
                   "vi": "Kênh {sender} → {recipient} là đường báo tin duy nhất",
                   "zh": "{sender} → {recipient}是唯一的联络路径"},
-        "text": {"en": "If this link fails, {lost} cannot be alerted (a bridge of the coordination graph, with no "
-                       "backup channel).",
-                 "vi": "Nếu kênh này hỏng, {lost} không thể nhận tin (cầu nối duy nhất trong sơ đồ phối hợp, "
-                       "không có kênh dự phòng).",
-                 "zh": "该渠道一旦中断，{lost}将无法接到警情（协同网络中的桥，且无备用渠道）。"},
+        "text": {"en": "If this link fails, {lost} cannot be alerted (every alert path to them crosses it, and it "
+                       "has no backup channel).",
+                 "vi": "Nếu kênh này hỏng, {lost} không thể nhận tin (mọi đường báo tin đến đó đều đi qua kênh "
+                       "này, và kênh không có dự phòng).",
+                 "zh": "该渠道一旦中断，{lost}将无法接到警情（所有报警路径都经过该渠道，且无备用渠道）。"},
         "suggestion": {"en": "Add a backup channel to this link", "vi": "Bổ sung kênh dự phòng cho kênh này",
                        "zh": "为该渠道增加备用渠道"},
     },
@@ -116,11 +116,11 @@ MESSAGES: dict[str, dict[str, Text]] = {
         "title": {"en": "Each of {count} links from {sender} is the only path to its recipient",
                   "vi": "{count} kênh báo tin từ {sender} đều là đường báo tin duy nhất",
                   "zh": "{sender}发出的{count}条联络渠道均为唯一路径"},
-        "text": {"en": "If one of these links fails, the agencies behind it cannot be alerted: {pairs} (bridges of the "
-                       "coordination graph, with no backup channel).",
-                 "vi": "Nếu một trong các kênh này hỏng, các đơn vị phía sau không thể nhận tin: {pairs} (cầu nối "
-                       "trong sơ đồ phối hợp, không có kênh dự phòng).",
-                 "zh": "其中任一渠道中断，其后的单位将无法接到警情：{pairs}（协同网络中的桥，且无备用渠道）。"},
+        "text": {"en": "If one of these links fails, the agencies behind it cannot be alerted: {pairs} (every alert "
+                       "path to them crosses it, and it has no backup channel).",
+                 "vi": "Nếu một trong các kênh này hỏng, các đơn vị phía sau không thể nhận tin: {pairs} (mọi "
+                       "đường báo tin đến đó đều đi qua kênh này, và kênh không có dự phòng).",
+                 "zh": "其中任一渠道中断，其后的单位将无法接到警情：{pairs}（所有报警路径都经过该渠道，且无备用渠道）。"},
         "suggestion": {"en": "Give these links a backup channel (a second line or radio), or alert their recipients "
                              "from a second agency too",
                        "vi": "Bổ sung kênh dự phòng (đường dây thứ hai hoặc vô tuyến) cho các kênh này, hoặc để thêm "

@@ -24,7 +24,15 @@ from drillsim.msel.header import (
     shown,
     value_at,
 )
-from drillsim.msel.times import TIME_HINT, SheetTime, read_time, whole_seconds
+from drillsim.msel.times import (
+    TIME_HINT,
+    SheetTime,
+    clock_seconds,
+    first_day,
+    hhmm,
+    read_time,
+    whole_seconds,
+)
 from drillsim.names import without_asides
 from drillsim.scenario import (
     ID_PATTERN,
@@ -291,10 +299,6 @@ def _time(row: _Row) -> SheetTime | None:
         return None
 
 
-def _hhmm(seconds: float) -> str:
-    return f"{int(seconds) // 3600:02d}:{int(seconds) % 3600 // 60:02d}"
-
-
 def _resolve_times(rows: Sequence[tuple[_Row, SheetTime | None]], start: float | None,
                    notes: list[str]) -> list[float | None]:
     """Seconds since the exercise start; clock times count from ``start`` (default: the earliest)."""
@@ -303,20 +307,16 @@ def _resolve_times(rows: Sequence[tuple[_Row, SheetTime | None]], start: float |
         if start is not None:
             notes.append("--start is not used: the sheet has no clock times")
         return [None if t is None else t.seconds for _, t in rows]
-    first_day = min((t.day for t in clocks if t.day is not None), default=0)
-
-    def since_first_day(t: SheetTime) -> float:
-        return ((first_day if t.day is None else t.day) - first_day) * 86400 + t.seconds
-
-    origin = min(map(since_first_day, clocks)) if start is None else start
+    first = first_day(clocks)
+    origin = min(clock_seconds(t, first) for t in clocks) if start is None else start
     if start is None:
-        notes.append(f"clock times are counted from {_hhmm(origin)}, the earliest in the sheet; "
+        notes.append(f"clock times are counted from {hhmm(origin)}, the earliest in the sheet; "
                      "pass --start HH:MM to choose the exercise start")
     out: list[float | None] = []
     for row, t in rows:
-        at = None if t is None else since_first_day(t) - origin if t.clock else t.seconds
+        at = None if t is None else clock_seconds(t, first) - origin if t.clock else t.seconds
         if at is not None and at < 0:
-            row.problem("time", f"{row.text('time').strip()} is before the exercise start {_hhmm(origin)}",
+            row.problem("time", f"{row.text('time').strip()} is before the exercise start {hhmm(origin)}",
                         "pass an earlier --start, or correct the time")
             row.failed.add("at")
             at = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,21 @@ def format_time(seconds: float) -> str:
     h, rem = divmod(int(seconds), 3600)
     m, s = divmod(rem, 60)
     return f"H+{h}:{m:02d}" + (f":{s:02d}" if s else "")
+
+
+def first_day(times: Iterable[SheetTime | None]) -> int:
+    """The earliest date among clock times that carry one (0 when none does)."""
+    return min((t.day for t in times if t is not None and t.clock and t.day is not None), default=0)
+
+
+def clock_seconds(t: SheetTime, first: int) -> float:
+    """A clock time as seconds since midnight of day ``first``; a time without a date is on that day."""
+    return ((first if t.day is None else t.day) - first) * 86400 + t.seconds
+
+
+def hhmm(seconds: float) -> str:
+    """Seconds since midnight as ``09:30``, the way a clock time is written back in a message."""
+    return f"{int(seconds) // 3600:02d}:{int(seconds) % 3600 // 60:02d}"
 
 
 def start_seconds(text: str) -> float:

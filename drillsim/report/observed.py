@@ -21,7 +21,7 @@ from typing import Any
 
 from drillsim.analysis.stats import quantile
 from drillsim.errors import InputError
-from drillsim.msel.times import SheetTime, read_time
+from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time
 from drillsim.report.data import ReportData
 from drillsim.results_io import BASE
 
@@ -49,13 +49,13 @@ def observed_rows(d: ReportData, path: Path, start: float | None = None) -> list
             times[n] = _time(rec.get("time"), start)
         except ValueError as exc:
             errors.append((n, str(exc)))
-    first_day = min((t.day for t in times.values() if t.day is not None), default=None)
+    first = first_day(times.values())
     rows = []
     for n, rec in records:
         try:
             who, event = _who(d, rec)
             if n in times:
-                at = _since_start(times[n], (rec.get("time") or "").strip(), start, first_day)
+                at = _since_start(times[n], (rec.get("time") or "").strip(), start, first)
                 rows.append(_row(d, who, event, at))
         except ValueError as exc:
             errors.append((n, str(exc)))
@@ -80,15 +80,13 @@ def _time(cell: str | None, start: float | None) -> SheetTime:
     return t
 
 
-def _since_start(t: SheetTime, text: str, start: float | None, first_day: int | None) -> float:
+def _since_start(t: SheetTime, text: str, start: float | None, first: int) -> float:
     """Seconds since the exercise start; clock times count from ``start``."""
     if not t.clock or start is None:
         return t.seconds
-    days = 0 if t.day is None or first_day is None else t.day - first_day
-    at = days * 86400 + t.seconds - start
+    at = clock_seconds(t, first) - start
     if at < 0:
-        h, m = divmod(int(start) // 60, 60)
-        raise ValueError(f"{text!r} in column time is before the exercise start {h:02d}:{m:02d} "
+        raise ValueError(f"{text!r} in column time is before the exercise start {hhmm(start)} "
                          "(--start); pass an earlier --start, or correct the time")
     return at
 
