@@ -1,6 +1,7 @@
 """Statistics over replications: medians, 90th percentiles and shares with confidence intervals.
 
-Quantile intervals are distribution-free (binomial order statistics); mean intervals use
+Quantile intervals are distribution-free (order statistics whose ranks come from the binomial
+distribution, exact up to 5,000 replications); mean intervals use
 Student's t with its exact quantile (incomplete beta function, inverted numerically), so they are
 honest even for n = 2 or 3; shares use the Wilson score interval, which behaves at 0% and 100%
 where the normal interval does not.
@@ -186,13 +187,45 @@ def t_quantile(df: int, level: float = LEVEL) -> float:
     return t
 
 
+EXACT_ORDER_N = 5_000
+"""Up to this many replications the quantile interval's ranks come from the binomial itself."""
+
+
+@lru_cache(maxsize=256)
+def _order_ranks(n: int, p: float, level: float = LEVEL) -> tuple[int | None, int | None]:
+    """0-based ranks of the order statistics bounding the p-quantile (None: beyond the sample).
+
+    With B ~ Binomial(n, p) the number of values below the true quantile, the lower bound is the
+    largest rank l with P(B <= l) <= (1 - level) / 2 and the upper the smallest u with
+    P(B <= u) >= 1 - (1 - level) / 2, so P(l < B <= u) >= level (Conover's distribution-free
+    interval). When even the extreme value is not far enough out, the bound is unknown: with 5
+    replications the 90th percentile's upper bound lies beyond the largest value seen.
+    """
+    tail = (1 - level) / 2
+    if n > EXACT_ORDER_N:  # normal approximation, continuity-corrected; binomial sums get slow
+        half = NormalDist().inv_cdf(1 - tail) * math.sqrt(n * p * (1 - p))
+        lo, hi = math.floor(n * p - half - 0.5), math.ceil(n * p + half + 0.5)
+        return (lo if lo >= 0 else None), (hi if hi <= n - 1 else None)
+    log_p, log_q = math.log(p), math.log1p(-p)
+    cdf, lo, hi = 0.0, None, None
+    for k in range(n + 1):
+        log_choose = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+        cdf += math.exp(log_choose + k * log_p + (n - k) * log_q)
+        if cdf <= tail:
+            lo = k
+        if cdf >= 1 - tail:
+            hi = k
+            break
+    return lo, (hi if hi is not None and hi <= n - 1 else None)
+
+
 def _order_ci(sorted_vals: Sequence[float], p: float) -> Interval:
-    n = len(sorted_vals)
-    half = _Z * math.sqrt(n * p * (1 - p))
-    lo = max(0, math.floor(n * p - half) - 1)
-    hi = min(n - 1, math.ceil(n * p + half))
-    low, high = sorted_vals[lo], sorted_vals[hi]
-    return Interval(None if math.isinf(low) else low, None if math.isinf(high) else high)
+    """Distribution-free interval of the p-quantile between two order statistics of the sample."""
+    lo, hi = _order_ranks(len(sorted_vals), p)
+    low = None if lo is None else sorted_vals[lo]
+    high = None if hi is None else sorted_vals[hi]
+    return Interval(None if low is None or math.isinf(low) else low,
+                    None if high is None or math.isinf(high) else high)
 
 
 def quantile(sorted_vals: Sequence[float], p: float) -> float:
