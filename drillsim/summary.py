@@ -135,6 +135,7 @@ def summarize(result: ReplicationResult, compiled: CompiledScenario) -> Replicat
     sc = compiled.scenario
     agencies = [a.id for a in sc.agencies]
     tasks = [t.id for t in sc.tasks]
+    instances = task_instances(compiled)
     return ReplicationSummary(
         replication=result.replication, ended_by=result.ended_by, end_time=result.end_time,
         events=len(recs), objectives=tuple(_objective(recs, o, compiled) for o in sc.objectives),
@@ -143,8 +144,8 @@ def summarize(result: ReplicationResult, compiled: CompiledScenario) -> Replicat
         on_scene=_first_times(recs, (K.ON_SCENE,), agencies),
         task_start=_task_times(recs, K.TASK_STARTED, tasks, first=True),
         task_done=_task_times(recs, K.TASK_DONE, tasks, first=False),
-        instance_start=_instance_times(recs, K.TASK_STARTED, task_instances(compiled)),
-        instance_done=_instance_times(recs, K.TASK_DONE, task_instances(compiled)),
+        instance_start=_instance_times(recs, K.TASK_STARTED, instances),
+        instance_done=_instance_times(recs, K.TASK_DONE, instances),
         desks=desk_stats(recs, agencies), units=unit_stats(recs, agencies),
         alerts_lost=sum(1 for r in recs if r.kind is K.ALERT_LOST),
         failed_tries=sum(1 for r in recs if r.kind is K.TRY_FAILED),

@@ -174,8 +174,9 @@ def _link_finding(scenario: Scenario, category: str, where: str, evidence: list[
     message = "retries" if category == "retries" else "transmission"
     if link is not None and message == "transmission" and not variants:
         # A reliable link that is slow: a faster channel, not more reliability, would help.
-        half = max(1.0, round(link.delay.mean() / 2))
-        params["delay"] = clock(link.delay.mean())
+        mean = link.delay.mean()
+        half = max(1.0, round(mean / 2))
+        params["delay"] = clock(mean)
         message = "transmission_fast"
         variants.append(Variant(id=f"faster-{src}-{dst}", description=f"{where}: delay {clock(half)} (twice as fast)",
                                 change_links=[{"from": src, "to": dst, "delay": f"{half:g}s"}]))

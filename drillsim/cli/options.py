@@ -9,6 +9,12 @@ seed_option = click.option(
     help="Run seed, 0 or more (default: the scenario's seed).")
 """``--seed``: negative seeds are refused by click as a usage error (exit 2)."""
 
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Local processes, 1 or more (default: the machine's cores).")
+"""``--workers``: at least one process."""
+
+
 class ClockTime(click.ParamType):
     """A clock time of day (``08:00``, ``8h00``) given as seconds since midnight."""
 
@@ -23,9 +29,3 @@ class ClockTime(click.ParamType):
             return start_seconds(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
-
-
-workers_option = click.option(
-    "--workers", type=click.IntRange(min=1), default=None,
-    help="Local processes, 1 or more (default: the machine's cores).")
-"""``--workers``: at least one process."""

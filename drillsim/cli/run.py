@@ -221,7 +221,7 @@ def _fail_on_failures(data: Any, file: Path) -> None:
         first = f["error"].splitlines()[0]  # the traceback stays in the manifest, for a bug report
         raise SimulationError(f"{len(failures)} replication(s) failed, the first with {first}; the results cover "
                               f"the other {done} (tracebacks: 'failures' in {data.root / MANIFEST})", seed=f["seed"],
-                              replication=f["replication"], variant=None if f["variant"] == BASE else f["variant"],
+                              replication=f["replication"], variant=f["variant"],
                               file=str(file))
 
 

@@ -126,11 +126,11 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
         save("split", ch.critical_path_split(splits, lang=lang, title=t("split_chart", lang)))
     names = {a.id: a.label for a in d.scenario.agencies}
     tasks = {task.id: task.label for task in d.scenario.tasks}
+    labels = inject_labels(d.scenario)
     for which in ("median", "worst"):
         log = d.log(which)
         if log:
             origin = min((r.time for r in log if r.kind is K.INJECT), default=0.0)
-            labels = inject_labels(d.scenario)
             markers = [ch.GanttMarker(r.time - origin, labels.get(r.incident or "", r.incident or ""))
                        for r in log if r.kind is K.INJECT]
             bars = gantt_bars(log, names, origin, t("desk", lang), tasks)

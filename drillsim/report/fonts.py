@@ -4,7 +4,8 @@ An HTML report goes out on USB sticks to offices whose computers may have no Chi
 browser would then draw boxes. The page therefore carries a subset of drillsim's own Noto Sans
 CJK SC (the font its charts use) holding exactly the CJK characters on the page: a few dozen
 kilobytes, named first in the font list: it holds CJK glyphs only, so the browser still takes
-Latin and Vietnamese letters from the installed fonts that follow it. PDF output prints the same page, so it gets the same glyphs.
+Latin and Vietnamese letters from the installed fonts that follow it. PDF output prints the same
+page, so it gets the same glyphs.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ Every unreadable cell is reported at once as ``file:row: ... in column X`` (an I
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,20 +96,20 @@ def _who(d: ReportData, rec: dict[str, str]) -> tuple[str, str]:
     who, event = (rec.get("agency") or "").strip(), (rec.get("event") or "").strip()
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r} in column event; use one of {', '.join(EVENTS)}")
-    if event.startswith("task"):
-        ids = [x.id for x in d.scenario.tasks]
-        if who not in ids:
-            raise ValueError(f"unknown task {who!r} in column agency; use one of {', '.join(ids)}")
-    else:
-        ids = [x.id for x in d.scenario.agencies]
-        if who not in ids:
-            raise ValueError(f"unknown agency {who!r} in column agency; use one of {', '.join(ids)}")
+    kind, pool = _pool(d, event)
+    ids = [x.id for x in pool]
+    if who not in ids:
+        raise ValueError(f"unknown {kind} {who!r} in column agency; use one of {', '.join(ids)}")
     return who, event
 
 
+def _pool(d: ReportData, event: str) -> tuple[str, Sequence[Any]]:
+    """What the agency column names for this event: a task for task events, else an agency."""
+    return ("task", d.scenario.tasks) if event.startswith("task") else ("agency", d.scenario.agencies)
+
+
 def _row(d: ReportData, who: str, event: str, observed: float) -> dict[str, Any]:
-    is_task = event.startswith("task")
-    pool = d.scenario.tasks if is_task else d.scenario.agencies
+    pool = _pool(d, event)[1]
     idx = [x.id for x in pool].index(who)
     base = d.run.summaries.get(BASE, [])
     times = (getattr(s, _FIELDS[event])[idx] for s in base)
