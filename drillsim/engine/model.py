@@ -12,7 +12,8 @@ Mechanisms (see docs/mechanisms.md for the full statement):
   any incident), travels to the incident's place (once per place) and is then on scene.
 * A task instance (incident, task) starts when the inject has fired, its prerequisites are done,
   an agency able to do it is ready and that agency has the units free; it holds them for its
-  duration. Casualties go through per-casualty tasks one by one by triage priority.
+  duration. Casualties go through per-casualty tasks one by one by triage priority. Units are
+  handed out at the end of each instant, after every request of that instant is queued.
 * Same-time events are processed in the order they were scheduled; processes are started in
   file order, so a seed gives one result on every machine.
 """
@@ -28,7 +29,7 @@ import simpy
 
 from drillsim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
 from drillsim.durations import clock
-from drillsim.engine.pools import Desk, UnitPool
+from drillsim.engine.pools import Desk, HandOut, UnitPool
 from drillsim.engine.reasons import unfinished_reasons
 from drillsim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
 from drillsim.rng import RandomStreams, stable_key
@@ -84,6 +85,7 @@ class DrillModel:
         # few microseconds, and most agencies of a large graph never send or work.
         self.desks: dict[int, Desk] = {}
         self.pools: dict[int, UnitPool | None] = {}
+        self.handout = HandOut(self.env)
         self.alerts: dict[tuple[int, int], int] = {}
         self.activated: list[int | None] = [None] * n
         self.awaiting_activation: list[list[tuple[IncidentC, int]] | None] = [None] * n
@@ -298,7 +300,7 @@ class DrillModel:
         """The units of an agency (None when it has none), made on first use."""
         if agency not in self.pools:
             units = self.c.agencies[agency].units
-            self.pools[agency] = UnitPool(self.env, units) if units > 0 else None
+            self.pools[agency] = UnitPool(self.env, units, self.handout) if units > 0 else None
         return self.pools[agency]
 
     # -- tasks ----------------------------------------------------------------------------

@@ -1,12 +1,18 @@
-"""Agency units as a SimPy resource with priorities and multi-unit requests.
+"""Agency units and duty desks: the two kinds of queue of a replication.
 
 A task may need several units at once, so a plain ``simpy.Resource`` (one slot per request)
-could deadlock two tasks that each hold half of what they need. ``UnitPool`` is a
-``simpy.Container`` of units whose waiting requests are kept sorted by a priority key and
-served strictly in that order (head of line: a request never overtakes a better-placed one, so
-large requests are not starved). The key is ``(rank, task order, arrival sequence)``: whole tasks
-rank 0, then casualties by triage category (red 1, yellow 2, green 3, black 4); among equals the
-task listed first in the file, then the request made first.
+could deadlock two tasks that each hold half of what they need. ``UnitPool`` holds an agency's
+units; its waiting requests are kept sorted by a priority key and served strictly in that order
+(head of line: a request never overtakes a better-placed one, so large requests are not starved).
+The key is ``(rank, task order, arrival sequence)``: whole tasks rank 0, then casualties by
+triage category (red 1, yellow 2, green 3, black 4); among equals the task listed first in the
+file, then the request made first.
+
+Units are handed out only at the end of an instant (``HandOut``): every request made at time t,
+including those that the same instant's releases cause (a casualty's next step asking for a unit
+as its previous step frees one), is queued by priority before any unit freed or asked for at t
+is given. Otherwise the unit a red casualty frees would go to a yellow casualty already waiting,
+ahead of the red casualty's own next request, made a moment later in the same instant.
 """
 
 from __future__ import annotations
@@ -17,40 +23,95 @@ from operator import attrgetter
 from typing import Any
 
 import simpy
-from simpy.core import BoundClass
-from simpy.resources.container import ContainerGet
 
 _KEY = attrgetter("key")
 
+LATE = 2
+"""Event priority of the hand-out: after every SimPy event of the same instant (NORMAL is 1)."""
 
-class UnitRequest(ContainerGet):
-    """A request for ``amount`` units, placed in the queue by ``key``."""
+
+class UnitRequest(simpy.Event):
+    """A request for ``amount`` units, placed in its pool's queue by ``key``."""
 
     def __init__(self, pool: "UnitPool", amount: int, key: tuple[Any, ...]) -> None:
+        super().__init__(pool.env)
+        self.pool = pool
+        self.amount = amount
         self.key = key
-        super().__init__(pool, amount)
+
+    def cancel(self) -> None:
+        """Withdraw the request if it has not been granted (a granted one is given back with put)."""
+        if not self.triggered:
+            self.pool.queue.remove(self)
 
 
-class _SortedQueue(list):  # type: ignore[type-arg]
-    """SimPy only appends, indexes and pops: appending inserts in key order (stable)."""
+class HandOut:
+    """One end-of-instant pass over every unit pool whose units or queue changed in the instant.
 
-    def append(self, item: UnitRequest) -> None:  # type: ignore[override]
-        insort(self, item, key=_KEY)
+    Pools are served in the order they changed. A task that asked several agencies for units and
+    is granted by two in the same pass takes the one earliest in its preference order and gives
+    the other back (which schedules another pass at the same instant).
+    """
+
+    __slots__ = ("env", "_dirty", "_event")
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self._dirty: dict[UnitPool, None] = {}
+        self._event: simpy.Event | None = None
+
+    def mark(self, pool: "UnitPool") -> None:
+        """Serve ``pool`` at the end of this instant."""
+        self._dirty[pool] = None
+        if self._event is None:
+            ev = self._event = simpy.Event(self.env)
+            ev._ok, ev._value = True, None  # a plain succeeded event, scheduled at LATE priority
+            ev.callbacks.append(self._run)  # type: ignore[union-attr]
+            self.env.schedule(ev, LATE)  # type: ignore[arg-type]
+
+    def _run(self, _event: object) -> None:
+        dirty, self._dirty, self._event = self._dirty, {}, None
+        for pool in dirty:
+            pool.serve()
 
 
-class UnitPool(simpy.Container):
+class UnitPool:
     """The units of one agency; ``in_use`` never exceeds ``capacity``."""
 
-    GetQueue = _SortedQueue
-    get = BoundClass(UnitRequest)  # type: ignore[assignment]
+    __slots__ = ("env", "capacity", "level", "queue", "_handout")
 
-    def __init__(self, env: simpy.Environment, units: int) -> None:
-        super().__init__(env, capacity=units, init=units)
+    def __init__(self, env: simpy.Environment, units: int, handout: HandOut) -> None:
+        self.env = env
+        self.capacity = units
+        self.level = units
+        self.queue: list[UnitRequest] = []
+        self._handout = handout
 
     @property
     def in_use(self) -> int:
         """Units currently taken."""
-        return int(self.capacity - self.level)
+        return self.capacity - self.level
+
+    def get(self, amount: int, key: tuple[Any, ...]) -> UnitRequest:
+        """Ask for ``amount`` units; granted at the end of the instant at the earliest."""
+        req = UnitRequest(self, amount, key)
+        insort(self.queue, req, key=_KEY)
+        self._handout.mark(self)
+        return req
+
+    def put(self, amount: int) -> None:
+        """Free ``amount`` units; waiting requests get them at the end of the instant."""
+        self.level += amount
+        if self.queue:
+            self._handout.mark(self)
+
+    def serve(self) -> None:
+        """Grant waiting requests strictly in key order while the head one fits."""
+        queue = self.queue
+        while queue and queue[0].amount <= self.level:
+            req = queue.pop(0)
+            self.level -= req.amount
+            req.succeed()
 
 
 class Desk:
