@@ -15,6 +15,7 @@ from drillsim.analysis.stats import (
     ShareStats,
     TimeStats,
     paired_difference,
+    paired_share_difference,
     share_stats,
     time_stats,
 )
@@ -32,8 +33,9 @@ class MetricRow:
         variant: The variant.
         met: Share of replications meeting the objective (objectives only).
         time: Distribution of the measured time.
-        met_diff: Paired difference of the met indicator vs the reference (objectives only).
-        time_diff: Paired difference of the time over replications where both reached it.
+        met_diff: Paired difference of the success share vs the reference, with Tango's score
+            interval (objectives only).
+        time_diff: Paired difference of the time over replications where both reached it (t interval).
         never_diff: Difference in the share of replications that never reached it.
     """
 
@@ -84,7 +86,7 @@ def compare_variants(scenario: Scenario, summaries: dict[str, list[ReplicationSu
         mine = [b for _, b in pairs]
         for k, obj in enumerate(scenario.objectives):
             met = [float(b.objectives[k].met) for _, b in pairs]
-            met_diff = paired_difference([float(a.objectives[k].met) for a, _ in pairs], met) if v != names[0] else None
+            met_diff = paired_share_difference([float(a.objectives[k].met) for a, _ in pairs], met) if v != names[0] else None
             tdiff, never = _time_pairs([(a.objectives[k].time, b.objectives[k].time) for a, b in pairs])
             rows.append(MetricRow(f"objective:{obj.id}", v, share_stats(int(sum(met)), len(met)),
                                   time_stats([b.objectives[k].time for b in mine]), met_diff,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,6 +12,22 @@ from click.testing import CliRunner
 from drillsim.cli import cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
+
+ONE_TASK = """\
+scenario: {id: one-task, title: "One repair", exercise_type: tabletop, horizon: 3h, seed: 1}
+target: {name: "Depot", kind: industrial_site}
+agencies:
+  - {id: crew, name: "Crew", kind: site_security, sector: security, units: 1, travel: 0s, activation: 0s}
+incidents:
+  - {id: leak, at: 0m, description: "A leak", detected_by: crew, triggers: [repair]}
+tasks:
+  - {id: repair, by: [crew], units: 1, duration: {exponential: 10m}}
+objectives:
+  - {id: repair-11, description: "Repaired within 11 min", measure: {task_done: repair}, within: 11m,
+     core_capability: "Operational Coordination"}
+variants:
+  - {id: slower, description: "Mean repair 12 min", change_tasks: {repair: {duration: {exponential: 12m}}}}
+"""
 
 
 def test_compare_simulates_and_marks_significant_differences(tmp_path: Path) -> None:
@@ -21,7 +39,9 @@ def test_compare_simulates_and_marks_significant_differences(tmp_path: Path) -> 
     ems = lines[lines.index("objective:ems-30") + 2]
     assert ems.startswith("  second-officer") and "*" in ems
     cordon = lines[lines.index("objective:cordon-45") + 2]
-    assert "Δmet +0.0pp" in cordon and "*" not in cordon  # identical under common random numbers
+    # Identical under common random numbers, so no evidence of a change, but not a certainty of
+    # none either: Tango's interval with every pair concordant is +-z^2 / (n + z^2) = +-4.6 pp at 80.
+    assert "Δmet +0.0pp [-4.6pp, +4.6pp]  " in cordon and "*" not in cordon
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["reference"] == "base" and data["variants"] == ["base", "second-officer"]
 
@@ -74,3 +94,29 @@ def test_an_agency_cut_off_in_a_variant_is_shown_never_reached() -> None:
     for agency in ("district_police", "swat", "fire", "ems"):
         row = lines[lines.index(f"on_scene:{agency}") + 2]
         assert row.split() == ["hotline-down", "median", "never", "Δtime", "—", "Δnever", "+100.0pp"], row
+
+
+def test_a_small_drop_in_hit_rate_gets_an_honest_interval(tmp_path: Path) -> None:
+    """Exp(10 min) against Exp(12 min) with an 11-minute target: the true change in the hit rate
+    is (1 - exp(-11/12)) - (1 - exp(-11/10)) = -6.7 pp. Under common random numbers the slower repair is the
+    same draw times 1.2, so a replication can lose the objective but never gain it: each interval
+    leans below zero or, when no replication changed (the t interval's [+0.0pp, +0.0pp]), is
+    exactly +-z^2 / (30 + z^2) = +-11.4 pp; and it covers the truth."""
+    path = tmp_path / "one-task.yaml"
+    path.write_text(ONE_TASK, encoding="utf-8")
+    truth = 100 * ((1 - math.exp(-11 / 12)) - (1 - math.exp(-11 / 10)))
+    assert round(truth, 1) == -6.7
+    covered = 0
+    for seed in range(1, 7):
+        r = CliRunner().invoke(cli, ["compare", str(path), "-n", "30", "--workers", "1", "--seed", str(seed)])
+        assert r.exit_code == 0, r.output
+        row = next(line for line in r.output.splitlines() if line.startswith("  slower"))
+        mean, low, high = map(float, re.search(r"Δmet ([-+][\d.]+)pp \[([-+][\d.]+)pp, ([-+][\d.]+)pp\]",
+                                               row).groups())  # type: ignore[union-attr]
+        assert mean <= 0 and low <= mean <= high and high - low > 0, row
+        if mean == 0:
+            assert (low, high) == (-11.4, 11.4), row
+        else:
+            assert low + high < 0, row  # negative-leaning
+        covered += low <= truth <= high
+    assert covered >= 5

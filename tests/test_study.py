@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import drillsim.experiment as experiment
-from drillsim.analysis.stats import paired_difference
+from drillsim.analysis.stats import paired_difference, paired_share_difference
 from drillsim.errors import ResultsFormatError
 from drillsim.experiment import Failure, compile_variants, plan, run_batch, run_jobs
 from drillsim.loader import load_scenario
@@ -73,7 +73,7 @@ def test_common_random_numbers_and_self_comparison(scenario) -> None:  # type: i
     d = paired_difference([a for a, _ in indep], [b for _, b in indep])
     assert d.mean != 0 and d.ci.width > 30  # seconds: the noise that pairing removed
     # The second officer helps EMS (objective 1): a significant paired improvement.
-    d = paired_difference([float(b.objectives[1].met) for b in base], [float(o.objectives[1].met) for o in other])
+    d = paired_share_difference([b.objectives[1].met for b in base], [o.objectives[1].met for o in other])
     assert d.mean > 0 and d.significant
 
 

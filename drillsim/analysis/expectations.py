@@ -4,7 +4,7 @@ A variant may say which objectives it should make better or worse. The check pai
 ``i`` of the variant with replication ``i`` of the base (common random numbers) and reads the
 direction from the success share first, then from the time where both reached the objective,
 then from how often the objective was never reached; a direction counts only when its paired
-interval excludes zero.
+interval excludes zero (Tango's score interval for the two shares, the t interval for the time).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from drillsim.analysis.stats import paired_difference
+from drillsim.analysis.stats import paired_difference, paired_share_difference
 from drillsim.scenario import Scenario
 from drillsim.summary import ReplicationSummary
 
@@ -53,10 +53,11 @@ def direction(base: Sequence[ReplicationSummary], other: Sequence[ReplicationSum
     """Direction of objective ``k`` in ``other`` against ``base``, paired by replication."""
     by_rep = {s.replication: s for s in base}
     pairs = [(by_rep[s.replication].objectives[k], s.objectives[k]) for s in other if s.replication in by_rep]
-    met = paired_difference([float(a.met) for a, _ in pairs], [float(b.met) for _, b in pairs])
+    met = paired_share_difference([float(a.met) for a, _ in pairs], [float(b.met) for _, b in pairs])
     both = [(a.time, b.time) for a, b in pairs if a.time is not None and b.time is not None]
     time = paired_difference([a for a, _ in both], [b for _, b in both]) if both else None
-    never = paired_difference([float(a.time is None) for a, _ in pairs], [float(b.time is None) for _, b in pairs])
+    never = paired_share_difference([float(a.time is None) for a, _ in pairs],
+                                    [float(b.time is None) for _, b in pairs])
     time_change = time.mean if time else None
     if met.significant:
         return ("better" if met.mean > 0 else "worse"), met.mean, time_change, len(pairs)

@@ -14,7 +14,7 @@ from typing import Any
 
 from drillsim.analysis.findings import Finding
 from drillsim.analysis.messages import MESSAGES, say, short_name
-from drillsim.analysis.stats import Interval, paired_difference
+from drillsim.analysis.stats import Interval, paired_share_difference
 from drillsim.durations import clock
 from drillsim.scenario import Scenario, Variant
 from drillsim.summary import ReplicationSummary
@@ -25,7 +25,9 @@ Simulate = Callable[[Scenario, Sequence[Variant]], dict[str, list[ReplicationSum
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveEffect:
-    """A suggested change's paired effect on one objective."""
+    """A suggested change's paired effect on one objective: the change in success share with
+    Tango's score interval (``met_ci``; significant when it excludes 0) and the median change in
+    time where both reached it."""
 
     objective: str
     met_diff: float
@@ -128,8 +130,8 @@ def effects(scenario: Scenario, base: list[ReplicationSummary],
     pairs = [(by_rep[s.replication], s) for s in other if s.replication in by_rep]
     out = []
     for k, obj in enumerate(scenario.objectives):
-        d = paired_difference([float(a.objectives[k].met) for a, _ in pairs],
-                              [float(b.objectives[k].met) for _, b in pairs])
+        d = paired_share_difference([float(a.objectives[k].met) for a, _ in pairs],
+                                    [float(b.objectives[k].met) for _, b in pairs])
         both = [(a.objectives[k].time, b.objectives[k].time) for a, b in pairs
                 if a.objectives[k].time is not None and b.objectives[k].time is not None]
         med = _median([b - a for a, b in both]) if both else None  # type: ignore[operator]

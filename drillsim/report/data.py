@@ -22,7 +22,7 @@ from drillsim.analysis.results import (
     objective_stats,
     queue_summaries,
 )
-from drillsim.analysis.stats import paired_difference
+from drillsim.analysis.stats import paired_share_difference
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError, ResultsFormatError, replay_command
 from drillsim.results_io import BASE, RunData, read_log, read_run
@@ -206,8 +206,8 @@ def variant_rows(scenario: Scenario, run: RunData) -> list[VariantRow]:
             continue
         pairs = [(base[s.replication], s) for s in rows if s.replication in base]
         for k, obj in enumerate(scenario.objectives):
-            d = paired_difference([float(a.objectives[k].met) for a, _ in pairs],
-                                  [float(b.objectives[k].met) for _, b in pairs])
+            d = paired_share_difference([float(a.objectives[k].met) for a, _ in pairs],
+                                        [float(b.objectives[k].met) for _, b in pairs])
             st = objective_stats(scenario, v.id, [b for _, b in pairs])[k]
             out.append(VariantRow(v.id, v.description, obj.id, st.met.share, d.mean, (d.ci.low, d.ci.high),
                                   d.significant, st.time.median))
