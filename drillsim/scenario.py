@@ -7,6 +7,8 @@ Field descriptions are the single source for ``drillsim schema`` and the format 
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -77,6 +79,29 @@ def _zero() -> Fixed:
     return Fixed(fixed=0.0)
 
 
+DEFAULT_PLAN_DUE_DAYS = 90
+"""Days after the exercise by which the improvement plan's corrective actions are due when the
+scenario sets no ``plan_due`` (the report says the deadline is this default)."""
+
+_DAYS = {"d": 1, "w": 7}
+
+
+def _plan_days(value: Any) -> Any:
+    """``90d``, ``12w`` or a bare number of days -> days (an int); anything else is left to the type check."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value)
+        if not m:
+            raise ValueError(f"{value!r} is not a number of days or weeks; write e.g. 90d or 12w")
+        return int(m.group(1)) * _DAYS[m.group(2)]
+    return value
+
+
+PlanDue = Annotated[int, BeforeValidator(_plan_days), Field(
+    ge=1, le=3650, json_schema_extra={"examples": ["90d", "12w"]},
+    description=f"Days after the exercise by which the plan's actions are due: 90d, 12w or a number of days "
+                f"(default {DEFAULT_PLAN_DUE_DAYS}d).")]
+
+
 class ScenarioInfo(Model):
     """What the drill is: its identity and the simulation settings."""
 
@@ -93,6 +118,9 @@ class ScenarioInfo(Model):
     sponsor: str = Field("", max_length=300)
     point_of_contact: str = Field("", max_length=300)
     location: str = Field("", max_length=300)
+    date: datetime.date | None = Field(
+        None, description="Date of the exercise (ISO YYYY-MM-DD); the plan's deadlines count from it.")
+    plan_due: PlanDue | None = None
 
     @field_validator("horizon")
     @classmethod
@@ -132,11 +160,23 @@ class Agency(Model):
         None, description="Travel to the target; omit for an agency that works from its base.")
     capabilities: tuple[Id, ...] = Field((), description="Task kinds it can do (matched by tasks' `by`).")
     note: str = Field("", max_length=2000)
+    authority: Literal["own", "external"] = Field(
+        "own", description="external: outside the sponsor's authority (a foreign counterpart, a private "
+                           "operator); the improvement plan then asks its liaison to coordinate with it.")
+    liaison: Id | None = Field(
+        None, description="Agency that coordinates with this one (default for an external agency: the first "
+                          "own agency with a link to it, else the first it links to).")
+    superior: str = Field("", max_length=300, description="The agency's superior: an agency id or free text.")
 
     @property
     def label(self) -> str:
         """The display name, or the id when there is none."""
         return self.name or self.id
+
+    @property
+    def external(self) -> bool:
+        """True when the agency is outside the sponsor's authority."""
+        return self.authority == "external"
 
     @property
     def deploys(self) -> bool:
@@ -464,6 +504,22 @@ class Scenario(Model):
             return self.agency(agency_id).label
         except KeyError:
             return agency_id
+
+    def liaison_of(self, agency_id: str) -> str | None:
+        """Who coordinates with the agency: its ``liaison``, else (default) the first own agency with a
+        link to it, else the first own agency it links to; None when there is none."""
+        agency = self.agency(agency_id)
+        if agency.liaison:
+            return agency.liaison
+        own = {a.id for a in self.agencies if not a.external}
+        senders = [lk.from_ for lk in self.links if agency_id in lk.to and lk.from_ in own]
+        recipients = [t for lk in self.links if lk.from_ == agency_id for t in lk.to if t in own]
+        return next(iter(senders + recipients), None)
+
+    def superior_label(self, agency_id: str) -> str:
+        """The agency's superior as a reader sees it: the display name when it names an agency."""
+        sup = self.agency(agency_id).superior
+        return self.agency_label(sup) if sup else ""
 
     def task(self, task_id: str) -> Task:
         """The task with this id (KeyError if none)."""
