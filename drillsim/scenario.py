@@ -7,8 +7,6 @@ Field descriptions are the single source for ``drillsim schema`` and the format 
 
 from __future__ import annotations
 
-import datetime
-import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -23,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from drillsim.dates import DEFAULT_PLAN_DUE_DAYS, IsoDate, PlanDue
 from drillsim.durations import Dist, Fixed, Probability, Seconds
 
 FORMAT = 1
@@ -79,29 +78,6 @@ def _zero() -> Fixed:
     return Fixed(fixed=0.0)
 
 
-DEFAULT_PLAN_DUE_DAYS = 90
-"""Days after the exercise by which the improvement plan's corrective actions are due when the
-scenario sets no ``plan_due`` (the report says the deadline is this default)."""
-
-_DAYS = {"d": 1, "w": 7}
-
-
-def _plan_days(value: Any) -> Any:
-    """``90d``, ``12w`` or a bare number of days -> days (an int); anything else is left to the type check."""
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value)
-        if not m:
-            raise ValueError(f"{value!r} is not a number of days or weeks; write e.g. 90d or 12w")
-        return int(m.group(1)) * _DAYS[m.group(2)]
-    return value
-
-
-PlanDue = Annotated[int, BeforeValidator(_plan_days), Field(
-    ge=1, le=3650, json_schema_extra={"examples": ["90d", "12w"]},
-    description=f"Days after the exercise by which the plan's actions are due: 90d, 12w or a number of days "
-                f"(default {DEFAULT_PLAN_DUE_DAYS}d).")]
-
-
 class ScenarioInfo(Model):
     """What the drill is: its identity and the simulation settings."""
 
@@ -118,7 +94,7 @@ class ScenarioInfo(Model):
     sponsor: str = Field("", max_length=300)
     point_of_contact: str = Field("", max_length=300)
     location: str = Field("", max_length=300)
-    date: datetime.date | None = Field(
+    date: IsoDate | None = Field(
         None, description="Date of the exercise (ISO YYYY-MM-DD); the plan's deadlines count from it.")
     plan_due: PlanDue | None = None
 
