@@ -296,3 +296,19 @@ def test_schema_accepts_the_new_fields_as_files_write_them() -> None:
     for bad in ("  plan_due: soon\n", "  plan_due: 0\n"):
         assert list(validator.iter_errors(yaml.safe_load(BASE_YAML.format(info=bad, far=""))))
     assert list(validator.iter_errors(yaml.safe_load(BASE_YAML.format(info="", far="    authority: foreign\n"))))
+
+
+def test_analyze_suggest_prints_the_plan_ranking_and_the_no_effect_split() -> None:
+    from click.testing import CliRunner
+
+    from drillsim.cli import cli
+
+    path = ROOT / "scenarios" / "lai-chau-hydropower.yaml"
+    result = CliRunner().invoke(cli, ["analyze", str(path), "-n", str(N), "--suggest", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    out = result.output.split("Suggested changes, simulated", 1)[1]
+    helped, _, rest = out.partition("Tested, no measurable effect (not recommended)")
+    gains = [int(line.split("pp", 1)[0]) for line in helped.splitlines()[1:] if line.strip()]
+    assert gains and gains == sorted(gains, reverse=True) and all(g > 0 for g in gains)
+    assert all("%" in line and "->" in line for line in helped.splitlines()[1:] if line.strip())
+    assert all("no significant change" in line or "WORSE" in line for line in rest.splitlines() if line.strip())
