@@ -263,6 +263,7 @@ class _Builder:
                 Row("sector", a["sector"])]
         rows += self.figures(a, "agency", f"{a['id']}: {self.names[a['id']]}", note)
         rows.append(Row("capabilities", flow(a.get("capabilities", []))))
+        rows += [Row(key, str(a[key])) for key in ("authority", "liaison", "superior") if a.get(key)]
         return Item(rows, note)
 
     def link(self, link: Data) -> Item:

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from drillsim.dates import DEFAULT_PLAN_DUE_DAYS, IsoDate, PlanDue
 from drillsim.durations import Dist, Fixed, Probability, Seconds
 
 FORMAT = 1
@@ -93,6 +94,9 @@ class ScenarioInfo(Model):
     sponsor: str = Field("", max_length=300)
     point_of_contact: str = Field("", max_length=300)
     location: str = Field("", max_length=300)
+    date: IsoDate | None = Field(
+        None, description="Date of the exercise (ISO YYYY-MM-DD); the plan's deadlines count from it.")
+    plan_due: PlanDue | None = None
 
     @field_validator("horizon")
     @classmethod
@@ -132,11 +136,23 @@ class Agency(Model):
         None, description="Travel to the target; omit for an agency that works from its base.")
     capabilities: tuple[Id, ...] = Field((), description="Task kinds it can do (matched by tasks' `by`).")
     note: str = Field("", max_length=2000)
+    authority: Literal["own", "external"] = Field(
+        "own", description="external: outside the sponsor's authority (a foreign counterpart, a private "
+                           "operator); the improvement plan then asks its liaison to coordinate with it.")
+    liaison: Id | None = Field(
+        None, description="Agency that coordinates with this one (default for an external agency: the first "
+                          "own agency with a link to it, else the first it links to).")
+    superior: str = Field("", max_length=300, description="The agency's superior: an agency id or free text.")
 
     @property
     def label(self) -> str:
         """The display name, or the id when there is none."""
         return self.name or self.id
+
+    @property
+    def external(self) -> bool:
+        """True when the agency is outside the sponsor's authority."""
+        return self.authority == "external"
 
     @property
     def deploys(self) -> bool:
@@ -464,6 +480,22 @@ class Scenario(Model):
             return self.agency(agency_id).label
         except KeyError:
             return agency_id
+
+    def liaison_of(self, agency_id: str) -> str | None:
+        """Who coordinates with the agency: its ``liaison``, else (default) the first own agency with a
+        link to it, else the first own agency it links to; None when there is none."""
+        agency = self.agency(agency_id)
+        if agency.liaison:
+            return agency.liaison
+        own = {a.id for a in self.agencies if not a.external}
+        senders = [lk.from_ for lk in self.links if agency_id in lk.to and lk.from_ in own]
+        recipients = [t for lk in self.links if lk.from_ == agency_id for t in lk.to if t in own]
+        return next(iter(senders + recipients), None)
+
+    def superior_label(self, agency_id: str) -> str:
+        """The agency's superior as a reader sees it: the display name when it names an agency."""
+        sup = self.agency(agency_id).superior
+        return self.agency_label(sup) if sup else ""
 
     def task(self, task_id: str) -> Task:
         """The task with this id (KeyError if none)."""

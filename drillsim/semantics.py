@@ -36,7 +36,7 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
     ix = _Index(scenario)
     gap: Severity = "warning" if what_if else "error"
     return [*_duplicates(scenario), *_links(ix), *_incidents(ix), *_tasks(ix, gap), *_cycles(scenario),
-            *_objectives(ix, gap), *_reachability(ix)]
+            *_objectives(ix, gap), *_reachability(ix), *_liaisons(ix)]
 
 
 def _variant(scenario: Scenario, index: int, base: list[Problem]) -> list[Problem]:
@@ -148,6 +148,27 @@ def _links(ix: _Index) -> list[Problem]:
             if to == link.from_:
                 out.append(Problem(f"{to} links to itself", path=f"links[{i}].to[{j}]",
                                    hint="a link goes from one agency to another"))
+    return out
+
+
+def _liaisons(ix: _Index) -> list[Problem]:
+    """Every liaison names an own agency other than itself; an external agency has a liaison (named or default)."""
+    out = []
+    for i, a in enumerate(ix.s.agencies):
+        at = f"agencies[{i}].liaison"
+        if a.liaison is not None:
+            if a.liaison not in ix.agencies:
+                out += _ref(a.liaison, ix.agencies, at, "agency")
+            elif a.liaison == a.id:
+                out.append(Problem(f"{a.id} is its own liaison", path=at,
+                                   hint="the liaison is the own agency that coordinates with it"))
+            elif ix.agencies[a.liaison].external:
+                out.append(Problem(f"the liaison {a.liaison} of {a.id} is itself external", path=at,
+                                   hint="name an agency under the sponsor's authority (authority: own)"))
+        elif a.external and ix.s.liaison_of(a.id) is None:
+            out.append(Problem(f"the external agency {a.id} has no liaison", path=f"agencies[{i}].authority",
+                               hint="add liaison: <id of the own agency that coordinates with it>, or a link "
+                                    "between it and an own agency"))
     return out
 
 

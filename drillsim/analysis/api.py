@@ -54,7 +54,7 @@ def analyze(scenario: Scenario, summaries: list[ReplicationSummary], *, simulate
     findings = find(scenario, stats, queues, shape)
     suggestions = rank(scenario, findings, simulate, limit) if simulate else []
     if suggestions:  # a finding whose fix was shown to help ranks by that help too
-        gain = {sg.variant.id: sg.gain for sg in suggestions}
+        gain = {sg.variant.id: sg.benefit for sg in suggestions}
         findings.sort(key=lambda f: -(f.severity + max((gain.get(v.id, 0.0) for v in f.variants), default=0.0)))
     return Analysis(stats, agency_stats(scenario, summaries), queues, shape, findings, strengths(stats),
                     suggestions, task_stats(scenario, summaries))
@@ -77,7 +77,8 @@ def to_json(a: Analysis) -> str:
     agency milestone (seconds from the exercise start) and task (seconds from its inject)."""
     data = {
         "findings": _plain(a.findings), "strengths": a.strengths, "structure": _plain(a.structure),
-        "suggestions": [{**_plain(s), "gain": s.gain} for s in a.suggestions],
+        "suggestions": [{**_plain(s), "gain": s.gain, "benefit": s.benefit, "recommended": s.recommended}
+                        for s in a.suggestions],
         "objectives": [{"id": o.objective.id, "met": _plain(o.met), "time": _plain(o.time), "split": o.split,
                         "agencies": o.agencies, "links": o.links} for o in a.objectives],
         "agencies": _plain(a.agencies),

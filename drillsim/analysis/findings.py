@@ -24,6 +24,10 @@ from drillsim.scenario import Scenario, Variant
 
 FIXABLE = ("handling", "units", "link", "retries")
 
+IDLE_UTILISATION = 0.20
+"""A duty desk or unit pool busy less than this share of the simulated time is idle: it gets no
+capacity suggestion (another duty officer or unit), so none is simulated or recommended."""
+
 
 @dataclass
 class Finding:
@@ -58,6 +62,18 @@ class Finding:
     message: str = ""
     params: dict[str, str] = field(default_factory=dict)
     evidence_parts: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def element(self) -> str:
+        """What the finding is about, as ``kind:where``: ``desk:police_hq``, ``units:hospital``,
+        ``link:a->b``, ``mobilisation:x``, ``agency:x`` (structural) or ``links:x`` (a sender's only paths).
+
+        Findings (and the changes answering them) with the same element are one plan row."""
+        if self.kind in ("desk", "units", "mobilisation"):
+            return f"{self.kind}:{self.agency}"
+        if self.link:
+            return f"link:{self.link}"
+        return f"{'links' if self.kind == 'bridge' else 'agency'}:{self.agency}"
 
 
 def _make(kind: str, message: str, params: dict[str, str], evidence: list[tuple[str, str]], agency: str | None,
@@ -111,8 +127,12 @@ def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list
             category, where = part.split("@", 1)
             if not where:
                 continue
-            key = f"{'mobilisation' if category in ('activation', 'travel') else category}@{where}"
-            entry = acc.setdefault(key, {"score": 0.0, "objectives": [], "seconds": {}})
+            # activation and travel are one mobilisation finding; transmission and retries one link finding
+            merged = {"activation": "mobilisation", "travel": "mobilisation", "retries": "link"}
+            key = f"{merged.get(category, category)}@{where}"
+            entry = acc.setdefault(key, {"score": 0.0, "objectives": [], "seconds": {}, "retries": 0.0, "link": 0.0})
+            if category in ("retries", "link"):
+                entry[category] += secs
             entry["score"] += w * secs / total
             entry["objectives"].append(st.objective.id)
             per = entry["seconds"]  # activation and travel add up under one mobilisation entry
@@ -140,7 +160,9 @@ def _describe(scenario: Scenario, category: str, where: str, e: dict[str, Any],
             return None
         params = {"agency": _label(scenario, where), "officers": str(q.capacity), "busy": f"{q.utilisation:.0%}",
                   "mean_wait": clock(q.mean_wait), "worst_wait": clock(q.worst_wait), "queue": str(q.longest_queue)}
-        return _make("desk", "desk", params, evidence, where, None, objs, e["score"], _desk_variants(scenario, where))
+        idle = q.utilisation < IDLE_UTILISATION  # handling time, not a queue: no more officers
+        return _make("desk", "desk_idle" if idle else "desk", params, evidence, where, None, objs, e["score"],
+                     _desk_variants(scenario, where, capacity=not idle))
     if category == "units":
         q = queue.get((where, "units"))
         if q is None or where not in known:
@@ -148,11 +170,14 @@ def _describe(scenario: Scenario, category: str, where: str, e: dict[str, Any],
         units = scenario.agency(where).units
         params = {"agency": _label(scenario, where), "mean_wait": clock(q.mean_wait),
                   "worst_wait": clock(q.worst_wait), "units": str(q.capacity), "busy": f"{q.utilisation:.0%}"}
+        if q.utilisation < IDLE_UTILISATION:
+            return _make("units", "units_idle", params, evidence, where, None, objs, e["score"])
         return _make("units", "units", params, evidence, where, None, objs, e["score"],
                      [Variant(id=f"more-units-{where}", description=f"{params['agency']}: {units + 1} units",
                               change_agencies={where: {"units": units + 1}})])
-    if category in ("link", "retries"):
-        return _link_finding(scenario, category, where, evidence, objs, e["score"])
+    if category == "link":
+        return _link_finding(scenario, "retries" if e["retries"] > e["link"] else "link", where, evidence, objs,
+                             e["score"])
     if category == "mobilisation":
         return _make("mobilisation", "mobilisation", {"agency": _label(scenario, where)}, evidence, where, None,
                      objs, e["score"] * 0.5)
@@ -168,6 +193,7 @@ def _link_finding(scenario: Scenario, category: str, where: str, evidence: list[
         variants.append(Variant(id=f"reliable-{src}-{dst}", description=f"{where}: reliability 0.99",
                                 change_links=[{"from": src, "to": dst, "reliability": 0.99}]))
     params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst), "detail": "",
+              "channel": link.channel if link else "",
               "reliability": f"{link.reliability:.0%}" if link else "", "retry": clock(link.retry) if link else ""}
     if link is not None:
         params["detail"] = say("link_detail", "text", "en", params)
@@ -183,10 +209,14 @@ def _link_finding(scenario: Scenario, category: str, where: str, evidence: list[
     return _make("link", message, params, evidence, src, where, objs, score, variants)
 
 
-def _desk_variants(scenario: Scenario, hub: str) -> list[Variant]:
+def _desk_variants(scenario: Scenario, hub: str, *, capacity: bool = True) -> list[Variant]:
+    """Another duty officer (only with ``capacity``: not for an idle desk), and a direct alert past the desk."""
     agency = scenario.agency(hub)
-    out = [Variant(id=f"second-officer-{hub}", description=f"{agency.label}: {agency.duty_officers + 1} duty officers",
-                   change_agencies={hub: {"duty_officers": agency.duty_officers + 1}})]
+    out = []
+    if capacity:
+        out.append(Variant(id=f"second-officer-{hub}",
+                           description=f"{agency.label}: {agency.duty_officers + 1} duty officers",
+                           change_agencies={hub: {"duty_officers": agency.duty_officers + 1}}))
     senders = [lk for lk in scenario.links if hub in lk.to]
     behind = [t for lk in scenario.links if lk.from_ == hub for t in lk.to]
     if senders and behind:
@@ -234,8 +264,9 @@ def _bridges(scenario: Scenario, src: str, links: list[tuple[str, list[str]]], n
     evidence = [("cut_off", ", ".join(lost_all))]
     if len(links) == 1:
         (dst, lost), = links
+        link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
         params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst),
-                  "lost": ", ".join(_label(scenario, a) for a in lost)}
+                  "lost": ", ".join(_label(scenario, a) for a in lost), "channel": link.channel if link else ""}
         return _make("bridge", "bridge", params, evidence, src, f"{src}->{dst}", [], severity)
 
     def pair(dst: str, lost: list[str]) -> str:

@@ -9,7 +9,7 @@ so each report can word it in its own language.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from drillsim.analysis.findings import Finding
@@ -34,6 +34,22 @@ class ObjectiveEffect:
     met_ci: Interval
     median_diff: float | None
     significant: bool
+    before: float | None = None  # success share of the base over the paired replications
+
+    @property
+    def after(self) -> float | None:
+        """Success share with the change (base share plus the paired difference)."""
+        return None if self.before is None else self.before + self.met_diff
+
+    @property
+    def better(self) -> bool:
+        """Met significantly more often with the change."""
+        return self.significant and self.met_diff > 0
+
+    @property
+    def worse(self) -> bool:
+        """Met significantly less often with the change."""
+        return self.significant and self.met_diff < 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +62,8 @@ class Suggestion:
         effects: Its paired effect on each objective.
         message: Key of the change's short label in :mod:`drillsim.analysis.messages`.
         params: The names and figures the label is filled with (already formatted).
+        element: What the change acts on (:attr:`drillsim.analysis.findings.Finding.element`).
+        owner: The agency that makes the change (the changed agency, or the sender of a changed or added link).
     """
 
     variant: Variant
@@ -53,11 +71,53 @@ class Suggestion:
     effects: tuple[ObjectiveEffect, ...]
     message: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    element: str = ""
+    owner: str = ""
 
     @property
     def gain(self) -> float:
         """Sum over objectives of the change in success share."""
         return sum(e.met_diff for e in self.effects)
+
+    @property
+    def benefit(self) -> float:
+        """Sum of the significant gains only: what the plan ranks by (0 when nothing measurably improves)."""
+        return sum(e.met_diff for e in self.effects if e.better)
+
+    @property
+    def recommended(self) -> bool:
+        """At least one objective is met significantly more often with the change."""
+        return any(e.better for e in self.effects)
+
+
+def split(suggestions: Sequence[Suggestion]) -> tuple[list[Suggestion], list[Suggestion]]:
+    """(changes that measurably help, best first; the others: no significant gain on any objective).
+
+    The improvement plan recommends only the first list; the second is reported as tested
+    without measurable effect (and says which objectives got significantly worse, if any).
+    """
+    ranked = sorted(suggestions, key=lambda s: (-s.benefit, -s.gain, s.variant.id))
+    return [s for s in ranked if s.recommended], [s for s in ranked if not s.recommended]
+
+
+def from_json(entry: Mapping[str, Any]) -> Suggestion:
+    """A suggestion as ``analysis.json`` stores it (older files lack element, owner and before)."""
+    effects = tuple(ObjectiveEffect(e["objective"], float(e["met_diff"]),
+                                    Interval((e.get("met_ci") or {}).get("low"), (e.get("met_ci") or {}).get("high")),
+                                    e.get("median_diff"), bool(e.get("significant")), e.get("before"))
+                    for e in entry.get("effects", []))
+    variant = Variant.model_validate(entry["variant"])
+    return Suggestion(variant, str(entry.get("finding", "")), effects, str(entry.get("message") or ""),
+                      dict(entry.get("params") or {}), str(entry.get("element") or ""),
+                      str(entry.get("owner") or owner_of(variant)))
+
+
+def owner_of(variant: Variant) -> str:
+    """Who makes a change: the changed agency, else the sender of the changed or added link."""
+    if variant.change_agencies:
+        return next(iter(variant.change_agencies))
+    links = [*variant.change_links, *variant.add_links]
+    return links[0].from_ if links else ""
 
 
 MANY_RECIPIENTS = 3
@@ -139,15 +199,26 @@ def effects(scenario: Scenario, base: list[ReplicationSummary],
     return tuple(out)
 
 
-def candidates(findings: Sequence[Finding], limit: int = 6) -> list[tuple[Variant, str]]:
-    """The distinct testable changes of the top findings (at most ``limit``)."""
+def with_before(effects_: tuple[ObjectiveEffect, ...], base: list[ReplicationSummary],
+                other: list[ReplicationSummary]) -> tuple[ObjectiveEffect, ...]:
+    """The effects with the base's success share over the same paired replications filled in."""
+    have = {s.replication for s in other}
+    rows = [s for s in base if s.replication in have]
+    if not rows:
+        return effects_
+    return tuple(replace(e, before=sum(r.objectives[k].met for r in rows) / len(rows))
+                 for k, e in enumerate(effects_))
+
+
+def candidates(findings: Sequence[Finding], limit: int = 6) -> list[tuple[Variant, Finding]]:
+    """The distinct testable changes of the top findings (at most ``limit``), with the finding each answers."""
     seen: set[str] = set()
     out = []
     for f in findings:
         for v in f.variants:
             if v.id not in seen:
                 seen.add(v.id)
-                out.append((v, f.title))
+                out.append((v, f))
     return out[:limit]
 
 
@@ -158,6 +229,8 @@ def rank(scenario: Scenario, findings: Sequence[Finding], simulate: Simulate, li
         return []
     runs = simulate(scenario, [v for v, _ in todo])
     base = runs["base"]
-    tested = [Suggestion(v, title, effects(scenario, base, runs[v.id]), *describe_change(scenario, v))
-              for v, title in todo]
-    return sorted(tested, key=lambda s: -s.gain)
+    tested = [Suggestion(v, f.title, with_before(effects(scenario, base, runs[v.id]), base, runs[v.id]),
+                         *describe_change(scenario, v), element=f.element, owner=owner_of(v))
+              for v, f in todo]
+    good, rest = split(tested)
+    return good + rest

@@ -116,9 +116,30 @@ def _print(a: object) -> None:
     if s.slowest_path:
         click.echo(f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})")
     if a.suggestions:
-        click.echo("Suggested changes, simulated (paired with the base, * = significant)")
-        for sg in a.suggestions:
-            parts = [f"{e.objective} {e.met_diff * 100:+.0f}pp{'*' if e.significant else ''}"
-                     for e in sg.effects if abs(e.met_diff) >= 0.005]
-            click.echo(f"  {sg.gain * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: "
-                       f"{', '.join(parts) or 'no change'}")
+        from drillsim.analysis.suggest import split
+
+        good, rest = split(a.suggestions)
+        click.echo("Suggested changes, simulated (paired with the base; ranked by the significant gains)")
+        for sg in good:
+            click.echo(f"  {sg.benefit * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: {_effects(sg)}")
+        if rest:
+            click.echo("Tested, no measurable effect (not recommended)")
+            for sg in rest:
+                click.echo(f"          {sg.variant.description or sg.variant.id}: {_effects(sg)}")
+
+
+def _effects(sg: object) -> str:
+    """``obj 62% -> 81% [+14, +24 pp]`` for every objective significantly moved, else 'no significant change'."""
+    from drillsim.analysis.suggest import Suggestion
+
+    assert isinstance(sg, Suggestion)
+    parts = []
+    for e in sg.effects:
+        if not e.significant:
+            continue
+        lo, hi = e.met_ci.low, e.met_ci.high
+        ci = "" if lo is None or hi is None else f" [{lo * 100:+.0f}, {hi * 100:+.0f} pp]"
+        share = f"{e.before:.0%} -> {e.after:.0%}" if e.before is not None and e.after is not None else \
+            f"{e.met_diff * 100:+.0f} pp"
+        parts.append(f"{e.objective} {share}{ci}{' WORSE' if e.worse else ''}")
+    return "; ".join(parts) or "no significant change"

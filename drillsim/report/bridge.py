@@ -12,10 +12,10 @@ from typing import Any
 
 from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
 from drillsim.analysis.findings import localized
-from drillsim.analysis.suggest import suggestion_label
+from drillsim.analysis.suggest import Suggestion, from_json, suggestion_label
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
-from drillsim.report.plan import ReportFinding
+from drillsim.report.plan import ReportFinding, effect_words
 from drillsim.results_io import BASE
 
 
@@ -46,14 +46,11 @@ def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str 
     tested = {s["variant"]["id"]: s for s in data.get("suggestions", [])}
     findings = []
     for f in data["findings"]:
-        best = max((tested[v["id"]] for v in f.get("variants", []) if v["id"] in tested),
-                   key=lambda s: s["gain"], default=None)
         title, text, evidence, suggestion = localized(_named(f, d), d.lang)
-        if best is not None:
-            gains = "; ".join(f"{e['objective']} {e['met_diff'] * 100:+.0f} pp" for e in best["effects"]
-                              if abs(e["met_diff"]) >= 0.005)
-            evidence += ". " + t("simulated_fix", d.lang, change=suggestion_label(best, d.lang),
-                                 effect=gains or t("no_change", d.lang))
+        for v in f.get("variants", []):  # each tested change of the finding with its own effect
+            if v["id"] in tested:
+                evidence += ". " + t("simulated_fix", d.lang, change=suggestion_label(tested[v["id"]], d.lang),
+                                     effect=effect_words(from_json(tested[v["id"]]), d.lang))
         findings.append(ReportFinding(title, text, evidence, f.get("agency"), f.get("link"),
                                       tuple(f.get("objectives", ())), suggestion))
     sensitivity = [Sensitivity(suggestion_label(s, d.lang), s["gain"] * 100)
@@ -61,3 +58,8 @@ def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str 
     betweenness = data["structure"].get("betweenness", {})
     hub = max(betweenness, key=lambda a: betweenness[a]) if betweenness else None
     return findings, sensitivity, hub
+
+
+def tested_changes(d: ReportData) -> list[Suggestion]:
+    """The suggested changes the run tested by simulation (none when it tested none)."""
+    return [from_json(s) for s in _analysis(d).get("suggestions", [])]

@@ -99,6 +99,7 @@ class ReportData:
     findings: list[Any] = field(default_factory=list)
     strengths: list[str] = field(default_factory=list)
     plan: list[dict[str, str]] = field(default_factory=list)
+    plan_no_effect: list[dict[str, str]] = field(default_factory=list)
     observed: list[dict[str, Any]] = field(default_factory=list)
     charts: dict[str, Path] = field(default_factory=dict)
     sensitivity: list[Any] = field(default_factory=list)

@@ -163,6 +163,13 @@ def write_docx(d: ReportData, target: Path) -> Path:
                  t("responsibility", lang), t("expected", lang)],
            [[p["owner"], p["task"], p["deadline"], p["authority"], p["responsibility"], p["expected"]]
             for p in d.plan])
+    if not d.plan:
+        doc.add_paragraph(t("plan_none", lang))
+    if d.plan_no_effect:
+        doc.add_heading(t("plan_no_effect", lang), 2)
+        doc.add_paragraph(t("plan_no_effect_intro", lang))
+        _table(doc, [t("change", lang), t("simulated_effect", lang)],
+               [[p["change"], p["effect"]] for p in d.plan_no_effect])
     doc.add_heading(t("msel", lang), 1)
     _table(doc, [t("time", lang), t("event", lang), t("detected_by", lang), t("triggers", lang)],
            [[clock(i.at), f"{i.id} {i.description}", label.get(i.detected_by, i.detected_by), ", ".join(i.triggers)]

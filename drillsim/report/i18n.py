@@ -6,6 +6,8 @@ is never translated: it is shown as the trainer wrote it.
 
 from __future__ import annotations
 
+from drillsim.analysis.findings import IDLE_UTILISATION
+
 LANGS = ("en", "vi", "zh")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -98,24 +100,95 @@ TEXT: dict[str, dict[str, str]] = {
     "not_significant": {"en": "not significant", "vi": "không có ý nghĩa", "zh": "不显著"},
     "plan": {"en": "Appendix A: Improvement plan", "vi": "Phụ lục A: Kế hoạch khắc phục", "zh": "附录A：改进计划"},
     "plan_intro": {
-        "en": "Every item states the six clarities: owner, task, deadline, authority, responsibility and "
-              "expected result. Deadlines and people are proposals for the after-action meeting to confirm.",
-        "vi": "Mỗi nội dung bảo đảm \"sáu rõ\": rõ người, rõ việc, rõ thời gian, rõ thẩm quyền, rõ trách nhiệm, "
-              "rõ kết quả. Thời hạn và người phụ trách là đề xuất để hội nghị rút kinh nghiệm xác nhận.",
-        "zh": "每项均明确“六个明确”：责任单位、任务、时限、权限、责任人和预期结果。时限与人员为建议，"
-              "由总结会议确认。"},
-    "owner": {"en": "Owner", "vi": "Rõ người (đơn vị chủ trì)", "zh": "责任单位"},
-    "task": {"en": "Task (corrective action)", "vi": "Rõ việc", "zh": "任务"},
+        "en": "Each row is one change simulated against the base under common random numbers, and states the six "
+              "clarities: people (the responsible agency and its superior), work, deadline, authority, "
+              "responsibility and the simulated result: the share of replications meeting each objective the "
+              "change moves significantly, before → after, with the 95% interval of the paired difference in "
+              "percentage points. Rows are ranked by those gains; a change with none is listed below, not "
+              f"recommended. No duty officer or unit is proposed where the desk or unit pool is busy less than "
+              f"{IDLE_UTILISATION:.0%} of the time. The after-action meeting confirms deadlines and people.",
+        "vi": "Mỗi dòng là một thay đổi đã được mô phỏng so với kịch bản gốc trên cùng chuỗi số ngẫu nhiên, bảo đảm "
+              "\"sáu rõ\": rõ người (đơn vị chủ trì và cấp trên), rõ việc, rõ thời gian, rõ thẩm quyền, rõ trách "
+              "nhiệm, rõ kết quả (kết quả mô phỏng: tỷ lệ lần mô phỏng đạt từng mục tiêu mà thay đổi tác động có ý "
+              "nghĩa, trước → sau, kèm khoảng tin cậy 95% của chênh lệch ghép cặp, tính bằng điểm phần trăm). Các "
+              "dòng xếp theo mức cải thiện đó; thay đổi không cải thiện được liệt kê riêng bên dưới, không đề xuất. "
+              f"Không đề xuất thêm cán bộ trực hay lực lượng khi bộ phận trực ban hoặc lực lượng đó bận dưới "
+              f"{IDLE_UTILISATION:.0%} thời gian. Thời hạn và người phụ trách do hội nghị rút kinh nghiệm xác nhận.",
+        "zh": "每一行是一项在相同随机数下与基准对比模拟过的改变，并明确“六个明确”：责任单位及其上级、任务、时限、"
+              "权限、责任人和模拟结果（该改变显著影响的各目标的达成比例，改变前 → 改变后，附配对差值的95%置信区间，"
+              "单位为百分点）。各行按显著改善幅度排序；无显著改善的改变列于下方，不予建议。值班台或处置力量忙碌时间"
+              f"低于{IDLE_UTILISATION:.0%}时，不建议增加值班人员或力量。时限与人员由总结会议确认。"},
+    "owner": {"en": "People (agency, superior)", "vi": "Rõ người (đơn vị chủ trì, cấp trên)", "zh": "责任单位（上级）"},
+    "task": {"en": "Work (corrective action)", "vi": "Rõ việc", "zh": "任务"},
     "deadline": {"en": "Deadline", "vi": "Rõ thời gian", "zh": "时限"},
     "authority": {"en": "Authority", "vi": "Rõ thẩm quyền", "zh": "权限"},
     "responsibility": {"en": "Responsibility", "vi": "Rõ trách nhiệm", "zh": "责任人"},
-    "expected": {"en": "Expected result", "vi": "Rõ kết quả", "zh": "预期结果"},
-    "deadline_default": {"en": "before the live exercise", "vi": "trước buổi diễn tập thực binh",
-                         "zh": "实地演练前"},
+    "expected": {"en": "Result (simulated)", "vi": "Rõ kết quả (mô phỏng)", "zh": "结果（模拟）"},
     "responsibility_default": {"en": "Head of {agency}", "vi": "Thủ trưởng {agency}", "zh": "{agency}负责人"},
-    "expected_default": {"en": "{objective} met in at least {p} of replications (now {now})",
-                         "vi": "{objective} đạt chỉ tiêu trong ít nhất {p} số lần mô phỏng (hiện {now})",
-                         "zh": "{objective} 在至少 {p} 的重复中达标（目前 {now}）"},
+    "plan_authority_default": {
+        "en": "{agency} (default: the scenario names no sponsor, so the agency most alerts pass through)",
+        "vi": "{agency} (mặc định: kịch bản không ghi cơ quan chủ trì, nên lấy đơn vị mà nhiều tin báo đi qua nhất)",
+        "zh": "{agency}（默认：情景未指定主办单位，取经手警情最多的单位）"},
+    "plan_people": {"en": "{agency} (superior: {superior})", "vi": "{agency} (cấp trên: {superior})",
+                    "zh": "{agency}（上级：{superior}）"},
+    "plan_officers": {"en": "Add a duty officer at the duty desk of {agency} ({old} → {new})",
+                      "vi": "Bổ sung cán bộ trực ban tại bộ phận trực ban của {agency} ({old} → {new} người)",
+                      "zh": "{agency}值班台增加值班人员（{old} → {new}名）"},
+    "plan_units": {"en": "Give {agency} one more unit ({old} → {new})",
+                   "vi": "Bổ sung cho {agency} thêm một tổ/xe ({old} → {new})",
+                   "zh": "为{agency}增加一个处置单元（{old} → {new}个）"},
+    "plan_reliability": {
+        "en": "Make the {channel} link {sender} → {recipient} reliable (a dedicated, tested line): tries getting "
+              "through {old} → {new}",
+        "vi": "Nâng độ tin cậy của kênh {channel} {sender} → {recipient} (đường dây riêng, kiểm tra định kỳ): tỷ lệ "
+              "liên lạc được {old} → {new}",
+        "zh": "提高{sender} → {recipient}（{channel}）渠道的可靠性（专线并定期测试）：接通率{old} → {new}"},
+    "plan_delay": {
+        "en": "Speed up the {channel} link {sender} → {recipient} (a direct hotline): mean delay {old} → {new}",
+        "vi": "Rút ngắn thời gian truyền tin trên kênh {channel} {sender} → {recipient} (đường dây nóng trực tiếp): "
+              "trung bình {old} → {new}",
+        "zh": "缩短{sender} → {recipient}（{channel}）的传递时间（直通热线）：平均{old} → {new}"},
+    "plan_direct": {"en": "{sender} alerts {recipients} directly", "vi": "{sender} báo thẳng cho {recipients}",
+                    "zh": "{sender}直接通知{recipients}"},
+    "plan_past_desk": {"en": ", without waiting for the duty desk of {agency}",
+                       "vi": ", không chờ bộ phận trực ban của {agency} chuyển tin", "zh": "，无需经{agency}值班台转发"},
+    "plan_coordinate": {"en": "Coordinate with {external} through {liaison}: {change}",
+                        "vi": "Phối hợp với {external} thông qua {liaison}: {change}",
+                        "zh": "通过{liaison}与{external}协调：{change}"},
+    "plan_alternative": {"en": " (also effective, with a smaller gain: {change}, {gain} pp)",
+                         "vi": " (cũng có hiệu quả nhưng thấp hơn: {change}, {gain} điểm %)",
+                         "zh": "（同样有效但改善较小：{change}，{gain}个百分点）"},
+    "plan_effect": {"en": "{objective}: {before} → {after} [{low}, {high} pp]",
+                    "vi": "{objective}: {before} → {after} [{low}; {high} điểm %]",
+                    "zh": "{objective}：{before} → {after}［{low}，{high}个百分点］"},
+    "plan_effect_diff": {"en": "{objective}: {diff} pp [{low}, {high} pp]",
+                         "vi": "{objective}: {diff} điểm % [{low}; {high} điểm %]",
+                         "zh": "{objective}：{diff}个百分点［{low}，{high}个百分点］"},
+    "plan_median": {"en": ", median {change}", "vi": ", trung vị {change}", "zh": "，中位数{change}"},
+    "plan_worse": {"en": " (worse)", "vi": " (kém hơn)", "zh": "（变差）"},
+    "plan_no_effect_short": {"en": "no significant change on any objective",
+                             "vi": "không thay đổi có ý nghĩa ở mục tiêu nào", "zh": "对各目标均无显著影响"},
+    "plan_due_after": {"en": "{days} days after the exercise", "vi": "{days} ngày sau cuộc diễn tập",
+                       "zh": "演练后{days}天内"},
+    "plan_due_default": {"en": " (default {days} days; set scenario.plan_due)",
+                         "vi": " (mặc định {days} ngày; đặt trong scenario.plan_due)",
+                         "zh": "（默认{days}天；可在 scenario.plan_due 中设置）"},
+    "plan_date_unset": {"en": " (exercise date not set: scenario.date)",
+                        "vi": " (chưa ghi ngày diễn tập: scenario.date)",
+                        "zh": "（未填写演练日期：scenario.date）"},
+    "plan_none": {"en": "No simulated change met an objective significantly more often; nothing is recommended.",
+                  "vi": "Không thay đổi nào được mô phỏng làm tăng có ý nghĩa tỷ lệ đạt mục tiêu; chưa có đề xuất.",
+                  "zh": "没有任何模拟的改变使目标达成率显著提高；暂无建议。"},
+    "plan_no_effect": {"en": "Tested, no measurable effect (not recommended)",
+                       "vi": "Đã mô phỏng, không có hiệu quả đo được (không đề xuất)",
+                       "zh": "已模拟但无可测效果（不予建议）"},
+    "plan_no_effect_intro": {
+        "en": "These changes were simulated under the same random numbers as the base and met no objective "
+              "significantly more often (95% interval of the paired difference).",
+        "vi": "Các thay đổi này đã được mô phỏng trên cùng chuỗi số ngẫu nhiên như kịch bản gốc và không làm tăng có "
+              "ý nghĩa tỷ lệ đạt của mục tiêu nào (khoảng tin cậy 95% của chênh lệch ghép cặp).",
+        "zh": "这些改变在与基准相同的随机数下进行了模拟，未使任何目标的达成率显著提高（配对差值的95%置信区间）。"},
+    "change": {"en": "Change", "vi": "Thay đổi", "zh": "改变"},
     "msel": {"en": "Appendix B: Master Scenario Events List", "vi": "Phụ lục B: Danh mục tình huống (MSEL)",
              "zh": "附录B：主情景事件清单（MSEL）"},
     "time": {"en": "Time", "vi": "Thời gian", "zh": "时间"},
