@@ -17,9 +17,11 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from drillsim.durations import Dist, Fixed, Probability, Seconds
 
@@ -73,6 +75,19 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+WHAT_IF: dict[str, bool] = {"what_if": True}
+"""Validation context of a scenario with a variant applied (see :func:`drillsim.variants.apply_variant`).
+
+A what-if may do two things a scenario file may not: take an agency's units out of play
+(``units: 0``) and leave a task with no agency (``remove_agencies`` removed all it named).
+Every other rule is the same.
+"""
+
+
+def _what_if(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("what_if"))
+
+
 def _zero() -> Fixed:
     return Fixed(fixed=0.0)
 
@@ -124,7 +139,8 @@ class Agency(Model):
     name: str = Field("", max_length=300, description="Display name, in any language.")
     kind: Id = Field("agency", description="Free type label: police, swat, ems, hospital, ...")
     sector: Sector = Field("other", description="Sector, for the brokerage analysis of the graph.")
-    units: int = Field(1, ge=1, le=10_000, description="Teams or vehicles that can work on tasks at once.")
+    units: int = Field(1, ge=0, le=10_000, json_schema_extra={"minimum": 1},
+                       description="Teams or vehicles that can work on tasks at once.")
     duty_officers: int = Field(1, ge=1, le=1_000, description="Staff at the duty desk handling alerts at once.")
     handling: Dist = Field(default_factory=_zero, description="Duty-desk time to process one outgoing alert.")
     activation: Dist = Field(default_factory=_zero, description="From first alert to units leaving.")
@@ -132,6 +148,14 @@ class Agency(Model):
         None, description="Travel to the target; omit for an agency that works from its base.")
     capabilities: tuple[Id, ...] = Field((), description="Task kinds it can do (matched by tasks' `by`).")
     note: str = Field("", max_length=2000)
+
+    @field_validator("units")
+    @classmethod
+    def _units_in_play(cls, v: int, info: ValidationInfo) -> int:
+        if v < 1 and not _what_if(info):  # 0 only in a what-if: the agency's units are out of play
+            raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {ge}",
+                                      {"ge": 1})
+        return v
 
     @property
     def label(self) -> str:
@@ -242,7 +266,8 @@ class Task(Model):
 
     id: Id
     name: str = Field("", max_length=300)
-    by: IdList = Field(min_length=1, description="Agency ids or capability names, in order of preference.")
+    by: IdList = Field(json_schema_extra={"minItems": 1},
+                       description="Agency ids or capability names, in order of preference.")
     units: int = Field(1, ge=1, le=10_000, description="Units held (per casualty for a per-casualty task).")
     duration: Dist = Field(default_factory=_zero, description="Work time of a whole task.")
     after: IdList = Field((), description="Prerequisite tasks (same incident) that must finish first.")
@@ -251,6 +276,15 @@ class Task(Model):
     categories: tuple[Triage, ...] = Field(TRIAGE, min_length=1,
                                            description="Triage categories that go through a per-casualty task.")
     description: str = Field("", max_length=2000)
+
+    @field_validator("by")
+    @classmethod
+    def _someone(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if not v and not _what_if(info):  # empty only in a what-if that removed every agency it named
+            raise PydanticCustomError("too_short", "Tuple should have at least {min_length} item after "
+                                      "validation, not {actual_length}",
+                                      {"field_type": "Tuple", "min_length": 1, "actual_length": 0})
+        return v
 
     @property
     def label(self) -> str:
