@@ -28,6 +28,8 @@ _WEAK = {"model_type", "dict_type", "model_attributes_type", "union_tag_invalid"
 """Error types that mean "this union branch has the wrong shape" rather than "a value is wrong"."""
 _BOUNDS = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
            "greater_than": ("gt", "above"), "less_than": ("lt", "below")}
+_BOUND_HINTS = {"greater_than_equal": "use {} or more", "less_than_equal": "use {} or less",
+                "greater_than": "use a value above {}", "less_than": "use a value below {}"}
 
 
 @dataclass(frozen=True)
@@ -193,15 +195,22 @@ def describe(err: Any) -> tuple[str, str]:
         return f"expected a list, got {got}", "write the items as [a, b] or as lines starting with '- '"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping (key: value lines), got {got}", ""
+    ctx = err.get("ctx") or {}
+    given = str(ctx.get("hint", ""))  # a rule's own advice (PydanticCustomError context)
     if kind in ("value_error", "assertion_error"):
         text = re.sub(r"^(Value error|Assertion failed), ", "", msg)
-        return text, DURATION_HINT if "duration" in text and DURATION_HINT not in text else ""
+        return text, given or (DURATION_HINT if "duration" in text and DURATION_HINT not in text else "")
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
-        return f"must be {words} {err.get('ctx', {}).get(key)}, got {got}", ""
+        limit = ctx.get(key)
+        return f"must be {words} {limit}, got {got}", given or _BOUND_HINTS[kind].format(limit)
     if kind == "too_short":
-        n = err.get("ctx", {}).get("min_length", 1)
-        return f"needs at least {n} {'entry' if n == 1 else 'entries'}, got {_count(value)}", ""
+        n = ctx.get("min_length", 1)
+        return (f"needs at least {n} {'entry' if n == 1 else 'entries'}, got {_count(value)}",
+                given or f"give at least {n} {'entry' if n == 1 else 'entries'}")
+    if kind == "string_too_long":
+        return (f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
+                f"{ctx.get('max_length')} are allowed", given or "shorten it")
     if kind == "literal_error":
         return f"{got} is not allowed here; {msg[0].lower()}{msg[1:]}", ""
     return f"{msg} (got {got})", ""

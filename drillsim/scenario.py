@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from drillsim.durations import Dist, Fixed, Probability, Seconds
+from drillsim.durations import Dist, Fixed, Probability, Seconds, format_duration
 
 FORMAT = 1
 """Version of the scenario format this drillsim reads."""
@@ -88,6 +88,31 @@ def _what_if(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("what_if"))
 
 
+def _empty_list(hint: str = "") -> PydanticCustomError:
+    """The error pydantic gives an empty list where one item is needed (so messages stay the same)."""
+    ctx: dict[str, Any] = {"field_type": "Tuple", "min_length": 1, "actual_length": 0}
+    return PydanticCustomError("too_short", "Tuple should have at least {min_length} item after validation, "
+                               "not {actual_length}", {**ctx, "hint": hint} if hint else ctx)
+
+
+MIN_RETRY = 1.0
+"""Shortest wait (seconds) before a failed try is tried again, on every channel.
+
+It is what keeps a replication from looping at one instant: a try may take no time and always
+fail (``delay: 0s``, ``reliability: 0``), but the next try on that channel is then at least this
+much later. Switching to the backup channel is immediate, but it happens once per alert.
+"""
+
+
+def _retry_floor(v: float) -> float:
+    if v < MIN_RETRY:
+        raise PydanticCustomError(
+            "value_error", f"retry must be at least {format_duration(MIN_RETRY)} (a shorter retry floods the log)",
+            {"hint": "wait at least 1s before the next try, e.g. retry: 30s (see 'Why retry is at least 1s' in "
+                     "docs/scenario-format.md)"})
+    return v
+
+
 def _zero() -> Fixed:
     return Fixed(fixed=0.0)
 
@@ -113,7 +138,8 @@ class ScenarioInfo(Model):
     @classmethod
     def _positive_horizon(cls, v: float) -> float:
         if v <= 0:
-            raise ValueError("the horizon must be longer than 0s")
+            raise PydanticCustomError("value_error", "the horizon must be longer than 0s",
+                                      {"hint": "give the time a replication may run, e.g. horizon: 4h"})
         return v
 
 
@@ -154,7 +180,8 @@ class Agency(Model):
     def _units_in_play(cls, v: int, info: ValidationInfo) -> int:
         if v < 1 and not _what_if(info):  # 0 only in a what-if: the agency's units are out of play
             raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {ge}",
-                                      {"ge": 1})
+                                      {"ge": 1, "hint": "use 1 or more; to take its units out of play, use "
+                                                        "units: 0 in a variant's change_agencies"})
         return v
 
     @property
@@ -178,12 +205,7 @@ class Channel(Model):
     attempts: int | None = Field(None, ge=1, le=1_000_000,
                                  description="Tries before giving up; none: until the horizon.")
 
-    @field_validator("retry")
-    @classmethod
-    def _retry_floor(cls, v: float) -> float:
-        if v < 1.0:
-            raise ValueError("retry must be at least 1s (a shorter retry floods the log)")
-        return v
+    _retry = field_validator("retry")(_retry_floor)
 
 
 class Link(Model):
@@ -202,12 +224,7 @@ class Link(Model):
     backup: Channel | None = None
     note: str = Field("", max_length=2000)
 
-    @field_validator("retry")
-    @classmethod
-    def _retry_floor(cls, v: float) -> float:
-        if v < 1.0:
-            raise ValueError("retry must be at least 1s (a shorter retry floods the log)")
-        return v
+    _retry = field_validator("retry")(_retry_floor)
 
     def main_attempts(self) -> int | None:
         """Tries on the main channel: the explicit value, else 3 with a backup, else unlimited."""
@@ -281,9 +298,7 @@ class Task(Model):
     @classmethod
     def _someone(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         if not v and not _what_if(info):  # empty only in a what-if that removed every agency it named
-            raise PydanticCustomError("too_short", "Tuple should have at least {min_length} item after "
-                                      "validation, not {actual_length}",
-                                      {"field_type": "Tuple", "min_length": 1, "actual_length": 0})
+            raise _empty_list()
         return v
 
     @property
@@ -424,10 +439,18 @@ class AgencyChange(Model):
 class TaskChange(Model):
     """Change to one task in a variant."""
 
-    by: IdList | None = None
+    by: IdList | None = Field(None, description="Agency ids or capability names (at least one).")
     units: int | None = Field(None, ge=1, le=10_000)
     duration: Dist | None = None
     per_casualty: Dist | None = None
+
+    @field_validator("by")
+    @classmethod
+    def _someone(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is not None and not v:
+            raise _empty_list("name at least one agency or capability; to take the task out of play, remove "
+                              "its agencies with remove_agencies")
+        return v
 
 
 class Expectation(Model):

@@ -54,10 +54,7 @@ def check_variant(scenario: Scenario, variant: Variant, at: str = "",
     if applied.scenario is None:
         return own + list(applied.problems)
     known = {p.message for p in (base_problems(scenario) if base is None else base)}
-    # NOTE: references the variant itself breaks (removed agencies still named elsewhere) are
-    # deliberate what-ifs: the engine treats them as absent, so they are warnings here.
-    derived = [applied.relocate(p, "warning" if p.message.startswith("unknown ") else p.severity)
-               for p in base_problems(applied.scenario, what_if=True) if p.message not in known]
+    derived = [applied.relocate(p) for p in base_problems(applied.scenario, what_if=True) if p.message not in known]
     return own + derived
 
 

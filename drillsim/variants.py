@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -22,6 +22,12 @@ from pydantic import BaseModel, ValidationError
 from drillsim.errors import Problem, ScenarioError, Severity
 from drillsim.locate import PathKey, describe, meant_errors, parse_path
 from drillsim.scenario import WHAT_IF, Scenario, Variant
+
+
+SAME_RULES = "a variant's values follow the same rules as the scenario's own"
+"""The hint of a variant value that breaks a rule the format states in the message itself."""
+KEEP_BASE = "; or leave "
+"""Starts the part of a hint saying the base scenario's value is kept without the variant's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,8 @@ class Place:
     """The field the variant sets, when the problem is in the variant's own value."""
     base: str = ""
     """The base element the entry changes (its value is kept where the variant sets none)."""
+    own: bool = False
+    """The problem is in a value the variant itself writes (not in what it leaves of the base)."""
 
 
 @dataclass(frozen=True)
@@ -78,18 +86,22 @@ class Applied:
             return Place(self.at, src.base)
         if src.whole or (rest and rest[0] in src.fields):
             return Place(_join(self.at, src.entry, rest), "", str(rest[0]) if rest else "",
-                         "" if src.whole else src.base)
+                         "" if src.whole else src.base, own=True)
         return Place(_join(self.at, src.entry, ()), src.base)
 
-    def relocate(self, p: Problem, severity: Severity | None = None) -> Problem:
+    def relocate(self, p: Problem) -> Problem:
         """A semantic problem of the changed scenario, moved to the variant entry it comes from."""
         where = self.place(parse_path(p.path))
         hint = p.hint
         if where.combined:
             also = f"it comes from combining this variant with {where.combined} of the base scenario"
             hint = f"{hint}; {also}" if hint else also
-        return Problem(f"with this variant, {p.message}", path=where.path, hint=hint,
-                       severity=severity or p.severity)
+        severity: Severity = p.severity
+        if p.message.startswith("unknown ") and not where.own:
+            # NOTE: a base element naming what the variant removed is a deliberate what-if: the
+            # engine treats the removed thing as absent. A name the variant writes itself is an error.
+            severity = "warning"
+        return Problem(f"with this variant, {p.message}", path=where.path, hint=hint, severity=severity)
 
 
 def apply_variant(scenario: Scenario, variant: str | Variant) -> Scenario:
@@ -119,8 +131,8 @@ def try_variant(scenario: Scenario, variant: Variant, at: str = "") -> Applied:
     try:
         result = Scenario.model_validate(data, context=WHAT_IF)
     except ValidationError as exc:
-        applied = Applied(None, (), sources, at)
-        return Applied(None, tuple(_problem(err, applied) for err in meant_errors(exc, data)), sources, at)
+        refused = Applied(None, (), sources, at)
+        return replace(refused, problems=tuple(_problem(err, refused) for err in meant_errors(exc, data)))
     return Applied(result, (), sources, at)
 
 
@@ -147,10 +159,10 @@ def _problem(err: Any, applied: Applied) -> Problem:
     if where.combined:
         message = f"{message} (this change combined with {where.combined} of the base scenario)"
         hint = hint or f"change this entry so that, together with {where.combined}, it is valid"
-    elif not hint:
-        hint = "a variant's values follow the same rules as the scenario's own"
+    else:
+        hint = hint or SAME_RULES
         if where.field and where.base:
-            hint += f"; or leave `{where.field}` out to keep the value of {where.base}"
+            hint += f"{KEEP_BASE}`{where.field}` out to keep the value of {where.base}"
     return Problem(message, path=where.path, hint=hint)
 
 
@@ -200,7 +212,7 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
         sources.update({(section, i): s for i, (_, s) in enumerate(items)})
     if v.horizon is not None:
         merged["scenario"] = {**data["scenario"], "horizon": _dump(v)["horizon"]}
-        sources[("scenario", "horizon")] = Source("horizon", whole=True)
+        sources[("scenario",)] = Source("", frozenset({"horizon"}), base="scenario.horizon")
     return merged, sources
 
 
@@ -277,6 +289,10 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
                                path=path, hint="put all the changes to one link in one entry"))
         first.setdefault((c.from_, c.to), i)
     out += _unknown(v.remove_agencies, base_agencies, _join(at, "remove_agencies", ()), "agency")
+    if not agencies:
+        out.append(Problem("this variant removes every agency; a scenario needs at least one",
+                           path=_join(at, "remove_agencies", ()),
+                           hint="keep at least one agency, or add one with add_agencies"))
     out += _unknown(tuple(v.change_agencies), base_agencies | {a.id for a in v.add_agencies},
                     _join(at, "change_agencies", ()), "agency", keyed=True)
     out += _unknown(tuple(v.change_tasks), {t.id for t in scenario.tasks}, _join(at, "change_tasks", ()), "task",
@@ -332,4 +348,4 @@ def _edges_hint(edges: set[tuple[str, str]], source: str) -> str:
     return f"{source} has no outgoing link"
 
 
-__all__ = ["Applied", "Source", "apply_variant", "try_variant", "variant_problems"]
+__all__ = ["KEEP_BASE", "SAME_RULES", "Applied", "Source", "apply_variant", "try_variant", "variant_problems"]
