@@ -18,7 +18,8 @@ import networkx as nx
 from drillsim.durations import _Dist
 from drillsim.errors import LimitError
 from drillsim.rng import stable_key
-from drillsim.scenario import MIN_RETRY, TRIAGE, Agency, Scenario, Task, ZoneTravel
+from drillsim.rules import MIN_RETRY
+from drillsim.scenario import TRIAGE, Agency, Scenario, Task, ZoneTravel
 
 Sampler = float | Callable[[float], float]
 """A fixed value, or an inverse CDF taking one uniform draw."""

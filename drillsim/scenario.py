@@ -23,7 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from drillsim.durations import Dist, Fixed, Probability, Seconds, format_duration
+from drillsim.durations import Dist, Fixed, Probability, Seconds
+from drillsim.rules import empty_list, retry_floor, what_if
 
 FORMAT = 1
 """Version of the scenario format this drillsim reads."""
@@ -73,44 +74,6 @@ class Model(BaseModel):
     """Base of every scenario model: frozen, unknown fields refused, fields by name or alias."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-WHAT_IF: dict[str, bool] = {"what_if": True}
-"""Validation context of a scenario with a variant applied (see :func:`drillsim.variants.apply_variant`).
-
-A what-if may do two things a scenario file may not: take an agency's units out of play
-(``units: 0``) and leave a task with no agency (``remove_agencies`` removed all it named).
-Every other rule is the same.
-"""
-
-
-def _what_if(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get("what_if"))
-
-
-def _empty_list(hint: str = "") -> PydanticCustomError:
-    """The error pydantic gives an empty list where one item is needed (so messages stay the same)."""
-    ctx: dict[str, Any] = {"field_type": "Tuple", "min_length": 1, "actual_length": 0}
-    return PydanticCustomError("too_short", "Tuple should have at least {min_length} item after validation, "
-                               "not {actual_length}", {**ctx, "hint": hint} if hint else ctx)
-
-
-MIN_RETRY = 1.0
-"""Shortest wait (seconds) before a failed try is tried again, on every channel.
-
-It is what keeps a replication from looping at one instant: a try may take no time and always
-fail (``delay: 0s``, ``reliability: 0``), but the next try on that channel is then at least this
-much later. Switching to the backup channel is immediate, but it happens once per alert.
-"""
-
-
-def _retry_floor(v: float) -> float:
-    if v < MIN_RETRY:
-        raise PydanticCustomError(
-            "value_error", f"retry must be at least {format_duration(MIN_RETRY)} (a shorter retry floods the log)",
-            {"hint": "wait at least 1s before the next try, e.g. retry: 30s (see 'Why retry is at least 1s' in "
-                     "docs/scenario-format.md)"})
-    return v
 
 
 def _zero() -> Fixed:
@@ -178,7 +141,7 @@ class Agency(Model):
     @field_validator("units")
     @classmethod
     def _units_in_play(cls, v: int, info: ValidationInfo) -> int:
-        if v < 1 and not _what_if(info):  # 0 only in a what-if: the agency's units are out of play
+        if v < 1 and not what_if(info):  # 0 only in a what-if: the agency's units are out of play
             raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {ge}",
                                       {"ge": 1, "hint": "use 1 or more; to take its units out of play, use "
                                                         "units: 0 in a variant's change_agencies"})
@@ -205,7 +168,7 @@ class Channel(Model):
     attempts: int | None = Field(None, ge=1, le=1_000_000,
                                  description="Tries before giving up; none: until the horizon.")
 
-    _retry = field_validator("retry")(_retry_floor)
+    _retry = field_validator("retry")(retry_floor)
 
 
 class Link(Model):
@@ -224,7 +187,7 @@ class Link(Model):
     backup: Channel | None = None
     note: str = Field("", max_length=2000)
 
-    _retry = field_validator("retry")(_retry_floor)
+    _retry = field_validator("retry")(retry_floor)
 
     def main_attempts(self) -> int | None:
         """Tries on the main channel: the explicit value, else 3 with a backup, else unlimited."""
@@ -297,8 +260,8 @@ class Task(Model):
     @field_validator("by")
     @classmethod
     def _someone(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        if not v and not _what_if(info):  # empty only in a what-if that removed every agency it named
-            raise _empty_list()
+        if not v and not what_if(info):  # empty only in a what-if that removed every agency it named
+            raise empty_list()
         return v
 
     @property
@@ -448,7 +411,7 @@ class TaskChange(Model):
     @classmethod
     def _someone(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if v is not None and not v:
-            raise _empty_list("name at least one agency or capability; to take the task out of play, remove "
+            raise empty_list("name at least one agency or capability; to take the task out of play, remove "
                               "its agencies with remove_agencies")
         return v
 
