@@ -18,6 +18,7 @@ import networkx as nx
 from drillsim.durations import _Dist
 from drillsim.errors import LimitError
 from drillsim.rng import stable_key
+from drillsim.rules import MIN_RETRY
 from drillsim.scenario import TRIAGE, Agency, Scenario, Task, ZoneTravel
 
 Sampler = float | Callable[[float], float]
@@ -73,6 +74,11 @@ class ChannelC:
     attempts: int | None  # None: until the horizon
     delay_key: int
     reliability_key: int
+
+    def __post_init__(self) -> None:
+        if self.retry < MIN_RETRY:  # the scenario rules refuse it first; a shorter retry could loop at one instant
+            raise ValueError(f"channel {self.name}: retry {self.retry}s is below {MIN_RETRY}s (was the scenario "
+                             "validated?)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,8 @@ _WEAK = {"model_type", "dict_type", "model_attributes_type", "union_tag_invalid"
 """Error types that mean "this union branch has the wrong shape" rather than "a value is wrong"."""
 _BOUNDS = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
            "greater_than": ("gt", "above"), "less_than": ("lt", "below")}
+_BOUND_HINTS = {"greater_than_equal": "use {} or more", "less_than_equal": "use {} or less",
+                "greater_than": "use a value above {}", "less_than": "use a value below {}"}
 
 
 @dataclass(frozen=True)
@@ -108,10 +110,14 @@ def _order(p: Problem) -> tuple[int, int]:
 
 def validation_problems(exc: ValidationError, located: Located, filename: str) -> list[Problem]:
     """Every pydantic error as a located problem, without the noise of union branches, in file order."""
-    errors = _prune_branches(_drop_follow_ons(exc.errors(include_url=False)), located.data)
-    problems = [_problem(err, located, filename) for err in errors]
+    problems = [_problem(err, located, filename) for err in meant_errors(exc, located.data)]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=_order)
+
+
+def meant_errors(exc: ValidationError, data: Any) -> list[Any]:
+    """The pydantic errors of validating ``data`` that say what is wrong: no union-branch noise."""
+    return _prune_branches(_drop_follow_ons(exc.errors(include_url=False)), data)
 
 
 def _drop_follow_ons(errors: list[Any]) -> list[Any]:
@@ -163,14 +169,14 @@ def _problem(err: Any, located: Located, filename: str) -> Problem:
         where = mark_of(located, path)
     if kind == "missing" and skipped:
         shown = f"{shown}.{skipped[-1]}" if shown else str(skipped[-1])
-    message, hint = _describe(err, loc)
+    message, hint = describe(err)
     line, column = where or (None, None)
     return Problem(message, file=filename, line=line, column=column, path=shown, hint=hint)
 
 
-def _describe(err: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
+def describe(err: Any) -> tuple[str, str]:
     """Message and hint for one pydantic error, in trainer's words."""
-    kind, msg, value = err["type"], err["msg"], err.get("input")
+    kind, msg, value, loc = err["type"], err["msg"], err.get("input"), tuple(err["loc"])
     got = _show(value)
     if kind == "missing":
         return f"missing required field {loc[-1]!r}", f"add `{loc[-1]}:` to this mapping"
@@ -189,15 +195,30 @@ def _describe(err: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
         return f"expected a list, got {got}", "write the items as [a, b] or as lines starting with '- '"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping (key: value lines), got {got}", ""
+    ctx = err.get("ctx") or {}
+    given = str(ctx.get("hint", ""))  # a rule's own advice (PydanticCustomError context)
     if kind in ("value_error", "assertion_error"):
         text = re.sub(r"^(Value error|Assertion failed), ", "", msg)
-        return text, DURATION_HINT if "duration" in text and DURATION_HINT not in text else ""
+        return text, given or (DURATION_HINT if "duration" in text and DURATION_HINT not in text else "")
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
-        return f"must be {words} {err.get('ctx', {}).get(key)}, got {got}", ""
+        limit = ctx.get(key)
+        return f"must be {words} {limit}, got {got}", given or _BOUND_HINTS[kind].format(limit)
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return (f"needs at least {n} {'entry' if n == 1 else 'entries'}, got {_count(value)}",
+                given or f"give at least {n} {'entry' if n == 1 else 'entries'}")
+    if kind == "string_too_long":
+        return (f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
+                f"{ctx.get('max_length')} are allowed", given or "shorten it")
     if kind == "literal_error":
         return f"{got} is not allowed here; {msg[0].lower()}{msg[1:]}", ""
     return f"{msg} (got {got})", ""
+
+
+def _count(value: Any) -> str:
+    size = len(value) if isinstance(value, (list, tuple, dict)) else None
+    return "none" if size == 0 else str(size) if size is not None else _show(value)
 
 
 def _show(value: Any) -> str:

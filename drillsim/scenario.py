@@ -17,12 +17,15 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from drillsim.dates import DEFAULT_PLAN_DUE_DAYS, IsoDate, PlanDue
 from drillsim.durations import Dist, Fixed, Probability, Seconds
+from drillsim.rules import empty_list, retry_floor, what_if
 
 FORMAT = 1
 """Version of the scenario format this drillsim reads."""
@@ -102,7 +105,8 @@ class ScenarioInfo(Model):
     @classmethod
     def _positive_horizon(cls, v: float) -> float:
         if v <= 0:
-            raise ValueError("the horizon must be longer than 0s")
+            raise PydanticCustomError("value_error", "the horizon must be longer than 0s",
+                                      {"hint": "give the time a replication may run, e.g. horizon: 4h"})
         return v
 
 
@@ -128,7 +132,8 @@ class Agency(Model):
     name: str = Field("", max_length=300, description="Display name, in any language.")
     kind: Id = Field("agency", description="Free type label: police, swat, ems, hospital, ...")
     sector: Sector = Field("other", description="Sector, for the brokerage analysis of the graph.")
-    units: int = Field(1, ge=1, le=10_000, description="Teams or vehicles that can work on tasks at once.")
+    units: int = Field(1, ge=0, le=10_000, json_schema_extra={"minimum": 1},
+                       description="Teams or vehicles that can work on tasks at once.")
     duty_officers: int = Field(1, ge=1, le=1_000, description="Staff at the duty desk handling alerts at once.")
     handling: Dist = Field(default_factory=_zero, description="Duty-desk time to process one outgoing alert.")
     activation: Dist = Field(default_factory=_zero, description="From first alert to units leaving.")
@@ -143,6 +148,15 @@ class Agency(Model):
         None, description="Agency that coordinates with this one (default for an external agency: the first "
                           "own agency with a link to it, else the first it links to).")
     superior: str = Field("", max_length=300, description="The agency's superior: an agency id or free text.")
+
+    @field_validator("units")
+    @classmethod
+    def _units_in_play(cls, v: int, info: ValidationInfo) -> int:
+        if v < 1 and not what_if(info):  # 0 only in a what-if: the agency's units are out of play
+            raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {ge}",
+                                      {"ge": 1, "hint": "use 1 or more; to take its units out of play, use "
+                                                        "units: 0 in a variant's change_agencies"})
+        return v
 
     @property
     def label(self) -> str:
@@ -170,12 +184,7 @@ class Channel(Model):
     attempts: int | None = Field(None, ge=1, le=1_000_000,
                                  description="Tries before giving up; none: until the horizon.")
 
-    @field_validator("retry")
-    @classmethod
-    def _retry_floor(cls, v: float) -> float:
-        if v < 1.0:
-            raise ValueError("retry must be at least 1s (a shorter retry floods the log)")
-        return v
+    _retry = field_validator("retry")(retry_floor)
 
 
 class Link(Model):
@@ -194,12 +203,7 @@ class Link(Model):
     backup: Channel | None = None
     note: str = Field("", max_length=2000)
 
-    @field_validator("retry")
-    @classmethod
-    def _retry_floor(cls, v: float) -> float:
-        if v < 1.0:
-            raise ValueError("retry must be at least 1s (a shorter retry floods the log)")
-        return v
+    _retry = field_validator("retry")(retry_floor)
 
     def main_attempts(self) -> int | None:
         """Tries on the main channel: the explicit value, else 3 with a backup, else unlimited."""
@@ -258,7 +262,8 @@ class Task(Model):
 
     id: Id
     name: str = Field("", max_length=300)
-    by: IdList = Field(min_length=1, description="Agency ids or capability names, in order of preference.")
+    by: IdList = Field(json_schema_extra={"minItems": 1},
+                       description="Agency ids or capability names, in order of preference.")
     units: int = Field(1, ge=1, le=10_000, description="Units held (per casualty for a per-casualty task).")
     duration: Dist = Field(default_factory=_zero, description="Work time of a whole task.")
     after: IdList = Field((), description="Prerequisite tasks (same incident) that must finish first.")
@@ -267,6 +272,13 @@ class Task(Model):
     categories: tuple[Triage, ...] = Field(TRIAGE, min_length=1,
                                            description="Triage categories that go through a per-casualty task.")
     description: str = Field("", max_length=2000)
+
+    @field_validator("by")
+    @classmethod
+    def _someone(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if not v and not what_if(info):  # empty only in a what-if that removed every agency it named
+            raise empty_list()
+        return v
 
     @property
     def label(self) -> str:
@@ -406,10 +418,18 @@ class AgencyChange(Model):
 class TaskChange(Model):
     """Change to one task in a variant."""
 
-    by: IdList | None = None
+    by: IdList | None = Field(None, description="Agency ids or capability names (at least one).")
     units: int | None = Field(None, ge=1, le=10_000)
     duration: Dist | None = None
     per_casualty: Dist | None = None
+
+    @field_validator("by")
+    @classmethod
+    def _someone(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is not None and not v:
+            raise empty_list("name at least one agency or capability; to take the task out of play, remove "
+                              "its agencies with remove_agencies")
+        return v
 
 
 class Expectation(Model):

@@ -15,8 +15,8 @@ import networkx as nx
 
 from drillsim.durations import format_duration
 from drillsim.errors import Problem, Severity
-from drillsim.scenario import Objective, Scenario, Task, ZoneTravel
-from drillsim.variants import apply_variant, variant_problems
+from drillsim.scenario import Objective, Scenario, Task, Variant, ZoneTravel
+from drillsim.variants import try_variant, variant_problems
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 
@@ -24,7 +24,7 @@ CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 def check(scenario: Scenario) -> list[Problem]:
     """Every semantic problem of the scenario and of each of its variants (errors and warnings)."""
     base = base_problems(scenario)
-    return base + [p for i in range(len(scenario.variants)) for p in _variant(scenario, i, base)]
+    return base + [p for i, v in enumerate(scenario.variants) for p in check_variant(scenario, v, f"variants[{i}]", base)]
 
 
 def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]:
@@ -39,19 +39,22 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
             *_objectives(ix, gap), *_reachability(ix), *_liaisons(ix)]
 
 
-def _variant(scenario: Scenario, index: int, base: list[Problem]) -> list[Problem]:
-    """Broken references in a variant; else what applying it newly breaks, located at the variant."""
-    own = variant_problems(scenario, index)
+def check_variant(scenario: Scenario, variant: Variant, at: str = "",
+                  base: list[Problem] | None = None) -> list[Problem]:
+    """Every problem of one variant, with paths at the variant (under ``at``, e.g. ``variants[2]``).
+
+    In turn: references to things that do not exist; else the changed scenario's field and model
+    rules (as a file's); else what the changed scenario newly breaks, moved to the variant entry
+    it comes from. ``base`` is the base scenario's own problems, when already known.
+    """
+    own = variant_problems(scenario, variant, at)
     if any(p.severity == "error" for p in own):
         return own
-    applied = apply_variant(scenario, scenario.variants[index])
-    known = {p.message for p in base}
-    where = f"variants[{index}]"
-    # NOTE: references the variant itself breaks (removed agencies still named elsewhere) are
-    # deliberate what-ifs: the engine treats them as absent, so they are warnings here.
-    derived = [Problem(f"with this variant, {p.message}", path=where, hint=p.hint,
-                       severity="warning" if p.message.startswith("unknown ") else p.severity)
-               for p in base_problems(applied, what_if=True) if p.message not in known]
+    applied = try_variant(scenario, variant, at)
+    if applied.scenario is None:
+        return own + list(applied.problems)
+    known = {p.message for p in (base_problems(scenario) if base is None else base)}
+    derived = [applied.relocate(p) for p in base_problems(applied.scenario, what_if=True) if p.message not in known]
     return own + derived
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.errors import InputError
+from drillsim.locate import describe, meant_errors, parse_path
 from drillsim.scenario import Scenario, Variant
+from drillsim.semantics import check_variant
+from drillsim.variants import KEEP_BASE, SAME_RULES
 
 FIELDS = {
     "agencies": ("units", "duty_officers", "handling", "activation", "travel"),
@@ -85,23 +89,64 @@ def parse_set(text: str, scenario: Scenario) -> Axis:
 
 
 def grid(scenario: Scenario, axes: list[Axis]) -> list[tuple[tuple[Any, ...], Variant]]:
-    """Every combination of the axes' values as a variant (validated like a variant in a file)."""
+    """Every combination of the axes' values as a variant, checked like a variant in a file.
+
+    A value the scenario format refuses is an InputError naming its ``--set`` option, raised
+    before anything is simulated.
+    """
     out = []
     for combo in itertools.product(*(a.values for a in axes)):
         changes: dict[str, Any] = {}
         for axis, value in zip(axes, combo):
             if axis.section == "links":
                 src, dst = axis.target.split("->", 1)
-                changes.setdefault("change_links", []).append({"from": src, "to": dst, axis.field: value})
+                entry = next((c for c in changes.setdefault("change_links", []) if (c["from"], c["to"]) == (src, dst)),
+                             None)
+                if entry is None:
+                    entry = {"from": src, "to": dst}
+                    changes["change_links"].append(entry)
+                entry[axis.field] = value
             else:
                 key = "change_agencies" if axis.section == "agencies" else "change_tasks"
                 changes.setdefault(key, {}).setdefault(axis.target, {})[axis.field] = value
         label = ",".join(f"{a.field}={v}" for a, v in zip(axes, combo))
-        vid = "sweep-" + "-".join(str(v).replace(".", "p") for v in combo)
+        vid = re.sub(r"[^A-Za-z0-9_-]", "_", "sweep-" + "-".join(str(v).replace(".", "p") for v in combo))
+        data = {"id": vid[:64], "description": label, **changes}
         try:
-            variant = Variant.model_validate({"id": vid[:64], "description": label, **changes})
+            variant = Variant.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise InputError(f"sweep value {label}: {first['msg']}") from None
+            err = meant_errors(exc, data)[0]
+            raise _refused(axes, combo, changes, _path(err["loc"]), *describe(err)) from None
+        errors = [p for p in check_variant(scenario, variant) if p.severity == "error"]
+        if errors:
+            raise _refused(axes, combo, changes, errors[0].path, errors[0].message, errors[0].hint)
         out.append((combo, variant))
     return out
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    return "".join(f"[{c}]" if isinstance(c, int) else f".{c}" for c in loc).lstrip(".")
+
+
+def _refused(axes: list[Axis], combo: tuple[Any, ...], changes: dict[str, Any], path: str, message: str,
+             hint: str) -> InputError:
+    """The error for a grid point the format refuses, naming the --set option (and value) behind it."""
+    parts = parse_path(path)
+    target = field = None
+    if len(parts) >= 3 and parts[0] == "change_links" and isinstance(parts[1], int):
+        entry = changes["change_links"][parts[1]]
+        target, field = f"{entry['from']}->{entry['to']}", parts[2]
+    elif len(parts) >= 3:
+        target, field = parts[1], parts[2]
+    named = [(a, v) for a, v in zip(axes, combo) if (a.target, a.field) == (target, field)]
+    if named:
+        (axis, value), = named
+        text = f"--set {axis.name}: the value {value} is refused: {message}"
+        advice = f"use values of {axis.field} that a scenario file accepts"
+        hint = hint.split(KEEP_BASE, 1)[0]  # a swept value cannot be left out
+        hint = "" if hint == SAME_RULES else hint
+    else:
+        point = ", ".join(f"{a.name}={v}" for a, v in zip(axes, combo))
+        text = f"--set: the grid point {point} is refused: {message}"
+        advice = "leave this combination out of the --set values"
+    return InputError(f"{text}\n    hint: {hint or advice}")

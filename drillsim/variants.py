@@ -1,147 +1,340 @@
-"""What-if variants: apply a variant's changes to a scenario, returning a new scenario.
+"""What-if variants: apply a variant's changes to a scenario, giving a new scenario checked like a file.
 
-``apply_variant`` is pure: the base scenario is never changed, models are rebuilt with
-``model_copy(update=...)`` (so values such as ``units: 0`` that a base agency refuses are kept).
-It tolerates references to things that do not exist (they are skipped); :func:`variant_problems`
-reports them, and :mod:`drillsim.semantics` calls it for every variant.
+``apply_variant`` is pure: the base scenario is never changed. The variant's changes are merged
+into the scenario's plain data, and the result is validated like a scenario file (every field
+and model rule, with the two allowances of a what-if in :data:`~drillsim.rules.WHAT_IF`), so
+a variant can never build a scenario that a file could not describe. Each element of the merged
+data remembers which entry of the variant made it (a :class:`Source`), so that a problem of the
+changed scenario is reported at the variant's own entry and field, naming the base element it
+combines with. :func:`variant_problems` reports references to things that do not exist;
+:func:`drillsim.semantics.check_variant` runs both, then the semantic checks, for every variant.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
-from drillsim.errors import Problem
-from drillsim.scenario import Link, Scenario, Task, Variant
+from pydantic import BaseModel, ValidationError
+
+from drillsim.errors import Problem, ScenarioError, Severity
+from drillsim.locate import PathKey, describe, meant_errors, parse_path
+from drillsim.rules import WHAT_IF
+from drillsim.scenario import Scenario, Variant
+
+
+SAME_RULES = "a variant's values follow the same rules as the scenario's own"
+"""The hint of a variant value that breaks a rule the format states in the message itself."""
+KEEP_BASE = "; or leave "
+"""Starts the part of a hint saying the base scenario's value is kept without the variant's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Which entry of the variant made one element of the changed scenario.
+
+    Attributes:
+        entry: The entry's path in the variant (``change_links[0]``, ``add_agencies[1]``); None
+            for an element the variant leaves as it is.
+        fields: The fields the entry sets: a problem in one of them is the variant's own value.
+        whole: The element is entirely the variant's (added), so every field is its own.
+        base: The element it is combined with, e.g. ``links[1] (police_hq -> ems)``.
+    """
+
+    entry: str | None = None
+    fields: frozenset[str] = frozenset()
+    whole: bool = False
+    base: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a problem of the changed scenario belongs in the variant."""
+
+    path: str
+    combined: str = ""
+    """The base element it arises together with ("" when the variant's value alone is wrong)."""
+    field: str = ""
+    """The field the variant sets, when the problem is in the variant's own value."""
+    base: str = ""
+    """The base element the entry changes (its value is kept where the variant sets none)."""
+    own: bool = False
+    """The problem is in a value the variant itself writes (not in what it leaves of the base)."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A variant applied: the changed scenario (None when it is not valid) and its problems."""
+
+    scenario: Scenario | None
+    problems: tuple[Problem, ...]
+    sources: Mapping[PathKey, Source]
+    at: str = ""
+    """The variant's path in its file (``variants[2]``); "" for a variant built in memory."""
+
+    def place(self, path: PathKey) -> Place:
+        """The variant's entry and field behind ``path`` (a path into the changed scenario)."""
+        for n in range(len(path), 0, -1):
+            src = self.sources.get(path[:n])
+            if src is not None:
+                break
+        else:
+            return Place(self.at)
+        rest = path[n:]
+        if src.entry is None:
+            return Place(self.at, src.base)
+        if src.whole or (rest and rest[0] in src.fields):
+            return Place(_join(self.at, src.entry, rest), "", str(rest[0]) if rest else "",
+                         "" if src.whole else src.base, own=True)
+        return Place(_join(self.at, src.entry, ()), src.base)
+
+    def relocate(self, p: Problem) -> Problem:
+        """A semantic problem of the changed scenario, moved to the variant entry it comes from."""
+        where = self.place(parse_path(p.path))
+        hint = p.hint
+        if where.combined:
+            also = f"it comes from combining this variant with {where.combined} of the base scenario"
+            hint = f"{hint}; {also}" if hint else also
+        severity: Severity = p.severity
+        if p.message.startswith("unknown ") and not where.own:
+            # NOTE: a base element naming what the variant removed is a deliberate what-if: the
+            # engine treats the removed thing as absent. A name the variant writes itself is an error.
+            severity = "warning"
+        return Problem(f"with this variant, {p.message}", path=where.path, hint=hint, severity=severity)
 
 
 def apply_variant(scenario: Scenario, variant: str | Variant) -> Scenario:
     """The scenario with ``variant`` (an id of one of its variants, or a Variant) applied.
 
     Order: remove links, change links, add links, remove agencies (with their links and their
-    place in tasks' ``by``), change agencies, add agencies, change tasks, add incidents, horizon.
+    place in tasks' ``by``), add agencies, change agencies, change tasks, add incidents, horizon.
+    Raises ScenarioError (paths at the variant) when the variant names something that does not
+    exist or the changed scenario breaks a rule of the format.
     """
+    v, at = _find(scenario, variant)
+    refused = [p for p in variant_problems(scenario, v, at) if p.severity == "error"]
+    if refused:
+        raise ScenarioError(refused)
+    applied = try_variant(scenario, v, at)
+    if applied.scenario is None:
+        raise ScenarioError(list(applied.problems))
+    return applied.scenario
+
+
+def try_variant(scenario: Scenario, variant: Variant, at: str = "") -> Applied:
+    """Merge the variant into the scenario's data and validate the result as a scenario file would be.
+
+    References to things that do not exist are skipped here (see :func:`variant_problems`).
+    """
+    data, sources = _merge(scenario, variant)
+    try:
+        result = Scenario.model_validate(data, context=WHAT_IF)
+    except ValidationError as exc:
+        refused = Applied(None, (), sources, at)
+        return replace(refused, problems=tuple(_problem(err, refused) for err in meant_errors(exc, data)))
+    return Applied(result, (), sources, at)
+
+
+def _find(scenario: Scenario, variant: str | Variant) -> tuple[Variant, str]:
+    """The variant and its path in the scenario's file ("" when the scenario does not hold it)."""
     v = scenario.variant(variant) if isinstance(variant, str) else variant
-    links = _remove_links(scenario.links, v.remove_links)
-    links = _change_links(links, v)
-    links = links + v.add_links
-    agencies, tasks = scenario.agencies, scenario.tasks
-    if v.remove_agencies:
-        gone = set(v.remove_agencies)
-        agencies = tuple(a for a in agencies if a.id not in gone)
-        links = _drop_agencies_from_links(links, gone)
-        tasks = tuple(_without(t, gone) for t in tasks)
-    agencies = tuple(_changed(a, v.change_agencies[a.id], nullable={"travel"}) if a.id in v.change_agencies
-                     else a for a in agencies) + v.add_agencies
-    tasks = tuple(_changed(t, v.change_tasks[t.id]) if t.id in v.change_tasks else t for t in tasks)
-    update: dict[str, Any] = {"agencies": agencies, "links": links, "tasks": tasks,
-                              "incidents": scenario.incidents + v.add_incidents}
-    if v.horizon is not None:
-        update["scenario"] = scenario.scenario.model_copy(update={"horizon": v.horizon})
-    return scenario.model_copy(update=update)
+    for i, known in enumerate(scenario.variants):
+        if known is v or known == v:
+            return v, f"variants[{i}]"
+    return v, ""
 
 
-def _changed(model: Any, change: Any, nullable: frozenset[str] | set[str] = frozenset()) -> Any:
-    """``model`` with the fields the change sets (None only where it means something, e.g. travel).
+def _join(at: str, entry: str, rest: PathKey) -> str:
+    text = ".".join(p for p in (at, entry) if p)
+    for comp in rest:
+        text += f"[{comp}]" if isinstance(comp, int) else f".{comp}"
+    return text
+
+
+def _problem(err: Any, applied: Applied) -> Problem:
+    """One pydantic error of the changed scenario, at the variant's entry and field."""
+    message, hint = describe(err)
+    where = applied.place(tuple(err["loc"]))
+    if where.combined:
+        message = f"{message} (this change combined with {where.combined} of the base scenario)"
+        hint = hint or f"change this entry so that, together with {where.combined}, it is valid"
+    else:
+        hint = hint or SAME_RULES
+        if where.field and where.base:
+            hint += f"{KEEP_BASE}`{where.field}` out to keep the value of {where.base}"
+    return Problem(message, path=where.path, hint=hint)
+
+
+# -- merging --------------------------------------------------------------------------------------
+
+Item = tuple[dict[str, Any], Source]
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    """Plain data as a file would hold it (the form that validates back to the same model)."""
+    return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _set_fields(change: BaseModel, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields a change sets (None only where it means something: no backup, no travel).
 
     A LinkChange's ``from``/``to`` say which edge it changes; they are not changes themselves.
     """
-    update = {name: getattr(change, name) for name in change.model_fields_set - {"from_", "to"}
-              if getattr(change, name) is not None or name in nullable}
-    return model.model_copy(update=update)
+    return {k: val for k, val in _dump(change).items()
+            if k not in ("from", "to") and (val is not None or k in nullable)}
 
 
-def _remove_links(links: tuple[Link, ...], pairs: tuple[tuple[str, str], ...]) -> tuple[Link, ...]:
+def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey, Source]]:
+    """The scenario's data with the variant merged in, and the source of every element."""
+    data = _dump(scenario)
+    links = [(d, Source(base=f"links[{i}]")) for i, d in enumerate(data.get("links", []))]
+    links = _change_links(_remove_links(links, v.remove_links), v)
+    links += [(_dump(lk), Source(f"add_links[{i}]", whole=True)) for i, lk in enumerate(v.add_links)]
+    agencies = [(d, Source(base=f"agencies[{i}] ({d['id']})")) for i, d in enumerate(data["agencies"])]
+    tasks = [(d, Source(base=f"tasks[{i}] ({d['id']})")) for i, d in enumerate(data.get("tasks", []))]
+    sources: dict[PathKey, Source] = {}
+    if v.remove_agencies:
+        gone = set(v.remove_agencies)
+        agencies = [a for a in agencies if a[0]["id"] not in gone]
+        links = _drop_agencies_from_links(links, gone)
+        tasks = [({**d, "by": [b for b in d["by"] if b not in gone]}, s) for d, s in tasks]
+        sources[("agencies",)] = Source("remove_agencies", whole=True)
+    agencies += [(_dump(a), Source(f"add_agencies[{i}]", whole=True, base=f"add_agencies[{i}] ({a.id})"))
+                 for i, a in enumerate(v.add_agencies)]
+    agencies = [_changed(item, "change_agencies", v.change_agencies, frozenset({"travel"})) for item in agencies]
+    tasks = [_changed(item, "change_tasks", v.change_tasks) for item in tasks]
+    incidents = [(d, Source(base=f"incidents[{i}] ({d['id']})")) for i, d in enumerate(data["incidents"])]
+    incidents += [(_dump(inc), Source(f"add_incidents[{i}]", whole=True)) for i, inc in enumerate(v.add_incidents)]
+    merged = {**data, "agencies": [d for d, _ in agencies], "links": [d for d, _ in links],
+              "tasks": [d for d, _ in tasks], "incidents": [d for d, _ in incidents]}
+    for section, items in (("agencies", agencies), ("links", links), ("tasks", tasks), ("incidents", incidents)):
+        sources.update({(section, i): s for i, (_, s) in enumerate(items)})
+    if v.horizon is not None:
+        merged["scenario"] = {**data["scenario"], "horizon": _dump(v)["horizon"]}
+        sources[("scenario",)] = Source("", frozenset({"horizon"}), base="scenario.horizon")
+    return merged, sources
+
+
+def _changed(item: Item, section: str, changes: Mapping[str, BaseModel],
+             nullable: frozenset[str] = frozenset()) -> Item:
+    """An agency or task with its change (``change_agencies.<id>``) applied, if it has one."""
+    d, src = item
+    change = changes.get(d["id"])
+    if change is None:
+        return item
+    update = _set_fields(change, nullable)
+    return {**d, **update}, Source(f"{section}.{d['id']}", frozenset(update), base=src.base)
+
+
+def _remove_links(links: list[Item], pairs: tuple[tuple[str, str], ...]) -> list[Item]:
     out = []
-    for link in links:
-        to = tuple(t for t in link.to if (link.from_, t) not in pairs)
+    for d, src in links:
+        to = [t for t in d["to"] if (d["from"], t) not in pairs]
         if to:
-            out.append(link if to == link.to else link.model_copy(update={"to": to}))
-    return tuple(out)
+            out.append((d if to == d["to"] else {**d, "to": to}, src))
+    return out
 
 
-def _change_links(links: tuple[Link, ...], v: Variant) -> tuple[Link, ...]:
-    """Apply each LinkChange to its from -> to edge, splitting a multi-recipient link if needed."""
-    changes = {(c.from_, c.to): c for c in v.change_links}
-    out: list[Link] = []
-    for link in links:
-        hit = [t for t in link.to if (link.from_, t) in changes]
-        if not hit:
-            out.append(link)
+def _change_links(links: list[Item], v: Variant) -> list[Item]:
+    """Apply each LinkChange to its from -> to edge, splitting a multi-recipient link if needed.
+
+    The split keeps the recipients in their order (unchanged neighbours stay together), so the
+    sender relays in the same order as in the base scenario: a change to one recipient's link
+    never moves its message to the end of the desk's queue.
+    """
+    changes = {(c.from_, c.to): (k, c) for k, c in enumerate(v.change_links)}
+    out: list[Item] = []
+    for d, src in links:
+        if not any((d["from"], t) in changes for t in d["to"]):
+            out.append((d, src))
             continue
-        rest = tuple(t for t in link.to if t not in hit)
-        if rest:
-            out.append(link.model_copy(update={"to": rest}))
-        for t in hit:
-            out.append(_changed(link.model_copy(update={"to": (t,)}), changes[(link.from_, t)],
-                                nullable={"backup"}))
-    return tuple(out)
+        run: list[str] = []
+        for t in d["to"]:
+            if (d["from"], t) not in changes:
+                run.append(t)
+                continue
+            if run:
+                out.append(({**d, "to": run}, src))
+                run = []
+            k, change = changes[(d["from"], t)]
+            update = _set_fields(change, frozenset({"backup"}))
+            out.append(({**d, "to": [t], **update},
+                        Source(f"change_links[{k}]", frozenset(update), base=f"{src.base} ({d['from']} -> {t})")))
+        if run:
+            out.append(({**d, "to": run}, src))
+    return out
 
 
-def _drop_agencies_from_links(links: tuple[Link, ...], gone: set[str]) -> tuple[Link, ...]:
+def _drop_agencies_from_links(links: list[Item], gone: set[str]) -> list[Item]:
     out = []
-    for link in links:
-        if link.from_ in gone:
-            continue
-        to = tuple(t for t in link.to if t not in gone)
-        if to:
-            out.append(link if to == link.to else link.model_copy(update={"to": to}))
-    return tuple(out)
-
-
-def _without(task: Task, gone: set[str]) -> Task:
-    by = tuple(b for b in task.by if b not in gone)
-    return task if by == task.by else task.model_copy(update={"by": by})
+    for d, src in links:
+        to = [t for t in d["to"] if t not in gone]
+        if d["from"] not in gone and to:
+            out.append((d if to == d["to"] else {**d, "to": to}, src))
+    return out
 
 
 # -- problems -------------------------------------------------------------------------------------
 
-def variant_problems(scenario: Scenario, index: int) -> list[Problem]:
-    """References in variant ``index`` that point at nothing, each with a semantics-form path."""
-    v = scenario.variants[index]
-    at = f"variants[{index}]"
+def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list[Problem]:
+    """References in ``variant`` that point at nothing, each with a semantics-form path under ``at``."""
+    v = variant
     base_agencies = {a.id for a in scenario.agencies}
     agencies = (base_agencies - set(v.remove_agencies)) | {a.id for a in v.add_agencies}
     edges = {(f, t) for f, t, _ in scenario.edges()}
     out: list[Problem] = []
     for i, (f, t) in enumerate(v.remove_links):
         if (f, t) not in edges:
-            out.append(Problem(f"there is no link {f} -> {t} to remove", path=f"{at}.remove_links[{i}]",
+            out.append(Problem(f"there is no link {f} -> {t} to remove", path=_join(at, f"remove_links[{i}]", ()),
                                hint=_edges_hint(edges, f)))
+    first: dict[tuple[str, str], int] = {}
     for i, c in enumerate(v.change_links):
+        path = _join(at, f"change_links[{i}]", ())
         if (c.from_, c.to) not in edges:
-            out.append(Problem(f"there is no link {c.from_} -> {c.to} to change", path=f"{at}.change_links[{i}]",
+            out.append(Problem(f"there is no link {c.from_} -> {c.to} to change", path=path,
                                hint=_edges_hint(edges, c.from_)))
-    out += _unknown(v.remove_agencies, base_agencies, f"{at}.remove_agencies", "agency")
+        elif (c.from_, c.to) in first:
+            out.append(Problem(f"change_links[{first[(c.from_, c.to)]}] already changes {c.from_} -> {c.to}",
+                               path=path, hint="put all the changes to one link in one entry"))
+        first.setdefault((c.from_, c.to), i)
+    out += _unknown(v.remove_agencies, base_agencies, _join(at, "remove_agencies", ()), "agency")
+    if not agencies:
+        out.append(Problem("this variant removes every agency; a scenario needs at least one",
+                           path=_join(at, "remove_agencies", ()),
+                           hint="keep at least one agency, or add one with add_agencies"))
     out += _unknown(tuple(v.change_agencies), base_agencies | {a.id for a in v.add_agencies},
-                    f"{at}.change_agencies", "agency", keyed=True)
-    out += _unknown(tuple(v.change_tasks), {t.id for t in scenario.tasks}, f"{at}.change_tasks", "task",
+                    _join(at, "change_agencies", ()), "agency", keyed=True)
+    out += _unknown(tuple(v.change_tasks), {t.id for t in scenario.tasks}, _join(at, "change_tasks", ()), "task",
                     keyed=True)
     doers = agencies | {c for a in (*scenario.agencies, *v.add_agencies) for c in a.capabilities}
     for task_id, change in v.change_tasks.items():
-        out += _unknown(change.by or (), doers, f"{at}.change_tasks.{task_id}.by", "agency or capability")
+        out += _unknown(change.by or (), doers, _join(at, f"change_tasks.{task_id}.by", ()), "agency or capability")
     for i, link in enumerate(v.add_links):
-        out += _unknown((link.from_,), agencies, f"{at}.add_links[{i}].from", "agency", single=True)
-        out += _unknown(link.to, agencies, f"{at}.add_links[{i}].to", "agency")
+        out += _unknown((link.from_,), agencies, _join(at, f"add_links[{i}].from", ()), "agency", single=True)
+        out += _unknown(link.to, agencies, _join(at, f"add_links[{i}].to", ()), "agency")
     for i, a in enumerate(v.add_agencies):
         if a.id in base_agencies:
             out.append(Problem(f"agency {a.id!r} already exists; use change_agencies to change it",
-                               path=f"{at}.add_agencies[{i}].id"))
+                               path=_join(at, f"add_agencies[{i}].id", ())))
     for i, inc in enumerate(v.add_incidents):
         if inc.id in {x.id for x in scenario.incidents}:
-            out.append(Problem(f"incident {inc.id!r} already exists", path=f"{at}.add_incidents[{i}].id"))
-        out += _unknown((inc.detected_by,), agencies, f"{at}.add_incidents[{i}].detected_by", "agency",
+            out.append(Problem(f"incident {inc.id!r} already exists", path=_join(at, f"add_incidents[{i}].id", ()),
+                               hint="give the added incident an id of its own"))
+        out += _unknown((inc.detected_by,), agencies, _join(at, f"add_incidents[{i}].detected_by", ()), "agency",
                         single=True)
-        out += _unknown(inc.triggers, {t.id for t in scenario.tasks}, f"{at}.add_incidents[{i}].triggers", "task")
+        out += _unknown(inc.triggers, {t.id for t in scenario.tasks}, _join(at, f"add_incidents[{i}].triggers", ()),
+                        "task")
     if v.expect is not None:
         objectives = {o.id for o in scenario.objectives}
-        out += _unknown(v.expect.better, objectives, f"{at}.expect.better", "objective")
-        out += _unknown(v.expect.worse, objectives, f"{at}.expect.worse", "objective")
+        out += _unknown(v.expect.better, objectives, _join(at, "expect.better", ()), "objective")
+        out += _unknown(v.expect.worse, objectives, _join(at, "expect.worse", ()), "objective")
     for i, name in enumerate(v.remove_agencies):
         for inc in scenario.incidents:
             if inc.detected_by == name:
                 out.append(Problem(f"removes {name}, which detects incident {inc.id}; the run will report "
-                                   f"{inc.id} as never detected", path=f"{at}.remove_agencies[{i}]",
+                                   f"{inc.id} as never detected", path=_join(at, f"remove_agencies[{i}]", ()),
                                    severity="warning"))
     return out
 
@@ -166,4 +359,4 @@ def _edges_hint(edges: set[tuple[str, str]], source: str) -> str:
     return f"{source} has no outgoing link"
 
 
-__all__ = ["apply_variant", "variant_problems"]
+__all__ = ["KEEP_BASE", "SAME_RULES", "Applied", "Source", "apply_variant", "try_variant", "variant_problems"]

@@ -35,6 +35,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("durations.py", ("yaml", "simpy", "click", "matplotlib", "networkx")),
     ("semantics.py", ("yaml", "simpy", "click", "matplotlib")),
     ("variants.py", ("yaml", "simpy", "click", "matplotlib")),
+    ("rules.py", ("yaml", "simpy", "click", "matplotlib", "networkx")),
     ("compile.py", ("yaml", "simpy", "click", "matplotlib", "drillsim.loader")),
     ("engine/*.py", ("yaml", "click", "matplotlib", "drillsim.loader", "drillsim.report", "drillsim.analysis")),
     ("analysis/*.py", ("simpy", "yaml", "matplotlib", "drillsim.engine.model")),

@@ -32,7 +32,7 @@ def test_paths_and_ranges() -> None:
     ("agencys.hub.units=1..3", "unknown section 'agencys'; did you mean 'agencies'?"),
     ("agencies.hub.units=3..1", "is empty"),
     ("agencies.hub.units", "write PATH=VALUES"),
-    ("links.guard->hub.reliability=1.5", "less than or equal to 1"),
+    ("links.guard->hub.reliability=1.5", "--set links.guard->hub.reliability: the value 1.5 is refused: must be at most 1.0"),
 ])
 def test_bad_sweeps_say_what_to_fix(text: str, message: str) -> None:
     sc = load_scenario(HUB)

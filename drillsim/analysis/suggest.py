@@ -17,6 +17,7 @@ from drillsim.analysis.messages import MESSAGES, say, short_name
 from drillsim.analysis.stats import Interval, paired_share_difference
 from drillsim.durations import clock
 from drillsim.scenario import Scenario, Variant
+from drillsim.semantics import check_variant
 from drillsim.summary import ReplicationSummary
 
 Simulate = Callable[[Scenario, Sequence[Variant]], dict[str, list[ReplicationSummary]]]
@@ -210,21 +211,30 @@ def with_before(effects_: tuple[ObjectiveEffect, ...], base: list[ReplicationSum
                  for k, e in enumerate(effects_))
 
 
-def candidates(findings: Sequence[Finding], limit: int = 6) -> list[tuple[Variant, Finding]]:
-    """The distinct testable changes of the top findings (at most ``limit``), with the finding each answers."""
+def candidates(findings: Sequence[Finding], limit: int = 6,
+               scenario: Scenario | None = None) -> list[tuple[Variant, Finding]]:
+    """The distinct testable changes of the top findings (at most ``limit``), with the finding each answers.
+
+    With ``scenario``, a change the scenario format would refuse there (checked as a variant in
+    a file is, e.g. a unit count over the limit) is left out rather than simulated.
+    """
     seen: set[str] = set()
     out = []
     for f in findings:
         for v in f.variants:
-            if v.id not in seen:
+            if v.id not in seen and (scenario is None or _valid(scenario, v)):
                 seen.add(v.id)
                 out.append((v, f))
     return out[:limit]
 
 
+def _valid(scenario: Scenario, variant: Variant) -> bool:
+    return not any(p.severity == "error" for p in check_variant(scenario, variant))
+
+
 def rank(scenario: Scenario, findings: Sequence[Finding], simulate: Simulate, limit: int = 6) -> list[Suggestion]:
     """Simulate the suggested changes and rank them by how much they improve the objectives."""
-    todo = candidates(findings, limit)
+    todo = candidates(findings, limit, scenario)
     if not todo:
         return []
     runs = simulate(scenario, [v for v, _ in todo])
