@@ -141,7 +141,8 @@ class ReplicationSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-able dict (tuples become lists)."""
-        d = asdict(self)  # NOTE: copies the queues too; replaced below by their JSON form
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["objectives"] = [asdict(o) for o in self.objectives]
         d["desks"] = [q.to_json() for q in self.desks]
         d["units"] = [q.to_json() for q in self.units]
         return d

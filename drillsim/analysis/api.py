@@ -83,7 +83,7 @@ def to_json(a: Analysis) -> str:
                         "agencies": o.agencies, "links": o.links} for o in a.objectives],
         "agencies": _plain(a.agencies),
         "tasks": _plain(a.tasks),
-        "queues": _plain([q for q in a.queues if q.busy]),  # analysis.queues.QueueSummary
+        "queues": _plain([q for q in a.queues if q.had_traffic]),  # analysis.queues.QueueSummary
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 

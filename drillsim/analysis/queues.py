@@ -78,7 +78,7 @@ class QueueSummary:
     replications: int = 0
 
     @property
-    def busy(self) -> bool:
+    def had_traffic(self) -> bool:
         """True when anything came to this desk or pool in any replication."""
         return self.observations > 0
 
@@ -215,8 +215,9 @@ def by_p90(queues: Sequence[QueueSummary]) -> list[QueueSummary]:
     """The desks and pools that had any traffic, longest 90th-percentile wait first.
 
     An unknown p90 (a tenth or more still waiting at the end) is the longest; ties go by the
-    mean wait, then the longest queue, then file order.
+    median the same way, then the mean wait, then the longest queue, then file order.
     """
-    busy = [q for q in queues if q.busy]
-    return sorted(busy, key=lambda q: (q.p90_wait is not None, -(q.p90_wait or 0.0), -q.mean_wait,
-                                       -q.longest_queue))
+    def key(q: QueueSummary) -> tuple[bool, float, bool, float, float, int]:
+        return (q.p90_wait is not None, -(q.p90_wait or 0.0), q.median_wait is not None,
+                -(q.median_wait or 0.0), -q.mean_wait, -q.longest_queue)
+    return sorted((q for q in queues if q.had_traffic), key=key)
