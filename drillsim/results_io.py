@@ -27,7 +27,7 @@ from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
 from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
 from drillsim.summary import ReplicationSummary
 
-RESULTS_FORMAT = 3
+RESULTS_FORMAT = 4
 """Version of the run-folder layout and summary schema; bumped on any incompatible change."""
 
 MANIFEST = "manifest.json"

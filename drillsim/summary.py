@@ -7,7 +7,8 @@ critical-path split of each objective and what did not finish: a few hundred num
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,6 +33,11 @@ class QueueStats:
         busy: Resource-seconds in use (officer-seconds or unit-seconds).
         max_queue: The longest queue (waiting, not yet served).
         max_queue_at: Scenario time the longest queue first formed.
+        unserved: Messages or requests still waiting when the replication ended.
+        waited: The positive waits of everything served, sorted, packed as float64 (see
+            :attr:`waits`). Zero waits are not stored (there are ``served - len(waits)`` of them),
+            so a desk or pool that never made anyone wait keeps an empty string: 8 bytes per
+            wait, exact quantiles, instead of a histogram's binned ones.
     """
 
     served: int = 0
@@ -40,6 +46,32 @@ class QueueStats:
     busy: float = 0.0
     max_queue: int = 0
     max_queue_at: float = 0.0
+    unserved: int = 0
+    waited: bytes = b""
+
+    @property
+    def waits(self) -> Sequence[float]:
+        """The positive waits in seconds, ascending (a read-only view of ``waited``)."""
+        return memoryview(self.waited).cast("d")
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-able dict; the packed waits become a list of seconds."""
+        return {**{k: getattr(self, k) for k in _QUEUE_NUMBERS}, "waited": list(self.waits)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "QueueStats":
+        """Inverse of :meth:`to_json`."""
+        if not any(d.values()):
+            return _IDLE
+        return cls(**{k: d[k] for k in _QUEUE_NUMBERS}, waited=pack_waits(d["waited"]))
+
+
+_QUEUE_NUMBERS = ("served", "total_wait", "max_wait", "busy", "max_queue", "max_queue_at", "unserved")
+
+
+def pack_waits(waits: Iterable[float]) -> bytes:
+    """Positive waits, sorted, as packed float64 (the form :class:`QueueStats` keeps them in)."""
+    return array("d", sorted(w for w in waits if w > 0)).tobytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +141,11 @@ class ReplicationSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-able dict (tuples become lists)."""
-        return asdict(self)
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["objectives"] = [asdict(o) for o in self.objectives]
+        d["desks"] = [q.to_json() for q in self.desks]
+        d["units"] = [q.to_json() for q in self.units]
+        return d
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "ReplicationSummary":
@@ -123,7 +159,8 @@ class ReplicationSummary:
             objectives=objs, alerted=tuple(d["alerted"]), activated=tuple(d["activated"]),
             on_scene=tuple(d["on_scene"]), task_start=tuple(d["task_start"]), task_done=tuple(d["task_done"]),
             instance_start=tuple(d["instance_start"]), instance_done=tuple(d["instance_done"]),
-            desks=tuple(QueueStats(**q) for q in d["desks"]), units=tuple(QueueStats(**q) for q in d["units"]),
+            desks=tuple(QueueStats.from_json(q) for q in d["desks"]),
+            units=tuple(QueueStats.from_json(q) for q in d["units"]),
             alerts_lost=d["alerts_lost"], failed_tries=d["failed_tries"], duplicates=tuple(d["duplicates"]),
             unfinished=tuple(tuple(u) for u in d["unfinished"]),  # type: ignore[misc]
         )
@@ -146,12 +183,17 @@ def summarize(result: ReplicationResult, compiled: CompiledScenario) -> Replicat
         task_done=_task_times(recs, K.TASK_DONE, tasks, first=False),
         instance_start=_instance_times(recs, K.TASK_STARTED, instances),
         instance_done=_instance_times(recs, K.TASK_DONE, instances),
-        desks=desk_stats(recs, agencies), units=unit_stats(recs, agencies),
+        desks=desk_stats(recs, agencies, _messages(compiled)), units=unit_stats(recs, agencies),
         alerts_lost=sum(1 for r in recs if r.kind is K.ALERT_LOST),
         failed_tries=sum(1 for r in recs if r.kind is K.TRY_FAILED),
         duplicates=tuple(sum(1 for r in recs if r.kind is K.DUPLICATE_ALERT and r.agency == a) for a in agencies),
         unfinished=tuple((u.task, u.incident, u.reason) for u in result.unfinished),
     )
+
+
+def _messages(compiled: CompiledScenario) -> dict[str, int]:
+    """Messages an agency's desk handles for each incident it knows: one per outgoing recipient."""
+    return {a.id: len(a.out_edges) for a in compiled.agencies if a.out_edges}
 
 
 def measured_task(objective: Any) -> str | None:
@@ -222,53 +264,77 @@ def _queue(entries: list[tuple[float, int]]) -> tuple[int, float]:
     return longest, at
 
 
-def desk_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueStats, ...]:
-    """Duty-desk figures per agency: a message queues from its sender's alert to HANDLING_STARTED."""
+def desk_stats(recs: Sequence[EventRecord], agencies: list[str],
+               messages: dict[str, int] | None = None) -> tuple[QueueStats, ...]:
+    """Duty-desk figures per agency: a message queues from its sender's alert to HANDLING_STARTED.
+
+    ``messages`` gives each agency's messages per incident it knows (its outgoing recipients);
+    with it, messages not yet taken up when the run ended are counted as ``unserved``.
+    """
     sent = {r.cause: r.time for r in recs if r.kind is K.MESSAGE_SENT}
-    acc: dict[str, list[Any]] = {a: [0, 0.0, 0.0, 0.0, []] for a in agencies}
+    acc = {a: _Acc() for a in agencies}
+    handled: dict[int, int] = {}  # alert record -> its messages taken up
     for r in recs:
         if r.kind is K.HANDLING_STARTED and r.agency in acc:
-            a = acc[r.agency]
             joined = recs[r.cause].time  # type: ignore[index]
-            wait = r.time - joined
-            a[0] += 1
-            a[1] += wait
-            a[2] = max(a[2], wait)
-            a[3] += sent.get(r.id, r.time) - r.time
-            if wait > 0:  # a zero wait never joined the queue
-                a[4] += [(joined, 1), (r.time, -1)]
-    return tuple(_stats(acc[a]) for a in agencies)
+            acc[r.agency].serve(joined, r.time, sent.get(r.id, r.time) - r.time)
+            handled[r.cause] = handled.get(r.cause, 0) + 1  # type: ignore[index]
+    if messages:
+        for r in recs:
+            if r.kind in (K.DETECTED, K.ALERTED) and r.agency in acc:
+                for _ in range(messages.get(r.agency, 0) - handled.get(r.id, 0)):
+                    acc[r.agency].left_waiting(r.time)
+    return tuple(acc[a].stats() for a in agencies)
 
 
 def unit_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueStats, ...]:
-    """Unit figures per agency: work queues from when it could start but for units (its cause)."""
+    """Unit figures per agency: work queues from when it could start but for units (its cause:
+    the TASK_READY, or the agency's ON_SCENE when that came later)."""
     finish = {r.cause: r.time for r in recs if r.kind is K.TASK_FINISHED}
     end = recs[-1].time if recs else 0.0
-    acc: dict[str, list[Any]] = {a: [0, 0.0, 0.0, 0.0, []] for a in agencies}
+    acc = {a: _Acc() for a in agencies}
     started_ready = set()
     for r in recs:
         if r.kind is K.TASK_STARTED and r.agency in acc:
-            a = acc[r.agency]
             joined = recs[r.cause].time  # type: ignore[index]
-            wait = r.time - joined
-            a[0] += 1
-            a[1] += wait
-            a[2] = max(a[2], wait)
-            a[3] += r.units * (finish.get(r.id, end) - r.time)
-            if wait > 0:  # a zero wait never joined the queue
-                a[4] += [(joined, 1), (r.time, -1)]
+            acc[r.agency].serve(joined, r.time, r.units * (finish.get(r.id, end) - r.time))
             started_ready.add((r.task, r.incident, r.casualty))
     for r in recs:  # work that was ready but never got units is still in the queue at the end
         if r.kind is K.TASK_READY and (r.task, r.incident, r.casualty) not in started_ready and r.agency in acc:
-            acc[r.agency][4].append((r.time, 1))
-    return tuple(_stats(acc[a]) for a in agencies)
+            acc[r.agency].left_waiting(r.time)
+    return tuple(acc[a].stats() for a in agencies)
+
+
+class _Acc:
+    """What one desk or pool accumulates while the log is read."""
+
+    __slots__ = ("served", "total", "longest", "busy", "unserved", "waits", "steps")
+
+    def __init__(self) -> None:
+        self.served, self.total, self.longest, self.busy, self.unserved = 0, 0.0, 0.0, 0.0, 0
+        self.waits: list[float] = []
+        self.steps: list[tuple[float, int]] = []  # +1 at joining the queue, -1 at service
+
+    def serve(self, joined: float, started: float, busy: float) -> None:
+        wait = started - joined
+        self.served += 1
+        self.total += wait
+        self.longest = max(self.longest, wait)
+        self.busy += busy
+        if wait > 0:  # a zero wait never joined the queue
+            self.waits.append(wait)
+            self.steps += [(joined, 1), (started, -1)]
+
+    def left_waiting(self, joined: float) -> None:
+        self.unserved += 1
+        self.steps.append((joined, 1))
+
+    def stats(self) -> QueueStats:
+        if not self.served and not self.steps:
+            return _IDLE  # one shared object for every idle desk or pool: summaries stay small
+        longest, at = _queue(self.steps)
+        return QueueStats(self.served, self.total, self.longest, self.busy, longest, at, self.unserved,
+                          pack_waits(self.waits))
 
 
 _IDLE = QueueStats()
-
-
-def _stats(a: list[Any]) -> QueueStats:
-    if not a[0] and not a[4]:
-        return _IDLE  # one shared object for every idle desk or pool: summaries stay small
-    longest, at = _queue(a[4])
-    return QueueStats(a[0], a[1], a[2], a[3], longest, at)

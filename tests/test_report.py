@@ -502,3 +502,46 @@ def test_cut_off_evidence_names_agencies_not_ids(written: dict[str, Path]) -> No
     for names in cut:
         assert not any(i in names for i in ("district_police", "swat", "fire", "ems")), names
         assert "Cảnh sát cơ động" in names or "Trung tâm cấp cứu 115" in names or "Cảnh sát PCCC" in names
+
+
+# -- Queue table (issue 14) ------------------------------------------------------------------------
+QUEUE_HEADINGS = {"en": ("Median wait", "90th percentile wait", "Had to wait"),
+                  "vi": ("Thời gian chờ trung vị", "Thời gian chờ phân vị 90", "Tỷ lệ phải chờ"),
+                  "zh": ("等待时间中位数", "等待时间第90百分位", "需等待的比例")}
+DESK_WORD = {"en": "Duty desk × 1", "vi": "Bàn trực ban × 1", "zh": "值班台 × 1"}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "zh"])
+def test_queue_table_in_html_markdown_and_docx(run_dir: Path, tmp_path: Path, lang: str) -> None:
+    """Each format has the table, its headings and the hub's desk row in the report's language,
+    sorted by p90 wait, the alerts per replication in the language's decimal form (no charts
+    drawn: cheap)."""
+    from docx import Document
+
+    from drillsim.report import render_markdown
+    from drillsim.report.docx import write_docx
+
+    d = build(run_dir, lang)
+    busy = [q for q in d.queues if q.had_traffic]
+    hub = next(q for q in busy if q.agency == "district_police" and q.resource == "desk")
+    assert hub.requests_per_replication == 6.0  # two incidents, three recipients each
+    per_rep = "6,0" if lang == "vi" else "6.0"
+    html, md = render_html(d), render_markdown(d)
+    table = html[html.index('<table id="queues">'):]
+    table = table[:table.index("</table>")]
+    assert all(h in table for h in QUEUE_HEADINGS[lang]) and table.count("<tr>") == len(busy) + 1
+    assert f"<td>{DESK_WORD[lang]}</td><td class=\"num\">{per_rep}</td>" in table
+    md_rows = [line for line in md.splitlines() if DESK_WORD[lang] in line]
+    assert md_rows and f"| {per_rep} |" in md_rows[0]
+    assert all(f"| {h} |" in md for h in QUEUE_HEADINGS[lang])
+    write_docx(d, tmp_path / "r.docx")
+    [docx_table] = [tb for tb in Document(str(tmp_path / "r.docx")).tables
+                    if QUEUE_HEADINGS[lang][0] in [c.text for c in tb.rows[0].cells]]
+    rows = [[c.text for c in r.cells] for r in docx_table.rows[1:]]
+    assert len(rows) == len(busy)
+    # Sorted by the 90th percentile wait, longest first, in every format alike.
+    p90s = [q.p90_wait for q in sorted(busy, key=lambda q: -(q.p90_wait or 0.0))]
+    from drillsim.durations import clock
+
+    assert [r[6] for r in rows] == [clock(x) for x in p90s]  # type: ignore[arg-type]
+    assert rows[0][:2] == [hub.name, DESK_WORD[lang]]  # the hub's desk: the longest p90 of this drill

@@ -74,7 +74,8 @@ def _plain(obj: Any) -> Any:
 
 def to_json(a: Analysis) -> str:
     """The findings, structure and suggestions as JSON, with the statistics of every objective,
-    agency milestone (seconds from the exercise start) and task (seconds from its inject)."""
+    agency milestone (seconds from the exercise start) and task (seconds from its inject), and the
+    waits at every duty desk and unit pool that had any traffic (seconds per alert or request)."""
     data = {
         "findings": _plain(a.findings), "strengths": a.strengths, "structure": _plain(a.structure),
         "suggestions": [{**_plain(s), "gain": s.gain, "benefit": s.benefit, "recommended": s.recommended}
@@ -83,7 +84,7 @@ def to_json(a: Analysis) -> str:
                         "agencies": o.agencies, "links": o.links} for o in a.objectives],
         "agencies": _plain(a.agencies),
         "tasks": _plain(a.tasks),
-        "queues": _plain(a.queues),
+        "queues": _plain([q for q in a.queues if q.had_traffic]),  # analysis.queues.QueueSummary
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 

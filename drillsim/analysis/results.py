@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drillsim.analysis.paths import CATEGORIES
+from drillsim.analysis.queues import QueueSummary, queue_summaries  # noqa: F401 (re-exported)
 from drillsim.analysis.stats import ShareStats, TimeStats, share_stats, time_stats
 from drillsim.durations import clock
 from drillsim.scenario import Objective, Scenario
@@ -65,21 +66,6 @@ class TaskStats:
     done: TimeStats
 
 
-@dataclass(frozen=True, slots=True)
-class QueueSummary:
-    """A duty desk or unit pool over the replications of one variant."""
-
-    agency: str
-    resource: str  # "desk" or "units"
-    capacity: int
-    utilisation: float
-    mean_wait: float
-    worst_wait: float
-    longest_queue: int
-    longest_queue_at: float | None
-    served_per_replication: float
-
-
 def _mean_pairs(rows: Sequence[tuple[tuple[str, float], ...]]) -> dict[str, float]:
     total: dict[str, float] = {}
     for pairs in rows:
@@ -126,27 +112,6 @@ def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> l
             return None if v is None else v - at[incident]
         out.append(TaskStats(incident, task, time_stats([since(s.instance_start[k]) for s in summaries]),
                              time_stats([since(s.instance_done[k]) for s in summaries])))
-    return out
-
-
-def queue_summaries(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[QueueSummary]:
-    """Utilisation, waits and longest queues of every duty desk and unit pool."""
-    out = []
-    span = sum(s.end_time for s in summaries) or 1.0
-    n = max(1, len(summaries))
-    for i, a in enumerate(scenario.agencies):
-        for resource, capacity in (("desk", a.duty_officers), ("units", a.units)):
-            qs = [(s.desks if resource == "desk" else s.units)[i] for s in summaries]
-            served = sum(q.served for q in qs)
-            worst = max(qs, key=lambda q: (q.max_queue, -q.max_queue_at), default=None)
-            out.append(QueueSummary(
-                agency=a.id, resource=resource, capacity=capacity,
-                utilisation=sum(q.busy for q in qs) / (capacity * span) if capacity else 0.0,
-                mean_wait=sum(q.total_wait for q in qs) / served if served else 0.0,
-                worst_wait=max((q.max_wait for q in qs), default=0.0),
-                longest_queue=worst.max_queue if worst else 0,
-                longest_queue_at=worst.max_queue_at if worst and worst.max_queue else None,
-                served_per_replication=served / n))
     return out
 
 

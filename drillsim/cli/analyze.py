@@ -105,6 +105,7 @@ def _print(a: object) -> None:
     for ts in a.tasks:
         name = f"{ts.incident}/{ts.task}"
         click.echo(f"  {name:<24} start {_mp(ts.start)}  done {_mp(ts.done)}")
+    _print_queues(a)
     click.echo("Bottlenecks (most severe first)")
     for i, f in enumerate(a.findings, 1):
         click.echo(f"  {i}. [{f.kind}] {f.title}")
@@ -143,3 +144,21 @@ def _effects(sg: object) -> str:
             f"{e.met_diff * 100:+.0f} pp"
         parts.append(f"{e.objective} {share}{ci}{' WORSE' if e.worse else ''}")
     return "; ".join(parts) or "no significant change"
+
+
+def _print_queues(a: object) -> None:
+    """Waits at every busy desk and unit pool, longest 90th percentile first."""
+    from drillsim.analysis.queues import by_p90
+
+    rows = by_p90(a.queues)  # type: ignore[attr-defined]
+    if not rows:
+        return
+    click.echo("Duty desks and unit pools: wait per alert (desk) or request (units), every one of every "
+               "replication pooled; longest 90th percentile first")
+    for q in rows:
+        def c(x: float | None) -> str:
+            return "still waiting" if x is None else clock(x)
+        what = "alerts" if q.resource == "desk" else "requests"
+        click.echo(f"  {q.name:<24} {q.resource} x{q.capacity:<3} {q.requests_per_replication:6.1f} {what}/rep  "
+                   f"waited {q.waited_share:4.0%}  mean {clock(q.mean_wait)}  median {c(q.median_wait)}  "
+                   f"p90 {c(q.p90_wait)}  longest queue {q.longest_queue}  busy {q.utilisation:.0%}")

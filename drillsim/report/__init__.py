@@ -59,7 +59,16 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
         "vlabel": lambda v: vocab.variant_label(d.scenario, v, lang),
         "label": lambda a: labels.get(a, a), "cat_label": lambda c: category(c, lang),
         "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,
+        **_queue_context(d),
     }
+
+
+def _queue_context(d: ReportData) -> dict[str, Any]:
+    """The queue table (report.queues): headings, formatted rows sorted by p90 wait, and its note."""
+    from drillsim.report.queues import queue_header, queue_rows
+
+    return {"queue_header": queue_header(d.lang), "queue_rows": queue_rows(d.queues, d.lang),
+            "queue_note": t("queue_note", d.lang, n=d.n)}
 
 
 def _env(autoescape: bool) -> Environment:

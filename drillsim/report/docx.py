@@ -79,6 +79,15 @@ def _observed(doc: DocxDocument, d: ReportData) -> None:
     _picture(doc, d, "observed", t("observed", lang))
 
 
+def _queues(doc: DocxDocument, d: ReportData) -> None:
+    """The queue table (report.queues), as in the HTML report."""
+    from drillsim.report.queues import queue_header, queue_rows
+
+    doc.add_heading(t("queues", d.lang), 2)
+    _table(doc, queue_header(d.lang), queue_rows(d.queues, d.lang))
+    doc.add_paragraph(t("queue_note", d.lang, n=d.n))
+
+
 def write_docx(d: ReportData, target: Path) -> Path:
     """Build the DOCX and write it atomically."""
     lang = d.lang
@@ -140,6 +149,7 @@ def write_docx(d: ReportData, target: Path) -> Path:
     _table(doc, [t("agency", lang), t("alerted", lang), t("activated", lang), t("on_scene", lang)],
            [[label.get(a.agency, a.agency), fmt_time(a.alerted.median, lang), fmt_time(a.activated.median, lang),
              fmt_time(a.on_scene.median, lang)] for a in d.agencies])
+    _queues(doc, d)
     _picture(doc, d, "gantt-median", t("timeline_median", lang))
     _picture(doc, d, "gantt-worst", t("timeline_worst", lang))
     if d.variants:

@@ -273,3 +273,45 @@ def category(name: str, lang: str) -> str:
     """A critical-path category in ``lang`` (the name itself when unknown)."""
     entry = CATEGORY_TEXT.get(name)
     return (entry.get(lang) or entry["en"]) if entry else name
+
+
+# -- Queue table (issue 14): waits per alert and per request at each desk and unit pool ----------
+TEXT.update({
+    "queue_kind_desk": {"en": "Duty desk", "vi": "Bàn trực ban", "zh": "值班台"},
+    "queue_kind_units": {"en": "Units", "vi": "Đơn vị", "zh": "处置力量"},
+    "queue_per_replication": {"en": "Alerts or requests per replication",
+                              "vi": "Số tin báo hoặc yêu cầu mỗi lần mô phỏng", "zh": "每次重复的信息或请求数"},
+    "queue_waited": {"en": "Had to wait", "vi": "Tỷ lệ phải chờ", "zh": "需等待的比例"},
+    "wait_mean": {"en": "Mean wait", "vi": "Thời gian chờ trung bình", "zh": "平均等待时间"},
+    "wait_median": {"en": "Median wait", "vi": "Thời gian chờ trung vị", "zh": "等待时间中位数"},
+    "wait_p90": {"en": "90th percentile wait", "vi": "Thời gian chờ phân vị 90", "zh": "等待时间第90百分位"},
+    "still_waiting": {"en": "still waiting", "vi": "vẫn đang chờ", "zh": "仍在等待"},
+    "queue_note": {
+        "en": "Wait per alert at a duty desk: from the moment the agency learned of the incident until a duty "
+              "officer took the message up. Wait per request for units: from the moment the work could start "
+              "at that agency until its units were assigned. Every alert and request of all {n} replications "
+              "is one observation; desks and units that nothing came to are not listed. Alerts or requests "
+              "still waiting when a replication ended count as longer than any wait (\"still waiting\": half, "
+              "or for the 90th percentile a tenth, of them were). Sorted by the 90th percentile wait.",
+        "vi": "Thời gian chờ của mỗi tin báo tại bàn trực ban: từ lúc lực lượng nắm được tình huống đến lúc cán "
+              "bộ trực ban bắt đầu xử lý tin đó. Thời gian chờ của mỗi yêu cầu lực lượng: từ lúc nhiệm vụ có "
+              "thể bắt đầu tại lực lượng đó đến lúc được bố trí đơn vị. Mỗi tin báo, mỗi yêu cầu trong cả {n} "
+              "lần mô phỏng là một quan sát; bàn trực ban và đơn vị không nhận tin báo hay yêu cầu nào thì "
+              "không liệt kê. Tin báo hoặc yêu cầu còn đang chờ khi lần mô phỏng kết thúc được tính là chờ lâu "
+              "hơn mọi thời gian chờ khác (\"vẫn đang chờ\": một nửa số đó, hoặc với phân vị 90 là một phần "
+              "mười, còn đang chờ). Sắp xếp theo thời gian chờ phân vị 90.",
+        "zh": "值班台每条信息的等待时间：从该单位获知事件到值班员开始处理该信息。每项力量请求的等待时间：从任务在"
+              "该单位可以开始到分配到处置力量为止。全部 {n} 次重复中的每条信息、每项请求各为一个观测值；没有收到"
+              "任何信息或请求的值班台和处置力量不列出。重复结束时仍在等待的信息或请求按长于任何等待时间计"
+              "（“仍在等待”：其中一半，对第90百分位而言十分之一，仍在等待）。按等待时间第90百分位排序。"},
+})
+
+DECIMAL_MARKS: dict[str, tuple[str, str]] = {"en": (".", ","), "vi": (",", "."), "zh": (".", ",")}
+"""(decimal mark, thousands separator) per report language: Vietnamese writes 1.234,5."""
+
+
+def number(x: float, lang: str, digits: int = 1) -> str:
+    """``x`` with ``digits`` decimals in the language's form: ``1,234.5`` (en, zh), ``1.234,5`` (vi)."""
+    point, group = DECIMAL_MARKS.get(lang, DECIMAL_MARKS["en"])
+    text = f"{x:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)
