@@ -38,6 +38,9 @@ class QueueStats:
             :attr:`waits`). Zero waits are not stored (there are ``served - len(waits)`` of them),
             so a desk or pool that never made anyone wait keeps an empty string: 8 bytes per
             wait, exact quantiles, instead of a histogram's binned ones.
+        active: Seconds during which something was waiting at or being served by it (the union
+            of each alert's or request's time from joining to the end of its service), so that
+            ``busy / (capacity * active)`` is how busy it was while it had work.
     """
 
     served: int = 0
@@ -48,6 +51,7 @@ class QueueStats:
     max_queue_at: float = 0.0
     unserved: int = 0
     waited: bytes = b""
+    active: float = 0.0
 
     @property
     def waits(self) -> Sequence[float]:
@@ -66,7 +70,7 @@ class QueueStats:
         return cls(**{k: d[k] for k in _QUEUE_NUMBERS}, waited=pack_waits(d["waited"]))
 
 
-_QUEUE_NUMBERS = ("served", "total_wait", "max_wait", "busy", "max_queue", "max_queue_at", "unserved")
+_QUEUE_NUMBERS = ("served", "total_wait", "max_wait", "busy", "max_queue", "max_queue_at", "unserved", "active")
 
 
 def pack_waits(waits: Iterable[float]) -> bytes:
@@ -272,18 +276,20 @@ def desk_stats(recs: Sequence[EventRecord], agencies: list[str],
     with it, messages not yet taken up when the run ended are counted as ``unserved``.
     """
     sent = {r.cause: r.time for r in recs if r.kind is K.MESSAGE_SENT}
+    end = recs[-1].time if recs else 0.0
     acc = {a: _Acc() for a in agencies}
     handled: dict[int, int] = {}  # alert record -> its messages taken up
     for r in recs:
         if r.kind is K.HANDLING_STARTED and r.agency in acc:
             joined = recs[r.cause].time  # type: ignore[index]
-            acc[r.agency].serve(joined, r.time, sent.get(r.id, r.time) - r.time)
+            done = sent.get(r.id, r.time)
+            acc[r.agency].serve(joined, r.time, done - r.time, done)
             handled[r.cause] = handled.get(r.cause, 0) + 1  # type: ignore[index]
     if messages:
         for r in recs:
             if r.kind in (K.DETECTED, K.ALERTED) and r.agency in acc:
                 for _ in range(messages.get(r.agency, 0) - handled.get(r.id, 0)):
-                    acc[r.agency].left_waiting(r.time)
+                    acc[r.agency].left_waiting(r.time, end)
     return tuple(acc[a].stats() for a in agencies)
 
 
@@ -297,26 +303,29 @@ def unit_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueS
     for r in recs:
         if r.kind is K.TASK_STARTED and r.agency in acc:
             joined = recs[r.cause].time  # type: ignore[index]
-            acc[r.agency].serve(joined, r.time, r.units * (finish.get(r.id, end) - r.time))
+            done = finish.get(r.id, end)
+            acc[r.agency].serve(joined, r.time, r.units * (done - r.time), done)
             started_ready.add((r.task, r.incident, r.casualty))
     for r in recs:  # work that was ready but never got units is still in the queue at the end
         if r.kind is K.TASK_READY and (r.task, r.incident, r.casualty) not in started_ready and r.agency in acc:
-            acc[r.agency].left_waiting(r.time)
+            acc[r.agency].left_waiting(r.time, end)
     return tuple(acc[a].stats() for a in agencies)
 
 
 class _Acc:
     """What one desk or pool accumulates while the log is read."""
 
-    __slots__ = ("served", "total", "longest", "busy", "unserved", "waits", "steps")
+    __slots__ = ("served", "total", "longest", "busy", "unserved", "waits", "steps", "spans")
 
     def __init__(self) -> None:
         self.served, self.total, self.longest, self.busy, self.unserved = 0, 0.0, 0.0, 0.0, 0
         self.waits: list[float] = []
         self.steps: list[tuple[float, int]] = []  # +1 at joining the queue, -1 at service
+        self.spans: list[tuple[float, float]] = []  # from joining to the end of service
 
-    def serve(self, joined: float, started: float, busy: float) -> None:
+    def serve(self, joined: float, started: float, busy: float, done: float) -> None:
         wait = started - joined
+        self.spans.append((joined, done))
         self.served += 1
         self.total += wait
         self.longest = max(self.longest, wait)
@@ -325,8 +334,9 @@ class _Acc:
             self.waits.append(wait)
             self.steps += [(joined, 1), (started, -1)]
 
-    def left_waiting(self, joined: float) -> None:
+    def left_waiting(self, joined: float, end: float) -> None:
         self.unserved += 1
+        self.spans.append((joined, end))
         self.steps.append((joined, 1))
 
     def stats(self) -> QueueStats:
@@ -334,7 +344,17 @@ class _Acc:
             return _IDLE  # one shared object for every idle desk or pool: summaries stay small
         longest, at = _queue(self.steps)
         return QueueStats(self.served, self.total, self.longest, self.busy, longest, at, self.unserved,
-                          pack_waits(self.waits))
+                          pack_waits(self.waits), _union(self.spans))
+
+
+def _union(spans: list[tuple[float, float]]) -> float:
+    """Total length of the union of the intervals."""
+    total, reach = 0.0, float("-inf")
+    for lo, hi in sorted(spans):
+        if hi > reach:
+            total += hi - max(lo, reach)
+            reach = hi
+    return total
 
 
 _IDLE = QueueStats()

@@ -174,11 +174,11 @@ def _names(d: Any, element: str) -> list[str]:
 def test_example_plans_follow_their_own_simulation(studies: dict[str, tuple[Any, dict[str, Any]]], name: str) -> None:
     d, analysis = studies[name]
     tested = {s["variant"]["id"]: from_json(s) for s in analysis["suggestions"]}
-    queues = {(q["agency"], q["resource"]): q["utilisation"] for q in analysis["queues"]}
+    queues = {(q["agency"], q["resource"]): q for q in analysis["queues"]}
     for s in tested.values():  # idle desks and unit pools get no capacity change, not even simulated
         for agency, change in s.variant.change_agencies.items():
-            resource = "desk" if change.duty_officers is not None else "units"
-            assert queues[(agency, resource)] >= IDLE_UTILISATION, (s.variant.id, queues[(agency, resource)])
+            q = queues[(agency, "desk" if change.duty_officers is not None else "units")]
+            assert q["busy_while_needed"] >= IDLE_UTILISATION and q["waited_share"] > 0, (s.variant.id, q)
     ids = [r["id"] for r in d.plan]
     assert len(ids) == len(set(ids)) and len({r["element"] for r in d.plan}) == len(d.plan)
     for row in d.plan:

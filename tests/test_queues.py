@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drillsim.analysis.queues import PooledWaits, by_p90, pooled_quantile, queue_summaries
+from drillsim.analysis.findings import IDLE_UTILISATION, idle
+from drillsim.analysis.queues import PooledWaits, QueueSummary, by_p90, pooled_quantile, queue_summaries
 from drillsim.analysis.stats import quantile
 from drillsim.compile import compile_scenario
 from drillsim.engine import run_replication
@@ -63,6 +64,21 @@ def test_one_officer_three_messages_and_one_unit_three_tasks_by_hand() -> None:
     assert (units.mean_wait, units.median_wait, units.p90_wait) == pytest.approx((600.0, 600.0, 1080.0))
     assert units.waited_share == pytest.approx(2 / 3) and units.unserved_per_replication == 0
     assert by_p90([desk, units]) == [units, desk]  # 18 min before 3.6 min
+    # Busy while needed: the desk had work from 0 to 6 min (the third message sent) and was busy
+    # all of it; the unit from 0 to 30 min, all of it. A 20% desk of the whole run is not idle.
+    assert (s.desks[0].active, desk.busy_while_needed) == (360.0, 1.0)
+    assert (s.units[0].active, units.busy_while_needed) == (1800.0, 1.0)
+    assert not idle(desk) and not idle(units)
+
+
+def test_idle_means_nothing_waited_or_little_busy_while_needed() -> None:
+    """Two officers, alerts that never overlap: nobody waits, so more officers cannot help; a pool
+    busy 10% of the time it had work is idle; one busy 50% with waits is not."""
+    def q(busy: float, waited: float) -> QueueSummary:
+        return QueueSummary("a", "desk", 2, 0.05, 0.0, 0.0, 0, None, 1.0, waited_share=waited,
+                            busy_while_needed=busy)
+    assert idle(q(0.5, 0.0)) and idle(q(0.1, 0.3)) and not idle(q(0.5, 0.3))
+    assert idle(q(IDLE_UTILISATION - 0.01, 0.3)) and not idle(q(IDLE_UTILISATION, 0.3))
 
 
 def test_what_is_still_waiting_at_the_end_counts_as_longer_than_any_wait() -> None:

@@ -25,8 +25,16 @@ from drillsim.scenario import Scenario, Variant
 FIXABLE = ("handling", "units", "link", "retries")
 
 IDLE_UTILISATION = 0.20
-"""A duty desk or unit pool busy less than this share of the simulated time is idle: it gets no
-capacity suggestion (another duty officer or unit), so none is simulated or recommended."""
+"""A duty desk or unit pool busy less than this share of the time it had work is idle, and so is
+one where nothing ever waited: it gets no capacity suggestion (another duty officer or unit), so
+none is simulated or recommended. "While it had work" (``QueueSummary.busy_while_needed``) and not
+"of the whole run": a desk that takes five alerts at once and is quiet for the rest of a four-hour
+run is busy 5% of the run, yet more officers shorten exactly the wait that is on the critical path."""
+
+
+def idle(q: QueueSummary) -> bool:
+    """True when more capacity cannot shorten a wait here (see ``IDLE_UTILISATION``)."""
+    return q.busy_while_needed < IDLE_UTILISATION or q.waited_share == 0
 
 
 @dataclass
@@ -158,19 +166,21 @@ def _describe(scenario: Scenario, category: str, where: str, e: dict[str, Any],
         q = queue.get((where, "desk"))
         if q is None or where not in known:
             return None
-        params = {"agency": _label(scenario, where), "officers": str(q.capacity), "busy": f"{q.utilisation:.0%}",
+        params = {"agency": _label(scenario, where), "officers": str(q.capacity),
+                  "busy": f"{q.busy_while_needed:.0%}",
                   "mean_wait": clock(q.mean_wait), "worst_wait": clock(q.worst_wait), "queue": str(q.longest_queue)}
-        idle = q.utilisation < IDLE_UTILISATION  # handling time, not a queue: no more officers
-        return _make("desk", "desk_idle" if idle else "desk", params, evidence, where, None, objs, e["score"],
-                     _desk_variants(scenario, where, capacity=not idle))
+        quiet = idle(q)  # handling time, not a queue: no more officers
+        return _make("desk", "desk_idle" if quiet else "desk", params, evidence, where, None, objs, e["score"],
+                     _desk_variants(scenario, where, capacity=not quiet))
     if category == "units":
         q = queue.get((where, "units"))
         if q is None or where not in known:
             return None
         units = scenario.agency(where).units
         params = {"agency": _label(scenario, where), "mean_wait": clock(q.mean_wait),
-                  "worst_wait": clock(q.worst_wait), "units": str(q.capacity), "busy": f"{q.utilisation:.0%}"}
-        if q.utilisation < IDLE_UTILISATION:
+                  "worst_wait": clock(q.worst_wait), "units": str(q.capacity),
+                  "busy": f"{q.busy_while_needed:.0%}"}
+        if idle(q):
             return _make("units", "units_idle", params, evidence, where, None, objs, e["score"])
         return _make("units", "units", params, evidence, where, None, objs, e["score"],
                      [Variant(id=f"more-units-{where}", description=f"{params['agency']}: {units + 1} units",

@@ -19,10 +19,10 @@ MESSAGES: dict[str, dict[str, Text]] = {
                   "vi": "Bộ phận trực ban của {agency} làm chậm việc truyền tin",
                   "zh": "{agency}值班台延误了警情传递"},
         "text": {"en": "Alerts queue at the duty desk of {agency}: {officers} duty officer(s), busy {busy} of the "
-                       "time; a message waits {mean_wait} on average, {worst_wait} at worst, with up to {queue} waiting.",
+                       "time it had work; a message waits {mean_wait} on average, {worst_wait} at worst, with up to {queue} waiting.",
                  "vi": "Tin báo xếp hàng chờ tại bộ phận trực ban của {agency}: {officers} cán bộ trực, bận {busy} "
-                       "thời gian; mỗi tin chờ trung bình {mean_wait}, lâu nhất {worst_wait}, có lúc {queue} tin chờ.",
-                 "zh": "警情在{agency}值班台排队：值班人员{officers}名，忙碌时间占{busy}；每条信息平均等待"
+                       "thời gian có việc; mỗi tin chờ trung bình {mean_wait}, lâu nhất {worst_wait}, có lúc {queue} tin chờ.",
+                 "zh": "警情在{agency}值班台排队：值班人员{officers}名，有任务期间忙碌时间占{busy}；每条信息平均等待"
                        "{mean_wait}，最长{worst_wait}，最多{queue}条同时等待。"},
         "suggestion": {"en": "Add a duty officer at {agency}, or link the detecting agency directly to the agencies "
                              "behind it",
@@ -34,12 +34,12 @@ MESSAGES: dict[str, dict[str, Text]] = {
                   "vi": "Khâu xử lý tin tại {agency} làm chậm việc truyền tin",
                   "zh": "{agency}处理信息耗时，延误了警情传递"},
         "text": {"en": "Passing on alerts at the duty desk of {agency} takes time on the critical path, but the desk "
-                       "is busy only {busy} of the time (a message waits {mean_wait} on average): the handling "
+                       "is busy only {busy} of the time it had work (a message waits {mean_wait} on average): the handling "
                        "itself is slow, not the number of duty officers.",
                  "vi": "Việc chuyển tin tại bộ phận trực ban của {agency} chiếm thời gian trên đường găng, nhưng bộ "
-                       "phận này chỉ bận {busy} thời gian (mỗi tin chờ trung bình {mean_wait}): chậm do khâu xử lý, "
+                       "phận này chỉ bận {busy} thời gian có việc (mỗi tin chờ trung bình {mean_wait}): chậm do khâu xử lý, "
                        "không phải do thiếu cán bộ trực.",
-                 "zh": "{agency}值班台转发警情的时间位于关键路径上，但该值班台仅有{busy}的时间处于忙碌状态"
+                 "zh": "{agency}值班台转发警情的时间位于关键路径上，但该值班台在有任务期间仅有{busy}的时间处于忙碌状态"
                        "（每条信息平均等待{mean_wait}）：慢在处理本身，而非值班人数不足。"},
         "suggestion": {"en": "Shorten the handling at {agency} (a ready alert template, a direct line), or let the "
                              "detecting agency alert the agencies behind {agency} directly",
@@ -51,12 +51,12 @@ MESSAGES: dict[str, dict[str, Text]] = {
         "title": {"en": "Work waits for the units of {agency}", "vi": "Nhiệm vụ phải chờ lực lượng của {agency}",
                   "zh": "任务等待{agency}的力量"},
         "text": {"en": "Work waits for units of {agency} ({mean_wait} on average, worst {worst_wait}), yet its "
-                       "{units} unit(s) are busy only {busy} of the time: the wait comes from when they are called, "
+                       "{units} unit(s) are busy only {busy} of the time they had work: the wait comes from when they are called, "
                        "not from too few units.",
                  "vi": "Nhiệm vụ phải chờ lực lượng của {agency} (trung bình {mean_wait}, lâu nhất {worst_wait}), "
-                       "trong khi {units} tổ/xe chỉ bận {busy} thời gian: chờ do thời điểm điều động, không phải do "
+                       "trong khi {units} tổ/xe chỉ bận {busy} thời gian có việc: chờ do thời điểm điều động, không phải do "
                        "thiếu lực lượng.",
-                 "zh": "任务等待{agency}的力量（平均{mean_wait}，最长{worst_wait}），但其{units}个单元仅有{busy}"
+                 "zh": "任务等待{agency}的力量（平均{mean_wait}，最长{worst_wait}），但其{units}个单元在有任务期间仅有{busy}"
                        "的时间处于忙碌状态：等待源于调派时机，而非力量不足。"},
         "suggestion": {"en": "Call the units of {agency} earlier, or let another agency share its work",
                        "vi": "Điều động lực lượng của {agency} sớm hơn, hoặc giao một phần việc cho đơn vị khác",
@@ -66,10 +66,10 @@ MESSAGES: dict[str, dict[str, Text]] = {
         "title": {"en": "Not enough units at {agency}", "vi": "{agency} thiếu lực lượng, phương tiện",
                   "zh": "{agency}力量不足"},
         "text": {"en": "Work waits for units of {agency}: {mean_wait} on average, worst {worst_wait}, {units} unit(s) "
-                       "busy {busy}.",
+                       "busy {busy} of the time they had work.",
                  "vi": "Nhiệm vụ phải chờ lực lượng của {agency}: trung bình {mean_wait}, lâu nhất {worst_wait}; "
-                       "{units} tổ/xe bận {busy} thời gian.",
-                 "zh": "任务等待{agency}的力量：平均{mean_wait}，最长{worst_wait}；{units}个单元忙碌时间占{busy}。"},
+                       "{units} tổ/xe bận {busy} thời gian có việc.",
+                 "zh": "任务等待{agency}的力量：平均{mean_wait}，最长{worst_wait}；{units}个单元在有任务期间忙碌时间占{busy}。"},
         "suggestion": {"en": "Give {agency} one more unit (or let another agency take the work)",
                        "vi": "Bổ sung cho {agency} thêm một tổ/xe (hoặc giao việc cho đơn vị khác)",
                        "zh": "为{agency}增加一个单元（或由其他单位分担任务）"},

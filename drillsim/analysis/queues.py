@@ -54,6 +54,10 @@ class QueueSummary:
         median_wait, p90_wait: Pooled over every alert or request of every replication (None when
             half, or a tenth, were still waiting at the end), each with its Woodruff interval.
         observations: Alerts or requests pooled.
+        busy_while_needed: Resource-seconds in use over capacity times the time it had work (some
+            alert or request waiting or in service): how busy it was while it was needed. A desk
+            that takes five alerts at once and is quiet for the rest of a four-hour run is busy
+            little of the run but fully while needed.
     """
 
     agency: str
@@ -76,6 +80,7 @@ class QueueSummary:
     p90_wait_ci: Interval = _NONE
     observations: int = 0
     replications: int = 0
+    busy_while_needed: float = 0.0
 
     @property
     def had_traffic(self) -> bool:
@@ -202,7 +207,13 @@ def queue_summary(scenario: Scenario, agency: int, resource: str,
         requests_per_replication=total / reps, unserved_per_replication=pooled.unserved / reps,
         waited_share=(len(pooled.positive) + pooled.unserved) / total if total else 0.0,
         mean_wait_ci=mean_wait_interval(qs), median_wait=median, median_wait_ci=median_ci,
-        p90_wait=p90, p90_wait_ci=p90_ci, observations=total, replications=len(summaries))
+        p90_wait=p90, p90_wait_ci=p90_ci, observations=total, replications=len(summaries),
+        busy_while_needed=_busy_while_needed(qs, capacity))
+
+
+def _busy_while_needed(qs: Sequence[QueueStats], capacity: int) -> float:
+    active = sum(q.active for q in qs)
+    return min(1.0, sum(q.busy for q in qs) / (capacity * active)) if capacity and active > 0 else 0.0
 
 
 def queue_summaries(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[QueueSummary]:

@@ -79,6 +79,7 @@ TEXT: dict[str, dict[str, str]] = {
     "desk": {"en": "duty desk", "vi": "bàn trực", "zh": "值班台"},
     "units": {"en": "units", "vi": "đơn vị", "zh": "力量"},
     "utilisation": {"en": "Utilisation", "vi": "Mức sử dụng", "zh": "利用率"},
+    "busy_while_needed": {"en": "Busy while needed", "vi": "Bận khi có việc", "zh": "有任务期间忙碌率"},
     "mean_wait": {"en": "Mean wait", "vi": "Chờ trung bình", "zh": "平均等待"},
     "worst_wait": {"en": "Worst wait", "vi": "Chờ lâu nhất", "zh": "最长等待"},
     "longest_queue": {"en": "Longest queue", "vi": "Hàng đợi dài nhất", "zh": "最长队列"},
@@ -105,19 +106,19 @@ TEXT: dict[str, dict[str, str]] = {
               "responsibility and the simulated result: the share of replications meeting each objective the "
               "change moves significantly, before → after, with the 95% interval of the paired difference in "
               "percentage points. Rows are ranked by those gains; a change with none is listed below, not "
-              f"recommended. No duty officer or unit is proposed where the desk or unit pool is busy less than "
-              f"{IDLE_UTILISATION:.0%} of the time. The after-action meeting confirms deadlines and people.",
+              f"recommended. No duty officer or unit is proposed where nothing waited at the desk or unit pool, or where "
+              f"it was busy less than {IDLE_UTILISATION:.0%} of the time it had work. The after-action meeting confirms deadlines and people.",
         "vi": "Mỗi dòng là một thay đổi đã được mô phỏng so với kịch bản gốc trên cùng chuỗi số ngẫu nhiên, bảo đảm "
               "\"sáu rõ\": rõ người (đơn vị chủ trì và cấp trên), rõ việc, rõ thời gian, rõ thẩm quyền, rõ trách "
               "nhiệm, rõ kết quả (kết quả mô phỏng: tỷ lệ lần mô phỏng đạt từng mục tiêu mà thay đổi tác động có ý "
               "nghĩa, trước → sau, kèm khoảng tin cậy 95% của chênh lệch ghép cặp, tính bằng điểm phần trăm). Các "
               "dòng xếp theo mức cải thiện đó; thay đổi không cải thiện được liệt kê riêng bên dưới, không đề xuất. "
-              f"Không đề xuất thêm cán bộ trực hay lực lượng khi bộ phận trực ban hoặc lực lượng đó bận dưới "
-              f"{IDLE_UTILISATION:.0%} thời gian. Thời hạn và người phụ trách do hội nghị rút kinh nghiệm xác nhận.",
+              f"Không đề xuất thêm cán bộ trực hay lực lượng khi tại bộ phận trực ban hoặc lực lượng đó không có "
+              f"việc nào phải chờ, hoặc chúng bận dưới {IDLE_UTILISATION:.0%} thời gian có việc. Thời hạn và người phụ trách do hội nghị rút kinh nghiệm xác nhận.",
         "zh": "每一行是一项在相同随机数下与基准对比模拟过的改变，并明确“六个明确”：责任单位及其上级、任务、时限、"
               "权限、责任人和模拟结果（该改变显著影响的各目标的达成比例，改变前 → 改变后，附配对差值的95%置信区间，"
-              "单位为百分点）。各行按显著改善幅度排序；无显著改善的改变列于下方，不予建议。值班台或处置力量忙碌时间"
-              f"低于{IDLE_UTILISATION:.0%}时，不建议增加值班人员或力量。时限与人员由总结会议确认。"},
+              "单位为百分点）。各行按显著改善幅度排序；无显著改善的改变列于下方，不予建议。值班台或处置力量处无任何等待，"
+              f"或其在有任务期间忙碌时间低于{IDLE_UTILISATION:.0%}时，不建议增加值班人员或力量。时限与人员由总结会议确认。"},
     "owner": {"en": "People (agency, superior)", "vi": "Rõ người (đơn vị chủ trì, cấp trên)", "zh": "责任单位（上级）"},
     "task": {"en": "Work (corrective action)", "vi": "Rõ việc", "zh": "任务"},
     "deadline": {"en": "Deadline", "vi": "Rõ thời gian", "zh": "时限"},

@@ -13,7 +13,7 @@ from drillsim.durations import clock
 from drillsim.report.i18n import number, t
 
 QUEUE_COLUMNS = ("agency", "resource", "queue_per_replication", "queue_waited", "wait_mean", "wait_median",
-                 "wait_p90", "longest_queue", "utilisation")
+                 "wait_p90", "longest_queue", "utilisation", "busy_while_needed")
 """i18n keys of the table's columns, in order; every column but the first two is a number."""
 
 
@@ -38,5 +38,6 @@ def queue_rows(queues: Sequence[QueueSummary], lang: str) -> list[list[str]]:
             number(q.requests_per_replication, lang), f"{q.waited_share:.0%}",
             clock(q.mean_wait) if q.served_per_replication else "—",
             _wait(q.median_wait, lang), _wait(q.p90_wait, lang), longest, f"{q.utilisation:.0%}",
+            f"{q.busy_while_needed:.0%}",
         ])
     return rows
