@@ -8,6 +8,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.output import echo
 from drillsim.durations import clock
 
 
@@ -80,7 +81,7 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     _print(result)
     if json_path is not None:
         write_atomic(json_path, to_json(result))
-        click.echo(f"analysis: {json_path}")
+        echo(f"analysis: {json_path}")
 
 
 def _mp(ts: object) -> str:
@@ -94,31 +95,31 @@ def _print(a: object) -> None:
     from drillsim.analysis.api import Analysis
 
     assert isinstance(a, Analysis)
-    click.echo("Objectives")
+    echo("Objectives")
     for o in a.objectives:
         med = "never" if o.time.median is None else clock(o.time.median)
-        click.echo(f"  {o.objective.id:<24} met {o.met.share:6.1%}  median {med}  target {clock(o.objective.within)}")
-    click.echo("Agencies (from the exercise start): alerted, on scene; median and 90th percentile")
+        echo(f"  {o.objective.id:<24} met {o.met.share:6.1%}  median {med}  target {clock(o.objective.within)}")
+    echo("Agencies (from the exercise start): alerted, on scene; median and 90th percentile")
     for ag in a.agencies:
-        click.echo(f"  {ag.agency:<24} alerted {_mp(ag.alerted)}  on scene {_mp(ag.on_scene)}")
-    click.echo("Tasks (from the inject that brought them in): start, done; median and 90th percentile")
+        echo(f"  {ag.agency:<24} alerted {_mp(ag.alerted)}  on scene {_mp(ag.on_scene)}")
+    echo("Tasks (from the inject that brought them in): start, done; median and 90th percentile")
     for ts in a.tasks:
         name = f"{ts.incident}/{ts.task}"
-        click.echo(f"  {name:<24} start {_mp(ts.start)}  done {_mp(ts.done)}")
-    click.echo("Bottlenecks (most severe first)")
+        echo(f"  {name:<24} start {_mp(ts.start)}  done {_mp(ts.done)}")
+    echo("Bottlenecks (most severe first)")
     for i, f in enumerate(a.findings, 1):
-        click.echo(f"  {i}. [{f.kind}] {f.title}")
-        click.echo(f"     {f.text}")
+        echo(f"  {i}. [{f.kind}] {f.title}")
+        echo(f"     {f.text}")
         if f.evidence:
-            click.echo(f"     evidence: {f.evidence}")
-        click.echo(f"     suggestion: {f.suggestion}")
+            echo(f"     evidence: {f.evidence}")
+        echo(f"     suggestion: {f.suggestion}")
     s = a.structure
     if s.slowest_path:
-        click.echo(f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})")
+        echo(f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})")
     if a.suggestions:
-        click.echo("Suggested changes, simulated (paired with the base, * = significant)")
+        echo("Suggested changes, simulated (paired with the base, * = significant)")
         for sg in a.suggestions:
             parts = [f"{e.objective} {e.met_diff * 100:+.0f}pp{'*' if e.significant else ''}"
                      for e in sg.effects if abs(e.met_diff) >= 0.005]
-            click.echo(f"  {sg.gain * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: "
+            echo(f"  {sg.gain * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: "
                        f"{', '.join(parts) or 'no change'}")
