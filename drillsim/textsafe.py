@@ -20,8 +20,10 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-__all__ = ["MdSafe", "cell_text", "is_formula", "md_code", "md_join", "md_text", "md_url", "office_text",
-           "shown", "terminal", "uncell_text", "visible"]
+from markupsafe import Markup
+
+__all__ = ["MdSafe", "cell_text", "html_finalize", "is_formula", "md_code", "md_finalize", "md_join", "md_text",
+           "md_url", "office_text", "shown", "terminal", "uncell_text", "visible"]
 
 # -- characters no document should carry raw ------------------------------------------------------
 
@@ -134,6 +136,17 @@ def md_finalize(value: object) -> object:
     as Jinja's HTML autoescaping does for the HTML report.
     """
     return md_text(value)
+
+
+def html_finalize(value: object) -> object:
+    """Jinja ``finalize`` for the HTML report: unsafe characters visible before autoescaping.
+
+    Autoescaping (markupsafe) then escapes ``<>&"'``; a control character would otherwise stay raw
+    in the file (a browser drops or replaces it, a terminal showing the file would obey it).
+    """
+    if isinstance(value, Markup):
+        return Markup(visible(value))
+    return visible(value) if isinstance(value, str) else value
 
 
 # -- spreadsheet cells (CSV and XLSX) -------------------------------------------------------------

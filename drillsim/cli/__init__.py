@@ -53,8 +53,8 @@ class DrillsimGroup(click.Group):
             if os.environ.get("DRILLSIM_DEBUG"):
                 traceback.print_exc()
             echo(f"error: internal error: {type(exc).__name__}: {exc}\n"
-                       "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
-                       "and report it", err=True)
+                 "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
+                 "and report it", err=True)
             ctx.exit(3)
 
 

@@ -122,4 +122,4 @@ def _print(a: object) -> None:
             parts = [f"{e.objective} {e.met_diff * 100:+.0f}pp{'*' if e.significant else ''}"
                      for e in sg.effects if abs(e.met_diff) >= 0.005]
             echo(f"  {sg.gain * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: "
-                       f"{', '.join(parts) or 'no change'}")
+                 f"{', '.join(parts) or 'no change'}")

@@ -80,7 +80,7 @@ def export(scenario_file: Path, fmt: str | None, output: Path | None, force: boo
     else:
         write_atomic(out, data)
     echo(f"wrote {'stdout' if to_stdout else out}: {len(sheet.rows)} injects; expected times: {about}",
-               err=True)
+         err=True)
 
 
 def _format(fmt: str | None, output: Path | None) -> str:
@@ -175,4 +175,4 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
         write_atomic(output, yaml_text)
     where = f" (sheet {tables[0].sheet})" if tables[0].sheet else ""
     echo(f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
-               + (f"; wrote {output}" if output else ""), err=True)
+         + (f"; wrote {output}" if output else ""), err=True)

@@ -39,7 +39,7 @@ def load(path: Path) -> Scenario:
             echo(w.format(), err=True)
     if what_if:
         echo(f"note: {len(what_if)} warning(s) about what the variants change; "
-                   f"'drillsim validate {path}' shows them", err=True)
+             f"'drillsim validate {path}' shows them", err=True)
     return scenario
 
 
@@ -143,7 +143,7 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
         m = measure(result.records, obj, sc)
         got = "never reached" if m.time is None else clock(m.time)
         echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
-                   f"{'MET' if m.met else 'NOT MET'}")
+             f"{'MET' if m.met else 'NOT MET'}")
     if log_path is not None:
         echo(f"event log: {log_path}")
 
@@ -201,10 +201,10 @@ def _say_what_was_kept(root: Path) -> None:
         status = None
     if status == "failed":
         echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
-                   "before the error", err=True)
+             "before the error", err=True)
     else:
         echo(f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
-                   "with --force", err=True)
+             "with --force", err=True)
 
 
 def _fail_on_failures(data: Any, file: Path) -> None:

@@ -23,7 +23,7 @@ from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
 from drillsim.report.i18n import category, t
 from drillsim.results_io import write_atomic
-from drillsim.textsafe import md_code, md_finalize, md_join, md_text, md_url
+from drillsim.textsafe import html_finalize, md_code, md_finalize, md_join, md_text, md_url
 
 __all__ = ["build", "render_html", "render_markdown", "write_report"]
 
@@ -75,6 +75,7 @@ def render_html(d: ReportData) -> str:
     images = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
               for name, path in d.charts.items()}
     env = _env(True)
+    env.finalize = html_finalize
     ctx = _context(d, images)
     env.filters["label"] = ctx["label"]
     html = env.get_template("report.html.j2").render(**ctx)

@@ -228,7 +228,8 @@ def _comparisons(d: ReportData, ch: Any) -> list[VariantComparison]:
             ts = time_stats(times)
             allv = sorted(v if v is not None else float("inf") for v in times)
             p10 = quantile(allv, 0.1) if allv else None
-            stats.append(ch.IntervalStats(office_text(variant_label(d.scenario, variant, d.lang)), ts.median, None if p10 in (None, float("inf")) else p10,
+            name = office_text(variant_label(d.scenario, variant, d.lang))
+            stats.append(ch.IntervalStats(name, ts.median, None if p10 in (None, float("inf")) else p10,
                                           ts.p90, ts.median_ci.low, ts.median_ci.high,
                                           1 - ts.reached / ts.n if ts.n else 0.0))
         out.append(ch.VariantComparison(obj.id, tuple(stats), obj.within))
