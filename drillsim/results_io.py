@@ -26,6 +26,7 @@ from drillsim import __version__
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
 from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
 from drillsim.summary import ReplicationSummary
+from drillsim.textsafe import cell_text
 
 RESULTS_FORMAT = 4
 """Version of the run-folder layout and summary schema; bumped on any incompatible change."""
@@ -226,12 +227,12 @@ def log_jsonl(records: Sequence[EventRecord]) -> str:
 
 
 def log_csv(records: Sequence[EventRecord]) -> str:
-    """An event log as CSV with one column per record field."""
+    """An event log as CSV with one column per record field (text that looks like a formula guarded)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(RECORD_FIELDS))
     w.writeheader()
     for r in records:
-        w.writerow(r.to_dict())
+        w.writerow({k: cell_text(v) for k, v in r.to_dict().items()})
     return buf.getvalue()
 
 

@@ -13,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from drillsim.charts.fonts import chart_style
+from drillsim.textsafe import office_text
 
 SUPPORTED_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 _NEW_FILE_MODE = 0o644
@@ -46,6 +47,17 @@ def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
         raise
 
 
+def _visible_text(fig: Figure) -> None:
+    """Every label drawn as text any format can hold: a control character in a name would make the
+    SVG ill-formed XML (browsers then show nothing) and draws as a missing glyph in PNG."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        raw = text.get_text()
+        if isinstance(raw, str) and raw != (clean := office_text(raw)):
+            text.set_text(clean)
+
+
 def _print(fig: Figure, fmt: str, handle: IO[bytes]) -> None:
     fig.savefig(handle, format=fmt, metadata=_METADATA[fmt])
 
@@ -71,6 +83,7 @@ def save_figure(
         )
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
+    _visible_text(fig)
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     written: list[Path] = []

@@ -10,6 +10,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.output import echo
 
 
 @cli.command()
@@ -85,7 +86,7 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
         raise click.UsageError("give a scenario FILE or --results RUN_DIR")
     result = compare_variants(scenario, summaries, names)
     for line in table(result):
-        click.echo(line)
+        echo(line)
     if json_path is not None:
         write_atomic(json_path, json.dumps(asdict(result), indent=2, ensure_ascii=False))
 

@@ -8,6 +8,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import ClockTime
+from drillsim.cli.output import echo
 
 FORMAT_HELP = "Comma-separated: html, md, docx, pdf (pdf needs Chromium)."
 
@@ -62,7 +63,7 @@ def report(results_dir: Path, formats: str, lang: str | None, observed: Path | N
                                  param_hint="--start")
     for path in write_report(results_dir, formats=parse_formats(formats), lang=lang, observed=observed,
                              observed_start=start, force=force):
-        click.echo(f"report: {path}")
+        echo(f"report: {path}")
 
 
 @cli.command()
@@ -95,4 +96,4 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
     add_findings(data)
     folder = out or results_dir / charts_folder(data.lang, data.scenario.scenario.language)
     for name, path in sorted(make_charts(data, folder).items()):
-        click.echo(f"{name}: {path} (+ .svg)")
+        echo(f"{name}: {path} (+ .svg)")

@@ -10,6 +10,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.output import echo
 from drillsim.cli.report import parse_formats
 from drillsim.compile import compile_scenario
 from drillsim.durations import clock
@@ -35,10 +36,10 @@ def load(path: Path) -> Scenario:
     what_if = [w for w in warnings if w.path.startswith("variants")]
     for w in warnings:
         if w not in what_if:
-            click.echo(w.format(), err=True)
+            echo(w.format(), err=True)
     if what_if:
-        click.echo(f"note: {len(what_if)} warning(s) about what the variants change; "
-                   f"'drillsim validate {path}' shows them", err=True)
+        echo(f"note: {len(what_if)} warning(s) about what the variants change; "
+             f"'drillsim validate {path}' shows them", err=True)
     return scenario
 
 
@@ -134,17 +135,17 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
         text = log_csv(result.records) if log_path.suffix.lower() == ".csv" else log_jsonl(result.records)
         write_atomic(log_path, text)
     label = f" variant {variants[0]}" if variants else ""
-    click.echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
+    echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
     for line in timeline(result.records, sc, verbose=verbose):
-        click.echo(line)
-    click.echo(f"ended: {result.ended_by} at {clock(result.end_time)}, {len(result.records)} events")
+        echo(line)
+    echo(f"ended: {result.ended_by} at {clock(result.end_time)}, {len(result.records)} events")
     for obj in sc.objectives:
         m = measure(result.records, obj, sc)
         got = "never reached" if m.time is None else clock(m.time)
-        click.echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
-                   f"{'MET' if m.met else 'NOT MET'}")
+        echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
+             f"{'MET' if m.met else 'NOT MET'}")
     if log_path is not None:
-        click.echo(f"event log: {log_path}")
+        echo(f"event log: {log_path}")
 
 
 def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[str, ...], workers: int | None,
@@ -174,7 +175,7 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
                       dask_address=dask_address, until_ci=until_ci, max_events=max_events,
                       progress=bar.update, suggest=max(0, suggest))
         except KeyboardInterrupt:
-            click.echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
+            echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
             raise SystemExit(130) from None
         except Exception:
             _say_what_was_kept(root)
@@ -186,7 +187,7 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         from drillsim.report import write_report
 
         for path in write_report(root, formats=parse_formats(formats), lang=lang):
-            click.echo(f"report: {path}")
+            echo(f"report: {path}")
     _fail_on_failures(data, file)
 
 
@@ -199,11 +200,11 @@ def _say_what_was_kept(root: Path) -> None:
     except Exception:  # noqa: BLE001 - the folder may be unreadable: that is what is reported
         status = None
     if status == "failed":
-        click.echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
-                   "before the error", err=True)
+        echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
+             "before the error", err=True)
     else:
-        click.echo(f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
-                   "with --force", err=True)
+        echo(f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
+             "with --force", err=True)
 
 
 def _fail_on_failures(data: Any, file: Path) -> None:
@@ -232,10 +233,10 @@ def _print_results(root: Path) -> Any:
 
     data = read_run(root)
     for w in data.warnings:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(f"results: {root}")
+        echo(f"warning: {w}", err=True)
+    echo(f"results: {root}")
     for row in objective_rows(data):
-        click.echo(row)
+        echo(row)
     return data
 
 

@@ -17,6 +17,7 @@ from drillsim.errors import InputError
 from drillsim.msel.columns import column_letter
 from drillsim.msel.export import Sheet
 from drillsim.msel.header import Table
+from drillsim.textsafe import cell_text, is_formula, office_text, uncell_text
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest spreadsheet read (20 MB); an MSEL is a few hundred rows."""
@@ -82,7 +83,7 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
         except csv.Error as exc:
             raise InputError(f"{name}: not a readable CSV file ({exc})") from None
         cut = cut or len(records) > MAX_ROWS or any(len(rec) > MAX_COLUMNS for rec in records[:MAX_ROWS])
-        rows = tuple((n, tuple(_unguard(v) if v.strip() else None for v in rec[:MAX_COLUMNS]))
+        rows = tuple((n, tuple(uncell_text(v) if v.strip() else None for v in rec[:MAX_COLUMNS]))
                      for n, rec in enumerate(records[:MAX_ROWS], 1))
         tables.append(Table(name, None, rows))
     return tables, [_cut_note(name)] if cut else []
@@ -92,30 +93,16 @@ def _cut_note(where: str) -> str:
     return f"only the first {MAX_ROWS:,} rows and {MAX_COLUMNS} columns of {where} are read"
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""Cell text a spreadsheet may run as a formula when it opens a CSV file (CSV injection)."""
-
-
-def _guard(value: object) -> object:
-    """Scenario text that looks like a formula gets a leading apostrophe: shown, never run."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
-def _unguard(text: str) -> str:
-    """The text ``_guard`` protected, as it was."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
-
-
 def csv_bytes(sheet: Sheet) -> bytes:
     """UTF-8 with a byte-order mark (so Excel shows Vietnamese and Chinese), CRLF, quoted as needed.
 
-    Text that a spreadsheet would take for a formula (``=HYPERLINK(...)`` in an inject) is written
-    with a leading apostrophe, and read back without it.
+    Text that a spreadsheet would take for a formula (``=HYPERLINK(...)``, ``＝1+1``, `` =1+1`` in an
+    inject) is written with a leading apostrophe, and read back without it (drillsim.textsafe.cell_text).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(sheet.headers)
-    writer.writerows([_guard(v) for v in row] for row in sheet.rows)
+    writer.writerows([cell_text(v) for v in row] for row in sheet.rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -186,9 +173,13 @@ def _grid(ws: Any) -> tuple[tuple[int, tuple[Any, ...]], ...]:
 
 
 def xlsx_bytes(sheet: Sheet) -> bytes:
-    """A workbook with the sheet ``MSEL`` (bold frozen header, wrapped text, widths, filter) and ``Notes``."""
+    """A workbook with the sheet ``MSEL`` (bold frozen header, wrapped text, widths, filter) and ``Notes``.
+
+    Every text cell, note and comment passes through :func:`_text_cell`: control characters are
+    shown as ``\\x01`` (a spreadsheet cannot store them), and text that looks like a formula is
+    stored as text with Excel's quote prefix, so it stays text even when the cell is edited.
+    """
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -199,18 +190,13 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     fills = (PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="EDEDED"))
     for r, row in enumerate([sheet.headers, *sheet.rows], 1):
         for c, value in enumerate(row, 1):
-            if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-                raise InputError(f"cell {column_letter(c - 1)}{r} holds a control character that spreadsheets "
-                                 "cannot store; remove it from the scenario text")
-            cell = ws.cell(r, c, value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text starting with '=' stays text, never a formula
+            cell = _text_cell(ws, r, c, value)
             cell.alignment = wrap
             if r == 1:
                 cell.font = Font(bold=True)
                 cell.fill = fills[c > sheet.planner_columns]
                 if value in sheet.comments:
-                    cell.comment = Comment(sheet.comments[str(value)], "drillsim", width=320, height=160)
+                    cell.comment = Comment(office_text(sheet.comments[str(value)]), "drillsim", width=320, height=160)
     for c, width in enumerate(sheet.widths, 1):
         ws.column_dimensions[column_letter(c - 1)].width = width
     ws.freeze_panes = "C2"  # the header row, the event number and the time stay in view
@@ -218,8 +204,19 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     notes = book.create_sheet("Notes")
     notes.column_dimensions["A"].width = 120
     for r, text in enumerate(sheet.notes, 1):
-        cell = notes.cell(r, 1, text)
-        cell.data_type, cell.alignment = "s", wrap
+        _text_cell(notes, r, 1, text).alignment = wrap
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_cell(ws: Any, row: int, column: int, value: object) -> Any:
+    """Write one cell: text made storable (``office_text``) and never run as a formula (``is_formula``)."""
+    if not isinstance(value, str):
+        return ws.cell(row, column, value)
+    text = office_text(value)
+    cell = ws.cell(row, column, text)
+    cell.data_type = "s"  # text starting with '=' stays text, never a formula
+    if is_formula(text):
+        cell.quotePrefix = True  # Excel's own mark for "this is text": kept when the cell is edited
+    return cell

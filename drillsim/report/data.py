@@ -124,6 +124,21 @@ class ReportData:
         # scenario.yaml: the run folder's own copy, beside the report, exactly as it ran
         return f"{len(failures)}: " + replay_command("scenario.yaml", f["seed"], f["replication"], f["variant"])
 
+    @property
+    def partial_notice(self) -> str:
+        """The warning every report format opens with when the run did not complete ('' when it did).
+
+        An interrupted, failed or killed run keeps the replications it finished; without this line
+        a reader would take their figures for the whole study.
+        """
+        from drillsim.report.i18n import t
+
+        status = self.run.manifest.status
+        if status == "complete":
+            return ""
+        how = t(f"run_{status}" if status in ("interrupted", "failed", "running") else "run_incomplete", self.lang)
+        return t("partial_run", self.lang, how=how, done=self.n, planned=self.run.manifest.replications)
+
     def agency_label(self, agency_id: str) -> str:
         """Display name of an agency id (the id when unknown)."""
         return self.scenario.agency_label(agency_id)
