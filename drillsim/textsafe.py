@@ -80,8 +80,10 @@ _MD_PUNCT = re.compile(r"[\\`*_\[\]#|~$!{}]")
 """Characters that start emphasis, code, links, images, headings, tables, strikethrough or maths
 anywhere in a line (escaped with a backslash, which CommonMark allows before any ASCII punctuation)."""
 
-_MD_LEADING = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")
-"""Markers that only count at the start of a line: list items, setext underlines, ordered lists."""
+_MD_LEADING = re.compile(r"^(?:([-+=])(?=[\s\-+=*_]|$)|(\d{1,9})([.)])(?=\s|$))")
+"""Markers that only count at the start of a line: list items (a marker then a space or the end),
+setext underlines and thematic breaks (runs of ``-``/``=``), ordered lists (``3.`` or ``3)`` then a
+space or the end). ``+5 pp`` or ``6.0`` opens no list (CommonMark 0.31, §5.2), so it is left as is."""
 
 
 def md_text(text: object) -> MdSafe:
