@@ -137,6 +137,15 @@ def check_target(path: Path) -> None:
                      "file, or choose a file name")
 
 
+def check_folder(path: Path) -> None:
+    """Refuse an output folder that is a link (its target may be anything) or not a folder."""
+    if path.is_symlink():
+        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes through a "
+                         "link: give the folder itself, or choose another folder")
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path} is a file, not a folder; choose another folder")
+
+
 def same_file(a: Path, b: Path) -> bool:
     """True if the two paths name one existing file (through links, hard links, ``..``)."""
     try:

@@ -19,6 +19,7 @@ import os
 import re
 import socket
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -103,7 +104,7 @@ def record(path: Path) -> None:
     if listed is None:
         return
     rel = path.relative_to(owner)
-    folders = [str(p) for p in rel.parents if str(p) != "."]
+    folders = [p.as_posix() for p in rel.parents if p.as_posix() != "."]
     for sub in folders:
         if (owner / sub).is_symlink():
             raise InputError(f"{owner / sub} is a symbolic link; drillsim never writes through a link: remove it")
@@ -284,18 +285,22 @@ def lock_folder(folder: Path) -> FolderLock:
 
 def _try_lock(fd: int, before: dict[str, Any] | None) -> bool:
     if fcntl is not None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
+        # NOTE: a few tries: another command's look at the lock (holder()) holds it for microseconds.
+        for attempt in range(5):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                time.sleep(0.02 * (attempt + 1))
+                continue
+            return True
+        return False
     return not (before and _alive(before))  # pragma: no cover - without flock, the pid decides
 
 
 def holder(folder: Path) -> dict[str, Any] | None:
     """Who holds ``folder`` (pid, command, since) if another live process does, else None."""
     path = folder / LOCK
-    if any(lock.fd is not None and os.path.samefile(lock.folder, folder) for lock in _HELD):
+    if any(lock.fd is not None and _same(lock.folder, folder) for lock in _HELD):
         return None  # this process: the run that holds it checks the folder again under its lock
     if not path.is_file() or path.is_symlink():
         return None
@@ -314,6 +319,13 @@ def holder(folder: Path) -> dict[str, Any] | None:
         return None
     finally:
         os.close(fd)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def busy_message(folder: Path, who: dict[str, Any] | None) -> str:

@@ -168,6 +168,17 @@ def test_a_link_as_run_folder_is_refused_and_its_target_kept(run_dir: Path, tmp_
     assert snapshot(run_dir) == before and link.is_symlink()
 
 
+def test_charts_are_not_drawn_through_a_linked_folder(earlier_run: Path, tmp_path: Path) -> None:
+    target = tmp_path / "somewhere"
+    target.mkdir()
+    link = tmp_path / "figures"
+    link.symlink_to(target)
+    r = run("chart", earlier_run, "--out", link, "--force")
+    assert r.exit_code == 1, r.output
+    assert f"{link} is a symbolic link (to {target}); drillsim never writes through a link" in r.stderr
+    assert list(target.iterdir()) == []
+
+
 def test_a_link_planted_in_a_run_folder_is_not_followed(run_dir: Path, tmp_path: Path) -> None:
     precious = tmp_path / "precious.md"
     precious.write_text("keep me", encoding="utf-8")
@@ -386,3 +397,15 @@ def test_writing_into_a_drillsim_folder_lists_the_file_first(tmp_path: Path) -> 
         with pytest.raises(InputError, match="symbolic link"):
             write_atomic(target, b"png")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_an_edited_file_list_cannot_reach_outside_its_folder(run_dir: Path, tmp_path: Path) -> None:
+    """The list is a file anyone may edit: a name that leads out of the folder is never removed."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not drillsim's", encoding="utf-8")
+    listed = folders._read_list(run_dir)
+    assert listed is not None
+    folders._write_list(run_dir, [*listed["files"], "../outside.txt", str(outside)], [*listed["folders"], ".."])
+    r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force", "--no-report")
+    assert r.exit_code == 0, r.output
+    assert outside.read_text(encoding="utf-8") == "not drillsim's" and tmp_path.is_dir()

@@ -85,11 +85,14 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
       drillsim chart reports/lai-chau-hydropower --out charts/
     """
     from drillsim.errors import OutputExistsError
+    from drillsim.files import check_folder
     from drillsim.report import build, charts_folder
     from drillsim.report.figures import make_charts
     from drillsim.report.plan import add_findings
     from drillsim.results_io import holds_files
 
+    if out is not None:
+        check_folder(out)
     if out is not None and holds_files(out) and not force:
         raise OutputExistsError(f"{out} already holds files; choose an empty or new folder, or pass --force "
                                 "to draw into it (charts of the same name are replaced)")
