@@ -169,6 +169,18 @@ def _walk(folder: Path, listed_folders: set[str]) -> Iterator[tuple[str, bool]]:
                 stack.append(rel)
 
 
+def remove_if_empty(folder: Path) -> None:
+    """Remove a drillsim folder that holds nothing but its (empty) file list."""
+    listed = _read_list(folder)
+    if listed is None or listed["files"] or entries(folder):
+        return
+    (folder / MARKER).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
 def empty_owned(folder: Path) -> None:
     """Remove the files and folders of ``folder``'s list (checked to be all that is there), then
     start a new, empty list. Nothing not listed is removed: a folder that is not empty is kept."""

@@ -10,7 +10,6 @@ its own list (:mod:`drillsim.folders`); every write goes through :mod:`drillsim.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
@@ -164,10 +163,8 @@ def claim_run_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> fo
         prepare_dir(path, force=force, inputs=inputs)
     except BaseException:
         lock.release()
-        if created and not folders.entries(path):
-            (path / folders.MARKER).unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                path.rmdir()
+        if created:
+            folders.remove_if_empty(path)
         raise
     return lock
 

@@ -409,3 +409,16 @@ def test_an_edited_file_list_cannot_reach_outside_its_folder(run_dir: Path, tmp_
     r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force", "--no-report")
     assert r.exit_code == 0, r.output
     assert outside.read_text(encoding="utf-8") == "not drillsim's" and tmp_path.is_dir()
+
+
+def test_a_run_refused_before_writing_anything_leaves_no_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import drillsim.study as study
+
+    def over_a_limit(*_: object, **__: object) -> None:
+        raise InputError("the scenario has 20,001 agencies, over the limit of 20,000")
+
+    monkeypatch.setattr(study, "compile_variants", over_a_limit)
+    out = tmp_path / "new-run"
+    r = run("run", FIXTURE, *QUICK, "--out", out)
+    assert r.exit_code == 1 and "over the limit" in r.stderr, r.output
+    assert not out.exists()

@@ -7,20 +7,27 @@ from pathlib import Path
 
 import click
 
-from drillsim.folders import FolderLock, lock_folder
+from drillsim.folders import FolderLock, lock_folder, remove_if_empty
 
 
-def _keep(lock: FolderLock) -> None:
+def _keep(lock: FolderLock, *, created: bool = False) -> None:
     if lock.note:
         click.echo(f"note: {lock.note}", err=True)
-    click.get_current_context().call_on_close(lock.release)
+
+    def close() -> None:
+        lock.release()
+        if created:
+            remove_if_empty(lock.folder)  # a run stopped before writing anything leaves no folder
+
+    click.get_current_context().call_on_close(close)
 
 
 def hold_run_folder(root: Path, *, force: bool, inputs: Sequence[Path]) -> Path:
     """Check, lock and prepare the run folder ``root`` (see results_io.claim_run_dir)."""
     from drillsim.results_io import claim_run_dir
 
-    _keep(claim_run_dir(root, force=force, inputs=inputs))
+    created = not root.exists()
+    _keep(claim_run_dir(root, force=force, inputs=inputs), created=created)
     return root
 
 
