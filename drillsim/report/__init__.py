@@ -18,11 +18,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError, OutputExistsError
+from drillsim.files import check_target
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
 from drillsim.report.i18n import category, t
-from drillsim.files import check_target
 from drillsim.results_io import write_atomic
 
 __all__ = ["build", "render_html", "render_markdown", "write_report"]
