@@ -110,5 +110,8 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
+    from drillsim.files import stop_on_sigterm
+
+    stop_on_sigterm()  # SIGTERM stops like Ctrl-C: run folder closed, lock released, no temporary file left
     cli.main(prog_name="drillsim")
     sys.exit(0)

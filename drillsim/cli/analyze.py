@@ -40,11 +40,11 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     from drillsim.analysis.api import analyze as run_analysis
     from drillsim.analysis.api import to_json
     from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import BASE, check_output, write_atomic
+    from drillsim.results_io import BASE, check_output, read_files, write_atomic
     from drillsim.variants import apply_variant
 
     if json_path is not None:
-        check_output(json_path, force=force)  # before minutes of simulation, not after
+        check_output(json_path, force=force, inputs=read_files(file, results))  # before minutes of simulation
     w = default_workers() if workers is None else workers
     if results is not None:
         from drillsim.errors import InputError

@@ -43,10 +43,10 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
     """
     from drillsim.compare import compare_variants, table
     from drillsim.errors import InputError
-    from drillsim.results_io import BASE, check_output, write_atomic
+    from drillsim.results_io import BASE, check_output, read_files, write_atomic
 
     if json_path is not None:
-        check_output(json_path, force=force)
+        check_output(json_path, force=force, inputs=read_files(file, results))
 
     if results is not None:
         from drillsim.report.data import load_scenario_json

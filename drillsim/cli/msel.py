@@ -69,7 +69,7 @@ def export(scenario_file: Path, fmt: str | None, output: Path | None, force: boo
         raise click.BadParameter("an XLSX file cannot go to stdout; use --format csv or a file name",
                                  param_hint="-o")
     if not to_stdout:
-        check_output(out, force=force)
+        check_output(out, force=force, inputs=(scenario_file,))
     seed = scenario.scenario.seed if seed is None else seed
     expected, about = (None, "not simulated (--no-simulate)") if no_simulate else \
         _simulate(scenario, replications, seed, workers)
@@ -153,7 +153,7 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
     from drillsim.msel.files import read_tables
 
     if output is not None:
-        check_output(output, force=force)
+        check_output(output, force=force, inputs=(msel_file,))  # --scenario may be updated in place
     tables, notes = read_tables(msel_file, sheet)
     scenario, text = None, ""
     if scenario_file is not None:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.hold import hold_run_folder
 from drillsim.cli.options import seed_option, workers_option
 from drillsim.cli.output import echo
 from drillsim.cli.report import parse_formats
@@ -22,7 +23,6 @@ from drillsim.results_io import (
     log_csv,
     log_jsonl,
     next_free_dir,
-    prepare_dir,
     write_atomic,
 )
 from drillsim.scenario import Scenario
@@ -66,7 +66,7 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 @workers_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: reports/<scenario-id>, never replacing an earlier run).")
-@click.option("--force", is_flag=True, help="Replace an existing --out run folder or --log file.")
+@click.option("--force", is_flag=True, help="Replace an earlier drillsim run in --out (only its own files) or an existing --log file.")
 @click.option("--until-ci", type=float, default=None,
               help="Stop when every objective's 95%% interval of success share is narrower than this "
                    "(e.g. 0.02); -n is then the maximum.")
@@ -108,14 +108,14 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
     if all_variants:
         variants = (*variants, *(v.id for v in scenario.variants if v.id not in variants))
     if replications is None:
-        _single(scenario, seed, variants, replication, log_path, force, verbose, max_events)
+        _single(scenario, file, seed, variants, replication, log_path, force, verbose, max_events)
         return
     check_replications(replications, max_replications)
     _study(scenario, file, seed, replications, variants, workers, out, force, until_ci, dask_address,
            no_report, formats, lang, max_events, quiet, min(suggest_n, replications))
 
 
-def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replication: int,
+def _single(scenario: Scenario, file: Path, seed: int, variants: tuple[str, ...], replication: int,
             log_path: Path | None, force: bool, verbose: bool, max_events: int | None) -> None:
     from drillsim.analysis.measure import measure
     from drillsim.engine import run_replication
@@ -125,7 +125,7 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
     if len(variants) > 1:
         raise click.UsageError("a single run takes at most one --variant; use -n for a study")
     if log_path is not None:
-        check_output(log_path, force=force)
+        check_output(log_path, force=force, inputs=(file,))
     sc = apply_variant(scenario, variants[0]) if variants and variants[0] != BASE else scenario
     compiled = compile_scenario(sc, **({"max_events": max_events} if max_events else {}))
     result = run_replication(compiled, seed, replication)
@@ -163,10 +163,10 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         from drillsim.results_io import check_run_dir
 
         if out is not None:
-            check_run_dir(out, force=force)  # at once, not after a scheduler that may take seconds to answer
+            check_run_dir(out, force=force, inputs=(file,))  # at once, not after a scheduler's seconds
         check_scheduler(dask_address)  # a wrong address fails here, before a run folder exists
-    root = prepare_dir(out, force=force) if out else prepare_dir(
-        next_free_dir(Path("reports") / scenario.scenario.id), force=False)
+    root = hold_run_folder(out or next_free_dir(Path("reports") / scenario.scenario.id),
+                           force=force and out is not None, inputs=(file,))
     total = n * len(names)
     with click.progressbar(length=total, label="replications", file=sys.stderr if not quiet else _Null(),  # type: ignore[arg-type]
                            show_pos=True) as bar:

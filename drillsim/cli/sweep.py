@@ -47,7 +47,7 @@ def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None
 
     for path in (json_path, csv_path):
         if path is not None:
-            check_output(path, force=force)
+            check_output(path, force=force, inputs=(file,))
 
     scenario = load(file)
     check_replications(replications)

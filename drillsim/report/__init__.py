@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError, OutputExistsError
+from drillsim.files import check_target
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
@@ -125,7 +126,10 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
         raise InputError(f"unknown report format {', '.join(bad)}; use {', '.join(FORMATS)}")
     d = build(root, lang)
     stem = f"after-action-report-{d.lang}"
-    existing = [root / f"{stem}.{f}" for f in formats if (root / f"{stem}.{f}").exists()]
+    targets = [root / f"{stem}.{f}" for f in formats]
+    for target in targets:
+        check_target(target)  # a link or a device is refused now, not after the charts are drawn
+    existing = [t for t in targets if t.exists()]
     if existing and not force:
         raise OutputExistsError(f"{', '.join(map(str, existing))} {'exists' if len(existing) == 1 else 'exist'}"
                                 "; pass --force to replace (copy out any edits first), or choose another --lang")
