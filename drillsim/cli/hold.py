@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
+from drillsim.cli.output import echo
 from drillsim.folders import FolderLock, lock_folder, remove_if_empty
 
 
 def _keep(lock: FolderLock, *, created: bool = False) -> None:
     if lock.note:
-        click.echo(f"note: {lock.note}", err=True)
+        echo(f"note: {lock.note}", err=True)
 
     def close() -> None:
         lock.release()
