@@ -85,14 +85,15 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
         if missing:
             raise InputError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
                              "the header must be agency,event,time")
-        records = []
+        records, line = [], reader.line_num + 1
         for rec in reader:
             if len(records) == row_limit:
                 raise InputError(f"{path}: more than {row_limit:,} observations, over the limit of {row_limit:,}; "
                                  f"set {limits.OBSERVED_ROWS.env} to raise it")
-            records.append((reader.line_num, rec))
+            records.append((line, rec))
+            line = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"{path}:{reader.line_num}: not a readable CSV file ({exc}); a cell holds an agency or "
+        raise InputError(f"{path}:{line}: not a readable CSV file ({exc}); a cell holds an agency or "
                          "task id, an event or a time of a few characters") from None
     return records
 
