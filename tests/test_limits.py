@@ -278,3 +278,32 @@ def test_docx_holds_every_source_and_link_in_order(tmp_path: Path) -> None:
     channels = [row.cells[1].text for row in link_table.rows]
     assert channels[1:501] == [f"c{i}" for i in range(500)] and len(channels) == 1 + 500 + 2
 
+
+
+# -- sweep ranges ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("values", "needle"), [
+    ("0..1e999999999", "is not made of finite numbers of at most 1,000,000,000"),
+    ("NaN..2", "is not made of finite numbers"),
+    ("1..Infinity", "is not made of finite numbers"),
+    ("1..2:0.0000000001", "has more than 1,000 values"),
+])
+def test_sweep_ranges_are_bounded_before_counting(values: str, needle: str) -> None:
+    from drillsim.errors import InputError
+    from drillsim.loader import load_scenario
+    from drillsim.sweep import parse_set
+
+    with pytest.raises(InputError, match=needle):
+        parse_set(f"agencies.ems.units={values}", load_scenario(FIXTURES / "drill.yaml"))
+
+
+def test_sweep_grid_is_bounded_in_all() -> None:
+    """Three axes of 100 values are a million variants: refused before one is built."""
+    from drillsim.errors import InputError
+    from drillsim.loader import load_scenario
+    from drillsim.sweep import grid, parse_set
+
+    scenario = load_scenario(FIXTURES / "drill.yaml")
+    axes = [parse_set(f"agencies.{a}.units=1..100", scenario) for a in ("ems", "swat", "plant_security")]
+    with pytest.raises(InputError, match=r"the grid has 1,000,000 points \(100 x 100 x 100\), over the limit of 1,000"):
+        grid(scenario, axes)
