@@ -5,6 +5,7 @@ CLI runs, in a subprocess under a memory cap; each refusal is exit 1, names its 
 from __future__ import annotations
 
 import io
+import math
 import os
 import resource
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from drillsim.errors import ScenarioError
@@ -307,3 +310,33 @@ def test_sweep_grid_is_bounded_in_all() -> None:
     axes = [parse_set(f"agencies.{a}.units=1..100", scenario) for a in ("ems", "swat", "plant_security")]
     with pytest.raises(InputError, match=r"the grid has 1,000,000 points \(100 x 100 x 100\), over the limit of 1,000"):
         grid(scenario, axes)
+
+
+# -- distributions: what the samplers compute stays finite ----------------------------------------
+
+@given(st.floats(-690.0, 14.77), st.floats(1e-6, 70.0), st.floats(0.0, 1.0, exclude_max=True))
+def test_every_accepted_lognormal_has_finite_quantiles_and_mean(log_median: float, log_ratio: float,
+                                                               u: float) -> None:
+    """Accepted, a lognormal's mean and every quantile are finite; refused, the ratio was over the bound."""
+    from decimal import Decimal
+
+    from pydantic import ValidationError
+
+    from drillsim.durations import MAX_LOGNORMAL_RATIO, MAX_SECONDS, LogNormal
+
+    median = math.exp(log_median)
+    p90 = min(median * math.exp(log_ratio), MAX_SECONDS)
+    assume(p90 > median)
+    text = {"median": f"{Decimal(median):f}s", "p90": f"{Decimal(p90):f}s"}
+    try:
+        dist = LogNormal(lognormal=text)
+    except ValidationError as exc:
+        assert dist_ratio(text) > MAX_LOGNORMAL_RATIO and "at most 1,000 times" in str(exc), str(exc)
+        return
+    assert math.isfinite(dist.mean()) and math.isfinite(dist.quantile(u)) and 0 <= dist.sample(u) <= MAX_SECONDS
+
+
+def dist_ratio(text: dict[str, str]) -> float:
+    from drillsim.durations import parse_duration
+
+    return parse_duration(text["p90"]) / parse_duration(text["median"])
