@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
-from drillsim.errors import LimitError
+from drillsim.errors import LimitError, Problem
+from drillsim.locate import Located
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,58 @@ def list_limit(field: str | None) -> Limit:
 
 OBSERVED_BYTES = Limit("bytes", 20 * 1024 * 1024, "DRILLSIM_MAX_OBSERVED_BYTES")
 OBSERVED_ROWS = Limit("rows", 10_000, "DRILLSIM_MAX_OBSERVED_ROWS")
-CELL_CHARS = Limit("characters in one cell", 32_767, "DRILLSIM_MAX_CELL_CHARS")
-"""Longest CSV cell (Excel's own limit for a cell is 32,767 characters)."""
 MERGED_CELLS = Limit("merged cells", 2_000_000, "DRILLSIM_MAX_MERGED_CELLS")
 """Cells that the merged ranges of one sheet cover, within the rows and columns read."""
+
+
+# -- a scenario's size, on its plain data -------------------------------------------------------
+
+def _count(items: Any) -> int:
+    return len(items) if isinstance(items, list) else 0
+
+
+def _pairs(links: Any) -> int:
+    """Sender-recipient pairs of a plain ``links`` list (``to`` is one id or a list)."""
+    if not isinstance(links, list):
+        return 0
+    return sum(len(l["to"]) if isinstance(l, dict) and isinstance(l.get("to"), list) else 1 for l in links)
+
+
+def _casualties(incidents: Any) -> int:
+    total = 0
+    for inc in incidents if isinstance(incidents, list) else ():
+        cas = inc.get("casualties") if isinstance(inc, dict) else None
+        if isinstance(cas, dict):
+            total += sum(v for v in cas.values() if isinstance(v, int) and not isinstance(v, bool) and v > 0)
+    return total
+
+
+def cost_problems(located: Located, name: str) -> list[Problem]:
+    """The scenario's size against the limits the run applies, on the plain data (before validation).
+
+    ``validate`` and ``run`` both load through here, so a file ``validate`` passes is never refused
+    by ``run`` for its size. A variant counts with the base scenario it is applied to.
+    """
+    data = located.data
+    if not isinstance(data, dict):
+        return []
+    raw = data.get("variants")
+    variants = [v for v in raw if isinstance(v, dict)] if isinstance(raw, list) else []
+    checks = [
+        (AGENCIES, "agencies", _count(data.get("agencies")), [_count(v.get("add_agencies")) for v in variants]),
+        (LINKS, "links", _pairs(data.get("links")), [_pairs(v.get("add_links")) for v in variants]),
+        (CASUALTIES, "incidents", _casualties(data.get("incidents")),
+         [_casualties(v.get("add_incidents")) for v in variants]),
+    ]
+    problems = []
+    for limit, key, base, added in checks:
+        worst = max(range(len(added)), key=added.__getitem__, default=None)
+        total = base + (added[worst] if worst is not None else 0)
+        if total <= limit.value():
+            continue
+        where = "the scenario" if worst is None or not added[worst] else \
+            f"the scenario with variant {variants[worst].get('id', worst)!s:.64}"
+        line, column = located.key_marks.get((key,), (None, None))
+        problems.append(Problem(f"{where} has {total:,} {limit.what}, over the limit of {limit.value():,}; "
+                                f"set {limit.env} to raise it", file=name, line=line, column=column, path=key))
+    return problems

@@ -64,7 +64,7 @@ def load_scenario_text_with_warnings(text: str | bytes, filename: str = "<scenar
         _check_size(len(text), filename)
         text = decode(text, filename)
     located = parse_yaml(text, filename)
-    cost = cost_problems(located, filename)
+    cost = limits.cost_problems(located, filename)
     if cost:
         raise ScenarioError(cost)
     try:
@@ -523,54 +523,3 @@ def number_problem(value: Any, node: yaml.Node, name: str) -> Problem | None:
         return _at(f"{str(node.value)[:40]} is not a finite number", node.start_mark, name,
                    "write a finite number (a duration such as 5m, a count, or a chance between 0 and 1)")
     return None
-
-
-def _count(items: Any) -> int:
-    return len(items) if isinstance(items, list) else 0
-
-
-def _pairs(links: Any) -> int:
-    """Sender-recipient pairs of a plain ``links`` list (``to`` is one id or a list)."""
-    if not isinstance(links, list):
-        return 0
-    return sum(len(l["to"]) if isinstance(l, dict) and isinstance(l.get("to"), list) else 1 for l in links)
-
-
-def _casualties(incidents: Any) -> int:
-    total = 0
-    for inc in incidents if isinstance(incidents, list) else ():
-        cas = inc.get("casualties") if isinstance(inc, dict) else None
-        if isinstance(cas, dict):
-            total += sum(v for v in cas.values() if isinstance(v, int) and not isinstance(v, bool) and v > 0)
-    return total
-
-
-def cost_problems(located: Located, name: str) -> list[Problem]:
-    """The scenario's size against the limits the run applies, on the plain data (before validation).
-
-    ``validate`` and ``run`` both load through here, so a file ``validate`` passes is never refused
-    by ``run`` for its size. A variant counts with the base scenario it is applied to.
-    """
-    data = located.data
-    if not isinstance(data, dict):
-        return []
-    variants = [v for v in data.get("variants") or () if isinstance(v, dict)] if isinstance(
-        data.get("variants"), list) else []
-    checks = [
-        (limits.AGENCIES, "agencies", _count(data.get("agencies")), [_count(v.get("add_agencies")) for v in variants]),
-        (limits.LINKS, "links", _pairs(data.get("links")), [_pairs(v.get("add_links")) for v in variants]),
-        (limits.CASUALTIES, "incidents", _casualties(data.get("incidents")),
-         [_casualties(v.get("add_incidents")) for v in variants]),
-    ]
-    problems = []
-    for limit, key, base, added in checks:
-        worst = max(range(len(added)), key=added.__getitem__, default=None)
-        total = base + (added[worst] if worst is not None else 0)
-        if total <= limit.value():
-            continue
-        where = "the scenario" if worst is None or not added[worst] else \
-            f"the scenario with variant {variants[worst].get('id', worst)!s:.64}"
-        line, column = located.key_marks.get((key,), (None, None))
-        problems.append(Problem(f"{where} has {total:,} {limit.what}, over the limit of {limit.value():,}; "
-                                f"set {limit.env} to raise it", file=name, line=line, column=column, path=key))
-    return problems
