@@ -115,8 +115,10 @@ def decode(data: bytes, name: str) -> str:
             try:
                 return data[len(bom):].decode(codec)
             except UnicodeDecodeError:
+                if codec == "utf-32-le":  # FF FE 00 00 is also UTF-16-LE's mark before a NUL character
+                    continue
                 raise ScenarioError([Problem(f"the file starts with a {codec.upper()} byte-order mark but is "
-                                             f"not valid {codec.upper()}", file=name,
+                                             f"not valid {codec.upper()}", file=name, line=1, column=1,
                                              hint="save the file as UTF-8")]) from None
     if b"\x00" in data:
         offset = data.index(b"\x00")

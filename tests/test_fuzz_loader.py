@@ -204,3 +204,11 @@ def survives(text: str) -> None:
 @given(structurally_mutated())
 def test_structural_mutations_validate_and_run(text: str) -> None:
     survives(text)
+
+
+@pytest.mark.parametrize("data", ["\x00scenario: x\n".encode("utf-16"), b"\xff\xfe\x00\x00\x01",
+                                  b"\xfe\xff\xd8\x00", b"\xff\xfe\x00\x00" + "a: 1".encode("utf-32-le")])
+def test_byte_order_marks_that_lie_are_located(data: bytes) -> None:
+    """Found by the long fuzz run: a UTF-16 file whose first character is NUL starts FF FE 00 00,
+    UTF-32-LE's mark; it is read as UTF-16 (and its NUL refused at 1:1), never left unlocated."""
+    assert outcome(data) is None  # outcome checks that every error has a line
