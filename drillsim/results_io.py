@@ -291,14 +291,30 @@ class RunData:
     warnings: list[str]
 
 
+MAX_JSON_DIGITS = 4_000
+"""Longest whole number read from a results file (Python refuses more than 4,300 digits)."""
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_JSON_DIGITS:
+        raise ValueError(f"a whole number of {len(text):,} digits, more than the {MAX_JSON_DIGITS:,} any "
+                         "drillsim field holds")
+    return int(text)
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads`` with whole numbers bounded by size: a ValueError, never Python's conversion limit."""
+    return json.loads(text, parse_int=_bounded_int)
+
+
 def read_manifest(root: Path) -> Manifest:
     """Read and check a run's manifest (format and version)."""
     path = root / MANIFEST
     if not path.is_file():
         raise ResultsFormatError(f"{root} is not a drillsim run folder (no {MANIFEST})")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = loads_bounded(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
         raise ResultsFormatError(f"{path}: damaged manifest ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != "drillsim-results":
         raise ResultsFormatError(f"{path}: not a drillsim results manifest")
@@ -341,7 +357,7 @@ def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list
     out = []
     for n, line in enumerate(lines, 1):
         try:
-            out.append(ReplicationSummary.from_json(json.loads(line)))
+            out.append(ReplicationSummary.from_json(loads_bounded(line)))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ResultsFormatError(f"{path}:{n}: damaged summary ({exc})") from None
     out.sort(key=lambda s: s.replication)

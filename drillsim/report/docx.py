@@ -8,13 +8,16 @@ character in a name is shown as ``\\x01`` instead of making the document impossi
 
 from __future__ import annotations
 
+import copy
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 from drillsim.durations import clock, describe
 from drillsim.report import vocab
@@ -64,10 +67,33 @@ def _table(doc: DocxDocument, header: list[str], rows: list[list[str]]) -> None:
         cell.text = office_text(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row):
-            cell.text = office_text(text)
+    if not rows:
+        return
+    # python-docx's add_row looks up the table grid by a scan that grows with the rows (100,000
+    # sources or links took minutes); copies of one empty row appended to the table stay linear.
+    first = table.add_row()._tr
+    template = copy.deepcopy(first)
+    for i, row in enumerate(rows):
+        tr = first if i == 0 else copy.deepcopy(template)
+        if i:
+            table._tbl.append(tr)
+        for tc, text in zip(tr.tc_lst, row):
+            tc.p_lst[0].add_r().text = office_text(text)  # what cell.text writes, without its per-cell searches
+
+
+def _list(doc: DocxDocument, texts: Sequence[str], style: str) -> None:
+    """Paragraphs of one list style, each added after the last: linear, where ``add_paragraph``
+    searches the body for its end and resolves the style again for every paragraph."""
+    if not texts:
+        return
+    first = doc.add_paragraph(style=style)
+    template, last = copy.deepcopy(first._p), first._p
+    first.add_run(office_text(texts[0]))
+    for text in texts[1:]:
+        p = copy.deepcopy(template)
+        last.addnext(p)
+        last = p
+        Paragraph(p, first._parent).add_run(office_text(text))
 
 
 def _picture(doc: DocxDocument, d: ReportData, name: str, caption: str) -> None:
@@ -211,10 +237,8 @@ def docx_bytes(d: ReportData) -> bytes:
            [[f"{label.get(link.from_, link.from_)} → {', '.join(label.get(x, x) for x in link.to)}", link.channel,
              describe(link.delay), _pct(link.reliability)] for link in sc.links])
     _heading(doc, t("assumptions", lang), 1)
-    for a in sc.assumptions:
-        _para(doc, f"{a.about}{' = ' + a.value if a.value else ''}: {a.note}", style="List Bullet")
-    for s in sc.sources:
-        _para(doc, s, style="List Number")
+    _list(doc, [f"{a.about}{' = ' + a.value if a.value else ''}: {a.note}" for a in sc.assumptions], "List Bullet")
+    _list(doc, sc.sources, "List Number")
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
