@@ -16,6 +16,7 @@ import click
 
 from drillsim import __version__
 from drillsim.errors import DrillsimError
+from drillsim.stopping import exit_code
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -36,9 +37,9 @@ class DrillsimGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (drillsim.stopping): 130 or 143
             click.echo("interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(exit_code(exc))
         except OSError as exc:
             click.echo(_os_error_message(exc), err=True)
             ctx.exit(1 if exc.errno in _PATH_ERRORS else 3)
@@ -96,6 +97,7 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli.main(prog_name="drillsim")
-    sys.exit(0)
+    """Console-script entry point (as ``python -m drillsim``: stop signals handled, see drillsim.stopping)."""
+    from drillsim.__main__ import main as console
+
+    console()
