@@ -78,10 +78,8 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
                         scenario_file=scenario_path.name, scenario_sha256=sha256_file(scenario_path),
                         seed=seed, replications=n, variants=variants, workers=workers,
                         engine="dask" if dask_address else "local", until_ci=until_ci)
-    writer = RunWriter(out, manifest, scenario_path.read_bytes(),
-                       scenario.model_dump_json(by_alias=True, indent=2))
     collected: dict[str, list[ReplicationSummary]] = {v: [] for v in variants}
-    in_order = InOrder(writer, manifest, collected)
+    writer: RunWriter | None = None
 
     def on_batch(job: Job, rows: list[ReplicationSummary | Failure]) -> None:
         with deferred():  # a Ctrl-C waits until the batch and the manifest counting it are on disk
@@ -90,6 +88,10 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
             progress(len(rows))
 
     try:
+        with deferred():  # a Ctrl-C now waits for the manifest, which then says "interrupted"
+            writer = RunWriter(out, manifest, scenario_path.read_bytes(),
+                               scenario.model_dump_json(by_alias=True, indent=2))
+            in_order = InOrder(writer, manifest, collected)
         _run_rounds(compiled, variants, n, seed, workers, dask_address, until_ci, on_batch, collected)
         in_order.flush()
         _write_logs(writer, compiled, collected, seed)
@@ -97,11 +99,13 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
     except BaseException as exc:
         # NOTE: any stop, not only Ctrl-C: a manifest left "running" would pass for a live run.
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        with deferred(), contextlib.suppress(OSError):  # the error that stopped the run is the one to report
-            in_order.flush()
-            writer.close(status)
+        if writer is not None:
+            with deferred(), contextlib.suppress(OSError):  # the error that stopped the run is the one to report
+                in_order.flush()
+                writer.close(status)
         raise
-    writer.close("complete")
+    with deferred():
+        writer.close("complete")
     return out
 
 
