@@ -168,7 +168,7 @@ class _WorkerContext:
 
 
 MAX_POOL_RESTARTS = 5
-"""Fresh pools that may break before a single batch finishes before the study gives up."""
+"""Fresh pools in a row that may break before running anything before the study gives up."""
 
 
 def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int, workers: int,
@@ -193,10 +193,10 @@ def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: 
             # finished, rerun the others one by one in a process of their own, then go on with a
             # fresh pool.
             _stop(pool)
-            restarts += 1
-            if restarts > MAX_POOL_RESTARTS and not pending:
-                raise SimulationError(f"the worker processes died {restarts} times in a row before any batch "
-                                      "finished (out of memory?); run again with --workers 1")
+            restarts = 0 if pending else restarts + 1  # the batches in flight make progress alone
+            if restarts > MAX_POOL_RESTARTS:
+                raise SimulationError(f"the worker processes died {restarts} times in a row before running "
+                                      "anything (out of memory?); run again with --workers 1")
             _rerun(compiled, pending, seed, on_batch)
             pool = _pool(compiled, workers)
     finally:

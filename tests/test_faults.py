@@ -306,3 +306,115 @@ def test_batches_are_written_in_replication_order_whatever_order_they_finish(ord
             files.append((out / "summaries" / "base.jsonl").read_bytes())
             assert [s.replication for s in in_order.collected[BASE]] == list(range(18))
         assert files[0] == files[1]
+
+
+VARYING = {"started_at", "finished_at", "workers", "engine"}
+"""The only manifest fields that may differ between same-seed runs: when and how it ran. No other
+file of the run folder may differ by a byte."""
+
+
+@pytest.mark.slow
+def test_a_same_seed_study_is_the_same_bytes_serial_on_two_workers_and_on_dask(tmp_path: Path) -> None:
+    """Summaries, logs, analysis.json (suggestions simulated too), charts and reports, byte for
+    byte; before, summaries came in completion order and analysis.json differed near 1e-15."""
+    import distributed
+    from click.testing import CliRunner
+
+    from drillsim.cli import cli
+
+    def study(name: str, *how: str) -> Path:
+        out = tmp_path / name / "run"  # one folder name: the reports print it
+        r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "40", "--seed", "5", "--suggest", "10", "-q",
+                                     "--variant", "second-officer", "--format", "html,md", "--out", str(out), *how])
+        assert r.exit_code == 0, r.output
+        return out
+
+    runs = [study("serial", "--workers", "1"), study("pool", "--workers", "2")]
+    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        runs.append(study("dask", "--workers", "2", "--dask", cluster.scheduler_address))
+
+    def folder(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    first, *others = [folder(r) for r in runs]
+    assert {"analysis.json", "summaries/base.jsonl", "summaries/second-officer.jsonl"} <= set(first)
+    assert any(name.startswith("charts/") for name in first)
+    for other in others:
+        assert set(other) == set(first)
+        assert [n for n in first if n != "manifest.json" and first[n] != other[n]] == []
+        a, b = json.loads(first["manifest.json"]), json.loads(other["manifest.json"])
+        assert {k for k in a if a[k] != b[k]} <= VARYING
+
+
+@pytest.mark.slow
+def test_fault_trials_sigints_and_worker_kills_at_random_moments(tmp_path: Path) -> None:
+    """The issue's harness, reduced: 3 SIGINTs and 2 worker kills at random moments of a real
+    example study of 300 replications. Every study completes byte-identical to a same-seed
+    reference or stops with exit 130, no orphan, no temporary file, a manifest that tells the truth."""
+    report = tmp_path / "trials.json"
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "fault-trials.py"), "--sigints", "3", "--kills", "2",
+                        "-n", "300", "--jobs", "3", "--work", str(tmp_path), "--json", str(report), "--",
+                        "--suggest", "30"], capture_output=True, text=True, env=ENV, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    trials = json.loads(report.read_text(encoding="utf-8"))
+    assert [t["fault"] for t in trials].count("kill-worker") == 2
+    assert sum(t["fault"].startswith("sigint") for t in trials) == 3
+    assert all(not t["problems"] for t in trials)
+    kills = [t for t in trials if t["fault"] == "kill-worker"]
+    assert all(t["fault_done"] and t["exit_code"] == 0 and t["summaries"] == 300 for t in kills)
+
+
+def test_a_pool_that_breaks_at_every_submission_stops_the_study_instead_of_looping(compiled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Workers that die before running anything (say, no memory left to start one): six fresh
+    pools in a row, then a clear error, never an endless rebuild."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from drillsim.errors import SimulationError
+
+    made: list[object] = []
+
+    class DeadOnArrival:
+        _processes: dict[int, object] = {}
+
+        def submit(self, *args: object) -> None:
+            raise BrokenProcessPool("a worker died while starting")
+
+        def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+            pass
+
+    def pool(compiled: object, workers: int) -> DeadOnArrival:
+        made.append(workers)
+        return DeadOnArrival()
+
+    monkeypatch.setattr(experiment, "_pool", pool)
+    with pytest.raises(SimulationError, match="--workers 1"):
+        run_jobs(compiled, plan([BASE], 20, 2), 11, workers=2, on_batch=lambda job, rows: None)
+    assert len(made) == experiment.MAX_POOL_RESTARTS + 1
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_dask_study_cleanly(tmp_path: Path) -> None:
+    """On Dask too: exit 130, no traceback, the manifest interrupted with what finished, and the
+    cluster (shared, it outlives the study) is left with none of the study's tasks."""
+    import distributed
+
+    out = tmp_path / "run"
+    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        proc = start_study(out, "--dask", cluster.scheduler_address)
+        try:
+            wait_for_summaries(out, 200)
+            os.killpg(proc.pid, signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+        with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+            assert wait_until(lambda: not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)))
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err and b"interrupted" in err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    lines = (out / "summaries" / "base.jsonl").read_bytes().splitlines()
+    assert manifest["status"] == "interrupted" and manifest["completed"][BASE] == len(lines) >= 200
+    reps = [json.loads(line)["replication"] for line in lines]
+    assert reps == sorted(reps)
