@@ -418,3 +418,18 @@ def test_ctrl_c_stops_a_dask_study_cleanly(tmp_path: Path) -> None:
     assert manifest["status"] == "interrupted" and manifest["completed"][BASE] == len(lines) >= 200
     reps = [json.loads(line)["replication"] for line in lines]
     assert reps == sorted(reps)
+
+
+def test_the_portable_fallback_ends_a_worker_whose_parent_has_gone(tmp_path: Path) -> None:
+    """Where PR_SET_PDEATHSIG does not exist, a thread polls the parent's pid; once the worker
+    has been handed to another process (its parent died) it ends."""
+    script = tmp_path / "orphan.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys
+        from drillsim.stopping import _watch_parent
+        answers = iter([42, 42, 1])
+        _watch_parent(42, every=0.01, getppid=lambda: next(answers))
+        sys.exit(0)  # not reached: the watcher ends the process with code 1
+    """), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(script)], env=ENV, timeout=60, capture_output=True)
+    assert r.returncode == 1, r.stderr
