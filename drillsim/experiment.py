@@ -167,6 +167,9 @@ class _WorkerContext:
         return getattr(_BASE_CONTEXT, name)
 
 
+POLL_SECONDS = 1.0
+"""How often a pool with no batch finished is checked for a worker that died unnoticed."""
+
 MAX_POOL_RESTARTS = 5
 """Fresh pools in a row that may break before running anything before the study gives up."""
 
@@ -181,8 +184,9 @@ def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: 
         while todo or pending:
             broken = _fill(pool, pending, todo, seed, workers * 2)
             if not broken:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                broken = any(isinstance(f.exception(), BrokenProcessPool) for f in done)
+                done, _ = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                broken = any(isinstance(f.exception(), BrokenProcessPool) for f in done) or (
+                    not done and _lost_worker(pool))
             if not broken:
                 for fut in done:
                     on_batch(pending.pop(fut), fut.result())
@@ -201,6 +205,16 @@ def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: 
             pool = _pool(compiled, workers)
     finally:
         _stop(pool)
+
+
+def _lost_worker(pool: ProcessPoolExecutor) -> bool:
+    """True if a worker has died although the pool has not said so.
+
+    A worker killed in the middle of sending its results leaves half a message in the pipe: the
+    pool's thread waits for the rest for ever, and the other workers wait for the lock the dead
+    one held. Only a look at the processes themselves tells.
+    """
+    return any(p.exitcode is not None for p in (getattr(pool, "_processes", None) or {}).values())
 
 
 def _fill(pool: ProcessPoolExecutor, pending: dict[Future[Any], Job], todo: deque[Job], seed: int,
@@ -267,10 +281,16 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     and leaves no worker behind; on a pool already shut down cleanly it does nothing.
     """
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
     for p in procs:
         with contextlib.suppress(OSError, ValueError):
             p.terminate()  # SIGTERM: the workers keep its default action
     pool.shutdown(wait=False, cancel_futures=True)
+    if procs and results is not None:
+        # NOTE: with the workers gone, this was the last open end for writing results: a pool
+        # thread stuck on half a message from a killed worker now reads end-of-file, and ends.
+        with contextlib.suppress(OSError, AttributeError):
+            results._writer.close()
     # NOTE: waited for by their sentinels, not join(): the pool's own thread may reap them first.
     alive = {p.sentinel: p for p in procs if p.exitcode is None}
     deadline = time.monotonic() + 2.0

@@ -129,6 +129,10 @@ def run_trial(trial: Trial, args: argparse.Namespace, work: Path) -> Path:
             os.killpg(proc.pid, signal.SIGKILL)
             trial.problems.append(f"still running {args.give_up:.0f} s after SIGINT: killed")
             break
+        if args.hang_after and now > args.hang_after:
+            os.killpg(proc.pid, signal.SIGKILL)
+            trial.problems.append(f"hung: still running after {args.hang_after:.0f} s, killed")
+            break
         time.sleep(0.1)
     proc.wait()
     end = time.monotonic()
@@ -257,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--study-seed", type=int, default=7)
     ap.add_argument("--stop-within", type=float, default=10.0, help="seconds a study may take to stop")
     ap.add_argument("--give-up", type=float, default=60.0, help="seconds after SIGINT before SIGKILL")
+    ap.add_argument("--hang-after", type=float, default=0.0,
+                    help="seconds after which a study counts as hung (default: 4 times the reference's)")
     ap.add_argument("--json", type=Path, help="write the trials here")
     ap.add_argument("--work", type=Path, help="folder for the run folders (default: a temporary one)")
     ap.add_argument("extra", nargs="*", help="more `drillsim run` options, after --")
@@ -265,11 +271,14 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
 
     ref = Trial(0, "reference", delay=0.0)
+    hang_after, args.hang_after = args.hang_after, 0.0
     ref_out = run_trial(ref, args, work)
+    args.hang_after = hang_after
     if ref.exit_code != 0 or ref.problems:
         print(f"reference study failed (exit {ref.exit_code}): {ref.problems}", file=sys.stderr)
         return 2
     reference = files(ref_out)
+    args.hang_after = args.hang_after or max(120.0, 4 * ref.duration)
     last_worker = ref.last_worker or ref.duration
     print(f"reference: {ref.duration} s, worker processes seen until {last_worker} s; "
           f"{len(reference)} files", flush=True)
