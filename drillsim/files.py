@@ -2,7 +2,7 @@
 
 * A file is written whole (a temporary file beside it, then renamed), so readers see the old file or
   the new one. Temporary files in flight are known to this module and removed on every exit path:
-  an exception, Ctrl-C, and SIGTERM (:func:`stop_on_sigterm`); one left by a killed process is
+  an exception, Ctrl-C, and SIGTERM (both stop through :mod:`drillsim.stopping`); one left by a killed process is
   removed by the next command that takes the folder over (:mod:`drillsim.folders`).
 * Only a regular file is ever replaced, and only with ``--force``: never a link (nor the file it
   points to), a folder, a device, a pipe or a socket, whatever the user passes.
@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import atexit
 import os
-import signal
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import IO
 
 from drillsim.errors import InputError, OutputExistsError
@@ -28,10 +26,6 @@ _LIVE: set[str] = set()
 """Temporary files being written by this process, removed if it stops half-way."""
 
 _NEW_FILE_MODE = 0o644
-
-
-class Terminated(KeyboardInterrupt):
-    """The process was asked to stop (SIGTERM): handled like Ctrl-C, so every cleanup runs."""
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -90,25 +84,6 @@ def remove_temporaries() -> None:
 
 
 atexit.register(remove_temporaries)
-
-
-def stop_on_sigterm() -> None:
-    """Make SIGTERM stop this process like Ctrl-C (:class:`Terminated`), so that run folders are
-    closed, locks released and temporary files removed; a second SIGTERM ends it at once.
-
-    Processes forked from this one (pool workers) keep the default: SIGTERM ends them.
-    """
-    owner = os.getpid()
-
-    def handler(signum: int, _frame: FrameType | None) -> None:
-        signal.signal(signum, signal.SIG_DFL)
-        if os.getpid() != owner:
-            os.kill(os.getpid(), signum)
-            return
-        remove_temporaries()
-        raise Terminated()
-
-    signal.signal(signal.SIGTERM, handler)
 
 
 _KINDS = {stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFIFO: "pipe", stat.S_IFSOCK: "socket"}

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from drillsim import folders
 from drillsim.cli import cli
 from drillsim.errors import InputError, OutputExistsError
-from drillsim.files import Terminated, stop_on_sigterm, write_atomic, write_atomic_with
+from drillsim.files import write_atomic, write_atomic_with
+from drillsim.stopping import Stopped, handle_stop_signals
 from drillsim.results_io import BASE, prepare_dir, read_manifest, read_run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
@@ -349,20 +350,16 @@ def test_a_write_that_raises_leaves_no_temporary_file(tmp_path: Path) -> None:
 
 
 def test_sigterm_while_writing_removes_the_temporary_file(tmp_path: Path) -> None:
-    previous = signal.getsignal(signal.SIGTERM)
-    stop_on_sigterm()
-    try:
+    with handle_stop_signals():
         def stopped(handle) -> None:  # type: ignore[no-untyped-def]
             handle.write(b"half")
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(5)  # the handler raises here
 
-        with pytest.raises(Terminated):
+        with pytest.raises(Stopped) as stop:
             write_atomic_with(tmp_path / "manifest.json", stopped)
+        assert stop.value.exit_code == 128 + signal.SIGTERM
         assert list(tmp_path.iterdir()) == []
-        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # a second SIGTERM ends at once
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def test_a_study_stopped_by_sigterm_closes_its_folder_cleanly(tmp_path: Path) -> None:
@@ -375,7 +372,7 @@ def test_a_study_stopped_by_sigterm_closes_its_folder_cleanly(tmp_path: Path) ->
         _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == 130, err
+    assert proc.returncode == 128 + signal.SIGTERM, err
     assert "finished so far" in err and "Traceback" not in err
     assert read_manifest(out).status == "interrupted"
     assert not list(out.rglob("*.tmp")) and not (out / folders.LOCK).exists()

@@ -18,6 +18,7 @@ import click
 from drillsim import __version__
 from drillsim.cli.output import echo
 from drillsim.errors import DrillsimError
+from drillsim.stopping import exit_code
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -43,9 +44,9 @@ class DrillsimGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (drillsim.stopping): 130 or 143
             echo("interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(exit_code(exc))
         except OSError as exc:
             echo(_os_error_message(exc), err=True)
             ctx.exit(1 if exc.errno in _PATH_ERRORS else 3)
@@ -109,9 +110,7 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    from drillsim.files import stop_on_sigterm
+    """Console-script entry point (as ``python -m drillsim``: stop signals handled, see drillsim.stopping)."""
+    from drillsim.__main__ import main as console
 
-    stop_on_sigterm()  # SIGTERM stops like Ctrl-C: run folder closed, lock released, no temporary file left
-    cli.main(prog_name="drillsim")
-    sys.exit(0)
+    console()

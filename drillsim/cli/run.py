@@ -26,6 +26,7 @@ from drillsim.results_io import (
     write_atomic,
 )
 from drillsim.scenario import Scenario
+from drillsim.stopping import exit_code
 
 
 def load(path: Path) -> Scenario:
@@ -174,9 +175,9 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
             run_study(scenario, file, root, n=n, seed=seed, variants=names, workers=workers,
                       dask_address=dask_address, until_ci=until_ci, max_events=max_events,
                       progress=bar.update, suggest=max(0, suggest))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
-            raise SystemExit(130) from None
+            raise SystemExit(exit_code(exc)) from None
         except Exception:
             _say_what_was_kept(root)
             raise
