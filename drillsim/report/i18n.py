@@ -290,7 +290,7 @@ def category(name: str, lang: str) -> str:
 # -- Queue table (issue 14): waits per alert and per request at each desk and unit pool ----------
 TEXT.update({
     "queue_kind_desk": {"en": "Duty desk", "vi": "Bàn trực ban", "zh": "值班台"},
-    "queue_kind_units": {"en": "Units", "vi": "Đơn vị", "zh": "处置力量"},
+    "queue_kind_units": {"en": "Units", "vi": "Lực lượng (tổ/xe)", "zh": "处置力量"},
     "queue_per_replication": {"en": "Alerts or requests per replication",
                               "vi": "Số tin báo hoặc yêu cầu mỗi lần mô phỏng", "zh": "每次重复的信息或请求数"},
     "queue_waited": {"en": "Had to wait", "vi": "Tỷ lệ phải chờ", "zh": "需等待的比例"},
