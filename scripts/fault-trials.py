@@ -208,7 +208,9 @@ def manifest_without_times(data: bytes) -> dict[str, object]:
 def check(trial: Trial, out: Path, reference: dict[str, bytes], args: argparse.Namespace) -> None:
     """Judge what the trial left in its run folder."""
     got = files(out) if out.exists() else {}
-    temps = [name for name in got if Path(name).name.startswith(".") or name.endswith(".tmp")]
+    # The folder's marker (.drillsim-files, the list of what drillsim wrote there) belongs to it;
+    # a temporary file or a lock still there after the process ended does not.
+    temps = [name for name in got if name.endswith(".tmp") or Path(name).name == ".drillsim-lock"]
     if temps:
         trial.problems.append(f"temporary files left: {temps}")
     if "manifest.json" not in got:
