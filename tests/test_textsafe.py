@@ -66,7 +66,9 @@ def test_markdown_text_shows_exactly_the_characters_and_builds_no_structure(s: s
     assert "\n" not in out and "\r" not in out and "<" not in out and ">" not in out
     bare = re.sub(r"\\.", "", out)  # what is left once every escaped character is taken out
     assert not (_MD_STRUCTURE & set(bare)), out
-    assert not re.match(r"[-+=]|\d+[.)]", out), out  # no list item, setext underline or ordered list
+    # No list item, setext underline, thematic break or ordered list can open (CommonMark §5.2:
+    # a marker followed by a space or the end of the line; runs of - or =); "+5 pp" or "6.0" stay.
+    assert not re.match(r"[-+=](?=[\s\-+=*_]|$)|\d{1,9}[.)](?=\s|$)", out), out
     assert "&" not in re.sub(r"&(lt|gt|amp);", "", bare)
     assert _undo_markdown(out) == _expected_visible(s)
     assert md_text(out) == out  # already escaped (MdSafe): never escaped twice
@@ -205,3 +207,10 @@ def test_every_xlsx_cell_is_written_by_the_text_cell_function() -> None:
     cells = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
              and n.func.attr == "cell" and id(n) not in inside]
     assert not cells
+
+
+def test_markdown_leaves_numbers_and_signs_that_open_no_structure() -> None:
+    """'+20 pp' and '6.0' open no list in CommonMark; '- x', '+ x', '3. x', '==' and '--' would."""
+    assert md_text("+20 pp") == "+20 pp" and md_text("6.0") == "6.0" and md_text("-5") == "-5"
+    assert md_text("- x") == "\\- x" and md_text("+ x") == "\\+ x" and md_text("3. x") == "3\\. x"
+    assert md_text("==") == "\\==" and md_text("--") == "\\--" and md_text("3)") == "3\\)"

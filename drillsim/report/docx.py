@@ -78,7 +78,8 @@ def _table(doc: DocxDocument, header: list[str], rows: list[list[str]]) -> None:
         if i:
             table._tbl.append(tr)
         for tc, text in zip(tr.tc_lst, row):
-            tc.p_lst[0].add_r().text = office_text(text)  # what cell.text writes, without its per-cell searches
+            # what cell.text writes, without its per-cell searches
+            tc.p_lst[0].add_r().text = office_text(text)
 
 
 def _list(doc: DocxDocument, texts: Sequence[str], style: str) -> None:
@@ -86,7 +87,7 @@ def _list(doc: DocxDocument, texts: Sequence[str], style: str) -> None:
     searches the body for its end and resolves the style again for every paragraph."""
     if not texts:
         return
-    first = doc.add_paragraph(style=style)
+    first = doc.add_paragraph(office_text(""), style=style)  # empty: its copies are the template
     template, last = copy.deepcopy(first._p), first._p
     first.add_run(office_text(texts[0]))
     for text in texts[1:]:
