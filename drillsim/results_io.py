@@ -249,9 +249,14 @@ def read_log(path: Path) -> list[EventRecord]:
         raise ResultsFormatError(f"{path}: event log format {head.get('format_version')!r}, this drillsim "
                                  f"reads {LOG_FORMAT}")
     try:
-        return [EventRecord.from_dict(json.loads(line)) for line in lines[1:] if line]
+        return [EventRecord.from_dict(json.loads(line, parse_constant=_no_constant)) for line in lines[1:] if line]
     except (json.JSONDecodeError, TypeError, ValueError, KeyError) as exc:
         raise ResultsFormatError(f"{path}: damaged event log ({exc})") from None
+
+
+def _no_constant(name: str) -> float:
+    """JSON's NaN and Infinity are refused: no time in a log is either."""
+    raise ValueError(f"{name} where a number belongs")
 
 
 @dataclass
@@ -277,13 +282,13 @@ def read_manifest(root: Path) -> Manifest:
     if isinstance(head, dict) and head.get("format") == "drillsim-results" and \
             head.get("format_version") != RESULTS_FORMAT:
         raise ResultsFormatError(
-            f"{path}: results format version {shown(head.get('format_version'))} was written by drillsim "
-            f"{shown(head.get('drillsim_version', '?'))}; this drillsim ({__version__}) reads version "
+            f"{path}: results format version {_brief(head.get('format_version'))} was written by drillsim "
+            f"{_brief(head.get('drillsim_version', '?'))}; this drillsim ({__version__}) reads version "
             f"{RESULTS_FORMAT}. Re-run the scenario with this version.")
     return Manifest(**parse(ManifestModel, text, path).model_dump())
 
 
-def shown(value: Any) -> str:
+def _brief(value: Any) -> str:
     """A value read from a damaged file, short enough for a message."""
     text = repr(value)
     return text if len(text) <= 40 else text[:40] + "..."

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from drillsim.analysis.messages import MESSAGES
 from drillsim.compile import compile_scenario, scenario_hash
 from drillsim.errors import ResultsFormatError
-from drillsim.results_io import RunData, read_run
+from drillsim.results_io import RunData, read_run, safe_name
 from drillsim.runmodels import AnalysisModel, damaged, parse, problem_of, read_text
 from drillsim.scenario import Scenario
 from drillsim.summary import ReplicationSummary, task_instances
@@ -69,7 +69,7 @@ def check_shapes(root: Path, run: RunData, scenario: Scenario) -> None:
     n_instances = len(task_instances(compile_scenario(scenario)))
     sizes |= {"instance_start": n_instances, "instance_done": n_instances}
     for variant, rows in run.summaries.items():
-        path = root / "summaries" / f"{variant}.jsonl"
+        path = root / "summaries" / f"{safe_name(variant)}.jsonl"
         seen: set[int] = set()
         for s in rows:
             _check_summary(path, s, sizes, run.manifest.replications, seen)
