@@ -94,7 +94,17 @@ def read_analysis(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(text)
     known = MESSAGES.get("evidence", {})
     for i, f in enumerate(data["findings"]):
+        _check_message(path, f"findings[{i}]", f.get("message"), ("title", "text", "suggestion"))
         for j, (key, _) in enumerate(f.get("evidence_parts") or []):
             if key not in known:
                 raise damaged(path, f"unknown evidence {key[:40]!r}", field=f"findings[{i}].evidence_parts[{j}]")
+    for i, sg in enumerate(data.get("suggestions") or []):
+        _check_message(path, f"suggestions[{i}]", sg.get("message"), ("label",))
     return data
+
+
+def _check_message(path: Path, field: str, key: str | None, parts: tuple[str, ...]) -> None:
+    """A message key the report will look up has every part it reads (an unknown key keeps the
+    English words stored beside it)."""
+    if key and key in MESSAGES and any(part not in MESSAGES[key] for part in parts):
+        raise damaged(path, f"message {key!r} is not one of this kind", field=f"{field}.message")

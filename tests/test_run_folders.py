@@ -160,6 +160,7 @@ ANALYSIS_EDITS = [
     (["structure", "betweenness"], [], "structure.betweenness"),
     (["findings", 0, "title"], DELETE, "findings[0].title"),
     (["findings", 0, "evidence_parts"], [["no-such-evidence", "x"]], "findings[0].evidence_parts[0]"),
+    (["suggestions", 0, "message"], "mobilisation", "suggestions[0].message"),  # a finding's message
 ]
 
 
