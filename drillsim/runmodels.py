@@ -92,6 +92,8 @@ Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Seconds = Annotated[float, Field(ge=0)]
 Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
+Part = Annotated[str, Field(pattern=r"^[^@]+@")]
+"""A critical-path part, ``category@place`` (the place may be empty)."""
 
 
 class FailureModel(Strict):
@@ -146,7 +148,7 @@ class ObjectiveModel(Strict):
 
     time: Seconds | None
     met: bool
-    parts: tuple[tuple[str, Seconds], ...]
+    parts: tuple[tuple[Part, Seconds], ...]
 
 
 Times = tuple[Seconds | None, ...]

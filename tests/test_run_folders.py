@@ -153,6 +153,7 @@ SUMMARY_EDITS = [
     (["objectives", 0, "met"], 1, "objectives[0].met"),
     (["desks", 0, "served"], 2.5, "desks[0].served"),
     (["objectives"], [], "objectives"),  # one objective per scenario objective
+    (["objectives", 0, "parts", 0, 0], "travel", "objectives[0].parts[0][0]"),  # no '@place'
 ]
 ANALYSIS_EDITS = [
     (["findings"], {}, "findings"),
