@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from drillsim.errors import Problem, ResultsFormatError
 from drillsim.scenario import Variant
@@ -76,6 +76,10 @@ def read_text(path: Path, kind: str) -> str:
         raise damaged(path, f"not UTF-8 text (byte {exc.start})") from None
 
 
+MAX_SECONDS = 1e10
+"""Longest time a run folder may hold (317 years): sums of many stay finite, and clocks printable."""
+
+
 class Strict(BaseModel):
     """Strict JSON: exact types, no extra keys, finite numbers."""
 
@@ -89,7 +93,7 @@ class Open(Strict):
 
 
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
-Seconds = Annotated[float, Field(ge=0)]
+Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS)]
 Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 Part = Annotated[str, Field(pattern=r"^[^@]+@")]
@@ -141,6 +145,13 @@ class QueueModel(Strict):
     unserved: Count
     active: Seconds
     waited: list[Seconds]
+
+    @model_validator(mode="after")
+    def _waits_served(self) -> QueueModel:
+        """Only what was served has a wait (``served - len(waited)`` of them waited none)."""
+        if len(self.waited) > self.served:
+            raise ValueError(f"{len(self.waited)} waits but {self.served} served")
+        return self
 
 
 class ObjectiveModel(Strict):

@@ -150,6 +150,7 @@ SUMMARY_EDITS = [
     (["alerted"], DELETE, "alerted"),
     (["objectives", 0, "time"], float("nan"), "objectives[0].time"),
     (["end_time"], float("inf"), "end_time"),
+    (["end_time"], 1e300, "end_time"),  # finite, but a sum of two is not
     (["objectives", 0, "met"], 1, "objectives[0].met"),
     (["desks", 0, "served"], 2.5, "desks[0].served"),
     (["objectives"], [], "objectives"),  # one objective per scenario objective
