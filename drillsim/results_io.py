@@ -25,6 +25,7 @@ from drillsim import __version__, folders
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
 from drillsim.files import check_output as check_output  # re-exported: the commands' one output rule
 from drillsim.files import write_atomic
+from drillsim.runmodels import ManifestModel, SummaryModel, parse, read_text
 from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
 from drillsim.summary import ReplicationSummary
 from drillsim.textsafe import cell_text
@@ -236,8 +237,9 @@ class RunWriter:
         return path
 
     def save_manifest(self) -> None:
-        """Rewrite the manifest atomically."""
-        write_atomic(self.root / MANIFEST, json.dumps(asdict(self.manifest), indent=2, ensure_ascii=False))
+        """Rewrite the manifest atomically, checked against the model every reader applies."""
+        data = ManifestModel.model_validate(asdict(self.manifest), strict=False).model_dump()
+        write_atomic(self.root / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False))
 
     def close(self, status: str) -> None:
         """Close the summaries and record the final status (``complete``, ``interrupted`` or ``failed``)."""
@@ -267,7 +269,7 @@ def log_csv(records: Sequence[EventRecord]) -> str:
 
 def read_log(path: Path) -> list[EventRecord]:
     """Read a JSON Lines event log written by :func:`log_jsonl`, checking its format version."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path, "log").splitlines()
     try:
         head = json.loads(lines[0]) if lines else {}
     except json.JSONDecodeError as exc:
@@ -276,9 +278,14 @@ def read_log(path: Path) -> list[EventRecord]:
         raise ResultsFormatError(f"{path}: event log format {head.get('format_version')!r}, this drillsim "
                                  f"reads {LOG_FORMAT}")
     try:
-        return [EventRecord.from_dict(json.loads(line)) for line in lines[1:] if line]
+        return [EventRecord.from_dict(json.loads(line, parse_constant=_no_constant)) for line in lines[1:] if line]
     except (json.JSONDecodeError, TypeError, ValueError, KeyError) as exc:
         raise ResultsFormatError(f"{path}: damaged event log ({exc})") from None
+
+
+def _no_constant(name: str) -> float:
+    """JSON's NaN and Infinity are refused: no time in a log is either."""
+    raise ValueError(f"{name} where a number belongs")
 
 
 @dataclass
@@ -308,25 +315,28 @@ def loads_bounded(text: str) -> Any:
 
 
 def read_manifest(root: Path) -> Manifest:
-    """Read and check a run's manifest (format and version)."""
+    """Read and check a run's manifest: its format and version, then every field's type and bounds."""
     path = root / MANIFEST
     if not path.is_file():
         raise ResultsFormatError(f"{root} is not a drillsim run folder (no {MANIFEST})")
+    text = read_text(path, "manifest")
     try:
-        data = loads_bounded(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
-        raise ResultsFormatError(f"{path}: damaged manifest ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != "drillsim-results":
-        raise ResultsFormatError(f"{path}: not a drillsim results manifest")
-    if data.get("format_version") != RESULTS_FORMAT:
+        head = loads_bounded(text)
+    except (json.JSONDecodeError, ValueError):
+        head = None  # located by the model below
+    if isinstance(head, dict) and head.get("format") == "drillsim-results" and \
+            head.get("format_version") != RESULTS_FORMAT:
         raise ResultsFormatError(
-            f"{path}: results format version {data.get('format_version')!r} was written by drillsim "
-            f"{data.get('drillsim_version', '?')}; this drillsim ({__version__}) reads version "
+            f"{path}: results format version {_brief(head.get('format_version'))} was written by drillsim "
+            f"{_brief(head.get('drillsim_version', '?'))}; this drillsim ({__version__}) reads version "
             f"{RESULTS_FORMAT}. Re-run the scenario with this version.")
-    try:
-        return Manifest(**data)
-    except TypeError as exc:
-        raise ResultsFormatError(f"{path}: unexpected manifest fields ({exc})") from None
+    return Manifest(**parse(ManifestModel, text, path).model_dump())
+
+
+def _brief(value: Any) -> str:
+    """A value read from a damaged file, short enough for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def read_run(root: Path) -> RunData:
@@ -348,7 +358,7 @@ def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list
         if manifest.status == "complete" and manifest.completed.get(variant, 0):
             raise ResultsFormatError(f"{path} is missing")
         return []
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = read_text(path, "summaries").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     elif lines and manifest.status != "complete":
@@ -356,10 +366,7 @@ def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list
         warnings.append(f"{path.name}: dropped a partly written last line")
     out = []
     for n, line in enumerate(lines, 1):
-        try:
-            out.append(ReplicationSummary.from_json(loads_bounded(line)))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise ResultsFormatError(f"{path}:{n}: damaged summary ({exc})") from None
+        out.append(ReplicationSummary.from_json(parse(SummaryModel, line, path, line=n).model_dump()))
     out.sort(key=lambda s: s.replication)
     expected = manifest.completed.get(variant, 0)
     if manifest.status == "complete" and len(out) != expected:

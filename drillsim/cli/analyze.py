@@ -48,11 +48,10 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     w = default_workers() if workers is None else workers
     if results is not None:
         from drillsim.errors import InputError
-        from drillsim.report.data import finished_replications, load_scenario_json
-        from drillsim.results_io import read_run
+        from drillsim.report.data import finished_replications
+        from drillsim.runcheck import open_run
 
-        scenario = load_scenario_json(results)
-        data = read_run(results)
+        data, scenario = open_run(results)
         seed = data.manifest.seed if seed is None else seed
         base = data.summaries.get(variant, []) if variant and variant != BASE else finished_replications(data)
         if not base:

@@ -49,11 +49,9 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
         check_output(json_path, force=force, inputs=read_files(file, results))
 
     if results is not None:
-        from drillsim.report.data import load_scenario_json
-        from drillsim.results_io import read_run
+        from drillsim.runcheck import open_run
 
-        data = read_run(results)
-        scenario = load_scenario_json(results)
+        data, scenario = open_run(results)
         summaries = {v: rows for v, rows in data.summaries.items() if rows}  # variants that finished some
         names = _lineup(reference or BASE, variants or tuple(summaries))
         missing = [v for v in names if v not in summaries]
