@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 
+from drillsim import limits
 from drillsim.durations import _Dist
 from drillsim.errors import LimitError
 from drillsim.rng import stable_key
@@ -27,33 +27,22 @@ Sampler = float | Callable[[float], float]
 DEFAULT_MAX_EVENTS = 2_000_000
 """Events one replication may record before it is stopped (a protective limit)."""
 
-MAX_AGENCIES = 20_000
-MAX_LINKS = 200_000
+MAX_AGENCIES = limits.AGENCIES.default
+MAX_LINKS = limits.LINKS.default
 """Protective limits on a scenario's size; raise them with DRILLSIM_MAX_AGENCIES / DRILLSIM_MAX_LINKS."""
 
 
-def _limit(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    try:
-        return max(1, int(value))
-    except ValueError:
-        raise LimitError(f"{name}={value!r} is not a whole number") from None
-
-
 def check_size(scenario: Scenario) -> None:
-    """Refuse scenarios larger than the protective limits, saying how to raise them."""
-    agencies = len(scenario.agencies)
-    links = sum(len(link.to) for link in scenario.links)
-    max_agencies = _limit("DRILLSIM_MAX_AGENCIES", MAX_AGENCIES)
-    max_links = _limit("DRILLSIM_MAX_LINKS", MAX_LINKS)
-    if agencies > max_agencies:
-        raise LimitError(f"the scenario has {agencies} agencies, over the limit of {max_agencies}; "
-                         "set DRILLSIM_MAX_AGENCIES to raise it")
-    if links > max_links:
-        raise LimitError(f"the scenario has {links} links, over the limit of {max_links}; "
-                         "set DRILLSIM_MAX_LINKS to raise it")
+    """Refuse scenarios larger than the protective limits, saying how to raise them.
+
+    The loader applies the same limits to the file (with each variant's additions), so a file
+    that loads passes here; this guards scenarios built in code.
+    """
+    for limit, count in ((limits.AGENCIES, len(scenario.agencies)),
+                         (limits.LINKS, sum(len(link.to) for link in scenario.links))):
+        if count > limit.value():
+            raise LimitError(f"the scenario has {count:,} {limit.what}, over the limit of {limit.value():,}; "
+                             f"set {limit.env} to raise it")
 
 
 def sampler(dist: _Dist) -> Sampler:

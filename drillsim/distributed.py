@@ -9,6 +9,7 @@ run: replication ``i`` draws from the streams of ``(seed, i)`` wherever it runs.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = "15s"
 """How long to wait for the scheduler to answer before the address is reported as unreachable."""
+
+CLOSE_TIMEOUT = 3
+"""Seconds the disconnection may take (after Ctrl-C the study must end within a few seconds)."""
 
 
 def connect(address: str) -> Any:
@@ -84,13 +88,16 @@ def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Seque
     client = connect(address)
     from distributed import as_completed
 
+    futures: dict[Any, Job] = {}
+
     try:
         shared = client.scatter(compiled, broadcast=True)
 
         def submit(job: Job) -> Any:
             return client.submit(_dask_batch, shared[job.variant], job.variant, seed, job.lo, job.hi, pure=False)
 
-        futures = {submit(job): job for job in jobs}
+        for job in jobs:
+            futures[submit(job)] = job
         with client.as_current():  # as_completed looks up the current client; never a global default
             queue = as_completed(list(futures))
             for fut in queue:
@@ -112,5 +119,11 @@ def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Seque
     except OSError as exc:  # distributed's CommClosedError and friends: the connection, not a file
         raise SimulationError(f"lost the connection to the Dask scheduler at {address} ({exc}); the "
                               "replications finished before it are kept in the run folder") from None
+    except KeyboardInterrupt:
+        # Ctrl-C: the cluster is shared and outlives the study; take back what it still runs for us.
+        with contextlib.suppress(Exception):
+            client.cancel(list(futures), force=True)
+        raise
     finally:
-        client.close()
+        with contextlib.suppress(Exception):  # an error closing must not hide the one that stopped us
+            client.close(timeout=CLOSE_TIMEOUT)

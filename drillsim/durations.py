@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from functools import cached_property
 from decimal import Decimal
 from statistics import NormalDist
 from typing import Annotated, Any, Literal, Union
@@ -39,6 +40,12 @@ from pydantic import (
 
 #: The longest duration accepted anywhere (30 days): longer values are typos such as ``10^9h``.
 MAX_SECONDS = 30 * 24 * 3600.0
+
+#: The widest lognormal accepted: p90 at most 1,000 times the median. Its sigma is then at most
+#: ln(1000) / z90 = 5.39, its mean at most exp(sigma^2 / 2) = 2 million times the median, and no
+#: quantity the samplers compute (exp of mu + sigma z, the mean) can overflow. Published response
+#: times have p90 / median between 1.5 and 5.
+MAX_LOGNORMAL_RATIO = 1000.0
 
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
@@ -77,6 +84,15 @@ def parse_duration(value: Any) -> float:
     if not math.isfinite(seconds) or seconds > MAX_SECONDS:
         raise ValueError(f"{value!r} is longer than 30 days; check for a typo")
     return seconds
+
+
+def _short(seconds: float) -> str:
+    """A duration in a message: canonical, or ``1e-20s`` for one too small to read that way."""
+    return format_duration(seconds) if seconds == 0 or seconds >= 1e-3 else f"{seconds:.3g}s"
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:,.0f} times" if ratio < 1e15 else f"{ratio:.1e} times"
 
 
 def format_duration(seconds: float) -> str:
@@ -262,6 +278,13 @@ class LogNormal(_Dist):
         if self.lognormal.p90 <= self.lognormal.median:
             raise ValueError(f"lognormal p90 ({format_duration(self.lognormal.p90)}) must be above the "
                              f"median ({format_duration(self.lognormal.median)})")
+        ratio = self.lognormal.p90 / self.lognormal.median
+        if not ratio <= MAX_LOGNORMAL_RATIO:
+            raise ValueError(f"lognormal p90 ({_short(self.lognormal.p90)}) is {_times(ratio)} the median "
+                             f"({_short(self.lognormal.median)}); at most {MAX_LOGNORMAL_RATIO:,.0f} times "
+                             "is accepted (a lognormal that wide already has a mean "
+                             f"{math.exp((math.log(MAX_LOGNORMAL_RATIO) / Z90) ** 2 / 2):,.0f} times its median): "
+                             "check the units (s, m, h, d), or use empirical samples for so wide a spread")
         return self
 
     @property
@@ -290,8 +313,13 @@ class Empirical(_Dist):
 
     empirical: tuple[Seconds, ...] = Field(min_length=1)
 
+    @cached_property
+    def ordered(self) -> tuple[float, ...]:
+        """The samples in order: the inverse CDF, whatever order the file lists them in (sorted once)."""
+        return tuple(sorted(self.empirical))
+
     def quantile(self, u: float) -> float:  # noqa: D102
-        ordered = sorted(self.empirical)  # the inverse CDF, whatever order the file lists them in
+        ordered = self.ordered
         return ordered[min(int(u * len(ordered)), len(ordered) - 1)]
 
     def mean(self) -> float:  # noqa: D102

@@ -10,7 +10,12 @@ import shlex
 from dataclasses import dataclass
 from typing import Literal
 
+from drillsim.textsafe import shown, terminal
+
 Severity = Literal["error", "warning"]
+
+MAX_SHOWN = 200
+"""Longest file name or field path shown whole in a problem (the rest is counted, not printed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +41,23 @@ class Problem:
     severity: Severity = "error"
 
     def format(self) -> str:
-        """Render as ``file:line:col: error: path: message (hint)``, the compiler style editors parse."""
-        where = self.file or "<scenario>"
+        """Render as ``file:line:col: error: path: message (hint)``, the compiler style editors parse.
+
+        The file name and the field path are user text: each is shown on one line, cut when long
+        (a 5 MB key costs a line), and the whole text passes through ``textsafe.terminal``.
+        """
+        where = shown(self.file, MAX_SHOWN) if self.file else "<scenario>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         text = f"{where}: {self.severity}: "
         if self.path:
-            text += f"{self.path}: "
+            text += f"{shown(self.path, MAX_SHOWN)}: "
         text += self.message
         if self.hint:
             text += f"\n    hint: {self.hint}"
-        return text
+        return terminal(text)
 
 
 class DrillsimError(Exception):

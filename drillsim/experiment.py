@@ -8,21 +8,26 @@ task ~2 ms, shared/PERFORMANCE.md), and results are put back in replication orde
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
 from drillsim.compile import CompiledScenario, compile_scenario
 from drillsim.engine import run_replication
-from drillsim.errors import InputError
+from drillsim.errors import InputError, SimulationError
 from drillsim.records import ReplicationResult
 from drillsim.results_io import BASE
 from drillsim.scenario import Scenario, Variant
+from drillsim.stopping import forget_child, signals_blocked, track_child, worker_setup
 from drillsim.summary import ReplicationSummary, summarize
 from drillsim.variants import apply_variant
 
@@ -96,7 +101,8 @@ def batch_size(n: int, workers: int, per_worker_batches: int = 8, cap: int = 200
 _WORKER_COMPILED: dict[str, CompiledScenario] = {}
 
 
-def _init_worker(compiled: dict[str, CompiledScenario]) -> None:
+def _init_worker(compiled: dict[str, CompiledScenario], parent: int) -> None:
+    worker_setup(parent)
     _WORKER_COMPILED.clear()
     _WORKER_COMPILED.update(compiled)
 
@@ -138,64 +144,164 @@ def run_jobs(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: i
         _run_pool(compiled, jobs, seed, workers, on_batch)
 
 
-def _context() -> Any:
-    # fork is far cheaper to start on Linux; spawn elsewhere. Chosen per pool, never set globally.
-    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+# fork is far cheaper to start on Linux; spawn elsewhere. Chosen per pool, never set globally.
+_BASE_CONTEXT: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+class _WorkerProcess(_BASE_CONTEXT.Process):  # type: ignore[misc,name-defined]
+    """A pool worker started with the stop signals blocked, and known to an immediate stop."""
+
+    def start(self) -> None:  # noqa: D102
+        with signals_blocked():
+            super().start()
+        if self.pid is not None:
+            track_child(self.pid)
+
+
+class _WorkerContext:
+    """The pool's multiprocessing context: the base context, with :class:`_WorkerProcess`."""
+
+    Process = _WorkerProcess
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_BASE_CONTEXT, name)
+
+
+POLL_SECONDS = 1.0
+"""How often a pool with no batch finished is checked for a worker that died unnoticed."""
+
+MAX_POOL_RESTARTS = 5
+"""Fresh pools in a row that may break before running anything before the study gives up."""
 
 
 def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int, workers: int,
               on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
     pool = _pool(compiled, workers)
     pending: dict[Future[Any], Job] = {}
-    todo = list(jobs)
+    todo = deque(jobs)
+    restarts = 0
     try:
         while todo or pending:
-            while todo and len(pending) < workers * 2:
-                job = todo.pop(0)
-                pending[pool.submit(_worker_batch, job.variant, seed, job.lo, job.hi)] = job
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
-                # A worker died (killed, out of memory): every batch in flight fails with it, and
-                # the pool cannot say whose batch killed it. Keep what finished, rerun the others
-                # one by one in a process of their own, then go on with a fresh pool.
-                pool.shutdown(wait=False, cancel_futures=True)
-                finished = {f: j for f, j in pending.items() if f.done() and f.exception() is None}
-                for fut, job in finished.items():
-                    on_batch(job, fut.result())
-                for fut, job in pending.items():  # in submission order
-                    if fut not in finished:
-                        on_batch(job, isolated(compiled[job.variant], job, seed))
-                pending.clear()
-                pool = _pool(compiled, workers)
+            broken = _fill(pool, pending, todo, seed, workers * 2)
+            if not broken:
+                done, _ = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                broken = any(isinstance(f.exception(), BrokenProcessPool) for f in done) or (
+                    not done and _lost_worker(pool))
+            if not broken:
+                for fut in done:
+                    on_batch(pending.pop(fut), fut.result())
+                restarts = 0
                 continue
-            for fut in done:
-                on_batch(pending.pop(fut), fut.result())
+            # A worker died (killed, out of memory), now or before this submission: every batch in
+            # flight fails with it, and the pool cannot say whose batch killed it. Keep what
+            # finished, rerun the others one by one in a process of their own, then go on with a
+            # fresh pool.
+            _stop(pool)
+            restarts = 0 if pending else restarts + 1  # the batches in flight make progress alone
+            if restarts > MAX_POOL_RESTARTS:
+                raise SimulationError(f"the worker processes died {restarts} times in a row before running "
+                                      "anything (out of memory?); run again with --workers 1")
+            _rerun(compiled, pending, seed, on_batch)
+            pool = _pool(compiled, workers)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
 
 
-def isolated(compiled: CompiledScenario, job: Job, seed: int) -> list[ReplicationSummary | Failure]:
+def _lost_worker(pool: ProcessPoolExecutor) -> bool:
+    """True if a worker has died although the pool has not said so.
+
+    A worker killed in the middle of sending its results leaves half a message in the pipe: the
+    pool's thread waits for the rest for ever, and the other workers wait for the lock the dead
+    one held. Only a look at the processes themselves tells.
+    """
+    return any(p.exitcode is not None for p in (getattr(pool, "_processes", None) or {}).values())
+
+
+def _fill(pool: ProcessPoolExecutor, pending: dict[Future[Any], Job], todo: deque[Job], seed: int,
+          limit: int) -> bool:
+    """Submit jobs until ``limit`` are in flight; True if the pool is broken (a worker died)."""
+    while todo and len(pending) < limit:
+        job = todo[0]
+        try:
+            fut = pool.submit(_worker_batch, job.variant, seed, job.lo, job.hi)
+        except BrokenProcessPool:
+            return True
+        pending[fut] = todo.popleft()
+    return False
+
+
+def _rerun(compiled: dict[str, CompiledScenario], pending: dict[Future[Any], Job], seed: int,
+           on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+    """After a broken pool: hand on the batches that finished, rerun the others in isolation."""
+    finished = {f: j for f, j in pending.items() if f.done() and not f.cancelled() and f.exception() is None}
+    for fut, job in finished.items():
+        on_batch(job, fut.result())
+    for fut, job in pending.items():  # in submission order
+        if fut not in finished:
+            on_batch(job, isolated(compiled[job.variant], job, seed))
+    pending.clear()
+
+
+def isolated(compiled: CompiledScenario, job: Job, seed: int, tries: int = 2) -> list[ReplicationSummary | Failure]:
     """Run a batch alone in a fresh process; one that kills its process is halved down to the culprit.
 
     A worker killed from outside (by an operator, or the OOM killer for another process's sake)
-    costs nothing; a replication that kills its process every time is reported with its seed, and
-    only it: the rest of its batch is kept.
+    costs nothing: a single replication gets ``tries`` processes. One that kills its process
+    every time is reported with its seed, and only it: the rest of its batch is kept.
     """
-    with _pool({job.variant: compiled}, 1) as pool:
-        try:
-            return pool.submit(_worker_batch, job.variant, seed, job.lo, job.hi).result()  # type: ignore[no-any-return]
-        except BrokenProcessPool:
-            if job.hi - job.lo == 1:
-                return _lost(job, seed, "worker process died (killed, or out of memory) while running this "
-                                        "replication; replay it alone to see why")
+    pool = _pool({job.variant: compiled}, 1)
+    try:
+        rows: list[ReplicationSummary | Failure] = pool.submit(_worker_batch, job.variant, seed, job.lo,
+                                                               job.hi).result()
+        pool.shutdown(wait=True)
+        return rows
+    except BrokenProcessPool:
+        pass
+    finally:
+        _stop(pool)
+    if job.hi - job.lo == 1:
+        if tries > 1:
+            return isolated(compiled, job, seed, tries - 1)
+        return _lost(job, seed, "worker process died (killed, or out of memory) while running this "
+                                "replication; replay it alone to see why")
     mid = (job.lo + job.hi) // 2
-    return [*isolated(compiled, Job(job.variant, job.lo, mid), seed),
-            *isolated(compiled, Job(job.variant, mid, job.hi), seed)]
+    return [*isolated(compiled, Job(job.variant, job.lo, mid), seed, tries),
+            *isolated(compiled, Job(job.variant, mid, job.hi), seed, tries)]
 
 
 def _pool(compiled: dict[str, CompiledScenario], workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
-                               initargs=(compiled,))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_WorkerContext(),  # type: ignore[arg-type]
+                               initializer=_init_worker, initargs=(compiled, os.getpid()))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut a pool down now: its workers are terminated, not waited for (a batch may take minutes).
+
+    Called on every way out of a pool, so an interrupted study never waits for a running batch
+    and leaves no worker behind; on a pool already shut down cleanly it does nothing.
+    """
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
+    for p in procs:
+        with contextlib.suppress(OSError, ValueError):
+            p.terminate()  # SIGTERM: the workers keep its default action
+    pool.shutdown(wait=False, cancel_futures=True)
+    if procs and results is not None:
+        # NOTE: with the workers gone, this was the last open end for writing results: a pool
+        # thread stuck on half a message from a killed worker now reads end-of-file, and ends.
+        with contextlib.suppress(OSError, AttributeError):
+            results._writer.close()
+    # NOTE: waited for by their sentinels, not join(): the pool's own thread may reap them first.
+    alive = {p.sentinel: p for p in procs if p.exitcode is None}
+    deadline = time.monotonic() + 2.0
+    while alive and (left := deadline - time.monotonic()) > 0:
+        for ready in mp_wait(list(alive), left):
+            alive.pop(ready)  # type: ignore[call-overload]
+    for p in alive.values():
+        with contextlib.suppress(OSError, ValueError):
+            p.kill()
+    for p in procs:
+        forget_child(p.pid)
 
 
 def _lost(job: Job, seed: int, why: str) -> list[ReplicationSummary | Failure]:

@@ -11,6 +11,7 @@ Bad input only ever raises :class:`~drillsim.errors.ScenarioError`, with every p
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -18,8 +19,10 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from yaml.composer import Composer
+from yaml.resolver import Resolver
 
-from drillsim import semantics
+from drillsim import limits, semantics
 from drillsim.errors import Problem, ScenarioError
 from drillsim.locate import Located, Mark, PathKey, locate_problems, validation_problems
 from drillsim.scenario import Scenario
@@ -61,6 +64,9 @@ def load_scenario_text_with_warnings(text: str | bytes, filename: str = "<scenar
         _check_size(len(text), filename)
         text = decode(text, filename)
     located = parse_yaml(text, filename)
+    cost = limits.cost_problems(located, filename)
+    if cost:
+        raise ScenarioError(cost)
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as exc:
@@ -109,8 +115,10 @@ def decode(data: bytes, name: str) -> str:
             try:
                 return data[len(bom):].decode(codec)
             except UnicodeDecodeError:
+                if codec == "utf-32-le":  # FF FE 00 00 is also UTF-16-LE's mark before a NUL character
+                    continue
                 raise ScenarioError([Problem(f"the file starts with a {codec.upper()} byte-order mark but is "
-                                             f"not valid {codec.upper()}", file=name,
+                                             f"not valid {codec.upper()}", file=name, line=1, column=1,
                                              hint="save the file as UTF-8")]) from None
     if b"\x00" in data:
         offset = data.index(b"\x00")
@@ -144,15 +152,26 @@ class _Refused(yaml.YAMLError):
         self.message, self.mark, self.hint = message, mark, hint
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader that only composes nodes, refusing explicit tags and deep nesting on the way."""
+class _Checks:
+    """Checks made on each node as it is composed, before the next one is read: tags, nesting and cost.
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    Cost is bounded here, not after parsing: a 10 MB file of one long list is millions of nodes
+    (about 1 KB each), so lists, values and texts are counted as they come (see
+    :mod:`drillsim.limits`).
+    """
+
+    def _start_checks(self) -> None:
         self._depth = 0
+        self._values = 0
+        self._max_values = limits.VALUES.value()
+        self._max_text = limits.TEXT_CHARS.value()
+        self._list_limits = {name: limit.value() for name, limit in limits.LIST_LIMITS.items()}
+        self._max_items = limits.LIST_ITEMS.value()
+        self._field: str | None = None  # the key of the innermost mapping value being composed
+        self._lists: list[tuple[str | None, int]] = []  # (field, its item limit) of each open list
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
             raise _Refused(f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files "
@@ -161,10 +180,127 @@ class _Loader(yaml.SafeLoader):
         if self._depth > MAX_DEPTH:
             raise _Refused(f"the data is nested more than {MAX_DEPTH} levels deep", event.start_mark,
                            "a scenario nests about 6 levels deep; check for runaway brackets")
+        self._check_cost(parent, index, event)
+        outer = self._field
+        if isinstance(index, yaml.ScalarNode):
+            self._field = str(index.value)
+        is_list = isinstance(event, yaml.SequenceStartEvent)
+        if is_list:
+            self._lists.append((self._field, self._list_limits.get(self._field or "", self._max_items)))
         try:
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
+            self._field = outer
+            if is_list:
+                self._lists.pop()
+
+    def _check_cost(self, parent: Any, index: Any, event: Any) -> None:
+        """Refuse the node that goes over a limit: values in all, items of its list, characters of its text."""
+        self._values += 1
+        if self._values > self._max_values:
+            raise _Refused(_over(limits.VALUES, "the file"), event.start_mark,
+                           "a scenario holds a few thousand values; check for a runaway list")
+        if isinstance(index, int) and self._lists and index >= self._lists[-1][1]:
+            field = self._lists[-1][0]
+            limit = limits.list_limit(field)
+            where = "the scenario" if limit is not limits.LIST_ITEMS else f"the list {field or '(top level)'}"
+            raise _Refused(_over(limit, where), event.start_mark, "this is where the list goes over the limit")
+        if isinstance(event, yaml.ScalarEvent):
+            is_key = index is None and isinstance(parent, yaml.MappingNode)
+            most = limits.MAX_KEY_CHARS if is_key else self._max_text
+            if len(event.value) > most:
+                what = "key" if is_key else "text"
+                hint = ("keys are field names or ids of at most 64 characters" if is_key
+                        else limits.TEXT_CHARS.hint())
+                raise _Refused(f"this {what} is {len(event.value):,} characters long, over the limit of {most:,}",
+                               event.start_mark, hint)
+
+
+def _over(limit: limits.Limit, where: str) -> str:
+    return (f"{where} has more than {limit.value():,} {limit.what}, over the limit of {limit.value():,}; "
+            f"set {limit.env} to raise it")
+
+
+class _Loader(_Checks, yaml.SafeLoader):
+    """A safe loader that only composes nodes, refusing explicit tags, deep nesting and runaway cost."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._start_checks()
+
+
+_FastLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _CLoader(_Checks, Composer, CParser, Resolver):  # type: ignore[misc, valid-type]
+        """The same checks over libyaml's parser: events come from C (about 12x faster), nodes from Python."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+            self._start_checks()
+
+    _FastLoader = _CLoader
+
+
+MAX_EXPLAINED_PREFIX = 256 * 1024
+"""Text up to a syntax error that is read again by the Python parser for its clearer message."""
+
+
+def _compose(text: str) -> Any:
+    """The node tree of ``text``, composed with the checks (libyaml's parser when installed)."""
+    if _FastLoader is None:
+        return _run(_Loader, text)
+    try:
+        return _run(_FastLoader, text)
+    except _Refused:
+        raise
+    except yaml.YAMLError as exc:
+        raise _python_error(text, exc) from None
+
+
+def _run(loader_class: Any, text: str) -> Any:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _python_error(text: str, exc: yaml.YAMLError) -> yaml.YAMLError:
+    """libyaml's error as the Python parser words it ("expected ',' or ']', but got ':'"), when cheap.
+
+    The Python parser reads the text up to the line after the error again; its error is used
+    when it is found there (not at the cut), else libyaml's own.
+    """
+    try:
+        yaml.reader.Reader(text)  # control characters: found by one scan of the text
+    except yaml.reader.ReaderError as found:
+        return found
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return exc
+    end = -1
+    for _ in range(mark.line + 2):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            end = len(text)
+            break
+    if end > MAX_EXPLAINED_PREFIX:
+        return exc
+    try:
+        for _ in yaml.parse(text[:end + 1], Loader=yaml.SafeLoader):
+            pass
+    except yaml.MarkedYAMLError as found:
+        at = found.problem_mark or found.context_mark
+        if at is not None and at.line <= mark.line:
+            return found
+    except yaml.YAMLError:
+        pass
+    return exc
 
 
 def parse_yaml(text: str, name: str) -> Located:
@@ -173,7 +309,7 @@ def parse_yaml(text: str, name: str) -> Located:
         raise ScenarioError([Problem(f"the file is empty; {_NEEDS}", file=name, line=1, column=1,
                                      hint="start from an example in scenarios/ or see docs/scenario-format.md")])
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except _Refused as exc:
         raise ScenarioError([_at(exc.message, exc.mark, name, exc.hint)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -305,7 +441,15 @@ class _Builder:
         if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             return str(node.value)
         if node.tag in _STANDARD_TAGS:
-            return self._constructor.construct_object(node)
+            if node.tag == _INT and len(str(node.value)) > limits.MAX_INT_DIGITS:
+                self.problems.append(_long_number(node, self.name))
+                return None
+            value = self._constructor.construct_object(node)
+            problem = number_problem(value, node, self.name)
+            if problem is not None:
+                self.problems.append(problem)
+                return None
+            return value
         return str(node.value)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
@@ -352,3 +496,32 @@ class _Builder:
             self.problems.append(_at("a key must be plain text, not a list or a mapping",
                                      node.start_mark, self.name))
         return None
+
+
+# -- bounds on numbers and on cost ----------------------------------------------------------------
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+_MAX_INT_BITS = int(limits.MAX_INT_DIGITS * math.log2(10))
+
+
+def _long_number(node: yaml.Node, name: str) -> Problem:
+    return _at(f"this whole number is {len(str(node.value)):,} characters long; a number here has at most "
+               f"{limits.MAX_INT_DIGITS:,} digits", node.start_mark, name,
+               "numbers in a scenario are counts, seeds and limits of a few digits; check for a pasted value")
+
+
+def number_problem(value: Any, node: yaml.Node, name: str) -> Problem | None:
+    """A number YAML read that no field can hold: a whole number too long to print, or not finite.
+
+    Python refuses to turn an integer of more than 4,300 digits into text (YAML 1.1's base-60
+    ``1:2:3`` and hexadecimal forms build one from fewer characters); ``.inf`` and ``.nan`` are
+    no time, count or chance.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _MAX_INT_BITS:
+        return _long_number(node, name)
+    if isinstance(value, float) and not math.isfinite(value):
+        return _at(f"{str(node.value)[:40]} is not a finite number", node.start_mark, name,
+                   "write a finite number (a duration such as 5m, a count, or a chance between 0 and 1)")
+    return None

@@ -4,7 +4,8 @@ Every file is written atomically (a temporary file in the same folder, then rena
 summaries, which are appended batch by batch so that an interrupted run keeps what it finished.
 The manifest says ``complete`` only after everything else is on disk, with each summaries file's
 line count, so a truncated or partial file never passes as complete. A run never replaces an
-earlier run's folder without ``force``.
+earlier run's folder without ``force``, and with it only a folder drillsim made, file by file from
+its own list (:mod:`drillsim.folders`); every write goes through :mod:`drillsim.files`.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from drillsim import __version__
+from drillsim import __version__, folders
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
+from drillsim.files import check_output as check_output  # re-exported: the commands' one output rule
+from drillsim.files import write_atomic
+from drillsim.runmodels import ManifestModel, SummaryModel, parse, read_text
 from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
 from drillsim.summary import ReplicationSummary
+from drillsim.textsafe import cell_text
 
 RESULTS_FORMAT = 4
 """Version of the run-folder layout and summary schema; bumped on any incompatible change."""
@@ -34,51 +37,6 @@ MANIFEST = "manifest.json"
 
 BASE = "base"
 """Name of the unchanged scenario among the variants of a run."""
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a whole file so that readers see the old file or the new one, never half of it.
-
-    An OSError names ``path`` itself, not the temporary file it was being written through.
-    """
-    try:
-        _write_atomic(path, data)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
-
-
-def _write_atomic(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates 0600; a report is meant to be shared: keep the replaced file's mode or 0644.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def check_output(path: Path, *, force: bool) -> None:
-    """Check an output file the user named before any work is done for it.
-
-    It must not replace an existing file (or a link, even a broken one) unless they said --force,
-    and its folder must exist or be creatable and be writable, so that minutes of simulation are
-    not thrown away on a path that fails at the end.
-    """
-    if (path.exists() or path.is_symlink()) and not force:
-        raise OutputExistsError(f"{path} exists; choose another name or pass --force to replace it")
-    folder = path.absolute().parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: {folder} is a file, not a folder; choose another path")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write {path}: no permission to write in {folder}; choose another path")
 
 
 def safe_name(text: str) -> str:
@@ -127,28 +85,99 @@ def now() -> str:
 
 def holds_files(path: Path) -> bool:
     """True if ``path`` is a file, or a folder with anything in it: writing there may replace work."""
-    return path.exists() and (not path.is_dir() or any(path.iterdir()))
+    return path.exists() and (not path.is_dir() or bool(folders.entries(path)))
 
 
-def check_run_dir(path: Path, *, force: bool) -> None:
-    """Refuse a run folder that would replace work: any non-empty folder without ``force``, and
-    with it anything but an earlier drillsim run. Checked before anything slow is started."""
+def check_run_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> None:
+    """Refuse a run folder that would replace work, before anything slow is started.
+
+    A new or empty folder is fine. A non-empty one needs ``force``, and even then only a folder
+    drillsim made, holding nothing but its own files, none of them an input (``inputs``) of this
+    run, and no other drillsim process writing it. Links and files are never run folders.
+    """
+    if path.is_symlink():
+        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes a run "
+                         "through a link: give the folder itself, or choose another --out")
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise InputError(f"{path} is a file, not a folder; choose another --out")
+    for source in inputs:
+        if Path(os.path.realpath(source)).is_relative_to(os.path.realpath(path)):
+            raise InputError(f"{path} holds {source}, which this run reads: drillsim never replaces the folder "
+                             f"an input is read from; copy the file out of {path} first, or choose another --out")
+    who = folders.holder(path)
+    if who is not None:
+        raise folders.FolderBusyError(folders.busy_message(path, who))
+    if not holds_files(path):
+        return
+    if not folders.is_owned(path):
+        raise OutputExistsError(_not_ours(path))
+    if not force:
+        raise OutputExistsError(f"{path} already holds an earlier run; choose another --out or pass "
+                                "--force to replace it")
+    strangers = folders.foreign(path)
+    if strangers:
+        raise OutputExistsError(f"{path} holds files drillsim did not write ({', '.join(strangers)}); --force "
+                                "replaces only drillsim's own files: move yours out, or choose another --out")
+
+
+def _not_ours(path: Path) -> str:
+    """Why a non-empty folder without drillsim's file list is never replaced, even with --force."""
+    if _looks_like_a_run(path / MANIFEST):
+        return (f"{path} holds a run of an older drillsim, made without a list of its files "
+                f"({folders.MARKER}), so it is never replaced, even with --force; delete it yourself if "
+                "nothing in it is needed, or choose another --out")
+    return (f"{path} already holds files drillsim did not make ({', '.join(folders.entries(path)[:5])}); it is "
+            "never replaced, even with --force: choose another --out (a new or empty folder)")
+
+
+def _looks_like_a_run(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() and not path.is_symlink() else {}
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("format") == "drillsim-results"
+
+
+def prepare_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> Path:
+    """Create a run folder (marked as drillsim's); an earlier run in it is replaced only with
+    ``force`` and only as :func:`check_run_dir` allows: its listed files are removed, nothing else."""
+    check_run_dir(path, force=force, inputs=inputs)
     if holds_files(path):
-        if not force:
-            raise OutputExistsError(f"{path} already holds an earlier run; choose another --out or pass "
-                                    "--force to replace it")
-        if not (path / MANIFEST).exists() and path.is_dir():
-            raise OutputExistsError(f"{path} is not a drillsim run folder; refusing to replace it even "
-                                    "with --force")
-
-
-def prepare_dir(path: Path, *, force: bool) -> Path:
-    """Create a run folder; an existing non-empty one is only replaced with ``force``."""
-    check_run_dir(path, force=force)
-    if holds_files(path):
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
-    path.mkdir(parents=True, exist_ok=True)
+        folders.empty_owned(path)
+    else:
+        folders.mark(path)
     return path
+
+
+def claim_run_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> folders.FolderLock:
+    """Check, lock and prepare a run folder for this process; the caller releases the lock.
+
+    Checked first without touching anything, then again under the lock (another run may have
+    written the folder in between), so two runs started into one folder never both write it.
+    """
+    check_run_dir(path, force=force, inputs=inputs)
+    created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    lock = folders.lock_folder(path)
+    try:
+        prepare_dir(path, force=force, inputs=inputs)
+    except BaseException:
+        lock.release()
+        if created:
+            folders.remove_if_empty(path)
+        raise
+    return lock
+
+
+def read_files(scenario: Path | None, run: Path | None) -> list[Path]:
+    """The files a command reads (a scenario, a run folder's data), which no output may replace."""
+    found = [scenario] if scenario is not None else []
+    if run is not None:
+        found += [run / MANIFEST, run / "scenario.json", run / "scenario.yaml", *run.glob("summaries/*.jsonl"),
+                  *run.glob("logs/*.jsonl")]
+    return found
 
 
 def next_free_dir(base: Path) -> Path:
@@ -179,7 +208,7 @@ class RunWriter:
         manifest.started_at = manifest.started_at or now()
         write_atomic(root / "scenario.yaml", scenario_text)
         write_atomic(root / "scenario.json", scenario_json)
-        (root / "summaries").mkdir(exist_ok=True)
+        folders.make_folder(root / "summaries")
         self._files: dict[str, Any] = {}
         self.save_manifest()
 
@@ -191,7 +220,9 @@ class RunWriter:
         """Append summaries (one JSON object per line) and flush them to disk."""
         fh = self._files.get(variant)
         if fh is None:
-            fh = self._files[variant] = self.summaries_path(variant).open("a", encoding="utf-8")
+            path = self.summaries_path(variant)
+            folders.record(path)
+            fh = self._files[variant] = path.open("a", encoding="utf-8")
         for s in summaries:
             fh.write(json.dumps(s.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
             self.manifest.completed[variant] = self.manifest.completed.get(variant, 0) + 1
@@ -206,8 +237,9 @@ class RunWriter:
         return path
 
     def save_manifest(self) -> None:
-        """Rewrite the manifest atomically."""
-        write_atomic(self.root / MANIFEST, json.dumps(asdict(self.manifest), indent=2, ensure_ascii=False))
+        """Rewrite the manifest atomically, checked against the model every reader applies."""
+        data = ManifestModel.model_validate(asdict(self.manifest), strict=False).model_dump()
+        write_atomic(self.root / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False))
 
     def close(self, status: str) -> None:
         """Close the summaries and record the final status (``complete``, ``interrupted`` or ``failed``)."""
@@ -226,18 +258,18 @@ def log_jsonl(records: Sequence[EventRecord]) -> str:
 
 
 def log_csv(records: Sequence[EventRecord]) -> str:
-    """An event log as CSV with one column per record field."""
+    """An event log as CSV with one column per record field (text that looks like a formula guarded)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(RECORD_FIELDS))
     w.writeheader()
     for r in records:
-        w.writerow(r.to_dict())
+        w.writerow({k: cell_text(v) for k, v in r.to_dict().items()})
     return buf.getvalue()
 
 
 def read_log(path: Path) -> list[EventRecord]:
     """Read a JSON Lines event log written by :func:`log_jsonl`, checking its format version."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path, "log").splitlines()
     try:
         head = json.loads(lines[0]) if lines else {}
     except json.JSONDecodeError as exc:
@@ -246,9 +278,14 @@ def read_log(path: Path) -> list[EventRecord]:
         raise ResultsFormatError(f"{path}: event log format {head.get('format_version')!r}, this drillsim "
                                  f"reads {LOG_FORMAT}")
     try:
-        return [EventRecord.from_dict(json.loads(line)) for line in lines[1:] if line]
+        return [EventRecord.from_dict(json.loads(line, parse_constant=_no_constant)) for line in lines[1:] if line]
     except (json.JSONDecodeError, TypeError, ValueError, KeyError) as exc:
         raise ResultsFormatError(f"{path}: damaged event log ({exc})") from None
+
+
+def _no_constant(name: str) -> float:
+    """JSON's NaN and Infinity are refused: no time in a log is either."""
+    raise ValueError(f"{name} where a number belongs")
 
 
 @dataclass
@@ -261,26 +298,45 @@ class RunData:
     warnings: list[str]
 
 
+MAX_JSON_DIGITS = 4_000
+"""Longest whole number read from a results file (Python refuses more than 4,300 digits)."""
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_JSON_DIGITS:
+        raise ValueError(f"a whole number of {len(text):,} digits, more than the {MAX_JSON_DIGITS:,} any "
+                         "drillsim field holds")
+    return int(text)
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads`` with whole numbers bounded by size: a ValueError, never Python's conversion limit."""
+    return json.loads(text, parse_int=_bounded_int)
+
+
 def read_manifest(root: Path) -> Manifest:
-    """Read and check a run's manifest (format and version)."""
+    """Read and check a run's manifest: its format and version, then every field's type and bounds."""
     path = root / MANIFEST
     if not path.is_file():
         raise ResultsFormatError(f"{root} is not a drillsim run folder (no {MANIFEST})")
+    text = read_text(path, "manifest")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsFormatError(f"{path}: damaged manifest ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != "drillsim-results":
-        raise ResultsFormatError(f"{path}: not a drillsim results manifest")
-    if data.get("format_version") != RESULTS_FORMAT:
+        head = loads_bounded(text)
+    except (json.JSONDecodeError, ValueError):
+        head = None  # located by the model below
+    if isinstance(head, dict) and head.get("format") == "drillsim-results" and \
+            head.get("format_version") != RESULTS_FORMAT:
         raise ResultsFormatError(
-            f"{path}: results format version {data.get('format_version')!r} was written by drillsim "
-            f"{data.get('drillsim_version', '?')}; this drillsim ({__version__}) reads version "
+            f"{path}: results format version {_brief(head.get('format_version'))} was written by drillsim "
+            f"{_brief(head.get('drillsim_version', '?'))}; this drillsim ({__version__}) reads version "
             f"{RESULTS_FORMAT}. Re-run the scenario with this version.")
-    try:
-        return Manifest(**data)
-    except TypeError as exc:
-        raise ResultsFormatError(f"{path}: unexpected manifest fields ({exc})") from None
+    return Manifest(**parse(ManifestModel, text, path).model_dump())
+
+
+def _brief(value: Any) -> str:
+    """A value read from a damaged file, short enough for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def read_run(root: Path) -> RunData:
@@ -302,7 +358,7 @@ def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list
         if manifest.status == "complete" and manifest.completed.get(variant, 0):
             raise ResultsFormatError(f"{path} is missing")
         return []
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = read_text(path, "summaries").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     elif lines and manifest.status != "complete":
@@ -310,10 +366,7 @@ def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list
         warnings.append(f"{path.name}: dropped a partly written last line")
     out = []
     for n, line in enumerate(lines, 1):
-        try:
-            out.append(ReplicationSummary.from_json(json.loads(line)))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise ResultsFormatError(f"{path}:{n}: damaged summary ({exc})") from None
+        out.append(ReplicationSummary.from_json(parse(SummaryModel, line, path, line=n).model_dump()))
     out.sort(key=lambda s: s.replication)
     expected = manifest.completed.get(variant, 0)
     if manifest.status == "complete" and len(out) != expected:

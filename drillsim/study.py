@@ -26,6 +26,7 @@ from drillsim.experiment import (
 )
 from drillsim.results_io import Manifest, RunWriter, sha256_file
 from drillsim.scenario import Scenario
+from drillsim.stopping import deferred
 from drillsim.summary import ReplicationSummary
 
 Progress = Callable[[int], None]
@@ -77,31 +78,76 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
                         scenario_file=scenario_path.name, scenario_sha256=sha256_file(scenario_path),
                         seed=seed, replications=n, variants=variants, workers=workers,
                         engine="dask" if dask_address else "local", until_ci=until_ci)
-    writer = RunWriter(out, manifest, scenario_path.read_bytes(),
-                       scenario.model_dump_json(by_alias=True, indent=2))
     collected: dict[str, list[ReplicationSummary]] = {v: [] for v in variants}
+    writer: RunWriter | None = None
 
     def on_batch(job: Job, rows: list[ReplicationSummary | Failure]) -> None:
-        good = [r for r in rows if isinstance(r, ReplicationSummary)]
-        manifest.failures.extend(asdict(r) for r in rows if isinstance(r, Failure))
-        writer.append(job.variant, good)
-        collected[job.variant].extend(good)
-        writer.save_manifest()
+        with deferred():  # a Ctrl-C waits until the batch and the manifest counting it are on disk
+            in_order.add(job, rows)
         if progress:
             progress(len(rows))
 
     try:
+        with deferred():  # a Ctrl-C now waits for the manifest, which then says "interrupted"
+            writer = RunWriter(out, manifest, scenario_path.read_bytes(),
+                               scenario.model_dump_json(by_alias=True, indent=2))
+            in_order = InOrder(writer, manifest, collected)
         _run_rounds(compiled, variants, n, seed, workers, dask_address, until_ci, on_batch, collected)
+        in_order.flush()
         _write_logs(writer, compiled, collected, seed)
         _write_analysis(out, scenario, collected.get(BASE, []), seed, workers, suggest)
     except BaseException as exc:
         # NOTE: any stop, not only Ctrl-C: a manifest left "running" would pass for a live run.
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        with contextlib.suppress(OSError):  # the error that stopped the run is the one to report
-            writer.close(status)
+        if writer is not None:
+            with deferred(), contextlib.suppress(OSError):  # the error that stopped the run is the one to report
+                in_order.flush()
+                writer.close(status)
         raise
-    writer.close("complete")
+    with deferred():
+        writer.close("complete")
     return out
+
+
+class InOrder:
+    """Writes the batches of each variant in replication order, whatever order they finish in.
+
+    A batch that finishes before the one before it waits here (a few batches at most: as many as
+    are in flight), so the summaries files and the manifest's failures are the same bytes for the
+    same seed, serial, on a process pool or on Dask. ``collected`` receives the summaries in
+    replication order too, so that statistics are summed in one fixed order.
+    """
+
+    def __init__(self, writer: RunWriter, manifest: Manifest, collected: dict[str, list[ReplicationSummary]]) -> None:
+        self.writer = writer
+        self.manifest = manifest
+        self.collected = collected
+        self.next: dict[str, int] = dict.fromkeys(collected, 0)
+        self.waiting: dict[str, dict[int, tuple[int, list[ReplicationSummary | Failure]]]] = {
+            v: {} for v in collected}
+
+    def add(self, job: Job, rows: list[ReplicationSummary | Failure]) -> None:
+        """Take a finished batch; write it and every batch it unblocks."""
+        waiting = self.waiting[job.variant]
+        waiting[job.lo] = (job.hi, rows)
+        while (lo := self.next[job.variant]) in waiting:
+            hi, ready = waiting.pop(lo)
+            self._write(job.variant, ready)
+            self.next[job.variant] = hi
+
+    def flush(self) -> None:
+        """Write what still waits (after a stop: the batches finished beyond a gap), in order."""
+        for variant, waiting in self.waiting.items():
+            for lo in sorted(waiting):
+                self._write(variant, waiting.pop(lo)[1])
+
+    def _write(self, variant: str, rows: list[ReplicationSummary | Failure]) -> None:
+        good = sorted((r for r in rows if isinstance(r, ReplicationSummary)), key=lambda r: r.replication)
+        self.manifest.failures.extend(asdict(r) for r in sorted(
+            (r for r in rows if isinstance(r, Failure)), key=lambda r: r.replication))
+        self.writer.append(variant, good)
+        self.collected[variant].extend(good)
+        self.writer.save_manifest()
 
 
 def _run_rounds(compiled: dict[str, CompiledScenario], variants: list[str], n: int, seed: int,

@@ -50,6 +50,13 @@ def _guess(word: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f"; use one of {', '.join(choices)}"
 
 
+MAX_VALUE = Decimal(10**9)
+"""Largest number in a range (a count, a chance or seconds: 10^9 s is 31 years)."""
+
+MAX_POINTS = 1000
+"""Values in one range, and grid points in all (each point is a variant run in full)."""
+
+
 def _numbers(text: str) -> tuple[Any, ...]:
     span, _, step_text = text.partition(":")
     lo_text, _, hi_text = span.partition("..")
@@ -58,11 +65,14 @@ def _numbers(text: str) -> tuple[Any, ...]:
         step = Decimal(step_text) if step_text else Decimal(1)
     except InvalidOperation:
         raise InputError(f"cannot read the range {text!r}; write 2..8, 2..8:2 or 0.5..0.9:0.1") from None
+    if not all(v.is_finite() and v.copy_abs() <= MAX_VALUE for v in (lo, hi, step)):  # copy_abs: no context
+        raise InputError(f"the range {text!r} is not made of finite numbers of at most {MAX_VALUE:,}; "
+                         "write 2..8, 2..8:2 or 0.5..0.9:0.1")
     if step <= 0 or hi < lo:
         raise InputError(f"the range {text!r} is empty; write low..high with a positive step")
+    if (hi - lo) / step >= MAX_POINTS:
+        raise InputError(f"the range {text!r} has more than {MAX_POINTS:,} values; at most {MAX_POINTS:,}")
     count = int((hi - lo) / step) + 1
-    if count > 1000:
-        raise InputError(f"the range {text!r} has {count} values; at most 1000")
     vals = [lo + i * step for i in range(count)]
     integral = all(v == v.to_integral_value() for v in vals) and "." not in lo_text + hi_text + step_text
     return tuple(int(v) if integral else float(v) for v in vals)
@@ -94,6 +104,12 @@ def grid(scenario: Scenario, axes: list[Axis]) -> list[tuple[tuple[Any, ...], Va
     A value the scenario format refuses is an InputError naming its ``--set`` option, raised
     before anything is simulated.
     """
+    points = 1
+    for a in axes:
+        points *= max(1, len(a.values))
+    if points > MAX_POINTS:
+        raise InputError(f"the grid has {points:,} points ({' x '.join(str(len(a.values)) for a in axes)}), over the "
+                         f"limit of {MAX_POINTS:,}; sweep fewer values, or fewer parameters at once")
     out = []
     for combo in itertools.product(*(a.values for a in axes)):
         changes: dict[str, Any] = {}

@@ -278,6 +278,11 @@ def _drop_agencies_from_links(links: list[Item], gone: set[str]) -> list[Item]:
 
 # -- problems -------------------------------------------------------------------------------------
 
+RESERVED_ID = "base"
+"""The id results, ``--variant`` and ``compare`` use for the scenario without variants; refused as a
+variant id in any letter case (``Base`` would share ``summaries/base.jsonl`` on Windows and macOS)."""
+
+
 def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list[Problem]:
     """References in ``variant`` that point at nothing, each with a semantics-form path under ``at``."""
     v = variant
@@ -285,6 +290,11 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
     agencies = (base_agencies - set(v.remove_agencies)) | {a.id for a in v.add_agencies}
     edges = {(f, t) for f, t, _ in scenario.edges()}
     out: list[Problem] = []
+    if v.id.lower() == RESERVED_ID:
+        out.append(Problem(f"variant id {v.id!r} is reserved: 'base' names the scenario as written, without "
+                           "any variant, so this variant would never be simulated (not by --all-variants, "
+                           "--variant base or compare)", path=_join(at, "id", ()),
+                           hint="give the variant an id that says what it changes, such as 'two-duty-officers'"))
     for i, (f, t) in enumerate(v.remove_links):
         if (f, t) not in edges:
             out.append(Problem(f"there is no link {f} -> {t} to remove", path=_join(at, f"remove_links[{i}]", ()),

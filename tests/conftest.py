@@ -1,7 +1,8 @@
 """Shared test setup: hypothesis profiles and the paths of the scenario fixtures.
 
 Profiles: ``ci`` (default; bounded so the suite stays fast), ``dev`` and ``thorough`` (more
-examples). Choose one with ``HYPOTHESIS_PROFILE=thorough pytest``.
+examples; ``HYPOTHESIS_MAX_EXAMPLES=N`` sets how many, e.g. for a long fuzz run). Choose one with
+``HYPOTHESIS_PROFILE=thorough pytest``.
 """
 
 from __future__ import annotations
@@ -30,5 +31,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 settings.register_profile("ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=200, deadline=None)
-settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.register_profile("thorough", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "2000")),
+                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -42,7 +42,7 @@ def dists(draw: st.DrawFn, top: int = 1800) -> Any:
     if shape == "lognormal":
         median = draw(st.integers(1, top))
         return {"lognormal": {"median": format_duration(median),
-                              "p90": format_duration(median + draw(st.integers(1, top)))}}
+                              "p90": format_duration(median + draw(st.integers(1, min(top, 999 * median))))}}
     return {"empirical": draw(st.lists(durations(top), min_size=1, max_size=4))}
 
 

@@ -91,12 +91,13 @@ def test_an_output_under_a_file_is_refused_before_any_work(name: str, tmp_path: 
 
 
 @pytest.mark.parametrize("name", ["msel export -o", "new", "schema --output", "run --log"])
-def test_a_broken_link_counts_as_an_existing_output(name: str, tmp_path: Path, msel_csv: Path) -> None:
+def test_a_broken_link_is_never_replaced_nor_written_through(name: str, tmp_path: Path, msel_csv: Path) -> None:
     link = tmp_path / "out.csv"
     link.symlink_to(tmp_path / "gone" / "target.csv")
-    r = CliRunner().invoke(cli, _args(name, link, msel_csv))
-    assert r.exit_code == 1 and "--force" in r.output, r.output
-    assert link.is_symlink() and not (tmp_path / "gone").exists()
+    for force in ([], ["--force"]):
+        r = CliRunner().invoke(cli, [*_args(name, link, msel_csv), *force])
+        assert r.exit_code == 1 and f"{link} is a symbolic link" in r.output, r.output
+        assert link.is_symlink() and not (tmp_path / "gone").exists()
 
 
 def test_a_failed_write_is_a_message_not_a_bug_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -187,7 +187,7 @@ def test_unreadable_path_is_a_scenario_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
     ("DRILLSIM_MAX_AGENCIES", "3", "agencies, over the limit of 3; set DRILLSIM_MAX_AGENCIES to raise it"),
-    ("DRILLSIM_MAX_LINKS", "2", "links, over the limit of 2; set DRILLSIM_MAX_LINKS to raise it"),
+    ("DRILLSIM_MAX_LINKS", "2", "over the limit of 2; set DRILLSIM_MAX_LINKS to raise it"),
     ("DRILLSIM_MAX_AGENCIES", "many", "DRILLSIM_MAX_AGENCIES='many' is not a whole number"),
 ])
 def test_agency_and_link_limits_refuse_and_can_be_raised(variable: str, value: str, message: str,

@@ -25,6 +25,7 @@ from drillsim.analysis.results import (
 )
 from drillsim.analysis.suggest import Simulate, Suggestion, rank
 from drillsim.compile import build_graph
+from drillsim.runmodels import AnalysisModel
 from drillsim.scenario import Scenario
 from drillsim.summary import ReplicationSummary
 
@@ -86,7 +87,9 @@ def to_json(a: Analysis) -> str:
         "tasks": _plain(a.tasks),
         "queues": _plain([q for q in a.queues if q.had_traffic]),  # analysis.queues.QueueSummary
     }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    AnalysisModel.model_validate_json(text)  # what every reader checks it against
+    return text
 
 
 __all__ = ["ANALYSIS_FILE", "Analysis", "analyze", "to_json", "asdict"]

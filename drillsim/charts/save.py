@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,9 +12,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from drillsim.charts.fonts import chart_style
+from drillsim.files import write_atomic_with
+from drillsim.textsafe import office_text
 
 SUPPORTED_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
-_NEW_FILE_MODE = 0o644
 
 # NOTE: dates are dropped so the same chart gives the same bytes (diffable report folders).
 _METADATA: dict[str, dict[str, Any]] = {
@@ -25,25 +25,15 @@ _METADATA: dict[str, dict[str, Any]] = {
 }
 
 
-def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write through a temporary file in the target's folder, then rename over the target.
+def _visible_text(fig: Figure) -> None:
+    """Every label drawn as text any format can hold: a control character in a name would make the
+    SVG ill-formed XML (browsers then show nothing) and draws as a missing glyph in PNG."""
+    from matplotlib.text import Text
 
-    Readers never see a half-written chart, and a failure leaves no temporary file behind.
-    """
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        # NOTE: mkstemp makes the file private (0600); a chart is a normal report file, so keep
-        # the old file's mode when replacing one, else use 0644.
-        mode = target.stat().st_mode & 0o777 if target.exists() else _NEW_FILE_MODE
-        os.chmod(tmp_name, mode)
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    for text in fig.findobj(Text):
+        raw = text.get_text()
+        if isinstance(raw, str) and raw != (clean := office_text(raw)):
+            text.set_text(clean)
 
 
 def _print(fig: Figure, fmt: str, handle: IO[bytes]) -> None:
@@ -71,12 +61,14 @@ def save_figure(
         )
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
+    _visible_text(fig)
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     written: list[Path] = []
     with chart_style():
         for fmt in dict.fromkeys(formats):
             target = base.with_name(f"{base.name}.{fmt}")
-            _write_atomically(target, functools.partial(_print, fig, fmt))
+            # Whole or not at all, never through a link, the temporary file removed on any stop.
+            write_atomic_with(target, functools.partial(_print, fig, fmt))
             written.append(target)
     return written

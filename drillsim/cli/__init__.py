@@ -10,12 +10,15 @@ import errno
 import os
 import sys
 import traceback
+import warnings
 from typing import Any
 
 import click
 
 from drillsim import __version__
+from drillsim.cli.output import echo
 from drillsim.errors import DrillsimError
+from drillsim.stopping import exit_code
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -23,11 +26,16 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class DrillsimGroup(click.Group):
     """Turns drillsim errors into a message and an exit code; never a traceback."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning  # a library's warning quoting a name is terminal-safe too
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:  # noqa: D102
         try:
             return super().invoke(ctx)
         except DrillsimError as exc:
-            click.echo(exc.render(), err=True)
+            echo(exc.render(), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -36,19 +44,25 @@ class DrillsimGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (drillsim.stopping): 130 or 143
+            echo("interrupted", err=True)
+            ctx.exit(exit_code(exc))
         except OSError as exc:
-            click.echo(_os_error_message(exc), err=True)
+            echo(_os_error_message(exc), err=True)
             ctx.exit(1 if exc.errno in _PATH_ERRORS else 3)
         except Exception as exc:  # noqa: BLE001 - last line of defence: a message, not a traceback
             if os.environ.get("DRILLSIM_DEBUG"):
                 traceback.print_exc()
-            click.echo(f"error: internal error: {type(exc).__name__}: {exc}\n"
-                       "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
-                       "and report it", err=True)
+            echo(f"error: internal error: {type(exc).__name__}: {exc}\n"
+                 "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
+                 "and report it", err=True)
             ctx.exit(3)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """Python's warning display, through the terminal-safe ``echo``."""
+    echo(warnings.formatwarning(message, category, filename, lineno, line).rstrip("\n"), err=True)
 
 
 _PATH_ERRORS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EROFS, errno.EEXIST,
@@ -96,6 +110,7 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli.main(prog_name="drillsim")
-    sys.exit(0)
+    """Console-script entry point (as ``python -m drillsim``: stop signals handled, see drillsim.stopping)."""
+    from drillsim.__main__ import main as console
+
+    console()

@@ -8,6 +8,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.output import echo
 from drillsim.durations import clock
 
 
@@ -39,19 +40,18 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     from drillsim.analysis.api import analyze as run_analysis
     from drillsim.analysis.api import to_json
     from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import BASE, check_output, write_atomic
+    from drillsim.results_io import BASE, check_output, read_files, write_atomic
     from drillsim.variants import apply_variant
 
     if json_path is not None:
-        check_output(json_path, force=force)  # before minutes of simulation, not after
+        check_output(json_path, force=force, inputs=read_files(file, results))  # before minutes of simulation
     w = default_workers() if workers is None else workers
     if results is not None:
         from drillsim.errors import InputError
-        from drillsim.report.data import finished_replications, load_scenario_json
-        from drillsim.results_io import read_run
+        from drillsim.report.data import finished_replications
+        from drillsim.runcheck import open_run
 
-        scenario = load_scenario_json(results)
-        data = read_run(results)
+        data, scenario = open_run(results)
         seed = data.manifest.seed if seed is None else seed
         base = data.summaries.get(variant, []) if variant and variant != BASE else finished_replications(data)
         if not base:
@@ -80,7 +80,7 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     _print(result)
     if json_path is not None:
         write_atomic(json_path, to_json(result))
-        click.echo(f"analysis: {json_path}")
+        echo(f"analysis: {json_path}")
 
 
 def _mp(ts: object) -> str:
@@ -94,39 +94,39 @@ def _print(a: object) -> None:
     from drillsim.analysis.api import Analysis
 
     assert isinstance(a, Analysis)
-    click.echo("Objectives")
+    echo("Objectives")
     for o in a.objectives:
         med = "never" if o.time.median is None else clock(o.time.median)
-        click.echo(f"  {o.objective.id:<24} met {o.met.share:6.1%}  median {med}  target {clock(o.objective.within)}")
-    click.echo("Agencies (from the exercise start): alerted, on scene; median and 90th percentile")
+        echo(f"  {o.objective.id:<24} met {o.met.share:6.1%}  median {med}  target {clock(o.objective.within)}")
+    echo("Agencies (from the exercise start): alerted, on scene; median and 90th percentile")
     for ag in a.agencies:
-        click.echo(f"  {ag.agency:<24} alerted {_mp(ag.alerted)}  on scene {_mp(ag.on_scene)}")
-    click.echo("Tasks (from the inject that brought them in): start, done; median and 90th percentile")
+        echo(f"  {ag.agency:<24} alerted {_mp(ag.alerted)}  on scene {_mp(ag.on_scene)}")
+    echo("Tasks (from the inject that brought them in): start, done; median and 90th percentile")
     for ts in a.tasks:
         name = f"{ts.incident}/{ts.task}"
-        click.echo(f"  {name:<24} start {_mp(ts.start)}  done {_mp(ts.done)}")
+        echo(f"  {name:<24} start {_mp(ts.start)}  done {_mp(ts.done)}")
     _print_queues(a)
-    click.echo("Bottlenecks (most severe first)")
+    echo("Bottlenecks (most severe first)")
     for i, f in enumerate(a.findings, 1):
-        click.echo(f"  {i}. [{f.kind}] {f.title}")
-        click.echo(f"     {f.text}")
+        echo(f"  {i}. [{f.kind}] {f.title}")
+        echo(f"     {f.text}")
         if f.evidence:
-            click.echo(f"     evidence: {f.evidence}")
-        click.echo(f"     suggestion: {f.suggestion}")
+            echo(f"     evidence: {f.evidence}")
+        echo(f"     suggestion: {f.suggestion}")
     s = a.structure
     if s.slowest_path:
-        click.echo(f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})")
+        echo(f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})")
     if a.suggestions:
         from drillsim.analysis.suggest import split
 
         good, rest = split(a.suggestions)
-        click.echo("Suggested changes, simulated (paired with the base; ranked by the significant gains)")
+        echo("Suggested changes, simulated (paired with the base; ranked by the significant gains)")
         for sg in good:
-            click.echo(f"  {sg.benefit * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: {_effects(sg)}")
+            echo(f"  {sg.benefit * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: {_effects(sg)}")
         if rest:
-            click.echo("Tested, no measurable effect (not recommended)")
+            echo("Tested, no measurable effect (not recommended)")
             for sg in rest:
-                click.echo(f"          {sg.variant.description or sg.variant.id}: {_effects(sg)}")
+                echo(f"          {sg.variant.description or sg.variant.id}: {_effects(sg)}")
 
 
 def _effects(sg: object) -> str:
@@ -153,12 +153,12 @@ def _print_queues(a: object) -> None:
     rows = by_p90(a.queues)  # type: ignore[attr-defined]
     if not rows:
         return
-    click.echo("Duty desks and unit pools: wait per alert (desk) or request (units), every one of every "
+    echo("Duty desks and unit pools: wait per alert (desk) or request (units), every one of every "
                "replication pooled; longest 90th percentile first")
     for q in rows:
         def c(x: float | None) -> str:
             return "still waiting" if x is None else clock(x)
         what = "alerts" if q.resource == "desk" else "requests"
-        click.echo(f"  {q.name:<24} {q.resource} x{q.capacity:<3} {q.requests_per_replication:6.1f} {what}/rep  "
+        echo(f"  {q.name:<24} {q.resource} x{q.capacity:<3} {q.requests_per_replication:6.1f} {what}/rep  "
                    f"waited {q.waited_share:4.0%}  mean {clock(q.mean_wait)}  median {c(q.median_wait)}  "
                    f"p90 {c(q.p90_wait)}  longest queue {q.longest_queue}  busy {q.utilisation:.0%}")

@@ -10,6 +10,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.output import echo
 
 
 @cli.command()
@@ -42,17 +43,15 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
     """
     from drillsim.compare import compare_variants, table
     from drillsim.errors import InputError
-    from drillsim.results_io import BASE, check_output, write_atomic
+    from drillsim.results_io import BASE, check_output, read_files, write_atomic
 
     if json_path is not None:
-        check_output(json_path, force=force)
+        check_output(json_path, force=force, inputs=read_files(file, results))
 
     if results is not None:
-        from drillsim.report.data import load_scenario_json
-        from drillsim.results_io import read_run
+        from drillsim.runcheck import open_run
 
-        data = read_run(results)
-        scenario = load_scenario_json(results)
+        data, scenario = open_run(results)
         summaries = {v: rows for v, rows in data.summaries.items() if rows}  # variants that finished some
         names = _lineup(reference or BASE, variants or tuple(summaries))
         missing = [v for v in names if v not in summaries]
@@ -85,7 +84,7 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
         raise click.UsageError("give a scenario FILE or --results RUN_DIR")
     result = compare_variants(scenario, summaries, names)
     for line in table(result):
-        click.echo(line)
+        echo(line)
     if json_path is not None:
         write_atomic(json_path, json.dumps(asdict(result), indent=2, ensure_ascii=False))
 

@@ -8,6 +8,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import ClockTime, seed_option, workers_option
+from drillsim.cli.output import echo, echo_data
 from drillsim.msel import Expected
 from drillsim.results_io import check_output, write_atomic
 from drillsim.scenario import Scenario
@@ -68,18 +69,18 @@ def export(scenario_file: Path, fmt: str | None, output: Path | None, force: boo
         raise click.BadParameter("an XLSX file cannot go to stdout; use --format csv or a file name",
                                  param_hint="-o")
     if not to_stdout:
-        check_output(out, force=force)
+        check_output(out, force=force, inputs=(scenario_file,))
     seed = scenario.scenario.seed if seed is None else seed
     expected, about = (None, "not simulated (--no-simulate)") if no_simulate else \
         _simulate(scenario, replications, seed, workers)
     sheet = export_sheet(scenario, expected, about)
     data = xlsx_bytes(sheet) if fmt == "xlsx" else csv_bytes(sheet)
     if to_stdout:
-        click.echo(data, nl=False)  # bytes go to the binary stream as they are
+        echo_data(data)  # bytes go to the binary stream as they are
     else:
         write_atomic(out, data)
-    click.echo(f"wrote {'stdout' if to_stdout else out}: {len(sheet.rows)} injects; expected times: {about}",
-               err=True)
+    echo(f"wrote {'stdout' if to_stdout else out}: {len(sheet.rows)} injects; expected times: {about}",
+         err=True)
 
 
 def _format(fmt: str | None, output: Path | None) -> str:
@@ -152,7 +153,7 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
     from drillsim.msel.files import read_tables
 
     if output is not None:
-        check_output(output, force=force)
+        check_output(output, force=force, inputs=(msel_file,))  # --scenario may be updated in place
     tables, notes = read_tables(msel_file, sheet)
     scenario, text = None, ""
     if scenario_file is not None:
@@ -160,18 +161,18 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
         scenario = load_scenario_text(text, str(scenario_file))
     result = import_incidents(tables, scenario, start)
     for note in (*notes, *result.notes):
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if scenario is None:
         yaml_text = incidents_text(result.incidents)
     else:
         yaml_text, warnings = replace_incidents(text, str(scenario_file), scenario, result.incidents,
                                                 str(output or "<output>"))
         for w in warnings:
-            click.echo(w.format(), err=True)
+            echo(w.format(), err=True)
     if output is None:
-        click.echo(yaml_text, nl=False)
+        echo_data(yaml_text)
     else:
         write_atomic(output, yaml_text)
     where = f" (sheet {tables[0].sheet})" if tables[0].sheet else ""
-    click.echo(f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
-               + (f"; wrote {output}" if output else ""), err=True)
+    echo(f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
+         + (f"; wrote {output}" if output else ""), err=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.output import echo, echo_data
 from drillsim.errors import InputError
 from drillsim.newscenario import KINDS, LANGUAGES, render, scenario_id_for, summaries
 from drillsim.results_io import check_output, write_atomic
@@ -46,7 +47,7 @@ def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bo
     """
     if list_only:
         for name, text in summaries(lang).items():
-            click.echo(f"{name:18} {text}")
+            echo(f"{name:18} {text}")
         return
     if kind is None or out is None:
         raise click.UsageError("give a template and an output file, e.g. "
@@ -56,7 +57,7 @@ def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bo
                                  "choose a plain file name", param_hint="OUT.yaml")
     text = render(kind, lang, out)
     if out == "-":
-        click.echo(text, nl=False)
+        echo_data(text)
         return
     _write(Path(out), text, force)
     _next_steps(out, kind, lang)
@@ -73,11 +74,11 @@ def _write(path: Path, text: str, force: bool) -> None:
 def _next_steps(out: str, kind: str, lang: str) -> None:
     """Say what was written and what to run next."""
     arg = shlex.quote(out)
-    click.echo(f"wrote {out}: the {kind} template in {lang} (scenario id {scenario_id_for(out, kind)})")
+    echo(f"wrote {out}: the {kind} template in {lang} (scenario id {scenario_id_for(out, kind)})")
     steps = [(f"drillsim validate {arg}", "check it"),
              (f"drillsim run {arg}", "one simulated response, as a timeline"),
              (f"drillsim run {arg} -n 1000 --all-variants", "the study and the after-action report")]
     width = max(len(cmd) for cmd, _ in steps)
-    click.echo("next:")
+    echo("next:")
     for cmd, why in steps:
-        click.echo(f"  {cmd:{width}}  # {why}")
+        echo(f"  {cmd:{width}}  # {why}")

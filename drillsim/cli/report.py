@@ -8,6 +8,7 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import ClockTime
+from drillsim.cli.output import echo
 
 FORMAT_HELP = "Comma-separated: html, md, docx, pdf (pdf needs Chromium)."
 
@@ -55,14 +56,16 @@ def report(results_dir: Path, formats: str, lang: str | None, observed: Path | N
       drillsim report reports/lai-chau-hydropower --format html,docx,pdf --lang vi
       drillsim report reports/lai-chau-hydropower --observed live-drill.csv --start 08:30 --force
     """
+    from drillsim.cli.hold import hold_folder
     from drillsim.report import write_report
 
     if start is not None and observed is None:
         raise click.BadParameter("only used with --observed (the clock time the live drill started)",
                                  param_hint="--start")
+    hold_folder(results_dir)
     for path in write_report(results_dir, formats=parse_formats(formats), lang=lang, observed=observed,
                              observed_start=start, force=force):
-        click.echo(f"report: {path}")
+        echo(f"report: {path}")
 
 
 @cli.command()
@@ -83,16 +86,23 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
       drillsim chart reports/lai-chau-hydropower --out charts/
     """
     from drillsim.errors import OutputExistsError
+    from drillsim.files import check_folder
     from drillsim.report import build, charts_folder
     from drillsim.report.figures import make_charts
     from drillsim.report.plan import add_findings
     from drillsim.results_io import holds_files
 
+    if out is not None:
+        check_folder(out)
     if out is not None and holds_files(out) and not force:
         raise OutputExistsError(f"{out} already holds files; choose an empty or new folder, or pass --force "
                                 "to draw into it (charts of the same name are replaced)")
+    if out is None or out.absolute().is_relative_to(results_dir.absolute()):
+        from drillsim.cli.hold import hold_folder
+
+        hold_folder(results_dir)
     data = build(results_dir, lang)
     add_findings(data)
     folder = out or results_dir / charts_folder(data.lang, data.scenario.scenario.language)
     for name, path in sorted(make_charts(data, folder).items()):
-        click.echo(f"{name}: {path} (+ .svg)")
+        echo(f"{name}: {path} (+ .svg)")

@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.hold import hold_run_folder
 from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.output import echo
 from drillsim.cli.report import parse_formats
 from drillsim.compile import compile_scenario
 from drillsim.durations import clock
@@ -21,10 +23,10 @@ from drillsim.results_io import (
     log_csv,
     log_jsonl,
     next_free_dir,
-    prepare_dir,
     write_atomic,
 )
 from drillsim.scenario import Scenario
+from drillsim.stopping import exit_code
 
 
 def load(path: Path) -> Scenario:
@@ -35,10 +37,10 @@ def load(path: Path) -> Scenario:
     what_if = [w for w in warnings if w.path.startswith("variants")]
     for w in warnings:
         if w not in what_if:
-            click.echo(w.format(), err=True)
+            echo(w.format(), err=True)
     if what_if:
-        click.echo(f"note: {len(what_if)} warning(s) about what the variants change; "
-                   f"'drillsim validate {path}' shows them", err=True)
+        echo(f"note: {len(what_if)} warning(s) about what the variants change; "
+             f"'drillsim validate {path}' shows them", err=True)
     return scenario
 
 
@@ -65,7 +67,7 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
 @workers_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: reports/<scenario-id>, never replacing an earlier run).")
-@click.option("--force", is_flag=True, help="Replace an existing --out run folder or --log file.")
+@click.option("--force", is_flag=True, help="Replace an earlier drillsim run in --out (only its own files) or an existing --log file.")
 @click.option("--until-ci", type=float, default=None,
               help="Stop when every objective's 95%% interval of success share is narrower than this "
                    "(e.g. 0.02); -n is then the maximum.")
@@ -107,14 +109,14 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
     if all_variants:
         variants = (*variants, *(v.id for v in scenario.variants if v.id not in variants))
     if replications is None:
-        _single(scenario, seed, variants, replication, log_path, force, verbose, max_events)
+        _single(scenario, file, seed, variants, replication, log_path, force, verbose, max_events)
         return
     check_replications(replications, max_replications)
     _study(scenario, file, seed, replications, variants, workers, out, force, until_ci, dask_address,
            no_report, formats, lang, max_events, quiet, min(suggest_n, replications))
 
 
-def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replication: int,
+def _single(scenario: Scenario, file: Path, seed: int, variants: tuple[str, ...], replication: int,
             log_path: Path | None, force: bool, verbose: bool, max_events: int | None) -> None:
     from drillsim.analysis.measure import measure
     from drillsim.engine import run_replication
@@ -124,7 +126,7 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
     if len(variants) > 1:
         raise click.UsageError("a single run takes at most one --variant; use -n for a study")
     if log_path is not None:
-        check_output(log_path, force=force)
+        check_output(log_path, force=force, inputs=(file,))
     sc = apply_variant(scenario, variants[0]) if variants and variants[0] != BASE else scenario
     compiled = compile_scenario(sc, **({"max_events": max_events} if max_events else {}))
     result = run_replication(compiled, seed, replication)
@@ -134,17 +136,17 @@ def _single(scenario: Scenario, seed: int, variants: tuple[str, ...], replicatio
         text = log_csv(result.records) if log_path.suffix.lower() == ".csv" else log_jsonl(result.records)
         write_atomic(log_path, text)
     label = f" variant {variants[0]}" if variants else ""
-    click.echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
+    echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
     for line in timeline(result.records, sc, verbose=verbose):
-        click.echo(line)
-    click.echo(f"ended: {result.ended_by} at {clock(result.end_time)}, {len(result.records)} events")
+        echo(line)
+    echo(f"ended: {result.ended_by} at {clock(result.end_time)}, {len(result.records)} events")
     for obj in sc.objectives:
         m = measure(result.records, obj, sc)
         got = "never reached" if m.time is None else clock(m.time)
-        click.echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
-                   f"{'MET' if m.met else 'NOT MET'}")
+        echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
+             f"{'MET' if m.met else 'NOT MET'}")
     if log_path is not None:
-        click.echo(f"event log: {log_path}")
+        echo(f"event log: {log_path}")
 
 
 def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[str, ...], workers: int | None,
@@ -162,10 +164,10 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         from drillsim.results_io import check_run_dir
 
         if out is not None:
-            check_run_dir(out, force=force)  # at once, not after a scheduler that may take seconds to answer
+            check_run_dir(out, force=force, inputs=(file,))  # at once, not after a scheduler's seconds
         check_scheduler(dask_address)  # a wrong address fails here, before a run folder exists
-    root = prepare_dir(out, force=force) if out else prepare_dir(
-        next_free_dir(Path("reports") / scenario.scenario.id), force=False)
+    root = hold_run_folder(out or next_free_dir(Path("reports") / scenario.scenario.id),
+                           force=force and out is not None, inputs=(file,))
     total = n * len(names)
     with click.progressbar(length=total, label="replications", file=sys.stderr if not quiet else _Null(),  # type: ignore[arg-type]
                            show_pos=True) as bar:
@@ -173,9 +175,9 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
             run_study(scenario, file, root, n=n, seed=seed, variants=names, workers=workers,
                       dask_address=dask_address, until_ci=until_ci, max_events=max_events,
                       progress=bar.update, suggest=max(0, suggest))
-        except KeyboardInterrupt:
-            click.echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
-            raise SystemExit(130) from None
+        except KeyboardInterrupt as exc:
+            echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
+            raise SystemExit(exit_code(exc)) from None
         except Exception:
             _say_what_was_kept(root)
             raise
@@ -186,7 +188,7 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         from drillsim.report import write_report
 
         for path in write_report(root, formats=parse_formats(formats), lang=lang):
-            click.echo(f"report: {path}")
+            echo(f"report: {path}")
     _fail_on_failures(data, file)
 
 
@@ -199,11 +201,11 @@ def _say_what_was_kept(root: Path) -> None:
     except Exception:  # noqa: BLE001 - the folder may be unreadable: that is what is reported
         status = None
     if status == "failed":
-        click.echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
-                   "before the error", err=True)
+        echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
+             "before the error", err=True)
     else:
-        click.echo(f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
-                   "with --force", err=True)
+        echo(f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
+             "with --force", err=True)
 
 
 def _fail_on_failures(data: Any, file: Path) -> None:
@@ -232,10 +234,10 @@ def _print_results(root: Path) -> Any:
 
     data = read_run(root)
     for w in data.warnings:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(f"results: {root}")
+        echo(f"warning: {w}", err=True)
+    echo(f"results: {root}")
     for row in objective_rows(data):
-        click.echo(row)
+        echo(row)
     return data
 
 

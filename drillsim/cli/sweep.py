@@ -11,7 +11,9 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
+from drillsim.cli.output import echo
 from drillsim.durations import clock
+from drillsim.textsafe import cell_text
 
 
 @cli.command()
@@ -45,7 +47,7 @@ def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None
 
     for path in (json_path, csv_path):
         if path is not None:
-            check_output(path, force=force)
+            check_output(path, force=force, inputs=(file,))
 
     scenario = load(file)
     check_replications(replications)
@@ -61,16 +63,16 @@ def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None
                          "met": round(st.met.share, 4), "met_low": st.met.ci.low, "met_high": st.met.ci.high,
                          "median_s": st.time.median})
     for obj in scenario.objectives:
-        click.echo(f"{obj.id} (target {clock(obj.within)})")
+        echo(f"{obj.id} (target {clock(obj.within)})")
         for r in (r for r in rows if r["objective"] == obj.id):
             point = ", ".join(f"{a.field}={r[a.name]}" for a in axes)
             med = "never" if r["median_s"] is None else clock(r["median_s"])
-            click.echo(f"  {point:<40} met {r['met']:6.1%}  median {med}")
+            echo(f"  {point:<40} met {r['met']:6.1%}  median {med}")
     if json_path:
         write_atomic(json_path, json.dumps(rows, indent=2, ensure_ascii=False))
     if csv_path:
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+        w = csv.writer(buf)
+        w.writerow([cell_text(k) for k in rows[0]])
+        w.writerows([cell_text(v) for v in r.values()] for r in rows)
         write_atomic(csv_path, "\ufeff" + buf.getvalue())

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli import cli
+from drillsim.cli.output import echo, echo_data
 from drillsim.durations import format_duration
 from drillsim.errors import ScenarioError
 from drillsim.loader import load_scenario_with_warnings
@@ -45,15 +46,15 @@ def validate(files: tuple[Path, ...]) -> None:
             scenario, warnings = load_scenario_with_warnings(path)
         except ScenarioError as exc:
             invalid += 1
-            click.echo(exc.render(), err=True)
+            echo(exc.render(), err=True)
             continue
         for w in warnings:
-            click.echo(w.format(), err=True)
+            echo(w.format(), err=True)
         note = f" ({len(warnings)} warning(s))" if warnings else ""
-        click.echo(f"{path}: valid: {summary(scenario)}{note}")
+        echo(f"{path}: valid: {summary(scenario)}{note}")
     if invalid:
         if len(files) > 1:
-            click.echo(f"{invalid} of {len(files)} file(s) invalid", err=True)
+            echo(f"{invalid} of {len(files)} file(s) invalid", err=True)
         raise click.exceptions.Exit(1)
 
 
@@ -77,8 +78,8 @@ def schema(output: Path | None, force: bool) -> None:
 
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        echo_data(text)
     else:
         check_output(output, force=force)
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)

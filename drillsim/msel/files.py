@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from drillsim import limits
 from drillsim.errors import InputError
 from drillsim.msel.columns import column_letter
 from drillsim.msel.export import Sheet
 from drillsim.msel.header import Table
+from drillsim.textsafe import cell_text, is_formula, office_text, uncell_text
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest spreadsheet read (20 MB); an MSEL is a few hundred rows."""
@@ -77,12 +81,13 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
     text = _decode(data, name)
     tables, cut = [], False
     for delimiter in [d for d in DELIMITERS if d in text] or [","]:
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        try:  # reading stops at the row after the limit
+            records = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                            MAX_ROWS + 1))
         except csv.Error as exc:
             raise InputError(f"{name}: not a readable CSV file ({exc})") from None
         cut = cut or len(records) > MAX_ROWS or any(len(rec) > MAX_COLUMNS for rec in records[:MAX_ROWS])
-        rows = tuple((n, tuple(_unguard(v) if v.strip() else None for v in rec[:MAX_COLUMNS]))
+        rows = tuple((n, tuple(uncell_text(v) if v.strip() else None for v in rec[:MAX_COLUMNS]))
                      for n, rec in enumerate(records[:MAX_ROWS], 1))
         tables.append(Table(name, None, rows))
     return tables, [_cut_note(name)] if cut else []
@@ -92,62 +97,158 @@ def _cut_note(where: str) -> str:
     return f"only the first {MAX_ROWS:,} rows and {MAX_COLUMNS} columns of {where} are read"
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""Cell text a spreadsheet may run as a formula when it opens a CSV file (CSV injection)."""
-
-
-def _guard(value: object) -> object:
-    """Scenario text that looks like a formula gets a leading apostrophe: shown, never run."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
-def _unguard(text: str) -> str:
-    """The text ``_guard`` protected, as it was."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
-
-
 def csv_bytes(sheet: Sheet) -> bytes:
     """UTF-8 with a byte-order mark (so Excel shows Vietnamese and Chinese), CRLF, quoted as needed.
 
-    Text that a spreadsheet would take for a formula (``=HYPERLINK(...)`` in an inject) is written
-    with a leading apostrophe, and read back without it.
+    Text that a spreadsheet would take for a formula (``=HYPERLINK(...)``, ``＝1+1``, `` =1+1`` in an
+    inject) is written with a leading apostrophe, and read back without it (drillsim.textsafe.cell_text).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(sheet.headers)
-    writer.writerows([_guard(v) for v in row] for row in sheet.rows)
+    writer.writerows([cell_text(v) for v in row] for row in sheet.rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 # -- XLSX -----------------------------------------------------------------------------------------
 
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], list[str]]:
+    """The chosen sheet's first MAX_ROWS x MAX_COLUMNS cells, merged ranges filled, with notes.
+
+    The workbook is opened read-only: rows are parsed as they are read and reading stops after
+    the row limit (a 1,048,576-row sheet costs what 10,000 rows cost), and merged ranges are read
+    from the sheet's XML, never expanded by openpyxl into one object per covered cell
+    (``C3:XFD1048576`` is 17 billion cells).
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InputError(f"{name}: not a valid .xlsx file (it is not a zip archive); {_XLSX_HINT}") from None
+    with archive:
+        unpacked = sum(i.file_size for i in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise InputError(f"{name}: the workbook unpacks to {unpacked:,} bytes, over the limit of "
+                             f"{MAX_UNPACKED:,}")
+        book = _open_book(data, name, data_only=True)
+        try:
+            ws = _sheet(book, name, sheet)
+            grid, cut = _rows(ws, name)
+            merged = _merged_ranges(archive, getattr(ws, "_worksheet_path", ""), name)
+        finally:
+            book.close()
+    _fill_merged(grid, merged, name, ws.title)
+    width = max((len(r) for r in grid), default=0)
+    cut = cut or (ws.max_column or 0) > MAX_COLUMNS
+    table = tuple((n, tuple(values) + (None,) * (width - len(values))) for n, values in enumerate(grid, 1))
+    notes = [_cut_note(f"sheet {ws.title}")] if cut else []
+    notes.extend(_uncalculated(data, name, ws.title, table))
+    return [Table(name, ws.title, table)], notes
+
+
+def _open_book(data: bytes, name: str, *, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist())
-    except zipfile.BadZipFile:
-        raise InputError(f"{name}: not a valid .xlsx file (it is not a zip archive); {_XLSX_HINT}") from None
-    if unpacked > MAX_UNPACKED:
-        raise InputError(f"{name}: the workbook unpacks to {unpacked:,} bytes, over the limit of {MAX_UNPACKED:,}")
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # noqa: BLE001 - any parse failure of an untrusted file is bad input, not a bug
-        raise InputError(f"{name}: cannot read the workbook ({type(exc).__name__}: {exc}); {_XLSX_HINT}") from None
+        raise InputError(f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); "
+                         f"{_XLSX_HINT}") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _sheet(book: Any, name: str, sheet: str | None) -> Any:
     names = [ws.title for ws in book.worksheets]
     if sheet is not None and sheet not in names:
         raise InputError(f"{name}: no sheet named {sheet!r}; the workbook has: {', '.join(names)}")
-    ws = book[sheet] if sheet else book["MSEL"] if "MSEL" in names else book.worksheets[0]
-    notes = []
-    if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
-        notes.append(_cut_note(f"sheet {ws.title}"))
-    grid = _grid(ws)
-    notes.extend(_uncalculated(data, ws.title, grid))
-    return [Table(name, ws.title, grid)], notes
+    if sheet is None and not names:
+        raise InputError(f"{name}: the workbook has no worksheet; {_XLSX_HINT}")
+    return book[sheet] if sheet else book["MSEL"] if "MSEL" in names else book.worksheets[0]
 
 
-def _uncalculated(data: bytes, title: str, grid: tuple[tuple[int, tuple[Any, ...]], ...]) -> list[str]:
+def _rows(ws: Any, name: str) -> tuple[list[list[Any]], bool]:
+    """Values of the first MAX_ROWS rows (at most MAX_COLUMNS each, trailing blanks dropped), and
+    whether the sheet has more rows; reading stops at the row after the limit."""
+    grid: list[list[Any]] = []
+    cut = False
+    try:
+        for values in ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
+            if len(grid) == MAX_ROWS:
+                cut = any(v is not None for v in values)
+                break
+            row = list(values)
+            while row and row[-1] is None:
+                row.pop()
+            grid.append(row)
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet of an untrusted file is bad input, not a bug
+        raise InputError(f"{name}: cannot read sheet {ws.title} ({type(exc).__name__}: {_short(exc)}); "
+                         f"{_XLSX_HINT}") from None
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid, cut
+
+
+_MERGE_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3}\d{1,7})"
+                        rb"(?::([A-Za-z]{1,3}\d{1,7}))?[\"']")
+
+
+def _merged_ranges(archive: zipfile.ZipFile, part: str, name: str) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of each ``<mergeCell ref=...>`` of the sheet's XML part,
+    read in chunks (the ranges sit after the rows, and the part may be large)."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    part = part.lstrip("/")
+    if part not in archive.namelist():
+        return []
+    found: list[tuple[int, int, int, int]] = []
+    tail = b""
+    try:
+        with archive.open(part) as f:
+            while chunk := f.read(1 << 20):
+                text = tail + chunk
+                last = 0
+                for m in _MERGE_REF.finditer(text):
+                    last = m.end()
+                    cells = [coordinate_from_string(c.decode("ascii").upper()) for c in m.groups() if c]
+                    (c1, r1), (c2, r2) = cells[0], cells[-1]
+                    a, b = column_index_from_string(c1), column_index_from_string(c2)
+                    found.append((min(r1, r2), min(a, b), max(r1, r2), max(a, b)))
+                tail = text[max(last, len(text) - 512):]
+    except Exception as exc:  # noqa: BLE001 - a damaged part (zlib.error, a bad cell reference) is bad input
+        raise InputError(f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); "
+                         f"{_XLSX_HINT}") from None
+    return found
+
+
+def _fill_merged(grid: list[list[Any]], merged: list[tuple[int, int, int, int]], name: str, title: str) -> None:
+    """Every cell of a merged range (within the rows and columns read) takes the top-left value.
+
+    The cells covered are counted first: beyond the MERGED_CELLS limit the sheet is refused.
+    """
+    n_rows = len(grid)
+    spans = [(r1, c1, min(r2, n_rows), min(c2, MAX_COLUMNS)) for r1, c1, r2, c2 in merged
+             if r1 <= n_rows and c1 <= MAX_COLUMNS]
+    covered = sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in spans)
+    if covered > limits.MERGED_CELLS.value():
+        raise InputError(f"{name}: the merged ranges of sheet {title} cover {covered:,} cells of the rows and "
+                         f"columns read, over the limit of {limits.MERGED_CELLS.value():,}; unmerge them, or set "
+                         f"{limits.MERGED_CELLS.env} to raise the limit")
+    for r1, c1, r2, c2 in spans:
+        top = grid[r1 - 1]
+        value = top[c1 - 1] if c1 - 1 < len(top) else None
+        if value is None:
+            continue
+        for r in range(r1 - 1, r2):
+            row = grid[r]
+            if len(row) < c2:
+                row.extend([None] * (c2 - len(row)))
+            row[c1 - 1:c2] = [value] * (c2 - c1 + 1)
+
+
+def _uncalculated(data: bytes, name: str, title: str, grid: tuple[tuple[int, tuple[Any, ...]], ...]) -> list[str]:
     """A note on formula cells whose value was never saved: they would otherwise read as empty.
 
     Excel and LibreOffice save each formula's value with it; files written by some programs
@@ -155,15 +256,20 @@ def _uncalculated(data: bytes, title: str, grid: tuple[tuple[int, tuple[Any, ...
     """
     if not any(v is None for _, row in grid for v in row):
         return []
-    from openpyxl import load_workbook
-
-    ws = load_workbook(io.BytesIO(data))[title]
     n_cols = max((len(row) for _, row in grid), default=0)
-    cells = [f"{column_letter(c)}{n}"
-             for (n, values), formulas in zip(grid, ws.iter_rows(max_row=len(grid), max_col=n_cols,
-                                                                  values_only=True), strict=False)
-             for c, (value, formula) in enumerate(zip(values, formulas, strict=False))
-             if value is None and isinstance(formula, str) and formula.startswith("=")]
+    if not n_cols:
+        return []
+    book = _open_book(data, name, data_only=False)
+    try:
+        formulas_by_row = book[title].iter_rows(max_row=len(grid), max_col=n_cols, values_only=True)
+        cells = [f"{column_letter(c)}{n}"
+                 for (n, values), formulas in zip(grid, formulas_by_row, strict=False)
+                 for c, (value, formula) in enumerate(zip(values, formulas, strict=False))
+                 if value is None and isinstance(formula, str) and formula.startswith("=")]
+    except Exception:  # noqa: BLE001 - the values were readable; a note is not worth failing for
+        cells = []
+    finally:
+        book.close()
     if not cells:
         return []
     shown = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
@@ -171,24 +277,14 @@ def _uncalculated(data: bytes, title: str, grid: tuple[tuple[int, tuple[Any, ...
             "open the file in Excel or LibreOffice and save it, so each formula's value is stored"]
 
 
-def _grid(ws: Any) -> tuple[tuple[int, tuple[Any, ...]], ...]:
-    """Cell values by row, every cell of a merged range holding the range's (top-left) value."""
-    n_rows, n_cols = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLUMNS)
-    grid = [list(r) for r in ws.iter_rows(max_row=n_rows, max_col=n_cols, values_only=True)]
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row > n_rows or rng.min_col > n_cols:
-            continue
-        value = grid[rng.min_row - 1][rng.min_col - 1]
-        for r in range(rng.min_row - 1, min(rng.max_row, n_rows)):
-            for c in range(rng.min_col - 1, min(rng.max_col, n_cols)):
-                grid[r][c] = value
-    return tuple((n, tuple(values)) for n, values in enumerate(grid, 1))
-
-
 def xlsx_bytes(sheet: Sheet) -> bytes:
-    """A workbook with the sheet ``MSEL`` (bold frozen header, wrapped text, widths, filter) and ``Notes``."""
+    """A workbook with the sheet ``MSEL`` (bold frozen header, wrapped text, widths, filter) and ``Notes``.
+
+    Every text cell, note and comment passes through :func:`_text_cell`: control characters are
+    shown as ``\\x01`` (a spreadsheet cannot store them), and text that looks like a formula is
+    stored as text with Excel's quote prefix, so it stays text even when the cell is edited.
+    """
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -199,18 +295,13 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     fills = (PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="EDEDED"))
     for r, row in enumerate([sheet.headers, *sheet.rows], 1):
         for c, value in enumerate(row, 1):
-            if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-                raise InputError(f"cell {column_letter(c - 1)}{r} holds a control character that spreadsheets "
-                                 "cannot store; remove it from the scenario text")
-            cell = ws.cell(r, c, value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text starting with '=' stays text, never a formula
+            cell = _text_cell(ws, r, c, value)
             cell.alignment = wrap
             if r == 1:
                 cell.font = Font(bold=True)
                 cell.fill = fills[c > sheet.planner_columns]
                 if value in sheet.comments:
-                    cell.comment = Comment(sheet.comments[str(value)], "drillsim", width=320, height=160)
+                    cell.comment = Comment(office_text(sheet.comments[str(value)]), "drillsim", width=320, height=160)
     for c, width in enumerate(sheet.widths, 1):
         ws.column_dimensions[column_letter(c - 1)].width = width
     ws.freeze_panes = "C2"  # the header row, the event number and the time stay in view
@@ -218,8 +309,19 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     notes = book.create_sheet("Notes")
     notes.column_dimensions["A"].width = 120
     for r, text in enumerate(sheet.notes, 1):
-        cell = notes.cell(r, 1, text)
-        cell.data_type, cell.alignment = "s", wrap
+        _text_cell(notes, r, 1, text).alignment = wrap
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_cell(ws: Any, row: int, column: int, value: object) -> Any:
+    """Write one cell: text made storable (``office_text``) and never run as a formula (``is_formula``)."""
+    if not isinstance(value, str):
+        return ws.cell(row, column, value)
+    text = office_text(value)
+    cell = ws.cell(row, column, text)
+    cell.data_type = "s"  # text starting with '=' stays text, never a formula
+    if is_formula(text):
+        cell.quotePrefix = True  # Excel's own mark for "this is text": kept when the cell is edited
+    return cell

@@ -49,25 +49,42 @@ def agency_matcher(scenario: Scenario) -> AgencyMatcher:
 
     Parenthesised parts are tried without their brackets' content too: "Công an tỉnh (trực ban)"
     finds "Công an tỉnh (cơ quan thường trực Ban Chỉ đạo)" when no other agency is "Công an tỉnh".
+    Names are normalised once and each distinct text is matched once, so an import costs one
+    pass over the agencies per distinct recipient (20,000 agencies: milliseconds a row, not 0.3 s).
     """
     def bare(text: str) -> str:
         return header_key(without_asides(text))
 
     exact = {header_key(n): a.id for a in scenario.agencies for n in (a.id, a.name) if n}
+    named = [a for a in scenario.agencies if a.name]
+    normalised = {norm: [(a.id, norm(a.name)) for a in named] for norm in (header_key, bare)}
+    seen: dict[str, str | None] = {}
 
     def match(text: str) -> str | None:
+        if text not in seen:
+            seen[text] = _match(text)
+        return seen[text]
+
+    def _match(text: str) -> str | None:
         key = header_key(text)
         if key in exact:
             return exact[key]
-        for norm in (header_key, bare):
+        for norm, names in normalised.items():
             k = norm(text)
-            found = {a.id for a in scenario.agencies if a.name and len(k) >= 3
-                     and (k in norm(a.name) or norm(a.name) in k)}
+            if len(k) < 3:
+                continue
+            found = {ident for ident, name in names if k in name or name in k}
             if len(found) == 1:
                 return found.pop()
         return None
 
     return match
+
+
+def listed(ids: Sequence[str], most: int = 20) -> str:
+    """Ids for a hint: the first ``most``, then how many more (a hint never lists 20,000 agencies)."""
+    more = f" (and {len(ids) - most:,} more)" if len(ids) > most else ""
+    return ", ".join(ids[:most]) + more
 
 
 # -- import: rows -----------------------------------------------------------------------------------
@@ -85,9 +102,11 @@ class _Row:
     """One spreadsheet row being read: its cells by column key, and where to report a problem."""
 
     def __init__(self, table: Table, header: Header, number: int, values: tuple[Any, ...],
-                 problems: list[Problem], match: AgencyMatcher | None) -> None:
+                 problems: list[Problem], match: AgencyMatcher | None,
+                 labels: Mapping[str, str] | None = None) -> None:
         self.table, self.header, self.number, self.values, self.problems = table, header, number, values, problems
         self.match = match  # recipient text -> agency id, when a scenario was given
+        self.labels = labels or {}  # agency id -> display name, when a scenario was given
         self.source: dict[str, str] = {}  # incident field -> the column key its value came from
         self.failed: set[str] = set()  # incident fields already reported
 
@@ -98,6 +117,10 @@ class _Row:
 
     def text(self, key: str) -> str:
         return cell_text(self.cell(key))
+
+    def label(self, agency_id: str) -> str:
+        """The agency's display name in the scenario, or the id itself."""
+        return self.labels.get(agency_id, agency_id)
 
     def problem(self, key: str | None, message: str, hint: str = "") -> None:
         col = self.header.columns.get(key) if key else None
@@ -116,9 +139,10 @@ def import_incidents(tables: Sequence[Table], scenario: Scenario | None, start: 
     problems: list[Problem] = []
     notes = _column_notes(header)
     match = agency_matcher(scenario) if scenario is not None else None
+    labels = {a.id: a.label for a in scenario.agencies} if scenario is not None else {}
     rows: list[tuple[_Row, dict[str, Any], SheetTime | None]] = []
     for number, values in table.rows[header.index + 1:]:
-        row = _Row(table, header, number, values, problems, match)
+        row = _Row(table, header, number, values, problems, match, labels)
         if _is_heading(row, notes):
             continue
         rows.append((row, *_draft(row, len(rows) + 1, scenario)))
@@ -237,9 +261,8 @@ def _recipient(row: _Row, scenario: Scenario | None) -> str:
     elif scenario is not None and row.match is not None:
         found = next((a for a in map(row.match, [text, *_parts(text)]) if a), None)
         if found is None:
-            ids = ", ".join(a.id for a in scenario.agencies)
             row.problem(key, f"no agency of the scenario matches {shown(text)}",
-                        f"write the id or the name of one of its agencies: {ids}")
+                        f"write the id or the name of one of its agencies: {listed([a.id for a in scenario.agencies])}")
     elif key == "detected_by":
         found = text
     else:
@@ -281,7 +304,7 @@ def _msel(row: _Row, draft: dict[str, Any], number: int | None, ordinal: int,
     if entry.get("synopsis") == draft["description"]:
         del entry["synopsis"]
     detector = draft["detected_by"]
-    fallback_to = entry.get("to", detector) in (detector, scenario.agency_label(detector) if scenario else detector)
+    fallback_to = entry.get("to", detector) in (detector, row.label(detector))
     if set(entry) <= {"to"} and fallback_to and number in (None, ordinal):
         return None
     return {"number": number, **entry} if number is not None else entry
@@ -363,14 +386,15 @@ def _check_references(rows: Sequence[_Row], incidents: Sequence[Incident | None]
                       file: str) -> None:
     """Zones and tasks a row names exist; objectives still find the incidents they are measured on."""
     zones, tasks = scenario.target.zones, [t.id for t in scenario.tasks]
+    zone_set, task_set = set(zones), set(tasks)
     for row, inc in zip(rows, incidents):
         if inc is None:
             continue
-        if inc.zone is not None and zones and inc.zone not in zones:
-            row.problem("zone", f"unknown zone {shown(inc.zone)}", f"zones of the scenario: {', '.join(zones)}")
+        if inc.zone is not None and zones and inc.zone not in zone_set:
+            row.problem("zone", f"unknown zone {shown(inc.zone)}", f"zones of the scenario: {listed(zones)}")
         for t in inc.triggers:
-            if t not in tasks:
-                row.problem("triggers", f"unknown task {shown(t)}", f"tasks of the scenario: {', '.join(tasks)}")
+            if t not in task_set:
+                row.problem("triggers", f"unknown task {shown(t)}", f"tasks of the scenario: {listed(tasks)}")
     known = {i.id for i in incidents if i is not None} | {"trigger", "first_inject", "exercise_start"}
     for o in scenario.objectives:
         named = [n for n in (getattr(o.measure, "incident", None), o.from_) if isinstance(n, str)]

@@ -28,6 +28,8 @@ class SheetTime:
 
 
 _REL_TOKEN = re.compile(r"([DHMST]?)\+(\d+(?::\d{1,2}){1,2}|\d+(?:\.\d+)?)", re.IGNORECASE)
+_MAX_DIGITS = 9
+"""Digits of a relative time's number read (H+999999999 is already far over 30 days)."""
 _REL_UNITS = {"D": 86400.0, "H": 3600.0, "M": 60.0, "S": 1.0}
 _CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?|h(\d{2}))\s*([ap]m)?", re.IGNORECASE)
 _DATETIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](.+)")
@@ -89,7 +91,11 @@ def read_time(value: Any) -> SheetTime:
         clock = _clock(m[4].strip())
         if clock is None:
             raise ValueError(f"cannot read the time in {shown(text)}")
-        return SheetTime(clock, True, dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal())
+        try:
+            day = dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
+        except ValueError:
+            raise ValueError(f"{shown(text)} has no such date; write it as 2025-05-14 09:50") from None
+        return SheetTime(clock, True, day)
     if (clock := _clock(text)) is not None:
         return SheetTime(clock, True)
     if "+" in text:
@@ -98,7 +104,7 @@ def read_time(value: Any) -> SheetTime:
         return SheetTime(parse_duration(text))
     except ValueError as exc:
         if text.startswith("-") or "30 days" in str(exc):
-            raise
+            raise ValueError(str(exc).replace(repr(text), shown(text))) from None
         raise ValueError(f"cannot read {shown(text)} as a time") from None
 
 
@@ -135,6 +141,8 @@ def _relative(text: str) -> float:
             raise bad
         pos = m.end()
         unit, number = (m[1] or "T").upper(), m[2]
+        if len(number.split(":")[0].split(".")[0]) > _MAX_DIGITS:
+            raise ValueError(f"{shown(text)} is longer than 30 days; check for a typo")
         if ":" in number:
             if unit not in "HT":
                 raise bad

@@ -18,11 +18,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from drillsim.durations import clock, describe
 from drillsim.errors import InputError, OutputExistsError
+from drillsim.files import check_target
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
 from drillsim.report.i18n import category, t
 from drillsim.results_io import write_atomic
+from drillsim.textsafe import html_finalize, md_code, md_finalize, md_join, md_text, md_url
 
 __all__ = ["build", "render_html", "render_markdown", "write_report"]
 
@@ -83,6 +85,7 @@ def render_html(d: ReportData) -> str:
     images = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
               for name, path in d.charts.items()}
     env = _env(True)
+    env.finalize = html_finalize
     ctx = _context(d, images)
     env.filters["label"] = ctx["label"]
     html = env.get_template("report.html.j2").render(**ctx)
@@ -91,21 +94,17 @@ def render_html(d: ReportData) -> str:
 
 
 def render_markdown(d: ReportData) -> str:
-    """The report as Markdown for version control (charts as relative links to charts/)."""
+    """The report as Markdown for version control (charts as relative links to charts/).
+
+    Every ``{{ ... }}`` is escaped as Markdown text unless a filter marked it already escaped for
+    its place (``md_url`` for link targets, ``md_code`` for code spans): see drillsim.textsafe.
+    """
     images = {name: f"{path.parent.name}/{path.name}" for name, path in d.charts.items()}
     env = _env(False)
+    env.finalize = md_finalize
     ctx = _context(d, images)
-    env.filters["label"] = ctx["label"]
-    env.filters["md"] = md_escape
+    env.filters.update(label=ctx["label"], md=md_text, md_code=md_code, md_url=md_url, join=md_join)
     return env.get_template("report.md.j2").render(**ctx)
-
-
-def md_escape(text: object) -> str:
-    """Escape scenario text for Markdown: no raw HTML, no table breaks, no link injection."""
-    s = str(text)
-    for ch in "\\`*_{}[]<>()#+!|":
-        s = s.replace(ch, "\\" + ch)
-    return s.replace("\n", " ")
 
 
 def charts_folder(lang: str, scenario_lang: str) -> str:
@@ -127,7 +126,10 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
         raise InputError(f"unknown report format {', '.join(bad)}; use {', '.join(FORMATS)}")
     d = build(root, lang)
     stem = f"after-action-report-{d.lang}"
-    existing = [root / f"{stem}.{f}" for f in formats if (root / f"{stem}.{f}").exists()]
+    targets = [root / f"{stem}.{f}" for f in formats]
+    for target in targets:
+        check_target(target)  # a link or a device is refused now, not after the charts are drawn
+    existing = [t for t in targets if t.exists()]
     if existing and not force:
         raise OutputExistsError(f"{', '.join(map(str, existing))} {'exists' if len(existing) == 1 else 'exist'}"
                                 "; pass --force to replace (copy out any edits first), or choose another --lang")
@@ -139,21 +141,27 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
     from drillsim.report.figures import make_charts
 
     d.charts = make_charts(d, root / charts_folder(d.lang, d.scenario.scenario.language))
-    written: list[Path] = []
+    rendered = _render(d, formats)  # every format in memory first: a failure leaves no report half-written
+    for fmt in formats:
+        write_atomic(root / f"{stem}.{fmt}", rendered[fmt])
+    return [root / f"{stem}.{fmt}" for fmt in formats]
+
+
+def _render(d: ReportData, formats: Sequence[str]) -> dict[str, str | bytes]:
+    """Each requested format's content, built before any report file is written."""
+    out: dict[str, str | bytes] = {}
     html = render_html(d) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
-        write_atomic(root / f"{stem}.html", html)
-        written.append(root / f"{stem}.html")
+        out["html"] = html
     if "md" in formats:
-        write_atomic(root / f"{stem}.md", render_markdown(d))
-        written.append(root / f"{stem}.md")
+        out["md"] = render_markdown(d)
     if "docx" in formats:
-        from drillsim.report.docx import write_docx
+        from drillsim.report.docx import docx_bytes
 
-        written.append(write_docx(d, root / f"{stem}.docx"))
+        out["docx"] = docx_bytes(d)
     if "pdf" in formats:
-        written.append(write_pdf(html, root / f"{stem}.pdf"))
-    return written
+        out["pdf"] = pdf_bytes(html)
+    return out
 
 
 def _add_analysis(d: ReportData) -> None:
@@ -183,7 +191,13 @@ def chromium_args(user_dir: str) -> list[str]:
 
 
 def write_pdf(html: str, target: Path) -> Path:
-    """Print the HTML report to PDF with headless Chromium (the only PDF route: no heavy install)."""
+    """Print the HTML report to PDF and write it atomically."""
+    write_atomic(target, pdf_bytes(html))
+    return target
+
+
+def pdf_bytes(html: str) -> bytes:
+    """The HTML report printed to PDF by headless Chromium (the only PDF route: no heavy install)."""
     browser = find_browser()
     if browser is None:
         raise InputError("PDF output needs Chromium (Debian: apt-get install chromium); "
@@ -200,5 +214,4 @@ def write_pdf(html: str, target: Path) -> Path:
             raise InputError(f"Chromium could not print the PDF: {exc}") from None
         if not out.exists() or out.stat().st_size == 0:
             raise InputError("Chromium did not produce a PDF")
-        write_atomic(target, out.read_bytes())
-    return target
+        return out.read_bytes()

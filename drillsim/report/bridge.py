@@ -17,12 +17,13 @@ from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.report.plan import ReportFinding, effect_words
 from drillsim.results_io import BASE
+from drillsim.runcheck import read_analysis
 
 
 def _analysis(d: ReportData) -> dict[str, Any]:
     path = d.root / ANALYSIS_FILE
     if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        return read_analysis(path)
     return json.loads(to_json(analyze(d.scenario, d.run.summaries.get(BASE, []))))
 
 

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from drillsim import __version__
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.results import (
@@ -24,8 +22,9 @@ from drillsim.analysis.results import (
 )
 from drillsim.analysis.stats import paired_share_difference
 from drillsim.durations import clock, describe
-from drillsim.errors import InputError, ResultsFormatError, replay_command
-from drillsim.results_io import BASE, RunData, read_log, read_run
+from drillsim.errors import InputError, replay_command
+from drillsim.results_io import BASE, RunData, read_log
+from drillsim.runcheck import load_scenario, open_run
 from drillsim.scenario import Objective, Scenario
 from drillsim.summary import ReplicationSummary
 
@@ -124,6 +123,21 @@ class ReportData:
         # scenario.yaml: the run folder's own copy, beside the report, exactly as it ran
         return f"{len(failures)}: " + replay_command("scenario.yaml", f["seed"], f["replication"], f["variant"])
 
+    @property
+    def partial_notice(self) -> str:
+        """The warning every report format opens with when the run did not complete ('' when it did).
+
+        An interrupted, failed or killed run keeps the replications it finished; without this line
+        a reader would take their figures for the whole study.
+        """
+        from drillsim.report.i18n import t
+
+        status = self.run.manifest.status
+        if status == "complete":
+            return ""
+        how = t(f"run_{status}" if status in ("interrupted", "failed", "running") else "run_incomplete", self.lang)
+        return t("partial_run", self.lang, how=how, done=self.n, planned=self.run.manifest.replications)
+
     def agency_label(self, agency_id: str) -> str:
         """Display name of an agency id (the id when unknown)."""
         return self.scenario.agency_label(agency_id)
@@ -135,23 +149,17 @@ class ReportData:
 
 
 def load_scenario_json(root: Path) -> Scenario:
-    """The scenario exactly as the run used it (validated JSON copy in the run folder)."""
-    path = root / "scenario.json"
-    try:
-        return Scenario.model_validate_json(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultsFormatError(f"{root} is not a whole run folder: {path.name} is missing; run the "
-                                 "scenario again with drillsim run ... --out") from None
-    except (UnicodeDecodeError, ValidationError) as exc:
-        raise ResultsFormatError(f"{path} is damaged or from another drillsim version ({type(exc).__name__}); "
-                                 "run the scenario again") from None
+    """The scenario exactly as the run used it (validated JSON copy in the run folder, whose hash
+    the manifest records)."""
+    from drillsim.results_io import read_manifest
+
+    return load_scenario(root, read_manifest(root).scenario_hash)
 
 
 def build(root: Path, lang: str | None = None) -> ReportData:
     """Read a run folder and compute everything the report shows."""
-    run = read_run(root)
+    run, scenario = open_run(root)
     base = finished_replications(run)
-    scenario = load_scenario_json(root)
     lang = lang or scenario.scenario.language
     stats = objective_stats(scenario, BASE, base)
     rows = [ObjectiveRow(s, rating(s.met.share if s.met.n else 0.0, s.time.reached > 0)) for s in stats]

@@ -11,6 +11,7 @@ from drillsim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.report.vocab import short_description, variant_label
+from drillsim.textsafe import office_text
 from drillsim.results_io import BASE
 from drillsim.scenario import Scenario
 
@@ -92,7 +93,8 @@ def gantt_rows(d: ReportData, present: set[str]) -> tuple[list[str], dict[str, s
     order: list[str] = []
     subs: dict[str, str] = {}
     for a in d.scenario.agencies:
-        own, desk_key = a.label, desk_row(a.label, desk)
+        own = office_text(a.label)
+        desk_key = desk_row(own, desk)
         if own in present:
             order.append(own)
         if desk_key in present:
@@ -124,8 +126,8 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
               for r in d.objectives if r.stats.split]
     if splits:
         save("split", ch.critical_path_split(splits, lang=lang, title=t("split_chart", lang)))
-    names = {a.id: a.label for a in d.scenario.agencies}
-    tasks = {task.id: task.label for task in d.scenario.tasks}
+    names = {a.id: office_text(a.label) for a in d.scenario.agencies}
+    tasks = {task.id: office_text(task.label) for task in d.scenario.tasks}
     labels = inject_labels(d.scenario)
     for which in ("median", "worst"):
         log = d.log(which)
@@ -142,7 +144,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
     if len(d.run.summaries) > 1:
         save("variants", ch.variant_comparisons(_comparisons(d, ch), lang=lang))
     if d.observed:
-        rows = [ch.ObservedRow(ch.IntervalStats(f"{o['name']}: {t(o['event'], lang)}",
+        rows = [ch.ObservedRow(ch.IntervalStats(office_text(f"{o['name']}: {t(o['event'], lang)}"),
                                                 o["median"], o["p10"], o["p90"]),
                                o["observed"], o["percentile"]) for o in d.observed]
         save("observed", ch.observed_vs_simulated(rows, lang=lang, title=t("observed", lang)))
@@ -169,7 +171,7 @@ def inject_labels(scenario: Scenario) -> dict[str, str]:
             cut = label[:INJECT_LABEL_CHARS - 1]
             head = cut.rsplit(" ", 1)[0]
             label = (head if len(head) > INJECT_LABEL_CHARS // 2 else cut) + "…"
-        out[inc.id] = label
+        out[inc.id] = office_text(label)
     return out
 
 
@@ -198,7 +200,7 @@ def graph_inputs(d: ReportData, ch: Any) -> tuple[list[Any], list[Any]]:
     flagged = {getattr(f, "agency", None) for f in d.findings[:3]}
     flagged_links = {getattr(f, "link", None) for f in d.findings[:3]}
     detecting = {i.detected_by for i in d.scenario.incidents}
-    nodes = [ch.GraphNode(a.id, a.label, desk_wait.get(a.id), a.id in flagged, a.id in detecting)
+    nodes = [ch.GraphNode(a.id, office_text(a.label), desk_wait.get(a.id), a.id in flagged, a.id in detecting)
              for a in d.scenario.agencies]
     simulated = link_seconds(d)
     edges = []
@@ -226,7 +228,8 @@ def _comparisons(d: ReportData, ch: Any) -> list[VariantComparison]:
             ts = time_stats(times)
             allv = sorted(v if v is not None else float("inf") for v in times)
             p10 = quantile(allv, 0.1) if allv else None
-            stats.append(ch.IntervalStats(variant_label(d.scenario, variant, d.lang), ts.median, None if p10 in (None, float("inf")) else p10,
+            name = office_text(variant_label(d.scenario, variant, d.lang))
+            stats.append(ch.IntervalStats(name, ts.median, None if p10 in (None, float("inf")) else p10,
                                           ts.p90, ts.median_ci.low, ts.median_ci.high,
                                           1 - ts.reached / ts.n if ts.n else 0.0))
         out.append(ch.VariantComparison(obj.id, tuple(stats), obj.within))

@@ -36,6 +36,17 @@ TEXT: dict[str, dict[str, str]] = {
     "failed_replications": {"en": "Failed replications (not in the results; replay the first)",
                             "vi": "Lần mô phỏng bị lỗi (không tính vào kết quả; chạy lại lần đầu tiên)",
                             "zh": "失败的仿真（未计入结果；重放第一次）"},
+    "partial_run": {
+        "en": "Partial results: the run {how} after {done} of {planned} planned replications of the base "
+              "scenario; every figure in this report covers only those.",
+        "vi": "Kết quả chưa đầy đủ: lần chạy {how} sau {done}/{planned} lần mô phỏng dự kiến của kịch bản gốc; "
+              "mọi số liệu trong báo cáo này chỉ tính trên các lần đó.",
+        "zh": "结果不完整：本次运行{how}，基准情景计划 {planned} 次重复中仅完成 {done} 次；本报告的所有数据仅基于这些重复。"},
+    "run_interrupted": {"en": "was interrupted", "vi": "bị dừng giữa chừng", "zh": "被中断"},
+    "run_failed": {"en": "was stopped by an error", "vi": "bị dừng do lỗi", "zh": "因错误而停止"},
+    "run_running": {"en": "is still running or was killed", "vi": "vẫn đang chạy hoặc đã bị buộc dừng",
+                    "zh": "仍在运行或已被强制终止"},
+    "run_incomplete": {"en": "did not complete", "vi": "chưa hoàn tất", "zh": "未完成"},
     "variants": {"en": "Variants", "vi": "Phương án giả định", "zh": "情景变体"},
     "analysis": {"en": "Analysis of core capabilities", "vi": "Phân tích năng lực cốt lõi", "zh": "核心能力分析"},
     "rating_rule": {
@@ -279,7 +290,7 @@ def category(name: str, lang: str) -> str:
 # -- Queue table (issue 14): waits per alert and per request at each desk and unit pool ----------
 TEXT.update({
     "queue_kind_desk": {"en": "Duty desk", "vi": "Bàn trực ban", "zh": "值班台"},
-    "queue_kind_units": {"en": "Units", "vi": "Đơn vị", "zh": "处置力量"},
+    "queue_kind_units": {"en": "Units", "vi": "Lực lượng (tổ/xe)", "zh": "处置力量"},
     "queue_per_replication": {"en": "Alerts or requests per replication",
                               "vi": "Số tin báo hoặc yêu cầu mỗi lần mô phỏng", "zh": "每次重复的信息或请求数"},
     "queue_waited": {"en": "Had to wait", "vi": "Tỷ lệ phải chờ", "zh": "需等待的比例"},

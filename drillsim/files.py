@@ -1,0 +1,153 @@
+"""Every file drillsim writes goes through here: one rule, so nothing a user made is destroyed.
+
+* A file is written whole (a temporary file beside it, then renamed), so readers see the old file or
+  the new one. Temporary files in flight are known to this module and removed on every exit path:
+  an exception, Ctrl-C, and SIGTERM (both stop through :mod:`drillsim.stopping`); one left by a killed process is
+  removed by the next command that takes the folder over (:mod:`drillsim.folders`).
+* Only a regular file is ever replaced, and only with ``--force``: never a link (nor the file it
+  points to), a folder, a device, a pipe or a socket, whatever the user passes.
+* A file written into a folder drillsim made is first added to that folder's file list
+  (:func:`drillsim.folders.record`), which is what lets ``--force`` later remove it, and nothing else.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO
+
+from drillsim.errors import InputError, OutputExistsError
+
+_LIVE: set[str] = set()
+"""Temporary files being written by this process, removed if it stops half-way."""
+
+_NEW_FILE_MODE = 0o644
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a whole file so that readers see the old file or the new one, never half of it.
+
+    An OSError names ``path`` itself, not the temporary file it was being written through.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    write_atomic_with(path, lambda fh: fh.write(payload))
+
+
+def write_atomic_with(path: Path, write: Callable[[IO[bytes]], object], *, sync: bool = True) -> None:
+    """Write ``path`` through ``write(handle)`` on a temporary file in its folder, then rename it.
+
+    Refuses a target that is not a regular file (:func:`check_target`), and records the file in its
+    drillsim folder's list before creating it. A failure leaves no temporary file behind.
+    """
+    from drillsim.folders import record
+
+    check_target(path)
+    record(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_through_temporary(path, write, sync)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
+def _write_through_temporary(path: Path, write: Callable[[IO[bytes]], object], sync: bool) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _LIVE.add(tmp)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            if sync:
+                os.fsync(fh.fileno())
+        # mkstemp creates 0600; a report is meant to be shared: keep the replaced file's mode or 0644.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        _LIVE.discard(tmp)
+
+
+def remove_temporaries() -> None:
+    """Remove the temporary files this process is writing (it is stopping)."""
+    for tmp in list(_LIVE):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        _LIVE.discard(tmp)
+
+
+atexit.register(remove_temporaries)
+
+
+_KINDS = {stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFIFO: "pipe", stat.S_IFSOCK: "socket"}
+
+
+def check_target(path: Path) -> None:
+    """Refuse, even with ``--force``, a target that is not a regular file or a new name.
+
+    A link is never replaced nor written through (its target may be anything); a folder is not a
+    file name; a device, pipe or socket (``/dev/null``, ``/dev/sda``) is never replaced by a file.
+    """
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if stat.S_ISREG(st.st_mode):
+        return
+    if stat.S_ISLNK(st.st_mode):
+        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never replaces a link "
+                         "nor writes through one, even with --force: choose another name, or remove the link")
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path} is a folder; give the name of a file to write")
+    kind = _KINDS.get(stat.S_IFMT(st.st_mode), "special file")
+    raise InputError(f"{path} is a {kind}, not a regular file; drillsim writes only regular files and never "
+                     "replaces a device, pipe or socket, even with --force: leave the option out to keep no "
+                     "file, or choose a file name")
+
+
+def check_folder(path: Path) -> None:
+    """Refuse an output folder that is a link (its target may be anything) or not a folder."""
+    if path.is_symlink():
+        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes through a "
+                         "link: give the folder itself, or choose another folder")
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path} is a file, not a folder; choose another folder")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True if the two paths name one existing file (through links, hard links, ``..``)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> None:
+    """Check an output file the user named before any work is done for it.
+
+    It must be a new name or a regular file (:func:`check_target`), must not be one of the
+    ``inputs`` the command reads, must not replace an existing file unless they said --force, and
+    its folder must exist or be creatable and be writable, so that minutes of simulation are not
+    thrown away on a path that fails at the end.
+    """
+    check_target(path)
+    for source in inputs:
+        if same_file(path, source):
+            raise InputError(f"{path} is the file this command reads ({source}); write the output to another "
+                             "file")
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists; choose another name or pass --force to replace it")
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: {folder} is a file, not a folder; choose another path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {path}: no permission to write in {folder}; choose another path")

@@ -1,0 +1,110 @@
+"""A run folder opened whole and checked against itself, for every command that reads one.
+
+``report``, ``chart``, ``analyze --results`` and ``compare --results`` all call :func:`open_run`,
+so a damaged folder gets the same located error from each: the manifest, ``scenario.json``
+(its hash recomputed and compared with the manifest's: a ``scenario.json`` copied in from
+another run is refused), every summary line (its shape compared with the scenario: one entry
+per objective, agency, task and task instance) and ``analysis.json`` when present.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from drillsim.analysis.messages import MESSAGES
+from drillsim.compile import compile_scenario, scenario_hash
+from drillsim.errors import ResultsFormatError
+from drillsim.results_io import RunData, read_run, safe_name
+from drillsim.runmodels import AnalysisModel, damaged, parse, problem_of, read_text
+from drillsim.scenario import Scenario
+from drillsim.summary import ReplicationSummary, task_instances
+
+SCENARIO_JSON = "scenario.json"
+ANALYSIS_JSON = "analysis.json"  # analysis.api.ANALYSIS_FILE (the analysis layer is not imported here)
+OTHER_RUN = ("this scenario.json belongs to another run: copy back this run's own scenario.json, or re-run "
+             "the study")
+
+
+def open_run(root: Path) -> tuple[RunData, Scenario]:
+    """The run folder's results and scenario, each file checked; a damaged one is a located error."""
+    run = read_run(root)
+    scenario = load_scenario(root, run.manifest.scenario_hash)
+    check_shapes(root, run, scenario)
+    path = root / ANALYSIS_JSON
+    if path.exists():
+        read_analysis(path)
+    return run, scenario
+
+
+def load_scenario(root: Path, expected_hash: str | None = None) -> Scenario:
+    """``scenario.json`` validated, and (given the manifest's hash) proved to be this run's scenario."""
+    path = root / SCENARIO_JSON
+    if not path.is_file():
+        raise ResultsFormatError(f"{root} is not a whole run folder: {path.name} is missing; run the "
+                                 "scenario again with drillsim run ... --out")
+    text = read_text(path, "scenario")
+    try:
+        scenario = Scenario.model_validate_json(text)
+    except ValidationError as exc:
+        err = problem_of(exc, path, None)
+        raise damaged(path, f"{err.problem.message} (the file is damaged or from another drillsim version)",
+                      line=err.problem.line, field=err.problem.path) from None
+    if expected_hash is not None and (found := scenario_hash(scenario)) != expected_hash:
+        raise damaged(path, f"its content hash {found[:12]}... differs from the manifest's "
+                      f"{expected_hash[:12]}...", hint=OTHER_RUN)
+    return scenario
+
+
+def check_shapes(root: Path, run: RunData, scenario: Scenario) -> None:
+    """Every summary has one entry per objective, agency, task and task instance of the scenario,
+    replication numbers within the run and each once."""
+    n_agencies, n_tasks = len(scenario.agencies), len(scenario.tasks)
+    sizes = {"objectives": len(scenario.objectives), "alerted": n_agencies, "activated": n_agencies,
+             "on_scene": n_agencies, "duplicates": n_agencies, "desks": n_agencies, "units": n_agencies,
+             "task_start": n_tasks, "task_done": n_tasks}
+    n_instances = len(task_instances(compile_scenario(scenario)))
+    sizes |= {"instance_start": n_instances, "instance_done": n_instances}
+    for variant, rows in run.summaries.items():
+        path = root / "summaries" / f"{safe_name(variant)}.jsonl"
+        seen: set[int] = set()
+        for s in rows:
+            _check_summary(path, s, sizes, run.manifest.replications, seen)
+
+
+def _check_summary(path: Path, s: ReplicationSummary, sizes: dict[str, int], planned: int, seen: set[int]) -> None:
+    # NOTE: rows are sorted by replication by now, so a problem is named by replication, not line.
+    for name, size in sizes.items():
+        if len(getattr(s, name)) != size:
+            raise damaged(path, f"replication {s.replication} has {len(getattr(s, name))} entries where the "
+                          f"scenario has {size}", field=name, hint=OTHER_RUN.replace("scenario.json", "summary file"))
+    if s.replication >= max(planned, 1) or s.replication in seen:
+        why = "appears twice" if s.replication in seen else f"is beyond the {planned} the run planned"
+        raise damaged(path, f"replication {s.replication} {why}", field="replication")
+    seen.add(s.replication)
+
+
+def read_analysis(path: Path) -> dict[str, Any]:
+    """``analysis.json`` checked against the model its writer uses, as plain data."""
+    text = read_text(path, "analysis")
+    parse(AnalysisModel, text, path)
+    data: dict[str, Any] = json.loads(text)
+    known = MESSAGES.get("evidence", {})
+    for i, f in enumerate(data["findings"]):
+        _check_message(path, f"findings[{i}]", f.get("message"), ("title", "text", "suggestion"))
+        for j, (key, _) in enumerate(f.get("evidence_parts") or []):
+            if key not in known:
+                raise damaged(path, f"unknown evidence {key[:40]!r}", field=f"findings[{i}].evidence_parts[{j}]")
+    for i, sg in enumerate(data.get("suggestions") or []):
+        _check_message(path, f"suggestions[{i}]", sg.get("message"), ("label",))
+    return data
+
+
+def _check_message(path: Path, field: str, key: str | None, parts: tuple[str, ...]) -> None:
+    """A message key the report will look up has every part it reads (an unknown key keeps the
+    English words stored beside it)."""
+    if key and key in MESSAGES and any(part not in MESSAGES[key] for part in parts):
+        raise damaged(path, f"message {key!r} is not one of this kind", field=f"{field}.message")

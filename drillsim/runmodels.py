@@ -1,0 +1,295 @@
+"""The run folder's files as typed models, shared by the writer and every reader.
+
+``manifest.json``, each line of ``summaries/*.jsonl`` and ``analysis.json`` are validated here
+before anything uses them: strict types (a string is never read as a number, nor a number as a
+flag), no unknown or missing keys, no NaN or infinity, numbers within bounds, and each file no
+larger than its limit (checked before it is read). A damaged file is a :class:`RunFolderError`
+naming the file, the line of a ``.jsonl`` file, the field path and what to do about it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from drillsim.errors import Problem, ResultsFormatError
+from drillsim.scenario import Variant
+
+RERUN = "re-run the study (drillsim run SCENARIO --out NEW_FOLDER) or restore the folder from a copy"
+"""Hint for a run-folder file that is damaged: nothing in it can be trusted to be repaired by hand."""
+
+LIMITS: dict[str, tuple[str, int]] = {
+    "manifest": ("DRILLSIM_MAX_MANIFEST_BYTES", 10_000_000),
+    "scenario": ("DRILLSIM_MAX_SCENARIO_JSON_BYTES", 100_000_000),
+    "summaries": ("DRILLSIM_MAX_SUMMARIES_BYTES", 4_000_000_000),
+    "analysis": ("DRILLSIM_MAX_ANALYSIS_BYTES", 100_000_000),
+    "log": ("DRILLSIM_MAX_LOG_BYTES", 2_000_000_000),
+}
+"""Largest file of each kind a reader loads: (environment variable that raises it, default bytes)."""
+
+MAX_INT = 10**15
+"""Largest count, replication number or seed a run folder may hold (a seed is drawn below 2**32)."""
+
+
+class RunFolderError(ResultsFormatError):
+    """A file of a run folder is damaged, of another run, or too large: one located problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.message)
+
+    def render(self) -> str:
+        """``file:line: error: field: message`` and the hint."""
+        return self.problem.format()
+
+
+def damaged(path: Path, message: str, *, line: int | None = None, field: str = "", hint: str = RERUN) -> RunFolderError:
+    """The error for a damaged run-folder file."""
+    return RunFolderError(Problem(message, file=str(path), line=line, path=field, hint=hint))
+
+
+def limit_of(kind: str) -> tuple[str, int]:
+    """(environment variable, bytes) of a file kind's size limit; a bad variable value is refused."""
+    var, default = LIMITS[kind]
+    text = os.environ.get(var)
+    if text is None:
+        return var, default
+    if not text.strip().isdigit() or len(text.strip()) > 18:
+        raise ResultsFormatError(f"{var}={text[:40]!r} is not a number of bytes")
+    return var, int(text)
+
+
+def read_text(path: Path, kind: str) -> str:
+    """A run-folder file's text, refused before reading when it is over its kind's limit."""
+    var, limit = limit_of(kind)
+    size = path.stat().st_size
+    if size > limit:
+        raise damaged(path, f"{size:,} bytes, over the {limit:,}-byte limit for a {kind} file",
+                      hint=f"if the file is genuine, raise the limit: {var}={size}")
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise damaged(path, f"not UTF-8 text (byte {exc.start})") from None
+
+
+MAX_SECONDS = 1e10
+"""Longest time a run folder may hold (317 years): sums of many stay finite, and clocks printable."""
+
+
+class Strict(BaseModel):
+    """Strict JSON: exact types, no extra keys, finite numbers."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Open(Strict):
+    """Strict in the fields a reader uses; other keys are kept (written by newer code, or for people)."""
+
+    model_config = ConfigDict(strict=True, extra="allow", allow_inf_nan=False, frozen=True)
+
+
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS)]
+Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+Part = Annotated[str, Field(pattern=r"^[^@]+@")]
+"""A critical-path part, ``category@place`` (the place may be empty)."""
+
+
+class FailureModel(Strict):
+    """A replication that failed inside the engine (``Failure`` in experiment.py)."""
+
+    variant: Id
+    replication: Count
+    seed: Count
+    error: str
+
+
+class ManifestModel(Strict):
+    """``manifest.json`` (``results_io.Manifest``)."""
+
+    scenario_id: str
+    scenario_hash: Hex64
+    scenario_file: str
+    scenario_sha256: Hex64
+    seed: Count
+    replications: Count
+    variants: Annotated[list[Id], Field(min_length=1)]
+    workers: Count
+    engine: Literal["local", "dask"] = "local"
+    status: Literal["running", "complete", "interrupted", "failed"] = "running"
+    started_at: str = ""
+    finished_at: str = ""
+    completed: dict[Id, Count] = {}
+    failures: list[FailureModel] = []
+    logs: dict[Id, dict[Id, Count]] = {}
+    until_ci: Annotated[float, Field(gt=0)] | None = None
+    drillsim_version: str
+    format: Literal["drillsim-results"]
+    format_version: int
+
+
+class QueueModel(Strict):
+    """A desk or unit pool in one replication (``summary.QueueStats.to_json``)."""
+
+    served: Count
+    total_wait: Seconds
+    max_wait: Seconds
+    busy: Seconds
+    max_queue: Count
+    max_queue_at: Seconds
+    unserved: Count
+    active: Seconds
+    waited: list[Seconds]
+
+    @model_validator(mode="after")
+    def _waits_served(self) -> QueueModel:
+        """Only what was served has a wait (``served - len(waited)`` of them waited none)."""
+        if len(self.waited) > self.served:
+            raise ValueError(f"{len(self.waited)} waits but {self.served} served")
+        return self
+
+
+class ObjectiveModel(Strict):
+    """One objective in one replication."""
+
+    time: Seconds | None
+    met: bool
+    parts: tuple[tuple[Part, Seconds], ...]
+
+
+Times = tuple[Seconds | None, ...]
+
+
+class SummaryModel(Strict):
+    """One line of ``summaries/VARIANT.jsonl`` (``summary.ReplicationSummary.to_json``)."""
+
+    replication: Count
+    ended_by: str
+    end_time: Seconds
+    events: Count
+    objectives: tuple[ObjectiveModel, ...]
+    alerted: Times
+    activated: Times
+    on_scene: Times
+    task_start: Times
+    task_done: Times
+    instance_start: Times
+    instance_done: Times
+    desks: tuple[QueueModel, ...]
+    units: tuple[QueueModel, ...]
+    alerts_lost: Count
+    failed_tries: Count
+    duplicates: tuple[Count, ...]
+    unfinished: tuple[tuple[str, str, str], ...]
+
+
+Param = str | int | float | bool | None
+
+
+class FindingModel(Open):
+    """A finding in ``analysis.json``: what the report reads of it."""
+
+    kind: str
+    title: str
+    text: str
+    evidence: str
+    suggestion: str
+    agency: str | None = None
+    link: str | None = None
+    objectives: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    message: str | None = None
+    params: dict[str, Param] = {}
+    evidence_parts: tuple[tuple[str, Param], ...] = ()
+
+
+class Interval(Strict):
+    """A confidence interval (either end may be unknown)."""
+
+    low: float | None = None
+    high: float | None = None
+
+
+class EffectModel(Open):
+    """A tested change's effect on one objective."""
+
+    objective: str
+    met_diff: float
+    met_ci: Interval | None = None
+    median_diff: float | None = None
+    significant: bool = False
+    before: float | None = None
+
+
+class SuggestionModel(Open):
+    """A suggested change tested by simulation."""
+
+    variant: Variant
+    finding: str = ""
+    effects: tuple[EffectModel, ...] = ()
+    message: str | None = None
+    params: dict[str, Param] = {}
+    element: str = ""
+    owner: str = ""
+    gain: float
+    benefit: float
+    recommended: bool
+
+
+class StructureModel(Open):
+    """The coordination graph's structure: the report reads its betweenness."""
+
+    betweenness: dict[str, float] = {}
+
+
+class AnalysisModel(Open):
+    """``analysis.json`` (``analysis.api.to_json``): the parts the report reads."""
+
+    findings: tuple[FindingModel, ...]
+    strengths: tuple[str, ...] = ()
+    structure: StructureModel
+    suggestions: tuple[SuggestionModel, ...] = ()
+
+
+M = TypeVar("M", bound=BaseModel)
+
+_AT = re.compile(r" at line (\d+) column (\d+)")
+
+
+def parse(model: type[M], text: str, path: Path, *, line: int | None = None) -> M:
+    """``text`` validated as ``model``; the first problem located (line, field path) as a RunFolderError."""
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        raise problem_of(exc, path, line) from None
+
+
+def problem_of(exc: ValidationError, path: Path, line: int | None) -> RunFolderError:
+    """The first error of a validation, named by field path (and line: the .jsonl line, or JSON's own)."""
+    err = exc.errors(include_url=False, include_input=False)[0]
+    msg = str(err["msg"])
+    if err["type"] == "json_invalid":
+        at = _AT.search(msg)
+        where = line if line is not None else (int(at.group(1)) if at else None)
+        what = msg.replace("Invalid JSON: ", "")
+        what = _AT.sub("", what) if line is None else what
+        return damaged(path, f"not valid JSON ({what}): the file was cut short or edited", line=where)
+    field = dotted(err["loc"])
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "missing":
+        msg = "missing field"
+    return damaged(path, msg, line=line, field=field)
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    """``('objectives', 2, 'time')`` as ``objectives[2].time``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
