@@ -293,7 +293,7 @@ def test_batches_are_written_in_replication_order_whatever_order_they_finish(ord
         files = []
         for arrival in (list(range(6)), order):
             out = prepare_dir(Path(tmp) / f"run-{len(files)}", force=False)
-            manifest = Manifest("s", "h", "s.yaml", "x", 1, 18, [BASE], 2)
+            manifest = Manifest("s", "0" * 64, "s.yaml", "1" * 64, 1, 18, [BASE], 2)  # hex digests, as written
             writer = RunWriter(out, manifest, b"", "{}")
             in_order = InOrder(writer, manifest, {BASE: []})
             for b in arrival:

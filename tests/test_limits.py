@@ -134,7 +134,7 @@ def test_manifest_with_a_huge_whole_number_is_a_damaged_folder(tmp_path: Path) -
     assert done.returncode == 0, done.stderr[-1000:]
     manifest = out / "manifest.json"
     manifest.write_text(manifest.read_text("utf-8").replace('"seed": 11', '"seed": ' + "1" * 5000), "utf-8")
-    refused(capped("report", out, "--format", "md"), "manifest.json: damaged manifest (a whole number of 5,000 digits")
+    refused(capped("report", out, "--format", "md"), "manifest.json:6: error: not valid JSON")
 
 
 # -- MSEL spreadsheets ----------------------------------------------------------------------------
