@@ -146,7 +146,9 @@ def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
     times: dict[str, float] = {}
     paths: dict[str, list[str]] = {}
     if starts:
-        times, paths = nx.multi_source_dijkstra(lat, set(starts))
+        # NOTE: sources in file order, not a set: with equal times the first source wins, and a
+        # set of strings iterates in a different order in every interpreter.
+        times, paths = nx.multi_source_dijkstra(lat, starts)
     far = max(times, key=lambda n: (times[n], n), default=None)
     undirected = graph.to_undirected(as_view=False)
     arts, bridges = single_points_of_failure(graph, starts)
