@@ -34,10 +34,10 @@ from typing import Any
 
 import simpy
 
-from drillsim.compile import CompiledScenario, compile_scenario
-from drillsim.engine import run_replication
-from drillsim.records import EventKind
-from drillsim.scenario import Scenario
+from drillsim.sim.compile import CompiledScenario, compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind
+from drillsim.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,7 +193,7 @@ def bench(name: str, compiled: CompiledScenario, rounds: int, budget: float) -> 
 
 def example_scenarios() -> list[tuple[str, Scenario]]:
     """Every scenarios/*.yaml that loads (skipped with a note when it does not)."""
-    from drillsim.loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     out = []
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drillsim.experiment import batch_size, compile_variants, plan, run_jobs  # noqa: E402
-from drillsim.loader import load_scenario  # noqa: E402
-from drillsim.results_io import BASE  # noqa: E402
-from drillsim.scenario import Scenario  # noqa: E402
+from drillsim.runs.experiment import batch_size, compile_variants, plan, run_jobs  # noqa: E402
+from drillsim.scenario.loader import load_scenario  # noqa: E402
+from drillsim.runs.store import BASE  # noqa: E402
+from drillsim.scenario.model import Scenario  # noqa: E402
 
 
 def synthetic(agencies: int = 300) -> Scenario:

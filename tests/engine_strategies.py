@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from drillsim.scenario import TRIAGE, Scenario
+from drillsim.scenario.model import TRIAGE, Scenario
 
 CAPABILITIES = ("cap_x", "cap_y")
 ZONES = ("z1", "z2")

@@ -21,7 +21,7 @@ import re
 
 import yaml
 
-from drillsim.newscenario import FIGURES, common
+from drillsim.scenario.new import FIGURES, common
 
 FIGURE_KEYS = {k for keys in FIGURES.values() for k in keys} | {"within"}
 SECTIONS = {"agencies": FIGURES["agency"], "links": FIGURES["link"], "incidents": FIGURES["incident"],

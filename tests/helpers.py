@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from drillsim.scenario import Scenario
+from drillsim.scenario.model import Scenario
 
 
 def with_prerequisites(scenario: Scenario, tasks: Iterable[str]) -> set[str]:

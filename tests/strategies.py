@@ -13,8 +13,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from drillsim.durations import format_duration
-from drillsim.scenario import CORE_CAPABILITIES, TRIAGE, Scenario
+from drillsim.scenario.durations import format_duration
+from drillsim.scenario.model import CORE_CAPABILITIES, TRIAGE, Scenario
 
 ZONES = ("north", "south")
 

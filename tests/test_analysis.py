@@ -11,12 +11,12 @@ from hypothesis import given
 
 from drillsim.analysis.api import analyze
 from drillsim.analysis.graph import degree_centralization, structure
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.experiment import simulate_summaries
-from drillsim.loader import load_scenario
-from drillsim.scenario import Scenario
-from drillsim.summary import desk_stats, summarize
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.runs.experiment import simulate_summaries
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.model import Scenario
+from drillsim.analysis.summary import desk_stats, summarize
 from tests.helpers import with_prerequisites
 from tests.strategies import scenarios
 
@@ -234,7 +234,7 @@ tasks:
 ])
 def test_unit_pool_figures_match_a_hand_calculation(units: int, expected: dict[str, float]) -> None:
     from drillsim.analysis.results import queue_summaries
-    from drillsim.loader import load_scenario_text
+    from drillsim.scenario.loader import load_scenario_text
 
     sc = load_scenario_text(UNITS.format(units=units))
     compiled = compile_scenario(sc)
@@ -268,7 +268,7 @@ def test_a_task_brought_in_twice_is_timed_from_each_inject_by_hand() -> None:
     10 min each: the crash's treatment runs 5 to 25 min after it; the second's 0 to 10 min after
     its own inject (the crew is already there and free)."""
     from drillsim.analysis.results import task_stats
-    from drillsim.loader import load_scenario_text
+    from drillsim.scenario.loader import load_scenario_text
 
     sc = load_scenario_text("""
 scenario: {id: twice, title: "Twice", horizon: 4h, seed: 1}

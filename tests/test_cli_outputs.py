@@ -117,7 +117,7 @@ def test_a_failed_write_is_a_message_not_a_bug_report(tmp_path: Path, monkeypatc
 
 
 def test_an_os_error_naming_a_file_exits_1_with_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import drillsim.results_io as rio
+    import drillsim.runs.store as rio
 
     def denied(path: Path, data: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))

@@ -70,7 +70,7 @@ def test_compare_over_saved_results_and_errors(tmp_path: Path) -> None:
 
 def test_a_reference_alone_is_compared_with_everything_else_base_included(tmp_path: Path) -> None:
     """File mode and results mode agree: --reference X without --variant lists base and every variant."""
-    from drillsim.loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     out = tmp_path / "cmp.json"
     r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "--reference", "hotline-down", "-n", "10",

@@ -7,8 +7,8 @@ import math
 import networkx as nx
 import pytest
 
-from drillsim.compile import compile_scenario, expected_link_time, scenario_hash
-from drillsim.scenario import Scenario
+from drillsim.sim.compile import compile_scenario, expected_link_time, scenario_hash
+from drillsim.scenario.model import Scenario
 
 from engine_strategies import scenario
 

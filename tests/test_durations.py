@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from drillsim.durations import MAX_SECONDS, Dist, format_duration, parse_duration
+from drillsim.scenario.durations import MAX_SECONDS, Dist, format_duration, parse_duration
 
 DIST = TypeAdapter(Dist)
 

@@ -13,7 +13,7 @@ import simpy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drillsim.engine.pools import Desk
+from drillsim.sim.engine.pools import Desk
 
 Clerk = tuple[int, list[int]]  # arrival time, work time of each message (0 allowed)
 

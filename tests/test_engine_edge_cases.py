@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.records import EventKind as K
-from drillsim.records import ReplicationResult
-from drillsim.scenario import Scenario
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
+from drillsim.sim.records import ReplicationResult
+from drillsim.scenario.model import Scenario
 
 from engine_strategies import scenario
 
@@ -75,8 +75,8 @@ def test_dead_link_with_a_working_backup() -> None:
 
 def _without_units(s: Scenario, agency: str) -> Scenario:
     try:
-        from drillsim.scenario import Variant
-        from drillsim.variants import apply_variant  # type: ignore[import-not-found]
+        from drillsim.scenario.model import Variant
+        from drillsim.scenario.variants import apply_variant  # type: ignore[import-not-found]
     except ImportError:
         agencies = tuple(a.model_copy(update={"units": 0}) if a.id == agency else a for a in s.agencies)
         return s.model_copy(update={"agencies": agencies})

@@ -25,10 +25,10 @@ import os
 import networkx as nx
 from hypothesis import HealthCheck, given, settings
 
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.records import EventKind as K
-from drillsim.scenario import Scenario, ZoneTravel
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
+from drillsim.scenario.model import Scenario, ZoneTravel
 
 from engine_strategies import deterministic_scenarios, triggered
 

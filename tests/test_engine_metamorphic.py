@@ -29,12 +29,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drillsim.compile import compile_scenario
-from drillsim.durations import Empirical, Exponential, Fixed, LogNormal, Triangular, Uniform
-from drillsim.engine import run_replication
-from drillsim.records import EventKind as K
-from drillsim.records import ReplicationResult
-from drillsim.scenario import Scenario
+from drillsim.sim.compile import compile_scenario
+from drillsim.scenario.durations import Empirical, Exponential, Fixed, LogNormal, Triangular, Uniform
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
+from drillsim.sim.records import ReplicationResult
+from drillsim.scenario.model import Scenario
 
 from engine_strategies import continuous_dists, dists, scenario, scenarios, sec
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.experiment import compile_variants
-from drillsim.engine import run_replication
-from drillsim.loader import load_scenario
-from drillsim.records import EventKind as K
-from drillsim.records import ReplicationResult
-from drillsim.summary import summarize
+from drillsim.runs.experiment import compile_variants
+from drillsim.sim.engine import run_replication
+from drillsim.scenario.loader import load_scenario
+from drillsim.sim.records import EventKind as K
+from drillsim.sim.records import ReplicationResult
+from drillsim.analysis.summary import summarize
 
 from engine_strategies import scenario
 from test_engine_traces import at, find, run

@@ -15,11 +15,11 @@ from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
 
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.records import EventKind as K
-from drillsim.records import ReplicationResult
-from drillsim.scenario import Scenario
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
+from drillsim.sim.records import ReplicationResult
+from drillsim.scenario.model import Scenario
 
 from engine_strategies import scenarios, triggered
 

@@ -24,9 +24,9 @@ import math
 
 import numpy as np
 
-from drillsim.compile import compile_scenario, expected_link_time
-from drillsim.engine import run_replication
-from drillsim.records import EventKind as K
+from drillsim.sim.compile import compile_scenario, expected_link_time
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
 
 from engine_strategies import scenario, sec
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.records import EventKind as K
-from drillsim.records import EventRecord, ReplicationResult
-from drillsim.scenario import Scenario
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
+from drillsim.sim.records import EventRecord, ReplicationResult
+from drillsim.scenario.model import Scenario
 
 from engine_strategies import scenario
 

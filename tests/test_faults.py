@@ -20,13 +20,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import drillsim.experiment as experiment
-from drillsim.experiment import BASE, Job, compile_variants, plan, run_batch, run_jobs
-from drillsim.loader import load_scenario
-from drillsim.results_io import Manifest, RunWriter, prepare_dir
+import drillsim.runs.experiment as experiment
+from drillsim.runs.experiment import BASE, Job, compile_variants, plan, run_batch, run_jobs
+from drillsim.scenario.loader import load_scenario
+from drillsim.runs.store import Manifest, RunWriter, prepare_dir
 from drillsim.stopping import Stopped
-from drillsim.study import InOrder
-from drillsim.summary import ReplicationSummary
+from drillsim.runs.study import InOrder
+from drillsim.analysis.summary import ReplicationSummary
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -167,9 +167,9 @@ def test_stopped_survives_simpy_re_raising_it() -> None:
 PARENT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import drillsim.experiment as experiment
-    from drillsim.experiment import BASE, compile_variants
-    from drillsim.loader import load_scenario
+    import drillsim.runs.experiment as experiment
+    from drillsim.runs.experiment import BASE, compile_variants
+    from drillsim.scenario.loader import load_scenario
 
     def forever(variant, seed, lo, hi):
         time.sleep(600)

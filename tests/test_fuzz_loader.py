@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from strategies import scenario_dicts
 
 from drillsim.errors import ScenarioError
-from drillsim.loader import load_scenario_text
-from drillsim.scenario import Scenario
+from drillsim.scenario.loader import load_scenario_text
+from drillsim.scenario.model import Scenario
 
 SOURCES = [p.read_text("utf-8") for p in [FIXTURES / "drill.yaml", FIXTURES / "report" / "hub.yaml",
                                            *sorted(SCENARIOS.glob("*.yaml"))]]
@@ -179,10 +179,10 @@ def structurally_mutated(draw: st.DrawFn) -> str:
 def survives(text: str) -> None:
     """``validate``, then one replication of the base and of each variant when valid: any refusal is a
     DrillsimError of exit code 1 whose text renders (no exit 3, no traceback); the run ends."""
-    from drillsim.compile import compile_scenario
-    from drillsim.engine import run_replication
+    from drillsim.sim.compile import compile_scenario
+    from drillsim.sim.engine import run_replication
     from drillsim.errors import DrillsimError
-    from drillsim.variants import apply_variant
+    from drillsim.scenario.variants import apply_variant
 
     try:
         scenario = load_scenario_text(text, "fuzz.yaml")

@@ -28,11 +28,11 @@ from conftest import FIXTURES
 from lxml import etree
 
 from drillsim.cli import cli
-from drillsim.records import EventKind, EventRecord
+from drillsim.sim.records import EventKind, EventRecord
 from drillsim.report import render_html, render_markdown
 from drillsim.report.data import build
 from drillsim.report.docx import docx_bytes
-from drillsim.results_io import log_csv
+from drillsim.runs.store import log_csv
 
 TITLE = 'Diễn tập\\x1b]0;pwned\\x07 \\x1b[2J<img src=x onerror=alert(1)> 演练\\r\\n# heading\\r\\n| a | b |'
 """The title as written in the YAML file (double-quoted, so the escapes are the characters)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from drillsim.folders import lock_folder
-from drillsim.results_io import BASE, read_run
+from drillsim.runs.store import BASE, read_run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 

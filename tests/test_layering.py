@@ -31,17 +31,17 @@ def _uses(found: set[str], banned: str) -> bool:
 
 
 RULES: list[tuple[str, tuple[str, ...]]] = [
-    ("scenario.py", ("yaml", "simpy", "click", "matplotlib")),
-    ("durations.py", ("yaml", "simpy", "click", "matplotlib", "networkx")),
-    ("semantics.py", ("yaml", "simpy", "click", "matplotlib")),
-    ("variants.py", ("yaml", "simpy", "click", "matplotlib")),
-    ("rules.py", ("yaml", "simpy", "click", "matplotlib", "networkx")),
-    ("compile.py", ("yaml", "simpy", "click", "matplotlib", "drillsim.loader")),
-    ("engine/*.py", ("yaml", "click", "matplotlib", "drillsim.loader", "drillsim.report", "drillsim.analysis")),
-    ("analysis/*.py", ("simpy", "yaml", "matplotlib", "drillsim.engine.model")),
-    ("summary.py", ("simpy", "yaml", "matplotlib")),
-    ("report/*.py", ("simpy", "drillsim.engine", "drillsim.study", "drillsim.experiment", "yaml")),
-    ("results_io.py", ("simpy", "matplotlib", "yaml")),
+    ("scenario/model.py", ("yaml", "simpy", "click", "matplotlib")),
+    ("scenario/durations.py", ("yaml", "simpy", "click", "matplotlib", "networkx")),
+    ("scenario/semantics.py", ("yaml", "simpy", "click", "matplotlib")),
+    ("scenario/variants.py", ("yaml", "simpy", "click", "matplotlib")),
+    ("scenario/rules.py", ("yaml", "simpy", "click", "matplotlib", "networkx")),
+    ("sim/compile.py", ("yaml", "simpy", "click", "matplotlib", "drillsim.scenario.loader")),
+    ("sim/engine/*.py", ("yaml", "click", "matplotlib", "drillsim.scenario.loader", "drillsim.report", "drillsim.analysis")),
+    ("analysis/*.py", ("simpy", "yaml", "matplotlib", "drillsim.sim.engine.model")),
+    ("analysis/summary.py", ("simpy", "yaml", "matplotlib")),
+    ("report/*.py", ("simpy", "drillsim.sim.engine", "drillsim.runs.study", "drillsim.runs.experiment", "yaml")),
+    ("runs/store.py", ("simpy", "matplotlib", "yaml")),
 ]
 
 
@@ -57,7 +57,7 @@ def test_layer_imports(pattern: str, banned: tuple[str, ...]) -> None:
 
 def test_only_loader_imports_yaml() -> None:
     users = [p.relative_to(PKG) for p in PKG.rglob("*.py") if _uses(imports(p), "yaml")]
-    assert [str(u) for u in users] == ["loader.py"]
+    assert [str(u) for u in users] == ["scenario/loader.py"]
 
 
 def test_only_charts_import_matplotlib() -> None:
@@ -66,6 +66,6 @@ def test_only_charts_import_matplotlib() -> None:
 
 
 def test_engine_reads_no_files() -> None:
-    for path in modules("engine/*.py"):
+    for path in modules("sim/engine/*.py"):
         text = path.read_text(encoding="utf-8")
         assert "open(" not in text and "read_text" not in text, path

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.cli import cli
-from drillsim.loader import load_scenario_with_warnings
+from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.report.i18n import t
-from drillsim.results_io import read_run
+from drillsim.runs.store import read_run
 from tests.figures_check import untraced_figures
 
 ROOT = Path(__file__).resolve().parents[1]

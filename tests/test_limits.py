@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from drillsim.errors import ScenarioError
-from drillsim.loader import load_scenario_text
+from drillsim.scenario.loader import load_scenario_text
 
 TREE = Path(__file__).resolve().parent.parent
 DRILL = (FIXTURES / "drill.yaml").read_text("utf-8")
@@ -204,7 +204,7 @@ def test_import_matches_recipients_in_one_pass_per_distinct_text(monkeypatch: py
     """2,000 agencies and 100 rows: the names are normalised once, not once per row (the old
     matcher normalised every name for every row: 400,000 calls here)."""
     from drillsim.msel import rows as rows_module
-    from drillsim.scenario import Scenario
+    from drillsim.scenario.model import Scenario
 
     agencies = [{"id": f"a{i}", "name": f"Đơn vị số {i} của tỉnh"} for i in range(2_000)]
     scenario = Scenario.model_validate({"scenario": {"id": "big", "title": "Big"}, "target": {"name": "T", "kind": "other"},
@@ -293,8 +293,8 @@ def test_docx_holds_every_source_and_link_in_order(tmp_path: Path) -> None:
 ])
 def test_sweep_ranges_are_bounded_before_counting(values: str, needle: str) -> None:
     from drillsim.errors import InputError
-    from drillsim.loader import load_scenario
-    from drillsim.sweep import parse_set
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.runs.sweep import parse_set
 
     with pytest.raises(InputError, match=needle):
         parse_set(f"agencies.ems.units={values}", load_scenario(FIXTURES / "drill.yaml"))
@@ -303,8 +303,8 @@ def test_sweep_ranges_are_bounded_before_counting(values: str, needle: str) -> N
 def test_sweep_grid_is_bounded_in_all() -> None:
     """Three axes of 100 values are a million variants: refused before one is built."""
     from drillsim.errors import InputError
-    from drillsim.loader import load_scenario
-    from drillsim.sweep import grid, parse_set
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.runs.sweep import grid, parse_set
 
     scenario = load_scenario(FIXTURES / "drill.yaml")
     axes = [parse_set(f"agencies.{a}.units=1..100", scenario) for a in ("ems", "swat", "plant_security")]
@@ -322,7 +322,7 @@ def test_every_accepted_lognormal_has_finite_quantiles_and_mean(log_median: floa
 
     from pydantic import ValidationError
 
-    from drillsim.durations import MAX_LOGNORMAL_RATIO, MAX_SECONDS, LogNormal
+    from drillsim.scenario.durations import MAX_LOGNORMAL_RATIO, MAX_SECONDS, LogNormal
 
     median = math.exp(log_median)
     p90 = min(median * math.exp(log_ratio), MAX_SECONDS)
@@ -337,6 +337,6 @@ def test_every_accepted_lognormal_has_finite_quantiles_and_mean(log_median: floa
 
 
 def dist_ratio(text: dict[str, str]) -> float:
-    from drillsim.durations import parse_duration
+    from drillsim.scenario.durations import parse_duration
 
     return parse_duration(text["p90"]) / parse_duration(text["median"])

@@ -13,7 +13,7 @@ from conftest import BAD, BAD_INPUTS, FIXTURES
 
 from drillsim.cli import cli
 from drillsim.errors import ScenarioError
-from drillsim.loader import load_scenario, load_scenario_text, load_scenario_with_warnings
+from drillsim.scenario.loader import load_scenario, load_scenario_text, load_scenario_with_warnings
 
 CASES = sorted(BAD.glob("*.yaml"))
 TRIED, CRASHED = BAD_INPUTS["tried"], BAD_INPUTS["crashed"]
@@ -111,7 +111,7 @@ def test_warnings_are_returned_not_lost() -> None:
     path = FIXTURES / "drill.yaml"
     s, warnings = load_scenario_with_warnings(path)
     assert warnings == [] and s.scenario.id == "plant-hostage"
-    from drillsim.loader import load_scenario_text_with_warnings
+    from drillsim.scenario.loader import load_scenario_text_with_warnings
 
     _, warnings = load_scenario_text_with_warnings(text, "x.yaml")
     assert [w.format().splitlines()[0] for w in warnings] == [

@@ -15,9 +15,9 @@ from conftest import FIXTURES, SCENARIOS
 
 from drillsim.analysis.results import objective_stats
 from drillsim.cli import cli
-from drillsim.durations import format_duration
-from drillsim.experiment import simulate_summaries
-from drillsim.loader import load_scenario, load_scenario_text
+from drillsim.scenario.durations import format_duration
+from drillsim.runs.experiment import simulate_summaries
+from drillsim.scenario.loader import load_scenario, load_scenario_text
 from drillsim.msel import COLUMNS, SYNONYMS, Table, find_header, header_key, read_time
 
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml")) + [FIXTURES / "drill.yaml"]  # drill.yaml has no msel: entries

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.measure import measure
 from drillsim.cli import cli
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.loader import load_scenario_text_with_warnings
-from drillsim.newscenario import (
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.scenario.loader import load_scenario_text_with_warnings
+from drillsim.scenario.new import (
     KINDS,
     LANGUAGES,
     common,
@@ -27,10 +27,10 @@ from drillsim.newscenario import (
     render,
     scenario_id_for,
 )
-from drillsim.records import EventKind
-from drillsim.scenario import Scenario, TargetKind
-from drillsim.summary import summarize
-from drillsim.variants import apply_variant
+from drillsim.sim.records import EventKind
+from drillsim.scenario.model import Scenario, TargetKind
+from drillsim.analysis.summary import summarize
+from drillsim.scenario.variants import apply_variant
 from tests.figures_check import FIGURE_KEYS, untraced_figures
 from tests.helpers import with_prerequisites
 
@@ -66,7 +66,7 @@ def triggered_tasks(scenario: Scenario) -> set[str]:
 
 def test_there_is_a_template_for_every_target_kind() -> None:
     """One data file per kind the scenario model accepts: no kind without a template, no stray file."""
-    on_disk = {p.stem for p in (ROOT / "drillsim" / "templates" / "scenario" / "kinds").glob("*.toml")}
+    on_disk = {p.stem for p in (ROOT / "drillsim" / "scenario" / "templates" / "kinds").glob("*.toml")}
     assert on_disk == set(get_args(TargetKind))
     for kind in get_args(TargetKind):
         _, scenario = load(kind, "en")

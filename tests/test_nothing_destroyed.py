@@ -28,7 +28,7 @@ from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import write_atomic, write_atomic_with
 from drillsim import stopping
 from drillsim.stopping import Stopped, handle_stop_signals
-from drillsim.results_io import BASE, prepare_dir, read_manifest, read_run
+from drillsim.runs.store import BASE, prepare_dir, read_manifest, read_run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 QUICK = ["-n", "5", "--workers", "1", "-q", "--suggest", "0"]
@@ -413,7 +413,7 @@ def test_an_edited_file_list_cannot_reach_outside_its_folder(run_dir: Path, tmp_
 
 
 def test_a_run_refused_before_writing_anything_leaves_no_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import drillsim.study as study
+    import drillsim.runs.study as study
 
     def over_a_limit(*_: object, **__: object) -> None:
         raise InputError("the scenario has 20,001 agencies, over the limit of 20,000")

@@ -10,13 +10,13 @@ from click.testing import CliRunner
 
 from drillsim.cli import cli
 from drillsim.errors import InputError
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from drillsim.report import write_report
 from drillsim.report.data import build
 from drillsim.report.i18n import t
 from drillsim.report.observed import observed_rows
-from drillsim.results_io import BASE, prepare_dir
-from drillsim.study import run_study
+from drillsim.runs.store import BASE, prepare_dir
+from drillsim.runs.study import run_study
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 LIVE = "agency,event,time\nguard,alerted,3m\ndistrict_police,alerted,H+0:06\nems,on_scene,09:50\n"

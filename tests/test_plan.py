@@ -15,12 +15,12 @@ import pytest
 from drillsim.analysis.findings import IDLE_UTILISATION
 from drillsim.analysis.stats import Interval
 from drillsim.analysis.suggest import ObjectiveEffect, Suggestion, from_json, split
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from drillsim.report.data import build
 from drillsim.report.plan import add_findings, deadline, no_effect_rows, plan_items, plan_rows, touched
-from drillsim.results_io import prepare_dir
-from drillsim.scenario import Scenario, Variant
-from drillsim.study import run_study
+from drillsim.runs.store import prepare_dir
+from drillsim.scenario.model import Scenario, Variant
+from drillsim.runs.study import run_study
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -229,7 +229,7 @@ incidents:
 
 
 def _load(info: str = "", far: str = "") -> Any:
-    from drillsim.loader import load_scenario_text
+    from drillsim.scenario.loader import load_scenario_text
 
     return load_scenario_text(BASE_YAML.format(info=info, far=far), "s.yaml")
 
@@ -267,7 +267,7 @@ def test_bad_new_fields_are_located(info: str, far: str, where: str) -> None:
 def test_liaison_names_an_own_agency() -> None:
     assert "did you mean 'hub'" in _error(far="    liaison: hubb\n")
     assert "its own liaison" in _error(far="    liaison: far\n")
-    from drillsim.loader import load_scenario_text
+    from drillsim.scenario.loader import load_scenario_text
     from drillsim.errors import ScenarioError
 
     text = BASE_YAML.format(info="", far="    authority: external\n").replace(
@@ -287,7 +287,7 @@ def test_schema_accepts_the_new_fields_as_files_write_them() -> None:
     import jsonschema
     import yaml
 
-    from drillsim.schema import scenario_schema
+    from drillsim.scenario.schema import scenario_schema
 
     validator = jsonschema.Draft202012Validator(scenario_schema())
     text = BASE_YAML.format(info='  date: "2026-05-04"\n  plan_due: 90d\n',

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from drillsim.analysis.findings import IDLE_UTILISATION, idle
 from drillsim.analysis.queues import PooledWaits, QueueSummary, by_p90, pooled_quantile, queue_summaries
 from drillsim.analysis.stats import quantile
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.loader import load_scenario_text
-from drillsim.summary import QueueStats, ReplicationSummary, pack_waits, summarize
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.scenario.loader import load_scenario_text
+from drillsim.analysis.summary import QueueStats, ReplicationSummary, pack_waits, summarize
 
 # One duty officer relays to three recipients, 2 minutes a message; one unit does three
 # 10-minute tasks, all ready at 0: the desk's waits are 0, 2 and 4 minutes, the pool's 0, 10, 20.

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from drillsim.errors import InputError, OutputExistsError
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from drillsim.report import find_browser, render_html, write_report
 from drillsim.report.data import build
-from drillsim.results_io import prepare_dir, read_run
-from drillsim.scenario import Scenario
-from drillsim.study import run_study
+from drillsim.runs.store import prepare_dir, read_run
+from drillsim.scenario.model import Scenario
+from drillsim.runs.study import run_study
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -381,7 +381,7 @@ def test_every_vocabulary_value_has_vi_and_zh() -> None:
     from typing import get_args
 
     from drillsim.report import vocab
-    from drillsim.scenario import CORE_CAPABILITIES, TRIAGE, ScenarioInfo, TargetKind
+    from drillsim.scenario.model import CORE_CAPABILITIES, TRIAGE, ScenarioInfo, TargetKind
 
     kinds = get_args(TargetKind)
     assert len(kinds) == 14 and set(kinds) == set(vocab.TARGET_KINDS)
@@ -541,7 +541,7 @@ def test_queue_table_in_html_markdown_and_docx(run_dir: Path, tmp_path: Path, la
     assert len(rows) == len(busy)
     # Sorted by the 90th percentile wait, longest first, in every format alike.
     p90s = [q.p90_wait for q in sorted(busy, key=lambda q: -(q.p90_wait or 0.0))]
-    from drillsim.durations import clock
+    from drillsim.scenario.durations import clock
 
     assert [r[6] for r in rows] == [clock(x) for x in p90s]  # type: ignore[arg-type]
     assert rows[0][:2] == [hub.name, DESK_WORD[lang]]  # the hub's desk: the longest p90 of this drill

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from drillsim.report import charts_folder, write_report
 from drillsim.report.data import load_scenario_json
-from drillsim.results_io import prepare_dir
-from drillsim.study import run_study
+from drillsim.runs.store import prepare_dir
+from drillsim.runs.study import run_study
 from tests.test_report import SECTIONS, open_page
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

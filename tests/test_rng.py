@@ -1,6 +1,6 @@
 """Random streams: documented derivation, pinned values, uniformity, independence and CRN.
 
-The pinned numbers below are what the documented derivation gives (see drillsim/rng.py and
+The pinned numbers below are what the documented derivation gives (see drillsim/sim/rng.py and
 docs/mechanisms.md). If one changes, every stored result and golden file changes with it:
 bump ``LOG_FORMAT``/the results format and regenerate the golden files on purpose.
 """
@@ -15,10 +15,10 @@ import sys
 
 import numpy as np
 
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
-from drillsim.records import EventKind as K
-from drillsim.rng import RandomStreams, Stream, replication_key, stable_key
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
+from drillsim.sim.rng import RandomStreams, Stream, replication_key, stable_key
 
 from engine_strategies import scenario
 
@@ -58,7 +58,7 @@ def test_draws_follow_the_documented_derivation() -> None:
 
 def test_stable_across_interpreter_runs() -> None:
     """Python's salted ``hash()`` would change with PYTHONHASHSEED; the streams must not."""
-    code = ("from drillsim.rng import RandomStreams, stable_key; "
+    code = ("from drillsim.sim.rng import RandomStreams, stable_key; "
             "print(stable_key('police_hq', 'swat'), RandomStreams(5, 1).named('a', 'b').uniform())")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}

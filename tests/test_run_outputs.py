@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import drillsim.distributed as on_dask
-import drillsim.experiment as experiment
-import drillsim.study as study
+import drillsim.runs.distributed as on_dask
+import drillsim.runs.experiment as experiment
+import drillsim.runs.study as study
 from drillsim.cli import cli
-from drillsim.compile import compile_scenario
-from drillsim.durations import clock
-from drillsim.engine import run_replication
+from drillsim.sim.compile import compile_scenario
+from drillsim.scenario.durations import clock
+from drillsim.sim.engine import run_replication
 from drillsim.errors import InputError
-from drillsim.loader import load_scenario
-from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventKind, ReplicationResult
-from drillsim.results_io import BASE, prepare_dir, read_log, read_manifest, read_run
-from drillsim.study import run_study
+from drillsim.scenario.loader import load_scenario
+from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventKind, ReplicationResult
+from drillsim.runs.store import BASE, prepare_dir, read_log, read_manifest, read_run
+from drillsim.runs.study import run_study
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 SEED = 7  # the fixture's own seed, used when --seed is not given

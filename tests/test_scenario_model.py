@@ -10,8 +10,8 @@ from hypothesis import given
 from pydantic import ValidationError
 from strategies import scenario_dicts
 
-from drillsim.loader import load_scenario
-from drillsim.scenario import Scenario
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.model import Scenario
 
 
 def drill() -> Scenario:

@@ -15,7 +15,7 @@ from hypothesis import given
 from strategies import scenario_dicts
 
 from drillsim.cli import cli
-from drillsim.schema import scenario_schema
+from drillsim.scenario.schema import scenario_schema
 
 VALIDATOR = jsonschema.Draft202012Validator(scenario_schema())
 FILES = sorted(SCENARIOS.glob("*.yaml")) + [FIXTURES / "drill.yaml", FIXTURES / "report" / "hub.yaml"]

@@ -10,9 +10,9 @@ from hypothesis import given
 from strategies import scenarios
 
 from drillsim.errors import Problem
-from drillsim.loader import load_scenario
-from drillsim.scenario import Scenario
-from drillsim.semantics import check
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.model import Scenario
+from drillsim.scenario.semantics import check
 
 
 def base() -> dict[str, Any]:

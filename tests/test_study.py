@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-import drillsim.experiment as experiment
+import drillsim.runs.experiment as experiment
 from drillsim.analysis.stats import paired_difference, paired_share_difference
 from drillsim.errors import ResultsFormatError
-from drillsim.experiment import Failure, compile_variants, plan, run_batch, run_jobs
-from drillsim.loader import load_scenario
-from drillsim.results_io import BASE, prepare_dir, read_run
-from drillsim.study import run_study
-from drillsim.summary import ReplicationSummary
+from drillsim.runs.experiment import Failure, compile_variants, plan, run_batch, run_jobs
+from drillsim.scenario.loader import load_scenario
+from drillsim.runs.store import BASE, prepare_dir, read_run
+from drillsim.runs.study import run_study
+from drillsim.analysis.summary import ReplicationSummary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
@@ -191,7 +191,7 @@ def _dask_fails_at_17(compiled, variant: str, seed: int, lo: int, hi: int):  # t
 def test_a_failed_dask_task_is_halved_down_to_the_replication(scenario, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import distributed
 
-    import drillsim.distributed as on_dask
+    import drillsim.runs.distributed as on_dask
 
     compiled = compile_variants(scenario, [BASE])
     serial = collect(compiled, [BASE], 42)[BASE]

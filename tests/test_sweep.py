@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from drillsim.cli import cli
 from drillsim.errors import InputError
-from drillsim.loader import load_scenario
-from drillsim.sweep import grid, parse_set
+from drillsim.scenario.loader import load_scenario
+from drillsim.runs.sweep import grid, parse_set
 
 HUB = Path(__file__).parent / "fixtures" / "analysis" / "hub.yaml"
 

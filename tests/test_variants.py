@@ -14,13 +14,13 @@ from pydantic import ValidationError
 from strategies import scenario_dicts, scenarios
 
 from drillsim.cli import cli
-from drillsim.compile import compile_scenario
-from drillsim.engine import run_replication
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
 from drillsim.errors import ScenarioError
-from drillsim.loader import load_scenario, load_scenario_text
-from drillsim.scenario import Scenario, Variant
-from drillsim.semantics import check_variant
-from drillsim.variants import apply_variant, try_variant
+from drillsim.scenario.loader import load_scenario, load_scenario_text
+from drillsim.scenario.model import Scenario, Variant
+from drillsim.scenario.semantics import check_variant
+from drillsim.scenario.variants import apply_variant, try_variant
 
 
 def drill() -> Scenario:
@@ -230,7 +230,7 @@ def test_change_agencies_applies_to_an_added_agency() -> None:
 
 
 def test_two_sweeps_of_one_link_change_it_once_with_both_fields() -> None:
-    from drillsim.sweep import grid, parse_set
+    from drillsim.runs.sweep import grid, parse_set
 
     s = drill()
     [(_, v)] = grid(s, [parse_set("links.police_hq->ems.retry=1m", s), parse_set("links.police_hq->ems.delay=2m", s)])
@@ -376,7 +376,7 @@ def test_changing_one_recipients_link_keeps_the_relay_order() -> None:
     })
     changed = apply_variant(s, "fast-b")
     assert [link.to for link in changed.links] == [("a",), ("b",), ("c",)]
-    from drillsim.records import EventKind
+    from drillsim.sim.records import EventKind
     r = run_replication(compile_scenario(changed), 0)
     handled = [x.link for x in r.records if x.kind is EventKind.HANDLING_STARTED]
     assert handled == ["hub->a", "hub->b", "hub->c"]

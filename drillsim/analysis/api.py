@@ -24,10 +24,10 @@ from drillsim.analysis.results import (
     task_stats,
 )
 from drillsim.analysis.suggest import Simulate, Suggestion, rank
-from drillsim.compile import build_graph
-from drillsim.runmodels import AnalysisModel
-from drillsim.scenario import Scenario
-from drillsim.summary import ReplicationSummary
+from drillsim.sim.compile import build_graph
+from drillsim.runs.models import AnalysisModel
+from drillsim.scenario.model import Scenario
+from drillsim.analysis.summary import ReplicationSummary
 
 ANALYSIS_FILE = "analysis.json"
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from drillsim.analysis.stats import paired_difference, paired_share_difference
-from drillsim.scenario import Scenario
-from drillsim.summary import ReplicationSummary
+from drillsim.scenario.model import Scenario
+from drillsim.analysis.summary import ReplicationSummary
 
 Direction = Literal["better", "worse", "unclear"]
 

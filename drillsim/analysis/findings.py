@@ -2,7 +2,7 @@
 
 Each finding carries its evidence (critical-path shares, queue figures, the structural cut),
 a severity used for ranking, the owner agency, and, where a variant can test it, the
-suggested change as a :class:`~drillsim.scenario.Variant` that :mod:`drillsim.analysis.suggest`
+suggested change as a :class:`~drillsim.scenario.model.Variant` that :mod:`drillsim.analysis.suggest`
 simulates under common random numbers.
 
 Severity of a delay finding = the share of the objective's critical path spent there x the
@@ -19,8 +19,8 @@ from typing import Any
 from drillsim.analysis.graph import GraphStructure
 from drillsim.analysis.messages import MESSAGES, say
 from drillsim.analysis.results import ObjectiveStats, QueueSummary
-from drillsim.durations import clock
-from drillsim.scenario import Scenario, Variant
+from drillsim.scenario.durations import clock
+from drillsim.scenario.model import Scenario, Variant
 
 FIXABLE = ("handling", "units", "link", "retries")
 

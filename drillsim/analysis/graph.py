@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from drillsim.scenario import Scenario
+from drillsim.scenario.model import Scenario
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drillsim.records import EventKind, EventRecord
-from drillsim.scenario import (
+from drillsim.sim.records import EventKind, EventRecord
+from drillsim.scenario.model import (
     Alerted,
     CasualtiesThrough,
     Objective,

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drillsim.records import EventKind, EventRecord
+from drillsim.sim.records import EventKind, EventRecord
 
 K = EventKind
 

@@ -28,8 +28,8 @@ from typing import overload
 import numpy as np
 
 from drillsim.analysis.stats import LEVEL, Interval, quantile, t_quantile
-from drillsim.scenario import Scenario
-from drillsim.summary import QueueStats, ReplicationSummary
+from drillsim.scenario.model import Scenario
+from drillsim.analysis.summary import QueueStats, ReplicationSummary
 
 _NONE = Interval(None, None)
 

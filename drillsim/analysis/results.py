@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from drillsim.analysis.paths import CATEGORIES
 from drillsim.analysis.queues import QueueSummary, queue_summaries  # noqa: F401 (re-exported)
 from drillsim.analysis.stats import ShareStats, TimeStats, share_stats, time_stats
-from drillsim.durations import clock
-from drillsim.scenario import Objective, Scenario
-from drillsim.summary import ReplicationSummary
+from drillsim.scenario.durations import clock
+from drillsim.scenario.model import Objective, Scenario
+from drillsim.analysis.summary import ReplicationSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +102,8 @@ def agency_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) ->
 
 def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[TaskStats]:
     """Start and finish of every task an inject brings in, counted from that inject."""
-    from drillsim.compile import compile_scenario
-    from drillsim.summary import task_instances
+    from drillsim.sim.compile import compile_scenario
+    from drillsim.analysis.summary import task_instances
 
     at = {i.id: i.at for i in scenario.incidents}
     out = []
@@ -117,7 +117,7 @@ def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> l
 
 def objective_rows(data: object) -> list[str]:
     """Terminal lines: per variant and objective, share met with its interval, median and p90."""
-    from drillsim.results_io import RunData
+    from drillsim.runs.store import RunData
 
     assert isinstance(data, RunData)
     scenario = Scenario.model_validate_json((data.root / "scenario.json").read_text(encoding="utf-8"))

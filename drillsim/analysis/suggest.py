@@ -15,10 +15,10 @@ from typing import Any
 from drillsim.analysis.findings import Finding
 from drillsim.analysis.messages import MESSAGES, say, short_name
 from drillsim.analysis.stats import Interval, paired_share_difference
-from drillsim.durations import clock
-from drillsim.scenario import Scenario, Variant
-from drillsim.semantics import check_variant
-from drillsim.summary import ReplicationSummary
+from drillsim.scenario.durations import clock
+from drillsim.scenario.model import Scenario, Variant
+from drillsim.scenario.semantics import check_variant
+from drillsim.analysis.summary import ReplicationSummary
 
 Simulate = Callable[[Scenario, Sequence[Variant]], dict[str, list[ReplicationSummary]]]
 """Runs the base and the given variants (the experiment layer supplies it; analysis never simulates)."""

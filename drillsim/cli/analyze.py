@@ -9,7 +9,7 @@ import click
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
 from drillsim.cli.output import echo
-from drillsim.durations import clock
+from drillsim.scenario.durations import clock
 
 
 @cli.command()
@@ -39,9 +39,9 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     """
     from drillsim.analysis.api import analyze as run_analysis
     from drillsim.analysis.api import to_json
-    from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import BASE, check_output, read_files, write_atomic
-    from drillsim.variants import apply_variant
+    from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
+    from drillsim.runs.store import BASE, check_output, read_files, write_atomic
+    from drillsim.scenario.variants import apply_variant
 
     if json_path is not None:
         check_output(json_path, force=force, inputs=read_files(file, results))  # before minutes of simulation
@@ -49,7 +49,7 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     if results is not None:
         from drillsim.errors import InputError
         from drillsim.report.data import finished_replications
-        from drillsim.runcheck import open_run
+        from drillsim.runs.check import open_run
 
         data, scenario = open_run(results)
         seed = data.manifest.seed if seed is None else seed

@@ -41,15 +41,15 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
       drillsim compare scenarios/lai-chau-hydropower.yaml --reference hotline-down --variant direct-115
       drillsim compare --results reports/lai-chau-hydropower
     """
-    from drillsim.compare import compare_variants, table
+    from drillsim.analysis.compare import compare_variants, table
     from drillsim.errors import InputError
-    from drillsim.results_io import BASE, check_output, read_files, write_atomic
+    from drillsim.runs.store import BASE, check_output, read_files, write_atomic
 
     if json_path is not None:
         check_output(json_path, force=force, inputs=read_files(file, results))
 
     if results is not None:
-        from drillsim.runcheck import open_run
+        from drillsim.runs.check import open_run
 
         data, scenario = open_run(results)
         summaries = {v: rows for v, rows in data.summaries.items() if rows}  # variants that finished some
@@ -60,7 +60,7 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
                              f"{', '.join(summaries) or 'none'}")
     elif file is not None:
         from drillsim.cli.run import check_variants, load
-        from drillsim.experiment import (
+        from drillsim.runs.experiment import (
             check_replications,
             compile_variants,
             default_workers,

@@ -25,7 +25,7 @@ def _keep(lock: FolderLock, *, created: bool = False) -> None:
 
 def hold_run_folder(root: Path, *, force: bool, inputs: Sequence[Path]) -> Path:
     """Check, lock and prepare the run folder ``root`` (see results_io.claim_run_dir)."""
-    from drillsim.results_io import claim_run_dir
+    from drillsim.runs.store import claim_run_dir
 
     created = not root.exists()
     _keep(claim_run_dir(root, force=force, inputs=inputs), created=created)

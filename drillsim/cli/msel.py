@@ -10,8 +10,8 @@ from drillsim.cli import cli
 from drillsim.cli.options import ClockTime, seed_option, workers_option
 from drillsim.cli.output import echo, echo_data
 from drillsim.msel import Expected
-from drillsim.results_io import check_output, write_atomic
-from drillsim.scenario import Scenario
+from drillsim.runs.store import check_output, write_atomic
+from drillsim.scenario.model import Scenario
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -95,7 +95,7 @@ def _format(fmt: str | None, output: Path | None) -> str:
 def _simulate(scenario: Scenario, n: int, seed: int, workers: int | None) -> tuple[dict[str, Expected], str]:
     """Median and p90 of every objective over n replications of the base scenario (in memory)."""
     from drillsim.analysis.results import objective_stats
-    from drillsim.experiment import BASE, check_replications, default_workers, simulate_summaries
+    from drillsim.runs.experiment import BASE, check_replications, default_workers, simulate_summaries
 
     check_replications(n)
     workers = default_workers() if workers is None else workers
@@ -148,7 +148,7 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
       drillsim msel import lai-chau-msel.xlsx --scenario scenarios/lai-chau-hydropower.yaml -o new.yaml
       drillsim msel import planners-msel.csv --start 08:00
     """
-    from drillsim.loader import decode, load_scenario_text, read_limited
+    from drillsim.scenario.loader import decode, load_scenario_text, read_limited
     from drillsim.msel import import_incidents, incidents_text, replace_incidents
     from drillsim.msel.files import read_tables
 

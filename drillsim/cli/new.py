@@ -10,8 +10,8 @@ import click
 from drillsim.cli import cli
 from drillsim.cli.output import echo, echo_data
 from drillsim.errors import InputError
-from drillsim.newscenario import KINDS, LANGUAGES, render, scenario_id_for, summaries
-from drillsim.results_io import check_output, write_atomic
+from drillsim.scenario.new import KINDS, LANGUAGES, render, scenario_id_for, summaries
+from drillsim.runs.store import check_output, write_atomic
 
 
 class _NewCommand(click.Command):

@@ -90,7 +90,7 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
     from drillsim.report import build, charts_folder
     from drillsim.report.figures import make_charts
     from drillsim.report.plan import add_findings
-    from drillsim.results_io import holds_files
+    from drillsim.runs.store import holds_files
 
     if out is not None:
         check_folder(out)

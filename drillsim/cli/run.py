@@ -13,11 +13,11 @@ from drillsim.cli.hold import hold_run_folder
 from drillsim.cli.options import seed_option, workers_option
 from drillsim.cli.output import echo
 from drillsim.cli.report import parse_formats
-from drillsim.compile import compile_scenario
-from drillsim.durations import clock
+from drillsim.sim.compile import compile_scenario
+from drillsim.scenario.durations import clock
 from drillsim.errors import InputError
-from drillsim.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
-from drillsim.results_io import (
+from drillsim.runs.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
+from drillsim.runs.store import (
     MANIFEST,
     check_output,
     log_csv,
@@ -25,13 +25,13 @@ from drillsim.results_io import (
     next_free_dir,
     write_atomic,
 )
-from drillsim.scenario import Scenario
+from drillsim.scenario.model import Scenario
 from drillsim.stopping import exit_code
 
 
 def load(path: Path) -> Scenario:
     """Load and check a scenario, printing its warnings on stderr."""
-    from drillsim.loader import load_scenario_with_warnings
+    from drillsim.scenario.loader import load_scenario_with_warnings
 
     scenario, warnings = load_scenario_with_warnings(path)
     what_if = [w for w in warnings if w.path.startswith("variants")]
@@ -119,9 +119,9 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
 def _single(scenario: Scenario, file: Path, seed: int, variants: tuple[str, ...], replication: int,
             log_path: Path | None, force: bool, verbose: bool, max_events: int | None) -> None:
     from drillsim.analysis.measure import measure
-    from drillsim.engine import run_replication
-    from drillsim.timeline import timeline
-    from drillsim.variants import apply_variant
+    from drillsim.sim.engine import run_replication
+    from drillsim.analysis.timeline import timeline
+    from drillsim.scenario.variants import apply_variant
 
     if len(variants) > 1:
         raise click.UsageError("a single run takes at most one --variant; use -n for a study")
@@ -153,15 +153,15 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
            out: Path | None, force: bool, until_ci: float | None, dask_address: str | None,
            no_report: bool, formats: str, lang: str | None, max_events: int | None, quiet: bool,
            suggest: int) -> None:
-    from drillsim.study import run_study
+    from drillsim.runs.study import run_study
 
     if until_ci is not None and not 0 < until_ci < 1:
         raise click.BadParameter("give a width between 0 and 1, e.g. 0.02", param_hint="--until-ci")
     workers = default_workers() if workers is None else workers
     names = [BASE, *[v for v in variants if v != BASE]]
     if dask_address:
-        from drillsim.distributed import check_scheduler
-        from drillsim.results_io import check_run_dir
+        from drillsim.runs.distributed import check_scheduler
+        from drillsim.runs.store import check_run_dir
 
         if out is not None:
             check_run_dir(out, force=force, inputs=(file,))  # at once, not after a scheduler's seconds
@@ -194,7 +194,7 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
 
 def _say_what_was_kept(root: Path) -> None:
     """After an error: whether the run folder could be closed as failed (a full disk may prevent it)."""
-    from drillsim.results_io import read_manifest
+    from drillsim.runs.store import read_manifest
 
     try:
         status = read_manifest(root).status
@@ -230,7 +230,7 @@ def _fail_on_failures(data: Any, file: Path) -> None:
 def _print_results(root: Path) -> Any:
     """Print the run's warnings and objective rows; return the run data read."""
     from drillsim.analysis.results import objective_rows
-    from drillsim.results_io import read_run
+    from drillsim.runs.store import read_run
 
     data = read_run(root)
     for w in data.warnings:

@@ -12,7 +12,7 @@ import click
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
 from drillsim.cli.output import echo
-from drillsim.durations import clock
+from drillsim.scenario.durations import clock
 from drillsim.textsafe import cell_text
 
 
@@ -41,9 +41,9 @@ def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None
     """
     from drillsim.analysis.results import objective_stats
     from drillsim.cli.run import load
-    from drillsim.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.results_io import check_output, write_atomic
-    from drillsim.sweep import grid, parse_set
+    from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
+    from drillsim.runs.store import check_output, write_atomic
+    from drillsim.runs.sweep import grid, parse_set
 
     for path in (json_path, csv_path):
         if path is not None:

@@ -9,11 +9,11 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.output import echo, echo_data
-from drillsim.durations import format_duration
+from drillsim.scenario.durations import format_duration
 from drillsim.errors import ScenarioError
-from drillsim.loader import load_scenario_with_warnings
-from drillsim.scenario import Scenario
-from drillsim.schema import scenario_schema
+from drillsim.scenario.loader import load_scenario_with_warnings
+from drillsim.scenario.model import Scenario
+from drillsim.scenario.schema import scenario_schema
 
 
 def summary(scenario: Scenario) -> str:
@@ -74,7 +74,7 @@ def schema(output: Path | None, force: bool) -> None:
       # VS Code (YAML extension), first line of a scenario file:
       # yaml-language-server: $schema=./scenario.schema.json
     """
-    from drillsim.results_io import check_output, write_atomic
+    from drillsim.runs.store import check_output, write_atomic
 
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:

@@ -3,7 +3,7 @@
 Export writes the columns exercise planners use (HSEEP MSEL, domain reference §1.4), then the
 drillsim columns that rebuild each incident exactly. Import finds the header row of a sheet written
 by any tool (headers in English, Vietnamese or Chinese, see ``COLUMNS``), reads every row into an
-:class:`~drillsim.scenario.Incident` and reports every cell it cannot read, located by row and column.
+:class:`~drillsim.scenario.model.Incident` and reports every cell it cannot read, located by row and column.
 
 Pure logic, cell values in and out: ``columns`` (the columns and their synonyms), ``times`` (time
 cells), ``export`` (rows from a scenario), ``header`` and ``rows`` (import), ``yamlout`` (the

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from drillsim.analysis.measure import triggering_incidents
-from drillsim.durations import format_duration
+from drillsim.scenario.durations import format_duration
 from drillsim.msel.columns import COLUMNS, PLANNER_COLUMNS
 from drillsim.msel.times import format_time
-from drillsim.scenario import (
+from drillsim.scenario.model import (
     Incident,
     MselEntry,
     Objective,
     Scenario,
 )
-from drillsim.yamltext import flow
+from drillsim.scenario.yamltext import flow
 
 # -- export ---------------------------------------------------------------------------------------
 

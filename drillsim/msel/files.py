@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from drillsim import limits
+from drillsim.scenario import limits
 from drillsim.errors import InputError
 from drillsim.msel.columns import column_letter
 from drillsim.msel.export import Sheet

@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from drillsim.durations import format_duration
+from drillsim.scenario.durations import format_duration
 from drillsim.errors import InputError, Problem, ScenarioError
-from drillsim.loader import parse_fragment
-from drillsim.locate import ID_HINT
+from drillsim.scenario.loader import parse_fragment
+from drillsim.scenario.locate import ID_HINT
 from drillsim.msel.columns import COLUMNS, column_letter, header_key
 from drillsim.msel.header import (
     HEADER_SCAN,
@@ -34,7 +34,7 @@ from drillsim.msel.times import (
     whole_seconds,
 )
 from drillsim.names import without_asides
-from drillsim.scenario import (
+from drillsim.scenario.model import (
     ID_PATTERN,
     TRIAGE,
     Incident,

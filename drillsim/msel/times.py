@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from drillsim.durations import MAX_SECONDS, format_duration, parse_duration
+from drillsim.scenario.durations import MAX_SECONDS, format_duration, parse_duration
 from drillsim.msel.header import shown
 
 # -- times ----------------------------------------------------------------------------------------

@@ -5,15 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from drillsim.durations import format_duration
+from drillsim.scenario.durations import format_duration
 from drillsim.errors import DrillsimError, InputError, Problem, ScenarioError
-from drillsim.loader import load_scenario_text_with_warnings, parse_yaml
+from drillsim.scenario.loader import load_scenario_text_with_warnings, parse_yaml
 from drillsim.msel.export import dist_text
-from drillsim.scenario import (
+from drillsim.scenario.model import (
     Incident,
     Scenario,
 )
-from drillsim.yamltext import plain, quote
+from drillsim.scenario.yamltext import plain, quote
 
 # -- YAML text ------------------------------------------------------------------------------------
 

@@ -16,14 +16,14 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from drillsim.durations import clock, describe
+from drillsim.scenario.durations import clock, describe
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import check_target
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
 from drillsim.report.i18n import category, t
-from drillsim.results_io import write_atomic
+from drillsim.runs.store import write_atomic
 from drillsim.textsafe import html_finalize, md_code, md_finalize, md_join, md_text, md_url
 
 __all__ = ["build", "render_html", "render_markdown", "write_report"]
@@ -74,7 +74,7 @@ def _queue_context(d: ReportData) -> dict[str, Any]:
 
 
 def _env(autoescape: bool) -> Environment:
-    env = Environment(loader=PackageLoader("drillsim", "templates"),
+    env = Environment(loader=PackageLoader("drillsim.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     return env

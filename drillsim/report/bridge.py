@@ -16,8 +16,8 @@ from drillsim.analysis.suggest import Suggestion, from_json, suggestion_label
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.report.plan import ReportFinding, effect_words
-from drillsim.results_io import BASE
-from drillsim.runcheck import read_analysis
+from drillsim.runs.store import BASE
+from drillsim.runs.check import read_analysis
 
 
 def _analysis(d: ReportData) -> dict[str, Any]:

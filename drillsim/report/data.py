@@ -21,12 +21,12 @@ from drillsim.analysis.results import (
     queue_summaries,
 )
 from drillsim.analysis.stats import paired_share_difference
-from drillsim.durations import clock, describe
+from drillsim.scenario.durations import clock, describe
 from drillsim.errors import InputError, replay_command
-from drillsim.results_io import BASE, RunData, read_log
-from drillsim.runcheck import load_scenario, open_run
-from drillsim.scenario import Objective, Scenario
-from drillsim.summary import ReplicationSummary
+from drillsim.runs.store import BASE, RunData, read_log
+from drillsim.runs.check import load_scenario, open_run
+from drillsim.scenario.model import Objective, Scenario
+from drillsim.analysis.summary import ReplicationSummary
 
 RATING_THRESHOLDS = {"P": 0.90, "S": 0.70, "M": 0.30}
 """Share of replications meeting a target needed for each rating (below M's: U). P mirrors the
@@ -151,7 +151,7 @@ class ReportData:
 def load_scenario_json(root: Path) -> Scenario:
     """The scenario exactly as the run used it (validated JSON copy in the run folder, whose hash
     the manifest records)."""
-    from drillsim.results_io import read_manifest
+    from drillsim.runs.store import read_manifest
 
     return load_scenario(root, read_manifest(root).scenario_hash)
 

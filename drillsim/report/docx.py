@@ -19,11 +19,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from drillsim.durations import clock, describe
+from drillsim.scenario.durations import clock, describe
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
 from drillsim.report.i18n import t
-from drillsim.results_io import write_atomic
+from drillsim.runs.store import write_atomic
 from drillsim.textsafe import office_text
 
 EAST_ASIAN_FONT = "Microsoft YaHei"

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drillsim.analysis.stats import quantile, time_stats
-from drillsim.records import EventKind, EventRecord
+from drillsim.sim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.report.vocab import short_description, variant_label
 from drillsim.textsafe import office_text
-from drillsim.results_io import BASE
-from drillsim.scenario import Scenario
+from drillsim.runs.store import BASE
+from drillsim.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from drillsim.charts import GanttBar, VariantComparison

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.analysis.stats import quantile
-from drillsim import limits
+from drillsim.scenario import limits
 from drillsim.errors import InputError
 from drillsim.msel.header import shown
 from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time
 from drillsim.report.data import ReportData
-from drillsim.results_io import BASE
+from drillsim.runs.store import BASE
 
 EVENTS = ("alerted", "activated", "on_scene", "task_started", "task_done")
 _FIELDS = {"alerted": "alerted", "activated": "activated", "on_scene": "on_scene",

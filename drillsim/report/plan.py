@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drillsim.analysis.suggest import Suggestion, describe_change, split
-from drillsim.durations import clock
+from drillsim.scenario.durations import clock
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
-from drillsim.scenario import DEFAULT_PLAN_DUE_DAYS, Scenario, Variant
+from drillsim.scenario.model import DEFAULT_PLAN_DUE_DAYS, Scenario, Variant
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drillsim.analysis.queues import QueueSummary, by_p90
-from drillsim.durations import clock
+from drillsim.scenario.durations import clock
 from drillsim.report.i18n import number, t
 
 QUEUE_COLUMNS = ("agency", "resource", "queue_per_replication", "queue_waited", "wait_mean", "wait_median",

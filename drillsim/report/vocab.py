@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from drillsim.names import without_asides
-from drillsim.results_io import BASE
-from drillsim.scenario import (
+from drillsim.runs.store import BASE
+from drillsim.scenario.model import (
     Alerted,
     CasualtiesThrough,
     Objective,

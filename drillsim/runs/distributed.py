@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from drillsim.errors import InputError, SimulationError
 
 if TYPE_CHECKING:
-    from drillsim.compile import CompiledScenario
-    from drillsim.experiment import Failure, Job
-    from drillsim.summary import ReplicationSummary
+    from drillsim.sim.compile import CompiledScenario
+    from drillsim.runs.experiment import Failure, Job
+    from drillsim.analysis.summary import ReplicationSummary
 
 
 CONNECT_TIMEOUT = "15s"
@@ -65,13 +65,13 @@ def check_scheduler(address: str) -> None:
 
 
 def _dask_batch(compiled: CompiledScenario, variant: str, seed: int, lo: int, hi: int) -> list[Any]:
-    from drillsim.experiment import run_batch
+    from drillsim.runs.experiment import run_batch
 
     return run_batch(compiled, variant, seed, range(lo, hi))
 
 
 def _failed(job: Job, seed: int, exc: BaseException) -> list[Any]:
-    from drillsim.experiment import Failure
+    from drillsim.runs.experiment import Failure
 
     return [Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
             for i in range(job.lo, job.hi)]

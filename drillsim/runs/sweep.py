@@ -18,10 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.errors import InputError
-from drillsim.locate import describe, meant_errors, parse_path
-from drillsim.scenario import Scenario, Variant
-from drillsim.semantics import check_variant
-from drillsim.variants import KEEP_BASE, SAME_RULES
+from drillsim.scenario.locate import describe, meant_errors, parse_path
+from drillsim.scenario.model import Scenario, Variant
+from drillsim.scenario.semantics import check_variant
+from drillsim.scenario.variants import KEEP_BASE, SAME_RULES
 
 FIELDS = {
     "agencies": ("units", "duty_officers", "handling", "activation", "travel"),

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.analysis.stats import share_stats
-from drillsim.compile import CompiledScenario
-from drillsim.experiment import (
+from drillsim.sim.compile import CompiledScenario
+from drillsim.runs.experiment import (
     BASE,
     Failure,
     Job,
@@ -24,10 +24,10 @@ from drillsim.experiment import (
     run_jobs,
     simulate,
 )
-from drillsim.results_io import Manifest, RunWriter, sha256_file
-from drillsim.scenario import Scenario
+from drillsim.runs.store import Manifest, RunWriter, sha256_file
+from drillsim.scenario.model import Scenario
 from drillsim.stopping import deferred
-from drillsim.summary import ReplicationSummary
+from drillsim.analysis.summary import ReplicationSummary
 
 Progress = Callable[[int], None]
 
@@ -184,8 +184,8 @@ def _write_analysis(out: Path, scenario: Scenario, base: list[ReplicationSummary
                     suggest: int) -> None:
     """Findings (and, with ``suggest``, the tested improvements) for the report to read."""
     from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
-    from drillsim.experiment import simulate_summaries
-    from drillsim.results_io import write_atomic
+    from drillsim.runs.experiment import simulate_summaries
+    from drillsim.runs.store import write_atomic
 
     if not base:
         return

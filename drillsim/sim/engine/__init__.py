@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from drillsim.compile import CompiledScenario
-from drillsim.engine.model import DrillModel
-from drillsim.records import ReplicationResult
-from drillsim.rng import RandomStreams
+from drillsim.sim.compile import CompiledScenario
+from drillsim.sim.engine.model import DrillModel
+from drillsim.sim.records import ReplicationResult
+from drillsim.sim.rng import RandomStreams
 
 __all__ = ["run_replication"]
 

@@ -27,12 +27,12 @@ from typing import Any
 
 import simpy
 
-from drillsim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
-from drillsim.durations import clock
-from drillsim.engine.pools import Desk, HandOut, UnitPool
-from drillsim.engine.reasons import unfinished_reasons
-from drillsim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
-from drillsim.rng import RandomStreams, stable_key
+from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
+from drillsim.scenario.durations import clock
+from drillsim.sim.engine.pools import Desk, HandOut, UnitPool
+from drillsim.sim.engine.reasons import unfinished_reasons
+from drillsim.sim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
+from drillsim.sim.rng import RandomStreams, stable_key
 
 K = EventKind
 TRIAGE_RANK = {"red": 1, "yellow": 2, "green": 3, "black": 4}

@@ -19,9 +19,9 @@ from drillsim.analysis.stats import (
     share_stats,
     time_stats,
 )
-from drillsim.durations import clock
-from drillsim.scenario import Scenario
-from drillsim.summary import ReplicationSummary
+from drillsim.scenario.durations import clock
+from drillsim.scenario.model import Scenario
+from drillsim.analysis.summary import ReplicationSummary
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from typing import Any
 
 from drillsim.analysis.measure import measure
 from drillsim.analysis.paths import by_part, critical_path
-from drillsim.compile import CompiledScenario
-from drillsim.records import EventKind, EventRecord, ReplicationResult
-from drillsim.scenario import CasualtiesThrough, TaskDone, TaskStarted
+from drillsim.sim.compile import CompiledScenario
+from drillsim.sim.records import EventKind, EventRecord, ReplicationResult
+from drillsim.scenario.model import CasualtiesThrough, TaskDone, TaskStarted
 
 K = EventKind
 Pairs = tuple[tuple[str, float], ...]

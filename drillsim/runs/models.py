@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from drillsim.errors import Problem, ResultsFormatError
-from drillsim.scenario import Variant
+from drillsim.scenario.model import Variant
 
 RERUN = "re-run the study (drillsim run SCENARIO --out NEW_FOLDER) or restore the folder from a copy"
 """Hint for a run-folder file that is damaged: nothing in it can be trusted to be repaired by hand."""

@@ -2,12 +2,12 @@
 
 ``apply_variant`` is pure: the base scenario is never changed. The variant's changes are merged
 into the scenario's plain data, and the result is validated like a scenario file (every field
-and model rule, with the two allowances of a what-if in :data:`~drillsim.rules.WHAT_IF`), so
+and model rule, with the two allowances of a what-if in :data:`~drillsim.scenario.rules.WHAT_IF`), so
 a variant can never build a scenario that a file could not describe. Each element of the merged
 data remembers which entry of the variant made it (a :class:`Source`), so that a problem of the
 changed scenario is reported at the variant's own entry and field, naming the base element it
 combines with. :func:`variant_problems` reports references to things that do not exist;
-:func:`drillsim.semantics.check_variant` runs both, then the semantic checks, for every variant.
+:func:`drillsim.scenario.semantics.check_variant` runs both, then the semantic checks, for every variant.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import Problem, ScenarioError, Severity
-from drillsim.locate import PathKey, describe, meant_errors, parse_path
-from drillsim.rules import WHAT_IF
-from drillsim.scenario import Scenario, Variant
+from drillsim.scenario.locate import PathKey, describe, meant_errors, parse_path
+from drillsim.scenario.rules import WHAT_IF
+from drillsim.scenario.model import Scenario, Variant
 
 
 SAME_RULES = "a variant's values follow the same rules as the scenario's own"

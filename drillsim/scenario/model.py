@@ -1,7 +1,7 @@
 """The scenario format: pydantic models for a drill, frozen, strict about unknown fields.
 
 These models check shapes, types, units and ranges (phase 1). Cross-references such as "does this
-agency exist" are checked by :mod:`drillsim.semantics` (phase 2). Nothing here reads files.
+agency exist" are checked by :mod:`drillsim.scenario.semantics` (phase 2). Nothing here reads files.
 Field descriptions are the single source for ``drillsim schema`` and the format reference.
 """
 
@@ -24,8 +24,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from drillsim.dates import DEFAULT_PLAN_DUE_DAYS, IsoDate, PlanDue
-from drillsim.durations import Dist, Fixed, Probability, Seconds
-from drillsim.rules import empty_list, retry_floor, what_if
+from drillsim.scenario.durations import Dist, Fixed, Probability, Seconds
+from drillsim.scenario.rules import empty_list, retry_floor, what_if
 
 FORMAT = 1
 """Version of the scenario format this drillsim reads."""

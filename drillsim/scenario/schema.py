@@ -3,7 +3,7 @@
 Generated from the models (their field descriptions are the single source), then widened where
 the loader accepts a shorthand that the models' own schema does not show: a single id where a
 list of ids is expected (``to: police_hq``). Durations and distributions already carry their
-shorthand schemas (see :mod:`drillsim.durations`).
+shorthand schemas (see :mod:`drillsim.scenario.durations`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from drillsim.scenario import FORMAT, Scenario
+from drillsim.scenario.model import FORMAT, Scenario
 
 SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema"
 

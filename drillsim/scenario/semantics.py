@@ -13,10 +13,10 @@ from functools import cached_property
 
 import networkx as nx
 
-from drillsim.durations import format_duration
+from drillsim.scenario.durations import format_duration
 from drillsim.errors import Problem, Severity
-from drillsim.scenario import Objective, Scenario, Task, Variant, ZoneTravel
-from drillsim.variants import try_variant, variant_problems
+from drillsim.scenario.model import Objective, Scenario, Task, Variant, ZoneTravel
+from drillsim.scenario.variants import try_variant, variant_problems
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 

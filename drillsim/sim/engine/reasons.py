@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from drillsim.durations import clock
-from drillsim.records import EventKind, Unfinished
+from drillsim.scenario.durations import clock
+from drillsim.sim.records import EventKind, Unfinished
 
 if TYPE_CHECKING:
-    from drillsim.compile import IncidentC, TaskC
-    from drillsim.engine.model import DrillModel
+    from drillsim.sim.compile import IncidentC, TaskC
+    from drillsim.sim.engine.model import DrillModel
 
 
 def unfinished_reasons(model: "DrillModel") -> list[Unfinished]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drillsim.errors import LimitError, Problem
-from drillsim.locate import Located
+from drillsim.scenario.locate import Located
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,9 @@ from drillsim import __version__, folders
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
 from drillsim.files import check_output as check_output  # re-exported: the commands' one output rule
 from drillsim.files import write_atomic
-from drillsim.runmodels import ManifestModel, SummaryModel, parse, read_text
-from drillsim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
-from drillsim.summary import ReplicationSummary
+from drillsim.runs.models import ManifestModel, SummaryModel, parse, read_text
+from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.textsafe import cell_text
 
 RESULTS_FORMAT = 4

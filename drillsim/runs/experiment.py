@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
-from drillsim.compile import CompiledScenario, compile_scenario
-from drillsim.engine import run_replication
+from drillsim.sim.compile import CompiledScenario, compile_scenario
+from drillsim.sim.engine import run_replication
 from drillsim.errors import InputError, SimulationError
-from drillsim.records import ReplicationResult
-from drillsim.results_io import BASE
-from drillsim.scenario import Scenario, Variant
+from drillsim.sim.records import ReplicationResult
+from drillsim.runs.store import BASE
+from drillsim.scenario.model import Scenario, Variant
 from drillsim.stopping import forget_child, signals_blocked, track_child, worker_setup
-from drillsim.summary import ReplicationSummary, summarize
-from drillsim.variants import apply_variant
+from drillsim.analysis.summary import ReplicationSummary, summarize
+from drillsim.scenario.variants import apply_variant
 
 MAX_REPLICATIONS = 1_000_000
 """Protective limit on replications per variant (``--max-replications`` raises it)."""
@@ -134,7 +134,7 @@ def run_jobs(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: i
              on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
     """Run the jobs; call ``on_batch`` as each finishes (in any order). Serial when workers <= 1."""
     if dask_address:
-        from drillsim.distributed import run_on_dask
+        from drillsim.runs.distributed import run_on_dask
 
         run_on_dask(dask_address, compiled, jobs, seed, on_batch)
     elif workers <= 1 or len(jobs) <= 1:

@@ -1,6 +1,6 @@
 """Starting scenarios for ``drillsim new``: a commented drill for each kind of target, ready to run.
 
-The drills are data, not copies. ``templates/scenario/kinds/<kind>.toml`` holds one kind's
+The drills are data, not copies. ``templates/kinds/<kind>.toml`` holds one kind's
 agencies, links, injects, tasks, objectives and what-ifs; ``common.toml`` holds what kinds share
 (the police hub, EMS, fire, bomb disposal, the usual tasks), the published sources and every
 sentence of the file in English, Vietnamese and Chinese. This module resolves one kind in one
@@ -23,8 +23,8 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any, get_args
 
-from drillsim.scenario import ID_PATTERN, TargetKind
-from drillsim.yamltext import flow, quote
+from drillsim.scenario.model import ID_PATTERN, TargetKind
+from drillsim.scenario.yamltext import flow, quote
 
 KINDS: tuple[str, ...] = get_args(TargetKind)
 """Every target kind; each has a template."""
@@ -70,7 +70,7 @@ class Item:
 
 @cache
 def _toml(name: str) -> Data:
-    text = (files("drillsim") / "templates" / "scenario" / name).read_text(encoding="utf-8")
+    text = (files("drillsim.scenario") / "templates" / name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -415,7 +415,7 @@ class _Builder:
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("drillsim", "templates/scenario"), autoescape=False,
+    env = Environment(loader=PackageLoader("drillsim.scenario", "templates"), autoescape=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       undefined=StrictUndefined)
     env.filters.update(q=quote, flow=flow, comment=comment)

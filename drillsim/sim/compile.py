@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from drillsim import limits
-from drillsim.durations import _Dist
+from drillsim.scenario import limits
+from drillsim.scenario.durations import _Dist
 from drillsim.errors import LimitError
-from drillsim.rng import stable_key
-from drillsim.rules import MIN_RETRY
-from drillsim.scenario import TRIAGE, Agency, Scenario, Task, ZoneTravel
+from drillsim.sim.rng import stable_key
+from drillsim.scenario.rules import MIN_RETRY
+from drillsim.scenario.model import TRIAGE, Agency, Scenario, Task, ZoneTravel
 
 Sampler = float | Callable[[float], float]
 """A fixed value, or an inverse CDF taking one uniform draw."""

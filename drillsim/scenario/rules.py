@@ -1,6 +1,6 @@
 """Rules the scenario models share: the retry floor and what a what-if may do that a file may not.
 
-Kept apart from :mod:`drillsim.scenario` so that the models stay readable; the engine's
+Kept apart from :mod:`drillsim.scenario.model` so that the models stay readable; the engine's
 compiler checks :data:`MIN_RETRY` again, so no retry below it ever reaches a replication.
 """
 
@@ -11,10 +11,10 @@ from typing import Any
 from pydantic import ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from drillsim.durations import format_duration
+from drillsim.scenario.durations import format_duration
 
 WHAT_IF: dict[str, bool] = {"what_if": True}
-"""Validation context of a scenario with a variant applied (see :func:`drillsim.variants.apply_variant`).
+"""Validation context of a scenario with a variant applied (see :func:`drillsim.scenario.variants.apply_variant`).
 
 A what-if may do two things a scenario file may not: take an agency's units out of play
 (``units: 0``) and leave a task with no agency (``remove_agencies`` removed all it named).

@@ -16,12 +16,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.analysis.messages import MESSAGES
-from drillsim.compile import compile_scenario, scenario_hash
+from drillsim.sim.compile import compile_scenario, scenario_hash
 from drillsim.errors import ResultsFormatError
-from drillsim.results_io import RunData, read_run, safe_name
-from drillsim.runmodels import AnalysisModel, damaged, parse, problem_of, read_text
-from drillsim.scenario import Scenario
-from drillsim.summary import ReplicationSummary, task_instances
+from drillsim.runs.store import RunData, read_run, safe_name
+from drillsim.runs.models import AnalysisModel, damaged, parse, problem_of, read_text
+from drillsim.scenario.model import Scenario
+from drillsim.analysis.summary import ReplicationSummary, task_instances
 
 SCENARIO_JSON = "scenario.json"
 ANALYSIS_JSON = "analysis.json"  # analysis.api.ANALYSIS_FILE (the analysis layer is not imported here)

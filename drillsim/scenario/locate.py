@@ -15,9 +15,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from drillsim.durations import DURATION_HINT
+from drillsim.scenario.durations import DURATION_HINT
 from drillsim.errors import Problem
-from drillsim.scenario import Scenario
+from drillsim.scenario.model import Scenario
 
 PathKey = tuple[str | int, ...]
 Mark = tuple[int, int]

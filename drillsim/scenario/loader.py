@@ -1,10 +1,10 @@
-"""Read scenario files: bytes -> safe YAML with line marks -> :class:`~drillsim.scenario.Scenario`.
+"""Read scenario files: bytes -> safe YAML with line marks -> :class:`~drillsim.scenario.model.Scenario`.
 
 This is the only module that imports the YAML library. It never lets YAML build Python objects:
 it composes the node tree with a safe loader, refuses tags, duplicate keys, alias bombs and deep
 nesting, and builds plain values itself while keeping the line and column of every value. The
-pydantic errors (phase 1) and the semantic problems (phase 2, :mod:`drillsim.semantics`) are then
-located in the file by :mod:`drillsim.locate`.
+pydantic errors (phase 1) and the semantic problems (phase 2, :mod:`drillsim.scenario.semantics`) are then
+located in the file by :mod:`drillsim.scenario.locate`.
 
 Bad input only ever raises :class:`~drillsim.errors.ScenarioError`, with every problem found.
 """
@@ -22,10 +22,10 @@ from pydantic import ValidationError
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
-from drillsim import limits, semantics
+from drillsim.scenario import limits, semantics
 from drillsim.errors import Problem, ScenarioError
-from drillsim.locate import Located, Mark, PathKey, locate_problems, validation_problems
-from drillsim.scenario import Scenario
+from drillsim.scenario.locate import Located, Mark, PathKey, locate_problems, validation_problems
+from drillsim.scenario.model import Scenario
 
 MAX_BYTES = 10 * 1024 * 1024
 """Largest scenario file read (10 MB); raise it with DRILLSIM_MAX_SCENARIO_BYTES."""
@@ -157,7 +157,7 @@ class _Checks:
 
     Cost is bounded here, not after parsing: a 10 MB file of one long list is millions of nodes
     (about 1 KB each), so lists, values and texts are counted as they come (see
-    :mod:`drillsim.limits`).
+    :mod:`drillsim.scenario.limits`).
     """
 
     def _start_checks(self) -> None:

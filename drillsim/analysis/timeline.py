@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from drillsim.durations import clock, format_duration
-from drillsim.records import EventKind, EventRecord
-from drillsim.scenario import Scenario
+from drillsim.scenario.durations import clock, format_duration
+from drillsim.sim.records import EventKind, EventRecord
+from drillsim.scenario.model import Scenario
 
 K = EventKind
 
