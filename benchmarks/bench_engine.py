@@ -34,16 +34,18 @@ from typing import Any
 
 import simpy
 
+from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import CompiledScenario, compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind
-from drillsim.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 # -- generated scenarios ---------------------------------------------------------------------
-def graph_scenario(n: int, *, seed: int = 1, out_degree: int = 3, stochastic: bool = True) -> Scenario:
+def graph_scenario(
+    n: int, *, seed: int = 1, out_degree: int = 3, stochastic: bool = True
+) -> Scenario:
     """N agencies with ``out_degree`` random links each (alert propagation only)."""
     rng = random.Random(seed)
     agencies: list[dict[str, Any]] = []
@@ -51,16 +53,21 @@ def graph_scenario(n: int, *, seed: int = 1, out_degree: int = 3, stochastic: bo
     for i in range(n):
         handling: Any = {"uniform": ["10s", "50s"]} if stochastic and i % 5 == 4 else "30s"
         agencies.append({"id": f"a{i}", "handling": handling})
-        targets = rng.sample([j for j in range(n) if j != i], min(out_degree, n - 1)) if n > 1 else []
+        targets = (
+            rng.sample([j for j in range(n) if j != i], min(out_degree, n - 1)) if n > 1 else []
+        )
         for k, j in enumerate(targets):
             delay: Any = {"exponential": "60s"} if stochastic and (3 * i + k) % 5 == 2 else "60s"
             links.append({"from": f"a{i}", "to": f"a{j}", "delay": delay})
-    return Scenario.model_validate({
-        "scenario": {"id": f"graph{n}", "title": f"{n} agencies", "horizon": "30d"},
-        "target": {"name": "generated", "kind": "other"},
-        "agencies": agencies, "links": links,
-        "incidents": [{"id": "i", "at": "0s", "detected_by": "a0"}],
-    })
+    return Scenario.model_validate(
+        {
+            "scenario": {"id": f"graph{n}", "title": f"{n} agencies", "horizon": "30d"},
+            "target": {"name": "generated", "kind": "other"},
+            "agencies": agencies,
+            "links": links,
+            "incidents": [{"id": "i", "at": "0s", "detected_by": "a0"}],
+        }
+    )
 
 
 def alerts_only(s: Scenario, *, deterministic: bool = False) -> Scenario:
@@ -71,18 +78,30 @@ def alerts_only(s: Scenario, *, deterministic: bool = False) -> Scenario:
     objectives, activation or travel. ``deterministic`` replaces each distribution by its mean,
     so the two models can be checked to alert the same agencies at the same times.
     """
+
     def dist(d: Any) -> Any:
         return {"fixed": f"{d.mean()}s"} if deterministic else d.model_dump(mode="json")
 
     first = min(s.incidents, key=lambda i: i.at)
-    return Scenario.model_validate({
-        "scenario": {"id": f"{s.scenario.id}-alerts", "title": s.scenario.title, "horizon": "30d"},
-        "target": {"name": s.target.name, "kind": s.target.kind},
-        "agencies": [{"id": a.id, "duty_officers": a.duty_officers, "handling": dist(a.handling)}
-                     for a in s.agencies],
-        "links": [{"from": link.from_, "to": list(link.to), "delay": dist(link.delay)} for link in s.links],
-        "incidents": [{"id": first.id, "at": "0s", "detected_by": first.detected_by}],
-    })
+    return Scenario.model_validate(
+        {
+            "scenario": {
+                "id": f"{s.scenario.id}-alerts",
+                "title": s.scenario.title,
+                "horizon": "30d",
+            },
+            "target": {"name": s.target.name, "kind": s.target.kind},
+            "agencies": [
+                {"id": a.id, "duty_officers": a.duty_officers, "handling": dist(a.handling)}
+                for a in s.agencies
+            ],
+            "links": [
+                {"from": link.from_, "to": list(link.to), "delay": dist(link.delay)}
+                for link in s.links
+            ],
+            "incidents": [{"id": first.id, "at": "0s", "detected_by": first.detected_by}],
+        }
+    )
 
 
 # -- the baseline: minimal SimPy alert propagation -------------------------------------------
@@ -94,8 +113,10 @@ class MinimalModel:
         self.env = simpy.Environment()
         self.desks = [simpy.Resource(self.env, a.duty_officers) for a in compiled.agencies]
         # Plain tuples: (handling, [(target, delay), ...]); a callable is an inverse CDF.
-        self.table = [(a.handling, [(e.target, e.channels[0].delay) for e in a.out_edges])
-                      for a in compiled.agencies]
+        self.table = [
+            (a.handling, [(e.target, e.channels[0].delay) for e in a.out_edges])
+            for a in compiled.agencies
+        ]
         self.alerted: dict[int, float] = {}
         self.start = compiled.incidents[0].detector
         self.at = compiled.incidents[0].at
@@ -145,7 +166,9 @@ def _time(fn: Callable[[int], Any], reps: int, start: int) -> float:
     return (time.perf_counter() - t0) / reps
 
 
-def interleaved(fns: dict[str, Callable[[int], Any]], rounds: int, budget: float) -> dict[str, float]:
+def interleaved(
+    fns: dict[str, Callable[[int], Any]], rounds: int, budget: float
+) -> dict[str, float]:
     """Median seconds per call of each function, over ``rounds`` interleaved rounds."""
     first = next(iter(fns.values()))
     once = max(_time(first, 1, 0), 1e-6)
@@ -159,36 +182,64 @@ def interleaved(fns: dict[str, Callable[[int], Any]], rounds: int, budget: float
 
 def check_same_alert_times(compiled: CompiledScenario) -> None:
     """On a deterministic graph the baseline and drillsim must alert the same agencies at the same times."""
-    ours = {compiled.agency_index[x.agency]: x.time for x in run_replication(compiled, 0).records
-            if x.kind in (EventKind.DETECTED, EventKind.ALERTED)}
+    ours = {
+        compiled.agency_index[x.agency]: x.time
+        for x in run_replication(compiled, 0).records
+        if x.kind in (EventKind.DETECTED, EventKind.ALERTED)
+    }
     theirs = baseline_replication(compiled, 0)
-    assert ours.keys() == theirs.keys() and all(math.isclose(ours[k], theirs[k]) for k in ours), \
+    assert ours.keys() == theirs.keys() and all(math.isclose(ours[k], theirs[k]) for k in ours), (
         "baseline and engine disagree: the comparison would be meaningless"
+    )
 
 
 def bench_full(name: str, compiled: CompiledScenario, rounds: int, budget: float) -> dict[str, Any]:
     """A whole scenario (tasks, casualties, retries): time and events per second; no baseline exists."""
     records = len(run_replication(compiled, 0).records)
-    ours = interleaved({"drillsim": lambda k: run_replication(compiled, 0, k)}, rounds, budget)["drillsim"]
+    ours = interleaved({"drillsim": lambda k: run_replication(compiled, 0, k)}, rounds, budget)[
+        "drillsim"
+    ]
     links = len(compiled.edges)
-    return {"case": name, "agencies": len(compiled.agencies), "links": links, "records": records,
-            "ms": ours * 1e3, "baseline_ms": math.nan, "ratio": math.nan, "ratio_nogc": math.nan,
-            "events_per_s": records / ours, "us_per_link": ours * 1e6 / max(links, 1)}
+    return {
+        "case": name,
+        "agencies": len(compiled.agencies),
+        "links": links,
+        "records": records,
+        "ms": ours * 1e3,
+        "baseline_ms": math.nan,
+        "ratio": math.nan,
+        "ratio_nogc": math.nan,
+        "events_per_s": records / ours,
+        "us_per_link": ours * 1e6 / max(links, 1),
+    }
 
 
 def bench(name: str, compiled: CompiledScenario, rounds: int, budget: float) -> dict[str, Any]:
     result = run_replication(compiled, 0)
     records = len(result.records)
     links = len(compiled.edges)
-    timings = interleaved({
-        "drillsim": lambda k: run_replication(compiled, 0, k),
-        "simpy": lambda k: baseline_replication(compiled, k),
-        "simpy_nogc": lambda k: baseline_replication_nogc(compiled, k),
-    }, rounds, budget)
+    timings = interleaved(
+        {
+            "drillsim": lambda k: run_replication(compiled, 0, k),
+            "simpy": lambda k: baseline_replication(compiled, k),
+            "simpy_nogc": lambda k: baseline_replication_nogc(compiled, k),
+        },
+        rounds,
+        budget,
+    )
     ours, base, nogc = timings["drillsim"], timings["simpy"], timings["simpy_nogc"]
-    return {"case": name, "agencies": len(compiled.agencies), "links": links, "records": records,
-            "ms": ours * 1e3, "baseline_ms": base * 1e3, "ratio": ours / base, "ratio_nogc": ours / nogc,
-            "events_per_s": records / ours, "us_per_link": ours * 1e6 / max(links, 1)}
+    return {
+        "case": name,
+        "agencies": len(compiled.agencies),
+        "links": links,
+        "records": records,
+        "ms": ours * 1e3,
+        "baseline_ms": base * 1e3,
+        "ratio": ours / base,
+        "ratio_nogc": ours / nogc,
+        "events_per_s": records / ours,
+        "us_per_link": ours * 1e6 / max(links, 1),
+    }
 
 
 def example_scenarios() -> list[tuple[str, Scenario]]:
@@ -200,7 +251,10 @@ def example_scenarios() -> list[tuple[str, Scenario]]:
         try:
             out.append((path.stem, load_scenario(path)))
         except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
-            print(f"skipped {path.name}: {type(exc).__name__}: {str(exc).splitlines()[0][:100]}", file=sys.stderr)
+            print(
+                f"skipped {path.name}: {type(exc).__name__}: {str(exc).splitlines()[0][:100]}",
+                file=sys.stderr,
+            )
     return out
 
 
@@ -209,7 +263,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     p.add_argument("--sizes", default="10,100,1000,10000", help="generated graph sizes (agencies)")
     p.add_argument("--rounds", type=int, default=7, help="interleaved rounds (median reported)")
     p.add_argument("--budget", type=float, default=3.0, help="seconds of timing per case")
-    p.add_argument("--quick", action="store_true", help="3 rounds, 1 s per case, up to 1,000 agencies")
+    p.add_argument(
+        "--quick", action="store_true", help="3 rounds, 1 s per case, up to 1,000 agencies"
+    )
     p.add_argument("--no-gc-note", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.quick:
@@ -219,7 +275,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         rows.append(bench_full(name, compile_scenario(scenario), args.rounds, args.budget))
         _print(rows[-1], header=len(rows) == 1)
         check_same_alert_times(compile_scenario(alerts_only(scenario, deterministic=True)))
-        rows.append(bench("  alerts only", compile_scenario(alerts_only(scenario)), args.rounds, args.budget))
+        rows.append(
+            bench(
+                "  alerts only", compile_scenario(alerts_only(scenario)), args.rounds, args.budget
+            )
+        )
         _print(rows[-1], header=False)
     for n in (int(x) for x in args.sizes.split(",")):
         check_same_alert_times(compile_scenario(graph_scenario(n, stochastic=False)))
@@ -235,14 +295,20 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
 
 def _print(row: dict[str, Any], header: bool) -> None:
     if header:
-        print(f"{'case':<28}{'agencies':>9}{'links':>8}{'records':>9}{'ms/rep':>10}{'simpy ms':>10}"
-              f"{'ratio':>7}{'no-GC':>7}{'events/s':>11}{'us/link':>9}")
+        print(
+            f"{'case':<28}{'agencies':>9}{'links':>8}{'records':>9}{'ms/rep':>10}{'simpy ms':>10}"
+            f"{'ratio':>7}{'no-GC':>7}{'events/s':>11}{'us/link':>9}"
+        )
+
     def num(x: float, width: int, digits: int) -> str:
         return f"{'-':>{width}}" if math.isnan(x) else f"{x:>{width}.{digits}f}"
 
-    print(f"{row['case']:<28}{row['agencies']:>9}{row['links']:>8}{row['records']:>9}{row['ms']:>10.3f}"
-          f"{num(row['baseline_ms'], 10, 3)}{num(row['ratio'], 7, 2)}{num(row['ratio_nogc'], 7, 2)}"
-          f"{row['events_per_s']:>11,.0f}{row['us_per_link']:>9.2f}", flush=True)
+    print(
+        f"{row['case']:<28}{row['agencies']:>9}{row['links']:>8}{row['records']:>9}{row['ms']:>10.3f}"
+        f"{num(row['baseline_ms'], 10, 3)}{num(row['ratio'], 7, 2)}{num(row['ratio_nogc'], 7, 2)}"
+        f"{row['events_per_s']:>11,.0f}{row['us_per_link']:>9.2f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -22,27 +22,52 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drillsim.runs.experiment import batch_size, compile_variants, plan, run_jobs  # noqa: E402
-from drillsim.scenario.loader import load_scenario  # noqa: E402
-from drillsim.runs.store import BASE  # noqa: E402
-from drillsim.scenario.model import Scenario  # noqa: E402
+from drillsim.runs.experiment import batch_size, compile_variants, plan, run_jobs
+from drillsim.runs.store import BASE
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.model import Scenario
 
 
 def synthetic(agencies: int = 300) -> Scenario:
     """A scenario whose replication takes >= 10 ms: a relay tree with casualties."""
     ids = [f"a{i}" for i in range(agencies)]
-    return Scenario.model_validate({
-        "scenario": {"id": "synthetic", "title": "synthetic", "horizon": "12h"},
-        "target": {"name": "t", "kind": "other"},
-        "agencies": [{"id": a, "handling": {"exponential": "1m"}, "travel": {"uniform": ["5m", "20m"]},
-                      "units": 2} for a in ids],
-        "links": [{"from": ids[i], "to": [ids[j] for j in (2 * i + 1, 2 * i + 2) if j < agencies],
-                   "delay": {"exponential": "1m"}, "reliability": 0.9, "retry": "2m"}
-                  for i in range(agencies // 2)],
-        "incidents": [{"id": "i", "at": "0s", "detected_by": "a0", "casualties": {"red": 20, "yellow": 40},
-                       "triggers": ["treat"]}],
-        "tasks": [{"id": "treat", "by": [ids[-1], ids[-2]], "per_casualty": {"exponential": "5m"}}],
-    })
+    return Scenario.model_validate(
+        {
+            "scenario": {"id": "synthetic", "title": "synthetic", "horizon": "12h"},
+            "target": {"name": "t", "kind": "other"},
+            "agencies": [
+                {
+                    "id": a,
+                    "handling": {"exponential": "1m"},
+                    "travel": {"uniform": ["5m", "20m"]},
+                    "units": 2,
+                }
+                for a in ids
+            ],
+            "links": [
+                {
+                    "from": ids[i],
+                    "to": [ids[j] for j in (2 * i + 1, 2 * i + 2) if j < agencies],
+                    "delay": {"exponential": "1m"},
+                    "reliability": 0.9,
+                    "retry": "2m",
+                }
+                for i in range(agencies // 2)
+            ],
+            "incidents": [
+                {
+                    "id": "i",
+                    "at": "0s",
+                    "detected_by": "a0",
+                    "casualties": {"red": 20, "yellow": 40},
+                    "triggers": ["treat"],
+                }
+            ],
+            "tasks": [
+                {"id": "treat", "by": [ids[-1], ids[-2]], "per_casualty": {"exponential": "5m"}}
+            ],
+        }
+    )
 
 
 def timed(compiled: dict, n: int, workers: int, dask: str | None = None) -> tuple[float, list]:  # type: ignore[type-arg]
@@ -50,8 +75,14 @@ def timed(compiled: dict, n: int, workers: int, dask: str | None = None) -> tupl
     rows: list = []  # type: ignore[type-arg]
     size = batch_size(n, workers, cap=50 if dask is None else 200)  # as drillsim run chooses
     t = time.perf_counter()
-    run_jobs(compiled, plan([BASE], n, size), 1, workers=workers, dask_address=dask,
-             on_batch=lambda job, r: rows.extend(r))
+    run_jobs(
+        compiled,
+        plan([BASE], n, size),
+        1,
+        workers=workers,
+        dask_address=dask,
+        on_batch=lambda job, r: rows.extend(r),
+    )
     return time.perf_counter() - t, sorted(rows, key=lambda s: s.replication)
 
 
@@ -91,8 +122,9 @@ def _cluster() -> object | None:
         import distributed
     except ImportError:
         return None
-    return distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
-                                    dashboard_address=None)
+    return distributed.LocalCluster(
+        host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
 
 
 def main() -> None:
@@ -106,10 +138,14 @@ def main() -> None:
     dask = getattr(cluster, "scheduler_address", None)
     tops = [ceiling() for _ in range(args.rounds)]
     top = statistics.median(tops)
-    print(f"machine ceiling: 2 processes of pure CPU work run {top:.2f}x faster than one "
-          f"(median of {args.rounds}: {', '.join(f'{x:.2f}' for x in tops)})")
-    print(f"{'case':<28} {'ms/rep':>7} {'rep/s 1':>8} {'rep/s 2 proc':>12} {'speed-up':>9} {'of ceiling':>10}"
-          f" {'dask 2 w':>9} {'dask/pool':>9}  identical")
+    print(
+        f"machine ceiling: 2 processes of pure CPU work run {top:.2f}x faster than one "
+        f"(median of {args.rounds}: {', '.join(f'{x:.2f}' for x in tops)})"
+    )
+    print(
+        f"{'case':<28} {'ms/rep':>7} {'rep/s 1':>8} {'rep/s 2 proc':>12} {'speed-up':>9} {'of ceiling':>10}"
+        f" {'dask 2 w':>9} {'dask/pool':>9}  identical"
+    )
     for name, sc in cases:
         compiled = compile_variants(sc, [BASE])
         t1s, t2s, tds, same = [], [], [], True
@@ -125,16 +161,23 @@ def main() -> None:
                 same = same and on_dask == serial
         t1 = statistics.median(t1s)
         up = statistics.median(a / b for a, b in zip(t1s, t2s))
-        dask_cols = (f"{args.n / statistics.median(tds):9.0f} {statistics.median(b / c for b, c in zip(t2s, tds)):8.2f}x"
-                     if tds else f"{'-':>9} {'-':>9}")
-        print(f"{name:<28} {1000 * t1 / args.n:7.2f} {args.n / t1:8.0f} {args.n / statistics.median(t2s):12.0f} "
-              f"{up:8.2f}x {up / top:10.0%} {dask_cols}  {same}")
+        dask_cols = (
+            f"{args.n / statistics.median(tds):9.0f} {statistics.median(b / c for b, c in zip(t2s, tds)):8.2f}x"
+            if tds
+            else f"{'-':>9} {'-':>9}"
+        )
+        print(
+            f"{name:<28} {1000 * t1 / args.n:7.2f} {args.n / t1:8.0f} {args.n / statistics.median(t2s):12.0f} "
+            f"{up:8.2f}x {up / top:10.0%} {dask_cols}  {same}"
+        )
     if cluster is not None:
         cluster.close()  # type: ignore[attr-defined]
     compiled = compile_variants(cases[0][1], [BASE])
     small, big = memory(compiled, 1000), memory(compiled, 10000)
-    print(f"memory ({cases[0][0]}): peak {small:.1f} MiB for 1,000 summaries, {big:.1f} MiB for 10,000: "
-          f"{(big - small) / 9000 * 1024:.1f} KiB per replication kept")
+    print(
+        f"memory ({cases[0][0]}): peak {small:.1f} MiB for 1,000 summaries, {big:.1f} MiB for 10,000: "
+        f"{(big - small) / 9000 * 1024:.1f} KiB per replication kept"
+    )
 
 
 if __name__ == "__main__":

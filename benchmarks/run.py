@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_engine import main  # noqa: E402
+from benchmarks.bench_engine import main
 
 if __name__ == "__main__":
     main()

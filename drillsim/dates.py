@@ -36,18 +36,32 @@ def _iso_date(value: Any) -> Any:
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD (ISO 8601), e.g. 2026-05-04") from None
+            raise ValueError(
+                f"{value!r} is not a date written YYYY-MM-DD (ISO 8601), e.g. 2026-05-04"
+            ) from None
     return value
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 
-_PLAN_DUE_TEXT = (f"Days after the exercise by which the plan's actions are due: 90d, 12w or a number of days "
-                  f"(default {DEFAULT_PLAN_DUE_DAYS}d).")
-PlanDue = Annotated[int, BeforeValidator(_plan_days), Field(ge=1, le=3650, description=_PLAN_DUE_TEXT),
-                    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 3650},
-                                              {"type": "string", "pattern": r"^\s*\d+\s*[dw]\s*$"}],
-                                    "description": _PLAN_DUE_TEXT})]
+_PLAN_DUE_TEXT = (
+    f"Days after the exercise by which the plan's actions are due: 90d, 12w or a number of days "
+    f"(default {DEFAULT_PLAN_DUE_DAYS}d)."
+)
+PlanDue = Annotated[
+    int,
+    BeforeValidator(_plan_days),
+    Field(ge=1, le=3650, description=_PLAN_DUE_TEXT),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 3650},
+                {"type": "string", "pattern": r"^\s*\d+\s*[dw]\s*$"},
+            ],
+            "description": _PLAN_DUE_TEXT,
+        }
+    ),
+]
 
 
 __all__ = ["DEFAULT_PLAN_DUE_DAYS", "IsoDate", "PlanDue"]

@@ -116,8 +116,15 @@ class SimulationError(DrillsimError):
 
     exit_code = 3
 
-    def __init__(self, message: str, *, seed: int | None = None, replication: int | None = None,
-                 variant: str | None = None, file: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        seed: int | None = None,
+        replication: int | None = None,
+        variant: str | None = None,
+        file: str | None = None,
+    ) -> None:
         self.seed = seed
         self.replication = replication
         self.variant = variant
@@ -128,11 +135,15 @@ class SimulationError(DrillsimError):
         """Message plus the command that replays the failing replication."""
         text = f"error: simulation failed: {self}"
         if self.seed is not None:
-            text += "\n    replay: " + replay_command(self.file or "FILE", self.seed, self.replication, self.variant)
+            text += "\n    replay: " + replay_command(
+                self.file or "FILE", self.seed, self.replication, self.variant
+            )
         return text
 
 
-def replay_command(file: str, seed: int, replication: int | None = None, variant: str | None = None) -> str:
+def replay_command(
+    file: str, seed: int, replication: int | None = None, variant: str | None = None
+) -> str:
     """The command that runs one replication again, exactly (its timeline and, with --log, its log)."""
     text = f"drillsim run {shlex.quote(file)} --seed {seed}"
     if replication is not None:

@@ -37,7 +37,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     write_atomic_with(path, lambda fh: fh.write(payload))
 
 
-def write_atomic_with(path: Path, write: Callable[[IO[bytes]], object], *, sync: bool = True) -> None:
+def write_atomic_with(
+    path: Path, write: Callable[[IO[bytes]], object], *, sync: bool = True
+) -> None:
     """Write ``path`` through ``write(handle)`` on a temporary file in its folder, then rename it.
 
     Refuses a target that is not a regular file (:func:`check_target`), and records the file in its
@@ -86,7 +88,12 @@ def remove_temporaries() -> None:
 atexit.register(remove_temporaries)
 
 
-_KINDS = {stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFIFO: "pipe", stat.S_IFSOCK: "socket"}
+_KINDS = {
+    stat.S_IFCHR: "device",
+    stat.S_IFBLK: "device",
+    stat.S_IFIFO: "pipe",
+    stat.S_IFSOCK: "socket",
+}
 
 
 def check_target(path: Path) -> None:
@@ -102,21 +109,27 @@ def check_target(path: Path) -> None:
     if stat.S_ISREG(st.st_mode):
         return
     if stat.S_ISLNK(st.st_mode):
-        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never replaces a link "
-                         "nor writes through one, even with --force: choose another name, or remove the link")
+        raise InputError(
+            f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never replaces a link "
+            "nor writes through one, even with --force: choose another name, or remove the link"
+        )
     if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{path} is a folder; give the name of a file to write")
     kind = _KINDS.get(stat.S_IFMT(st.st_mode), "special file")
-    raise InputError(f"{path} is a {kind}, not a regular file; drillsim writes only regular files and never "
-                     "replaces a device, pipe or socket, even with --force: leave the option out to keep no "
-                     "file, or choose a file name")
+    raise InputError(
+        f"{path} is a {kind}, not a regular file; drillsim writes only regular files and never "
+        "replaces a device, pipe or socket, even with --force: leave the option out to keep no "
+        "file, or choose a file name"
+    )
 
 
 def check_folder(path: Path) -> None:
     """Refuse an output folder that is a link (its target may be anything) or not a folder."""
     if path.is_symlink():
-        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes through a "
-                         "link: give the folder itself, or choose another folder")
+        raise InputError(
+            f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes through a "
+            "link: give the folder itself, or choose another folder"
+        )
     if path.exists() and not path.is_dir():
         raise InputError(f"{path} is a file, not a folder; choose another folder")
 
@@ -140,14 +153,20 @@ def check_output(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> Non
     check_target(path)
     for source in inputs:
         if same_file(path, source):
-            raise InputError(f"{path} is the file this command reads ({source}); write the output to another "
-                             "file")
+            raise InputError(
+                f"{path} is the file this command reads ({source}); write the output to another "
+                "file"
+            )
     if path.exists() and not force:
         raise OutputExistsError(f"{path} exists; choose another name or pass --force to replace it")
     folder = path.absolute().parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        raise InputError(f"cannot write {path}: {folder} is a file, not a folder; choose another path")
+        raise InputError(
+            f"cannot write {path}: {folder} is a file, not a folder; choose another path"
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write {path}: no permission to write in {folder}; choose another path")
+        raise InputError(
+            f"cannot write {path}: no permission to write in {folder}; choose another path"
+        )

@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +53,12 @@ def _read_list(folder: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not (isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("files"), list)
-            and isinstance(data.get("folders"), list)):
+    if not (
+        isinstance(data, dict)
+        and data.get("format") == _FORMAT
+        and isinstance(data.get("files"), list)
+        and isinstance(data.get("folders"), list)
+    ):
         return None
     return data
 
@@ -62,10 +66,17 @@ def _read_list(folder: Path) -> dict[str, Any] | None:
 def _write_list(folder: Path, files: Sequence[str], folders: Sequence[str]) -> None:
     from drillsim.files import write_atomic_with
 
-    text = json.dumps({"format": _FORMAT, "format_version": 1,
-                       "about": "drillsim made this folder; --force replaces the files listed here and "
-                                "refuses if anything else is in the folder",
-                       "folders": sorted(set(folders)), "files": sorted(set(files))}, indent=1)
+    text = json.dumps(
+        {
+            "format": _FORMAT,
+            "format_version": 1,
+            "about": "drillsim made this folder; --force replaces the files listed here and "
+            "refuses if anything else is in the folder",
+            "folders": sorted(set(folders)),
+            "files": sorted(set(files)),
+        },
+        indent=1,
+    )
     # NOTE: not fsynced: a list lost in a crash leaves files it does not name, and --force then refuses.
     write_atomic_with(folder / MARKER, lambda fh: fh.write(text.encode("utf-8")), sync=False)
 
@@ -107,7 +118,9 @@ def record(path: Path) -> None:
     folders = [p.as_posix() for p in rel.parents if p.as_posix() != "."]
     for sub in folders:
         if (owner / sub).is_symlink():
-            raise InputError(f"{owner / sub} is a symbolic link; drillsim never writes through a link: remove it")
+            raise InputError(
+                f"{owner / sub} is a symbolic link; drillsim never writes through a link: remove it"
+            )
     if rel.as_posix() in listed["files"] and set(folders) <= set(listed["folders"]):
         return
     _write_list(owner, [*listed["files"], rel.as_posix()], [*listed["folders"], *folders])
@@ -186,7 +199,9 @@ def empty_owned(folder: Path) -> None:
     start a new, empty list. Nothing not listed is removed: a folder that is not empty is kept."""
     listed = _read_list(folder)
     if listed is None:  # pragma: no cover - callers check is_owned first
-        raise InputError(f"{folder} is not a folder drillsim made; refusing to remove anything in it")
+        raise InputError(
+            f"{folder} is not a folder drillsim made; refusing to remove anything in it"
+        )
     remove_stale_temporaries(folder)
     for rel in listed["files"]:
         path = folder / rel
@@ -194,14 +209,22 @@ def empty_owned(folder: Path) -> None:
             path.unlink()
     for rel in sorted(listed["folders"], key=lambda r: -r.count("/")):
         path = folder / rel
-        if path.is_dir() and not path.is_symlink() and _below(folder, path) and not any(path.iterdir()):
+        if (
+            path.is_dir()
+            and not path.is_symlink()
+            and _below(folder, path)
+            and not any(path.iterdir())
+        ):
             path.rmdir()
     _write_list(folder, [], [])
 
 
 def _below(folder: Path, path: Path) -> bool:
     """A listed name must stay inside the folder (the list is a file: it may have been edited)."""
-    return path.resolve().is_relative_to(folder.resolve()) and ".." not in Path(os.path.normpath(path)).parts
+    return (
+        path.resolve().is_relative_to(folder.resolve())
+        and ".." not in Path(os.path.normpath(path)).parts
+    )
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
@@ -271,8 +294,11 @@ def lock_folder(folder: Path) -> FolderLock:
     """Take ``folder`` for this process, or raise :class:`FolderBusyError` naming the holder."""
     path = folder / LOCK
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
-                     0o644)
+        fd = os.open(
+            path,
+            os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
+            0o644,
+        )
         before = _holder(fd)
         if not _try_lock(fd, before):
             os.close(fd)
@@ -288,8 +314,10 @@ def lock_folder(folder: Path) -> FolderLock:
     os.write(fd, json.dumps(_me()).encode("utf-8"))
     lock = FolderLock(folder, fd)
     if before and before.get("pid") != os.getpid():
-        lock.note = (f"{folder} was left locked by drillsim process {before.get('pid')} "
-                     f"({_command(before)}), which stopped without releasing it; taking it over")
+        lock.note = (
+            f"{folder} was left locked by drillsim process {before.get('pid')} "
+            f"({_command(before)}), which stopped without releasing it; taking it over"
+        )
     _HELD.append(lock)
     remove_stale_temporaries(folder)
     return lock
@@ -344,8 +372,10 @@ def busy_message(folder: Path, who: dict[str, Any] | None) -> str:
     """The refusal when another drillsim process writes ``folder``."""
     who = who or {}
     since = f" since {who['since']}" if who.get("since") else ""
-    return (f"another drillsim process (pid {who.get('pid', '?')}: {_command(who)}) is writing {folder}{since}; "
-            "wait for it to finish, or choose another folder")
+    return (
+        f"another drillsim process (pid {who.get('pid', '?')}: {_command(who)}) is writing {folder}{since}; "
+        "wait for it to finish, or choose another folder"
+    )
 
 
 def _holder(fd: int) -> dict[str, Any] | None:
@@ -358,8 +388,12 @@ def _holder(fd: int) -> dict[str, Any] | None:
 
 
 def _me() -> dict[str, Any]:
-    return {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(["drillsim", *sys.argv[1:]]),
-            "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": " ".join(["drillsim", *sys.argv[1:]]),
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _command(who: dict[str, Any]) -> str:

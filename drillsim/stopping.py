@@ -30,7 +30,8 @@ GRACE = 6.0
 """Seconds a clean stop may take after the first signal before the process ends at once."""
 
 STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
-    s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
+    s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None
+)
 
 
 class Stopped(KeyboardInterrupt):
@@ -112,6 +113,7 @@ def _handler(signum: int, _frame: FrameType | None) -> None:
 
 def _start_watchdog(code: int) -> None:
     """After the first signal: if the clean stop hangs (a stuck worker, a C call), end anyway."""
+
     def watch() -> None:
         time.sleep(GRACE)
         with contextlib.suppress(Exception):
@@ -189,8 +191,9 @@ def worker_setup(parent: int) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, set(STOP_SIGNALS))
     _STATE.children.clear()
     if not _die_with_parent_linux():
-        threading.Thread(target=_watch_parent, args=(parent,), name="drillsim-parent-watch",
-                         daemon=True).start()
+        threading.Thread(
+            target=_watch_parent, args=(parent,), name="drillsim-parent-watch", daemon=True
+        ).start()
     if os.getppid() != parent:  # the parent died before the above took hold
         os._exit(1)
 

@@ -22,13 +22,28 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-__all__ = ["MdSafe", "cell_text", "html_finalize", "is_formula", "md_code", "md_finalize", "md_join", "md_text",
-           "md_url", "office_text", "shown", "terminal", "uncell_text", "visible"]
+__all__ = [
+    "MdSafe",
+    "cell_text",
+    "html_finalize",
+    "is_formula",
+    "md_code",
+    "md_finalize",
+    "md_join",
+    "md_text",
+    "md_url",
+    "office_text",
+    "shown",
+    "terminal",
+    "uncell_text",
+    "visible",
+]
 
 # -- characters no document should carry raw ------------------------------------------------------
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
 _UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 """C0 controls except tab, newline and carriage return; DEL and C1 controls (``\\x85``, ``\\x9b`` CSI);
 lone surrogates; Unicode noncharacters (``\\ufffe``). XML 1.0 refuses most of them outright."""
@@ -38,14 +53,22 @@ _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 ("Trojan Source", Boucher and Anderson 2021). Plain marks (U+200E, U+200F) stay: they only attach a
 direction to neutral characters and RTL text needs them."""
 
-_TERMINAL_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}{_BIDI_CONTROLS}]")
+_TERMINAL_UNSAFE = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}{_BIDI_CONTROLS}]"
+)
 """What never reaches a terminal: every control but tab and newline (ESC starts window-title and
 clear-screen sequences, CR overwrites the line), and the bidirectional overrides."""
 
 
 def _escape_char(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def visible(text: object) -> str:
@@ -63,6 +86,7 @@ def office_text(text: object) -> str:
 
 
 # -- Markdown -------------------------------------------------------------------------------------
+
 
 class MdSafe(str):
     """Markdown already escaped for its place (the Markdown counterpart of markupsafe's ``Markup``)."""
@@ -98,7 +122,9 @@ def md_text(text: object) -> MdSafe:
     s = _MD_SPACE.sub(" ", visible(text)).strip()
     s = _MD_PUNCT.sub(lambda m: "\\" + m.group(), s)
     s = "".join(_MD_ENTITIES.get(ch, ch) for ch in s)
-    s = _MD_LEADING.sub(lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", s)
+    s = _MD_LEADING.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", s
+    )
     return MdSafe(s)
 
 
@@ -216,7 +242,9 @@ def _cut_line(line: str, max_line: int) -> str:
     if len(line) <= max_line:
         return line
     head, tail = min(_HEAD, max_line // 2), min(_TAIL, max_line // 4)
-    return f"{line[:head]} … [{len(line) - head - tail:,} characters cut] … {line[len(line) - tail:]}"
+    return (
+        f"{line[:head]} … [{len(line) - head - tail:,} characters cut] … {line[len(line) - tail :]}"
+    )
 
 
 def shown(value: object, limit: int = 80) -> str:

@@ -54,7 +54,7 @@ def children_of(pid: int) -> set[int]:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         if fields[0] != "Z":
             parents[int(entry)] = int(fields[1])
     found: set[int] = set()
@@ -71,7 +71,7 @@ def alive(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
-    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
 
 
 @dataclass
@@ -98,18 +98,44 @@ class Trial:
 
 def command(args: argparse.Namespace, out: Path) -> list[str]:
     """The study every trial runs."""
-    return [sys.executable, "-m", "drillsim", "run", str(args.scenario), "-n", str(args.n), "--workers", "2",
-            "--seed", str(args.study_seed), "--out", str(out), "-q", *args.extra]
+    return [
+        sys.executable,
+        "-m",
+        "drillsim",
+        "run",
+        str(args.scenario),
+        "-n",
+        str(args.n),
+        "--workers",
+        "2",
+        "--seed",
+        str(args.study_seed),
+        "--out",
+        str(out),
+        "-q",
+        *args.extra,
+    ]
 
 
 def run_trial(trial: Trial, args: argparse.Namespace, work: Path) -> Path:
     """Start the study, meet it with the trial's fault, and check what it left."""
     out = work / f"trial-{trial.index:03d}" / "run"  # one folder name: the report prints it
     out.parent.mkdir(parents=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        ),
+    }
     start = time.monotonic()
-    proc = subprocess.Popen(command(args, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            start_new_session=True, cwd=out.parent)
+    proc = subprocess.Popen(
+        command(args, out),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+        cwd=out.parent,
+    )
     seen: set[int] = set()
     stderr: list[bytes] = []
     reader = threading.Thread(target=lambda: stderr.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
@@ -150,7 +176,9 @@ def run_trial(trial: Trial, args: argparse.Namespace, work: Path) -> Path:
                 os.kill(p, signal.SIGKILL)
     err = b"".join(stderr).decode("utf-8", "replace")
     if "Traceback" in err:
-        trial.problems.append("a traceback on stderr: " + err[err.index("Traceback"):][:300].replace("\n", " | "))
+        trial.problems.append(
+            "a traceback on stderr: " + err[err.index("Traceback") :][:300].replace("\n", " | ")
+        )
     return out
 
 
@@ -177,7 +205,9 @@ def _fault(trial: Trial, proc: subprocess.Popen[bytes], kids: set[int]) -> float
 def _is_worker(pid: int) -> bool:
     """A Python child of the study (a pool worker), not a browser or other helper."""
     try:
-        return "python" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+        return "python" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(
+            errors="replace"
+        )
     except OSError:
         return False
 
@@ -194,7 +224,9 @@ class _suppress:
 
 def files(root: Path) -> dict[str, bytes]:
     """Every file of a run folder by relative path (temporary files included, to be reported)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def manifest_without_times(data: bytes) -> dict[str, object]:
@@ -229,22 +261,33 @@ def check(trial: Trial, out: Path, reference: dict[str, bytes], args: argparse.N
         differ = sorted((set(reference) | set(got)) - same - {"manifest.json"})
         if differ:
             trial.problems.append(f"not byte-identical to the reference: {differ[:6]}")
-        if manifest_without_times(got["manifest.json"]) != manifest_without_times(reference["manifest.json"]):
+        if manifest_without_times(got["manifest.json"]) != manifest_without_times(
+            reference["manifest.json"]
+        ):
             trial.problems.append("manifest differs from the reference beyond its times")
         return
     if trial.fault.startswith("sigint"):
         if trial.exit_code != 130:
             trial.problems.append(f"exit {trial.exit_code} after SIGINT, not 130")
         if trial.stop_seconds is not None and trial.stop_seconds > args.stop_within:
-            trial.problems.append(f"took {trial.stop_seconds} s to stop (limit {args.stop_within} s)")
+            trial.problems.append(
+                f"took {trial.stop_seconds} s to stop (limit {args.stop_within} s)"
+            )
     else:
-        trial.problems.append(f"a killed worker ended the study: exit {trial.exit_code}, {trial.status}")
+        trial.problems.append(
+            f"a killed worker ended the study: exit {trial.exit_code}, {trial.status}"
+        )
     if trial.status not in ("interrupted", "complete"):
         trial.problems.append(f"manifest status {trial.status!r} after SIGINT")
     if manifest["completed"].get("base", 0) != len(lines):
-        trial.problems.append(f"manifest counts {manifest['completed'].get('base', 0)} summaries, "
-                              f"the file holds {len(lines)}")
-    ref = {json.loads(line)["replication"]: line for line in reference["summaries/base.jsonl"].splitlines(keepends=True)}
+        trial.problems.append(
+            f"manifest counts {manifest['completed'].get('base', 0)} summaries, "
+            f"the file holds {len(lines)}"
+        )
+    ref = {
+        json.loads(line)["replication"]: line
+        for line in reference["summaries/base.jsonl"].splitlines(keepends=True)
+    }
     if any(ref.get(json.loads(line)["replication"]) != line for line in lines):
         trial.problems.append("a summary differs from the reference's for the same replication")
     if trial.status == "complete" and len(lines) != args.n:
@@ -254,19 +297,31 @@ def check(trial: Trial, out: Path, reference: dict[str, bytes], args: argparse.N
 def main(argv: list[str] | None = None) -> int:
     """Run the trials and print the tally."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "son-la-bank-hostage.yaml")
+    ap.add_argument(
+        "--scenario", type=Path, default=ROOT / "scenarios" / "son-la-bank-hostage.yaml"
+    )
     ap.add_argument("-n", type=int, default=5000, help="replications per study")
     ap.add_argument("--sigints", type=int, default=40)
     ap.add_argument("--kills", type=int, default=20, help="trials in which one worker is SIGKILLed")
     ap.add_argument("--jobs", type=int, default=1, help="trials run at the same time")
     ap.add_argument("--seed", type=int, default=15, help="seed of the random moments")
     ap.add_argument("--study-seed", type=int, default=7)
-    ap.add_argument("--stop-within", type=float, default=10.0, help="seconds a study may take to stop")
-    ap.add_argument("--give-up", type=float, default=60.0, help="seconds after SIGINT before SIGKILL")
-    ap.add_argument("--hang-after", type=float, default=0.0,
-                    help="seconds after which a study counts as hung (default: 4 times the reference's)")
+    ap.add_argument(
+        "--stop-within", type=float, default=10.0, help="seconds a study may take to stop"
+    )
+    ap.add_argument(
+        "--give-up", type=float, default=60.0, help="seconds after SIGINT before SIGKILL"
+    )
+    ap.add_argument(
+        "--hang-after",
+        type=float,
+        default=0.0,
+        help="seconds after which a study counts as hung (default: 4 times the reference's)",
+    )
     ap.add_argument("--json", type=Path, help="write the trials here")
-    ap.add_argument("--work", type=Path, help="folder for the run folders (default: a temporary one)")
+    ap.add_argument(
+        "--work", type=Path, help="folder for the run folders (default: a temporary one)"
+    )
     ap.add_argument("extra", nargs="*", help="more `drillsim run` options, after --")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="fault-trials-", dir=args.work))
@@ -282,12 +337,23 @@ def main(argv: list[str] | None = None) -> int:
     reference = files(ref_out)
     args.hang_after = args.hang_after or max(120.0, 4 * ref.duration)
     last_worker = ref.last_worker or ref.duration
-    print(f"reference: {ref.duration} s, worker processes seen until {last_worker} s; "
-          f"{len(reference)} files", flush=True)
-    trials = [Trial(i + 1, "sigint-group" if i % 2 == 0 else "sigint-process",
-                    delay=round(rng.uniform(0.3, ref.duration), 2)) for i in range(args.sigints)]
-    trials += [Trial(args.sigints + i + 1, "kill-worker", delay=round(rng.uniform(0.3, last_worker), 2))
-               for i in range(args.kills)]
+    print(
+        f"reference: {ref.duration} s, worker processes seen until {last_worker} s; "
+        f"{len(reference)} files",
+        flush=True,
+    )
+    trials = [
+        Trial(
+            i + 1,
+            "sigint-group" if i % 2 == 0 else "sigint-process",
+            delay=round(rng.uniform(0.3, ref.duration), 2),
+        )
+        for i in range(args.sigints)
+    ]
+    trials += [
+        Trial(args.sigints + i + 1, "kill-worker", delay=round(rng.uniform(0.3, last_worker), 2))
+        for i in range(args.kills)
+    ]
     rng.shuffle(trials)
 
     def one(trial: Trial) -> Trial:
@@ -299,18 +365,23 @@ def main(argv: list[str] | None = None) -> int:
             trial.index += 1000
             out = run_trial(trial, args, work)
         check(trial, out, reference, args)
-        print(f"trial {trial.index:3d} {trial.fault:15s} at {trial.delay:7.2f} s: exit {trial.exit_code}, "
-              f"{trial.status or '-'}, {trial.summaries} summaries"
-              + (f", stopped in {trial.stop_seconds} s" if trial.stop_seconds is not None else "")
-              + ("" if trial.fault_done else ", fault not delivered")
-              + ("" if trial.ok else f"  FAILED: {'; '.join(trial.problems)}"), flush=True)
+        print(
+            f"trial {trial.index:3d} {trial.fault:15s} at {trial.delay:7.2f} s: exit {trial.exit_code}, "
+            f"{trial.status or '-'}, {trial.summaries} summaries"
+            + (f", stopped in {trial.stop_seconds} s" if trial.stop_seconds is not None else "")
+            + ("" if trial.fault_done else ", fault not delivered")
+            + ("" if trial.ok else f"  FAILED: {'; '.join(trial.problems)}"),
+            flush=True,
+        )
         return trial
 
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         done = list(pool.map(one, trials))
     tally(done)
     if args.json:
-        args.json.write_text(json.dumps([asdict(t) for t in [ref, *done]], indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps([asdict(t) for t in [ref, *done]], indent=1), encoding="utf-8"
+        )
     return 0 if all(t.ok for t in done) else 1
 
 
@@ -321,11 +392,17 @@ def tally(trials: list[Trial]) -> None:
         if not group:
             continue
         stops = [t.stop_seconds for t in group if t.stop_seconds is not None and t.exit_code == 130]
-        print(f"{kind}: {len(group)} trials, {sum(t.ok for t in group)} passed; "
-              f"{sum(t.exit_code == 0 for t in group)} completed (byte-identical to the reference), "
-              f"{sum(t.exit_code == 130 for t in group)} stopped with exit 130"
-              + (f" in at most {max(stops):.2f} s (median {sorted(stops)[len(stops) // 2]:.2f} s)" if stops else "")
-              + f"; faults delivered {sum(t.fault_done for t in group)}")
+        print(
+            f"{kind}: {len(group)} trials, {sum(t.ok for t in group)} passed; "
+            f"{sum(t.exit_code == 0 for t in group)} completed (byte-identical to the reference), "
+            f"{sum(t.exit_code == 130 for t in group)} stopped with exit 130"
+            + (
+                f" in at most {max(stops):.2f} s (median {sorted(stops)[len(stops) // 2]:.2f} s)"
+                if stops
+                else ""
+            )
+            + f"; faults delivered {sum(t.fault_done for t in group)}"
+        )
     print(f"total: {len(trials)} trials, {sum(not t.ok for t in trials)} failed")
 
 

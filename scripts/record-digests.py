@@ -63,8 +63,21 @@ def scenario_digests(scenario: Path, work: Path) -> dict[str, str]:
         out[f"single/{variant or 'base'}.jsonl"] = sha(log.read_bytes())
     folder = work / "study"
     drillsim(
-        "run", str(scenario), "-n", str(REPLICATIONS), "--seed", str(SEED), "--all-variants",
-        "--workers", "1", "--suggest", str(SUGGEST), "--no-report", "--out", str(folder), "-q",
+        "run",
+        str(scenario),
+        "-n",
+        str(REPLICATIONS),
+        "--seed",
+        str(SEED),
+        "--all-variants",
+        "--workers",
+        "1",
+        "--suggest",
+        str(SUGGEST),
+        "--no-report",
+        "--out",
+        str(folder),
+        "-q",
     )
     for sub in ("summaries", "logs"):
         for path in sorted((folder / sub).glob("*.jsonl")):

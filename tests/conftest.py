@@ -25,12 +25,19 @@ BAD_INPUTS: dict[str, list[str]] = {"tried": [], "crashed": []}
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """End the run with "bad inputs tried: N, crashed: M" when the corpus ran."""
     if BAD_INPUTS["tried"]:
-        terminalreporter.write_line(f"bad inputs tried: {len(BAD_INPUTS['tried'])}, "
-                                    f"crashed: {len(BAD_INPUTS['crashed'])}")
+        terminalreporter.write_line(
+            f"bad inputs tried: {len(BAD_INPUTS['tried'])}, crashed: {len(BAD_INPUTS['crashed'])}"
+        )
 
 
-settings.register_profile("ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("dev", max_examples=200, deadline=None)
-settings.register_profile("thorough", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "2000")),
-                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "thorough",
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "2000")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -22,15 +22,27 @@ def sec(x: float) -> str:
     return f"{x:.6f}s" if x != int(x) else f"{int(x)}s"
 
 
-def scenario(agencies: list[dict[str, Any]], incidents: list[dict[str, Any]], *,
-             links: list[dict[str, Any]] | None = None, tasks: list[dict[str, Any]] | None = None,
-             horizon: float = 4 * 3600.0, zones: tuple[str, ...] = ZONES, sid: str = "gen") -> Scenario:
+def scenario(
+    agencies: list[dict[str, Any]],
+    incidents: list[dict[str, Any]],
+    *,
+    links: list[dict[str, Any]] | None = None,
+    tasks: list[dict[str, Any]] | None = None,
+    horizon: float = 4 * 3600.0,
+    zones: tuple[str, ...] = ZONES,
+    sid: str = "gen",
+) -> Scenario:
     """A validated scenario from its parts (the boilerplate filled in)."""
-    return Scenario.model_validate({
-        "scenario": {"id": sid, "title": sid, "horizon": sec(horizon)},
-        "target": {"name": "target", "kind": "other", "zones": list(zones)},
-        "agencies": agencies, "links": links or [], "incidents": incidents, "tasks": tasks or [],
-    })
+    return Scenario.model_validate(
+        {
+            "scenario": {"id": sid, "title": sid, "horizon": sec(horizon)},
+            "target": {"name": "target", "kind": "other", "zones": list(zones)},
+            "agencies": agencies,
+            "links": links or [],
+            "incidents": incidents,
+            "tasks": tasks or [],
+        }
+    )
 
 
 # -- distributions ---------------------------------------------------------------------------
@@ -47,7 +59,9 @@ def fixed_dists(draw: st.DrawFn, top: int = 120) -> Any:
 @st.composite
 def dists(draw: st.DrawFn, top: int = 120) -> Any:
     """A distribution of any shape, bounded or with a small mean (so runs stay short)."""
-    shape = draw(st.sampled_from(["fixed", "uniform", "triangular", "exponential", "lognormal", "empirical"]))
+    shape = draw(
+        st.sampled_from(["fixed", "uniform", "triangular", "exponential", "lognormal", "empirical"])
+    )
     if shape == "fixed":
         return draw(fixed_dists(top))
     if shape == "uniform":
@@ -61,7 +75,9 @@ def dists(draw: st.DrawFn, top: int = 120) -> Any:
     if shape == "lognormal":
         med = draw(st.integers(1, max(top // 2, 1)))
         return {"lognormal": {"median": sec(med), "p90": sec(med + draw(st.integers(1, top)))}}
-    return {"empirical": [sec(v) for v in draw(st.lists(st.integers(0, top), min_size=1, max_size=4))]}
+    return {
+        "empirical": [sec(v) for v in draw(st.lists(st.integers(0, top), min_size=1, max_size=4))]
+    }
 
 
 @st.composite
@@ -90,8 +106,12 @@ def travels(draw: st.DrawFn, dist: Any) -> Any:
         return None
     if kind == "one":
         return draw(dist)
-    return {"by_zone": {z: draw(dist) for z in draw(st.lists(st.sampled_from(ZONES), min_size=1,
-                                                              max_size=2, unique=True))}}
+    return {
+        "by_zone": {
+            z: draw(dist)
+            for z in draw(st.lists(st.sampled_from(ZONES), min_size=1, max_size=2, unique=True))
+        }
+    }
 
 
 @st.composite
@@ -105,11 +125,14 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     ids = [f"a{i}" for i in range(n)]
     agencies = []
     for aid in ids:
-        ag: dict[str, Any] = {"id": aid, "units": draw(st.integers(1, 3)),
-                              "duty_officers": draw(st.integers(1, 3)),
-                              "handling": draw(dists(60)), "activation": draw(dists(120)),
-                              "capabilities": draw(st.lists(st.sampled_from(CAPABILITIES), max_size=2,
-                                                            unique=True))}
+        ag: dict[str, Any] = {
+            "id": aid,
+            "units": draw(st.integers(1, 3)),
+            "duty_officers": draw(st.integers(1, 3)),
+            "handling": draw(dists(60)),
+            "activation": draw(dists(120)),
+            "capabilities": draw(st.lists(st.sampled_from(CAPABILITIES), max_size=2, unique=True)),
+        }
         tr = draw(travels(dists(300)))
         if tr is not None:
             ag["travel"] = tr
@@ -118,8 +141,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     for _ in range(draw(st.integers(0, 2 * n))):
         link: dict[str, Any] = {
             "from": draw(st.sampled_from(ids)),
-            "to": draw(st.one_of(st.sampled_from(ids),
-                                 st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))),
+            "to": draw(
+                st.one_of(
+                    st.sampled_from(ids),
+                    st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True),
+                )
+            ),
             "delay": draw(dists(60)),
             "reliability": draw(st.sampled_from([1.0, 1.0, 0.9, 0.5, 0.0])),
             "retry": sec(draw(st.integers(30, 600))),
@@ -127,10 +154,13 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         if draw(st.booleans()):
             link["attempts"] = draw(st.integers(1, 4))
         if draw(st.booleans()):
-            link["backup"] = {"channel": "radio", "delay": draw(dists(60)),
-                              "reliability": draw(st.sampled_from([1.0, 0.7, 0.0])),
-                              "retry": sec(draw(st.integers(30, 600))),
-                              **({"attempts": draw(st.integers(1, 3))} if draw(st.booleans()) else {})}
+            link["backup"] = {
+                "channel": "radio",
+                "delay": draw(dists(60)),
+                "reliability": draw(st.sampled_from([1.0, 0.7, 0.0])),
+                "retry": sec(draw(st.integers(30, 600))),
+                **({"attempts": draw(st.integers(1, 3))} if draw(st.booleans()) else {}),
+            }
         links.append(link)
     n_tasks = draw(st.integers(1, 6))
     tids = [f"t{i}" for i in range(n_tasks)]
@@ -138,22 +168,33 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     for i, tid in enumerate(tids):
         task: dict[str, Any] = {
             "id": tid,
-            "by": draw(st.lists(st.sampled_from([*ids, *CAPABILITIES]), min_size=1, max_size=3, unique=True)),
+            "by": draw(
+                st.lists(
+                    st.sampled_from([*ids, *CAPABILITIES]), min_size=1, max_size=3, unique=True
+                )
+            ),
             "units": draw(st.sampled_from([1, 1, 1, 2, 3, 4])),
             "duration": draw(dists(600)),
-            "after": draw(st.lists(st.sampled_from(tids[:i]), max_size=2, unique=True)) if i else [],
+            "after": draw(st.lists(st.sampled_from(tids[:i]), max_size=2, unique=True))
+            if i
+            else [],
         }
         if draw(st.integers(0, 2)) == 0:
             task["per_casualty"] = draw(dists(300))
-            task["categories"] = draw(st.lists(st.sampled_from(TRIAGE), min_size=1, max_size=4, unique=True))
+            task["categories"] = draw(
+                st.lists(st.sampled_from(TRIAGE), min_size=1, max_size=4, unique=True)
+            )
         tasks.append(task)
     stochastic = draw(st.booleans())
     incidents = []
     for k in range(draw(st.integers(1, 3))):
         inc: dict[str, Any] = {
-            "id": f"i{k}", "at": sec(draw(st.integers(0, 900))),
+            "id": f"i{k}",
+            "at": sec(draw(st.integers(0, 900))),
             "detected_by": draw(st.sampled_from(ids)),
-            "detection": draw(continuous_dists(120)) if (k == 0 and stochastic) else draw(fixed_dists(120)),
+            "detection": draw(continuous_dists(120))
+            if (k == 0 and stochastic)
+            else draw(fixed_dists(120)),
             "triggers": draw(st.lists(st.sampled_from(tids), min_size=1, max_size=3, unique=True)),
         }
         if draw(st.booleans()):
@@ -163,8 +204,13 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         incidents.append(inc)
     horizon = draw(st.sampled_from([1800.0, 3600.0, 4 * 3600.0]))
     s = scenario(agencies, incidents, links=links, tasks=tasks, horizon=horizon)
-    return s.model_copy(update={"scenario": s.scenario.model_copy(
-        update={"description": "stochastic" if stochastic else "fixed-detection"})})
+    return s.model_copy(
+        update={
+            "scenario": s.scenario.model_copy(
+                update={"description": "stochastic" if stochastic else "fixed-detection"}
+            )
+        }
+    )
 
 
 @st.composite
@@ -179,20 +225,31 @@ def deterministic_scenarios(draw: st.DrawFn) -> Scenario:
     ids = [f"a{i}" for i in range(n)]
     raw_links = []
     for _ in range(draw(st.integers(0, 3 * n))):
-        raw_links.append({
-            "from": draw(st.sampled_from(ids)),
-            "to": draw(st.one_of(st.sampled_from(ids),
-                                 st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))),
-            "delay": draw(fixed_dists(90)),
-        })
+        raw_links.append(
+            {
+                "from": draw(st.sampled_from(ids)),
+                "to": draw(
+                    st.one_of(
+                        st.sampled_from(ids),
+                        st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True),
+                    )
+                ),
+                "delay": draw(fixed_dists(90)),
+            }
+        )
     n_inc = draw(st.integers(1, 3))
     out_degree = {a: 0 for a in ids}
     for link in raw_links:
         out_degree[link["from"]] += 1 if isinstance(link["to"], str) else len(link["to"])
     agencies = []
     for aid in ids:
-        ag: dict[str, Any] = {"id": aid, "units": 1000, "duty_officers": max(1, out_degree[aid] * n_inc),
-                              "handling": draw(fixed_dists(60)), "activation": draw(fixed_dists(120))}
+        ag: dict[str, Any] = {
+            "id": aid,
+            "units": 1000,
+            "duty_officers": max(1, out_degree[aid] * n_inc),
+            "handling": draw(fixed_dists(60)),
+            "activation": draw(fixed_dists(120)),
+        }
         kind = draw(st.sampled_from(["none", "one", "zone"]))
         if kind == "one":
             ag["travel"] = draw(fixed_dists(300))
@@ -204,19 +261,28 @@ def deterministic_scenarios(draw: st.DrawFn) -> Scenario:
     tasks = []
     for i, tid in enumerate(tids):
         task: dict[str, Any] = {
-            "id": tid, "by": draw(st.sampled_from(ids)), "units": draw(st.integers(1, 3)),
+            "id": tid,
+            "by": draw(st.sampled_from(ids)),
+            "units": draw(st.integers(1, 3)),
             "duration": draw(fixed_dists(600)),
-            "after": draw(st.lists(st.sampled_from(tids[:i]), max_size=3, unique=True)) if i else [],
+            "after": draw(st.lists(st.sampled_from(tids[:i]), max_size=3, unique=True))
+            if i
+            else [],
         }
         if draw(st.integers(0, 2)) == 0:
             task["per_casualty"] = draw(fixed_dists(300))
-            task["categories"] = draw(st.lists(st.sampled_from(TRIAGE), min_size=1, max_size=4, unique=True))
+            task["categories"] = draw(
+                st.lists(st.sampled_from(TRIAGE), min_size=1, max_size=4, unique=True)
+            )
         tasks.append(task)
     incidents = []
     for k in range(n_inc):
         inc: dict[str, Any] = {
-            "id": f"i{k}", "at": sec(draw(st.integers(0, 900))), "zone": draw(st.sampled_from(ZONES)),
-            "detected_by": draw(st.sampled_from(ids)), "detection": draw(fixed_dists(120)),
+            "id": f"i{k}",
+            "at": sec(draw(st.integers(0, 900))),
+            "zone": draw(st.sampled_from(ZONES)),
+            "detected_by": draw(st.sampled_from(ids)),
+            "detection": draw(fixed_dists(120)),
             "triggers": draw(st.lists(st.sampled_from(tids), min_size=1, max_size=3, unique=True)),
         }
         if draw(st.booleans()):

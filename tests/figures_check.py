@@ -24,13 +24,22 @@ import yaml
 from drillsim.scenario.new import FIGURES, common
 
 FIGURE_KEYS = {k for keys in FIGURES.values() for k in keys} | {"within"}
-SECTIONS = {"agencies": FIGURES["agency"], "links": FIGURES["link"], "incidents": FIGURES["incident"],
-            "tasks": FIGURES["task"], "objectives": ("within",)}
+SECTIONS = {
+    "agencies": FIGURES["agency"],
+    "links": FIGURES["link"],
+    "incidents": FIGURES["incident"],
+    "tasks": FIGURES["task"],
+    "objectives": ("within",),
+}
 CITATION = re.compile(r"domain-reference\s*§|\bDR\s*§")
 _WORDS = common()["words"]
-NOT_A_SOURCE = re.compile("|".join(["assum", "placeholder", *map(re.escape, _WORDS["assumption"].values())]),
-                          re.IGNORECASE)
-ON_SITE = re.compile("|".join([r"\bon site\b", *map(re.escape, _WORDS["on_site"].values())]), re.IGNORECASE)
+NOT_A_SOURCE = re.compile(
+    "|".join(["assum", "placeholder", *map(re.escape, _WORDS["assumption"].values())]),
+    re.IGNORECASE,
+)
+ON_SITE = re.compile(
+    "|".join([r"\bon site\b", *map(re.escape, _WORDS["on_site"].values())]), re.IGNORECASE
+)
 
 Figure = tuple[str, tuple[str, ...], str, int]
 """(section, owner ids, key, line index)."""
@@ -58,22 +67,34 @@ def figures(text: str) -> list[Figure]:
             fields = {k.value: (k, v) for k, v in item.value}
             if section == "links":
                 to = fields["to"][1]
-                targets = [n.value for n in to.value] if isinstance(to, yaml.SequenceNode) else [to.value]
+                targets = (
+                    [n.value for n in to.value] if isinstance(to, yaml.SequenceNode) else [to.value]
+                )
                 owner = (fields["from"][1].value, *targets)
             else:
                 owner = (fields["id"][1].value,)
-            out += [(section, owner, key, fields[key][0].start_mark.line)
-                    for key in SECTIONS[section] if key in fields]
+            out += [
+                (section, owner, key, fields[key][0].start_mark.line)
+                for key in SECTIONS[section]
+                if key in fields
+            ]
     return out
 
 
 def _cited(note: str, key: str, alone: bool) -> bool:
-    return bool(CITATION.search(note)) and not NOT_A_SOURCE.search(note) and (alone or _names(note, key))
+    return (
+        bool(CITATION.search(note))
+        and not NOT_A_SOURCE.search(note)
+        and (alone or _names(note, key))
+    )
 
 
 def _listed(entries: list[str], section: str, owner: tuple[str, ...], key: str) -> bool:
-    return any(all(_names(e, o) for o in owner) and (section == "objectives" or _names(e, key, re.IGNORECASE))
-               for e in entries)
+    return any(
+        all(_names(e, o) for o in owner)
+        and (section == "objectives" or _names(e, key, re.IGNORECASE))
+        for e in entries
+    )
 
 
 def untraced_figures(text: str) -> list[str]:
@@ -85,9 +106,11 @@ def untraced_figures(text: str) -> list[str]:
     missing = []
     for section, owner, key, number in found:
         note = _comment(lines[number])
-        if (_cited(note, key, per_line.count(number) == 1)
-                or (key == "travel" and note and ON_SITE.search(note))
-                or _listed(entries, section, owner, key)):
+        if (
+            _cited(note, key, per_line.count(number) == 1)
+            or (key == "travel" and note and ON_SITE.search(note))
+            or _listed(entries, section, owner, key)
+        ):
             continue
         missing.append(f"{' -> '.join(owner)}.{key}: {lines[number].strip()}")
     return missing

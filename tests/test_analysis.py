@@ -11,12 +11,12 @@ from hypothesis import given
 
 from drillsim.analysis.api import analyze
 from drillsim.analysis.graph import degree_centralization, structure
-from drillsim.sim.compile import compile_scenario
-from drillsim.sim.engine import run_replication
+from drillsim.analysis.summary import desk_stats, summarize
 from drillsim.runs.experiment import simulate_summaries
 from drillsim.scenario.loader import load_scenario
 from drillsim.scenario.model import Scenario
-from drillsim.analysis.summary import desk_stats, summarize
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
 from tests.helpers import with_prerequisites
 from tests.strategies import scenarios
 
@@ -53,7 +53,10 @@ def test_a_reply_link_does_not_hide_a_single_point_of_failure() -> None:
     """hospital -> police closes an undirected cycle, so undirected bridges and articulation
     points see nothing; alerts still reach the hospital only through health_dept."""
     sc = load_scenario(FIX / "bridge.yaml")
-    links = (*sc.links, sc.links[0].model_validate({"from": "hospital", "to": "police", "delay": "1m"}))
+    links = (
+        *sc.links,
+        sc.links[0].model_validate({"from": "hospital", "to": "police", "delay": "1m"}),
+    )
     sc = sc.model_copy(update={"links": links})
     g = compile_scenario(sc).graph
     assert not [e for e in nx.bridges(g.to_undirected()) if "hospital" in e]
@@ -62,11 +65,17 @@ def test_a_reply_link_does_not_hide_a_single_point_of_failure() -> None:
     assert {c.element: c.cut_off for c in s.articulation_points}["health_dept"] == ("hospital",)
 
 
-def _cut_off_by_removing(graph: nx.DiGraph, starts: tuple[str, ...], node: str | None = None,
-                         edge: tuple[str, str] | None = None) -> tuple[str, ...]:
+def _cut_off_by_removing(
+    graph: nx.DiGraph,
+    starts: tuple[str, ...],
+    node: str | None = None,
+    edge: tuple[str, str] | None = None,
+) -> tuple[str, ...]:
     """The definition, by brute force: who loses every alert path when the element is removed."""
+
     def reach(g: nx.DiGraph) -> set[str]:
         return set().union(*({s} | nx.descendants(g, s) for s in starts if s in g))
+
     g = graph.copy()
     if node is not None:
         g.remove_node(node)
@@ -83,25 +92,36 @@ def test_single_points_of_failure_are_exactly_what_removal_cuts_off(sc: Scenario
     starts = sources(sc)
     s = structure(g, sc)
     expected_nodes = {n: c for n in g.nodes if (c := _cut_off_by_removing(g, starts, node=n))}
-    expected_links = {f"{u}->{v}": c for u, v in g.edges if (c := _cut_off_by_removing(g, starts, edge=(u, v)))}
+    expected_links = {
+        f"{u}->{v}": c for u, v in g.edges if (c := _cut_off_by_removing(g, starts, edge=(u, v)))
+    }
     assert {c.element: c.cut_off for c in s.articulation_points} == expected_nodes
     assert {c.element: c.cut_off for c in s.bridges} == expected_links
 
 
 def _scenario(edges: list[tuple[str, str]], source: str) -> Scenario:
     nodes = sorted({n for e in edges for n in e})
-    return Scenario.model_validate({
-        "scenario": {"id": "g", "title": "g"}, "target": {"name": "t", "kind": "other"},
-        "agencies": [{"id": n} for n in nodes],
-        "links": [{"from": u, "to": v} for u, v in edges],
-        "incidents": [{"id": "i", "at": "0s", "detected_by": source}]})
+    return Scenario.model_validate(
+        {
+            "scenario": {"id": "g", "title": "g"},
+            "target": {"name": "t", "kind": "other"},
+            "agencies": [{"id": n} for n in nodes],
+            "links": [{"from": u, "to": v} for u, v in edges],
+            "incidents": [{"id": "i", "at": "0s", "detected_by": source}],
+        }
+    )
 
 
 def test_graph_metrics_match_networkx_and_the_reference_values() -> None:
     """Reference values from shared/domain-reference.md §4.2 (11-agency illustrative graph)."""
     pairs = [("PSC", x) for x in ("Police", "Fire", "Health", "Army", "Telecom", "Education")] + [
-        ("Police", "SWAT"), ("Police", "Fire"), ("Fire", "EMS"), ("EMS", "Hospital"), ("Health", "Hospital"),
-        ("Education", "School")]
+        ("Police", "SWAT"),
+        ("Police", "Fire"),
+        ("Fire", "EMS"),
+        ("EMS", "Hospital"),
+        ("Health", "Hospital"),
+        ("Education", "School"),
+    ]
     sc = _scenario(pairs + [(v, u) for u, v in pairs], "PSC")
     g = compile_scenario(sc).graph
     s = structure(g, sc)
@@ -111,8 +131,9 @@ def test_graph_metrics_match_networkx_and_the_reference_values() -> None:
     assert {c.element for c in s.articulation_points} == {"Education", "PSC", "Police"}
     assert set(nx.articulation_points(und)) == {"Education", "PSC", "Police"}
     undirected_bridges = [set(e) for e in nx.bridges(und)]
-    assert {c.element for c in s.bridges} == {f"{u}->{v}" for u, v in g.edges
-                                             if {u, v} in undirected_bridges and s.hops[u] < s.hops[v]}
+    assert {c.element for c in s.bridges} == {
+        f"{u}->{v}" for u, v in g.edges if {u, v} in undirected_bridges and s.hops[u] < s.hops[v]
+    }
     assert round(nx.density(und), 4) == 0.2182
     assert round(degree_centralization(und), 4) == 0.4667
     assert s.betweenness == nx.betweenness_centrality(g)
@@ -141,7 +162,9 @@ def test_desk_figures_agree_with_the_event_log() -> None:
     waits = [r.time - recs[r.cause].time for r in starts]
     desk = desk_stats(recs, [a.id for a in sc.agencies])[1]
     assert desk.served == len(starts) == 6
-    assert desk.total_wait == pytest.approx(sum(waits)) and desk.max_wait == pytest.approx(max(waits))
+    assert desk.total_wait == pytest.approx(sum(waits)) and desk.max_wait == pytest.approx(
+        max(waits)
+    )
     assert desk.max_queue == 5  # six messages at once, one officer: five wait
 
 
@@ -153,8 +176,20 @@ def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) 
     from drillsim.cli import cli
 
     out = tmp_path / "a.json"
-    r = CliRunner().invoke(cli, ["analyze", str(FIX / "hub.yaml"), "-n", "100", "--workers", "1", "--suggest",
-                                 "--json", str(out)])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "analyze",
+            str(FIX / "hub.yaml"),
+            "-n",
+            "100",
+            "--workers",
+            "1",
+            "--suggest",
+            "--json",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     first = lines[lines.index("Bottlenecks (most severe first)") + 1]
@@ -166,7 +201,8 @@ def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) 
     assert [a["agency"] for a in data["agencies"]] == [a.id for a in sc.agencies]
     assert all(set(a) == {"agency", "alerted", "activated", "on_scene"} for a in data["agencies"])
     assert {(t["incident"], t["task"]) for t in data["tasks"]} == {
-        (i.id, t) for i in sc.incidents for t in with_prerequisites(sc, i.triggers)}
+        (i.id, t) for i in sc.incidents for t in with_prerequisites(sc, i.triggers)
+    }
     assert all(t["done"]["n"] == 100 for t in data["tasks"])
     assert CliRunner().invoke(cli, ["analyze"]).exit_code == 2
 
@@ -181,13 +217,23 @@ def test_task_times_are_counted_from_their_own_inject() -> None:
     result = run_replication(compiled, 4, 0)
     at = {i.id: i.at for i in sc.incidents}
     stats = task_stats(sc, [summarize(result, compiled)])
-    assert {(s.incident, s.task) for s in stats} == {("intrusion", "isolate"), ("intrusion", "cordon"),
-                                                      ("fire_out", "firefight"), ("fire_out", "triage")}
+    assert {(s.incident, s.task) for s in stats} == {
+        ("intrusion", "isolate"),
+        ("intrusion", "cordon"),
+        ("fire_out", "firefight"),
+        ("fire_out", "triage"),
+    }
     for s in stats:
-        started = [r.time for r in result.records if r.kind.value == "task_started"
-                   and (r.incident, r.task) == (s.incident, s.task)]
-        done = [r.time for r in result.records if r.kind.value == "task_done"
-                and (r.incident, r.task) == (s.incident, s.task)]
+        started = [
+            r.time
+            for r in result.records
+            if r.kind.value == "task_started" and (r.incident, r.task) == (s.incident, s.task)
+        ]
+        done = [
+            r.time
+            for r in result.records
+            if r.kind.value == "task_done" and (r.incident, r.task) == (s.incident, s.task)
+        ]
         assert s.start.median == pytest.approx(min(started) - at[s.incident])
         assert s.done.median == pytest.approx(done[0] - at[s.incident]) and len(done) == 1
     fire = next(s for s in stats if s.task == "firefight")
@@ -223,15 +269,36 @@ tasks:
 """
 
 
-@pytest.mark.parametrize(("units", "expected"), [
-    # One crew: three casualties ready at 5m are treated 10 minutes each, red first; two wait
-    # 10m and 20m; the crew is busy 30 of the 35 minutes the replication lasts.
-    (1, {"served": 3, "mean_wait": 600.0, "worst_wait": 1200.0, "utilisation": 1800 / 2100,
-         "longest_queue": 2, "longest_queue_at": 300.0}),
-    # Two crews: one casualty waits 10m; 30 crew-minutes over 2 crews x 25 minutes.
-    (2, {"served": 3, "mean_wait": 200.0, "worst_wait": 600.0, "utilisation": 1800 / (2 * 1500),
-         "longest_queue": 1, "longest_queue_at": 300.0}),
-])
+@pytest.mark.parametrize(
+    ("units", "expected"),
+    [
+        # One crew: three casualties ready at 5m are treated 10 minutes each, red first; two wait
+        # 10m and 20m; the crew is busy 30 of the 35 minutes the replication lasts.
+        (
+            1,
+            {
+                "served": 3,
+                "mean_wait": 600.0,
+                "worst_wait": 1200.0,
+                "utilisation": 1800 / 2100,
+                "longest_queue": 2,
+                "longest_queue_at": 300.0,
+            },
+        ),
+        # Two crews: one casualty waits 10m; 30 crew-minutes over 2 crews x 25 minutes.
+        (
+            2,
+            {
+                "served": 3,
+                "mean_wait": 200.0,
+                "worst_wait": 600.0,
+                "utilisation": 1800 / (2 * 1500),
+                "longest_queue": 1,
+                "longest_queue_at": 300.0,
+            },
+        ),
+    ],
+)
 def test_unit_pool_figures_match_a_hand_calculation(units: int, expected: dict[str, float]) -> None:
     from drillsim.analysis.results import queue_summaries
     from drillsim.scenario.loader import load_scenario_text
@@ -240,23 +307,35 @@ def test_unit_pool_figures_match_a_hand_calculation(units: int, expected: dict[s
     compiled = compile_scenario(sc)
     summary = summarize(run_replication(compiled, 1, 0), compiled)
     pool = next(q for q in queue_summaries(sc, [summary]) if q.resource == "units")
-    got = {"served": pool.served_per_replication, "mean_wait": pool.mean_wait, "worst_wait": pool.worst_wait,
-           "utilisation": pool.utilisation, "longest_queue": pool.longest_queue,
-           "longest_queue_at": pool.longest_queue_at}
+    got = {
+        "served": pool.served_per_replication,
+        "mean_wait": pool.mean_wait,
+        "worst_wait": pool.worst_wait,
+        "utilisation": pool.utilisation,
+        "longest_queue": pool.longest_queue,
+        "longest_queue_at": pool.longest_queue_at,
+    }
     assert got == pytest.approx(expected)
 
 
 def test_a_hubs_only_links_are_one_finding_naming_each_recipient() -> None:
     """The standing office of Lai Chau has the only line to five forces: one finding, not five."""
-    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "lai-chau-hydropower.yaml")
+    sc = load_scenario(
+        Path(__file__).resolve().parents[1] / "scenarios" / "lai-chau-hydropower.yaml"
+    )
     a = analyze(sc, simulate_summaries(sc, [], 20, 1)["base"])
     bridges = [f for f in a.findings if f.kind == "bridge"]
     from_hub = [f for f in bridges if f.agency == "police_hq"]
     assert len(from_hub) == 1 and from_hub[0].message == "bridges"
     shape = structure(compile_scenario(sc).graph, sc)
-    hub_links = [c for c in shape.bridges if c.element.startswith("police_hq->")
-                 and not next(lk for lk in sc.links if lk.from_ == "police_hq"
-                              and c.element.split("->")[1] in lk.to).backup]
+    hub_links = [
+        c
+        for c in shape.bridges
+        if c.element.startswith("police_hq->")
+        and not next(
+            lk for lk in sc.links if lk.from_ == "police_hq" and c.element.split("->")[1] in lk.to
+        ).backup
+    ]
     assert from_hub[0].params["count"] == str(len(hub_links)) and len(hub_links) >= 4
     for cut in hub_links:
         assert sc.agency_label(cut.element.split("->")[1]) in from_hub[0].text
@@ -284,4 +363,6 @@ tasks:
     compiled = compile_scenario(sc)
     stats = task_stats(sc, [summarize(run_replication(compiled, 1, 0), compiled)])
     assert [(s.incident, s.task, s.start.median, s.done.median) for s in stats] == [
-        ("crash", "treat", 300.0, 1500.0), ("second", "treat", 0.0, 600.0)]
+        ("crash", "treat", 300.0, 1500.0),
+        ("second", "treat", 0.0, 600.0),
+    ]

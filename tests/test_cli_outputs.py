@@ -16,8 +16,18 @@ COMMANDS = {
     "run --log": ["run", str(FIXTURE), "--log", "{out}"],
     "compare --json": ["compare", str(FIXTURE), "-n", "20", "--workers", "1", "--json", "{out}"],
     "analyze --json": ["analyze", str(FIXTURE), "-n", "20", "--workers", "1", "--json", "{out}"],
-    "sweep --csv": ["sweep", str(FIXTURE), "--set", "agencies.ems.units=1..2", "-n", "20", "--workers", "1",
-                    "--csv", "{out}"],
+    "sweep --csv": [
+        "sweep",
+        str(FIXTURE),
+        "--set",
+        "agencies.ems.units=1..2",
+        "-n",
+        "20",
+        "--workers",
+        "1",
+        "--csv",
+        "{out}",
+    ],
 }
 
 
@@ -37,8 +47,24 @@ def test_an_existing_output_is_kept_unless_forced(name: str, tmp_path: Path) -> 
 
 def test_report_and_chart_keep_what_is_there_unless_forced(tmp_path: Path) -> None:
     run = tmp_path / "run"
-    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "10", "--workers", "1", "--suggest", "0",
-                                 "--out", str(run), "-q", "--format", "md"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(FIXTURE),
+            "-n",
+            "10",
+            "--workers",
+            "1",
+            "--suggest",
+            "0",
+            "--out",
+            str(run),
+            "-q",
+            "--format",
+            "md",
+        ],
+    )
     assert r.exit_code == 0, r.output
     report = next(run.glob("after-action-report-*.md"))
     report.write_text("edited by the trainer", encoding="utf-8")
@@ -53,7 +79,9 @@ def test_report_and_chart_keep_what_is_there_unless_forced(tmp_path: Path) -> No
     (mine / "notes.txt").write_text("mine", encoding="utf-8")
     r = CliRunner().invoke(cli, ["chart", str(run), "--out", str(mine)])
     assert r.exit_code == 1 and "--force" in r.output and not list(mine.glob("*.png"))
-    assert CliRunner().invoke(cli, ["chart", str(run), "--out", str(mine), "--force"]).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["chart", str(run), "--out", str(mine), "--force"]).exit_code == 0
+    )
     assert list(mine.glob("*.png")) and (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
@@ -79,7 +107,9 @@ def msel_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("name", WRITERS)
-def test_an_output_under_a_file_is_refused_before_any_work(name: str, tmp_path: Path, msel_csv: Path) -> None:
+def test_an_output_under_a_file_is_refused_before_any_work(
+    name: str, tmp_path: Path, msel_csv: Path
+) -> None:
     """Root may write anywhere, so the unwritable path is one whose 'folder' is a file."""
     blocker = tmp_path / "notes.txt"
     blocker.write_text("mine", encoding="utf-8")
@@ -91,7 +121,9 @@ def test_an_output_under_a_file_is_refused_before_any_work(name: str, tmp_path: 
 
 
 @pytest.mark.parametrize("name", ["msel export -o", "new", "schema --output", "run --log"])
-def test_a_broken_link_is_never_replaced_nor_written_through(name: str, tmp_path: Path, msel_csv: Path) -> None:
+def test_a_broken_link_is_never_replaced_nor_written_through(
+    name: str, tmp_path: Path, msel_csv: Path
+) -> None:
     link = tmp_path / "out.csv"
     link.symlink_to(tmp_path / "gone" / "target.csv")
     for force in ([], ["--force"]):
@@ -100,7 +132,9 @@ def test_a_broken_link_is_never_replaced_nor_written_through(name: str, tmp_path
         assert link.is_symlink() and not (tmp_path / "gone").exists()
 
 
-def test_a_failed_write_is_a_message_not_a_bug_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_is_a_message_not_a_bug_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A write that fails half-way (a full disk) is reported plainly and leaves nothing behind."""
     import errno
     import os
@@ -112,11 +146,16 @@ def test_a_failed_write_is_a_message_not_a_bug_report(tmp_path: Path, monkeypatc
     out = tmp_path / "drill.yaml"
     r = CliRunner().invoke(cli, ["new", "--template", "bank", str(out)])
     assert r.exit_code == 3, r.output
-    assert f"cannot use {out}: No space left on device" in r.output and "internal error" not in r.output
+    assert (
+        f"cannot use {out}: No space left on device" in r.output
+        and "internal error" not in r.output
+    )
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_os_error_naming_a_file_exits_1_with_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_os_error_naming_a_file_exits_1_with_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import drillsim.runs.store as rio
 
     def denied(path: Path, data: object) -> None:
@@ -134,7 +173,9 @@ def test_msel_export_to_stdout_is_csv_without_asking() -> None:
     r = CliRunner().invoke(cli, ["msel", "export", str(FIXTURE), "--no-simulate", "-o", "-"])
     assert r.exit_code == 0, r.output
     assert r.stdout.lstrip("\ufeff").startswith("Event No.")
-    r = CliRunner().invoke(cli, ["msel", "export", str(FIXTURE), "--no-simulate", "-o", "-", "--format", "xlsx"])
+    r = CliRunner().invoke(
+        cli, ["msel", "export", str(FIXTURE), "--no-simulate", "-o", "-", "--format", "xlsx"]
+    )
     assert r.exit_code == 2 and "stdout" in r.output
 
 

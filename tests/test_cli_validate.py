@@ -21,8 +21,10 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def test_valid_file_summary() -> None:
     code, out, err = invoke("validate", str(DRILL))
     assert code == 0 and err == ""
-    assert out == (f"{DRILL}: valid: 4 agencies, 3 links, 1 injects, 4 tasks, 3 objectives, 2 variants, "
-                   "horizon 4h\n")
+    assert out == (
+        f"{DRILL}: valid: 4 agencies, 3 links, 1 injects, 4 tasks, 3 objectives, 2 variants, "
+        "horizon 4h\n"
+    )
 
 
 def test_warnings_are_printed_and_exit_zero(tmp_path: Path) -> None:
@@ -32,9 +34,12 @@ def test_warnings_are_printed_and_exit_zero(tmp_path: Path) -> None:
     assert code == 0
     assert out.endswith("horizon 4h (1 warning(s))\n")
     assert err.splitlines() == [
-        (f"{path}:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
-        "so a miss is never seen"),
-        "    hint: raise scenario.horizon or shorten the target"]
+        (
+            f"{path}:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
+            "so a miss is never seen"
+        ),
+        "    hint: raise scenario.horizon or shorten the target",
+    ]
 
 
 def test_mixed_files_exit_one_and_report_each(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,11 +51,14 @@ def test_mixed_files_exit_one_and_report_each(monkeypatch: pytest.MonkeyPatch) -
         "05-unknown-field.yaml:28:5: error: agencies[2] (swat).untis: unknown field 'untis'",
         "    hint: did you mean 'units'?",
         "1 error(s), 0 warning(s)",
-        ("21-empty.yaml:1:1: error: the file is empty; a scenario needs at least the sections scenario, target, "
-        "agencies and incidents"),
+        (
+            "21-empty.yaml:1:1: error: the file is empty; a scenario needs at least the sections scenario, target, "
+            "agencies and incidents"
+        ),
         "    hint: start from an example in scenarios/ or see docs/scenario-format.md",
         "1 error(s), 0 warning(s)",
-        "2 of 3 file(s) invalid"]
+        "2 of 3 file(s) invalid",
+    ]
 
 
 def test_missing_file_is_a_usage_error() -> None:

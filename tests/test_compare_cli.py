@@ -32,8 +32,23 @@ variants:
 
 def test_compare_simulates_and_marks_significant_differences(tmp_path: Path) -> None:
     out = tmp_path / "cmp.json"
-    r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "--variant", "base", "--variant", "second-officer",
-                                 "-n", "80", "--workers", "1", "--json", str(out)])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            str(FIXTURE),
+            "--variant",
+            "base",
+            "--variant",
+            "second-officer",
+            "-n",
+            "80",
+            "--workers",
+            "1",
+            "--json",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     ems = lines[lines.index("objective:ems-30") + 2]
@@ -48,20 +63,52 @@ def test_compare_simulates_and_marks_significant_differences(tmp_path: Path) -> 
 
 def test_compare_over_saved_results_and_errors(tmp_path: Path) -> None:
     run = tmp_path / "run"
-    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "30", "--workers", "1", "--all-variants",
-                                 "--out", str(run), "--no-report", "-q"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(FIXTURE),
+            "-n",
+            "30",
+            "--workers",
+            "1",
+            "--all-variants",
+            "--out",
+            str(run),
+            "--no-report",
+            "-q",
+        ],
+    )
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(cli, ["compare", "--results", str(run)])
     assert r.exit_code == 0 and "hotline-down" in r.output
     # A variant named alone is compared with the unchanged scenario; --reference picks another.
     out = tmp_path / "cmp.json"
-    r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--variant", "hotline-down", "--json", str(out)])
+    r = CliRunner().invoke(
+        cli, ["compare", "--results", str(run), "--variant", "hotline-down", "--json", str(out)]
+    )
     assert r.exit_code == 0 and r.output.startswith("reference: base")
     assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["base", "hotline-down"]
-    r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--reference", "hotline-down",
-                                 "--variant", "second-officer", "--json", str(out), "--force"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            "--results",
+            str(run),
+            "--reference",
+            "hotline-down",
+            "--variant",
+            "second-officer",
+            "--json",
+            str(out),
+            "--force",
+        ],
+    )
     assert r.exit_code == 0 and r.output.startswith("reference: hotline-down")
-    assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["hotline-down", "second-officer"]
+    assert json.loads(out.read_text(encoding="utf-8"))["variants"] == [
+        "hotline-down",
+        "second-officer",
+    ]
     r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--variant", "nope"])
     assert r.exit_code == 1 and "has no finished replications of nope" in r.output
     r = CliRunner().invoke(cli, ["compare"])
@@ -73,11 +120,28 @@ def test_a_reference_alone_is_compared_with_everything_else_base_included(tmp_pa
     from drillsim.scenario.loader import load_scenario
 
     out = tmp_path / "cmp.json"
-    r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "--reference", "hotline-down", "-n", "10",
-                                 "--workers", "1", "--json", str(out)])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            str(FIXTURE),
+            "--reference",
+            "hotline-down",
+            "-n",
+            "10",
+            "--workers",
+            "1",
+            "--json",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     others = [v.id for v in load_scenario(FIXTURE).variants if v.id != "hotline-down"]
-    assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["hotline-down", "base", *others]
+    assert json.loads(out.read_text(encoding="utf-8"))["variants"] == [
+        "hotline-down",
+        "base",
+        *others,
+    ]
 
 
 def test_a_negative_seed_or_no_workers_is_a_usage_error() -> None:
@@ -88,12 +152,22 @@ def test_a_negative_seed_or_no_workers_is_a_usage_error() -> None:
 
 def test_an_agency_cut_off_in_a_variant_is_shown_never_reached() -> None:
     """Without the hotline nobody behind the guard is alerted: their rows say so, not vanish."""
-    r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "--variant", "hotline-down", "-n", "10", "--workers", "1"])
+    r = CliRunner().invoke(
+        cli, ["compare", str(FIXTURE), "--variant", "hotline-down", "-n", "10", "--workers", "1"]
+    )
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     for agency in ("district_police", "swat", "fire", "ems"):
         row = lines[lines.index(f"on_scene:{agency}") + 2]
-        assert row.split() == ["hotline-down", "median", "never", "Δtime", "—", "Δnever", "+100.0pp"], row
+        assert row.split() == [
+            "hotline-down",
+            "median",
+            "never",
+            "Δtime",
+            "—",
+            "Δnever",
+            "+100.0pp",
+        ], row
 
 
 def test_a_small_drop_in_hit_rate_gets_an_honest_interval(tmp_path: Path) -> None:
@@ -108,11 +182,15 @@ def test_a_small_drop_in_hit_rate_gets_an_honest_interval(tmp_path: Path) -> Non
     assert round(truth, 1) == -6.7
     covered = 0
     for seed in range(1, 7):
-        r = CliRunner().invoke(cli, ["compare", str(path), "-n", "30", "--workers", "1", "--seed", str(seed)])
+        r = CliRunner().invoke(
+            cli, ["compare", str(path), "-n", "30", "--workers", "1", "--seed", str(seed)]
+        )
         assert r.exit_code == 0, r.output
         row = next(line for line in r.output.splitlines() if line.startswith("  slower"))
-        mean, low, high = map(float, re.search(r"Δmet ([-+][\d.]+)pp \[([-+][\d.]+)pp, ([-+][\d.]+)pp\]",
-                                               row).groups())  # type: ignore[union-attr]
+        mean, low, high = map(
+            float,
+            re.search(r"Δmet ([-+][\d.]+)pp \[([-+][\d.]+)pp, ([-+][\d.]+)pp\]", row).groups(),
+        )  # type: ignore[union-attr]
         assert mean <= 0 and low <= mean <= high and high - low > 0, row
         if mean == 0:
             assert (low, high) == (-11.4, 11.4), row

@@ -6,11 +6,10 @@ import math
 
 import networkx as nx
 import pytest
-
-from drillsim.sim.compile import compile_scenario, expected_link_time, scenario_hash
-from drillsim.scenario.model import Scenario
-
 from engine_strategies import scenario
+
+from drillsim.scenario.model import Scenario
+from drillsim.sim.compile import compile_scenario, expected_link_time, scenario_hash
 
 
 def _dict() -> dict:
@@ -18,24 +17,54 @@ def _dict() -> dict:
         "scenario": {"id": "c", "title": "Compile", "horizon": "2h"},
         "target": {"name": "Dam", "kind": "hydropower_plant", "zones": ["z1", "z2"]},
         "agencies": [
-            {"id": "hq", "name": "Police HQ", "kind": "police", "sector": "security", "units": 2,
-             "duty_officers": 3, "handling": {"uniform": ["1m", "3m"]}, "activation": "30s"},
-            {"id": "swat", "kind": "swat", "units": 4, "travel": {"by_zone": {"z1": "10m", "z2": "20m"}},
-             "capabilities": ["assault"]},
+            {
+                "id": "hq",
+                "name": "Police HQ",
+                "kind": "police",
+                "sector": "security",
+                "units": 2,
+                "duty_officers": 3,
+                "handling": {"uniform": ["1m", "3m"]},
+                "activation": "30s",
+            },
+            {
+                "id": "swat",
+                "kind": "swat",
+                "units": 4,
+                "travel": {"by_zone": {"z1": "10m", "z2": "20m"}},
+                "capabilities": ["assault"],
+            },
             {"id": "ems", "travel": "8m", "capabilities": ["triage"]},
         ],
         "links": [
-            {"from": "hq", "to": ["swat", "ems"], "channel": "hotline", "delay": "1m", "reliability": 0.9,
-             "retry": "2m", "backup": {"channel": "radio", "delay": "30s"}},
+            {
+                "from": "hq",
+                "to": ["swat", "ems"],
+                "channel": "hotline",
+                "delay": "1m",
+                "reliability": 0.9,
+                "retry": "2m",
+                "backup": {"channel": "radio", "delay": "30s"},
+            },
             {"from": "swat", "to": "hq", "channel": "radio", "delay": {"exponential": "40s"}},
             {"from": "ems", "to": "ghost"},
         ],
-        "incidents": [{"id": "late", "at": "10m", "detected_by": "hq", "triggers": "assault"},
-                      {"id": "first", "at": "1m", "zone": "z1", "detected_by": "hq", "triggers": ["treat"],
-                       "casualties": {"red": 2, "green": 1}}],
-        "tasks": [{"id": "secure", "by": ["triage", "swat"], "units": 2, "duration": "5m"},
-                  {"id": "assault", "by": "assault", "after": "secure"},
-                  {"id": "treat", "by": "ems", "per_casualty": "4m", "categories": ["green", "red"]}],
+        "incidents": [
+            {"id": "late", "at": "10m", "detected_by": "hq", "triggers": "assault"},
+            {
+                "id": "first",
+                "at": "1m",
+                "zone": "z1",
+                "detected_by": "hq",
+                "triggers": ["treat"],
+                "casualties": {"red": 2, "green": 1},
+            },
+        ],
+        "tasks": [
+            {"id": "secure", "by": ["triage", "swat"], "units": 2, "duration": "5m"},
+            {"id": "assault", "by": "assault", "after": "secure"},
+            {"id": "treat", "by": "ems", "per_casualty": "4m", "categories": ["green", "red"]},
+        ],
     }
 
 
@@ -50,7 +79,12 @@ def test_graph_nodes_and_edges_match_the_scenario(compiled) -> None:  # type: ig
     assert g.graph["scenario"] == "c"
     hq = g.nodes["hq"]
     assert (hq["label"], hq["kind"], hq["sector"], hq["units"], hq["duty_officers"]) == (
-        "Police HQ", "police", "security", 2, 3)
+        "Police HQ",
+        "police",
+        "security",
+        2,
+        3,
+    )
     assert hq["handling"] == 120.0 and hq["activation"] == 30.0 and hq["deploys"] is False
     assert g.nodes["swat"]["deploys"] is True and g.nodes["swat"]["capabilities"] == ("assault",)
     assert g.nodes["ems"]["label"] == "ems"
@@ -58,7 +92,13 @@ def test_graph_nodes_and_edges_match_the_scenario(compiled) -> None:  # type: ig
     assert sorted(g.edges) == [("hq", "ems"), ("hq", "swat"), ("swat", "hq")]
     e = g.edges["hq", "ems"]
     assert (e["link"], e["channel"], e["delay"], e["reliability"], e["retry"], e["backup"]) == (
-        0, "hotline", 60.0, 0.9, 120.0, "radio")
+        0,
+        "hotline",
+        60.0,
+        0.9,
+        120.0,
+        "radio",
+    )
     assert math.isclose(e["expected_time"], 60 + 0.1 / 0.9 * 180)
     assert g.edges["swat", "hq"]["delay"] == 40.0 and g.edges["swat", "hq"]["backup"] is None
 
@@ -75,9 +115,18 @@ def test_engine_tables(compiled) -> None:  # type: ignore[no-untyped-def]
     c = compiled
     assert c.horizon == 7200.0 and c.agency_index == {"hq": 0, "swat": 1, "ems": 2}
     assert [(e.label, e.link_index, e.source, e.target) for e in c.edges] == [
-        ("hq->swat", 0, 0, 1), ("hq->ems", 0, 0, 2), ("swat->hq", 1, 1, 0)]
+        ("hq->swat", 0, 0, 1),
+        ("hq->ems", 0, 0, 2),
+        ("swat->hq", 1, 1, 0),
+    ]
     main, backup = c.edges[0].channels
-    assert (main.name, main.delay, main.reliability, main.retry, main.attempts) == ("hotline", 60.0, 0.9, 120.0, 3)
+    assert (main.name, main.delay, main.reliability, main.retry, main.attempts) == (
+        "hotline",
+        60.0,
+        0.9,
+        120.0,
+        3,
+    )
     assert (backup.name, backup.delay, backup.attempts) == ("radio", 30.0, None)
     assert c.edges[2].channels[0].attempts is None  # no backup: tries until the horizon
     assert callable(c.edges[2].channels[0].delay)  # a random delay is a sampler

@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def recorder():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("record_digests", ROOT / "scripts" / "record-digests.py")
+    spec = importlib.util.spec_from_file_location(
+        "record_digests", ROOT / "scripts" / "record-digests.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

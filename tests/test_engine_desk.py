@@ -43,8 +43,11 @@ def _trace(officers: int, clerks: list[Clerk], resource: bool) -> list[tuple[flo
     return log
 
 
-clerks = st.lists(st.tuples(st.integers(0, 5), st.lists(st.integers(0, 4), min_size=1, max_size=4)),
-                  min_size=1, max_size=8)
+clerks = st.lists(
+    st.tuples(st.integers(0, 5), st.lists(st.integers(0, 4), min_size=1, max_size=4)),
+    min_size=1,
+    max_size=8,
+)
 
 
 @given(st.integers(1, 3), clerks)

@@ -5,23 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from engine_strategies import scenario
 
+from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
 from drillsim.sim.records import ReplicationResult
-from drillsim.scenario.model import Scenario
-
-from engine_strategies import scenario
 
 TASK = [{"id": "t", "by": "b", "duration": "60s"}]
 INC = [{"id": "i", "at": "0s", "detected_by": "a", "triggers": "t"}]
 
 
-def two(links: list[dict[str, Any]] | None = None, *, horizon: float = 3600.0,
-        incidents: list[dict[str, Any]] = INC, tasks: list[dict[str, Any]] = TASK, b_units: int = 1) -> Scenario:
-    return scenario([{"id": "a"}, {"id": "b", "units": b_units}], incidents, links=links, tasks=tasks,
-                    horizon=horizon)
+def two(
+    links: list[dict[str, Any]] | None = None,
+    *,
+    horizon: float = 3600.0,
+    incidents: list[dict[str, Any]] = INC,
+    tasks: list[dict[str, Any]] = TASK,
+    b_units: int = 1,
+) -> Scenario:
+    return scenario(
+        [{"id": "a"}, {"id": "b", "units": b_units}],
+        incidents,
+        links=links,
+        tasks=tasks,
+        horizon=horizon,
+    )
 
 
 def run(s: Scenario, **kw: Any) -> ReplicationResult:
@@ -64,8 +74,19 @@ def test_dead_link_with_limited_tries_loses_the_alert() -> None:
 
 
 def test_dead_link_with_a_working_backup() -> None:
-    r = run(two([{"from": "a", "to": "b", "reliability": 0, "retry": "60s",
-                  "backup": {"channel": "radio", "delay": "30s"}}]))
+    r = run(
+        two(
+            [
+                {
+                    "from": "a",
+                    "to": "b",
+                    "reliability": 0,
+                    "retry": "60s",
+                    "backup": {"channel": "radio", "delay": "30s"},
+                }
+            ]
+        )
+    )
     assert r.ended_by == "complete" and r.unfinished == ()
     # 3 tries by default with a backup: fails at 0, 60, 120, then the radio gets through at 150.
     assert [x.time for x in r.records if x.kind is K.TRY_FAILED] == [0, 60, 120]
@@ -78,9 +99,13 @@ def _without_units(s: Scenario, agency: str) -> Scenario:
         from drillsim.scenario.model import Variant
         from drillsim.scenario.variants import apply_variant  # type: ignore[import-not-found]
     except ImportError:
-        agencies = tuple(a.model_copy(update={"units": 0}) if a.id == agency else a for a in s.agencies)
+        agencies = tuple(
+            a.model_copy(update={"units": 0}) if a.id == agency else a for a in s.agencies
+        )
         return s.model_copy(update={"agencies": agencies})
-    return apply_variant(s, Variant.model_validate({"id": "no_units", "change_agencies": {agency: {"units": 0}}}))
+    return apply_variant(
+        s, Variant.model_validate({"id": "no_units", "change_agencies": {agency: {"units": 0}}})
+    )
 
 
 def test_agency_with_zero_units() -> None:
@@ -88,7 +113,9 @@ def test_agency_with_zero_units() -> None:
     assert s.agency("b").units == 0
     r = run(s)
     assert r.ended_by == "complete"
-    assert only_reason(r) == "needs 1 units at once but no capable agency has that many: b (0 units)"
+    assert (
+        only_reason(r) == "needs 1 units at once but no capable agency has that many: b (0 units)"
+    )
     assert [x.kind for x in r.records if x.agency == "b"] == [K.ALERTED, K.ACTIVATED, K.ON_SCENE]
 
 
@@ -111,7 +138,9 @@ def test_detecting_agency_removed() -> None:
 def test_task_needs_more_units_than_any_agency_has() -> None:
     r = run(two([{"from": "a", "to": "b"}], tasks=[{"id": "t", "by": "b", "units": 4}], b_units=3))
     assert r.ended_by == "complete"
-    assert only_reason(r) == "needs 4 units at once but no capable agency has that many: b (3 units)"
+    assert (
+        only_reason(r) == "needs 4 units at once but no capable agency has that many: b (3 units)"
+    )
 
 
 def test_no_capable_agency_in_play() -> None:
@@ -120,31 +149,52 @@ def test_no_capable_agency_in_play() -> None:
 
 
 def test_waiting_for_units_and_for_a_prerequisite_at_the_horizon() -> None:
-    s = two([{"from": "a", "to": "b"}], horizon=100.0,
-            tasks=[{"id": "long", "by": "b", "duration": "1h"}, {"id": "t", "by": "b", "after": "long"},
-                   {"id": "other", "by": "b", "duration": "1m"}],
-            incidents=[{"id": "i", "at": "0s", "detected_by": "a", "triggers": ["t", "other"]}])
+    s = two(
+        [{"from": "a", "to": "b"}],
+        horizon=100.0,
+        tasks=[
+            {"id": "long", "by": "b", "duration": "1h"},
+            {"id": "t", "by": "b", "after": "long"},
+            {"id": "other", "by": "b", "duration": "1m"},
+        ],
+        incidents=[{"id": "i", "at": "0s", "detected_by": "a", "triggers": ["t", "other"]}],
+    )
     r = run(s)
     assert r.ended_by == "horizon"
     reasons = {u.task: u.reason for u in r.unfinished}
-    assert reasons == {"long": "in progress by b at the end of the run",
-                       "t": "waiting for prerequisite long",
-                       "other": "waiting for units of b (1 needed, 0 of 1 free)"}
+    assert reasons == {
+        "long": "in progress by b at the end of the run",
+        "t": "waiting for prerequisite long",
+        "other": "waiting for units of b (1 needed, 0 of 1 free)",
+    }
 
 
 def test_alerted_but_not_ready_at_the_horizon() -> None:
-    s = scenario([{"id": "a"}, {"id": "b", "activation": "2h"}], INC, links=[{"from": "a", "to": "b"}],
-                 tasks=TASK, horizon=3600)
+    s = scenario(
+        [{"id": "a"}, {"id": "b", "activation": "2h"}],
+        INC,
+        links=[{"from": "a", "to": "b"}],
+        tasks=TASK,
+        horizon=3600,
+    )
     assert only_reason(run(s)) == "b was alerted but is not ready yet (activating)"
-    s = scenario([{"id": "a"}, {"id": "b", "travel": "2h"}], INC, links=[{"from": "a", "to": "b"}],
-                 tasks=TASK, horizon=3600)
+    s = scenario(
+        [{"id": "a"}, {"id": "b", "travel": "2h"}],
+        INC,
+        links=[{"from": "a", "to": "b"}],
+        tasks=TASK,
+        horizon=3600,
+    )
     assert only_reason(run(s)) == "b was alerted but is not ready yet (travelling)"
 
 
 def test_casualties_not_through() -> None:
-    s = scenario([{"id": "a", "units": 1}],
-                 [{"id": "i", "at": "0s", "detected_by": "a", "triggers": "t", "casualties": {"red": 3}}],
-                 tasks=[{"id": "t", "by": "a", "per_casualty": "20m"}], horizon=1800)
+    s = scenario(
+        [{"id": "a", "units": 1}],
+        [{"id": "i", "at": "0s", "detected_by": "a", "triggers": "t", "casualties": {"red": 3}}],
+        tasks=[{"id": "t", "by": "a", "per_casualty": "20m"}],
+        horizon=1800,
+    )
     r = run(s)
     assert r.unfinished[0].casualties == 2
     assert only_reason(r).startswith("2 of 3 casualties not through: in progress by a")

@@ -23,14 +23,13 @@ import math
 import os
 
 import networkx as nx
+from engine_strategies import deterministic_scenarios, triggered
 from hypothesis import HealthCheck, given, settings
 
+from drillsim.scenario.model import Scenario, ZoneTravel
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
-from drillsim.scenario.model import Scenario, ZoneTravel
-
-from engine_strategies import deterministic_scenarios, triggered
 
 INF = math.inf
 
@@ -54,7 +53,10 @@ def expected_times(s: Scenario) -> tuple[dict[tuple[str, str], float], dict[tupl
         dist, _ = nx.single_source_dijkstra(g, inc.detected_by, weight="w")
         for a in agencies:
             alert[(a, inc.id)] = t0 + dist.get(a, INF)
-    act = {a: min(alert[(a, i.id)] for i in s.incidents) + fixed(agencies[a].activation) for a in agencies}
+    act = {
+        a: min(alert[(a, i.id)] for i in s.incidents) + fixed(agencies[a].activation)
+        for a in agencies
+    }
 
     def place(a: str, inc) -> str:  # type: ignore[no-untyped-def]
         return inc.zone if isinstance(agencies[a].travel, ZoneTravel) else ""
@@ -70,8 +72,11 @@ def expected_times(s: Scenario) -> tuple[dict[tuple[str, str], float], dict[tupl
             if agencies[a].travel is None or base == INF:
                 ready[(a, inc.id)] = base
                 continue
-            trip = min(max(act[a], alert[(a, other.id)]) for other in s.incidents
-                       if place(a, other) == place(a, inc))
+            trip = min(
+                max(act[a], alert[(a, other.id)])
+                for other in s.incidents
+                if place(a, other) == place(a, inc)
+            )
             ready[(a, inc.id)] = max(trip + travel(a, place(a, inc)), base)
 
     # The max-plus part as a weighted DAG; a node some predecessor of which never happens is left out.
@@ -81,8 +86,9 @@ def expected_times(s: Scenario) -> tuple[dict[tuple[str, str], float], dict[tupl
 
     def node(key: tuple, preds: list[tuple[object, float]]) -> None:
         """Add ``key`` after every (predecessor, weight); predecessors are nodes or absolute times."""
-        if any(p not in dag and not isinstance(p, float) for p, _ in preds) or \
-                any(isinstance(p, float) and p == INF for p, _ in preds):
+        if any(p not in dag and not isinstance(p, float) for p, _ in preds) or any(
+            isinstance(p, float) and p == INF for p, _ in preds
+        ):
             return
         dag.add_node(key)
         for p, w in preds:
@@ -101,22 +107,41 @@ def expected_times(s: Scenario) -> tuple[dict[tuple[str, str], float], dict[tupl
             whole = [(("done", inc.id, p), 0.0) for p in t.after if not tasks[p].is_per_casualty]
             if not t.is_per_casualty:
                 pre = [(("done", inc.id, p), 0.0) for p in t.after]
-                node(("start", inc.id, t.id), [(("inject", inc.id), 0.0), (ready[(agency, inc.id)], 0.0), *pre])
+                node(
+                    ("start", inc.id, t.id),
+                    [(("inject", inc.id), 0.0), (ready[(agency, inc.id)], 0.0), *pre],
+                )
                 node(("done", inc.id, t.id), [(("start", inc.id, t.id), fixed(t.duration))])
                 continue
             node(("coord", inc.id, t.id), [(("inject", inc.id), 0.0), *whole])
-            casualties = [f"{c}-{k}" for c, n in inc.casualties.by_category() if c in t.categories
-                          for k in range(1, n + 1)]
+            casualties = [
+                f"{c}-{k}"
+                for c, n in inc.casualties.by_category()
+                if c in t.categories
+                for k in range(1, n + 1)
+            ]
             for c in casualties:
-                steps = [(("step", inc.id, p, c), 0.0) for p in t.after if tasks[p].is_per_casualty
-                         and c.split("-")[0] in tasks[p].categories]
-                node(("start", inc.id, t.id, c),
-                     [(("coord", inc.id, t.id), 0.0), (ready[(agency, inc.id)], 0.0), *steps])
-                node(("step", inc.id, t.id, c), [(("start", inc.id, t.id, c), fixed(t.per_casualty))])
+                steps = [
+                    (("step", inc.id, p, c), 0.0)
+                    for p in t.after
+                    if tasks[p].is_per_casualty and c.split("-")[0] in tasks[p].categories
+                ]
+                node(
+                    ("start", inc.id, t.id, c),
+                    [(("coord", inc.id, t.id), 0.0), (ready[(agency, inc.id)], 0.0), *steps],
+                )
+                node(
+                    ("step", inc.id, t.id, c), [(("start", inc.id, t.id, c), fixed(t.per_casualty))]
+                )
             # with no casualty to treat, the task is done once every prerequisite is done
-            node(("done", inc.id, t.id), [(("step", inc.id, t.id, c), 0.0) for c in casualties]
-                 or [(("coord", inc.id, t.id), 0.0),
-                     *[(("done", inc.id, p), 0.0) for p in t.after if tasks[p].is_per_casualty]])
+            node(
+                ("done", inc.id, t.id),
+                [(("step", inc.id, t.id, c), 0.0) for c in casualties]
+                or [
+                    (("coord", inc.id, t.id), 0.0),
+                    *[(("done", inc.id, p), 0.0) for p in t.after if tasks[p].is_per_casualty],
+                ],
+            )
     times = {}
     for key in dag:
         if key == "S":
@@ -130,14 +155,19 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=1e-6)
 
 
-@settings(max_examples=int(os.environ.get("ENGINE_EXAMPLES", 300)), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=int(os.environ.get("ENGINE_EXAMPLES", 300)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(deterministic_scenarios())
 def test_finish_is_the_longest_path(s: Scenario) -> None:
     r = run_replication(compile_scenario(s), 3)
     alert, times = expected_times(s)
     assert r.ended_by == "complete"
-    got_alert = {(x.agency, x.incident): x.time for x in r.records if x.kind in (K.DETECTED, K.ALERTED)}
+    got_alert = {
+        (x.agency, x.incident): x.time for x in r.records if x.kind in (K.DETECTED, K.ALERTED)
+    }
     assert set(got_alert) == {k for k, v in alert.items() if v < INF}
     for k, v in got_alert.items():
         assert close(v, alert[k]), (k, v, alert[k])
@@ -168,11 +198,16 @@ def test_an_independent_example_by_hand() -> None:
     """
     from engine_strategies import scenario
 
-    s = scenario([{"id": "d", "handling": "10s"}, {"id": "m", "handling": "5s"},
-                  {"id": "f", "activation": "60s", "travel": "100s"}],
-                 [{"id": "i", "at": "0s", "zone": "z1", "detected_by": "d", "triggers": "x"}],
-                 links=[{"from": "d", "to": "m", "delay": "20s"}, {"from": "m", "to": "f", "delay": "5s"}],
-                 tasks=[{"id": "x", "by": "f", "duration": "30s"}])
+    s = scenario(
+        [
+            {"id": "d", "handling": "10s"},
+            {"id": "m", "handling": "5s"},
+            {"id": "f", "activation": "60s", "travel": "100s"},
+        ],
+        [{"id": "i", "at": "0s", "zone": "z1", "detected_by": "d", "triggers": "x"}],
+        links=[{"from": "d", "to": "m", "delay": "20s"}, {"from": "m", "to": "f", "delay": "5s"}],
+        tasks=[{"id": "x", "by": "f", "duration": "30s"}],
+    )
     alert, times = expected_times(s)
     assert alert[("f", "i")] == 40
     assert times[("start", "i", "x")] == 200 and times[("done", "i", "x")] == 230

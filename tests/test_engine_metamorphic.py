@@ -26,20 +26,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine_strategies import continuous_dists, dists, scenario, scenarios, sec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from drillsim.scenario.durations import (
+    Empirical,
+    Exponential,
+    Fixed,
+    LogNormal,
+    Triangular,
+    Uniform,
+)
+from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import compile_scenario
-from drillsim.scenario.durations import Empirical, Exponential, Fixed, LogNormal, Triangular, Uniform
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
 from drillsim.sim.records import ReplicationResult
-from drillsim.scenario.model import Scenario
-
-from engine_strategies import continuous_dists, dists, scenario, scenarios, sec
 
 INF = float("inf")
-TIMED = (K.ALERTED, K.ACTIVATED, K.ON_SCENE, K.TASK_READY, K.TASK_STARTED, K.TASK_FINISHED, K.TASK_DONE)
+TIMED = (
+    K.ALERTED,
+    K.ACTIVATED,
+    K.ON_SCENE,
+    K.TASK_READY,
+    K.TASK_STARTED,
+    K.TASK_FINISHED,
+    K.TASK_DONE,
+)
 
 
 def first_times(r: ReplicationResult) -> dict[tuple[Any, ...], float]:
@@ -71,8 +85,10 @@ def assert_no_later(base: Scenario, changed: Scenario, seeds: range = range(3)) 
 # -- changing one element ---------------------------------------------------------------------
 def scaled(d: Any, f: float) -> Any:
     """The distribution with every quantile multiplied by ``f`` (same shape, same stream use)."""
+
     def s(x: float) -> str:
         return sec(round(x * f, 6))
+
     if isinstance(d, Fixed):
         return Fixed.model_validate({"fixed": s(d.fixed)})
     if isinstance(d, Uniform):
@@ -82,17 +98,21 @@ def scaled(d: Any, f: float) -> Any:
     if isinstance(d, Exponential):
         return Exponential.model_validate({"exponential": s(d.exponential)})
     if isinstance(d, LogNormal):
-        return LogNormal.model_validate({"lognormal": {"median": s(d.lognormal.median), "p90": s(d.lognormal.p90)}})
+        return LogNormal.model_validate(
+            {"lognormal": {"median": s(d.lognormal.median), "p90": s(d.lognormal.p90)}}
+        )
     assert isinstance(d, Empirical)
     return Empirical.model_validate({"empirical": [s(v) for v in d.empirical]})
 
 
 def faster(s: Scenario, element: int, f: float) -> Scenario:
     """``s`` with the durations of one element (by index over all elements) scaled by ``f``."""
-    elements: list[tuple[str, int]] = ([("incident", i) for i in range(len(s.incidents))]
-                                       + [("agency", i) for i in range(len(s.agencies))]
-                                       + [("link", i) for i in range(len(s.links))]
-                                       + [("task", i) for i in range(len(s.tasks))])
+    elements: list[tuple[str, int]] = (
+        [("incident", i) for i in range(len(s.incidents))]
+        + [("agency", i) for i in range(len(s.agencies))]
+        + [("link", i) for i in range(len(s.links))]
+        + [("task", i) for i in range(len(s.tasks))]
+    )
     kind, i = elements[element % len(elements)]
     if kind == "incident":
         inc = s.incidents[i]
@@ -103,16 +123,25 @@ def faster(s: Scenario, element: int, f: float) -> Scenario:
         a = s.agencies[i]
         travel = a.travel
         if travel is not None and hasattr(travel, "by_zone"):
-            travel = travel.model_copy(update={"by_zone": {z: scaled(d, f) for z, d in travel.by_zone.items()}})
+            travel = travel.model_copy(
+                update={"by_zone": {z: scaled(d, f) for z, d in travel.by_zone.items()}}
+            )
         elif travel is not None:
             travel = scaled(travel, f)
         items = list(s.agencies)
-        items[i] = a.model_copy(update={"handling": scaled(a.handling, f), "activation": scaled(a.activation, f),
-                                        "travel": travel})
+        items[i] = a.model_copy(
+            update={
+                "handling": scaled(a.handling, f),
+                "activation": scaled(a.activation, f),
+                "travel": travel,
+            }
+        )
         return s.model_copy(update={"agencies": tuple(items)})
     if kind == "link":
         link = s.links[i]
-        backup = link.backup and link.backup.model_copy(update={"delay": scaled(link.backup.delay, f)})
+        backup = link.backup and link.backup.model_copy(
+            update={"delay": scaled(link.backup.delay, f)}
+        )
         links = list(s.links)
         links[i] = link.model_copy(update={"delay": scaled(link.delay, f), "backup": backup})
         return s.model_copy(update={"links": tuple(links)})
@@ -129,7 +158,8 @@ def more_reliable(s: Scenario, index: int, r: float) -> Scenario:
     link = s.links[i]
     up = link.reliability + (1 - link.reliability) * r
     backup = link.backup and link.backup.model_copy(
-        update={"reliability": link.backup.reliability + (1 - link.backup.reliability) * r})
+        update={"reliability": link.backup.reliability + (1 - link.backup.reliability) * r}
+    )
     links = list(s.links)
     links[i] = link.model_copy(update={"reliability": up, "backup": backup})
     return s.model_copy(update={"links": tuple(links)})
@@ -140,9 +170,15 @@ def ample(s: Scenario) -> Scenario:
     out = {a.id: 0 for a in s.agencies}
     for link in s.links:
         out[link.from_] += len(link.to)
-    agencies = tuple(a.model_copy(update={"units": 10_000,
-                                          "duty_officers": max(1, min(1_000, out[a.id] * len(s.incidents)))})
-                     for a in s.agencies)
+    agencies = tuple(
+        a.model_copy(
+            update={
+                "units": 10_000,
+                "duty_officers": max(1, min(1_000, out[a.id] * len(s.incidents))),
+            }
+        )
+        for a in s.agencies
+    )
     return s.model_copy(update={"agencies": agencies})
 
 
@@ -168,24 +204,59 @@ def test_a_more_reliable_link_never_makes_anything_later(s: Scenario, index: int
 @st.composite
 def fifo_pool(draw: st.DrawFn, category: str = "green") -> tuple[Scenario, int]:
     """Injects detected by a hub and sent to one agency whose units treat one triage category."""
-    incidents = [{"id": f"i{k}", "at": sec(draw(st.integers(0, 1800))), "detected_by": "hub",
-                  "detection": draw(dists(120)), "triggers": "treat",
-                  "casualties": {category: draw(st.integers(1, 6))}} for k in range(draw(st.integers(1, 4)))]
-    s = scenario([{"id": "hub", "duty_officers": len(incidents)},
-                  {"id": "unit", "units": draw(st.integers(1, 3)), "activation": draw(dists(300)),
-                   "travel": draw(dists(600))}],
-                 incidents,
-                 links=[{"from": "hub", "to": "unit", "delay": draw(dists(120)),
-                         "reliability": draw(st.sampled_from([1.0, 0.8])), "retry": "60s"}],
-                 tasks=[{"id": "treat", "by": "unit", "per_casualty": draw(continuous_dists(900)),
-                         "categories": [category]}], horizon=12 * 3600.0)
+    incidents = [
+        {
+            "id": f"i{k}",
+            "at": sec(draw(st.integers(0, 1800))),
+            "detected_by": "hub",
+            "detection": draw(dists(120)),
+            "triggers": "treat",
+            "casualties": {category: draw(st.integers(1, 6))},
+        }
+        for k in range(draw(st.integers(1, 4)))
+    ]
+    s = scenario(
+        [
+            {"id": "hub", "duty_officers": len(incidents)},
+            {
+                "id": "unit",
+                "units": draw(st.integers(1, 3)),
+                "activation": draw(dists(300)),
+                "travel": draw(dists(600)),
+            },
+        ],
+        incidents,
+        links=[
+            {
+                "from": "hub",
+                "to": "unit",
+                "delay": draw(dists(120)),
+                "reliability": draw(st.sampled_from([1.0, 0.8])),
+                "retry": "60s",
+            }
+        ],
+        tasks=[
+            {
+                "id": "treat",
+                "by": "unit",
+                "per_casualty": draw(continuous_dists(900)),
+                "categories": [category],
+            }
+        ],
+        horizon=12 * 3600.0,
+    )
     return s, draw(st.integers(1, 3))
 
 
 def with_units(s: Scenario, agency: str, units: int) -> Scenario:
     """``s`` with ``agency`` holding ``units`` units."""
-    return s.model_copy(update={"agencies": tuple(a.model_copy(update={"units": units}) if a.id == agency else a
-                                                  for a in s.agencies)})
+    return s.model_copy(
+        update={
+            "agencies": tuple(
+                a.model_copy(update={"units": units}) if a.id == agency else a for a in s.agencies
+            )
+        }
+    )
 
 
 @settings(deadline=None)
@@ -209,13 +280,33 @@ def test_more_units_never_delay_the_top_class(case: tuple[Scenario, int]) -> Non
 def one_desk(draw: st.DrawFn) -> tuple[Scenario, int]:
     """One incident; its detecting agency relays to several agencies through one duty desk."""
     m = draw(st.integers(1, 6))
-    others = [{"id": f"a{k}", "activation": draw(dists(120)), "travel": draw(dists(300))} for k in range(m)]
+    others = [
+        {"id": f"a{k}", "activation": draw(dists(120)), "travel": draw(dists(300))}
+        for k in range(m)
+    ]
     links = [{"from": "hub", "to": [f"a{k}" for k in range(m)], "delay": draw(dists(60))}]
     tasks = [{"id": f"t{k}", "by": f"a{k}", "duration": draw(dists(600))} for k in range(m)]
-    s = scenario([{"id": "hub", "duty_officers": draw(st.integers(1, 3)), "handling": draw(continuous_dists(120))},
-                  *others],
-                 [{"id": "i", "at": "0s", "detected_by": "hub", "detection": draw(dists(60)),
-                   "triggers": [t["id"] for t in tasks]}], links=links, tasks=tasks)
+    s = scenario(
+        [
+            {
+                "id": "hub",
+                "duty_officers": draw(st.integers(1, 3)),
+                "handling": draw(continuous_dists(120)),
+            },
+            *others,
+        ],
+        [
+            {
+                "id": "i",
+                "at": "0s",
+                "detected_by": "hub",
+                "detection": draw(dists(60)),
+                "triggers": [t["id"] for t in tasks],
+            }
+        ],
+        links=links,
+        tasks=tasks,
+    )
     return s, draw(st.integers(1, 3))
 
 
@@ -225,6 +316,12 @@ def test_more_duty_officers_never_delay_a_desk(case: tuple[Scenario, int]) -> No
     """More officers at the relaying desk: no message sent later, no agency or task later."""
     s, extra = case
     hub = s.agencies[0]
-    more = s.model_copy(update={"agencies": (hub.model_copy(update={"duty_officers": hub.duty_officers + extra}),
-                                             *s.agencies[1:])})
+    more = s.model_copy(
+        update={
+            "agencies": (
+                hub.model_copy(update={"duty_officers": hub.duty_officers + extra}),
+                *s.agencies[1:],
+            )
+        }
+    )
     assert_no_later(s, more)

@@ -10,16 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from drillsim.runs.experiment import compile_variants
-from drillsim.sim.engine import run_replication
-from drillsim.scenario.loader import load_scenario
-from drillsim.sim.records import EventKind as K
-from drillsim.sim.records import ReplicationResult
-from drillsim.analysis.summary import summarize
-
 from engine_strategies import scenario
 from test_engine_traces import at, find, run
+
+from drillsim.analysis.summary import summarize
+from drillsim.runs.experiment import compile_variants
+from drillsim.scenario.loader import load_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind as K
+from drillsim.sim.records import ReplicationResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "border-gate.yaml"
 
@@ -43,15 +42,37 @@ def test_freed_unit_goes_to_the_red_casualty_not_the_waiting_yellow() -> None:
     Handing the unit out as soon as it is freed (before red-1's transport asks) gives yellow-1
     the transport at 120 and red-1 at 220: the defect this rule removes.
     """
-    s = scenario([{"id": "m", "units": 1}],
-                 [{"id": "j", "at": "0s", "detected_by": "m", "triggers": "transport", "casualties": {"yellow": 1}},
-                  {"id": "i", "at": "30s", "detected_by": "m", "triggers": "transport", "casualties": {"red": 1}}],
-                 tasks=[{"id": "triage", "by": "m", "per_casualty": "60s"},
-                        {"id": "transport", "by": "m", "per_casualty": "100s", "after": ["triage"]}])
+    s = scenario(
+        [{"id": "m", "units": 1}],
+        [
+            {
+                "id": "j",
+                "at": "0s",
+                "detected_by": "m",
+                "triggers": "transport",
+                "casualties": {"yellow": 1},
+            },
+            {
+                "id": "i",
+                "at": "30s",
+                "detected_by": "m",
+                "triggers": "transport",
+                "casualties": {"red": 1},
+            },
+        ],
+        tasks=[
+            {"id": "triage", "by": "m", "per_casualty": "60s"},
+            {"id": "transport", "by": "m", "per_casualty": "100s", "after": ["triage"]},
+        ],
+    )
     r = run(s)
     started = [(x.task, x.incident, x.casualty, x.time) for x in find(r, K.TASK_STARTED)]
-    assert started == [("triage", "j", "yellow-1", 0), ("triage", "i", "red-1", 60),
-                       ("transport", "i", "red-1", 120), ("transport", "j", "yellow-1", 220)]
+    assert started == [
+        ("triage", "j", "yellow-1", 0),
+        ("triage", "i", "red-1", 60),
+        ("transport", "i", "red-1", 120),
+        ("transport", "j", "yellow-1", 220),
+    ]
     assert at(r, K.TASK_READY, task="transport", casualty="yellow-1") == 60
     assert at(r, K.TASK_DONE, task="transport", incident="j") == 320
 
@@ -67,13 +88,31 @@ def test_requests_of_one_instant_are_ranked_before_a_free_unit_is_given() -> Non
     |     0 | j red-1     | both asked at 0: ranked (red 1 < green 3) before the hand-out |
     |    60 | i green-1   |                                                        |
     """
-    s = scenario([{"id": "m", "units": 1}],
-                 [{"id": "i", "at": "0s", "detected_by": "m", "triggers": "treat", "casualties": {"green": 1}},
-                  {"id": "j", "at": "0s", "detected_by": "m", "triggers": "treat", "casualties": {"red": 1}}],
-                 tasks=[{"id": "treat", "by": "m", "per_casualty": "60s"}])
+    s = scenario(
+        [{"id": "m", "units": 1}],
+        [
+            {
+                "id": "i",
+                "at": "0s",
+                "detected_by": "m",
+                "triggers": "treat",
+                "casualties": {"green": 1},
+            },
+            {
+                "id": "j",
+                "at": "0s",
+                "detected_by": "m",
+                "triggers": "treat",
+                "casualties": {"red": 1},
+            },
+        ],
+        tasks=[{"id": "treat", "by": "m", "per_casualty": "60s"}],
+    )
     r = run(s)
     assert [(x.incident, x.casualty, x.time) for x in find(r, K.TASK_STARTED)] == [
-        ("j", "red-1", 0), ("i", "green-1", 60)]
+        ("j", "red-1", 0),
+        ("i", "green-1", 60),
+    ]
 
 
 def test_whole_task_released_by_a_hand_over_beats_a_waiting_casualty() -> None:
@@ -89,26 +128,53 @@ def test_whole_task_released_by_a_hand_over_beats_a_waiting_casualty() -> None:
     |       |                | waiting since 0                                       |
     |   150 | treat green-1  |                                                       |
     """
-    s = scenario([{"id": "m", "units": 1}],
-                 [{"id": "i", "at": "0s", "detected_by": "m", "casualties": {"green": 1},
-                   "triggers": ["setup", "command_post", "treat"]}],
-                 tasks=[{"id": "setup", "by": "m", "duration": "100s"},
-                        {"id": "command_post", "by": "m", "duration": "50s", "after": ["setup"]},
-                        {"id": "treat", "by": "m", "per_casualty": "60s"}])
+    s = scenario(
+        [{"id": "m", "units": 1}],
+        [
+            {
+                "id": "i",
+                "at": "0s",
+                "detected_by": "m",
+                "casualties": {"green": 1},
+                "triggers": ["setup", "command_post", "treat"],
+            }
+        ],
+        tasks=[
+            {"id": "setup", "by": "m", "duration": "100s"},
+            {"id": "command_post", "by": "m", "duration": "50s", "after": ["setup"]},
+            {"id": "treat", "by": "m", "per_casualty": "60s"},
+        ],
+    )
     r = run(s)
     assert [(x.task, x.time) for x in find(r, K.TASK_STARTED)] == [
-        ("setup", 0), ("command_post", 100), ("treat", 150)]
+        ("setup", 0),
+        ("command_post", 100),
+        ("treat", 150),
+    ]
 
 
-GRAHAM = [("t1", 3, []), ("t2", 2, []), ("t3", 2, []), ("t4", 2, []), ("t5", 4, ["t4"]),
-          ("t6", 4, ["t4"]), ("t7", 4, ["t4"]), ("t8", 4, ["t4"]), ("t9", 9, ["t1"])]
+GRAHAM = [
+    ("t1", 3, []),
+    ("t2", 2, []),
+    ("t3", 2, []),
+    ("t4", 2, []),
+    ("t5", 4, ["t4"]),
+    ("t6", 4, ["t4"]),
+    ("t7", 4, ["t4"]),
+    ("t8", 4, ["t4"]),
+    ("t9", 9, ["t1"]),
+]
 
 
 def _graham(units: int) -> ReplicationResult:
     tasks = [{"id": t, "by": "m", "duration": f"{d}m", "after": a} for t, d, a in GRAHAM]
-    return run(scenario([{"id": "m", "units": units}],
-                        [{"id": "i", "at": "0s", "detected_by": "m", "triggers": [t for t, _, _ in GRAHAM]}],
-                        tasks=tasks))
+    return run(
+        scenario(
+            [{"id": "m", "units": units}],
+            [{"id": "i", "at": "0s", "detected_by": "m", "triggers": [t for t, _, _ in GRAHAM]}],
+            tasks=tasks,
+        )
+    )
 
 
 def test_more_units_can_finish_later_graham_anomaly() -> None:
@@ -141,17 +207,25 @@ N = 200
 def border_gate() -> dict[str, list[ReplicationResult]]:
     """N replications of 2, 3 and 4 health units under common random numbers."""
     compiled = compile_variants(load_scenario(FIXTURE), ["base", "units-3", "units-4"])
-    return {v: [run_replication(c, 7, replication=i) for i in range(N)] for v, c in compiled.items()}
+    return {
+        v: [run_replication(c, 7, replication=i) for i in range(N)] for v, c in compiled.items()
+    }
 
 
 def test_border_gate_more_ambulances_never_make_red_transport_later(
-        border_gate: dict[str, list[ReplicationResult]]) -> None:
+    border_gate: dict[str, list[ReplicationResult]],
+) -> None:
     """With 2, 3, 4 units, red casualties are never transported later, replication by replication."""
     compiled = compile_variants(load_scenario(FIXTURE), ["base", "units-3", "units-4"])
-    times = {v: [summarize(r, compiled[v]).objectives[0].time for r in rs] for v, rs in border_gate.items()}
+    times = {
+        v: [summarize(r, compiled[v]).objectives[0].time for r in rs]
+        for v, rs in border_gate.items()
+    }
     inf = float("inf")
     for i in range(N):
-        two, three, four = (inf if times[v][i] is None else times[v][i] for v in ("base", "units-3", "units-4"))
+        two, three, four = (
+            inf if times[v][i] is None else times[v][i] for v in ("base", "units-3", "units-4")
+        )
         assert two >= three >= four, (i, two, three, four)
     met = {v: sum(t is not None and t <= 3600 for t in ts) for v, ts in times.items()}
     assert met["base"] <= met["units-3"] <= met["units-4"]
@@ -162,11 +236,16 @@ def _waiting_reds(r: ReplicationResult, t: float) -> list[str]:
     """Red casualties whose transport was ready at or before t and had not started by t."""
     ready = {x.casualty: x.time for x in find(r, K.TASK_READY, task="transport")}
     started = {x.casualty: x.time for x in find(r, K.TASK_STARTED, task="transport")}
-    return [c for c, rt in ready.items() if c and c.startswith("red") and rt <= t < started.get(c, float("inf"))]
+    return [
+        c
+        for c, rt in ready.items()
+        if c and c.startswith("red") and rt <= t < started.get(c, float("inf"))
+    ]
 
 
 def test_border_gate_log_shows_the_freed_unit_going_to_the_red_casualty(
-        border_gate: dict[str, list[ReplicationResult]]) -> None:
+    border_gate: dict[str, list[ReplicationResult]],
+) -> None:
     """No yellow transport starts while a red one waits, and the case of the issue happens.
 
     The case: a red casualty's triage ends, and at that instant its own transport takes the
@@ -181,7 +260,11 @@ def test_border_gate_log_shows_the_freed_unit_going_to_the_red_casualty(
         for f in find(r, K.TASK_FINISHED, task="triage"):
             if not f.casualty.startswith("red") or started.get(("transport", f.casualty)) != f.time:
                 continue
-            lower_waiting = [x for x in find(r, K.TASK_READY) if not x.casualty.startswith("red")
-                             and x.time < f.time < started.get((x.task, x.casualty), float("inf"))]
+            lower_waiting = [
+                x
+                for x in find(r, K.TASK_READY)
+                if not x.casualty.startswith("red")
+                and x.time < f.time < started.get((x.task, x.casualty), float("inf"))
+            ]
             cases += bool(lower_waiting)
     assert cases > 0

@@ -13,18 +13,19 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
+from engine_strategies import scenarios, triggered
 from hypothesis import HealthCheck, given, settings
 
+from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
 from drillsim.sim.records import ReplicationResult
-from drillsim.scenario.model import Scenario
-
-from engine_strategies import scenarios, triggered
 
 _PROFILE = os.environ.get("HYPOTHESIS_PROFILE")
-_EXAMPLES = {"thorough": 2000, "ci": 300}.get(_PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", 300)))
+_EXAMPLES = {"thorough": 2000, "ci": 300}.get(
+    _PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", 300))
+)
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -35,14 +36,30 @@ def _settings():  # type: ignore[no-untyped-def]
         except Exception:  # noqa: BLE001 - profile not registered (conftest not there yet)
             pass
         else:
-            return settings(settings.get_profile(_PROFILE), deadline=None,
-                            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    return settings(max_examples=_EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+            return settings(
+                settings.get_profile(_PROFILE),
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            )
+    return settings(
+        max_examples=_EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
-ACTS_AS_AGENCY = {K.ACTIVATED, K.ON_SCENE, K.HANDLING_STARTED, K.MESSAGE_SENT, K.TRY_FAILED, K.RETRY_SENT,
-                  K.ALERT_LOST, K.TASK_READY, K.TASK_STARTED, K.TASK_FINISHED}
+ACTS_AS_AGENCY = {
+    K.ACTIVATED,
+    K.ON_SCENE,
+    K.HANDLING_STARTED,
+    K.MESSAGE_SENT,
+    K.TRY_FAILED,
+    K.RETRY_SENT,
+    K.ALERT_LOST,
+    K.TASK_READY,
+    K.TASK_STARTED,
+    K.TASK_FINISHED,
+}
 
 
 def run(s: Scenario, seed: int = 1) -> ReplicationResult:
@@ -69,7 +86,9 @@ def check_alerted_first(r: ReplicationResult) -> None:
             alerted[(rec.agency, rec.incident)] = rec.time
         elif rec.kind in ACTS_AS_AGENCY and rec.agency is not None:
             key = (rec.agency, rec.incident)
-            assert key in alerted, f"{rec.agency} acts on {rec.incident} before being alerted: {rec}"
+            assert key in alerted, (
+                f"{rec.agency} acts on {rec.incident} before being alerted: {rec}"
+            )
             assert alerted[key] <= rec.time
 
 
@@ -137,9 +156,13 @@ def check_ending(s: Scenario, r: ReplicationResult) -> None:
     assert done | unfinished == expected
     assert not done & unfinished
     assert all(u.reason.strip() for u in r.unfinished)
-    logged = [(rec.task, rec.incident, rec.detail, rec.time) for rec in r.records if rec.kind is K.UNFINISHED]
+    logged = [
+        (rec.task, rec.incident, rec.detail, rec.time)
+        for rec in r.records
+        if rec.kind is K.UNFINISHED
+    ]
     assert logged == [(u.task, u.incident, u.reason, r.end_time) for u in r.unfinished]
-    tail = [rec.kind for rec in r.records[len(r.records) - len(logged):]]
+    tail = [rec.kind for rec in r.records[len(r.records) - len(logged) :]]
     assert tail == [K.UNFINISHED] * len(logged), "UNFINISHED records come last"
 
 
@@ -161,5 +184,7 @@ def test_same_seed_same_log_and_seeds_matter(s: Scenario) -> None:
     first = run_replication(c, 7)
     assert run_replication(c, 7).records == first.records
     assert run_replication(compile_scenario(s), 7) == first  # a fresh compile too
-    if s.scenario.description == "stochastic" and any(rec.kind is K.DETECTED for rec in first.records):
+    if s.scenario.description == "stochastic" and any(
+        rec.kind is K.DETECTED for rec in first.records
+    ):
         assert any(run_replication(c, seed).records != first.records for seed in range(1, 6))

@@ -23,12 +23,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from engine_strategies import scenario, sec
 
 from drillsim.sim.compile import compile_scenario, expected_link_time
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
-
-from engine_strategies import scenario, sec
 
 T_995 = {9: 3.250, 19: 2.861, 29: 2.756}
 """Two-sided 99% Student-t quantiles by degrees of freedom (no scipy needed)."""
@@ -41,15 +40,28 @@ def erlang_c(c: int, a: float) -> float:
     return top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
 
 
-def mmc_replication(c: int, lam: float, mean_service: float, n: int, rep: int) -> tuple[float, float, float]:
+def mmc_replication(
+    c: int, lam: float, mean_service: float, n: int, rep: int
+) -> tuple[float, float, float]:
     """One replication: (mean wait, share that waited, mean service) after a warm-up of 300."""
     gen = np.random.default_rng([2024, rep])
     arrivals = np.cumsum(gen.exponential(1 / lam, n))
-    incidents = [{"id": f"c{k}", "at": sec(round(float(t), 6)), "detected_by": "srv", "triggers": "treat",
-                  "casualties": {"red": 1}} for k, t in enumerate(arrivals)]
-    s = scenario([{"id": "srv", "units": c}], incidents,
-                 tasks=[{"id": "treat", "by": "srv", "per_casualty": {"exponential": sec(mean_service)}}],
-                 horizon=float(arrivals[-1]) + 86400)
+    incidents = [
+        {
+            "id": f"c{k}",
+            "at": sec(round(float(t), 6)),
+            "detected_by": "srv",
+            "triggers": "treat",
+            "casualties": {"red": 1},
+        }
+        for k, t in enumerate(arrivals)
+    ]
+    s = scenario(
+        [{"id": "srv", "units": c}],
+        incidents,
+        tasks=[{"id": "treat", "by": "srv", "per_casualty": {"exponential": sec(mean_service)}}],
+        horizon=float(arrivals[-1]) + 86400,
+    )
     r = run_replication(compile_scenario(s), seed=11, replication=rep)
     assert r.ended_by == "complete" and not r.unfinished
     ready = {x.incident: x.time for x in r.records if x.kind is K.TASK_READY}
@@ -59,7 +71,9 @@ def mmc_replication(c: int, lam: float, mean_service: float, n: int, rep: int) -
     waits = np.array([started[i] - ready[i] for i in order])
     service = np.array([finished[i] - started[i] for i in order])
     # The agency is on site at the inject, so a casualty is ready at its arrival time.
-    assert all(ready[f"c{k}"] == float(sec(round(float(t), 6))[:-1]) for k, t in enumerate(arrivals[:50]))
+    assert all(
+        ready[f"c{k}"] == float(sec(round(float(t), 6))[:-1]) for k, t in enumerate(arrivals[:50])
+    )
     return float(waits.mean()), float((waits > 1e-9).mean()), float(service.mean())
 
 
@@ -80,7 +94,9 @@ def test_mmc_wait_matches_erlang_c() -> None:
     assert half < 0.15 * wq, f"CI too wide to mean anything: +-{half:.2f}s"
     assert m - half <= wq <= m + half, f"mean wait {m:.2f}s +-{half:.2f}s, Erlang C says {wq:.2f}s"
     m, half = ci99([p for _, p, _ in reps])
-    assert m - half <= p_wait <= m + half, f"P(wait) {m:.3f} +-{half:.3f}, Erlang C says {p_wait:.3f}"
+    assert m - half <= p_wait <= m + half, (
+        f"P(wait) {m:.3f} +-{half:.3f}, Erlang C says {p_wait:.3f}"
+    )
     m, half = ci99([sv for _, _, sv in reps])
     assert m - half <= mean_service <= m + half
 
@@ -92,8 +108,11 @@ def test_erlang_c_formula() -> None:
 
 
 def link_times(p: float, retry: float, delay: object, n: int) -> list[float]:
-    s = scenario([{"id": "a"}, {"id": "b"}], [{"id": "i", "at": "0s", "detected_by": "a"}],
-                 links=[{"from": "a", "to": "b", "delay": delay, "reliability": p, "retry": sec(retry)}])
+    s = scenario(
+        [{"id": "a"}, {"id": "b"}],
+        [{"id": "i", "at": "0s", "detected_by": "a"}],
+        links=[{"from": "a", "to": "b", "delay": delay, "reliability": p, "retry": sec(retry)}],
+    )
     c = compile_scenario(s)
     out = []
     for rep in range(n):

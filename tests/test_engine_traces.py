@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine_strategies import scenario
+
+from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
 from drillsim.sim.records import EventRecord, ReplicationResult
-from drillsim.scenario.model import Scenario
-
-from engine_strategies import scenario
 
 
 def run(s: Scenario, seed: int = 0) -> ReplicationResult:
@@ -23,7 +23,11 @@ def run(s: Scenario, seed: int = 0) -> ReplicationResult:
 
 
 def find(r: ReplicationResult, kind: K, **fields: Any) -> list[EventRecord]:
-    return [x for x in r.records if x.kind is kind and all(getattr(x, k) == v for k, v in fields.items())]
+    return [
+        x
+        for x in r.records
+        if x.kind is kind and all(getattr(x, k) == v for k, v in fields.items())
+    ]
 
 
 def at(r: ReplicationResult, kind: K, **fields: Any) -> float:
@@ -58,29 +62,59 @@ def test_detection_hub_queue_activation_travel_and_prerequisite() -> None:
     |  1430 | TASK_DONE triage_area                       | 1230 + 200                   |
     """
     s = scenario(
-        [{"id": "hub", "duty_officers": 1, "handling": "60s"},
-         {"id": "pol", "activation": "2m", "travel": "5m"},
-         {"id": "fire", "activation": "1m"},
-         {"id": "ems", "travel": "100s"}],
-        [{"id": "i", "at": "100s", "detected_by": "hub", "detection": "20s",
-          "triggers": ["triage_area", "fight"]}],
+        [
+            {"id": "hub", "duty_officers": 1, "handling": "60s"},
+            {"id": "pol", "activation": "2m", "travel": "5m"},
+            {"id": "fire", "activation": "1m"},
+            {"id": "ems", "travel": "100s"},
+        ],
+        [
+            {
+                "id": "i",
+                "at": "100s",
+                "detected_by": "hub",
+                "detection": "20s",
+                "triggers": ["triage_area", "fight"],
+            }
+        ],
         links=[{"from": "hub", "to": ["pol", "fire", "ems"], "delay": "30s"}],
-        tasks=[{"id": "cordon", "by": "pol", "duration": "10m"},
-               {"id": "triage_area", "by": "ems", "duration": "200s", "after": "cordon"},
-               {"id": "fight", "by": "fire", "duration": "15m"}])
+        tasks=[
+            {"id": "cordon", "by": "pol", "duration": "10m"},
+            {"id": "triage_area", "by": "ems", "duration": "200s", "after": "cordon"},
+            {"id": "fight", "by": "fire", "duration": "15m"},
+        ],
+    )
     r = run(s)
     assert r.ended_by == "complete" and r.unfinished == ()
     assert at(r, K.INJECT) == 100
     assert at(r, K.DETECTED, agency="hub") == 120
     assert [(x.link, x.time) for x in find(r, K.HANDLING_STARTED)] == [
-        ("hub->pol", 120), ("hub->fire", 180), ("hub->ems", 240)]
+        ("hub->pol", 120),
+        ("hub->fire", 180),
+        ("hub->ems", 240),
+    ]
     assert [(x.link, x.time) for x in find(r, K.MESSAGE_SENT)] == [
-        ("hub->pol", 180), ("hub->fire", 240), ("hub->ems", 300)]
-    assert [(x.agency, x.time) for x in find(r, K.ALERTED)] == [("pol", 210), ("fire", 270), ("ems", 330)]
+        ("hub->pol", 180),
+        ("hub->fire", 240),
+        ("hub->ems", 300),
+    ]
+    assert [(x.agency, x.time) for x in find(r, K.ALERTED)] == [
+        ("pol", 210),
+        ("fire", 270),
+        ("ems", 330),
+    ]
     assert {a: at(r, K.ACTIVATED, agency=a) for a in ("hub", "pol", "fire", "ems")} == {
-        "hub": 120, "pol": 330, "fire": 330, "ems": 330}
+        "hub": 120,
+        "pol": 330,
+        "fire": 330,
+        "ems": 330,
+    }
     assert {a: at(r, K.ON_SCENE, agency=a) for a in ("hub", "pol", "fire", "ems")} == {
-        "hub": 120, "pol": 630, "fire": 330, "ems": 430}
+        "hub": 120,
+        "pol": 630,
+        "fire": 330,
+        "ems": 430,
+    }
     assert at(r, K.TASK_STARTED, task="fight") == 330
     assert at(r, K.TASK_STARTED, task="cordon") == 630
     assert at(r, K.TASK_DONE, task="cordon") == 1230
@@ -112,11 +146,15 @@ def test_unit_contention_head_of_line() -> None:
     |   200 | TASK_DONE b; STARTED c | 1            |                                         |
     |   250 | TASK_DONE c            | 0            |                                         |
     """
-    s = scenario([{"id": "u", "units": 2}],
-                 [{"id": "i", "at": "0s", "detected_by": "u", "triggers": ["a", "b", "c"]}],
-                 tasks=[{"id": "a", "by": "u", "units": 1, "duration": "100s"},
-                        {"id": "b", "by": "u", "units": 2, "duration": "100s"},
-                        {"id": "c", "by": "u", "units": 1, "duration": "50s"}])
+    s = scenario(
+        [{"id": "u", "units": 2}],
+        [{"id": "i", "at": "0s", "detected_by": "u", "triggers": ["a", "b", "c"]}],
+        tasks=[
+            {"id": "a", "by": "u", "units": 1, "duration": "100s"},
+            {"id": "b", "by": "u", "units": 2, "duration": "100s"},
+            {"id": "c", "by": "u", "units": 1, "duration": "50s"},
+        ],
+    )
     r = run(s)
     assert {t: at(r, K.TASK_READY, task=t) for t in "abc"} == {"a": 0, "b": 0, "c": 0}
     assert {t: at(r, K.TASK_STARTED, task=t) for t in "abc"} == {"a": 0, "b": 100, "c": 200}
@@ -133,10 +171,14 @@ def test_two_tasks_contend_for_one_unit() -> None:
     |   300 | TASK_DONE (i1); STARTED (i2) |
     |   600 | TASK_DONE (i2)            |
     """
-    s = scenario([{"id": "u", "units": 1}],
-                 [{"id": "i1", "at": "0s", "detected_by": "u", "triggers": "fix"},
-                  {"id": "i2", "at": "10s", "detected_by": "u", "triggers": "fix"}],
-                 tasks=[{"id": "fix", "by": "u", "duration": "5m"}])
+    s = scenario(
+        [{"id": "u", "units": 1}],
+        [
+            {"id": "i1", "at": "0s", "detected_by": "u", "triggers": "fix"},
+            {"id": "i2", "at": "10s", "detected_by": "u", "triggers": "fix"},
+        ],
+        tasks=[{"id": "fix", "by": "u", "duration": "5m"}],
+    )
     r = run(s)
     assert at(r, K.TASK_STARTED, incident="i1") == 0
     assert at(r, K.TASK_READY, incident="i2") == 10
@@ -159,18 +201,43 @@ def test_casualty_queue_in_triage_order() -> None:
     |   240 | i green-2       | i green-1       |
     |   300 |                 | i green-2 (i done) |
     """
-    s = scenario([{"id": "m", "units": 1}],
-                 [{"id": "i", "at": "0s", "detected_by": "m", "triggers": "treat",
-                   "casualties": {"green": 2, "yellow": 1, "red": 1}},
-                  {"id": "j", "at": "90s", "detected_by": "m", "triggers": "treat", "casualties": {"red": 1}}],
-                 tasks=[{"id": "treat", "by": "m", "per_casualty": "60s"}])
+    s = scenario(
+        [{"id": "m", "units": 1}],
+        [
+            {
+                "id": "i",
+                "at": "0s",
+                "detected_by": "m",
+                "triggers": "treat",
+                "casualties": {"green": 2, "yellow": 1, "red": 1},
+            },
+            {
+                "id": "j",
+                "at": "90s",
+                "detected_by": "m",
+                "triggers": "treat",
+                "casualties": {"red": 1},
+            },
+        ],
+        tasks=[{"id": "treat", "by": "m", "per_casualty": "60s"}],
+    )
     r = run(s)
     started = [(x.incident, x.casualty, x.time) for x in find(r, K.TASK_STARTED)]
-    assert started == [("i", "red-1", 0), ("i", "yellow-1", 60), ("j", "red-1", 120),
-                       ("i", "green-1", 180), ("i", "green-2", 240)]
+    assert started == [
+        ("i", "red-1", 0),
+        ("i", "yellow-1", 60),
+        ("j", "red-1", 120),
+        ("i", "green-1", 180),
+        ("i", "green-2", 240),
+    ]
     finished = [(x.incident, x.casualty, x.time) for x in find(r, K.TASK_FINISHED)]
-    assert finished == [("i", "red-1", 60), ("i", "yellow-1", 120), ("j", "red-1", 180),
-                        ("i", "green-1", 240), ("i", "green-2", 300)]
+    assert finished == [
+        ("i", "red-1", 60),
+        ("i", "yellow-1", 120),
+        ("j", "red-1", 180),
+        ("i", "green-1", 240),
+        ("i", "green-2", 300),
+    ]
     assert at(r, K.TASK_DONE, incident="j") == 180
     assert at(r, K.TASK_DONE, incident="i") == 300
     assert find(r, K.TASK_DONE, incident="i")[0].detail == "4 casualties"
@@ -189,16 +256,33 @@ def test_failed_tries_then_backup_channel() -> None:
     |    80 | TRY_FAILED (phone try 2); RETRY_SENT (radio try 1) |
     |    85 | ALERTED b (radio)               |
     """
-    s = scenario([{"id": "a"}, {"id": "b"}],
-                 [{"id": "i", "at": "0s", "detected_by": "a", "triggers": "t"}],
-                 links=[{"from": "a", "to": "b", "channel": "phone", "delay": "10s", "reliability": 0,
-                         "retry": "60s", "attempts": 2,
-                         "backup": {"channel": "radio", "delay": "5s"}}],
-                 tasks=[{"id": "t", "by": "b", "duration": "15s"}])
+    s = scenario(
+        [{"id": "a"}, {"id": "b"}],
+        [{"id": "i", "at": "0s", "detected_by": "a", "triggers": "t"}],
+        links=[
+            {
+                "from": "a",
+                "to": "b",
+                "channel": "phone",
+                "delay": "10s",
+                "reliability": 0,
+                "retry": "60s",
+                "attempts": 2,
+                "backup": {"channel": "radio", "delay": "5s"},
+            }
+        ],
+        tasks=[{"id": "t", "by": "b", "duration": "15s"}],
+    )
     r = run(s)
     assert at(r, K.MESSAGE_SENT, link="a->b") == 0
-    assert [(x.time, x.detail) for x in find(r, K.TRY_FAILED)] == [(10, "phone try 1"), (80, "phone try 2")]
-    assert [(x.time, x.detail) for x in find(r, K.RETRY_SENT)] == [(70, "phone try 2"), (80, "radio try 1")]
+    assert [(x.time, x.detail) for x in find(r, K.TRY_FAILED)] == [
+        (10, "phone try 1"),
+        (80, "phone try 2"),
+    ]
+    assert [(x.time, x.detail) for x in find(r, K.RETRY_SENT)] == [
+        (70, "phone try 2"),
+        (80, "radio try 1"),
+    ]
     alert = find(r, K.ALERTED, agency="b")
     assert [(x.time, x.detail) for x in alert] == [(85, "radio")]
     assert r.records[r.records[alert[0].cause].cause].kind is K.TRY_FAILED
@@ -220,16 +304,34 @@ def test_travel_by_zone_with_two_incidents() -> None:
     |   200 | ON_SCENE f i3 (z1)          | already in z1: no second trip             |
     |   460 | ON_SCENE f i2 (z2)          | 60 + 400, travelling in parallel          |
     """
-    s = scenario([{"id": "f", "activation": "60s", "units": 3,
-                   "travel": {"by_zone": {"z1": "100s", "z2": "400s"}}}],
-                 [{"id": "i1", "at": "0s", "zone": "z1", "detected_by": "f", "triggers": "t"},
-                  {"id": "i2", "at": "30s", "zone": "z2", "detected_by": "f", "triggers": "t"},
-                  {"id": "i3", "at": "200s", "zone": "z1", "detected_by": "f", "triggers": "t"}],
-                 tasks=[{"id": "t", "by": "f", "duration": "50s"}])
+    s = scenario(
+        [
+            {
+                "id": "f",
+                "activation": "60s",
+                "units": 3,
+                "travel": {"by_zone": {"z1": "100s", "z2": "400s"}},
+            }
+        ],
+        [
+            {"id": "i1", "at": "0s", "zone": "z1", "detected_by": "f", "triggers": "t"},
+            {"id": "i2", "at": "30s", "zone": "z2", "detected_by": "f", "triggers": "t"},
+            {"id": "i3", "at": "200s", "zone": "z1", "detected_by": "f", "triggers": "t"},
+        ],
+        tasks=[{"id": "t", "by": "f", "duration": "50s"}],
+    )
     r = run(s)
     assert [(x.time, x.incident) for x in find(r, K.ACTIVATED)] == [(60, "i1")]
-    assert {i: at(r, K.ON_SCENE, incident=i) for i in ("i1", "i2", "i3")} == {"i1": 160, "i2": 460, "i3": 200}
-    assert {i: at(r, K.TASK_DONE, incident=i) for i in ("i1", "i2", "i3")} == {"i1": 210, "i2": 510, "i3": 250}
+    assert {i: at(r, K.ON_SCENE, incident=i) for i in ("i1", "i2", "i3")} == {
+        "i1": 160,
+        "i2": 460,
+        "i3": 200,
+    }
+    assert {i: at(r, K.TASK_DONE, incident=i) for i in ("i1", "i2", "i3")} == {
+        "i1": 210,
+        "i2": 510,
+        "i3": 250,
+    }
     assert [x.detail for x in find(r, K.ON_SCENE)] == ["z1", "z1", "z2"]
 
 
@@ -244,10 +346,18 @@ def test_redundant_path_gives_a_duplicate_alert() -> None:
     |     6 | ALERTED b (via c->b)           |
     |    10 | DUPLICATE_ALERT b (via a->b)   |
     """
-    s = scenario([{"id": "a", "duty_officers": 2}, {"id": "b"}, {"id": "c"}],
-                 [{"id": "i", "at": "0s", "detected_by": "a"}],
-                 links=[{"from": "a", "to": "b", "delay": "10s"}, {"from": "a", "to": "c", "delay": "5s"},
-                        {"from": "c", "to": "b", "delay": "1s"}])
+    s = scenario(
+        [{"id": "a", "duty_officers": 2}, {"id": "b"}, {"id": "c"}],
+        [{"id": "i", "at": "0s", "detected_by": "a"}],
+        links=[
+            {"from": "a", "to": "b", "delay": "10s"},
+            {"from": "a", "to": "c", "delay": "5s"},
+            {"from": "c", "to": "b", "delay": "1s"},
+        ],
+    )
     r = run(s)
-    assert [(x.agency, x.link, x.time) for x in find(r, K.ALERTED)] == [("c", "a->c", 5), ("b", "c->b", 6)]
+    assert [(x.agency, x.link, x.time) for x in find(r, K.ALERTED)] == [
+        ("c", "a->c", 5),
+        ("b", "c->b", 6),
+    ]
     assert [(x.agency, x.link, x.time) for x in find(r, K.DUPLICATE_ALERT)] == [("b", "a->b", 10)]

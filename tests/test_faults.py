@@ -20,13 +20,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import drillsim.runs.experiment as experiment
-from drillsim.runs.experiment import BASE, Job, compile_variants, plan, run_batch, run_jobs
-from drillsim.scenario.loader import load_scenario
-from drillsim.runs.store import Manifest, RunWriter, prepare_dir
-from drillsim.stopping import Stopped
-from drillsim.runs.study import InOrder
 from drillsim.analysis.summary import ReplicationSummary
+from drillsim.runs import experiment
+from drillsim.runs.experiment import BASE, Job, compile_variants, plan, run_batch, run_jobs
+from drillsim.runs.store import Manifest, RunWriter, prepare_dir
+from drillsim.runs.study import InOrder
+from drillsim.scenario.loader import load_scenario
+from drillsim.stopping import Stopped
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -53,7 +53,7 @@ def children(pid: int) -> set[int]:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            fields = stat[stat.rindex(")") + 2:].split()
+            fields = stat[stat.rindex(")") + 2 :].split()
             if fields[0] != "Z" and int(fields[1]) == pid:
                 out.add(int(entry))
     return out
@@ -61,7 +61,9 @@ def children(pid: int) -> set[int]:
 
 def _fault_trials() -> Any:
     """scripts/fault-trials.py as a module (its name is no importable identifier)."""
-    spec = importlib.util.spec_from_file_location("fault_trials", ROOT / "scripts" / "fault-trials.py")
+    spec = importlib.util.spec_from_file_location(
+        "fault_trials", ROOT / "scripts" / "fault-trials.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
@@ -86,7 +88,9 @@ def serial(compiled, n: int, seed: int = 11) -> list:  # type: ignore[no-untyped
     return run_batch(compiled[BASE], BASE, seed, range(n))
 
 
-def test_a_worker_killed_between_batches_breaks_the_pool_at_submission_and_costs_nothing(compiled) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_killed_between_batches_breaks_the_pool_at_submission_and_costs_nothing(
+    compiled,
+) -> None:  # type: ignore[no-untyped-def]
     """The round-2 report: SIGKILL one idle worker, and the next ``pool.submit`` raises
     BrokenProcessPool. The pool is rebuilt, and every replication equals a serial run's."""
     got: dict[int, object] = {}
@@ -124,7 +128,9 @@ def test_an_out_of_memory_kill_costs_nothing(compiled, tmp_path, monkeypatch) ->
     monkeypatch.setenv("DRILLSIM_TEST_MARKER", str(tmp_path / "oom"))
     monkeypatch.setattr(experiment, "_worker_batch", _oom_killed_once)  # forked workers inherit it
     got: list = []
-    run_jobs(compiled, plan([BASE], 30, 3), 11, workers=2, on_batch=lambda job, rows: got.extend(rows))
+    run_jobs(
+        compiled, plan([BASE], 30, 3), 11, workers=2, on_batch=lambda job, rows: got.extend(rows)
+    )
     assert (tmp_path / "oom").exists()
     assert sorted(got, key=lambda r: r.replication) == serial(compiled, 30)
 
@@ -160,7 +166,11 @@ def test_stopped_survives_simpy_re_raising_it() -> None:
     replication, and the study went on)."""
     exc = Stopped(signal.SIGTERM)
     again = type(exc)(*exc.args)
-    assert isinstance(again, KeyboardInterrupt) and again.signum == signal.SIGTERM and again.exit_code == 143
+    assert (
+        isinstance(again, KeyboardInterrupt)
+        and again.signum == signal.SIGTERM
+        and again.exit_code == 143
+    )
     assert str(again) == "SIGTERM"
 
 
@@ -188,14 +198,18 @@ def test_a_killed_parent_takes_its_workers_with_it(tmp_path: Path, sig: signal.S
     """Workers blocked in a batch die with their parent (before: alive two minutes later)."""
     script = tmp_path / "parent.py"
     script.write_text(PARENT, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(FIXTURE)], stdout=subprocess.PIPE, env=ENV)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(FIXTURE)], stdout=subprocess.PIPE, env=ENV
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline() == b"started\n"
         assert wait_until(lambda: len(children(proc.pid)) == 2)
         workers = children(proc.pid)
         proc.send_signal(sig)
         proc.wait(timeout=30)
-        assert wait_until(lambda: not any(alive(p) for p in workers)), "workers outlived their parent"
+        assert wait_until(lambda: not any(alive(p) for p in workers)), (
+            "workers outlived their parent"
+        )
     finally:
         proc.kill()
 
@@ -227,8 +241,12 @@ def test_a_second_sigint_or_a_hung_stop_ends_at_once(tmp_path: Path, case: str) 
     script = tmp_path / "held.py"
     script.write_text(HELD, encoding="utf-8")
     grace = "600" if case == "second-signal" else "0.5"
-    proc = subprocess.Popen([sys.executable, str(script), grace, "held" if case == "second-signal" else "hang"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), grace, "held" if case == "second-signal" else "hang"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"
         proc.send_signal(signal.SIGINT)
@@ -245,9 +263,32 @@ def test_a_second_sigint_or_a_hung_stop_ends_at_once(tmp_path: Path, case: str) 
 
 
 def start_study(out: Path, *extra: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "drillsim", "run", str(FIXTURE), "-n", "500000", "--workers", "2",
-                             "--out", str(out), "--no-report", "--suggest", "0", "-q", "--seed", "4", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "drillsim",
+            "run",
+            str(FIXTURE),
+            "-n",
+            "500000",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--no-report",
+            "--suggest",
+            "0",
+            "-q",
+            "--seed",
+            "4",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+        start_new_session=True,
+    )
 
 
 def wait_for_summaries(out: Path, lines: int = 100) -> None:
@@ -291,7 +332,9 @@ def eighteen() -> tuple[ReplicationSummary, ...]:
 
 
 @given(st.permutations(range(6)))
-def test_batches_are_written_in_replication_order_whatever_order_they_finish(order: list[int]) -> None:
+def test_batches_are_written_in_replication_order_whatever_order_they_finish(
+    order: list[int],
+) -> None:
     """Six batches of three finishing in any order give the same summaries file, and the
     manifest counts exactly the lines written."""
     import tempfile
@@ -300,13 +343,18 @@ def test_batches_are_written_in_replication_order_whatever_order_they_finish(ord
         files = []
         for arrival in (list(range(6)), order):
             out = prepare_dir(Path(tmp) / f"run-{len(files)}", force=False)
-            manifest = Manifest("s", "0" * 64, "s.yaml", "1" * 64, 1, 18, [BASE], 2)  # hex digests, as written
+            manifest = Manifest(
+                "s", "0" * 64, "s.yaml", "1" * 64, 1, 18, [BASE], 2
+            )  # hex digests, as written
             writer = RunWriter(out, manifest, b"", "{}")
             in_order = InOrder(writer, manifest, {BASE: []})
             for b in arrival:
-                in_order.add(Job(BASE, 3 * b, 3 * b + 3), list(eighteen()[3 * b:3 * b + 3]))
-                lines = (out / "summaries" / "base.jsonl").read_bytes().count(b"\n") if (
-                    out / "summaries" / "base.jsonl").exists() else 0
+                in_order.add(Job(BASE, 3 * b, 3 * b + 3), list(eighteen()[3 * b : 3 * b + 3]))
+                lines = (
+                    (out / "summaries" / "base.jsonl").read_bytes().count(b"\n")
+                    if (out / "summaries" / "base.jsonl").exists()
+                    else 0
+                )
                 assert manifest.completed.get(BASE, 0) == lines
             in_order.flush()
             writer.close("complete")
@@ -321,7 +369,9 @@ file of the run folder may differ by a byte."""
 
 
 @pytest.mark.slow
-def test_a_same_seed_study_is_the_same_bytes_serial_on_two_workers_and_on_dask(tmp_path: Path) -> None:
+def test_a_same_seed_study_is_the_same_bytes_serial_on_two_workers_and_on_dask(
+    tmp_path: Path,
+) -> None:
     """Summaries, logs, analysis.json (suggestions simulated too), charts and reports, byte for
     byte; before, summaries came in completion order and analysis.json differed near 1e-15."""
     import distributed
@@ -331,18 +381,40 @@ def test_a_same_seed_study_is_the_same_bytes_serial_on_two_workers_and_on_dask(t
 
     def study(name: str, *how: str) -> Path:
         out = tmp_path / name / "run"  # one folder name: the reports print it
-        r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "40", "--seed", "5", "--suggest", "10", "-q",
-                                     "--variant", "second-officer", "--format", "html,md", "--out", str(out), *how])
+        r = CliRunner().invoke(
+            cli,
+            [
+                "run",
+                str(FIXTURE),
+                "-n",
+                "40",
+                "--seed",
+                "5",
+                "--suggest",
+                "10",
+                "-q",
+                "--variant",
+                "second-officer",
+                "--format",
+                "html,md",
+                "--out",
+                str(out),
+                *how,
+            ],
+        )
         assert r.exit_code == 0, r.output
         return out
 
     runs = [study("serial", "--workers", "1"), study("pool", "--workers", "2")]
-    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         runs.append(study("dask", "--workers", "2", "--dask", cluster.scheduler_address))
 
     def folder(root: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        }
 
     first, *others = [folder(r) for r in runs]
     assert {"analysis.json", "summaries/base.jsonl", "summaries/second-officer.jsonl"} <= set(first)
@@ -360,9 +432,31 @@ def test_fault_trials_sigints_and_worker_kills_at_random_moments(tmp_path: Path)
     example study of 300 replications. Every study completes byte-identical to a same-seed
     reference or stops with exit 130, no orphan, no temporary file, a manifest that tells the truth."""
     report = tmp_path / "trials.json"
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "fault-trials.py"), "--sigints", "3", "--kills", "2",
-                        "-n", "300", "--jobs", "3", "--work", str(tmp_path), "--json", str(report), "--",
-                        "--suggest", "30"], capture_output=True, text=True, env=ENV, timeout=900)
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "fault-trials.py"),
+            "--sigints",
+            "3",
+            "--kills",
+            "2",
+            "-n",
+            "300",
+            "--jobs",
+            "3",
+            "--work",
+            str(tmp_path),
+            "--json",
+            str(report),
+            "--",
+            "--suggest",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     trials = json.loads(report.read_text(encoding="utf-8"))
     assert [t["fault"] for t in trials].count("kill-worker") == 2
@@ -372,7 +466,9 @@ def test_fault_trials_sigints_and_worker_kills_at_random_moments(tmp_path: Path)
     assert all(t["fault_done"] and t["exit_code"] == 0 and t["summaries"] == 300 for t in kills)
 
 
-def test_a_pool_that_breaks_at_every_submission_stops_the_study_instead_of_looping(compiled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_pool_that_breaks_at_every_submission_stops_the_study_instead_of_looping(
+    compiled, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """Workers that die before running anything (say, no memory left to start one): six fresh
     pools in a row, then a clear error, never an endless rebuild."""
     from concurrent.futures.process import BrokenProcessPool
@@ -407,8 +503,9 @@ def test_ctrl_c_stops_a_dask_study_cleanly(tmp_path: Path) -> None:
     import distributed
 
     out = tmp_path / "run"
-    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         proc = start_study(out, "--dask", cluster.scheduler_address)
         try:
             wait_for_summaries(out, 200)
@@ -417,7 +514,11 @@ def test_ctrl_c_stops_a_dask_study_cleanly(tmp_path: Path) -> None:
         finally:
             proc.kill()
         with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
-            assert wait_until(lambda: not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)))
+            assert wait_until(
+                lambda: (
+                    not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+                )
+            )
     assert proc.returncode == 130, err
     assert b"Traceback" not in err and b"interrupted" in err
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -431,13 +532,16 @@ def test_the_portable_fallback_ends_a_worker_whose_parent_has_gone(tmp_path: Pat
     """Where PR_SET_PDEATHSIG does not exist, a thread polls the parent's pid; once the worker
     has been handed to another process (its parent died) it ends."""
     script = tmp_path / "orphan.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import os, sys
         from drillsim.stopping import _watch_parent
         answers = iter([42, 42, 1])
         _watch_parent(42, every=0.01, getppid=lambda: next(answers))
         sys.exit(0)  # not reached: the watcher ends the process with code 1
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     r = subprocess.run([sys.executable, str(script)], env=ENV, timeout=60, capture_output=True)
     assert r.returncode == 1, r.stderr
 
@@ -457,7 +561,9 @@ def _killed_mid_send(variant: str, seed: int, lo: int, hi: int) -> list:  # type
     return _REAL(variant, seed, lo, hi)
 
 
-def test_a_worker_killed_while_sending_its_results_does_not_hang_the_study(compiled, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_killed_while_sending_its_results_does_not_hang_the_study(
+    compiled, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """Found by the fault trials (1 of 20 kills at -n 5000): killed mid-message, the worker left
     the pool's thread waiting for the rest for ever, and the other worker waiting for the lock it
     held. The study must notice the dead worker itself and go on."""
@@ -466,8 +572,16 @@ def test_a_worker_killed_while_sending_its_results_does_not_hang_the_study(compi
     monkeypatch.setenv("DRILLSIM_TEST_MARKER", str(tmp_path / "half"))
     monkeypatch.setattr(experiment, "_worker_batch", _killed_mid_send)
     got: list = []
-    runner = threading.Thread(target=lambda: run_jobs(compiled, plan([BASE], 12, 3), 11, workers=2,
-                                                      on_batch=lambda job, rows: got.extend(rows)), daemon=True)
+    runner = threading.Thread(
+        target=lambda: run_jobs(
+            compiled,
+            plan([BASE], 12, 3),
+            11,
+            workers=2,
+            on_batch=lambda job, rows: got.extend(rows),
+        ),
+        daemon=True,
+    )
     runner.start()
     runner.join(120)  # a hang guard, not a timing assertion
     assert not runner.is_alive(), "the study hung on a worker killed while sending its results"

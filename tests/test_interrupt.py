@@ -19,9 +19,29 @@ FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
 
 def start(out: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "drillsim", "run", str(FIXTURE), "-n", "500000", "--workers", "1",
-                             "--out", str(out), "--no-report", "--suggest", "0", "-q", "--seed", "4"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "drillsim",
+            "run",
+            str(FIXTURE),
+            "-n",
+            "500000",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--no-report",
+            "--suggest",
+            "0",
+            "-q",
+            "--seed",
+            "4",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for_lines(out: Path, lines: int = 200, timeout: float = 60) -> None:
@@ -51,15 +71,37 @@ def test_interrupted_run_is_partial_and_reproducible(tmp_path: Path, sig: signal
         assert b"finished so far" in err and b"Traceback" not in err
     else:
         assert manifest["status"] == "running"
-    if sig == signal.SIGKILL:  # nothing runs on SIGKILL: the next drillsim to take the folder sweeps
+    if (
+        sig == signal.SIGKILL
+    ):  # nothing runs on SIGKILL: the next drillsim to take the folder sweeps
         lock_folder(out).release()
     assert not list(out.rglob(".*.tmp"))  # no temporary file left that could be mistaken for output
     data = read_run(out)
     assert data.warnings and len(data.summaries[BASE]) >= 200
     done = data.summaries[BASE]
     again = tmp_path / "again"
-    subprocess.run([sys.executable, "-m", "drillsim", "run", str(FIXTURE), "-n", str(len(done)), "--workers", "2",
-                    "--out", str(again), "--no-report", "--suggest", "0", "-q", "--seed", "4"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "drillsim",
+            "run",
+            str(FIXTURE),
+            "-n",
+            str(len(done)),
+            "--workers",
+            "2",
+            "--out",
+            str(again),
+            "--no-report",
+            "--suggest",
+            "0",
+            "-q",
+            "--seed",
+            "4",
+        ],
+        check=True,
+        capture_output=True,
+    )
     fresh = {s.replication: s for s in read_run(again).summaries[BASE]}
     assert all(fresh[s.replication] == s for s in done)

@@ -37,10 +37,23 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("scenario/variants.py", ("yaml", "simpy", "click", "matplotlib")),
     ("scenario/rules.py", ("yaml", "simpy", "click", "matplotlib", "networkx")),
     ("sim/compile.py", ("yaml", "simpy", "click", "matplotlib", "drillsim.scenario.loader")),
-    ("sim/engine/*.py", ("yaml", "click", "matplotlib", "drillsim.scenario.loader", "drillsim.report", "drillsim.analysis")),
+    (
+        "sim/engine/*.py",
+        (
+            "yaml",
+            "click",
+            "matplotlib",
+            "drillsim.scenario.loader",
+            "drillsim.report",
+            "drillsim.analysis",
+        ),
+    ),
     ("analysis/*.py", ("simpy", "yaml", "matplotlib", "drillsim.sim.engine.model")),
     ("analysis/summary.py", ("simpy", "yaml", "matplotlib")),
-    ("report/*.py", ("simpy", "drillsim.sim.engine", "drillsim.runs.study", "drillsim.runs.experiment", "yaml")),
+    (
+        "report/*.py",
+        ("simpy", "drillsim.sim.engine", "drillsim.runs.study", "drillsim.runs.experiment", "yaml"),
+    ),
     ("runs/store.py", ("simpy", "matplotlib", "yaml")),
 ]
 
@@ -61,7 +74,9 @@ def test_only_loader_imports_yaml() -> None:
 
 
 def test_only_charts_import_matplotlib() -> None:
-    users = {p.relative_to(PKG).parts[0] for p in PKG.rglob("*.py") if _uses(imports(p), "matplotlib")}
+    users = {
+        p.relative_to(PKG).parts[0] for p in PKG.rglob("*.py") if _uses(imports(p), "matplotlib")
+    }
     assert users <= {"charts"}
 
 

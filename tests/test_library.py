@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.cli import cli
-from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.report.i18n import t
 from drillsim.runs.store import read_run
+from drillsim.scenario.loader import load_scenario_with_warnings
 from tests.figures_check import untraced_figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,9 @@ def test_scenario_is_complete(path: Path) -> None:
     assert all(i.msel is not None for i in scenario.incidents)
     # names in the language of the place
     if scenario.scenario.language == "vi":
-        assert re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", scenario.scenario.title)
+        assert re.search(
+            r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", scenario.scenario.title
+        )
     if scenario.scenario.language == "zh":
         assert re.search(r"[\u4e00-\u9fff]", scenario.scenario.title)
 
@@ -63,16 +65,22 @@ def test_every_figure_is_sourced_or_listed_as_an_assumption(path: Path) -> None:
     """Issue 7, the same check as the templates': a figure is cited on its line (domain-reference)
     or named by an entry under assumptions:, which the after-action report lists."""
     missing = untraced_figures(path.read_text(encoding="utf-8"))
-    assert missing == [], f"{len(missing)} figures neither cited nor listed as assumptions:\n" + "\n".join(missing)
+    assert missing == [], (
+        f"{len(missing)} figures neither cited nor listed as assumptions:\n" + "\n".join(missing)
+    )
 
 
 def test_the_figure_check_flags_what_is_missing() -> None:
     """An entry taken out, or a citation relabelled an assumption, leaves exactly that figure untraced."""
     text = (ROOT / "scenarios" / "son-la-bank-hostage.yaml").read_text(encoding="utf-8")
-    entry = next(line for line in text.splitlines() if '{about: "criminal_police.activation"' in line)
+    entry = next(
+        line for line in text.splitlines() if '{about: "criminal_police.activation"' in line
+    )
     flagged = untraced_figures(text.replace(entry + "\n", ""))
     assert [m.split(":")[0] for m in flagged] == ["criminal_police.activation"]
-    relabelled = text.replace("# FBI LEB 2014 median 3 min (DR §2.4)", "# assumption, after DR §2.4")
+    relabelled = text.replace(
+        "# FBI LEB 2014 median 3 min (DR §2.4)", "# assumption, after DR §2.4"
+    )
     assert [m.split(":")[0] for m in untraced_figures(relabelled)] == ["ward_police.travel"]
 
 
@@ -81,13 +89,34 @@ def _mean(xs: list[float]) -> float:
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=IDS)
-def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(path: Path, tmp_path: Path) -> None:
+def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(
+    path: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "run"
-    result = CliRunner().invoke(cli, ["run", str(path), "-n", "200", "--all-variants", "--out", str(out),
-                                      "--format", "md", "--suggest", "0", "--workers", "1", "-q"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(path),
+            "-n",
+            "200",
+            "--all-variants",
+            "--out",
+            str(out),
+            "--format",
+            "md",
+            "--suggest",
+            "0",
+            "--workers",
+            "1",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
-    bottlenecks = [f for f in analysis["findings"] if f["kind"] in {"desk", "units", "link", "mobilisation"}]
+    bottlenecks = [
+        f for f in analysis["findings"] if f["kind"] in {"desk", "units", "link", "mobilisation"}
+    ]
     assert bottlenecks, "no bottleneck finding"
     scenario, _ = load_scenario_with_warnings(path)
     report = next(out.glob("after-action-report-*.md")).read_text(encoding="utf-8")
@@ -95,7 +124,9 @@ def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(path: Pa
     improvements = report.split(heading, 1)[1].split("\n## ", 1)[0].replace("\\", "")  # md escapes
     assert scenario.agency(bottlenecks[0]["agency"]).label in improvements.split("\n2. ", 1)[0]
     if scenario.scenario.language != "en":  # findings are written in the report's language
-        assert not re.search(r"critical-path share|Duty desk of|Not enough units|takes long to", improvements)
+        assert not re.search(
+            r"critical-path share|Duty desk of|Not enough units|takes long to", improvements
+        )
 
     runs = read_run(out).summaries
     index = {o.id: k for k, o in enumerate(scenario.objectives)}
@@ -107,10 +138,18 @@ def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(path: Pa
                 k = index[obj]
                 met_b = _mean([float(s.objectives[k].met) for s in runs["base"]])
                 met_v = _mean([float(s.objectives[k].met) for s in runs[v.id]])
-                t_b = _mean([s.objectives[k].time if s.objectives[k].time is not None else horizon
-                             for s in runs["base"]])
-                t_v = _mean([s.objectives[k].time if s.objectives[k].time is not None else horizon
-                             for s in runs[v.id]])
+                t_b = _mean(
+                    [
+                        s.objectives[k].time if s.objectives[k].time is not None else horizon
+                        for s in runs["base"]
+                    ]
+                )
+                t_v = _mean(
+                    [
+                        s.objectives[k].time if s.objectives[k].time is not None else horizon
+                        for s in runs[v.id]
+                    ]
+                )
                 assert sign * (met_v - met_b) >= 0, f"{v.id}: {obj} share moved the wrong way"
                 assert sign * (t_b - t_v) > 0, f"{v.id}: {obj} time moved the wrong way"
     checks = check_expectations(scenario, runs)

@@ -58,9 +58,17 @@ def test_every_error_is_located(path: Path) -> None:
         assert p.line is not None or "bytes, over the limit" in p.message
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "drillsim", *args], capture_output=True, text=True, timeout=30,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "drillsim", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
 
 
 @pytest.mark.timeout(30)
@@ -73,7 +81,10 @@ def test_huge_file_refused_before_reading(tmp_path: Path) -> None:
     result = run_cli("validate", str(huge))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert f"{huge}: error: the file is 52,428,800 bytes, over the limit of 10,485,760 bytes" in result.stderr
+    assert (
+        f"{huge}: error: the file is 52,428,800 bytes, over the limit of 10,485,760 bytes"
+        in result.stderr
+    )
     assert "DRILLSIM_MAX_SCENARIO_BYTES" in result.stderr
 
 
@@ -107,7 +118,9 @@ def test_unicode_with_bom_is_accepted(tmp_path: Path, encoding: str) -> None:
 
 
 def test_warnings_are_returned_not_lost() -> None:
-    text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8").replace("within: 90m", "within: 5h")
+    text = (
+        (FIXTURES / "drill.yaml").read_text(encoding="utf-8").replace("within: 90m", "within: 5h")
+    )
     path = FIXTURES / "drill.yaml"
     s, warnings = load_scenario_with_warnings(path)
     assert warnings == [] and s.scenario.id == "plant-hostage"
@@ -115,14 +128,20 @@ def test_warnings_are_returned_not_lost() -> None:
 
     _, warnings = load_scenario_text_with_warnings(text, "x.yaml")
     assert [w.format().splitlines()[0] for w in warnings] == [
-        ("x.yaml:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
-        "so a miss is never seen")]
+        (
+            "x.yaml:67:13: warning: objectives[2] (triage-red).within: the target 5h is longer than the horizon 4h, "
+            "so a miss is never seen"
+        )
+    ]
 
 
 def test_all_errors_at_once_in_file_order() -> None:
     text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8")
-    text = text.replace("    units: 3\n", "    untis: 3\n").replace("seed: 11", "seed: -1").replace(
-        "reliability: 0.9", "reliability: 2")
+    text = (
+        text.replace("    units: 3\n", "    untis: 3\n")
+        .replace("seed: 11", "seed: -1")
+        .replace("reliability: 0.9", "reliability: 2")
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text, "d.yaml")
     lines = [p.line for p in info.value.problems]
@@ -131,7 +150,9 @@ def test_all_errors_at_once_in_file_order() -> None:
 
 def test_all_semantic_errors_at_once() -> None:
     text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8")
-    text = text.replace("to: [swat, ems]", "to: [swat, emz]").replace("after: [cordon]}", "after: [cordn]}")
+    text = text.replace("to: [swat, ems]", "to: [swat, emz]").replace(
+        "after: [cordon]}", "after: [cordn]}"
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text, "d.yaml")
     messages = [p.message for p in info.value.errors]
@@ -141,7 +162,11 @@ def test_all_semantic_errors_at_once() -> None:
 
 
 def test_missing_field_points_at_the_mapping() -> None:
-    text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8").replace("    detected_by: plant_security\n", "")
+    text = (
+        (FIXTURES / "drill.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    detected_by: plant_security\n", "")
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text, "d.yaml")
     (p,) = info.value.errors
@@ -150,8 +175,9 @@ def test_missing_field_points_at_the_mapping() -> None:
 
 def test_merge_keys_and_aliases_work() -> None:
     text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8")
-    text = text.replace("    units: 3\n", "    units: &n 3\n").replace("{id: cordon, by: swat, units: 2,",
-                                                                   "{id: cordon, by: swat, units: *n,")
+    text = text.replace("    units: 3\n", "    units: &n 3\n").replace(
+        "{id: cordon, by: swat, units: 2,", "{id: cordon, by: swat, units: *n,"
+    )
     assert load_scenario_text(text).task("cordon").units == 3
 
 
@@ -185,13 +211,21 @@ def test_unreadable_path_is_a_scenario_error(tmp_path: Path) -> None:
     assert "cannot read the file" in info.value.render()
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("DRILLSIM_MAX_AGENCIES", "3", "agencies, over the limit of 3; set DRILLSIM_MAX_AGENCIES to raise it"),
-    ("DRILLSIM_MAX_LINKS", "2", "over the limit of 2; set DRILLSIM_MAX_LINKS to raise it"),
-    ("DRILLSIM_MAX_AGENCIES", "many", "DRILLSIM_MAX_AGENCIES='many' is not a whole number"),
-])
-def test_agency_and_link_limits_refuse_and_can_be_raised(variable: str, value: str, message: str,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DRILLSIM_MAX_AGENCIES",
+            "3",
+            "agencies, over the limit of 3; set DRILLSIM_MAX_AGENCIES to raise it",
+        ),
+        ("DRILLSIM_MAX_LINKS", "2", "over the limit of 2; set DRILLSIM_MAX_LINKS to raise it"),
+        ("DRILLSIM_MAX_AGENCIES", "many", "DRILLSIM_MAX_AGENCIES='many' is not a whole number"),
+    ],
+)
+def test_agency_and_link_limits_refuse_and_can_be_raised(
+    variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The README's limits: exit 1 with the way to raise them; raised, the same scenario runs."""
     args = ["run", str(FIXTURES / "drill.yaml"), "--seed", "1"]
     monkeypatch.setenv(variable, value)
@@ -203,6 +237,17 @@ def test_agency_and_link_limits_refuse_and_can_be_raised(variable: str, value: s
 
 def test_replication_limit_refuses_before_simulating(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = CliRunner().invoke(cli, ["run", str(FIXTURES / "drill.yaml"), "-n", "50", "--max-replications", "10",
-                                      "--out", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(FIXTURES / "drill.yaml"),
+            "-n",
+            "50",
+            "--max-replications",
+            "10",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1 and "--max-replications" in result.stderr and not out.exists()

@@ -15,12 +15,14 @@ from conftest import FIXTURES, SCENARIOS
 
 from drillsim.analysis.results import objective_stats
 from drillsim.cli import cli
-from drillsim.scenario.durations import format_duration
-from drillsim.runs.experiment import simulate_summaries
-from drillsim.scenario.loader import load_scenario, load_scenario_text
 from drillsim.msel import COLUMNS, SYNONYMS, Table, find_header, header_key, read_time
+from drillsim.runs.experiment import simulate_summaries
+from drillsim.scenario.durations import format_duration
+from drillsim.scenario.loader import load_scenario, load_scenario_text
 
-EXAMPLES = sorted(SCENARIOS.glob("*.yaml")) + [FIXTURES / "drill.yaml"]  # drill.yaml has no msel: entries
+EXAMPLES = sorted(SCENARIOS.glob("*.yaml")) + [
+    FIXTURES / "drill.yaml"
+]  # drill.yaml has no msel: entries
 HEADERS = [c.header for c in COLUMNS]
 
 
@@ -37,6 +39,7 @@ def sheet_rows(path: Path) -> list[dict[str, object]]:
 
 
 # -- round trip -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -57,12 +60,22 @@ def test_round_trip_gives_the_same_incidents(path: Path, fmt: str, tmp_path: Pat
 
 def test_round_trip_of_export_fallbacks(tmp_path: Path) -> None:
     """Synopsis, number and To filled in by export come back as they were: absent."""
-    text = (FIXTURES / "drill.yaml").read_text("utf-8").replace("    at: 0s\n", (
-        "    at: 0s\n    description: \"Hostages in the control room\"\n"), 1)
-    text = text.replace("tasks:\n", (
-        "  - {id: second, at: 1m30.5s, detected_by: police_hq, description: \"A call\", msel: {number: 2, "
-        "inject: \"=== 113 call\", to: \"Bảo vệ nhà máy\"}}\n"
-        "  - {id: third, at: 2h0m7s, detected_by: police_hq, msel: {number: 3, method: \"no\"}}\ntasks:\n"), 1)
+    text = (
+        (FIXTURES / "drill.yaml")
+        .read_text("utf-8")
+        .replace(
+            "    at: 0s\n", ('    at: 0s\n    description: "Hostages in the control room"\n'), 1
+        )
+    )
+    text = text.replace(
+        "tasks:\n",
+        (
+            '  - {id: second, at: 1m30.5s, detected_by: police_hq, description: "A call", msel: {number: 2, '
+            'inject: "=== 113 call", to: "Bảo vệ nhà máy"}}\n'
+            '  - {id: third, at: 2h0m7s, detected_by: police_hq, msel: {number: 3, method: "no"}}\ntasks:\n'
+        ),
+        1,
+    )
     path = tmp_path / "fallbacks.yaml"
     path.write_text(text, "utf-8")
     original = load_scenario(path)
@@ -79,7 +92,9 @@ def test_round_trip_of_export_fallbacks(tmp_path: Path) -> None:
 
 
 def test_description_left_of_inject_is_the_description() -> None:
-    table = Table("m.csv", None, ((1, ("Description", "Time", "Inject", "To")), (2, ("a", "5m", "b", "x"))))
+    table = Table(
+        "m.csv", None, ((1, ("Description", "Time", "Inject", "To")), (2, ("a", "5m", "b", "x")))
+    )
     header = find_header(table)
     assert header is not None
     assert dict(header.columns) == {"description": 0, "time": 1, "inject": 2, "to": 3}
@@ -92,11 +107,14 @@ def test_round_trip_without_scenario_prints_the_incidents_section(tmp_path: Path
     assert code == 0, err
     assert out.startswith("incidents:\n  - id: knife_attack\n    at: 0s\n")
     original = path.read_text("utf-8")
-    replaced = original[:original.index("incidents:")] + out + original[original.index("\ntasks:"):]
+    replaced = (
+        original[: original.index("incidents:")] + out + original[original.index("\ntasks:") :]
+    )
     assert load_scenario_text(replaced).incidents == load_scenario(path).incidents
 
 
 # -- export ---------------------------------------------------------------------------------------
+
 
 def test_xlsx_layout_and_text(tmp_path: Path) -> None:
     path = SCENARIOS / "lai-chau-hydropower.yaml"
@@ -115,7 +133,11 @@ def test_xlsx_layout_and_text(tmp_path: Path) -> None:
     assert rows[1]["Scenario time"] == "H+0:40"
     assert rows[1]["Synopsis"] == "Nổ tại trạm phân phối điện"
     assert rows[1]["Detection"] == "{uniform: [0s, 1m]}"
-    assert (rows[1]["Casualties red"], rows[1]["Casualties yellow"], rows[1]["Casualties green"]) == (3, 5, 6)
+    assert (
+        rows[1]["Casualties red"],
+        rows[1]["Casualties yellow"],
+        rows[1]["Casualties green"],
+    ) == (3, 5, 6)
     assert rows[1]["Triggers"] == "firefight, triage, transport"
     objectives = str(rows[0]["Objective"]).split("\n")
     assert [o.split(":")[0] for o in objectives] == ["alert-hub-10", "cordon-135", "grid-30"]
@@ -125,7 +147,17 @@ def test_xlsx_layout_and_text(tmp_path: Path) -> None:
 
 def test_chinese_text_survives_csv_with_bom(tmp_path: Path) -> None:
     out = tmp_path / "m.csv"
-    assert invoke("msel", "export", SCENARIOS / "jiangcheng-school-campus.yaml", "--no-simulate", "-o", out)[0] == 0
+    assert (
+        invoke(
+            "msel",
+            "export",
+            SCENARIOS / "jiangcheng-school-campus.yaml",
+            "--no-simulate",
+            "-o",
+            out,
+        )[0]
+        == 0
+    )
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -142,30 +174,46 @@ def test_expected_times_come_from_the_simulation(tmp_path: Path) -> None:
     assert code == 0, err
     assert "median and 90th percentile over 30 simulated replications (seed 7)" in err
     scenario = load_scenario(path)
-    stats = {s.objective.id: s.time for s in
-             objective_stats(scenario, "base", simulate_summaries(scenario, [], 30, 7)["base"])}
+    stats = {
+        s.objective.id: s.time
+        for s in objective_stats(scenario, "base", simulate_summaries(scenario, [], 30, 7)["base"])
+    }
     seen = {}
     for row in sheet_rows(out):
         ids = [line.split(":")[0] for line in str(row["Objective"]).split("\n")]
-        for oid, med, p90 in zip(ids, str(row["Expected by (median)"]).split("\n"),
-                                 str(row["Expected by (p90)"]).split("\n"), strict=True):
+        for oid, med, p90 in zip(
+            ids,
+            str(row["Expected by (median)"]).split("\n"),
+            str(row["Expected by (p90)"]).split("\n"),
+            strict=True,
+        ):
             seen[oid] = (med, p90)
-    assert seen == {oid: (format_duration(round(t.median)), format_duration(round(t.p90)))
-                    for oid, t in stats.items()}
+    assert seen == {
+        oid: (format_duration(round(t.median)), format_duration(round(t.p90)))
+        for oid, t in stats.items()
+    }
 
 
 def test_export_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "m.xlsx"
     out.write_bytes(b"earlier work")
     code, _, err = invoke("msel", "export", FIXTURES / "drill.yaml", "--no-simulate", "-o", out)
-    assert (code, err) == (1, f"error: {out} exists; choose another name or pass --force to replace it\n")
+    assert (code, err) == (
+        1,
+        f"error: {out} exists; choose another name or pass --force to replace it\n",
+    )
     assert out.read_bytes() == b"earlier work"
-    assert invoke("msel", "export", FIXTURES / "drill.yaml", "--no-simulate", "-o", out, "--force")[0] == 0
+    assert (
+        invoke("msel", "export", FIXTURES / "drill.yaml", "--no-simulate", "-o", out, "--force")[0]
+        == 0
+    )
     assert openpyxl.load_workbook(out).sheetnames[0] == "MSEL"
 
 
 def test_export_checks_format_against_suffix(tmp_path: Path) -> None:
-    code, _, err = invoke("msel", "export", FIXTURES / "drill.yaml", "--format", "csv", "-o", tmp_path / "m.xlsx")
+    code, _, err = invoke(
+        "msel", "export", FIXTURES / "drill.yaml", "--format", "csv", "-o", tmp_path / "m.xlsx"
+    )
     assert code == 2 and "does not match the output's .xlsx" in err
 
 
@@ -210,14 +258,28 @@ def other_tool_workbook(path: Path) -> None:
     ws["C2"], ws["G2"] = "Inject details", "Evaluation"
     ws.merge_cells("C2:E2")
     ws.merge_cells("G2:H2")
-    for col, text in zip("CDEGH", ("Description", "Delivery method", "Recipient", "Evaluator notes", "Actual time")):
+    for col, text in zip(
+        "CDEGH", ("Description", "Delivery method", "Recipient", "Evaluator notes", "Actual time")
+    ):
         ws[f"{col}3"] = text
-    ws.append([1, "D+0 H+0 M+5", "Armed group at the gate", "phone", "Công an tỉnh", "Cordon the plant"])
+    ws.append(
+        [1, "D+0 H+0 M+5", "Armed group at the gate", "phone", "Công an tỉnh", "Cordon the plant"]
+    )
     ws.append([])
     ws["A6"] = "Module 2: response to the explosion"
     ws.merge_cells("A6:H6")
-    ws.append([2, "D+0 H+1 M+30", "Explosion in the switchyard", "radio", "Trung tâm cấp cứu 115; PCCC", "Triage",
-               "late", "10:42"])
+    ws.append(
+        [
+            2,
+            "D+0 H+1 M+30",
+            "Explosion in the switchyard",
+            "radio",
+            "Trung tâm cấp cứu 115; PCCC",
+            "Triage",
+            "late",
+            "10:42",
+        ]
+    )
     ws.append([3, "D+1 H+2 M+30", "Second device found", None, "PCCC", "Evacuate"])
     ws.merge_cells("D7:D8")  # one delivery method for both injects
     ws.append([None] * 8)
@@ -232,15 +294,23 @@ def test_sheet_from_another_tool_imports(tmp_path: Path, drill: Path) -> None:
     assert err.splitlines() == [
         "note: ignored column(s) drillsim does not use: G (Evaluator notes), H (Actual time)",
         "note: row 6 is read as a heading ('Module 2: response to the explosion') and skipped",
-        f"read 3 injects from {tmp_path / 'planners.xlsx'} (sheet Injects), header on row 3"]
+        f"read 3 injects from {tmp_path / 'planners.xlsx'} (sheet Injects), header on row 3",
+    ]
     scenario = load_scenario_text(out)
     assert [(i.id, format_duration(i.at), i.detected_by) for i in scenario.incidents] == [
-        ("inject-1", "5m", "police_hq"), ("inject-2", "1h30m", "ems"), ("inject-3", "1d2h30m", "fire")]
+        ("inject-1", "5m", "police_hq"),
+        ("inject-2", "1h30m", "ems"),
+        ("inject-3", "1d2h30m", "fire"),
+    ]
     second = scenario.incidents[1]
     assert second.description == "Explosion in the switchyard"
     assert second.msel is not None
-    assert (second.msel.number, second.msel.method, second.msel.to, second.msel.expected_action) == (
-        2, "radio", "Trung tâm cấp cứu 115; PCCC", "Triage")
+    assert (
+        second.msel.number,
+        second.msel.method,
+        second.msel.to,
+        second.msel.expected_action,
+    ) == (2, "radio", "Trung tâm cấp cứu 115; PCCC", "Triage")
     assert scenario.incidents[2].msel is not None and scenario.incidents[2].msel.method == "radio"
     assert "# Tasks (this comment too)" in out and out.startswith("# A test drill")
 
@@ -256,18 +326,35 @@ def vietnamese_workbook(path: Path) -> None:
     book.save(path)
 
 
-@pytest.mark.parametrize(("start", "times", "note"), [
-    ("08:00", ["30m", "1h15m", "2h"], []),
-    (None, ["0s", "45m", "1h30m"], [("note: clock times are counted from 08:30, the earliest in the sheet; "
-                                     "pass --start HH:MM to choose the exercise start")]),
-])
-def test_vietnamese_headers_and_clock_times(tmp_path: Path, drill: Path, start: str | None, times: list[str],
-                                            note: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("start", "times", "note"),
+    [
+        ("08:00", ["30m", "1h15m", "2h"], []),
+        (
+            None,
+            ["0s", "45m", "1h30m"],
+            [
+                (
+                    "note: clock times are counted from 08:30, the earliest in the sheet; "
+                    "pass --start HH:MM to choose the exercise start"
+                )
+            ],
+        ),
+    ],
+)
+def test_vietnamese_headers_and_clock_times(
+    tmp_path: Path, drill: Path, start: str | None, times: list[str], note: list[str]
+) -> None:
     vietnamese_workbook(tmp_path / "vi.xlsx")
-    args = ["msel", "import", tmp_path / "vi.xlsx", "--scenario", drill] + (["--start", start] if start else [])
+    args = ["msel", "import", tmp_path / "vi.xlsx", "--scenario", drill] + (
+        ["--start", start] if start else []
+    )
     code, out, err = invoke(*args)
     assert code == 0, err
-    assert err.splitlines()[:-1] == ["note: ignored column(s) drillsim does not use: F (Ghi chú)", *note]
+    assert err.splitlines()[:-1] == [
+        "note: ignored column(s) drillsim does not use: F (Ghi chú)",
+        *note,
+    ]
     incidents = load_scenario_text(out).incidents
     assert [format_duration(i.at) for i in incidents] == times
     assert [i.detected_by for i in incidents] == ["police_hq", "fire", "ems"]
@@ -276,16 +363,24 @@ def test_vietnamese_headers_and_clock_times(tmp_path: Path, drill: Path, start: 
 
 def test_chinese_csv_with_semicolons_without_scenario(tmp_path: Path) -> None:
     path = tmp_path / "zh.csv"
-    path.write_text("演练脚本;;;\n序号;时间;内容;接收方\n1;T+0:05;校门口持刀伤人;school_security\n\n"
-                    "2;+00:30;家长聚集;education_bureau\n", encoding="utf-8-sig")
+    path.write_text(
+        "演练脚本;;;\n序号;时间;内容;接收方\n1;T+0:05;校门口持刀伤人;school_security\n\n"
+        "2;+00:30;家长聚集;education_bureau\n",
+        encoding="utf-8-sig",
+    )
     code, out, err = invoke("msel", "import", path)
     assert code == 0, err
-    assert out.splitlines()[:4] == ["incidents:", "  - id: inject-1", "    at: 5m",
-                                    '    description: "校门口持刀伤人"']
+    assert out.splitlines()[:4] == [
+        "incidents:",
+        "  - id: inject-1",
+        "    at: 5m",
+        '    description: "校门口持刀伤人"',
+    ]
     assert "  - id: inject-2\n    at: 30m\n" in out and "    detected_by: education_bureau\n" in out
 
 
 # -- errors ---------------------------------------------------------------------------------------
+
 
 def test_bad_rows_are_all_located(tmp_path: Path, drill: Path) -> None:
     book = openpyxl.Workbook()
@@ -296,19 +391,24 @@ def test_bad_rows_are_all_located(tmp_path: Path, drill: Path) -> None:
     ws.append([2, "H+1", "y", "Sở Y tế", "ba"])
     book.save(tmp_path / "bad.xlsx")
     out = tmp_path / "out.yaml"
-    code, stdout, err = invoke("msel", "import", tmp_path / "bad.xlsx", "--scenario", drill, "-o", out)
+    code, stdout, err = invoke(
+        "msel", "import", tmp_path / "bad.xlsx", "--scenario", drill, "-o", out
+    )
     assert code == 1 and stdout == "" and not out.exists()
     assert "Traceback" not in err
     f = tmp_path / "bad.xlsx"
     assert err.splitlines() == [
         f"{f}:2:2: error: sheet MSEL, cell B2 (Time): cannot read '2 giờ' as a time",
-        ("    hint: write a duration from the exercise start (35m, 1h30m), a relative time (D+1 H+2 M+30, H+2, "
-         "M+30, H+0:35, T+0:35, +00:35) or a clock time (09:30, 9h30) measured from --start"),
+        (
+            "    hint: write a duration from the exercise start (35m, 1h30m), a relative time (D+1 H+2 M+30, H+2, "
+            "M+30, H+0:35, T+0:35, +00:35) or a clock time (09:30, 9h30) measured from --start"
+        ),
         f"{f}:3:4: error: sheet MSEL, cell D3 (To): no agency of the scenario matches 'Sở Y tế'",
         "    hint: write the id or the name of one of its agencies: police_hq, ems, fire",
         f"{f}:3:5: error: sheet MSEL, cell E3 (Casualties red): expected a whole number, got 'ba'",
         "    hint: write a number such as 3 (0 or more)",
-        "3 error(s), 0 warning(s)"]
+        "3 error(s), 0 warning(s)",
+    ]
 
 
 def test_unmatched_recipient_without_scenario_says_how_to_fix(tmp_path: Path) -> None:
@@ -318,21 +418,33 @@ def test_unmatched_recipient_without_scenario_says_how_to_fix(tmp_path: Path) ->
     assert code == 1
     assert err.splitlines() == [
         f"{path}:2:4: error: cell D2 (To): cannot tell which agency 'Công an tỉnh' is without the scenario",
-        ("    hint: pass --scenario SCENARIO to match recipients with its agencies' ids and names, or add a "
-         "'Detected by' column with agency ids"),
-        "1 error(s), 0 warning(s)"]
+        (
+            "    hint: pass --scenario SCENARIO to match recipients with its agencies' ids and names, or add a "
+            "'Detected by' column with agency ids"
+        ),
+        "1 error(s), 0 warning(s)",
+    ]
 
 
 def test_objective_losing_its_incident_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
-    path.write_text("No,Time,Inject,To\n1,H+0:10,Alarm,Lực lượng bảo vệ Nhà máy\n", encoding="utf-8")
-    code, _, err = invoke("msel", "import", path, "--scenario", SCENARIOS / "lai-chau-hydropower.yaml")
+    path.write_text(
+        "No,Time,Inject,To\n1,H+0:10,Alarm,Lực lượng bảo vệ Nhà máy\n", encoding="utf-8"
+    )
+    code, _, err = invoke(
+        "msel", "import", path, "--scenario", SCENARIOS / "lai-chau-hydropower.yaml"
+    )
     assert code == 1
     assert err.splitlines()[:2] == [
-        (f"{path}: error: the scenario's objective alert-hub-10 is measured on incident 'hostage', which no row "
-         "of the MSEL has"),
-        ("    hint: write hostage in an 'Incident id' column on the row of that inject, or change the objective "
-         "in the scenario")]
+        (
+            f"{path}: error: the scenario's objective alert-hub-10 is measured on incident 'hostage', which no row "
+            "of the MSEL has"
+        ),
+        (
+            "    hint: write hostage in an 'Incident id' column on the row of that inject, or change the objective "
+            "in the scenario"
+        ),
+    ]
 
 
 def test_no_header_and_unreadable_files(tmp_path: Path) -> None:
@@ -341,7 +453,9 @@ def test_no_header_and_unreadable_files(tmp_path: Path) -> None:
     assert code == 1 and "cannot find the header row in the first 20 rows" in err
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
     code, _, err = invoke("msel", "import", tmp_path / "broken.xlsx")
-    assert code == 1 and err.startswith(f"error: {tmp_path / 'broken.xlsx'}: not a valid .xlsx file")
+    assert code == 1 and err.startswith(
+        f"error: {tmp_path / 'broken.xlsx'}: not a valid .xlsx file"
+    )
     (tmp_path / "old.csv").write_bytes("No,Time,To\n1,5m,Công an\n".encode("cp1258"))
     code, _, err = invoke("msel", "import", tmp_path / "old.csv")
     assert code == 1 and "Save As, CSV UTF-8" in err and "Traceback" not in err
@@ -351,9 +465,14 @@ def test_duplicate_ids_are_located(tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
     path.write_text("No,Time,To\n1,5m,police_hq\n\n1,10m,police_hq\n", encoding="utf-8")
     code, _, err = invoke("msel", "import", path)
-    assert (code, err.splitlines()) == (1, [
-        f"{path}:4:1: error: cell A4 (No): incident id 'inject-1' is already used on row 2",
-        "    hint: give each inject its own Event No. or Incident id", "1 error(s), 0 warning(s)"])
+    assert (code, err.splitlines()) == (
+        1,
+        [
+            f"{path}:4:1: error: cell A4 (No): incident id 'inject-1' is already used on row 2",
+            "    hint: give each inject its own Event No. or Incident id",
+            "1 error(s), 0 warning(s)",
+        ],
+    )
 
 
 def test_crlf_scenario_keeps_its_line_endings(tmp_path: Path, drill: Path) -> None:
@@ -377,14 +496,31 @@ def test_import_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 
 # -- the parts ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("cell", "seconds", "clock"), [
-    ("35m", 2100, False), ("1h30m", 5400, False), ("D+1 H+2 M+30", 95400, False), ("H+2", 7200, False),
-    ("M+30", 1800, False), ("T+0:35", 2100, False), ("H+0:35", 2100, False), ("+00:35", 2100, False),
-    ("H+26:00:30", 93630, False), ("D+0 H+1 M+30", 5400, False), ("０９：３０", 34200, True),
-    (dt.timedelta(hours=1, minutes=30), 5400, False), (dt.time(9, 30), 34200, True), ("09:30", 34200, True),
-    ("9h30", 34200, True), ("9:30 PM", 77400, True), (dt.datetime(2024, 5, 1, 9, 30), 34200, True), (0, 0, False),
-    ("2024-05-01 09:30", 34200, True),
-])
+
+@pytest.mark.parametrize(
+    ("cell", "seconds", "clock"),
+    [
+        ("35m", 2100, False),
+        ("1h30m", 5400, False),
+        ("D+1 H+2 M+30", 95400, False),
+        ("H+2", 7200, False),
+        ("M+30", 1800, False),
+        ("T+0:35", 2100, False),
+        ("H+0:35", 2100, False),
+        ("+00:35", 2100, False),
+        ("H+26:00:30", 93630, False),
+        ("D+0 H+1 M+30", 5400, False),
+        ("０９：３０", 34200, True),
+        (dt.timedelta(hours=1, minutes=30), 5400, False),
+        (dt.time(9, 30), 34200, True),
+        ("09:30", 34200, True),
+        ("9h30", 34200, True),
+        ("9:30 PM", 77400, True),
+        (dt.datetime(2024, 5, 1, 9, 30), 34200, True),
+        (0, 0, False),
+        ("2024-05-01 09:30", 34200, True),
+    ],
+)
 def test_times_a_trainer_writes(cell: object, seconds: float, clock: bool) -> None:
     t = read_time(cell)
     assert (t.seconds, t.clock) == (seconds, clock)
@@ -396,12 +532,28 @@ def test_times_that_are_refused(cell: object) -> None:
         read_time(cell)
 
 
-@pytest.mark.parametrize(("header", "key"), [
-    ("#", "number"), ("Seq", "number"), ("MSEL No", "number"), ("STT", "number"), ("序号", "number"),
-    ("Date/Time", "time"), ("  scenario   TIME ", "time"), ("Thời gian", "time"), ("时间", "time"),
-    ("Message", "inject"), ("Nội dung", "inject"), ("内容", "inject"), ("Recipient", "to"), ("Player", "to"),
-    ("Delivery method", "method"), ("Expected player action", "expected_action"), ("Đơn vị nhận", "to"),
-])
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("#", "number"),
+        ("Seq", "number"),
+        ("MSEL No", "number"),
+        ("STT", "number"),
+        ("序号", "number"),
+        ("Date/Time", "time"),
+        ("  scenario   TIME ", "time"),
+        ("Thời gian", "time"),
+        ("时间", "time"),
+        ("Message", "inject"),
+        ("Nội dung", "inject"),
+        ("内容", "inject"),
+        ("Recipient", "to"),
+        ("Player", "to"),
+        ("Delivery method", "method"),
+        ("Expected player action", "expected_action"),
+        ("Đơn vị nhận", "to"),
+    ],
+)
 def test_header_synonyms(header: str, key: str) -> None:
     assert SYNONYMS[header_key(header)][0] == key
 
@@ -413,17 +565,26 @@ def test_help_has_an_example(command: list[str]) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_scenario_text_that_looks_like_a_formula_is_never_a_formula(fmt: str, tmp_path: Path) -> None:
+def test_scenario_text_that_looks_like_a_formula_is_never_a_formula(
+    fmt: str, tmp_path: Path
+) -> None:
     """CSV injection: an inject ``=HYPERLINK(...)`` is shown as text by a spreadsheet, and reads back the same."""
     evil = '=HYPERLINK("http://x.invalid","click")'
-    text = (FIXTURES / "drill.yaml").read_text("utf-8").replace(
-        "    at: 0s\n", f"    at: 0s\n    description: {json.dumps(evil)}\n", 1)
+    text = (
+        (FIXTURES / "drill.yaml")
+        .read_text("utf-8")
+        .replace("    at: 0s\n", f"    at: 0s\n    description: {json.dumps(evil)}\n", 1)
+    )
     src = tmp_path / "evil.yaml"
     src.write_text(text, "utf-8")
     sheet, back = tmp_path / f"m.{fmt}", tmp_path / "back.yaml"
     assert invoke("msel", "export", src, "--no-simulate", "-o", sheet)[0] == 0
     if fmt == "csv":
-        cells = [c for row in csv.reader(io.StringIO(sheet.read_bytes().decode("utf-8-sig"))) for c in row]
+        cells = [
+            c
+            for row in csv.reader(io.StringIO(sheet.read_bytes().decode("utf-8-sig")))
+            for c in row
+        ]
         assert evil not in cells and f"'{evil}" in cells
     else:
         ws = openpyxl.load_workbook(sheet)["MSEL"]
@@ -438,26 +599,37 @@ def test_a_long_cell_is_quoted_short_in_the_error(tmp_path: Path, drill: Path) -
     long = "Gửi toàn bộ các đơn vị liên quan\ntrong khu vực " + "và các lực lượng phối hợp " * 20
     path = tmp_path / "m.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([["No", "Time", "Inject", "To"], [1, "H+0:10", "Alarm", long],
-                                  [2, "x" * 500, "Alarm", "ems"]])
+        csv.writer(fh).writerows(
+            [
+                ["No", "Time", "Inject", "To"],
+                [1, "H+0:10", "Alarm", long],
+                [2, "x" * 500, "Alarm", "ems"],
+            ]
+        )
     code, _, err = invoke("msel", "import", path, "--scenario", drill)
     assert code == 1
     first = [line for line in err.splitlines() if "no agency of the scenario matches" in line][0]
     quoted = first.split("matches ", 1)[1]
-    assert quoted.startswith("'Gửi toàn bộ các đơn vị liên quan trong khu vực") and quoted.endswith("…'")
+    assert quoted.startswith("'Gửi toàn bộ các đơn vị liên quan trong khu vực") and quoted.endswith(
+        "…'"
+    )
     assert len(quoted) == 62  # 60 characters and the quotes
     time_line = [line for line in err.splitlines() if "as a time" in line][0]
     assert "x" * 59 + "…" in time_line and "x" * 61 not in time_line
 
 
-def test_a_csv_larger_than_the_limits_says_what_was_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import drillsim.msel.files as files
+def test_a_csv_larger_than_the_limits_says_what_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drillsim.msel import files
 
     monkeypatch.setattr(files, "MAX_ROWS", 3)
     monkeypatch.setattr(files, "MAX_COLUMNS", 4)
     path = tmp_path / "big.csv"
-    path.write_text("No,Time,Inject,To,Extra\n1,H+0:05,a,ems,z\n2,H+0:10,b,fire,z\n3,H+0:15,c,ems,z\n",
-                    encoding="utf-8")
+    path.write_text(
+        "No,Time,Inject,To,Extra\n1,H+0:05,a,ems,z\n2,H+0:10,b,fire,z\n3,H+0:15,c,ems,z\n",
+        encoding="utf-8",
+    )
     tables, notes = files.read_tables(path, None)
     assert notes == [f"only the first 3 rows and 4 columns of {path} are read"]
     assert all(len(values) <= 4 for _, values in tables[0].rows) and len(tables[0].rows) == 3
@@ -478,7 +650,9 @@ def test_formulas_without_saved_values_are_pointed_out(tmp_path: Path, drill: Pa
     ws.append(["=A2+1", "H+0:10", '=CONCATENATE("Fire ", "alarm")', "fire"])
     book.save(tmp_path / "formulas.xlsx")
     code, out, err = invoke("msel", "import", tmp_path / "formulas.xlsx", "--scenario", drill)
-    assert "note: sheet MSEL: 2 formula cell(s) have no saved value and read as empty (A3, C3)" in err
+    assert (
+        "note: sheet MSEL: 2 formula cell(s) have no saved value and read as empty (A3, C3)" in err
+    )
     assert "open the file in Excel or LibreOffice and save it" in err
     plain = tmp_path / "plain.xlsx"
     ws["A3"], ws["C3"] = 2, "Fire alarm"

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.measure import measure
+from drillsim.analysis.summary import summarize
 from drillsim.cli import cli
-from drillsim.sim.compile import compile_scenario
-from drillsim.sim.engine import run_replication
 from drillsim.scenario.loader import load_scenario_text_with_warnings
+from drillsim.scenario.model import Scenario, TargetKind
 from drillsim.scenario.new import (
     KINDS,
     LANGUAGES,
@@ -27,10 +27,10 @@ from drillsim.scenario.new import (
     render,
     scenario_id_for,
 )
-from drillsim.sim.records import EventKind
-from drillsim.scenario.model import Scenario, TargetKind
-from drillsim.analysis.summary import summarize
 from drillsim.scenario.variants import apply_variant
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import EventKind
 from tests.figures_check import FIGURE_KEYS, untraced_figures
 from tests.helpers import with_prerequisites
 
@@ -54,7 +54,7 @@ def comments(text: str) -> list[str]:
         stripped = line.strip()
         if stripped.startswith("#"):
             out.append(stripped[1:].strip())
-        elif "  # " in line and not stripped.startswith(("- \"", "\"")):
+        elif "  # " in line and not stripped.startswith(('- "', '"')):
             out.append(line.split("  # ", 1)[1])
     return out
 
@@ -66,7 +66,9 @@ def triggered_tasks(scenario: Scenario) -> set[str]:
 
 def test_there_is_a_template_for_every_target_kind() -> None:
     """One data file per kind the scenario model accepts: no kind without a template, no stray file."""
-    on_disk = {p.stem for p in (ROOT / "drillsim" / "scenario" / "templates" / "kinds").glob("*.toml")}
+    on_disk = {
+        p.stem for p in (ROOT / "drillsim" / "scenario" / "templates" / "kinds").glob("*.toml")
+    }
     assert on_disk == set(get_args(TargetKind))
     for kind in get_args(TargetKind):
         _, scenario = load(kind, "en")
@@ -84,7 +86,9 @@ def test_template_loads_runs_and_reaches_every_objective(kind: str, lang: str) -
     compiled = compile_scenario(scenario)
     runs = [run_replication(compiled, scenario.scenario.seed, r).records for r in range(5)]
     for objective in scenario.objectives:
-        assert any(measure(recs, objective, scenario).time is not None for recs in runs), objective.id
+        assert any(measure(recs, objective, scenario).time is not None for recs in runs), (
+            objective.id
+        )
     done = {r.task for recs in runs for r in recs if r.kind is EventKind.TASK_DONE}
     assert triggered_tasks(scenario) <= done, triggered_tasks(scenario) - done
     for variant in scenario.variants:  # every what-if compiles and runs
@@ -97,7 +101,9 @@ def test_every_figure_is_sourced_or_listed_as_an_assumption(kind: str, lang: str
     words = common()["words"]
     assumption, on_site = words["assumption"][lang], words["on_site"][lang]
     labelled = 0
-    body = text.split("\nvariants:", 1)[0]  # what-if values are labelled as such, not as assumptions
+    body = text.split("\nvariants:", 1)[
+        0
+    ]  # what-if values are labelled as such, not as assumptions
     for line in body.splitlines():
         key = re.match(r"\s*(?:- )?([a-z_]+):", line)
         if not key or key.group(1) not in FIGURE_KEYS:
@@ -113,7 +119,10 @@ def test_every_figure_is_sourced_or_listed_as_an_assumption(kind: str, lang: str
     header = text.split("\nformat: 1", 1)[0]
     flat = re.sub(r"[\s#]", "", header)  # the header lists the same sources, wrapped
     assert all(re.sub(r"\s", "", s) in flat for s in scenario.sources)
-    assert "drillsim validate my-drill.yaml" in header and "drillsim run my-drill.yaml -n 1000" in header
+    assert (
+        "drillsim validate my-drill.yaml" in header
+        and "drillsim run my-drill.yaml -n 1000" in header
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -144,9 +153,26 @@ def test_what_ifs_move_objectives_as_expected(kind: str) -> None:
     assert checks and [c for c in checks if not c.as_expected] == []
 
 
-@pytest.mark.parametrize("text", ["plain", "a: b", 'say "hi"', "# not a comment", "yes", "- dash", "1h",
-                                  "中文：标点“引号”，（括号）", "Bệnh viện: khoa Cấp cứu", "tab\there",
-                                  "line\nbreak", "sep\u2028arator", "bell\x07", "del\x7f", "{not: a map}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "a: b",
+        'say "hi"',
+        "# not a comment",
+        "yes",
+        "- dash",
+        "1h",
+        "中文：标点“引号”，（括号）",
+        "Bệnh viện: khoa Cấp cứu",
+        "tab\there",
+        "line\nbreak",
+        "sep\u2028arator",
+        "bell\x07",
+        "del\x7f",
+        "{not: a map}",
+    ],
+)
 def test_quote_and_flow_round_trip_through_yaml(text: str) -> None:
     assert yaml.safe_load(f"k: {quote(text)}") == {"k": text}
     assert yaml.safe_load(f"k: {flow([text, {'x': text}])}") == {"k": [text, {"x": text}]}
@@ -157,9 +183,17 @@ def test_flow_leaves_ids_and_durations_bare() -> None:
     assert flow(["police_command", 0.95, 2, "on"]) == '[police_command, 0.95, 2, "on"]'
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("my-drill.yaml", "my-drill"), ("drills/Hue_2025.YML", "Hue_2025"), ("bệnh-viện.yaml", "hospital-drill"),
-    ("a.b.yaml", "hospital-drill"), ("-", "hospital-drill"), (None, "hospital-drill")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("my-drill.yaml", "my-drill"),
+        ("drills/Hue_2025.YML", "Hue_2025"),
+        ("bệnh-viện.yaml", "hospital-drill"),
+        ("a.b.yaml", "hospital-drill"),
+        ("-", "hospital-drill"),
+        (None, "hospital-drill"),
+    ],
+)
 def test_scenario_id_comes_from_the_file_name_when_valid(name: str | None, expected: str) -> None:
     assert scenario_id_for(name, "hospital") == expected
 
@@ -173,6 +207,7 @@ def test_unknown_kind_or_language_is_refused() -> None:
 
 # -- the command --------------------------------------------------------------------------------------
 
+
 def invoke(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, list(args))
     return result.exit_code, result.stdout, result.stderr
@@ -182,9 +217,13 @@ def test_new_writes_a_file_that_validates_and_says_what_next(tmp_path: Path) -> 
     out = tmp_path / "lai-chau-2025.yaml"
     code, stdout, stderr = invoke("new", "--template", "hydropower_plant", "--lang", "vi", str(out))
     assert code == 0 and stderr == ""
-    assert stdout.splitlines()[0] == (f"wrote {out}: the hydropower_plant template in vi "
-                                      "(scenario id lai-chau-2025)")
-    assert f"drillsim validate {out}" in stdout and f"drillsim run {out} -n 1000 --all-variants" in stdout
+    assert stdout.splitlines()[0] == (
+        f"wrote {out}: the hydropower_plant template in vi (scenario id lai-chau-2025)"
+    )
+    assert (
+        f"drillsim validate {out}" in stdout
+        and f"drillsim run {out} -n 1000 --all-variants" in stdout
+    )
     assert "id: lai-chau-2025\n" in out.read_text(encoding="utf-8")
     code, stdout, stderr = invoke("validate", str(out))
     assert code == 0 and stderr == "" and stdout.startswith(f"{out}: valid: ")
@@ -253,7 +292,8 @@ def test_readme_example_works_and_runs(tmp_path: Path, monkeypatch: pytest.Monke
     args = command.group(1).split()[1:]
     code, _, stderr = invoke(*args)
     assert code == 0, stderr
-    code, stdout, stderr = invoke("run", args[-1], "-n", "5", "--no-report", "--out", "run", "-q",
-                                  "--workers", "1")
+    code, stdout, stderr = invoke(
+        "run", args[-1], "-n", "5", "--no-report", "--out", "run", "-q", "--workers", "1"
+    )
     assert code == 0, stderr
     assert (tmp_path / "run").is_dir() and "results: run" in stdout

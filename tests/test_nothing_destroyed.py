@@ -22,13 +22,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drillsim import folders
+from drillsim import folders, stopping
 from drillsim.cli import cli
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import write_atomic, write_atomic_with
-from drillsim import stopping
-from drillsim.stopping import Stopped, handle_stop_signals
 from drillsim.runs.store import BASE, prepare_dir, read_manifest, read_run
+from drillsim.stopping import Stopped, handle_stop_signals
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 QUICK = ["-n", "5", "--workers", "1", "-q", "--suggest", "0"]
@@ -71,13 +70,18 @@ def run_dir(earlier_run: Path, tmp_path: Path) -> Path:
 def test_a_web_applications_folder_with_a_manifest_survives_force(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    (site / "manifest.json").write_text('{"name": "duty roster", "start_url": "/"}', encoding="utf-8")
+    (site / "manifest.json").write_text(
+        '{"name": "duty roster", "start_url": "/"}', encoding="utf-8"
+    )
     (site / "index.js").write_text("console.log('roster')\n", encoding="utf-8")
     before = snapshot(site)
     for extra in ([], ["--force"]):
         r = run("run", FIXTURE, *QUICK, "--out", site, *extra)
         assert r.exit_code == 1, r.output
-        assert f"{site} already holds files drillsim did not make (index.js, manifest.json)" in r.stderr
+        assert (
+            f"{site} already holds files drillsim did not make (index.js, manifest.json)"
+            in r.stderr
+        )
         assert "never replaced, even with --force" in r.stderr and "Traceback" not in r.output
         assert snapshot(site) == before  # not even a lock or marker file was left in it
 
@@ -91,13 +95,28 @@ def test_an_older_drillsim_run_without_a_file_list_is_not_replaced(run_dir: Path
     assert snapshot(run_dir) == before
 
 
-def test_the_folder_the_scenario_is_read_from_is_refused_before_anything_is_removed(run_dir: Path) -> None:
+def test_the_folder_the_scenario_is_read_from_is_refused_before_anything_is_removed(
+    run_dir: Path,
+) -> None:
     before = snapshot(run_dir)
     for extra in ([], ["--force"]):
-        r = run("run", run_dir / "scenario.yaml", "-n", "20", "--workers", "1", "-q", "--out", run_dir, *extra)
+        r = run(
+            "run",
+            run_dir / "scenario.yaml",
+            "-n",
+            "20",
+            "--workers",
+            "1",
+            "-q",
+            "--out",
+            run_dir,
+            *extra,
+        )
         assert r.exit_code == 1, r.output
-        assert (f"{run_dir} holds {run_dir / 'scenario.yaml'}, which this run reads: drillsim never replaces "
-                "the folder an input is read from") in r.stderr
+        assert (
+            f"{run_dir} holds {run_dir / 'scenario.yaml'}, which this run reads: drillsim never replaces "
+            "the folder an input is read from"
+        ) in r.stderr
         assert snapshot(run_dir) == before
 
 
@@ -105,26 +124,49 @@ def test_force_replaces_an_earlier_run_file_by_file(run_dir: Path) -> None:
     (run_dir / "summaries" / "gone-variant.jsonl").write_text("{}\n", encoding="utf-8")
     listed = folders._read_list(run_dir)
     assert listed is not None
-    folders._write_list(run_dir, [*listed["files"], "summaries/gone-variant.jsonl"], listed["folders"])
+    folders._write_list(
+        run_dir, [*listed["files"], "summaries/gone-variant.jsonl"], listed["folders"]
+    )
     (run_dir / ".manifest.json.k2j4h_9x.tmp").write_bytes(b"left by a killed run")
-    r = run("run", FIXTURE, "-n", "7", "--workers", "1", "-q", "--suggest", "0", "--no-report", "--out",
-            run_dir, "--force")
+    r = run(
+        "run",
+        FIXTURE,
+        "-n",
+        "7",
+        "--workers",
+        "1",
+        "-q",
+        "--suggest",
+        "0",
+        "--no-report",
+        "--out",
+        run_dir,
+        "--force",
+    )
     assert r.exit_code == 0, r.output
     assert read_manifest(run_dir).replications == 7 and len(read_run(run_dir).summaries[BASE]) == 7
     left = {p.name for p in run_dir.iterdir()}
-    assert "gone-variant.jsonl" not in os.listdir(run_dir / "summaries")  # an earlier run's file, listed
+    assert "gone-variant.jsonl" not in os.listdir(
+        run_dir / "summaries"
+    )  # an earlier run's file, listed
     assert not any(n.endswith(".tmp") for n in left) and folders.LOCK not in left
     assert not list(run_dir.glob("after-action-report-*"))  # the old report went with its run
 
 
-@pytest.mark.parametrize("where", ["notes.txt", "charts/my-slide.png", "mine/slides.pptx", "summaries/x.jsonl"])
+@pytest.mark.parametrize(
+    "where", ["notes.txt", "charts/my-slide.png", "mine/slides.pptx", "summaries/x.jsonl"]
+)
 def test_a_file_drillsim_did_not_write_keeps_the_whole_folder(run_dir: Path, where: str) -> None:
     (run_dir / where).parent.mkdir(exist_ok=True)
     (run_dir / where).write_text("the trainer's", encoding="utf-8")
     before = snapshot(run_dir)
     r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force")
     assert r.exit_code == 1, r.output
-    shown = where if "/" not in where or where.startswith(("charts", "summaries")) else where.split("/")[0] + "/"
+    shown = (
+        where
+        if "/" not in where or where.startswith(("charts", "summaries"))
+        else where.split("/")[0] + "/"
+    )
     assert f"{run_dir} holds files drillsim did not write ({shown})" in r.stderr
     assert snapshot(run_dir) == before
 
@@ -133,13 +175,22 @@ def test_a_file_drillsim_did_not_write_keeps_the_whole_folder(run_dir: Path, whe
 def test_log_to_dev_null_is_refused_and_dev_null_stays_a_device(force: list[str]) -> None:
     r = run("run", FIXTURE, "--log", "/dev/null", *force)
     assert r.exit_code == 1, r.output
-    assert "/dev/null is a device, not a regular file" in r.stderr and "leave the option out" in r.stderr
+    assert (
+        "/dev/null is a device, not a regular file" in r.stderr
+        and "leave the option out" in r.stderr
+    )
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
-@pytest.mark.parametrize("command", [["run", str(FIXTURE), "--log"],
-                                     ["msel", "export", str(FIXTURE), "--no-simulate", "-o"],
-                                     ["schema", "--output"]], ids=["run --log", "msel export", "schema"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", str(FIXTURE), "--log"],
+        ["msel", "export", str(FIXTURE), "--no-simulate", "-o"],
+        ["schema", "--output"],
+    ],
+    ids=["run --log", "msel export", "schema"],
+)
 def test_a_pipe_is_never_replaced_nor_opened(tmp_path: Path, command: list[str]) -> None:
     fifo = tmp_path / "out.csv"
     os.mkfifo(fifo)
@@ -166,7 +217,10 @@ def test_a_link_as_run_folder_is_refused_and_its_target_kept(run_dir: Path, tmp_
     before = snapshot(run_dir)
     r = run("run", FIXTURE, *QUICK, "--out", link, "--force")
     assert r.exit_code == 1, r.output
-    assert f"{link} is a symbolic link (to {run_dir}); drillsim never writes a run through a link" in r.stderr
+    assert (
+        f"{link} is a symbolic link (to {run_dir}); drillsim never writes a run through a link"
+        in r.stderr
+    )
     assert snapshot(run_dir) == before and link.is_symlink()
 
 
@@ -177,7 +231,9 @@ def test_charts_are_not_drawn_through_a_linked_folder(earlier_run: Path, tmp_pat
     link.symlink_to(target)
     r = run("chart", earlier_run, "--out", link, "--force")
     assert r.exit_code == 1, r.output
-    assert f"{link} is a symbolic link (to {target}); drillsim never writes through a link" in r.stderr
+    assert (
+        f"{link} is a symbolic link (to {target}); drillsim never writes through a link" in r.stderr
+    )
     assert list(target.iterdir()) == []
 
 
@@ -190,7 +246,9 @@ def test_a_link_planted_in_a_run_folder_is_not_followed(run_dir: Path, tmp_path:
     r = run("report", run_dir, "--format", "md", "--force")
     assert r.exit_code == 1, r.output
     assert "is a symbolic link" in r.stderr and precious.read_text(encoding="utf-8") == "keep me"
-    r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force")  # nor is it removed with its folder
+    r = run(
+        "run", FIXTURE, *QUICK, "--out", run_dir, "--force"
+    )  # nor is it removed with its folder
     assert r.exit_code == 1 and report.name in r.stderr, r.output
     assert report.is_symlink() and precious.read_text(encoding="utf-8") == "keep me"
 
@@ -199,8 +257,10 @@ def test_an_output_that_is_the_scenario_read_is_refused(tmp_path: Path) -> None:
     scenario = tmp_path / "drill.yaml"
     shutil.copy(FIXTURE, scenario)
     before = scenario.read_bytes()
-    for args in (["run", scenario, "--log", scenario, "--force"],
-                 ["msel", "export", scenario, "--no-simulate", "-o", scenario, "--format", "csv", "--force"]):
+    for args in (
+        ["run", scenario, "--log", scenario, "--force"],
+        ["msel", "export", scenario, "--no-simulate", "-o", scenario, "--format", "csv", "--force"],
+    ):
         r = run(*args)
         assert r.exit_code == 1, r.output
         assert f"{scenario} is the file this command reads" in r.stderr
@@ -211,8 +271,12 @@ def test_a_run_folder_that_is_a_file_is_not_deleted(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.write_text("mine", encoding="utf-8")
     r = run("run", FIXTURE, *QUICK, "--out", notes, "--force")
-    assert r.exit_code == 2 and "is a file" in r.stderr, r.output  # click's own check of --out: usage
-    with pytest.raises(InputError, match="is a file, not a folder"):  # and the library's, for any caller
+    assert r.exit_code == 2 and "is a file" in r.stderr, (
+        r.output
+    )  # click's own check of --out: usage
+    with pytest.raises(
+        InputError, match="is a file, not a folder"
+    ):  # and the library's, for any caller
         prepare_dir(notes, force=True)
     assert notes.read_text(encoding="utf-8") == "mine"
 
@@ -230,9 +294,13 @@ EXTRAS = {
 HARMLESS = {"empty folder", "stale temporary"}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(chosen=st.sets(st.sampled_from(sorted(EXTRAS))))
-def test_force_removes_only_listed_files_or_nothing(earlier_run: Path, tmp_path_factory, chosen: set[str]) -> None:  # type: ignore[no-untyped-def]
+def test_force_removes_only_listed_files_or_nothing(
+    earlier_run: Path, tmp_path_factory, chosen: set[str]
+) -> None:  # type: ignore[no-untyped-def]
     """Whatever else is in the folder, --force removes exactly the listed files, or refuses untouched."""
     root = tmp_path_factory.mktemp("prop") / "RUN"
     shutil.copytree(earlier_run, root, symlinks=True)
@@ -254,8 +322,11 @@ def test_force_removes_only_listed_files_or_nothing(earlier_run: Path, tmp_path_
         prepare_dir(root, force=True)
         after = snapshot(root)
         assert not any(rel in after for rel in listed)  # every file of the earlier run is gone
-        assert all(rel in after for rel in before if rel not in listed and not rel.endswith(".tmp")
-                   and before[rel] != "dir")
+        assert all(
+            rel in after
+            for rel in before
+            if rel not in listed and not rel.endswith(".tmp") and before[rel] != "dir"
+        )
         assert ("empty" in after) == ("empty folder" in chosen)  # kept: it was not drillsim's
     else:
         with pytest.raises(OutputExistsError, match="did not write"):
@@ -266,10 +337,29 @@ def test_force_removes_only_listed_files_or_nothing(earlier_run: Path, tmp_path_
 
 # --- one writer at a time ---------------------------------------------------------------------------
 
+
 def _start(out: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "drillsim", "run", str(FIXTURE), "--workers", "1", "--out",
-                             str(out), "--no-report", "--suggest", "0", "-q", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "drillsim",
+            "run",
+            str(FIXTURE),
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--no-report",
+            "--suggest",
+            "0",
+            "-q",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(check, what: str, timeout: float = 90) -> None:  # type: ignore[no-untyped-def]
@@ -281,32 +371,56 @@ def _wait_for(check, what: str, timeout: float = 90) -> None:  # type: ignore[no
     pytest.fail(f"{what} did not happen in {timeout} s")
 
 
-def test_two_studies_into_one_folder_the_second_refuses_and_the_first_completes(run_dir: Path) -> None:
+def test_two_studies_into_one_folder_the_second_refuses_and_the_first_completes(
+    run_dir: Path,
+) -> None:
     first = _start(run_dir, "-n", "3000", "--force")
     try:
         summaries = run_dir / "summaries" / "base.jsonl"
-        _wait_for(lambda: (run_dir / folders.LOCK).exists() and summaries.exists()
-                  and summaries.stat().st_size > 0, "the first study writing")
+        _wait_for(
+            lambda: (
+                (run_dir / folders.LOCK).exists()
+                and summaries.exists()
+                and summaries.stat().st_size > 0
+            ),
+            "the first study writing",
+        )
         second = _start(run_dir, "-n", "20", "--force")
         _, err = second.communicate(timeout=120)
         assert second.returncode == 1, err
         assert f"another drillsim process (pid {first.pid}: drillsim run " in err
-        assert f"is writing {run_dir}" in err and "wait for it to finish" in err and "Traceback" not in err
+        assert (
+            f"is writing {run_dir}" in err
+            and "wait for it to finish" in err
+            and "Traceback" not in err
+        )
         assert first.poll() is None  # refused while the first one was still running
         _, err = first.communicate(timeout=300)
     finally:
         first.kill()
     assert first.returncode == 0, err
     data = read_run(run_dir)
-    assert data.manifest.status == "complete" and len(data.summaries[BASE]) == 3000 and not data.warnings
+    assert (
+        data.manifest.status == "complete"
+        and len(data.summaries[BASE]) == 3000
+        and not data.warnings
+    )
     assert not (run_dir / folders.LOCK).exists()
 
 
 def test_report_waits_for_no_one_but_refuses_while_a_run_writes(run_dir: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from drillsim.folders import lock_folder; lock_folder(Path(sys.argv[1])); "
-                               "print('held', flush=True); time.sleep(120)", str(run_dir)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from drillsim.folders import lock_folder; lock_folder(Path(sys.argv[1])); "
+            "print('held', flush=True); time.sleep(120)",
+            str(run_dir),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         r = run("report", run_dir, "--format", "md", "--force")
@@ -338,6 +452,7 @@ def test_temporary_files_elsewhere_are_not_touched(tmp_path: Path, earlier_run: 
 
 # --- temporary files on every exit path -----------------------------------------------------------
 
+
 def test_a_write_that_raises_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "chart.png"
 
@@ -350,11 +465,14 @@ def test_a_write_that_raises_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_sigterm_while_writing_removes_the_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sigterm_while_writing_removes_the_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # NOTE: the stop handler arms a watchdog that ends the process if stopping hangs; here the
     # process is pytest's, which goes on after the stop, so the watchdog is left out.
     monkeypatch.setattr(stopping, "_start_watchdog", lambda code: None)
     with handle_stop_signals():
+
         def stopped(handle) -> None:  # type: ignore[no-untyped-def]
             handle.write(b"half")
             os.kill(os.getpid(), signal.SIGTERM)
@@ -371,7 +489,10 @@ def test_a_study_stopped_by_sigterm_closes_its_folder_cleanly(tmp_path: Path) ->
     proc = _start(out, "-n", "500000")
     try:
         summaries = out / "summaries" / "base.jsonl"
-        _wait_for(lambda: summaries.exists() and summaries.read_bytes().count(b"\n") >= 100, "100 summaries")
+        _wait_for(
+            lambda: summaries.exists() and summaries.read_bytes().count(b"\n") >= 100,
+            "100 summaries",
+        )
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:
@@ -380,7 +501,9 @@ def test_a_study_stopped_by_sigterm_closes_its_folder_cleanly(tmp_path: Path) ->
     assert "finished so far" in err and "Traceback" not in err
     assert read_manifest(out).status == "interrupted"
     assert not list(out.rglob("*.tmp")) and not (out / folders.LOCK).exists()
-    r = run("run", FIXTURE, *QUICK, "--out", out, "--force", "--no-report")  # and it is still drillsim's
+    r = run(
+        "run", FIXTURE, *QUICK, "--out", out, "--force", "--no-report"
+    )  # and it is still drillsim's
     assert r.exit_code == 0, r.output
 
 
@@ -406,14 +529,18 @@ def test_an_edited_file_list_cannot_reach_outside_its_folder(run_dir: Path, tmp_
     outside.write_text("not drillsim's", encoding="utf-8")
     listed = folders._read_list(run_dir)
     assert listed is not None
-    folders._write_list(run_dir, [*listed["files"], "../outside.txt", str(outside)], [*listed["folders"], ".."])
+    folders._write_list(
+        run_dir, [*listed["files"], "../outside.txt", str(outside)], [*listed["folders"], ".."]
+    )
     r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force", "--no-report")
     assert r.exit_code == 0, r.output
     assert outside.read_text(encoding="utf-8") == "not drillsim's" and tmp_path.is_dir()
 
 
-def test_a_run_refused_before_writing_anything_leaves_no_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import drillsim.runs.study as study
+def test_a_run_refused_before_writing_anything_leaves_no_folder(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from drillsim.runs import study
 
     def over_a_limit(*_: object, **__: object) -> None:
         raise InputError("the scenario has 20,001 agencies, over the limit of 20,000")

@@ -10,13 +10,13 @@ from click.testing import CliRunner
 
 from drillsim.cli import cli
 from drillsim.errors import InputError
-from drillsim.scenario.loader import load_scenario
 from drillsim.report import write_report
 from drillsim.report.data import build
 from drillsim.report.i18n import t
 from drillsim.report.observed import observed_rows
 from drillsim.runs.store import BASE, prepare_dir
 from drillsim.runs.study import run_study
+from drillsim.scenario.loader import load_scenario
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 LIVE = "agency,event,time\nguard,alerted,3m\ndistrict_police,alerted,H+0:06\nems,on_scene,09:50\n"
@@ -57,40 +57,55 @@ def with_ems_on_scene(run_dir: Path, tmp_path: Path, seconds: list[float | None]
     return copy
 
 
-def test_clock_time_counts_from_start_and_places_it(run_dir: Path, live: Path, tmp_path: Path) -> None:
+def test_clock_time_counts_from_start_and_places_it(
+    run_dir: Path, live: Path, tmp_path: Path
+) -> None:
     # EMS on scene at 100 s, 200 s, ..., 3,900 s in 39 replications, and never in the 40th.
     hand = with_ems_on_scene(run_dir, tmp_path, [100.0 * k for k in range(1, 40)] + [None])
     rows = observed_rows(build(hand, "en"), live, 9 * 3600)
     assert [(r["agency"], r["event"], r["observed"]) for r in rows] == [
-        ("guard", "alerted", 180.0), ("district_police", "alerted", 360.0), ("ems", "on_scene", 3000.0)]
+        ("guard", "alerted", 180.0),
+        ("district_police", "alerted", 360.0),
+        ("ems", "on_scene", 3000.0),
+    ]
     ems = rows[2]
     # 09:50 after a 09:00 start is 3,000 s: 29 runs were earlier, one equal (half counts): 29.5 of 40.
     assert ems["percentile"] == pytest.approx(73.75) and ems["percentile_text"] == "p74"
     assert ems["verdict"] == "as_planned" and ems["name"] == "Trung tâm cấp cứu 115"
     assert (ems["median"], ems["p10"]) == (pytest.approx(2050.0), pytest.approx(490.0))
-    later = observed_rows(build(hand, "en"), live, 8 * 3600 + 20 * 60)[2]  # 90 min: later than 39 of 40
+    later = observed_rows(build(hand, "en"), live, 8 * 3600 + 20 * 60)[
+        2
+    ]  # 90 min: later than 39 of 40
     assert later["observed"] == 5400.0 and later["percentile"] == pytest.approx(97.5)
     assert later["verdict"] == "slower"
-    early = observed_rows(build(hand, "en"), live, 9 * 3600 + 45 * 60)[2]  # 5 min: 2 earlier, 1 equal
+    early = observed_rows(build(hand, "en"), live, 9 * 3600 + 45 * 60)[
+        2
+    ]  # 5 min: 2 earlier, 1 equal
     assert early["observed"] == 300.0 and early["percentile"] == pytest.approx(6.25)
     assert early["verdict"] == "faster"
 
 
 def test_clock_time_without_start_is_refused_naming_the_row(run_dir: Path, live: Path) -> None:
-    with pytest.raises(InputError, match=r"live\.csv:4: '09:50' in column time is a clock time; pass --start"):
+    with pytest.raises(
+        InputError, match=r"live\.csv:4: '09:50' in column time is a clock time; pass --start"
+    ):
         observed_rows(build(run_dir, "en"), live)
 
 
 def test_bad_cells_are_located_by_row_and_column(run_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("agency,event,time\nems,on_scene,soon\nnobody,alerted,5m\nems,on_scene,08:30\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "agency,event,time\nems,on_scene,soon\nnobody,alerted,5m\nems,on_scene,08:30\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as err:
         observed_rows(build(run_dir, "en"), bad, 9 * 3600)
     lines = str(err.value).splitlines()
     assert lines[0].startswith(f"{bad}:2: cannot read 'soon' as a time in column time")
     assert lines[1].startswith(f"{bad}:3: unknown agency 'nobody' in column agency")
-    assert lines[2].startswith(f"{bad}:4: '08:30' in column time is before the exercise start 09:00")
+    assert lines[2].startswith(
+        f"{bad}:4: '08:30' in column time is before the exercise start 09:00"
+    )
 
 
 def test_cli_start_option(run_dir: Path, live: Path, tmp_path: Path) -> None:
@@ -102,7 +117,9 @@ def test_cli_start_option(run_dir: Path, live: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     md = (run / "after-action-report-en.md").read_text(encoding="utf-8")
     assert "| Trung tâm cấp cứu 115 | On scene | 0:50:00 |" in md
-    r = CliRunner().invoke(cli, ["report", str(run), "--observed", str(live), "--start", "soon", "--force"])
+    r = CliRunner().invoke(
+        cli, ["report", str(run), "--observed", str(live), "--start", "soon", "--force"]
+    )
     assert r.exit_code == 2 and "--start" in r.output
 
 
@@ -112,23 +129,33 @@ def test_docx_has_the_observed_table_and_chart(run_dir: Path, live: Path, tmp_pa
     plain = copy_of(run_dir, tmp_path, "plain")
     (without,) = write_report(plain, formats=("docx",), lang="zh")
     obs = copy_of(run_dir, tmp_path, "obs")
-    (with_obs,) = write_report(obs, formats=("docx",), lang="zh", observed=live, observed_start=9 * 3600)
-    header = [t(k, "zh") for k in ("agency", "event", "observed_time", "median", "percentile")] + [""]
+    (with_obs,) = write_report(
+        obs, formats=("docx",), lang="zh", observed=live, observed_start=9 * 3600
+    )
+    header = [t(k, "zh") for k in ("agency", "event", "observed_time", "median", "percentile")] + [
+        ""
+    ]
     doc = Document(str(with_obs))
     tables = [tb for tb in doc.tables if [c.text for c in tb.rows[0].cells] == header]
     assert len(tables) == 1
     rows = [[c.text for c in row.cells] for row in tables[0].rows[1:]]
-    assert [r[:3] for r in rows] == [["Bảo vệ trạm", t("alerted", "zh"), "0:03:00"],
-                                     ["Công an huyện (trực ban)", t("alerted", "zh"), "0:06:00"],
-                                     ["Trung tâm cấp cứu 115", t("on_scene", "zh"), "0:50:00"]]
-    assert t("observed", "zh") in [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert [r[:3] for r in rows] == [
+        ["Bảo vệ trạm", t("alerted", "zh"), "0:03:00"],
+        ["Công an huyện (trực ban)", t("alerted", "zh"), "0:06:00"],
+        ["Trung tâm cấp cứu 115", t("on_scene", "zh"), "0:50:00"],
+    ]
+    assert t("observed", "zh") in [
+        p.text for p in doc.paragraphs if p.style.name.startswith("Heading")
+    ]
     assert len(doc.inline_shapes) == len(Document(str(without)).inline_shapes) + 1
 
 
 def test_markdown_links_the_observed_chart(run_dir: Path, live: Path, tmp_path: Path) -> None:
     run = copy_of(run_dir, tmp_path)
     for lang, folder in (("vi", "charts"), ("en", "charts-en")):  # the scenario is in Vietnamese
-        (md,) = write_report(run, formats=("md",), lang=lang, observed=live, observed_start=9 * 3600)
+        (md,) = write_report(
+            run, formats=("md",), lang=lang, observed=live, observed_start=9 * 3600
+        )
         text = md.read_text(encoding="utf-8")
         assert f"]({folder}/observed.png)" in text
         assert (run / folder / "observed.png").is_file()
@@ -137,7 +164,9 @@ def test_markdown_links_the_observed_chart(run_dir: Path, live: Path, tmp_path: 
 def test_vietnamese_report_translates_event_names(run_dir: Path, tmp_path: Path) -> None:
     run = copy_of(run_dir, tmp_path)
     live = tmp_path / "live.csv"
-    live.write_text("agency,event,time\nems,on_scene,50m\ncordon,task_done,H+0:40\n", encoding="utf-8")
+    live.write_text(
+        "agency,event,time\nems,on_scene,50m\ncordon,task_done,H+0:40\n", encoding="utf-8"
+    )
     html, md = write_report(run, formats=("html", "md"), lang="vi", observed=live)
     for text in (html.read_text(encoding="utf-8"), md.read_text(encoding="utf-8")):
         assert "Có mặt" in text and "Hoàn thành nhiệm vụ" in text

@@ -12,12 +12,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drillsim.analysis.findings import IDLE_UTILISATION, idle
-from drillsim.analysis.queues import PooledWaits, QueueSummary, by_p90, pooled_quantile, queue_summaries
+from drillsim.analysis.queues import (
+    PooledWaits,
+    QueueSummary,
+    by_p90,
+    pooled_quantile,
+    queue_summaries,
+)
 from drillsim.analysis.stats import quantile
+from drillsim.analysis.summary import QueueStats, ReplicationSummary, pack_waits, summarize
+from drillsim.scenario.loader import load_scenario_text
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
-from drillsim.scenario.loader import load_scenario_text
-from drillsim.analysis.summary import QueueStats, ReplicationSummary, pack_waits, summarize
 
 # One duty officer relays to three recipients, 2 minutes a message; one unit does three
 # 10-minute tasks, all ready at 0: the desk's waits are 0, 2 and 4 minutes, the pool's 0, 10, 20.
@@ -44,14 +50,19 @@ def _queues(horizon: str) -> dict[str, object]:
     sc = load_scenario_text(TRACE.format(horizon=horizon))
     compiled = compile_scenario(sc)
     summary = summarize(run_replication(compiled, 1, 0), compiled)
-    return {"summary": summary, "queues": {q.resource: q for q in queue_summaries(sc, [summary]) if q.had_traffic}}
+    return {
+        "summary": summary,
+        "queues": {q.resource: q for q in queue_summaries(sc, [summary]) if q.had_traffic},
+    }
 
 
 def test_one_officer_three_messages_and_one_unit_three_tasks_by_hand() -> None:
     got = _queues("4h")
     s = got["summary"]
     assert isinstance(s, ReplicationSummary)
-    assert list(s.desks[0].waits) == [120.0, 240.0] and s.desks[0].served == 3  # the zero wait is counted
+    assert (
+        list(s.desks[0].waits) == [120.0, 240.0] and s.desks[0].served == 3
+    )  # the zero wait is counted
     assert list(s.units[0].waits) == [600.0, 1200.0] and s.units[0].served == 3
     desk, units = got["queues"]["desk"], got["queues"]["units"]  # type: ignore[index]
     # Linear interpolation (stats.quantile): p90 of (0, 2, 4) min sits at rank 0.9 * 2 = 1.8,
@@ -61,7 +72,9 @@ def test_one_officer_three_messages_and_one_unit_three_tasks_by_hand() -> None:
     assert (desk.mean_wait, desk.median_wait, desk.p90_wait) == pytest.approx((120.0, 120.0, 216.0))
     assert (desk.longest_queue, desk.longest_queue_at) == (2, 0.0)
     assert desk.utilisation == pytest.approx(360 / 1800)  # 3 x 2 min of a 30-min replication
-    assert (units.mean_wait, units.median_wait, units.p90_wait) == pytest.approx((600.0, 600.0, 1080.0))
+    assert (units.mean_wait, units.median_wait, units.p90_wait) == pytest.approx(
+        (600.0, 600.0, 1080.0)
+    )
     assert units.waited_share == pytest.approx(2 / 3) and units.unserved_per_replication == 0
     assert by_p90([desk, units]) == [units, desk]  # 18 min before 3.6 min
     # Busy while needed: the desk had work from 0 to 6 min (the third message sent) and was busy
@@ -74,9 +87,22 @@ def test_one_officer_three_messages_and_one_unit_three_tasks_by_hand() -> None:
 def test_idle_means_nothing_waited_or_little_busy_while_needed() -> None:
     """Two officers, alerts that never overlap: nobody waits, so more officers cannot help; a pool
     busy 10% of the time it had work is idle; one busy 50% with waits is not."""
+
     def q(busy: float, waited: float) -> QueueSummary:
-        return QueueSummary("a", "desk", 2, 0.05, 0.0, 0.0, 0, None, 1.0, waited_share=waited,
-                            busy_while_needed=busy)
+        return QueueSummary(
+            "a",
+            "desk",
+            2,
+            0.05,
+            0.0,
+            0.0,
+            0,
+            None,
+            1.0,
+            waited_share=waited,
+            busy_while_needed=busy,
+        )
+
     assert idle(q(0.5, 0.0)) and idle(q(0.1, 0.3)) and not idle(q(0.5, 0.3))
     assert idle(q(IDLE_UTILISATION - 0.01, 0.3)) and not idle(q(IDLE_UTILISATION, 0.3))
 
@@ -86,7 +112,11 @@ def test_what_is_still_waiting_at_the_end_counts_as_longer_than_any_wait() -> No
     waiting; the unit started t1 at 0, t2 and t3 never got it."""
     got = _queues("3m")
     desk, units = got["queues"]["desk"], got["queues"]["units"]  # type: ignore[index]
-    assert (desk.served_per_replication, desk.unserved_per_replication, desk.requests_per_replication) == (2, 1, 3)
+    assert (
+        desk.served_per_replication,
+        desk.unserved_per_replication,
+        desk.requests_per_replication,
+    ) == (2, 1, 3)
     assert desk.waited_share == pytest.approx(2 / 3)
     assert desk.median_wait == 120.0  # of (0, 2 min, still waiting)
     assert desk.p90_wait is None  # a third still waiting: the 90th percentile is beyond any wait
@@ -97,8 +127,13 @@ def test_what_is_still_waiting_at_the_end_counts_as_longer_than_any_wait() -> No
 
 def _stats(waits: list[float], served: int, unserved: int = 0) -> QueueStats:
     positive = [w for w in waits if w > 0]
-    return QueueStats(served=served, total_wait=sum(positive), max_wait=max(positive, default=0.0),
-                      unserved=unserved, waited=pack_waits(positive))
+    return QueueStats(
+        served=served,
+        total_wait=sum(positive),
+        max_wait=max(positive, default=0.0),
+        unserved=unserved,
+        waited=pack_waits(positive),
+    )
 
 
 def test_pooled_over_replications_each_alert_one_observation() -> None:
@@ -116,7 +151,9 @@ def test_woodruff_interval_by_hand() -> None:
     """Four replications, two alerts each: (0, 1), (0, 2), (1, 3), (2, 4) minutes. Pooled median
     at rank 3.5 of 0 0 1 1 2 2 3 4 min: 1.5 min. At or below it per replication: 2, 1, 1, 0 of 2,
     share 1/2; between-replication variance 4/3 * (1 + 0 + 0 + 1) / 8^2 = 1/24."""
-    pooled = PooledWaits([_stats([0, 60], 2), _stats([0, 120], 2), _stats([60, 180], 2), _stats([120, 240], 2)])
+    pooled = PooledWaits(
+        [_stats([0, 60], 2), _stats([0, 120], 2), _stats([60, 180], 2), _stats([120, 240], 2)]
+    )
     median, ci = pooled_quantile(pooled, 0.5)
     assert median == 90.0
     half = 1.959963984540054 * math.sqrt(1 / 24)
@@ -127,12 +164,16 @@ def test_woodruff_interval_by_hand() -> None:
 
 
 waits_strategy = st.lists(
-    st.tuples(st.lists(st.floats(0, 1e5, allow_nan=False), max_size=8), st.integers(0, 3)), min_size=1, max_size=6)
+    st.tuples(st.lists(st.floats(0, 1e5, allow_nan=False), max_size=8), st.integers(0, 3)),
+    min_size=1,
+    max_size=6,
+)
 
 
 @given(waits_strategy, st.floats(0, 1))
-def test_pooled_quantile_equals_the_quantile_of_the_whole_sorted_list(reps: list[tuple[list[float], int]],
-                                                                      p: float) -> None:
+def test_pooled_quantile_equals_the_quantile_of_the_whole_sorted_list(
+    reps: list[tuple[list[float], int]], p: float
+) -> None:
     queues = [_stats(w, len(w), unserved) for w, unserved in reps]
     whole = sorted([w for ws, _ in reps for w in ws] + [math.inf] * sum(u for _, u in reps))
     pooled = PooledWaits(queues)
@@ -176,7 +217,9 @@ def test_woodruff_interval_covers_the_median_of_clustered_waits() -> None:
     assert naive / trials < woodruff / trials - 0.1
 
 
-def test_analysis_json_and_the_analyze_command_list_every_busy_desk_and_pool(tmp_path: object) -> None:
+def test_analysis_json_and_the_analyze_command_list_every_busy_desk_and_pool(
+    tmp_path: object,
+) -> None:
     """The hand trace through ``drillsim analyze``: the printed line and analysis.json carry the
     same figures as the hand calculation above, for each of the two busy queues only."""
     from pathlib import Path
@@ -188,21 +231,54 @@ def test_analysis_json_and_the_analyze_command_list_every_busy_desk_and_pool(tmp
     assert isinstance(tmp_path, Path)
     src, out = tmp_path / "q.yaml", tmp_path / "a.json"
     src.write_text(TRACE.format(horizon="4h"), encoding="utf-8")
-    r = CliRunner().invoke(cli, ["analyze", str(src), "-n", "3", "--workers", "1", "--json", str(out)])
+    r = CliRunner().invoke(
+        cli, ["analyze", str(src), "-n", "3", "--workers", "1", "--json", str(out)]
+    )
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("Duty desks and unit pools"))
     # Three identical replications pooled: 0, 0, 0, 10, 10, 10, 20, 20, 20 min; the p90 at rank
     # 0.9 * 8 = 7.2 is 20 min (one replication alone gives 18 min, see above).
-    assert lines[head + 1].split() == ["Hub", "police", "units", "x1", "3.0", "requests/rep", "waited", "67%",
-                                       "mean", "0:10:00", "median", "0:10:00", "p90", "0:20:00", "longest",
-                                       "queue", "2", "busy", "100%"]
-    assert lines[head + 2].split()[2:13] == ["desk", "x1", "3.0", "alerts/rep", "waited", "67%", "mean",
-                                            "0:02:00", "median", "0:02:00", "p90"]
+    assert lines[head + 1].split() == [
+        "Hub",
+        "police",
+        "units",
+        "x1",
+        "3.0",
+        "requests/rep",
+        "waited",
+        "67%",
+        "mean",
+        "0:10:00",
+        "median",
+        "0:10:00",
+        "p90",
+        "0:20:00",
+        "longest",
+        "queue",
+        "2",
+        "busy",
+        "100%",
+    ]
+    assert lines[head + 2].split()[2:13] == [
+        "desk",
+        "x1",
+        "3.0",
+        "alerts/rep",
+        "waited",
+        "67%",
+        "mean",
+        "0:02:00",
+        "median",
+        "0:02:00",
+        "p90",
+    ]
     data = json.loads(out.read_text(encoding="utf-8"))["queues"]
     assert [(q["agency"], q["resource"]) for q in data] == [("hub", "desk"), ("hub", "units")]
     desk = data[0]
     assert desk["name"] == "Hub police" and desk["observations"] == 9 and desk["replications"] == 3
-    assert (desk["median_wait"], desk["p90_wait"], desk["waited_share"]) == pytest.approx((120.0, 240.0, 2 / 3))
+    assert (desk["median_wait"], desk["p90_wait"], desk["waited_share"]) == pytest.approx(
+        (120.0, 240.0, 2 / 3)
+    )
     # Identical replications (fixed durations): the between-replication error is zero.
     assert desk["p90_wait_ci"] == {"low": 240.0, "high": 240.0}

@@ -12,22 +12,34 @@ from pathlib import Path
 import pytest
 
 from drillsim.errors import InputError, OutputExistsError
-from drillsim.scenario.loader import load_scenario
 from drillsim.report import find_browser, render_html, write_report
 from drillsim.report.data import build
 from drillsim.runs.store import prepare_dir, read_run
-from drillsim.scenario.model import Scenario
 from drillsim.runs.study import run_study
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.model import Scenario
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-SECTIONS = ("overview", "analysis", "strengths", "improvements", "response", "variants", "plan", "msel",
-            "graph", "assumptions")
+SECTIONS = (
+    "overview",
+    "analysis",
+    "strengths",
+    "improvements",
+    "response",
+    "variants",
+    "plan",
+    "msel",
+    "graph",
+    "assumptions",
+)
 
 
 def make_run(scenario: Scenario, source: Path, root: Path, n: int = 60) -> Path:
     out = prepare_dir(root, force=False)
-    run_study(scenario, source, out, n=n, seed=7, variants=["base", *[v.id for v in scenario.variants]])
+    run_study(
+        scenario, source, out, n=n, seed=7, variants=["base", *[v.id for v in scenario.variants]]
+    )
     return out
 
 
@@ -65,14 +77,18 @@ def parse(html: str) -> _Collector:
     return c
 
 
-def test_html_has_every_section_and_embedded_charts(written: dict[str, Path], run_dir: Path) -> None:
+def test_html_has_every_section_and_embedded_charts(
+    written: dict[str, Path], run_dir: Path
+) -> None:
     page = parse(written["html"].read_text(encoding="utf-8"))
     assert set(SECTIONS) <= page.ids
     assert page.scripts == 0
     charts = sorted((run_dir / "charts").glob("*.png"))
     assert len(page.images) == len(charts) >= 8
     assert all(src.startswith("data:image/png;base64,") for src in page.images)
-    assert "http://" not in written["html"].read_text(encoding="utf-8").replace("http://www.w3.org", "")
+    assert "http://" not in written["html"].read_text(encoding="utf-8").replace(
+        "http://www.w3.org", ""
+    )
 
 
 def test_report_states_settings_and_ratings(written: dict[str, Path], run_dir: Path) -> None:
@@ -135,7 +151,9 @@ def test_docx_sets_chinese_text_in_a_cjk_font(written: dict[str, Path]) -> None:
     assert {f.get(qn("w:eastAsia")) for f in fonts} == {EAST_ASIAN_FONT}
     for name in ("Heading 1", "Heading 2", "Title"):
         assert doc.styles[name].element.rPr.rFonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT
-    assert styles.find(qn("w:docDefaults")).find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    assert (
+        styles.find(qn("w:docDefaults")).find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    )
 
 
 def test_chinese_headings(written: dict[str, Path], run_dir: Path, tmp_path: Path) -> None:
@@ -147,7 +165,9 @@ def test_chinese_headings(written: dict[str, Path], run_dir: Path, tmp_path: Pat
     assert "演练总结报告" in text and "附录A：改进计划" in text and html.name.endswith("-zh.html")
     # Each language draws its own charts and links them: the vi report's charts are untouched.
     assert {p.name: p.read_bytes() for p in (copy / "charts").glob("*.png")} == vi_charts
-    assert "](charts-zh/" in md.read_text(encoding="utf-8") and "](charts/" not in md.read_text(encoding="utf-8")
+    assert "](charts-zh/" in md.read_text(encoding="utf-8") and "](charts/" not in md.read_text(
+        encoding="utf-8"
+    )
     assert sorted(p.name for p in (copy / "charts-zh").glob("*.png")) == sorted(vi_charts)
 
 
@@ -164,7 +184,9 @@ def _embedded_cjk_glyphs(html: str) -> set[str]:
     return {chr(c) for c in font.getBestCmap()}
 
 
-def test_chinese_report_carries_the_glyphs_it_uses(written: dict[str, Path], run_dir: Path, tmp_path: Path) -> None:
+def test_chinese_report_carries_the_glyphs_it_uses(
+    written: dict[str, Path], run_dir: Path, tmp_path: Path
+) -> None:
     """A zh report reads right on a machine with no Chinese font: every CJK character of the page
     is in the font subset the page embeds; a vi report with no CJK text embeds nothing."""
     from drillsim.report.fonts import needs_cjk_font
@@ -173,26 +195,32 @@ def test_chinese_report_carries_the_glyphs_it_uses(written: dict[str, Path], run
     shutil.copytree(run_dir, copy)
     (html,) = write_report(copy, formats=("html",), lang="zh")
     text = html.read_text(encoding="utf-8")
-    page = re.sub(r"<style>.*?</style>|<img [^>]*>", "", text, flags=re.S)
+    page = re.sub(r"<style>.*?</style>|<img [^>]*>", "", text, flags=re.DOTALL)
     used = {ch for ch in page if needs_cjk_font(ch)}
     assert len(used) > 100 and used <= _embedded_cjk_glyphs(text)
     vi = written["html"].read_text(encoding="utf-8")
-    assert not any(needs_cjk_font(ch) for ch in vi) and "drillsim CJK\"; src" not in vi
+    assert not any(needs_cjk_font(ch) for ch in vi) and 'drillsim CJK"; src' not in vi
 
 
 def test_observed_times(run_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "obs"
     shutil.copytree(run_dir, copy)
     csv_path = tmp_path / "live.csv"
-    csv_path.write_text("agency,event,time\nems,on_scene,H+0:50:00\ndistrict_police,alerted,H+0:01:00\n",
-                        encoding="utf-8")
+    csv_path.write_text(
+        "agency,event,time\nems,on_scene,H+0:50:00\ndistrict_police,alerted,H+0:01:00\n",
+        encoding="utf-8",
+    )
     before = (copy / "after-action-report-vi.html").read_bytes()
-    with pytest.raises(OutputExistsError, match="--force"):  # the pre-drill report may have been edited
+    with pytest.raises(
+        OutputExistsError, match="--force"
+    ):  # the pre-drill report may have been edited
         write_report(copy, formats=("html",), observed=csv_path)
     assert (copy / "after-action-report-vi.html").read_bytes() == before
     (html,) = write_report(copy, formats=("html",), observed=csv_path, force=True)
     text = html.read_text(encoding="utf-8")
-    assert 'id="observed-table"' in text and "chậm hơn dự kiến" in text and "nhanh hơn dự kiến" in text
+    assert (
+        'id="observed-table"' in text and "chậm hơn dự kiến" in text and "nhanh hơn dự kiến" in text
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("agency,event,time\nems,arrived,0:10:00\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv:2: unknown event 'arrived'"):
@@ -259,9 +287,12 @@ def test_chinese_report_renders_with_its_embedded_font(run_dir: Path, tmp_path: 
     pw, browser, page, _ = open_page(html, "report-zh.png")
     try:
         page.evaluate("document.fonts.ready.then(() => true)")
-        text = "".join(ch for ch in page.inner_text("h1") + page.inner_text("h2") if ord(ch) > 0x2E80)
+        text = "".join(
+            ch for ch in page.inner_text("h1") + page.inner_text("h2") if ord(ch) > 0x2E80
+        )
         assert len(text) >= 6, text
-        page.evaluate("""text => {
+        page.evaluate(
+            """text => {
             for (const [id, family] of [["as-page", ""], ["as-embedded", '"drillsim CJK"']]) {
                 for (const weight of ["normal", "bold"]) {
                     const s = document.createElement("div");
@@ -271,12 +302,15 @@ def test_chinese_report_renders_with_its_embedded_font(run_dir: Path, tmp_path: 
                     document.body.prepend(s);
                 }
             }
-        }""", text)
+        }""",
+            text,
+        )
         page.evaluate("document.fonts.ready.then(() => true)")
         for weight in ("normal", "bold"):
             shown = page.locator(f"#as-page-{weight}").screenshot()
-            assert shown == page.locator(f"#as-embedded-{weight}").screenshot(), f"{weight} CJK text is not drawn " \
-                "with the embedded font"
+            assert shown == page.locator(f"#as-embedded-{weight}").screenshot(), (
+                f"{weight} CJK text is not drawn with the embedded font"
+            )
     finally:
         browser.close()
         pw.stop()
@@ -292,8 +326,19 @@ def test_injection_in_every_string_is_shown_not_run(tmp_path: Path) -> None:
             return {k: poison(v, k) for k, v in node.items()}
         if isinstance(node, list):
             return [poison(v, key) for v in node]
-        if isinstance(node, str) and key in ("title", "name", "description", "note", "about", "inject",
-                                             "expected_action", "synopsis", "threat", "sponsor", "location"):
+        if isinstance(node, str) and key in (
+            "title",
+            "name",
+            "description",
+            "note",
+            "about",
+            "inject",
+            "expected_action",
+            "synopsis",
+            "threat",
+            "sponsor",
+            "location",
+        ):
             return node + INJECTION
         return node
 
@@ -340,7 +385,11 @@ def test_every_critical_path_category_and_finding_message_is_translated() -> Non
                 import string
 
                 names = {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f}
-                assert names == {f for _, f, _, _ in string.Formatter().parse(texts["en"]) if f}, (key, part, lang)
+                assert names == {f for _, f, _, _ in string.Formatter().parse(texts["en"]) if f}, (
+                    key,
+                    part,
+                    lang,
+                )
 
 
 # -- the report's own words in vi/zh: vocabularies, measures, suggested changes ------------------
@@ -352,13 +401,27 @@ def suggest_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_fixed_vocabularies_are_translated_in_vi_and_zh(written: dict[str, Path], run_dir: Path,
-                                                        tmp_path: Path) -> None:
+def test_fixed_vocabularies_are_translated_in_vi_and_zh(
+    written: dict[str, Path], run_dir: Path, tmp_path: Path
+) -> None:
     html = written["html"].read_text(encoding="utf-8")
-    for raw in (">tabletop<", "(industrial_site)", ">Response<", "task done: cordon", "on scene: ems"):
+    for raw in (
+        ">tabletop<",
+        "(industrial_site)",
+        ">Response<",
+        "task done: cordon",
+        "on scene: ems",
+    ):
         assert raw not in html, raw
-    assert "Diễn tập trên sa bàn (TTX)" in html and "(cơ sở công nghiệp)" in html and ">Ứng phó<" in html
-    assert "On-scene Security, Protection, and Law Enforcement (An ninh, bảo vệ và thực thi pháp luật" in html
+    assert (
+        "Diễn tập trên sa bàn (TTX)" in html
+        and "(cơ sở công nghiệp)" in html
+        and ">Ứng phó<" in html
+    )
+    assert (
+        "On-scene Security, Protection, and Law Enforcement (An ninh, bảo vệ và thực thi pháp luật"
+        in html
+    )
     assert "Trung tâm cấp cứu 115 có mặt tại hiện trường (tình huống fire_out)" in html
     assert "Hoàn thành nhiệm vụ “cordon”" in html  # the fixture's task has no name: its id is kept
     md = written["md"].read_text(encoding="utf-8")
@@ -373,7 +436,9 @@ def test_fixed_vocabularies_are_translated_in_vi_and_zh(written: dict[str, Path]
 
 def test_variants_are_named_by_their_description(written: dict[str, Path]) -> None:
     html = written["html"].read_text(encoding="utf-8")
-    table = html[html.index('id="variant-table"'):html.index("</table>", html.index('id="variant-table"'))]
+    table = html[
+        html.index('id="variant-table"') : html.index("</table>", html.index('id="variant-table"'))
+    ]
     assert "<td>Thêm một trực ban<br>" in table and "<td>Đường dây nóng hỏng<br>" in table
 
 
@@ -389,17 +454,30 @@ def test_every_vocabulary_value_has_vi_and_zh() -> None:
     areas = get_args(get_args(ScenarioInfo.model_fields["mission_areas"].annotation)[0])
     assert set(types) == set(vocab.EXERCISE_TYPES) and set(areas) == set(vocab.MISSION_AREAS)
     assert set(TRIAGE) == set(vocab.TRIAGE)
-    for table in (vocab.TARGET_KINDS, vocab.EXERCISE_TYPES, vocab.MISSION_AREAS, vocab.TRIAGE, vocab.MEASURES):
+    for table in (
+        vocab.TARGET_KINDS,
+        vocab.EXERCISE_TYPES,
+        vocab.MISSION_AREAS,
+        vocab.TRIAGE,
+        vocab.MEASURES,
+    ):
         for value, words in table.items():
             assert all(words.get(lang) for lang in ("en", "vi", "zh")), value
-            assert words["zh"] != words["en"] and words["vi"] != words["en"] or value == "Protection", value
+            assert (
+                words["zh"] != words["en"] and words["vi"] != words["en"] or value == "Protection"
+            ), value
     assert set(CORE_CAPABILITIES) == set(vocab.CAPABILITIES)
-    assert all(vocab.CAPABILITIES[c].get("vi") and vocab.CAPABILITIES[c].get("zh") for c in CORE_CAPABILITIES)
+    assert all(
+        vocab.CAPABILITIES[c].get("vi") and vocab.CAPABILITIES[c].get("zh")
+        for c in CORE_CAPABILITIES
+    )
     assert vocab.capability("Housing", "en") == "Housing"
     assert vocab.capability("Housing", "zh") == "Housing（住房）"
 
 
-def test_suggested_changes_are_named_with_display_names_in_the_report_language(suggest_dir: Path) -> None:
+def test_suggested_changes_are_named_with_display_names_in_the_report_language(
+    suggest_dir: Path,
+) -> None:
     from drillsim import charts
     from drillsim.report.bridge import report_findings
 
@@ -407,7 +485,13 @@ def test_suggested_changes_are_named_with_display_names_in_the_report_language(s
     assert data["suggestions"] and all(s["message"] and s["params"] for s in data["suggestions"])
     d = build(suggest_dir)
     ids = [a.id for a in d.scenario.agencies]
-    names = ["Bảo vệ trạm", "Công an huyện", "Trung tâm cấp cứu 115", "Cảnh sát cơ động", "Cảnh sát PCCC"]
+    names = [
+        "Bảo vệ trạm",
+        "Công an huyện",
+        "Trung tâm cấp cứu 115",
+        "Cảnh sát cơ động",
+        "Cảnh sát PCCC",
+    ]
     labels: dict[str, list[str]] = {}
     for lang in ("vi", "zh", "en"):
         d.lang = lang
@@ -421,11 +505,16 @@ def test_suggested_changes_are_named_with_display_names_in_the_report_language(s
             assert tick.count(" ") < 12 or lang != "vi"  # short: no list of every recipient
     assert "Bảo vệ trạm báo thẳng 3 lực lượng" in labels["vi"]
     assert "Công an huyện: 2 cán bộ trực ban" in labels["vi"]
-    assert "Bảo vệ trạm直接通知3个单位" in labels["zh"] and "Công an huyện：值班人员增至2名" in labels["zh"]
+    assert (
+        "Bảo vệ trạm直接通知3个单位" in labels["zh"]
+        and "Công an huyện：值班人员增至2名" in labels["zh"]
+    )
     assert "Bảo vệ trạm alerts 3 agencies directly" in labels["en"]
     d.lang = "vi"
     findings, _, _ = report_findings(d)
-    assert any("Hiệu quả mô phỏng của 'Bảo vệ trạm báo thẳng 3 lực lượng'" in f.evidence for f in findings)
+    assert any(
+        "Hiệu quả mô phỏng của 'Bảo vệ trạm báo thẳng 3 lực lượng'" in f.evidence for f in findings
+    )
 
 
 def test_old_analysis_without_labels_keeps_the_description() -> None:
@@ -450,24 +539,33 @@ def test_graph_edges_carry_the_simulated_link_time(run_dir: Path) -> None:
     assert simulated["district_police->ems"] == 60.0
     assert 60.0 < simulated["guard->district_police"] < 150.0
     by_objective = {r.objective.id: r.stats.links["guard->district_police"] for r in d.objectives}
-    assert simulated["guard->district_police"] == max(by_objective.values())  # the objective it delays most
+    assert simulated["guard->district_police"] == max(
+        by_objective.values()
+    )  # the objective it delays most
     assert len(set(by_objective.values())) > 1  # the objectives differ, so "most" is a real choice
     _, edges = graph_inputs(d, ch)
     got = {f"{e.source}->{e.target}": (e.time, e.simulated) for e in edges}
-    assert got == {"guard->district_police": (simulated["guard->district_police"], True),
-                   "district_police->ems": (60.0, True),
-                   "district_police->swat": (60.0, False),
-                   "district_police->fire": (60.0, False)}
+    assert got == {
+        "guard->district_police": (simulated["guard->district_police"], True),
+        "district_police->ems": (60.0, True),
+        "district_police->swat": (60.0, False),
+        "district_police->fire": (60.0, False),
+    }
 
 
-def test_gantt_uses_task_names_and_ties_desk_rows_to_their_agency(run_dir: Path, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gantt_uses_task_names_and_ties_desk_rows_to_their_agency(
+    run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from drillsim.charts import timeline
     from drillsim.report.figures import make_charts
 
     d = build(run_dir)
-    named = {"isolate": "Cô lập khu vực", "cordon": "Lập vòng vây", "firefight": "Chữa cháy",
-             "triage": "Phân loại nạn nhân"}
+    named = {
+        "isolate": "Cô lập khu vực",
+        "cordon": "Lập vòng vây",
+        "firefight": "Chữa cháy",
+        "triage": "Phân loại nạn nhân",
+    }
     tasks = tuple(task.model_copy(update={"name": named[task.id]}) for task in d.scenario.tasks)
     d.scenario = d.scenario.model_copy(update={"tasks": tasks})
     calls: list[tuple[list, dict]] = []
@@ -492,7 +590,10 @@ def test_gantt_uses_task_names_and_ties_desk_rows_to_their_agency(run_dir: Path,
         for desk in subs:
             assert rows[rows.index(desk) - 1] == desk.removesuffix(" · bàn trực")
     # Injects are named as the MSEL names them: event number (else time order) and synopsis.
-    assert injects[0] == {"1. Hai đối tượng có vũ khí đột nhập…", "2. Cháy máy biến áp, 3 người bị thương"}
+    assert injects[0] == {
+        "1. Hai đối tượng có vũ khí đột nhập…",
+        "2. Cháy máy biến áp, 3 người bị thương",
+    }
 
 
 def test_cut_off_evidence_names_agencies_not_ids(written: dict[str, Path]) -> None:
@@ -501,13 +602,19 @@ def test_cut_off_evidence_names_agencies_not_ids(written: dict[str, Path]) -> No
     assert cut, "the fixture has a single point of failure"
     for names in cut:
         assert not any(i in names for i in ("district_police", "swat", "fire", "ems")), names
-        assert "Cảnh sát cơ động" in names or "Trung tâm cấp cứu 115" in names or "Cảnh sát PCCC" in names
+        assert (
+            "Cảnh sát cơ động" in names
+            or "Trung tâm cấp cứu 115" in names
+            or "Cảnh sát PCCC" in names
+        )
 
 
 # -- Queue table (issue 14) ------------------------------------------------------------------------
-QUEUE_HEADINGS = {"en": ("Median wait", "90th percentile wait", "Had to wait"),
-                  "vi": ("Thời gian chờ trung vị", "Thời gian chờ phân vị 90", "Tỷ lệ phải chờ"),
-                  "zh": ("等待时间中位数", "等待时间第90百分位", "需等待的比例")}
+QUEUE_HEADINGS = {
+    "en": ("Median wait", "90th percentile wait", "Had to wait"),
+    "vi": ("Thời gian chờ trung vị", "Thời gian chờ phân vị 90", "Tỷ lệ phải chờ"),
+    "zh": ("等待时间中位数", "等待时间第90百分位", "需等待的比例"),
+}
 DESK_WORD = {"en": "Duty desk × 1", "vi": "Bàn trực ban × 1", "zh": "值班台 × 1"}
 
 
@@ -527,16 +634,19 @@ def test_queue_table_in_html_markdown_and_docx(run_dir: Path, tmp_path: Path, la
     assert hub.requests_per_replication == 6.0  # two incidents, three recipients each
     per_rep = "6,0" if lang == "vi" else "6.0"
     html, md = render_html(d), render_markdown(d)
-    table = html[html.index('<table id="queues">'):]
-    table = table[:table.index("</table>")]
+    table = html[html.index('<table id="queues">') :]
+    table = table[: table.index("</table>")]
     assert all(h in table for h in QUEUE_HEADINGS[lang]) and table.count("<tr>") == len(busy) + 1
-    assert f"<td>{DESK_WORD[lang]}</td><td class=\"num\">{per_rep}</td>" in table
+    assert f'<td>{DESK_WORD[lang]}</td><td class="num">{per_rep}</td>' in table
     md_rows = [line for line in md.splitlines() if DESK_WORD[lang] in line]
     assert md_rows and f"| {per_rep} |" in md_rows[0]
     assert all(f"| {h} |" in md for h in QUEUE_HEADINGS[lang])
     write_docx(d, tmp_path / "r.docx")
-    [docx_table] = [tb for tb in Document(str(tmp_path / "r.docx")).tables
-                    if QUEUE_HEADINGS[lang][0] in [c.text for c in tb.rows[0].cells]]
+    [docx_table] = [
+        tb
+        for tb in Document(str(tmp_path / "r.docx")).tables
+        if QUEUE_HEADINGS[lang][0] in [c.text for c in tb.rows[0].cells]
+    ]
     rows = [[c.text for c in r.cells] for r in docx_table.rows[1:]]
     assert len(rows) == len(busy)
     # Sorted by the 90th percentile wait, longest first, in every format alike.
@@ -544,4 +654,7 @@ def test_queue_table_in_html_markdown_and_docx(run_dir: Path, tmp_path: Path, la
     from drillsim.scenario.durations import clock
 
     assert [r[6] for r in rows] == [clock(x) for x in p90s]  # type: ignore[arg-type]
-    assert rows[0][:2] == [hub.name, DESK_WORD[lang]]  # the hub's desk: the longest p90 of this drill
+    assert rows[0][:2] == [
+        hub.name,
+        DESK_WORD[lang],
+    ]  # the hub's desk: the longest p90 of this drill

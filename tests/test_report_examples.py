@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.scenario.loader import load_scenario
 from drillsim.report import charts_folder, write_report
 from drillsim.report.data import load_scenario_json
 from drillsim.runs.store import prepare_dir
 from drillsim.runs.study import run_study
+from drillsim.scenario.loader import load_scenario
 from tests.test_report import SECTIONS, open_page
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -27,13 +27,21 @@ def example_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     path = SCENARIOS / f"{request.param}.yaml"
     scenario = load_scenario(path)
     out = prepare_dir(tmp_path_factory.mktemp(request.param) / "run", force=False)
-    return run_study(scenario, path, out, n=40, seed=3, variants=["base", *[v.id for v in scenario.variants]],
-                     suggest=20)
+    return run_study(
+        scenario,
+        path,
+        out,
+        n=40,
+        seed=3,
+        variants=["base", *[v.id for v in scenario.variants]],
+        suggest=20,
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "vi", "zh"])
-def test_example_report_has_no_missing_glyphs(example_run: Path, lang: str, caplog: pytest.LogCaptureFixture,
-                                              recwarn: pytest.WarningsRecorder) -> None:
+def test_example_report_has_no_missing_glyphs(
+    example_run: Path, lang: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+) -> None:
     """Every chart is drawn (PNG and SVG) while warnings and matplotlib's log are recorded."""
     import warnings
 

@@ -31,7 +31,14 @@ COMMANDS = {
     "analyze": lambda d: ["analyze", "--results", str(d)],
     "compare": lambda d: ["compare", "--results", str(d)],
 }
-READ_FILES = ("manifest.json", "scenario.json", "scenario.yaml", "analysis.json", "summaries", "logs")
+READ_FILES = (
+    "manifest.json",
+    "scenario.json",
+    "scenario.yaml",
+    "analysis.json",
+    "summaries",
+    "logs",
+)
 
 
 def invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
@@ -43,8 +50,21 @@ def invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
 def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real run folder of the drill fixture: 20 replications, suggestions tested on 5."""
     out = tmp_path_factory.mktemp("study") / "run"
-    r = invoke(["run", str(FIXTURES / "drill.yaml"), "-n", "20", "--suggest", "5", "--out", str(out),
-                "--no-report", "--workers", "1"])
+    r = invoke(
+        [
+            "run",
+            str(FIXTURES / "drill.yaml"),
+            "-n",
+            "20",
+            "--suggest",
+            "5",
+            "--out",
+            str(out),
+            "--no-report",
+            "--workers",
+            "1",
+        ]
+    )
     assert r.exit_code == 0, r.output
     assert (out / "analysis.json").is_file()
     return out
@@ -54,8 +74,19 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def other_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Another scenario's run folder, whose scenario.json gets copied into the first."""
     out = tmp_path_factory.mktemp("other") / "run"
-    r = invoke(["run", str(FIXTURES / "border-gate.yaml"), "-n", "3", "--out", str(out), "--no-report",
-                "--workers", "1"])
+    r = invoke(
+        [
+            "run",
+            str(FIXTURES / "border-gate.yaml"),
+            "-n",
+            "3",
+            "--out",
+            str(out),
+            "--no-report",
+            "--workers",
+            "1",
+        ]
+    )
     assert r.exit_code == 0, r.output
     return out
 
@@ -102,7 +133,9 @@ def test_analysis_cut_short(run_copy: Path, command: str) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: len(text) // 2], encoding="utf-8")
     line = text[: len(text) // 2].count("\n") + 1
-    assert_refused(invoke(COMMANDS[command](run_copy)), f"analysis.json:{line}:", "cut short", "re-run")
+    assert_refused(
+        invoke(COMMANDS[command](run_copy)), f"analysis.json:{line}:", "cut short", "re-run"
+    )
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -161,8 +194,16 @@ ANALYSIS_EDITS = [
     (["suggestions", 0, "gain"], "0.2", "suggestions[0].gain"),
     (["structure", "betweenness"], [], "structure.betweenness"),
     (["findings", 0, "title"], DELETE, "findings[0].title"),
-    (["findings", 0, "evidence_parts"], [["no-such-evidence", "x"]], "findings[0].evidence_parts[0]"),
-    (["suggestions", 0, "message"], "mobilisation", "suggestions[0].message"),  # a finding's message
+    (
+        ["findings", 0, "evidence_parts"],
+        [["no-such-evidence", "x"]],
+        "findings[0].evidence_parts[0]",
+    ),
+    (
+        ["suggestions", 0, "message"],
+        "mobilisation",
+        "suggestions[0].message",
+    ),  # a finding's message
 ]
 
 
@@ -180,28 +221,42 @@ def _edit_line(path: Path, line: int, keys: list[Any], value: Any) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize(("keys", "value", "field"), MANIFEST_EDITS, ids=[e[2] + "-" + str(i) for i, e in
-                                                                          enumerate(MANIFEST_EDITS)])
+@pytest.mark.parametrize(
+    ("keys", "value", "field"),
+    MANIFEST_EDITS,
+    ids=[e[2] + "-" + str(i) for i, e in enumerate(MANIFEST_EDITS)],
+)
 @pytest.mark.parametrize("command", ["report", "analyze", "compare"])
-def test_manifest_hand_edits(run_copy: Path, keys: list[Any], value: Any, field: str, command: str) -> None:
+def test_manifest_hand_edits(
+    run_copy: Path, keys: list[Any], value: Any, field: str, command: str
+) -> None:
     """A manifest edited in a text editor: the field is named."""
     _edit_json(run_copy / "manifest.json", keys, value)
     assert_refused(invoke(COMMANDS[command](run_copy)), "manifest.json", f"error: {field}")
 
 
-@pytest.mark.parametrize(("keys", "value", "field"), SUMMARY_EDITS, ids=[e[2] + "-" + str(i) for i, e in
-                                                                         enumerate(SUMMARY_EDITS)])
+@pytest.mark.parametrize(
+    ("keys", "value", "field"),
+    SUMMARY_EDITS,
+    ids=[e[2] + "-" + str(i) for i, e in enumerate(SUMMARY_EDITS)],
+)
 @pytest.mark.parametrize("command", ["report", "analyze", "compare"])
-def test_summary_hand_edits(run_copy: Path, keys: list[Any], value: Any, field: str, command: str) -> None:
+def test_summary_hand_edits(
+    run_copy: Path, keys: list[Any], value: Any, field: str, command: str
+) -> None:
     """A summary line edited by hand (line 7), NaN and infinite times included: line and field named."""
     _edit_line(run_copy / "summaries" / "base.jsonl", 7, keys, value)
     where = "base.jsonl" if keys == ["objectives"] and value == [] else "base.jsonl:7:"
     assert_refused(invoke(COMMANDS[command](run_copy)), where, field)
 
 
-@pytest.mark.parametrize(("keys", "value", "field"), ANALYSIS_EDITS, ids=[e[2] for e in ANALYSIS_EDITS])
+@pytest.mark.parametrize(
+    ("keys", "value", "field"), ANALYSIS_EDITS, ids=[e[2] for e in ANALYSIS_EDITS]
+)
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_analysis_hand_edits(run_copy: Path, keys: list[Any], value: Any, field: str, command: str) -> None:
+def test_analysis_hand_edits(
+    run_copy: Path, keys: list[Any], value: Any, field: str, command: str
+) -> None:
     """analysis.json edited by hand: refused by every reader, report and chart (which use it) and
     analyze and compare (which check it, so that they do not answer as if nothing were wrong)."""
     if keys[0] == "suggestions":
@@ -215,21 +270,30 @@ def test_replication_twice(run_copy: Path) -> None:
     path = run_copy / "summaries" / "base.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([*lines[:-1], lines[0]]) + "\n", encoding="utf-8")
-    assert_refused(invoke(COMMANDS["analyze"](run_copy)), "base.jsonl", "replication 0 appears twice")
+    assert_refused(
+        invoke(COMMANDS["analyze"](run_copy)), "base.jsonl", "replication 0 appears twice"
+    )
 
 
 def test_huge_integer_in_manifest(run_copy: Path) -> None:
     """An integer of 5,000 digits (over Python's integer-string limit) in the manifest."""
     path = run_copy / "manifest.json"
-    path.write_text(re.sub(r'"seed": \d+', '"seed": ' + "9" * 5000, path.read_text(encoding="utf-8")),
-                    encoding="utf-8")
+    path.write_text(
+        re.sub(r'"seed": \d+', '"seed": ' + "9" * 5000, path.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
     assert_refused(invoke(COMMANDS["analyze"](run_copy)), "manifest.json")
 
 
-@pytest.mark.parametrize(("variable", "file"), [("DRILLSIM_MAX_SUMMARIES_BYTES", "base.jsonl"),
-                                                ("DRILLSIM_MAX_ANALYSIS_BYTES", "analysis.json"),
-                                                ("DRILLSIM_MAX_MANIFEST_BYTES", "manifest.json"),
-                                                ("DRILLSIM_MAX_SCENARIO_JSON_BYTES", "scenario.json")])
+@pytest.mark.parametrize(
+    ("variable", "file"),
+    [
+        ("DRILLSIM_MAX_SUMMARIES_BYTES", "base.jsonl"),
+        ("DRILLSIM_MAX_ANALYSIS_BYTES", "analysis.json"),
+        ("DRILLSIM_MAX_MANIFEST_BYTES", "manifest.json"),
+        ("DRILLSIM_MAX_SCENARIO_JSON_BYTES", "scenario.json"),
+    ],
+)
 def test_size_limits(run_copy: Path, variable: str, file: str) -> None:
     """Each file kind's limit is checked before loading, named, and says how to raise it."""
     r = invoke(COMMANDS["report"](run_copy), env={variable: "100"})
@@ -239,7 +303,23 @@ def test_size_limits(run_copy: Path, variable: str, file: str) -> None:
 # ---------------------------------------------------------------- fuzz
 
 JSON_FILES = ("manifest.json", "scenario.json", "analysis.json", "summaries/base.jsonl")
-REPLACEMENTS = ["", "1", 1, -1, 0.5, True, None, [], {}, [1, "x"], {"a": 1}, math.nan, math.inf, 10**30, "x" * 300]
+REPLACEMENTS = [
+    "",
+    "1",
+    1,
+    -1,
+    0.5,
+    True,
+    None,
+    [],
+    {},
+    [1, "x"],
+    {"a": 1},
+    math.nan,
+    math.inf,
+    10**30,
+    "x" * 300,
+]
 """What a retyped value becomes: wrong types, out-of-range numbers, NaN, infinity, long text."""
 
 
@@ -291,7 +371,9 @@ def damage(draw: Callable[[Any], Any]) -> tuple[str, Callable[[Path], None]]:
         if kind == "truncate":
             path.write_text(text[: int(len(text) * cut)], encoding="utf-8")
         elif kind == "nan":
-            path.write_text(re.sub(r"(?<=: )\d+\.\d+", "NaN", text, count=1 + line_pick % 3), encoding="utf-8")
+            path.write_text(
+                re.sub(r"(?<=: )\d+\.\d+", "NaN", text, count=1 + line_pick % 3), encoding="utf-8"
+            )
         elif name.endswith(".jsonl"):
             lines = text.splitlines()
             i = line_pick % len(lines)
@@ -309,9 +391,16 @@ FUZZ_EXAMPLES = max(20, settings.default.max_examples // 2)
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)
-@given(hurt=damage(), command=st.sampled_from(["analyze", "analyze", "compare", "compare", "report", "chart"]))
-def test_fuzz_run_folder(study: Path, tmp_path_factory: pytest.TempPathFactory,
-                         hurt: tuple[str, Callable[[Path], None]], command: str) -> None:
+@given(
+    hurt=damage(),
+    command=st.sampled_from(["analyze", "analyze", "compare", "compare", "report", "chart"]),
+)
+def test_fuzz_run_folder(
+    study: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    hurt: tuple[str, Callable[[Path], None]],
+    command: str,
+) -> None:
     """No structural damage of a run folder makes a reader crash: exit 0 or 1, never 3 or a traceback."""
     root = copy_run(study, tmp_path_factory.mktemp("fuzz") / "run")
     hurt[1](root)
@@ -319,5 +408,13 @@ def test_fuzz_run_folder(study: Path, tmp_path_factory: pytest.TempPathFactory,
     assert r.exit_code in (0, 1), (hurt[0], command, r.exit_code, r.output, r.exception)
     assert "Traceback" not in r.output and "internal error" not in r.output, (hurt[0], r.output)
     if r.exit_code == 1:
-        assert any(f in r.output for f in ("manifest.json", "scenario.json", "analysis.json", "base.jsonl",
-                                           "no finished replications")), r.output
+        assert any(
+            f in r.output
+            for f in (
+                "manifest.json",
+                "scenario.json",
+                "analysis.json",
+                "base.jsonl",
+                "no finished replications",
+            )
+        ), r.output

@@ -15,23 +15,26 @@ import pytest
 from click.testing import CliRunner
 
 import drillsim.runs.distributed as on_dask
-import drillsim.runs.experiment as experiment
-import drillsim.runs.study as study
 from drillsim.cli import cli
-from drillsim.sim.compile import compile_scenario
-from drillsim.scenario.durations import clock
-from drillsim.sim.engine import run_replication
 from drillsim.errors import InputError
-from drillsim.scenario.loader import load_scenario
-from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventKind, ReplicationResult
+from drillsim.runs import experiment, study
 from drillsim.runs.store import BASE, prepare_dir, read_log, read_manifest, read_run
 from drillsim.runs.study import run_study
+from drillsim.scenario.durations import clock
+from drillsim.scenario.loader import load_scenario
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventKind, ReplicationResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 SEED = 7  # the fixture's own seed, used when --seed is not given
-UNREACHABLE = "tcp://127.0.0.1:1"  # nothing listens on port 1: refused at once, retried until the timeout
+UNREACHABLE = (
+    "tcp://127.0.0.1:1"  # nothing listens on port 1: refused at once, retried until the timeout
+)
 QUIET_KINDS = {EventKind.HANDLING_STARTED, EventKind.TASK_READY, EventKind.TASK_FINISHED}
-OBJECTIVE_LINE = re.compile(r"objective (\S+): (never reached|\d+:\d\d:\d\d) \(target \d+:\d\d:\d\d\) (MET|NOT MET)$")
+OBJECTIVE_LINE = re.compile(
+    r"objective (\S+): (never reached|\d+:\d\d:\d\d) \(target \d+:\d\d:\d\d\) (MET|NOT MET)$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -91,21 +94,30 @@ def test_csv_log_holds_the_same_records_as_the_jsonl(logged) -> None:  # type: i
     assert len(table) == len(rows)
     assert [float(t["time"]) for t in table] == [r["time"] for r in rows]
     assert [t["kind"] for t in table] == [r["kind"] for r in rows]
-    assert [t["cause"] for t in table] == ["" if r["cause"] is None else str(r["cause"]) for r in rows]
+    assert [t["cause"] for t in table] == [
+        "" if r["cause"] is None else str(r["cause"]) for r in rows
+    ]
 
 
-def test_timeline_shows_each_event_then_the_ending_and_the_objectives(logged, scenario, expected) -> None:  # type: ignore[no-untyped-def]
+def test_timeline_shows_each_event_then_the_ending_and_the_objectives(
+    logged, scenario, expected
+) -> None:  # type: ignore[no-untyped-def]
     for ext in ("jsonl", "csv"):
         lines = logged[f"{ext}-stdout"].splitlines()
         assert lines[0] == f"{scenario.scenario.title}: seed {SEED}, replication 0"
         assert lines[-1] == f"event log: {logged[ext]}"
         n_obj = len(scenario.objectives)
-        objectives, ended, events = lines[-1 - n_obj:-1], lines[-2 - n_obj], lines[1:-2 - n_obj]
+        objectives, ended, events = lines[-1 - n_obj : -1], lines[-2 - n_obj], lines[1 : -2 - n_obj]
         shown = [r for r in expected.records if r.kind not in QUIET_KINDS]
         assert len(events) == len(shown)
         assert [line[:8].strip() for line in events] == [clock(r.time) for r in shown]
-        assert ended == f"ended: {expected.ended_by} at {clock(expected.end_time)}, {len(expected.records)} events"
-        assert [OBJECTIVE_LINE.match(line).group(1) for line in objectives] == [o.id for o in scenario.objectives]  # type: ignore[union-attr]
+        assert (
+            ended
+            == f"ended: {expected.ended_by} at {clock(expected.end_time)}, {len(expected.records)} events"
+        )
+        assert [OBJECTIVE_LINE.match(line).group(1) for line in objectives] == [
+            o.id for o in scenario.objectives
+        ]  # type: ignore[union-attr]
 
 
 def test_verbose_timeline_has_a_line_for_every_event(scenario, expected) -> None:  # type: ignore[no-untyped-def]
@@ -119,8 +131,12 @@ def test_verbose_timeline_has_a_line_for_every_event(scenario, expected) -> None
 def test_the_log_is_written_even_when_stdout_is_closed_early(tmp_path: Path, expected) -> None:  # type: ignore[no-untyped-def]
     """``drillsim run FILE --log x.jsonl | head``: the reader leaves before the timeline is printed."""
     log = tmp_path / "x.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "drillsim", "run", str(FIXTURE), "--log", str(log)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drillsim", "run", str(FIXTURE), "--log", str(log)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
     assert proc.stdout is not None
     proc.stdout.close()  # every write to stdout now fails with a broken pipe
     _, err = proc.communicate(timeout=120)
@@ -139,17 +155,46 @@ def quick_connect(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(on_dask, "CONNECT_TIMEOUT", "1s")
 
 
-def test_an_unreachable_scheduler_fails_before_the_run_folder_exists(tmp_path: Path, quick_connect) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_scheduler_fails_before_the_run_folder_exists(
+    tmp_path: Path, quick_connect
+) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "run"
-    args = ["run", str(FIXTURE), "-n", "20", "--dask", UNREACHABLE, "--out", str(out), "-q", "--no-report",
-            "--suggest", "0"]
+    args = [
+        "run",
+        str(FIXTURE),
+        "-n",
+        "20",
+        "--dask",
+        UNREACHABLE,
+        "--out",
+        str(out),
+        "-q",
+        "--no-report",
+        "--suggest",
+        "0",
+    ]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 1, r.output  # an unusable option value: invalid input (README exit codes)
     assert f"error: cannot reach the Dask scheduler at {UNREACHABLE}" in r.stderr
     assert "Traceback" not in r.output and not out.exists()
     # Nothing to replace, so the same --out works without --force.
-    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "5", "--workers", "1", "--out", str(out), "-q",
-                                 "--no-report", "--suggest", "0"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(FIXTURE),
+            "-n",
+            "5",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "-q",
+            "--no-report",
+            "--suggest",
+            "0",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert read_manifest(out).status == "complete"
     # Now the folder holds a run: it is refused at once, before the scheduler is tried, and kept
@@ -163,13 +208,20 @@ def test_an_unreachable_scheduler_fails_before_the_run_folder_exists(tmp_path: P
 
 def test_a_malformed_scheduler_address_is_an_input_error(tmp_path: Path, quick_connect) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "run"
-    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "5", "--dask", "scheduler-host", "--out", str(out)])
+    r = CliRunner().invoke(
+        cli, ["run", str(FIXTURE), "-n", "5", "--dask", "scheduler-host", "--out", str(out)]
+    )
     assert r.exit_code == 1, r.output
-    assert "'scheduler-host' is not a Dask scheduler address" in r.stderr and "tcp://HOST:PORT" in r.stderr
+    assert (
+        "'scheduler-host' is not a Dask scheduler address" in r.stderr
+        and "tcp://HOST:PORT" in r.stderr
+    )
     assert not out.exists()
 
 
-def test_a_dask_failure_inside_a_study_marks_the_run_failed(tmp_path: Path, scenario, quick_connect) -> None:  # type: ignore[no-untyped-def]
+def test_a_dask_failure_inside_a_study_marks_the_run_failed(
+    tmp_path: Path, scenario, quick_connect
+) -> None:  # type: ignore[no-untyped-def]
     out = prepare_dir(tmp_path / "run", force=False)
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         run_study(scenario, FIXTURE, out, n=20, seed=3, dask_address=UNREACHABLE)
@@ -188,7 +240,9 @@ def fail_after_first_job(monkeypatch: pytest.MonkeyPatch, *, keep: int) -> None:
     monkeypatch.setattr(study, "run_jobs", flaky)
 
 
-def test_a_study_that_raises_keeps_what_finished_and_says_failed(tmp_path: Path, scenario, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_study_that_raises_keeps_what_finished_and_says_failed(
+    tmp_path: Path, scenario, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     fail_after_first_job(monkeypatch, keep=2)
     out = prepare_dir(tmp_path / "run", force=False)
     with pytest.raises(RuntimeError, match="went away"):
@@ -204,7 +258,19 @@ def test_a_study_that_raises_keeps_what_finished_and_says_failed(tmp_path: Path,
 def test_the_cli_reports_a_failed_study_and_keeps_its_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     fail_after_first_job(monkeypatch, keep=1)
     out = tmp_path / "run"
-    args = ["run", str(FIXTURE), "-n", "40", "--workers", "1", "--out", str(out), "-q", "--suggest", "0"]
+    args = [
+        "run",
+        str(FIXTURE),
+        "-n",
+        "40",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "-q",
+        "--suggest",
+        "0",
+    ]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 3, r.output
     assert "RuntimeError: the cluster went away" in r.stderr and "Traceback" not in r.output
@@ -226,13 +292,19 @@ def empty_run(tmp_path: Path, scenario, quick_connect) -> Path:  # type: ignore[
     return out
 
 
-@pytest.mark.parametrize("command", [["report", "{dir}"], ["chart", "{dir}"]], ids=["report", "chart"])
-def test_report_and_chart_refuse_a_run_with_no_replications(empty_run: Path, command: list[str]) -> None:
+@pytest.mark.parametrize(
+    "command", [["report", "{dir}"], ["chart", "{dir}"]], ids=["report", "chart"]
+)
+def test_report_and_chart_refuse_a_run_with_no_replications(
+    empty_run: Path, command: list[str]
+) -> None:
     r = CliRunner().invoke(cli, [a.replace("{dir}", str(empty_run)) for a in command])
     assert r.exit_code == 1, r.output
-    assert r.stderr.startswith(f"error: the run in {empty_run} has no finished replications; it failed before "
-                               "the first batch finished. Run the scenario again: drillsim run hub.yaml -n 20 "
-                               f"--out {empty_run} --force")
+    assert r.stderr.startswith(
+        f"error: the run in {empty_run} has no finished replications; it failed before "
+        "the first batch finished. Run the scenario again: drillsim run hub.yaml -n 20 "
+        f"--out {empty_run} --force"
+    )
     assert "internal error" not in r.output and not list(empty_run.glob("after-action-report-*"))
 
 
@@ -242,8 +314,11 @@ def test_analyze_refuses_a_run_with_no_replications(empty_run: Path) -> None:
     assert "has no finished replications" in r.output and "internal error" not in r.output
 
 
-def test_a_run_whose_replications_all_failed_is_refused_with_the_reason(tmp_path: Path, scenario,  # type: ignore[no-untyped-def]
-                                                                        monkeypatch) -> None:
+def test_a_run_whose_replications_all_failed_is_refused_with_the_reason(
+    tmp_path: Path,
+    scenario,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("engine bug")
 
@@ -257,7 +332,8 @@ def test_a_run_whose_replications_all_failed_is_refused_with_the_reason(tmp_path
 
 
 def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_rest(
-        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """Replication 3 raises: the other 9 are summarised and reported, and the exit code says so."""
     real = experiment.run_replication
 
@@ -268,10 +344,31 @@ def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_r
 
     monkeypatch.setattr(experiment, "run_replication", flaky)
     out = tmp_path / "run"
-    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "10", "--seed", "7", "--workers", "1", "--out", str(out),
-                                 "-q", "--suggest", "0", "--format", "md"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(FIXTURE),
+            "-n",
+            "10",
+            "--seed",
+            "7",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "-q",
+            "--suggest",
+            "0",
+            "--format",
+            "md",
+        ],
+    )
     assert r.exit_code == 3, r.output
-    assert "1 replication(s) failed, the first with ZeroDivisionError: engine bug; the results cover" in r.stderr
+    assert (
+        "1 replication(s) failed, the first with ZeroDivisionError: engine bug; the results cover"
+        in r.stderr
+    )
     assert "the other 9" in r.stderr and "Traceback" not in r.stderr
     assert "Traceback" in read_manifest(out).failures[0]["error"]  # kept for a bug report
     assert f"replay: drillsim run {FIXTURE} --seed 7 --replication 3" in r.stderr
@@ -282,14 +379,33 @@ def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_r
 
 
 def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_report_error(
-        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("engine bug")
 
     monkeypatch.setattr(experiment, "run_replication", broken)
     out = tmp_path / "run"
-    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "4", "--seed", "7", "--workers", "1", "--out", str(out),
-                                 "-q", "--suggest", "0", "--format", "md"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(FIXTURE),
+            "-n",
+            "4",
+            "--seed",
+            "7",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "-q",
+            "--suggest",
+            "0",
+            "--format",
+            "md",
+        ],
+    )
     assert r.exit_code == 3, r.output
     assert "4 replication(s) failed" in r.stderr and "the other 0" in r.stderr
     assert f"replay: drillsim run {FIXTURE} --seed 7 --replication 0" in r.stderr
@@ -298,15 +414,37 @@ def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_repo
 
 def test_compare_and_analyze_refuse_variants_without_finished_replications(empty_run: Path) -> None:
     r = CliRunner().invoke(cli, ["compare", "--results", str(empty_run)])
-    assert r.exit_code == 1 and "has no finished replications of base; it has none" in r.stderr, r.output
+    assert r.exit_code == 1 and "has no finished replications of base; it has none" in r.stderr, (
+        r.output
+    )
     r = CliRunner().invoke(cli, ["analyze", "--results", str(empty_run), "--variant", "base"])
     assert r.exit_code == 1 and "has no finished replications" in r.stderr, r.output
 
 
 def test_a_run_folder_without_its_scenario_is_named_not_a_crash(tmp_path: Path) -> None:
     run = tmp_path / "run"
-    assert CliRunner().invoke(cli, ["run", str(FIXTURE), "-n", "5", "--workers", "1", "--out", str(run), "-q",
-                                    "--no-report", "--suggest", "0"]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "run",
+                str(FIXTURE),
+                "-n",
+                "5",
+                "--workers",
+                "1",
+                "--out",
+                str(run),
+                "-q",
+                "--no-report",
+                "--suggest",
+                "0",
+            ],
+        )
+        .exit_code
+        == 0
+    )
     (run / "scenario.json").unlink()
     for command in (["report", str(run)], ["compare", "--results", str(run)]):
         r = CliRunner().invoke(cli, command)
@@ -328,5 +466,9 @@ def test_a_lost_scheduler_is_a_simulation_error_naming_it(scenario, monkeypatch)
 
     monkeypatch.setattr(on_dask, "connect", lambda address: Gone())
     compiled = experiment.compile_variants(scenario, [BASE])
-    with pytest.raises(SimulationError, match="lost the connection to the Dask scheduler at tcp://h:1"):
-        on_dask.run_on_dask("tcp://h:1", compiled, experiment.plan([BASE], 4, 2), 1, lambda job, rows: None)
+    with pytest.raises(
+        SimulationError, match="lost the connection to the Dask scheduler at tcp://h:1"
+    ):
+        on_dask.run_on_dask(
+            "tcp://h:1", compiled, experiment.plan([BASE], 4, 2), 1, lambda job, rows: None
+        )

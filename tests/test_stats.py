@@ -23,8 +23,8 @@ from drillsim.analysis.stats import (
     paired_difference,
     paired_share_difference,
     share_stats,
-    tango_interval,
     t_quantile,
+    tango_interval,
     time_stats,
 )
 
@@ -162,7 +162,9 @@ def test_time_stats_with_never_reached_values() -> None:
 def test_time_stats_all_reached() -> None:
     s = time_stats([float(v) for v in (7, 3, 10, 1, 5, 9, 2, 8, 4, 6)])
     assert (s.n, s.reached, s.minimum, s.maximum) == (10, 10, 1.0, 10.0)
-    assert s.median == 5.5 and s.p90 == pytest.approx(9.1)  # numpy.percentile(range(1, 11), [50, 90])
+    assert s.median == 5.5 and s.p90 == pytest.approx(
+        9.1
+    )  # numpy.percentile(range(1, 11), [50, 90])
     assert s.mean == 5.5
     # scipy.stats.t.interval(0.95, 9, loc=5.5, scale=scipy.stats.sem(range(1, 11)))
     assert s.mean_ci.low == pytest.approx(3.334149410331831, rel=1e-9)
@@ -187,7 +189,14 @@ def test_time_stats_mostly_or_never_reached() -> None:
     assert time_stats([1.0, 2.0, None, None]).median is None  # half never reached: median infinite
     assert time_stats([1.0, 2.0, 3.0, None, None]).median == 3.0  # two of five: still finite
     none = time_stats([None, None])
-    assert (none.n, none.reached, none.mean, none.median, none.p90, none.minimum) == (2, 0, None, None, None, None)
+    assert (none.n, none.reached, none.mean, none.median, none.p90, none.minimum) == (
+        2,
+        0,
+        None,
+        None,
+        None,
+        None,
+    )
     assert none.median_ci == Interval(None, None)
 
 
@@ -196,7 +205,11 @@ def test_time_stats_intervals_contain_their_estimates(values: list[float | None]
     s = time_stats(values)
     for est, ci in ((s.median, s.median_ci), (s.p90, s.p90_ci)):
         if est is not None:  # a None bound is one the data cannot give: open on that side
-            assert (-math.inf if ci.low is None else ci.low) <= est <= (math.inf if ci.high is None else ci.high)
+            assert (
+                (-math.inf if ci.low is None else ci.low)
+                <= est
+                <= (math.inf if ci.high is None else ci.high)
+            )
     if s.reached >= 2:
         assert s.mean_ci.low <= s.mean <= s.mean_ci.high  # type: ignore[operator]
     if s.median is not None:
@@ -212,13 +225,22 @@ def test_order_ci_indices_on_a_small_sample() -> None:
     assert _order_ci(vals[:14] + [math.inf] * 6, 0.5).high is None  # never reached counts as later
 
 
-@pytest.mark.parametrize(("n", "p", "ranks"), [
-    # scipy.stats.binom: largest k with cdf(k) <= 0.025, smallest k with cdf(k) >= 0.975
-    (50, 0.9, (40, 49)), (1000, 0.9, (880, 918)), (5000, 0.5, (2430, 2569)),
-    # 5 to 20 replications cannot bound the 90th percentile from above: cdf(n - 1) = 1 - 0.9^n < 0.975
-    (5, 0.9, (2, None)), (10, 0.9, (6, None)), (20, 0.9, (14, None)),
-])
-def test_order_ranks_are_the_binomial_ones(n: int, p: float, ranks: tuple[int | None, int | None]) -> None:
+@pytest.mark.parametrize(
+    ("n", "p", "ranks"),
+    [
+        # scipy.stats.binom: largest k with cdf(k) <= 0.025, smallest k with cdf(k) >= 0.975
+        (50, 0.9, (40, 49)),
+        (1000, 0.9, (880, 918)),
+        (5000, 0.5, (2430, 2569)),
+        # 5 to 20 replications cannot bound the 90th percentile from above: cdf(n - 1) = 1 - 0.9^n < 0.975
+        (5, 0.9, (2, None)),
+        (10, 0.9, (6, None)),
+        (20, 0.9, (14, None)),
+    ],
+)
+def test_order_ranks_are_the_binomial_ones(
+    n: int, p: float, ranks: tuple[int | None, int | None]
+) -> None:
     assert _order_ranks(n, p) == ranks
 
 
@@ -286,7 +308,8 @@ def test_paired_difference_edge_cases() -> None:
 
 @given(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)), min_size=2, max_size=40))
 def test_paired_difference_interval_contains_the_mean_and_flips_with_the_order(
-        pairs: list[tuple[float, float]]) -> None:
+    pairs: list[tuple[float, float]],
+) -> None:
     a, b = [x for x, _ in pairs], [y for _, y in pairs]
     d, r = paired_difference(a, b), paired_difference(b, a)
     assert d.ci.low <= d.mean <= d.ci.high  # type: ignore[operator]
@@ -319,8 +342,9 @@ TANGO_PUBLISHED = [
 
 
 @pytest.mark.parametrize(("table", "level", "printed", "digits"), TANGO_PUBLISHED)
-def test_tango_interval_matches_published_examples(table: tuple[int, int, int, int], level: float,
-                                                   printed: tuple[float, float], digits: int) -> None:
+def test_tango_interval_matches_published_examples(
+    table: tuple[int, int, int, int], level: float, printed: tuple[float, float], digits: int
+) -> None:
     a, b, c, d = table
     ci = tango_interval(b, c, a + b + c + d, level)
     assert (round(ci.low, digits), round(ci.high, digits)) == printed  # type: ignore[arg-type]
@@ -368,8 +392,14 @@ def test_paired_share_difference_from_outcomes() -> None:
     assert d.ci == tango_interval(1, 4, 10) and not d.significant  # McNemar 3 / sqrt(5) = 1.34
     # The case the t interval got wrong: no pair changes outcome, an honest +-z^2 / (n + z^2).
     same = paired_share_difference([1.0] * 20 + [0.0] * 10, [1.0] * 20 + [0.0] * 10)
-    assert same.mean == 0 and same.ci.high == pytest.approx(0.113513, abs=1e-6) and not same.significant
-    assert paired_difference([1.0] * 20 + [0.0] * 10, [1.0] * 20 + [0.0] * 10).ci == Interval(0.0, 0.0)
+    assert (
+        same.mean == 0
+        and same.ci.high == pytest.approx(0.113513, abs=1e-6)
+        and not same.significant
+    )
+    assert paired_difference([1.0] * 20 + [0.0] * 10, [1.0] * 20 + [0.0] * 10).ci == Interval(
+        0.0, 0.0
+    )
     every = paired_share_difference([False] * 30, [True] * 30)
     assert every.mean == 1.0 and every.ci.high == 1.0 and every.significant
     empty = paired_share_difference([], [])
@@ -395,15 +425,18 @@ def test_tango_interval_properties(table: tuple[int, int, int]) -> None:
     assert ci.low is not None and ci.high is not None
     assert -1.0 <= ci.low <= est <= ci.high <= 1.0
     assert ci.high - ci.low > 0  # never a single point, whatever the counts
-    assert tango_interval(lost, gained, n) == Interval(-ci.high, -ci.low)  # swapping negates exactly
+    assert tango_interval(lost, gained, n) == Interval(
+        -ci.high, -ci.low
+    )  # swapping negates exactly
     if gained + lost < n:  # one concordant pair turned into a gained one moves the interval up
         up = tango_interval(gained + 1, lost, n)
         assert up.low >= ci.low - 1e-12 and up.high >= ci.high - 1e-12  # type: ignore[operator]
 
 
 @given(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=300), st.randoms())
-def test_paired_share_difference_depends_on_the_counts_only(pairs: list[tuple[bool, bool]],
-                                                            rnd: random.Random) -> None:
+def test_paired_share_difference_depends_on_the_counts_only(
+    pairs: list[tuple[bool, bool]], rnd: random.Random
+) -> None:
     d = paired_share_difference([x for x, _ in pairs], [y for _, y in pairs])
     shuffled = list(pairs)
     rnd.shuffle(shuffled)
@@ -413,12 +446,19 @@ def test_paired_share_difference_depends_on_the_counts_only(pairs: list[tuple[bo
 
 # Hit rates of two variants and the share of replications whose random numbers they share (the
 # rest draw independently): common random numbers make most pairs concordant.
-CRN_SETTINGS = [(0.80, 0.733, 0.95), (0.50, 0.45, 0.95), (0.95, 0.90, 0.90), (0.30, 0.20, 0.80),
-                (0.90, 0.85, 1.0), (0.70, 0.696, 1.0)]
+CRN_SETTINGS = [
+    (0.80, 0.733, 0.95),
+    (0.50, 0.45, 0.95),
+    (0.95, 0.90, 0.90),
+    (0.30, 0.20, 0.80),
+    (0.90, 0.85, 1.0),
+    (0.70, 0.696, 1.0),
+]
 
 
-def _crn_counts(p_a: float, p_b: float, shared: float, n: int, reps: int,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _crn_counts(
+    p_a: float, p_b: float, shared: float, n: int, reps: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Gained and lost pairs of ``reps`` simulated studies of ``n`` paired replications: with
     probability ``shared`` both variants read one uniform (A = U < pA, B = U < pB), else two."""
     u = rng.random((reps, n))
@@ -428,23 +468,33 @@ def _crn_counts(p_a: float, p_b: float, shared: float, n: int, reps: int,
     return (met_b & ~met_a).sum(axis=1), (met_a & ~met_b).sum(axis=1)
 
 
-def _coverage(gained: np.ndarray, lost: np.ndarray, n: int, truth: float,
-              interval: Callable[[int, int, int], Interval]) -> float:
+def _coverage(
+    gained: np.ndarray,
+    lost: np.ndarray,
+    n: int,
+    truth: float,
+    interval: Callable[[int, int, int], Interval],
+) -> float:
     """Share of the studies whose interval covers ``truth``; the interval depends on the counts
     alone, so it is computed once per distinct (gained, lost)."""
     pairs, counts = np.unique(np.stack([gained, lost], axis=1), axis=0, return_counts=True)
     hit = 0
     for (g, lo), k in zip(pairs.tolist(), counts.tolist()):
         ci = interval(g, lo, n)
-        hit += k * (ci.low is not None and ci.high is not None and ci.low - 1e-12 <= truth <= ci.high + 1e-12)
+        hit += k * (
+            ci.low is not None
+            and ci.high is not None
+            and ci.low - 1e-12 <= truth <= ci.high + 1e-12
+        )
     return hit / len(gained)
 
 
 def _t_interval(gained: int, lost: int, n: int) -> Interval:
     """The interval used before: Student's t on the per-replication 0/+-1 differences."""
     rest = n - gained - lost
-    return paired_difference([0.0] * gained + [1.0] * lost + [0.0] * rest,
-                             [1.0] * gained + [0.0] * lost + [0.0] * rest).ci
+    return paired_difference(
+        [0.0] * gained + [1.0] * lost + [0.0] * rest, [1.0] * gained + [0.0] * lost + [0.0] * rest
+    ).ci
 
 
 @pytest.mark.slow

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-import drillsim.runs.experiment as experiment
 from drillsim.analysis.stats import paired_difference, paired_share_difference
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import ResultsFormatError
+from drillsim.runs import experiment
 from drillsim.runs.experiment import Failure, compile_variants, plan, run_batch, run_jobs
-from drillsim.scenario.loader import load_scenario
 from drillsim.runs.store import BASE, prepare_dir, read_run
 from drillsim.runs.study import run_study
-from drillsim.analysis.summary import ReplicationSummary
+from drillsim.scenario.loader import load_scenario
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
@@ -27,8 +27,14 @@ def scenario():  # type: ignore[no-untyped-def]
 
 def collect(compiled, variants, n, *, workers=1, dask=None, size=7):  # type: ignore[no-untyped-def]
     out: dict[str, list] = {v: [] for v in variants}
-    run_jobs(compiled, plan(variants, n, size), 11, workers=workers, dask_address=dask,
-             on_batch=lambda job, rows: out[job.variant].extend(rows))
+    run_jobs(
+        compiled,
+        plan(variants, n, size),
+        11,
+        workers=workers,
+        dask_address=dask,
+        on_batch=lambda job, rows: out[job.variant].extend(rows),
+    )
     return {v: sorted(rows, key=lambda r: r.replication) for v, rows in out.items()}
 
 
@@ -41,8 +47,9 @@ def test_serial_pool_and_dask_give_identical_replications(scenario) -> None:  # 
     assert [r.replication for r in serial[BASE]] == list(range(40))
     import distributed  # a test dependency: a missing Dask must fail the test, not skip it
 
-    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         on_dask = collect(compiled, variants, 40, dask=cluster.scheduler_address)
     assert on_dask == serial
 
@@ -73,7 +80,9 @@ def test_common_random_numbers_and_self_comparison(scenario) -> None:  # type: i
     d = paired_difference([a for a, _ in indep], [b for _, b in indep])
     assert d.mean != 0 and d.ci.width > 30  # seconds: the noise that pairing removed
     # The second officer helps EMS (objective 1): a significant paired improvement.
-    d = paired_share_difference([b.objectives[1].met for b in base], [o.objectives[1].met for o in other])
+    d = paired_share_difference(
+        [b.objectives[1].met for b in base], [o.objectives[1].met for o in other]
+    )
     assert d.mean > 0 and d.significant
 
 
@@ -117,7 +126,9 @@ def test_run_folder_checks(scenario, tmp_path: Path) -> None:  # type: ignore[no
     out = prepare_dir(tmp_path / "run", force=False)
     run_study(scenario, FIXTURE, out, n=30, seed=1)
     data = read_run(out)
-    assert data.manifest.status == "complete" and len(data.summaries[BASE]) == 30 and not data.warnings
+    assert (
+        data.manifest.status == "complete" and len(data.summaries[BASE]) == 30 and not data.warnings
+    )
     assert data.manifest.logs[BASE].keys() == {"median", "worst"}
     # A run folder is never replaced without force.
     with pytest.raises(Exception, match="--force"):
@@ -160,9 +171,15 @@ def _dies_once(variant: str, seed: int, lo: int, hi: int) -> list[ReplicationSum
 _REAL_WORKER_BATCH = experiment._worker_batch
 
 
-@pytest.mark.parametrize("crash", [_dies_once, _dies_at_17], ids=["killed-once", "kills-every-time"])
-def test_a_dead_worker_costs_at_most_the_replication_that_killed_it(scenario, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
-                                                                     crash) -> None:
+@pytest.mark.parametrize(
+    "crash", [_dies_once, _dies_at_17], ids=["killed-once", "kills-every-time"]
+)
+def test_a_dead_worker_costs_at_most_the_replication_that_killed_it(
+    scenario,
+    tmp_path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+    crash,
+) -> None:
     """Killed from outside: nothing is lost. Killing its worker every time: only that replication,
     reported with its seed for replay; every other replication equals a serial run."""
     compiled = compile_variants(scenario, [BASE])
@@ -177,8 +194,9 @@ def test_a_dead_worker_costs_at_most_the_replication_that_killed_it(scenario, tm
     else:
         assert [(f.replication, f.seed) for f in lost] == [(17, 11)]
         assert "worker process died" in lost[0].error
-    assert [r for r in got if isinstance(r, ReplicationSummary)] == [r for r in serial if r.replication != 17
-                                                                      or crash is _dies_once]
+    assert [r for r in got if isinstance(r, ReplicationSummary)] == [
+        r for r in serial if r.replication != 17 or crash is _dies_once
+    ]
 
 
 def _dask_fails_at_17(compiled, variant: str, seed: int, lo: int, hi: int):  # type: ignore[no-untyped-def]
@@ -196,10 +214,18 @@ def test_a_failed_dask_task_is_halved_down_to_the_replication(scenario, monkeypa
     compiled = compile_variants(scenario, [BASE])
     serial = collect(compiled, [BASE], 42)[BASE]
     monkeypatch.setattr(on_dask, "_dask_batch", _dask_fails_at_17)
-    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        host="127.0.0.1",
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        dashboard_address=None,
+    ) as cluster:
         got = collect(compiled, [BASE], 42, dask=cluster.scheduler_address, size=8)[BASE]
     assert [r.replication for r in got] == list(range(42))
     lost = [r for r in got if isinstance(r, Failure)]
     assert [(f.replication, f.seed) for f in lost] == [(17, 11)] and "KilledWorker" in lost[0].error
-    assert [r for r in got if isinstance(r, ReplicationSummary)] == [r for r in serial if r.replication != 17]
+    assert [r for r in got if isinstance(r, ReplicationSummary)] == [
+        r for r in serial if r.replication != 17
+    ]

@@ -37,13 +37,21 @@ from drillsim.textsafe import (
     visible,
 )
 
-HOSTILE = list("\x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85\x9b\r\n\t \u2028\u2029\ufffe\uffff\ufdd0\ud800\udfff"
-               "\u202e\u2066\u200f\u200e＝﹦＋－＠=+-@'|#<>&`*_[]()!~$\\{}.:;\"") + ["\U0010ffff", "\U0001fffe"]
+HOSTILE = list(
+    "\x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85\x9b\r\n\t \u2028\u2029\ufffe\uffff\ufdd0\ud800\udfff"
+    "\u202e\u2066\u200f\u200e＝﹦＋－＠=+-@'|#<>&`*_[]()!~$\\{}.:;\""
+) + ["\U0010ffff", "\U0001fffe"]
 """Characters trainers' files really carry (terminal escapes, CR, Excel's full-width signs, bidi marks)
 and the ones each format treats specially."""
 
-texts = st.text(st.one_of(st.characters(exclude_categories=()), st.sampled_from(HOSTILE),
-                          st.sampled_from(list("Diễn tập 演练 مصنع 0123456789"))), max_size=60)
+texts = st.text(
+    st.one_of(
+        st.characters(exclude_categories=()),
+        st.sampled_from(HOSTILE),
+        st.sampled_from(list("Diễn tập 演练 مصنع 0123456789")),
+    ),
+    max_size=60,
+)
 """Any text: every code point hypothesis draws (lone surrogates included), mixed with hostile ones."""
 
 _MD_STRUCTURE = set("\\`*_[]#|~$!{}")
@@ -84,7 +92,7 @@ def test_markdown_cells_keep_a_table_row_whole(a: str, b: str) -> None:
 def test_markdown_code_span_is_one_span(s: str) -> None:
     out = md_code(s)
     fence = re.match(r"`+", out).group()
-    inner = out[len(fence):-len(fence)]
+    inner = out[len(fence) : -len(fence)]
     assert out.endswith(fence) and fence not in inner  # nothing inside closes the span early
     assert "\n" not in out and "\r" not in out
 
@@ -92,7 +100,9 @@ def test_markdown_code_span_is_one_span(s: str) -> None:
 @given(texts)
 def test_link_target_is_one_relative_path(s: str) -> None:
     out = md_url(s)
-    assert re.fullmatch(r"[A-Za-z0-9_.~/%-]*", out), out  # no space, parenthesis, colon or angle bracket
+    assert re.fullmatch(r"[A-Za-z0-9_.~/%-]*", out), (
+        out
+    )  # no space, parenthesis, colon or angle bracket
     assert unquote(out, errors="strict") == visible(s)
 
 
@@ -103,14 +113,19 @@ def test_office_text_is_storable_in_xml_docx_and_xlsx(s: str) -> None:
     docx.Document().add_paragraph(out)
     openpyxl.Workbook().active.cell(1, 1, out)
     assert "\r" not in out
-    if not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef]|[\ufffe\uffff]"
-                     r"|[\U0001fffe\U0001ffff\U0010fffe\U0010ffff]", s):
+    if not re.search(
+        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef]|[\ufffe\uffff]"
+        r"|[\U0001fffe\U0001ffff\U0010fffe\U0010ffff]",
+        s,
+    ):
         assert out == s.replace("\r\n", "\n").replace("\r", "\n")  # clean text is left alone
 
 
 @pytest.mark.parametrize("ch", ["\x00", "\x01", "\x1b", "\ufffe", "\ud800", "\x85"])
 def test_each_unsafe_character_is_replaced_visibly(ch: str) -> None:
-    assert office_text(f"a{ch}b") == f"a\\x{ord(ch):02x}b" if ord(ch) < 256 else f"a\\u{ord(ch):04x}b"
+    assert (
+        office_text(f"a{ch}b") == f"a\\x{ord(ch):02x}b" if ord(ch) < 256 else f"a\\u{ord(ch):04x}b"
+    )
 
 
 @given(texts)
@@ -120,9 +135,14 @@ def test_csv_guard_round_trips_and_never_leaves_a_formula(s: str) -> None:
     assert not is_formula(guarded)
 
 
-@given(st.sampled_from(["=", "+", "-", "@", "＝", "﹦", "＋", "－", "＠"]),
-       st.text(" \t\r\n\u3000\u00a0\u200b\ufeff", max_size=4), texts)
-def test_formula_is_found_after_normalisation_and_leading_space(sign: str, lead: str, rest: str) -> None:
+@given(
+    st.sampled_from(["=", "+", "-", "@", "＝", "﹦", "＋", "－", "＠"]),
+    st.text(" \t\r\n\u3000\u00a0\u200b\ufeff", max_size=4),
+    texts,
+)
+def test_formula_is_found_after_normalisation_and_leading_space(
+    sign: str, lead: str, rest: str
+) -> None:
     assert is_formula(lead + sign + rest)
     assert cell_text(lead + sign + rest).startswith("'")
 
@@ -176,36 +196,55 @@ PKG = Path(__file__).resolve().parents[1] / "drillsim"
 
 
 def _calls(path: Path, names: set[str]) -> list[ast.Call]:
-    return [n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in names]
+    return [
+        n
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in names
+    ]
 
 
 def _wrapped(call: ast.Call, function: str) -> bool:
     """The call's first argument is ``function(...)`` itself."""
     first = call.args[0] if call.args else None
-    return isinstance(first, ast.Call) and isinstance(first.func, ast.Name) and first.func.id == function
+    return (
+        isinstance(first, ast.Call)
+        and isinstance(first.func, ast.Name)
+        and first.func.id == function
+    )
 
 
 def test_every_cli_message_goes_through_the_terminal_filter() -> None:
     for path in (PKG / "cli").glob("*.py"):
         if path.name != "output.py":
             src = path.read_text(encoding="utf-8")
-            assert not re.search(r"click\.s?echo\(|(?<![\w.])print\(|sys\.std(out|err)\.write", src), path.name
+            assert not re.search(
+                r"click\.s?echo\(|(?<![\w.])print\(|sys\.std(out|err)\.write", src
+            ), path.name
 
 
 def test_every_docx_text_goes_through_office_text() -> None:
     calls = _calls(PKG / "report" / "docx.py", {"add_paragraph", "add_heading", "add_run"})
     assert calls and all(_wrapped(c, "office_text") for c in calls)
     src = (PKG / "report" / "docx.py").read_text(encoding="utf-8")
-    assert all(line.strip().endswith("= office_text(text)") for line in src.split("\n") if ".text =" in line)
+    assert all(
+        line.strip().endswith("= office_text(text)")
+        for line in src.split("\n")
+        if ".text =" in line
+    )
 
 
 def test_every_xlsx_cell_is_written_by_the_text_cell_function() -> None:
     tree = ast.parse((PKG / "msel" / "files.py").read_text(encoding="utf-8"))
     writer = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "_text_cell")
     inside = {id(n) for n in ast.walk(writer)}
-    cells = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-             and n.func.attr == "cell" and id(n) not in inside]
+    cells = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "cell"
+        and id(n) not in inside
+    ]
     assert not cells
 
 

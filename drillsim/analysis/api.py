@@ -24,10 +24,10 @@ from drillsim.analysis.results import (
     task_stats,
 )
 from drillsim.analysis.suggest import Simulate, Suggestion, rank
-from drillsim.sim.compile import build_graph
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.runs.models import AnalysisModel
 from drillsim.scenario.model import Scenario
-from drillsim.analysis.summary import ReplicationSummary
+from drillsim.sim.compile import build_graph
 
 ANALYSIS_FILE = "analysis.json"
 
@@ -46,8 +46,13 @@ class Analysis:
     tasks: list[TaskStats] = field(default_factory=list)
 
 
-def analyze(scenario: Scenario, summaries: list[ReplicationSummary], *, simulate: Simulate | None = None,
-            limit: int = 6) -> Analysis:
+def analyze(
+    scenario: Scenario,
+    summaries: list[ReplicationSummary],
+    *,
+    simulate: Simulate | None = None,
+    limit: int = 6,
+) -> Analysis:
     """Analyse the base replications; with ``simulate``, also test and rank the suggested changes."""
     stats = objective_stats(scenario, "base", summaries)
     queues = queue_summaries(scenario, summaries)
@@ -56,9 +61,21 @@ def analyze(scenario: Scenario, summaries: list[ReplicationSummary], *, simulate
     suggestions = rank(scenario, findings, simulate, limit) if simulate else []
     if suggestions:  # a finding whose fix was shown to help ranks by that help too
         gain = {sg.variant.id: sg.benefit for sg in suggestions}
-        findings.sort(key=lambda f: -(f.severity + max((gain.get(v.id, 0.0) for v in f.variants), default=0.0)))
-    return Analysis(stats, agency_stats(scenario, summaries), queues, shape, findings, strengths(stats),
-                    suggestions, task_stats(scenario, summaries))
+        findings.sort(
+            key=lambda f: (
+                -(f.severity + max((gain.get(v.id, 0.0) for v in f.variants), default=0.0))
+            )
+        )
+    return Analysis(
+        stats,
+        agency_stats(scenario, summaries),
+        queues,
+        shape,
+        findings,
+        strengths(stats),
+        suggestions,
+        task_stats(scenario, summaries),
+    )
 
 
 def _plain(obj: Any) -> Any:
@@ -78,11 +95,24 @@ def to_json(a: Analysis) -> str:
     agency milestone (seconds from the exercise start) and task (seconds from its inject), and the
     waits at every duty desk and unit pool that had any traffic (seconds per alert or request)."""
     data = {
-        "findings": _plain(a.findings), "strengths": a.strengths, "structure": _plain(a.structure),
-        "suggestions": [{**_plain(s), "gain": s.gain, "benefit": s.benefit, "recommended": s.recommended}
-                        for s in a.suggestions],
-        "objectives": [{"id": o.objective.id, "met": _plain(o.met), "time": _plain(o.time), "split": o.split,
-                        "agencies": o.agencies, "links": o.links} for o in a.objectives],
+        "findings": _plain(a.findings),
+        "strengths": a.strengths,
+        "structure": _plain(a.structure),
+        "suggestions": [
+            {**_plain(s), "gain": s.gain, "benefit": s.benefit, "recommended": s.recommended}
+            for s in a.suggestions
+        ],
+        "objectives": [
+            {
+                "id": o.objective.id,
+                "met": _plain(o.met),
+                "time": _plain(o.time),
+                "split": o.split,
+                "agencies": o.agencies,
+                "links": o.links,
+            }
+            for o in a.objectives
+        ],
         "agencies": _plain(a.agencies),
         "tasks": _plain(a.tasks),
         "queues": _plain([q for q in a.queues if q.had_traffic]),  # analysis.queues.QueueSummary
@@ -92,4 +122,4 @@ def to_json(a: Analysis) -> str:
     return text
 
 
-__all__ = ["ANALYSIS_FILE", "Analysis", "analyze", "to_json", "asdict"]
+__all__ = ["ANALYSIS_FILE", "Analysis", "analyze", "asdict", "to_json"]

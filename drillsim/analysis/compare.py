@@ -19,9 +19,9 @@ from drillsim.analysis.stats import (
     share_stats,
     time_stats,
 )
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario
-from drillsim.analysis.summary import ReplicationSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +58,16 @@ class Comparison:
 
     def significant(self) -> list[MetricRow]:
         """Rows whose success share or time differs significantly from the reference."""
-        return [r for r in self.rows if (r.met_diff and r.met_diff.significant)
-                or (r.time_diff and r.time_diff.significant)]
+        return [
+            r
+            for r in self.rows
+            if (r.met_diff and r.met_diff.significant) or (r.time_diff and r.time_diff.significant)
+        ]
 
 
-def _paired(ref: Sequence[ReplicationSummary], other: Sequence[ReplicationSummary]) -> list[tuple[ReplicationSummary, ReplicationSummary]]:
+def _paired(
+    ref: Sequence[ReplicationSummary], other: Sequence[ReplicationSummary]
+) -> list[tuple[ReplicationSummary, ReplicationSummary]]:
     by_rep = {s.replication: s for s in ref}
     return [(by_rep[s.replication], s) for s in other if s.replication in by_rep]
 
@@ -75,8 +80,11 @@ def _time_pairs(pairs: list[tuple[float | None, float | None]]) -> tuple[Differe
     return diff, never
 
 
-def compare_variants(scenario: Scenario, summaries: dict[str, list[ReplicationSummary]],
-                     variants: Sequence[str] | None = None) -> Comparison:
+def compare_variants(
+    scenario: Scenario,
+    summaries: dict[str, list[ReplicationSummary]],
+    variants: Sequence[str] | None = None,
+) -> Comparison:
     """Objectives and on-scene times of each variant against the first one."""
     names = list(variants or summaries)
     ref = summaries[names[0]]
@@ -86,15 +94,38 @@ def compare_variants(scenario: Scenario, summaries: dict[str, list[ReplicationSu
         mine = [b for _, b in pairs]
         for k, obj in enumerate(scenario.objectives):
             met = [float(b.objectives[k].met) for _, b in pairs]
-            met_diff = paired_share_difference([float(a.objectives[k].met) for a, _ in pairs], met) if v != names[0] else None
-            tdiff, never = _time_pairs([(a.objectives[k].time, b.objectives[k].time) for a, b in pairs])
-            rows.append(MetricRow(f"objective:{obj.id}", v, share_stats(int(sum(met)), len(met)),
-                                  time_stats([b.objectives[k].time for b in mine]), met_diff,
-                                  tdiff if v != names[0] else None, never))
+            met_diff = (
+                paired_share_difference([float(a.objectives[k].met) for a, _ in pairs], met)
+                if v != names[0]
+                else None
+            )
+            tdiff, never = _time_pairs(
+                [(a.objectives[k].time, b.objectives[k].time) for a, b in pairs]
+            )
+            rows.append(
+                MetricRow(
+                    f"objective:{obj.id}",
+                    v,
+                    share_stats(int(sum(met)), len(met)),
+                    time_stats([b.objectives[k].time for b in mine]),
+                    met_diff,
+                    tdiff if v != names[0] else None,
+                    never,
+                )
+            )
         for i, a in enumerate(scenario.agencies):
             tdiff, never = _time_pairs([(x.on_scene[i], y.on_scene[i]) for x, y in pairs])
-            rows.append(MetricRow(f"on_scene:{a.id}", v, None, time_stats([b.on_scene[i] for b in mine]), None,
-                                  tdiff if v != names[0] else None, never))
+            rows.append(
+                MetricRow(
+                    f"on_scene:{a.id}",
+                    v,
+                    None,
+                    time_stats([b.on_scene[i] for b in mine]),
+                    None,
+                    tdiff if v != names[0] else None,
+                    never,
+                )
+            )
     return Comparison(names[0], tuple(names), tuple(rows))
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from drillsim.analysis.stats import paired_difference, paired_share_difference
-from drillsim.scenario.model import Scenario
 from drillsim.analysis.summary import ReplicationSummary
+from drillsim.scenario.model import Scenario
 
 Direction = Literal["better", "worse", "unclear"]
 
@@ -48,16 +48,24 @@ class ExpectationCheck:
         return self.observed == self.expected
 
 
-def direction(base: Sequence[ReplicationSummary], other: Sequence[ReplicationSummary],
-              k: int) -> tuple[Direction, float, float | None, int]:
+def direction(
+    base: Sequence[ReplicationSummary], other: Sequence[ReplicationSummary], k: int
+) -> tuple[Direction, float, float | None, int]:
     """Direction of objective ``k`` in ``other`` against ``base``, paired by replication."""
     by_rep = {s.replication: s for s in base}
-    pairs = [(by_rep[s.replication].objectives[k], s.objectives[k]) for s in other if s.replication in by_rep]
-    met = paired_share_difference([float(a.met) for a, _ in pairs], [float(b.met) for _, b in pairs])
+    pairs = [
+        (by_rep[s.replication].objectives[k], s.objectives[k])
+        for s in other
+        if s.replication in by_rep
+    ]
+    met = paired_share_difference(
+        [float(a.met) for a, _ in pairs], [float(b.met) for _, b in pairs]
+    )
     both = [(a.time, b.time) for a, b in pairs if a.time is not None and b.time is not None]
     time = paired_difference([a for a, _ in both], [b for _, b in both]) if both else None
-    never = paired_share_difference([float(a.time is None) for a, _ in pairs],
-                                    [float(b.time is None) for _, b in pairs])
+    never = paired_share_difference(
+        [float(a.time is None) for a, _ in pairs], [float(b.time is None) for _, b in pairs]
+    )
     time_change = time.mean if time else None
     if met.significant:
         return ("better" if met.mean > 0 else "worse"), met.mean, time_change, len(pairs)
@@ -68,8 +76,9 @@ def direction(base: Sequence[ReplicationSummary], other: Sequence[ReplicationSum
     return "unclear", met.mean, time_change, len(pairs)
 
 
-def check_expectations(scenario: Scenario, summaries: dict[str, list[ReplicationSummary]],
-                       base: str = "base") -> list[ExpectationCheck]:
+def check_expectations(
+    scenario: Scenario, summaries: dict[str, list[ReplicationSummary]], base: str = "base"
+) -> list[ExpectationCheck]:
     """Every ``expect`` entry of every variant that was run, checked against the base."""
     index = {o.id: k for k, o in enumerate(scenario.objectives)}
     out = []

@@ -84,12 +84,33 @@ class Finding:
         return f"{'links' if self.kind == 'bridge' else 'agency'}:{self.agency}"
 
 
-def _make(kind: str, message: str, params: dict[str, str], evidence: list[tuple[str, str]], agency: str | None,
-          link: str | None, objectives: list[str], severity: float, variants: list[Variant] | None = None) -> Finding:
+def _make(
+    kind: str,
+    message: str,
+    params: dict[str, str],
+    evidence: list[tuple[str, str]],
+    agency: str | None,
+    link: str | None,
+    objectives: list[str],
+    severity: float,
+    variants: list[Variant] | None = None,
+) -> Finding:
     """A finding whose English words come from the message catalogue (the report re-renders them)."""
-    return Finding(kind, say(message, "title", "en", params), say(message, "text", "en", params),
-                   evidence_text(evidence, "en"), agency, link, objectives, severity,
-                   say(message, "suggestion", "en", params), variants or [], message, params, evidence)
+    return Finding(
+        kind,
+        say(message, "title", "en", params),
+        say(message, "text", "en", params),
+        evidence_text(evidence, "en"),
+        agency,
+        link,
+        objectives,
+        severity,
+        say(message, "suggestion", "en", params),
+        variants or [],
+        message,
+        params,
+        evidence,
+    )
 
 
 def evidence_text(parts: list[tuple[str, str]] | list[list[str]], lang: str) -> str:
@@ -108,8 +129,12 @@ def localized(finding: dict[str, Any], lang: str) -> tuple[str, str, str, str]:
     params = dict(params)
     if "detail" in params and params.get("reliability"):
         params["detail"] = say("link_detail", "text", lang, params)
-    return (say(key, "title", lang, params), say(key, "text", lang, params),
-            evidence_text(finding.get("evidence_parts") or [], lang), say(key, "suggestion", lang, params))
+    return (
+        say(key, "title", lang, params),
+        say(key, "text", lang, params),
+        evidence_text(finding.get("evidence_parts") or [], lang),
+        say(key, "suggestion", lang, params),
+    )
 
 
 def _label(scenario: Scenario, agency: str | None) -> str:
@@ -123,7 +148,9 @@ def _weight(st: ObjectiveStats) -> float:
     return (1.0 - st.met.share) * (1.0 if st.objective.critical else 0.5)
 
 
-def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list[QueueSummary]) -> list[Finding]:
+def _part_findings(
+    scenario: Scenario, stats: list[ObjectiveStats], queues: list[QueueSummary]
+) -> list[Finding]:
     """Group critical-path time by (category, agency or link) over the objectives that fall short."""
     acc: dict[str, dict[str, Any]] = {}
     for st in stats:
@@ -138,7 +165,9 @@ def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list
             # activation and travel are one mobilisation finding; transmission and retries one link finding
             merged = {"activation": "mobilisation", "travel": "mobilisation", "retries": "link"}
             key = f"{merged.get(category, category)}@{where}"
-            entry = acc.setdefault(key, {"score": 0.0, "objectives": [], "seconds": {}, "retries": 0.0, "link": 0.0})
+            entry = acc.setdefault(
+                key, {"score": 0.0, "objectives": [], "seconds": {}, "retries": 0.0, "link": 0.0}
+            )
             if category in ("retries", "link"):
                 entry[category] += secs
             entry["score"] += w * secs / total
@@ -146,7 +175,10 @@ def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list
             per = entry["seconds"]  # activation and travel add up under one mobilisation entry
             per[st.objective.id] = (per.get(st.objective.id, (0.0, total))[0] + secs, total)
     for e in acc.values():
-        e["shares"] = [f"{obj} {secs / total:.0%} ({clock(secs)})" for obj, (secs, total) in e["seconds"].items()]
+        e["shares"] = [
+            f"{obj} {secs / total:.0%} ({clock(secs)})"
+            for obj, (secs, total) in e["seconds"].items()
+        ]
     out = []
     queue = {(q.agency, q.resource): q for q in queues}
     for key, e in acc.items():
@@ -157,8 +189,13 @@ def _part_findings(scenario: Scenario, stats: list[ObjectiveStats], queues: list
     return [f for f in out if f is not None]
 
 
-def _describe(scenario: Scenario, category: str, where: str, e: dict[str, Any],
-              queue: dict[tuple[str, str], QueueSummary]) -> Finding | None:
+def _describe(
+    scenario: Scenario,
+    category: str,
+    where: str,
+    e: dict[str, Any],
+    queue: dict[tuple[str, str], QueueSummary],
+) -> Finding | None:
     objs = sorted(set(e["objectives"]))
     evidence = [("critical_path", "; ".join(e["shares"]))]
     known = {a.id for a in scenario.agencies}
@@ -166,45 +203,107 @@ def _describe(scenario: Scenario, category: str, where: str, e: dict[str, Any],
         q = queue.get((where, "desk"))
         if q is None or where not in known:
             return None
-        params = {"agency": _label(scenario, where), "officers": str(q.capacity),
-                  "busy": f"{q.busy_while_needed:.0%}",
-                  "mean_wait": clock(q.mean_wait), "worst_wait": clock(q.worst_wait), "queue": str(q.longest_queue)}
+        params = {
+            "agency": _label(scenario, where),
+            "officers": str(q.capacity),
+            "busy": f"{q.busy_while_needed:.0%}",
+            "mean_wait": clock(q.mean_wait),
+            "worst_wait": clock(q.worst_wait),
+            "queue": str(q.longest_queue),
+        }
         quiet = idle(q)  # handling time, not a queue: no more officers
-        return _make("desk", "desk_idle" if quiet else "desk", params, evidence, where, None, objs, e["score"],
-                     _desk_variants(scenario, where, capacity=not quiet))
+        return _make(
+            "desk",
+            "desk_idle" if quiet else "desk",
+            params,
+            evidence,
+            where,
+            None,
+            objs,
+            e["score"],
+            _desk_variants(scenario, where, capacity=not quiet),
+        )
     if category == "units":
         q = queue.get((where, "units"))
         if q is None or where not in known:
             return None
         units = scenario.agency(where).units
-        params = {"agency": _label(scenario, where), "mean_wait": clock(q.mean_wait),
-                  "worst_wait": clock(q.worst_wait), "units": str(q.capacity),
-                  "busy": f"{q.busy_while_needed:.0%}"}
+        params = {
+            "agency": _label(scenario, where),
+            "mean_wait": clock(q.mean_wait),
+            "worst_wait": clock(q.worst_wait),
+            "units": str(q.capacity),
+            "busy": f"{q.busy_while_needed:.0%}",
+        }
         if idle(q):
             return _make("units", "units_idle", params, evidence, where, None, objs, e["score"])
-        return _make("units", "units", params, evidence, where, None, objs, e["score"],
-                     [Variant(id=f"more-units-{where}", description=f"{params['agency']}: {units + 1} units",
-                              change_agencies={where: {"units": units + 1}})])
+        return _make(
+            "units",
+            "units",
+            params,
+            evidence,
+            where,
+            None,
+            objs,
+            e["score"],
+            [
+                Variant(
+                    id=f"more-units-{where}",
+                    description=f"{params['agency']}: {units + 1} units",
+                    change_agencies={where: {"units": units + 1}},
+                )
+            ],
+        )
     if category == "link":
-        return _link_finding(scenario, "retries" if e["retries"] > e["link"] else "link", where, evidence, objs,
-                             e["score"])
+        return _link_finding(
+            scenario,
+            "retries" if e["retries"] > e["link"] else "link",
+            where,
+            evidence,
+            objs,
+            e["score"],
+        )
     if category == "mobilisation":
-        return _make("mobilisation", "mobilisation", {"agency": _label(scenario, where)}, evidence, where, None,
-                     objs, e["score"] * 0.5)
+        return _make(
+            "mobilisation",
+            "mobilisation",
+            {"agency": _label(scenario, where)},
+            evidence,
+            where,
+            None,
+            objs,
+            e["score"] * 0.5,
+        )
     return None
 
 
-def _link_finding(scenario: Scenario, category: str, where: str, evidence: list[tuple[str, str]],
-                  objs: list[str], score: float) -> Finding:
+def _link_finding(
+    scenario: Scenario,
+    category: str,
+    where: str,
+    evidence: list[tuple[str, str]],
+    objs: list[str],
+    score: float,
+) -> Finding:
     src, dst = where.split("->", 1)
     link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
     variants = []
     if link is not None and link.reliability < 0.99:
-        variants.append(Variant(id=f"reliable-{src}-{dst}", description=f"{where}: reliability 0.99",
-                                change_links=[{"from": src, "to": dst, "reliability": 0.99}]))
-    params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst), "detail": "",
-              "channel": link.channel if link else "",
-              "reliability": f"{link.reliability:.0%}" if link else "", "retry": clock(link.retry) if link else ""}
+        variants.append(
+            Variant(
+                id=f"reliable-{src}-{dst}",
+                description=f"{where}: reliability 0.99",
+                change_links=[{"from": src, "to": dst, "reliability": 0.99}],
+            )
+        )
+    params = {
+        "sender": _label(scenario, src),
+        "recipient": _label(scenario, dst),
+        "detail": "",
+        "channel": link.channel if link else "",
+        "reliability": f"{link.reliability:.0%}" if link else "",
+        "retry": clock(link.retry) if link else "",
+    }
     if link is not None:
         params["detail"] = say("link_detail", "text", "en", params)
     message = "retries" if category == "retries" else "transmission"
@@ -214,8 +313,13 @@ def _link_finding(scenario: Scenario, category: str, where: str, evidence: list[
         half = max(1.0, round(mean / 2))
         params["delay"] = clock(mean)
         message = "transmission_fast"
-        variants.append(Variant(id=f"faster-{src}-{dst}", description=f"{where}: delay {clock(half)} (twice as fast)",
-                                change_links=[{"from": src, "to": dst, "delay": f"{half:g}s"}]))
+        variants.append(
+            Variant(
+                id=f"faster-{src}-{dst}",
+                description=f"{where}: delay {clock(half)} (twice as fast)",
+                change_links=[{"from": src, "to": dst, "delay": f"{half:g}s"}],
+            )
+        )
     return _make("link", message, params, evidence, src, where, objs, score, variants)
 
 
@@ -224,16 +328,31 @@ def _desk_variants(scenario: Scenario, hub: str, *, capacity: bool = True) -> li
     agency = scenario.agency(hub)
     out = []
     if capacity:
-        out.append(Variant(id=f"second-officer-{hub}",
-                           description=f"{agency.label}: {agency.duty_officers + 1} duty officers",
-                           change_agencies={hub: {"duty_officers": agency.duty_officers + 1}}))
+        out.append(
+            Variant(
+                id=f"second-officer-{hub}",
+                description=f"{agency.label}: {agency.duty_officers + 1} duty officers",
+                change_agencies={hub: {"duty_officers": agency.duty_officers + 1}},
+            )
+        )
     senders = [lk for lk in scenario.links if hub in lk.to]
     behind = [t for lk in scenario.links if lk.from_ == hub for t in lk.to]
     if senders and behind:
         first = senders[0]
-        out.append(Variant(id=f"bypass-{hub}", description=f"{first.from_} alerts {', '.join(behind)} directly",
-                           add_links=[{"from": first.from_, "to": behind, "channel": "direct_line",
-                                       "delay": first.delay.model_dump(mode="json")}]))
+        out.append(
+            Variant(
+                id=f"bypass-{hub}",
+                description=f"{first.from_} alerts {', '.join(behind)} directly",
+                add_links=[
+                    {
+                        "from": first.from_,
+                        "to": behind,
+                        "channel": "direct_line",
+                        "delay": first.delay.model_dump(mode="json"),
+                    }
+                ],
+            )
+        )
     return out
 
 
@@ -242,12 +361,30 @@ def _structural(scenario: Scenario, s: GraphStructure) -> list[Finding]:
     out = []
     for cut in s.articulation_points:
         lost = [a for a in cut.cut_off if a in needed]
-        if not lost or cut.element in s.sources:  # a detecting agency is where alerts start, not a relay
+        if (
+            not lost or cut.element in s.sources
+        ):  # a detecting agency is where alerts start, not a relay
             continue
-        params = {"agency": _label(scenario, cut.element), "lost": ", ".join(_label(scenario, a) for a in lost)}
-        evidence = [("betweenness", f"{s.betweenness.get(cut.element, 0):.2f}"), ("cut_off", ", ".join(lost))]
-        out.append(_make("single_point", "single_point", params, evidence, cut.element, None, [],
-                         0.3 * len(lost) / max(1, len(needed))))
+        params = {
+            "agency": _label(scenario, cut.element),
+            "lost": ", ".join(_label(scenario, a) for a in lost),
+        }
+        evidence = [
+            ("betweenness", f"{s.betweenness.get(cut.element, 0):.2f}"),
+            ("cut_off", ", ".join(lost)),
+        ]
+        out.append(
+            _make(
+                "single_point",
+                "single_point",
+                params,
+                evidence,
+                cut.element,
+                None,
+                [],
+                0.3 * len(lost) / max(1, len(needed)),
+            )
+        )
     by_sender: dict[str, list[tuple[str, list[str]]]] = {}
     for cut in s.bridges:
         lost = [a for a in cut.cut_off if a in needed]
@@ -259,11 +396,24 @@ def _structural(scenario: Scenario, s: GraphStructure) -> list[Finding]:
         out.append(_bridges(scenario, src, links, len(needed)))
     for a in s.unreachable:
         if a in needed:
-            out.append(_make("unreachable", "unreachable", {"agency": _label(scenario, a)}, [], a, None, [], 1.0))
+            out.append(
+                _make(
+                    "unreachable",
+                    "unreachable",
+                    {"agency": _label(scenario, a)},
+                    [],
+                    a,
+                    None,
+                    [],
+                    1.0,
+                )
+            )
     return out
 
 
-def _bridges(scenario: Scenario, src: str, links: list[tuple[str, list[str]]], needed: int) -> Finding:
+def _bridges(
+    scenario: Scenario, src: str, links: list[tuple[str, list[str]]], needed: int
+) -> Finding:
     """One finding per sender: its links that are each the only path to the agencies behind them.
 
     A provincial hub often has a single line to every force; one finding per link would bury
@@ -273,23 +423,34 @@ def _bridges(scenario: Scenario, src: str, links: list[tuple[str, list[str]]], n
     lost_all = [a for _, lost in links for a in lost]
     evidence = [("cut_off", ", ".join(lost_all))]
     if len(links) == 1:
-        (dst, lost), = links
+        ((dst, lost),) = links
         link = next((lk for lk in scenario.links if lk.from_ == src and dst in lk.to), None)
-        params = {"sender": _label(scenario, src), "recipient": _label(scenario, dst),
-                  "lost": ", ".join(_label(scenario, a) for a in lost), "channel": link.channel if link else ""}
+        params = {
+            "sender": _label(scenario, src),
+            "recipient": _label(scenario, dst),
+            "lost": ", ".join(_label(scenario, a) for a in lost),
+            "channel": link.channel if link else "",
+        }
         return _make("bridge", "bridge", params, evidence, src, f"{src}->{dst}", [], severity)
 
     def pair(dst: str, lost: list[str]) -> str:
         behind = [_label(scenario, a) for a in lost if a != dst]
         return _label(scenario, dst) + (f" ({', '.join(behind)})" if behind else "")
 
-    params = {"sender": _label(scenario, src), "count": str(len(links)),
-              "pairs": "; ".join(pair(dst, lost) for dst, lost in links)}
+    params = {
+        "sender": _label(scenario, src),
+        "count": str(len(links)),
+        "pairs": "; ".join(pair(dst, lost) for dst, lost in links),
+    }
     return _make("bridge", "bridges", params, evidence, src, None, [], severity)
 
 
-def find(scenario: Scenario, stats: list[ObjectiveStats], queues: list[QueueSummary],
-         structure: GraphStructure) -> list[Finding]:
+def find(
+    scenario: Scenario,
+    stats: list[ObjectiveStats],
+    queues: list[QueueSummary],
+    structure: GraphStructure,
+) -> list[Finding]:
     """All findings, most severe first."""
     found = _part_findings(scenario, stats, queues) + _structural(scenario, structure)
     return sorted(found, key=lambda f: (-f.severity, f.title))
@@ -297,5 +458,8 @@ def find(scenario: Scenario, stats: list[ObjectiveStats], queues: list[QueueSumm
 
 def strengths(stats: list[ObjectiveStats], threshold: float = 0.9) -> list[str]:
     """Objectives met in at least ``threshold`` of replications."""
-    return [f"{st.objective.id}: met in {st.met.share:.0%} of replications" for st in stats
-            if st.met.n and st.met.share >= threshold]
+    return [
+        f"{st.objective.id}: met in {st.met.share:.0%} of replications"
+        for st in stats
+        if st.met.n and st.met.share >= threshold
+    ]

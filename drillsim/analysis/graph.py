@@ -54,7 +54,9 @@ class GraphStructure:
 def sources(scenario: Scenario) -> tuple[str, ...]:
     """The detecting agencies, in file order."""
     agencies = {a.id for a in scenario.agencies}
-    return tuple(dict.fromkeys(i.detected_by for i in scenario.incidents if i.detected_by in agencies))
+    return tuple(
+        dict.fromkeys(i.detected_by for i in scenario.incidents if i.detected_by in agencies)
+    )
 
 
 def reachable(graph: nx.DiGraph, starts: tuple[str, ...]) -> set[str]:
@@ -89,8 +91,9 @@ _ROOT = ("root",)
 """Virtual node before every detecting agency: dominators are computed from it."""
 
 
-def single_points_of_failure(graph: nx.DiGraph, starts: tuple[str, ...]
-                             ) -> tuple[tuple[CutOff, ...], tuple[CutOff, ...]]:
+def single_points_of_failure(
+    graph: nx.DiGraph, starts: tuple[str, ...]
+) -> tuple[tuple[CutOff, ...], tuple[CutOff, ...]]:
     """Agencies and links (``from->to``) whose loss cuts agencies off, with whom they cut off.
 
     Each link u->v becomes u -> (u, v) -> v; an element cuts off exactly the agencies it
@@ -119,8 +122,10 @@ def single_points_of_failure(graph: nx.DiGraph, starts: tuple[str, ...]
 
     agencies = sorted(n for n in idom if isinstance(n, str))
     links = sorted(n for n in idom if isinstance(n, tuple) and n != _ROOT)
-    return (tuple(CutOff(a, c) for a in agencies if (c := cut_off(a))),
-            tuple(CutOff(f"{u}->{v}", c) for u, v in links if (c := cut_off((u, v)))))
+    return (
+        tuple(CutOff(a, c) for a in agencies if (c := cut_off(a))),
+        tuple(CutOff(f"{u}->{v}", c) for u, v in links if (c := cut_off((u, v)))),
+    )
 
 
 def needed_agencies(scenario: Scenario) -> tuple[str, ...]:
@@ -152,16 +157,26 @@ def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
     far = max(times, key=lambda n: (times[n], n), default=None)
     undirected = graph.to_undirected(as_view=False)
     arts, bridges = single_points_of_failure(graph, starts)
-    redundant = {n: k for n in graph.nodes
-                 if (k := sum(1 for p in graph.predecessors(n) if p in reach)) > 1 and n in reach}
+    redundant = {
+        n: k
+        for n in graph.nodes
+        if (k := sum(1 for p in graph.predecessors(n) if p in reach)) > 1 and n in reach
+    }
     no_backup = tuple(f"{u}->{v}" for u, v, d in graph.edges(data=True) if not d.get("backup"))
     return GraphStructure(
-        sources=starts, hops=hops, unreachable=tuple(n for n in graph.nodes if n not in reach),
-        alert_time=dict(times), slowest_path=tuple(paths.get(far, ())) if far else (),
+        sources=starts,
+        hops=hops,
+        unreachable=tuple(n for n in graph.nodes if n not in reach),
+        alert_time=dict(times),
+        slowest_path=tuple(paths.get(far, ())) if far else (),
         slowest_time=times.get(far, 0.0) if far else 0.0,
         betweenness=nx.betweenness_centrality(graph),
         betweenness_by_latency=nx.betweenness_centrality(lat, weight="weight"),
-        articulation_points=arts, bridges=bridges, redundant=redundant, no_backup=no_backup,
-        density=nx.density(graph), degree_centralization=degree_centralization(undirected),
+        articulation_points=arts,
+        bridges=bridges,
+        redundant=redundant,
+        no_backup=no_backup,
+        density=nx.density(graph),
+        degree_centralization=degree_centralization(undirected),
         needed=needed_agencies(scenario),
     )

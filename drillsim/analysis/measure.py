@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drillsim.sim.records import EventKind, EventRecord
 from drillsim.scenario.model import (
     Alerted,
     CasualtiesThrough,
@@ -15,6 +14,7 @@ from drillsim.scenario.model import (
     TaskDone,
     TaskStarted,
 )
+from drillsim.sim.records import EventKind, EventRecord
 
 K = EventKind
 
@@ -41,7 +41,9 @@ def inject_times(records: Sequence[EventRecord]) -> dict[str, tuple[float, int]]
     return {r.incident: (r.time, r.id) for r in records if r.kind is K.INJECT and r.incident}
 
 
-def measure(records: Sequence[EventRecord], objective: Objective, scenario: Scenario) -> Measurement:
+def measure(
+    records: Sequence[EventRecord], objective: Objective, scenario: Scenario
+) -> Measurement:
     """The objective's time in this replication, from its clock start (see ``Objective.from_``).
 
     An objective timed from an incident measures what happens for that incident (unless its
@@ -50,7 +52,8 @@ def measure(records: Sequence[EventRecord], objective: Objective, scenario: Scen
     special = ("trigger", "first_inject", "exercise_start")
     if objective.from_ not in special and getattr(objective.measure, "incident", None) is None:
         objective = objective.model_copy(
-            update={"measure": objective.measure.model_copy(update={"incident": objective.from_})})
+            update={"measure": objective.measure.model_copy(update={"incident": objective.from_})}
+        )
     end = _end_record(records, objective, scenario)
     injects = inject_times(records)
     start = _clock_start(objective, end, injects, scenario)
@@ -60,8 +63,12 @@ def measure(records: Sequence[EventRecord], objective: Objective, scenario: Scen
     return Measurement(time, end.id, start, time <= objective.within)
 
 
-def _clock_start(objective: Objective, end: EventRecord | None, injects: dict[str, tuple[float, int]],
-                 scenario: Scenario) -> float | None:
+def _clock_start(
+    objective: Objective,
+    end: EventRecord | None,
+    injects: dict[str, tuple[float, int]],
+    scenario: Scenario,
+) -> float | None:
     origin = objective.from_
     if origin == "exercise_start":
         return 0.0
@@ -78,24 +85,34 @@ def _match(r: EventRecord, incident: str | None) -> bool:
     return incident is None or r.incident == incident
 
 
-def _end_record(records: Sequence[EventRecord], objective: Objective,
-                scenario: Scenario) -> EventRecord | None:
+def _end_record(
+    records: Sequence[EventRecord], objective: Objective, scenario: Scenario
+) -> EventRecord | None:
     m = objective.measure
     if isinstance(m, TaskDone):
         return _all_done(records, m.task_done, m.incident, scenario)
     if isinstance(m, TaskStarted):
-        return _first(records, (K.TASK_STARTED,), lambda r: r.task == m.task_started and _match(r, m.incident))
+        return _first(
+            records, (K.TASK_STARTED,), lambda r: r.task == m.task_started and _match(r, m.incident)
+        )
     if isinstance(m, OnScene):
-        return _first(records, (K.ON_SCENE,), lambda r: r.agency == m.on_scene and _match(r, m.incident))
+        return _first(
+            records, (K.ON_SCENE,), lambda r: r.agency == m.on_scene and _match(r, m.incident)
+        )
     if isinstance(m, Alerted):
-        return _first(records, (K.ALERTED, K.DETECTED),
-                      lambda r: r.agency == m.alerted and _match(r, m.incident))
+        return _first(
+            records,
+            (K.ALERTED, K.DETECTED),
+            lambda r: r.agency == m.alerted and _match(r, m.incident),
+        )
     if isinstance(m, CasualtiesThrough):
         return _casualties_through(records, m, scenario)
     raise TypeError(f"unknown measure {m!r}")
 
 
-def _first(records: Sequence[EventRecord], kinds: tuple[EventKind, ...], pred: object) -> EventRecord | None:
+def _first(
+    records: Sequence[EventRecord], kinds: tuple[EventKind, ...], pred: object
+) -> EventRecord | None:
     for r in records:
         if r.kind in kinds and pred(r):  # type: ignore[operator]
             return r
@@ -118,8 +135,9 @@ def triggering_incidents(scenario: Scenario, task_id: str) -> list[str]:
     return out
 
 
-def _all_done(records: Sequence[EventRecord], task: str, incident: str | None,
-              scenario: Scenario) -> EventRecord | None:
+def _all_done(
+    records: Sequence[EventRecord], task: str, incident: str | None, scenario: Scenario
+) -> EventRecord | None:
     """The last TASK_DONE of the task, provided every incident that brings it in has it done."""
     wanted = [incident] if incident else triggering_incidents(scenario, task)
     done = {r.incident: r for r in records if r.kind is K.TASK_DONE and r.task == task}
@@ -128,15 +146,25 @@ def _all_done(records: Sequence[EventRecord], task: str, incident: str | None,
     return max((done[i] for i in wanted), key=lambda r: (r.time, r.id))
 
 
-def _casualties_through(records: Sequence[EventRecord], m: CasualtiesThrough,
-                        scenario: Scenario) -> EventRecord | None:
+def _casualties_through(
+    records: Sequence[EventRecord], m: CasualtiesThrough, scenario: Scenario
+) -> EventRecord | None:
     if m.category is None:
         return _all_done(records, m.casualties_through, m.incident, scenario)
     incidents = [m.incident] if m.incident else triggering_incidents(scenario, m.casualties_through)
-    expected = sum(getattr(i.casualties, m.category) for i in scenario.incidents if i.id in incidents)
+    expected = sum(
+        getattr(i.casualties, m.category) for i in scenario.incidents if i.id in incidents
+    )
     prefix = f"{m.category}-"
-    through = [r for r in records if r.kind is K.TASK_FINISHED and r.task == m.casualties_through
-               and r.casualty is not None and r.casualty.startswith(prefix) and r.incident in incidents]
+    through = [
+        r
+        for r in records
+        if r.kind is K.TASK_FINISHED
+        and r.task == m.casualties_through
+        and r.casualty is not None
+        and r.casualty.startswith(prefix)
+        and r.incident in incidents
+    ]
     if expected == 0 or len(through) < expected:
         return None
     return max(through, key=lambda r: (r.time, r.id))

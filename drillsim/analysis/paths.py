@@ -16,8 +16,16 @@ from drillsim.sim.records import EventKind, EventRecord
 K = EventKind
 
 CATEGORIES: tuple[str, ...] = (
-    "detection", "handling", "link", "retries", "activation", "travel",
-    "units", "prerequisite", "work", "before_inject",
+    "detection",
+    "handling",
+    "link",
+    "retries",
+    "activation",
+    "travel",
+    "units",
+    "prerequisite",
+    "work",
+    "before_inject",
 )
 """Where time goes, in the order of a response. ``before_inject`` only appears when the clock
 starts before the inject at the root of the chain (objectives measured from an earlier inject)."""
@@ -91,8 +99,9 @@ def chain(records: Sequence[EventRecord], end: int) -> list[EventRecord]:
     return out
 
 
-def critical_path(records: Sequence[EventRecord], end: int, clock_start: float,
-                  measured_task: str | None = None) -> list[Segment]:
+def critical_path(
+    records: Sequence[EventRecord], end: int, clock_start: float, measured_task: str | None = None
+) -> list[Segment]:
     """Segments of the chain behind record ``end``, clipped to ``clock_start``.
 
     Work on a task other than ``measured_task`` counts as waiting for a prerequisite: from the
@@ -156,6 +165,8 @@ def by_part(segments: Sequence[Segment]) -> dict[str, float]:
     out: dict[str, float] = {}
     for s in segments:
         if s.duration > 0:
-            key = sys.intern(f"{s.category}@{s.link or s.agency or ''}")  # interned: kept per replication
+            key = sys.intern(
+                f"{s.category}@{s.link or s.agency or ''}"
+            )  # interned: kept per replication
             out[key] = out.get(key, 0.0) + s.duration
     return out

@@ -28,8 +28,8 @@ from typing import overload
 import numpy as np
 
 from drillsim.analysis.stats import LEVEL, Interval, quantile, t_quantile
-from drillsim.scenario.model import Scenario
 from drillsim.analysis.summary import QueueStats, ReplicationSummary
+from drillsim.scenario.model import Scenario
 
 _NONE = Interval(None, None)
 
@@ -97,12 +97,18 @@ class PooledWaits(Sequence[float]):
 
     def __init__(self, queues: Sequence[QueueStats]) -> None:
         self.queues = queues
-        self.lengths = np.fromiter((len(q.waits) for q in queues), dtype=np.int64, count=len(queues))
+        self.lengths = np.fromiter(
+            (len(q.waits) for q in queues), dtype=np.int64, count=len(queues)
+        )
         raw = np.frombuffer(b"".join(q.waited for q in queues), dtype=np.float64)
         self.order = np.argsort(raw, kind="stable")
         self.positive = raw[self.order]
-        self.zero_counts = np.fromiter((q.served - len(q.waits) for q in queues), dtype=np.int64, count=len(queues))
-        self.unserved_counts = np.fromiter((q.unserved for q in queues), dtype=np.int64, count=len(queues))
+        self.zero_counts = np.fromiter(
+            (q.served - len(q.waits) for q in queues), dtype=np.int64, count=len(queues)
+        )
+        self.unserved_counts = np.fromiter(
+            (q.unserved for q in queues), dtype=np.int64, count=len(queues)
+        )
         self.zeros = int(self.zero_counts.sum())
         self.unserved = int(self.unserved_counts.sum())
 
@@ -182,8 +188,9 @@ def mean_wait_interval(queues: Sequence[QueueStats]) -> Interval:
     return Interval(max(0.0, float(r - half)), float(r + half))
 
 
-def queue_summary(scenario: Scenario, agency: int, resource: str,
-                  summaries: Sequence[ReplicationSummary]) -> QueueSummary:
+def queue_summary(
+    scenario: Scenario, agency: int, resource: str, summaries: Sequence[ReplicationSummary]
+) -> QueueSummary:
     """One desk (``resource='desk'``) or unit pool (``'units'``) of the agency at ``agency``."""
     a = scenario.agencies[agency]
     capacity = a.duty_officers if resource == "desk" else a.units
@@ -197,29 +204,46 @@ def queue_summary(scenario: Scenario, agency: int, resource: str,
     p90, p90_ci = pooled_quantile(pooled, 0.9)
     total = len(pooled)
     return QueueSummary(
-        agency=a.id, resource=resource, capacity=capacity,
+        agency=a.id,
+        resource=resource,
+        capacity=capacity,
         utilisation=sum(q.busy for q in qs) / (capacity * span) if capacity else 0.0,
         mean_wait=sum(q.total_wait for q in qs) / served if served else 0.0,
         worst_wait=max((q.max_wait for q in qs), default=0.0),
         longest_queue=worst.max_queue if worst else 0,
         longest_queue_at=worst.max_queue_at if worst and worst.max_queue else None,
-        served_per_replication=served / reps, name=a.label,
-        requests_per_replication=total / reps, unserved_per_replication=pooled.unserved / reps,
+        served_per_replication=served / reps,
+        name=a.label,
+        requests_per_replication=total / reps,
+        unserved_per_replication=pooled.unserved / reps,
         waited_share=(len(pooled.positive) + pooled.unserved) / total if total else 0.0,
-        mean_wait_ci=mean_wait_interval(qs), median_wait=median, median_wait_ci=median_ci,
-        p90_wait=p90, p90_wait_ci=p90_ci, observations=total, replications=len(summaries),
-        busy_while_needed=_busy_while_needed(qs, capacity))
+        mean_wait_ci=mean_wait_interval(qs),
+        median_wait=median,
+        median_wait_ci=median_ci,
+        p90_wait=p90,
+        p90_wait_ci=p90_ci,
+        observations=total,
+        replications=len(summaries),
+        busy_while_needed=_busy_while_needed(qs, capacity),
+    )
 
 
 def _busy_while_needed(qs: Sequence[QueueStats], capacity: int) -> float:
     active = sum(q.active for q in qs)
-    return min(1.0, sum(q.busy for q in qs) / (capacity * active)) if capacity and active > 0 else 0.0
+    return (
+        min(1.0, sum(q.busy for q in qs) / (capacity * active)) if capacity and active > 0 else 0.0
+    )
 
 
-def queue_summaries(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[QueueSummary]:
+def queue_summaries(
+    scenario: Scenario, summaries: Sequence[ReplicationSummary]
+) -> list[QueueSummary]:
     """Every agency's duty desk and unit pool, in file order (idle ones included)."""
-    return [queue_summary(scenario, i, resource, summaries)
-            for i in range(len(scenario.agencies)) for resource in ("desk", "units")]
+    return [
+        queue_summary(scenario, i, resource, summaries)
+        for i in range(len(scenario.agencies))
+        for resource in ("desk", "units")
+    ]
 
 
 def by_p90(queues: Sequence[QueueSummary]) -> list[QueueSummary]:
@@ -228,7 +252,15 @@ def by_p90(queues: Sequence[QueueSummary]) -> list[QueueSummary]:
     An unknown p90 (a tenth or more still waiting at the end) is the longest; ties go by the
     median the same way, then the mean wait, then the longest queue, then file order.
     """
+
     def key(q: QueueSummary) -> tuple[bool, float, bool, float, float, int]:
-        return (q.p90_wait is not None, -(q.p90_wait or 0.0), q.median_wait is not None,
-                -(q.median_wait or 0.0), -q.mean_wait, -q.longest_queue)
+        return (
+            q.p90_wait is not None,
+            -(q.p90_wait or 0.0),
+            q.median_wait is not None,
+            -(q.median_wait or 0.0),
+            -q.mean_wait,
+            -q.longest_queue,
+        )
+
     return sorted((q for q in queues if q.had_traffic), key=key)

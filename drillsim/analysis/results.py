@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from drillsim.analysis.paths import CATEGORIES
 from drillsim.analysis.queues import QueueSummary, queue_summaries  # noqa: F401 (re-exported)
 from drillsim.analysis.stats import ShareStats, TimeStats, share_stats, time_stats
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Objective, Scenario
-from drillsim.analysis.summary import ReplicationSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,43 +75,65 @@ def _mean_pairs(rows: Sequence[tuple[tuple[str, float], ...]]) -> dict[str, floa
     return {k: v / n for k, v in total.items()}
 
 
-def objective_stats(scenario: Scenario, variant: str, summaries: Sequence[ReplicationSummary]) -> list[ObjectiveStats]:
+def objective_stats(
+    scenario: Scenario, variant: str, summaries: Sequence[ReplicationSummary]
+) -> list[ObjectiveStats]:
     """Statistics of every objective of a variant."""
     out = []
     for k, obj in enumerate(scenario.objectives):
         results = [s.objectives[k] for s in summaries]
         reached = [r for r in results if r.time is not None]
-        split = _mean_pairs([r.split for r in reached])  # derived from parts (summary.ObjectiveResult)
-        out.append(ObjectiveStats(
-            objective=obj, variant=variant, time=time_stats([r.time for r in results]),
-            met=share_stats(sum(r.met for r in results), len(results)),
-            split={c: split[c] for c in CATEGORIES if c in split},
-            agencies=_mean_pairs([r.agencies for r in reached]), links=_mean_pairs([r.links for r in reached]),
-            parts=_mean_pairs([r.parts for r in reached]),
-        ))
+        split = _mean_pairs(
+            [r.split for r in reached]
+        )  # derived from parts (summary.ObjectiveResult)
+        out.append(
+            ObjectiveStats(
+                objective=obj,
+                variant=variant,
+                time=time_stats([r.time for r in results]),
+                met=share_stats(sum(r.met for r in results), len(results)),
+                split={c: split[c] for c in CATEGORIES if c in split},
+                agencies=_mean_pairs([r.agencies for r in reached]),
+                links=_mean_pairs([r.links for r in reached]),
+                parts=_mean_pairs([r.parts for r in reached]),
+            )
+        )
     return out
 
 
 def agency_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[AgencyStats]:
     """Alerted, activated and on-scene times of every agency."""
-    return [AgencyStats(a.id, time_stats([s.alerted[i] for s in summaries]),
-                        time_stats([s.activated[i] for s in summaries]),
-                        time_stats([s.on_scene[i] for s in summaries]))
-            for i, a in enumerate(scenario.agencies)]
+    return [
+        AgencyStats(
+            a.id,
+            time_stats([s.alerted[i] for s in summaries]),
+            time_stats([s.activated[i] for s in summaries]),
+            time_stats([s.on_scene[i] for s in summaries]),
+        )
+        for i, a in enumerate(scenario.agencies)
+    ]
 
 
 def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[TaskStats]:
     """Start and finish of every task an inject brings in, counted from that inject."""
-    from drillsim.sim.compile import compile_scenario
     from drillsim.analysis.summary import task_instances
+    from drillsim.sim.compile import compile_scenario
 
     at = {i.id: i.at for i in scenario.incidents}
     out = []
     for k, (incident, task) in enumerate(task_instances(compile_scenario(scenario))):
+
         def since(v: float | None) -> float | None:
             return None if v is None else v - at[incident]
-        out.append(TaskStats(incident, task, time_stats([since(s.instance_start[k]) for s in summaries]),
-                             time_stats([since(s.instance_done[k]) for s in summaries])))
+
+        out.append(
+            TaskStats(
+                incident,
+                task,
+                time_stats([since(s.instance_start[k]) for s in summaries]),
+                time_stats([since(s.instance_done[k]) for s in summaries]),
+            )
+        )
     return out
 
 
@@ -120,7 +142,9 @@ def objective_rows(data: object) -> list[str]:
     from drillsim.runs.store import RunData
 
     assert isinstance(data, RunData)
-    scenario = Scenario.model_validate_json((data.root / "scenario.json").read_text(encoding="utf-8"))
+    scenario = Scenario.model_validate_json(
+        (data.root / "scenario.json").read_text(encoding="utf-8")
+    )
     lines = []
     for variant, rows in data.summaries.items():
         lines.append(f"{variant} ({len(rows)} replications)")
@@ -130,6 +154,8 @@ def objective_rows(data: object) -> list[str]:
             hi = 0.0 if ci.high is None else ci.high
             med = "never" if st.time.median is None else clock(st.time.median)
             p90 = "never" if st.time.p90 is None else clock(st.time.p90)
-            lines.append(f"  {st.objective.id:<24} met {st.met.share:6.1%} [{lo:.1%}-{hi:.1%}]  "
-                         f"median {med}  p90 {p90}  target {clock(st.objective.within)}")
+            lines.append(
+                f"  {st.objective.id:<24} met {st.met.share:6.1%} [{lo:.1%}-{hi:.1%}]  "
+                f"median {med}  p90 {p90}  target {clock(st.objective.within)}"
+            )
     return lines

@@ -113,8 +113,9 @@ def _log_gamma_half_ratio(a: float) -> float:
     difference of two lgamma values of size a*log(a) would lose about log10(a) digits."""
     if a < 20:
         return math.lgamma(a + 0.5) - math.lgamma(a)
-    return (0.5 * math.log(a) - 1 / (8 * a) + 1 / (192 * a**3) - 1 / (640 * a**5)
-            + 17 / (14336 * a**7))
+    return (
+        0.5 * math.log(a) - 1 / (8 * a) + 1 / (192 * a**3) - 1 / (640 * a**5) + 17 / (14336 * a**7)
+    )
 
 
 def _betacf(a: float, b: float, x: float) -> float:
@@ -124,8 +125,10 @@ def _betacf(a: float, b: float, x: float) -> float:
     d = 1.0 / (d if abs(d) > tiny else tiny)
     h = d
     for m in range(1, 100_000):
-        for aa in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                   -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+        for aa in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
             d = 1.0 + aa * d
             d = 1.0 / (d if abs(d) > tiny else tiny)
             c = 1.0 + aa / c
@@ -228,8 +231,10 @@ def _order_ci(sorted_vals: Sequence[float], p: float) -> Interval:
     lo, hi = _order_ranks(len(sorted_vals), p)
     low = None if lo is None else sorted_vals[lo]
     high = None if hi is None else sorted_vals[hi]
-    return Interval(None if low is None or math.isinf(low) else low,
-                    None if high is None or math.isinf(high) else high)
+    return Interval(
+        None if low is None or math.isinf(low) else low,
+        None if high is None or math.isinf(high) else high,
+    )
 
 
 def quantile(sorted_vals: Sequence[float], p: float) -> float:
@@ -264,8 +269,18 @@ def time_stats(values: Sequence[float | None]) -> TimeStats:
         mean_ci = Interval(mean - half, mean + half)
     else:
         mean_ci = Interval(None, None)
-    return TimeStats(n, len(reached), mean, mean_ci, _finite(quantile(allv, 0.5)), _order_ci(allv, 0.5),
-                     _finite(quantile(allv, 0.9)), _order_ci(allv, 0.9), reached[0], reached[-1])
+    return TimeStats(
+        n,
+        len(reached),
+        mean,
+        mean_ci,
+        _finite(quantile(allv, 0.5)),
+        _order_ci(allv, 0.5),
+        _finite(quantile(allv, 0.9)),
+        _order_ci(allv, 0.9),
+        reached[0],
+        reached[-1],
+    )
 
 
 def share_stats(successes: int, n: int) -> ShareStats:
@@ -365,8 +380,9 @@ def tango_interval(gained: int, lost: int, n: int, level: float = LEVEL) -> Inte
     return Interval(_tango_lower(gained, lost, n, z), -_tango_lower(lost, gained, n, z))
 
 
-def paired_share_difference(a: Sequence[float | bool], b: Sequence[float | bool],
-                            level: float = LEVEL) -> Difference:
+def paired_share_difference(
+    a: Sequence[float | bool], b: Sequence[float | bool], level: float = LEVEL
+) -> Difference:
     """Difference in hit rate B - A of paired 0/1 outcomes (replication i of A with i of B).
 
     The mean is (gained - lost) / n, the interval Tango's score interval (``tango_interval``),

@@ -15,10 +15,10 @@ from typing import Any
 from drillsim.analysis.findings import Finding
 from drillsim.analysis.messages import MESSAGES, say, short_name
 from drillsim.analysis.stats import Interval, paired_share_difference
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario, Variant
 from drillsim.scenario.semantics import check_variant
-from drillsim.analysis.summary import ReplicationSummary
 
 Simulate = Callable[[Scenario, Sequence[Variant]], dict[str, list[ReplicationSummary]]]
 """Runs the base and the given variants (the experiment layer supplies it; analysis never simulates)."""
@@ -103,14 +103,27 @@ def split(suggestions: Sequence[Suggestion]) -> tuple[list[Suggestion], list[Sug
 
 def from_json(entry: Mapping[str, Any]) -> Suggestion:
     """A suggestion as ``analysis.json`` stores it (older files lack element, owner and before)."""
-    effects = tuple(ObjectiveEffect(e["objective"], float(e["met_diff"]),
-                                    Interval((e.get("met_ci") or {}).get("low"), (e.get("met_ci") or {}).get("high")),
-                                    e.get("median_diff"), bool(e.get("significant")), e.get("before"))
-                    for e in entry.get("effects", []))
+    effects = tuple(
+        ObjectiveEffect(
+            e["objective"],
+            float(e["met_diff"]),
+            Interval((e.get("met_ci") or {}).get("low"), (e.get("met_ci") or {}).get("high")),
+            e.get("median_diff"),
+            bool(e.get("significant")),
+            e.get("before"),
+        )
+        for e in entry.get("effects", [])
+    )
     variant = Variant.model_validate(entry["variant"])
-    return Suggestion(variant, str(entry.get("finding", "")), effects, str(entry.get("message") or ""),
-                      dict(entry.get("params") or {}), str(entry.get("element") or ""),
-                      str(entry.get("owner") or owner_of(variant)))
+    return Suggestion(
+        variant,
+        str(entry.get("finding", "")),
+        effects,
+        str(entry.get("message") or ""),
+        dict(entry.get("params") or {}),
+        str(entry.get("element") or ""),
+        str(entry.get("owner") or owner_of(variant)),
+    )
 
 
 def owner_of(variant: Variant) -> str:
@@ -141,27 +154,46 @@ def describe_change(scenario: Scenario, variant: Variant) -> tuple[str, dict[str
         if agencies:
             agency, change = next(iter(agencies.items()))
             if change.duty_officers is not None:
-                return "change_officers", {"agency": _name(scenario, agency), "officers": str(change.duty_officers)}
+                return "change_officers", {
+                    "agency": _name(scenario, agency),
+                    "officers": str(change.duty_officers),
+                }
             if change.units is not None:
-                return "change_units", {"agency": _name(scenario, agency), "units": str(change.units)}
+                return "change_units", {
+                    "agency": _name(scenario, agency),
+                    "units": str(change.units),
+                }
         if added:
             return _direct(scenario, added[0].from_, added[0].to)
         if changed and changed[0].reliability is not None:
             c = changed[0]
-            return "change_reliability", {"sender": _name(scenario, c.from_), "recipient": _name(scenario, c.to),
-                                          "reliability": f"{c.reliability:.0%}"}
+            return "change_reliability", {
+                "sender": _name(scenario, c.from_),
+                "recipient": _name(scenario, c.to),
+                "reliability": f"{c.reliability:.0%}",
+            }
         if changed and changed[0].delay is not None:
             c = changed[0]
-            return "change_delay", {"sender": _name(scenario, c.from_), "recipient": _name(scenario, c.to),
-                                    "delay": clock(c.delay.mean())}
+            return "change_delay", {
+                "sender": _name(scenario, c.from_),
+                "recipient": _name(scenario, c.to),
+                "delay": clock(c.delay.mean()),
+            }
     return "change_other", {"description": variant.description or variant.id}
 
 
-def _direct(scenario: Scenario, sender: str, recipients: Sequence[str]) -> tuple[str, dict[str, str]]:
+def _direct(
+    scenario: Scenario, sender: str, recipients: Sequence[str]
+) -> tuple[str, dict[str, str]]:
     if len(recipients) >= MANY_RECIPIENTS:
-        return "change_direct_many", {"sender": _name(scenario, sender), "count": str(len(recipients))}
-    return "change_direct", {"sender": _name(scenario, sender),
-                             "recipients": ", ".join(_name(scenario, r) for r in recipients)}
+        return "change_direct_many", {
+            "sender": _name(scenario, sender),
+            "count": str(len(recipients)),
+        }
+    return "change_direct", {
+        "sender": _name(scenario, sender),
+        "recipients": ", ".join(_name(scenario, r) for r in recipients),
+    }
 
 
 def suggestion_label(entry: Mapping[str, Any], lang: str) -> str:
@@ -184,35 +216,47 @@ def _median(values: list[float]) -> float | None:
     return vals[mid] if len(vals) % 2 else (vals[mid - 1] + vals[mid]) / 2
 
 
-def effects(scenario: Scenario, base: list[ReplicationSummary],
-            other: list[ReplicationSummary]) -> tuple[ObjectiveEffect, ...]:
+def effects(
+    scenario: Scenario, base: list[ReplicationSummary], other: list[ReplicationSummary]
+) -> tuple[ObjectiveEffect, ...]:
     """Paired effect of a variant on each objective."""
     by_rep = {s.replication: s for s in base}
     pairs = [(by_rep[s.replication], s) for s in other if s.replication in by_rep]
     out = []
     for k, obj in enumerate(scenario.objectives):
-        d = paired_share_difference([float(a.objectives[k].met) for a, _ in pairs],
-                                    [float(b.objectives[k].met) for _, b in pairs])
-        both = [(a.objectives[k].time, b.objectives[k].time) for a, b in pairs
-                if a.objectives[k].time is not None and b.objectives[k].time is not None]
+        d = paired_share_difference(
+            [float(a.objectives[k].met) for a, _ in pairs],
+            [float(b.objectives[k].met) for _, b in pairs],
+        )
+        both = [
+            (a.objectives[k].time, b.objectives[k].time)
+            for a, b in pairs
+            if a.objectives[k].time is not None and b.objectives[k].time is not None
+        ]
         med = _median([b - a for a, b in both]) if both else None  # type: ignore[operator]
         out.append(ObjectiveEffect(obj.id, d.mean, d.ci, med, d.significant))
     return tuple(out)
 
 
-def with_before(effects_: tuple[ObjectiveEffect, ...], base: list[ReplicationSummary],
-                other: list[ReplicationSummary]) -> tuple[ObjectiveEffect, ...]:
+def with_before(
+    effects_: tuple[ObjectiveEffect, ...],
+    base: list[ReplicationSummary],
+    other: list[ReplicationSummary],
+) -> tuple[ObjectiveEffect, ...]:
     """The effects with the base's success share over the same paired replications filled in."""
     have = {s.replication for s in other}
     rows = [s for s in base if s.replication in have]
     if not rows:
         return effects_
-    return tuple(replace(e, before=sum(r.objectives[k].met for r in rows) / len(rows))
-                 for k, e in enumerate(effects_))
+    return tuple(
+        replace(e, before=sum(r.objectives[k].met for r in rows) / len(rows))
+        for k, e in enumerate(effects_)
+    )
 
 
-def candidates(findings: Sequence[Finding], limit: int = 6,
-               scenario: Scenario | None = None) -> list[tuple[Variant, Finding]]:
+def candidates(
+    findings: Sequence[Finding], limit: int = 6, scenario: Scenario | None = None
+) -> list[tuple[Variant, Finding]]:
     """The distinct testable changes of the top findings (at most ``limit``), with the finding each answers.
 
     With ``scenario``, a change the scenario format would refuse there (checked as a variant in
@@ -232,15 +276,25 @@ def _valid(scenario: Scenario, variant: Variant) -> bool:
     return not any(p.severity == "error" for p in check_variant(scenario, variant))
 
 
-def rank(scenario: Scenario, findings: Sequence[Finding], simulate: Simulate, limit: int = 6) -> list[Suggestion]:
+def rank(
+    scenario: Scenario, findings: Sequence[Finding], simulate: Simulate, limit: int = 6
+) -> list[Suggestion]:
     """Simulate the suggested changes and rank them by how much they improve the objectives."""
     todo = candidates(findings, limit, scenario)
     if not todo:
         return []
     runs = simulate(scenario, [v for v, _ in todo])
     base = runs["base"]
-    tested = [Suggestion(v, f.title, with_before(effects(scenario, base, runs[v.id]), base, runs[v.id]),
-                         *describe_change(scenario, v), element=f.element, owner=owner_of(v))
-              for v, f in todo]
+    tested = [
+        Suggestion(
+            v,
+            f.title,
+            with_before(effects(scenario, base, runs[v.id]), base, runs[v.id]),
+            *describe_change(scenario, v),
+            element=f.element,
+            owner=owner_of(v),
+        )
+        for v, f in todo
+    ]
     good, rest = split(tested)
     return good + rest

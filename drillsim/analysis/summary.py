@@ -14,9 +14,9 @@ from typing import Any
 
 from drillsim.analysis.measure import measure
 from drillsim.analysis.paths import by_part, critical_path
+from drillsim.scenario.model import CasualtiesThrough, TaskDone, TaskStarted
 from drillsim.sim.compile import CompiledScenario
 from drillsim.sim.records import EventKind, EventRecord, ReplicationResult
-from drillsim.scenario.model import CasualtiesThrough, TaskDone, TaskStarted
 
 K = EventKind
 Pairs = tuple[tuple[str, float], ...]
@@ -63,14 +63,23 @@ class QueueStats:
         return {**{k: getattr(self, k) for k in _QUEUE_NUMBERS}, "waited": list(self.waits)}
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "QueueStats":
+    def from_json(cls, d: dict[str, Any]) -> QueueStats:
         """Inverse of :meth:`to_json`."""
         if not any(d.values()):
             return _IDLE
         return cls(**{k: d[k] for k in _QUEUE_NUMBERS}, waited=pack_waits(d["waited"]))
 
 
-_QUEUE_NUMBERS = ("served", "total_wait", "max_wait", "busy", "max_queue", "max_queue_at", "unserved", "active")
+_QUEUE_NUMBERS = (
+    "served",
+    "total_wait",
+    "max_wait",
+    "busy",
+    "max_queue",
+    "max_queue_at",
+    "unserved",
+    "active",
+)
 
 
 def pack_waits(waits: Iterable[float]) -> bytes:
@@ -152,20 +161,33 @@ class ReplicationSummary:
         return d
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "ReplicationSummary":
+    def from_json(cls, d: dict[str, Any]) -> ReplicationSummary:
         """Inverse of :meth:`to_json`."""
+
         def pairs(v: list[list[Any]]) -> Pairs:
             return tuple((str(k), float(x)) for k, x in v)
 
-        objs = tuple(ObjectiveResult(o["time"], o["met"], pairs(o["parts"])) for o in d["objectives"])
+        objs = tuple(
+            ObjectiveResult(o["time"], o["met"], pairs(o["parts"])) for o in d["objectives"]
+        )
         return cls(
-            replication=d["replication"], ended_by=d["ended_by"], end_time=d["end_time"], events=d["events"],
-            objectives=objs, alerted=tuple(d["alerted"]), activated=tuple(d["activated"]),
-            on_scene=tuple(d["on_scene"]), task_start=tuple(d["task_start"]), task_done=tuple(d["task_done"]),
-            instance_start=tuple(d["instance_start"]), instance_done=tuple(d["instance_done"]),
+            replication=d["replication"],
+            ended_by=d["ended_by"],
+            end_time=d["end_time"],
+            events=d["events"],
+            objectives=objs,
+            alerted=tuple(d["alerted"]),
+            activated=tuple(d["activated"]),
+            on_scene=tuple(d["on_scene"]),
+            task_start=tuple(d["task_start"]),
+            task_done=tuple(d["task_done"]),
+            instance_start=tuple(d["instance_start"]),
+            instance_done=tuple(d["instance_done"]),
             desks=tuple(QueueStats.from_json(q) for q in d["desks"]),
             units=tuple(QueueStats.from_json(q) for q in d["units"]),
-            alerts_lost=d["alerts_lost"], failed_tries=d["failed_tries"], duplicates=tuple(d["duplicates"]),
+            alerts_lost=d["alerts_lost"],
+            failed_tries=d["failed_tries"],
+            duplicates=tuple(d["duplicates"]),
             unfinished=tuple(tuple(u) for u in d["unfinished"]),  # type: ignore[misc]
         )
 
@@ -178,8 +200,11 @@ def summarize(result: ReplicationResult, compiled: CompiledScenario) -> Replicat
     tasks = [t.id for t in sc.tasks]
     instances = task_instances(compiled)
     return ReplicationSummary(
-        replication=result.replication, ended_by=result.ended_by, end_time=result.end_time,
-        events=len(recs), objectives=tuple(_objective(recs, o, compiled) for o in sc.objectives),
+        replication=result.replication,
+        ended_by=result.ended_by,
+        end_time=result.end_time,
+        events=len(recs),
+        objectives=tuple(_objective(recs, o, compiled) for o in sc.objectives),
         alerted=_first_times(recs, (K.DETECTED, K.ALERTED), agencies),
         activated=_first_times(recs, (K.ACTIVATED,), agencies),
         on_scene=_first_times(recs, (K.ON_SCENE,), agencies),
@@ -187,10 +212,13 @@ def summarize(result: ReplicationResult, compiled: CompiledScenario) -> Replicat
         task_done=_task_times(recs, K.TASK_DONE, tasks, first=False),
         instance_start=_instance_times(recs, K.TASK_STARTED, instances),
         instance_done=_instance_times(recs, K.TASK_DONE, instances),
-        desks=desk_stats(recs, agencies, _messages(compiled)), units=unit_stats(recs, agencies),
+        desks=desk_stats(recs, agencies, _messages(compiled)),
+        units=unit_stats(recs, agencies),
         alerts_lost=sum(1 for r in recs if r.kind is K.ALERT_LOST),
         failed_tries=sum(1 for r in recs if r.kind is K.TRY_FAILED),
-        duplicates=tuple(sum(1 for r in recs if r.kind is K.DUPLICATE_ALERT and r.agency == a) for a in agencies),
+        duplicates=tuple(
+            sum(1 for r in recs if r.kind is K.DUPLICATE_ALERT and r.agency == a) for a in agencies
+        ),
         unfinished=tuple((u.task, u.incident, u.reason) for u in result.unfinished),
     )
 
@@ -212,7 +240,9 @@ def measured_task(objective: Any) -> str | None:
     return None
 
 
-def _objective(recs: Sequence[EventRecord], objective: Any, compiled: CompiledScenario) -> ObjectiveResult:
+def _objective(
+    recs: Sequence[EventRecord], objective: Any, compiled: CompiledScenario
+) -> ObjectiveResult:
     m = measure(recs, objective, compiled.scenario)
     if m.time is None or m.end is None:
         return ObjectiveResult(None, False)
@@ -224,8 +254,9 @@ def _pairs(d: dict[str, float]) -> Pairs:
     return tuple(sorted(d.items()))
 
 
-def _first_times(recs: Sequence[EventRecord], kinds: tuple[EventKind, ...],
-                 agencies: list[str]) -> tuple[float | None, ...]:
+def _first_times(
+    recs: Sequence[EventRecord], kinds: tuple[EventKind, ...], agencies: list[str]
+) -> tuple[float | None, ...]:
     first: dict[str, float] = {}
     for r in recs:
         if r.kind in kinds and r.agency not in first:
@@ -233,8 +264,9 @@ def _first_times(recs: Sequence[EventRecord], kinds: tuple[EventKind, ...],
     return tuple(first.get(a) for a in agencies)
 
 
-def _task_times(recs: Sequence[EventRecord], kind: EventKind, tasks: list[str],
-                first: bool) -> tuple[float | None, ...]:
+def _task_times(
+    recs: Sequence[EventRecord], kind: EventKind, tasks: list[str], first: bool
+) -> tuple[float | None, ...]:
     found: dict[str, float] = {}
     for r in recs:
         if r.kind is kind and r.task is not None and (not first or r.task not in found):
@@ -248,8 +280,9 @@ def task_instances(compiled: CompiledScenario) -> tuple[tuple[str, str], ...]:
     return tuple((inc.id, compiled.tasks[t].id) for inc in compiled.incidents for t in inc.tasks)
 
 
-def _instance_times(recs: Sequence[EventRecord], kind: EventKind,
-                    instances: tuple[tuple[str, str], ...]) -> tuple[float | None, ...]:
+def _instance_times(
+    recs: Sequence[EventRecord], kind: EventKind, instances: tuple[tuple[str, str], ...]
+) -> tuple[float | None, ...]:
     """First time of ``kind`` for each (incident, task) instance."""
     found: dict[tuple[str, str], float] = {}
     for r in recs:
@@ -268,8 +301,9 @@ def _queue(entries: list[tuple[float, int]]) -> tuple[int, float]:
     return longest, at
 
 
-def desk_stats(recs: Sequence[EventRecord], agencies: list[str],
-               messages: dict[str, int] | None = None) -> tuple[QueueStats, ...]:
+def desk_stats(
+    recs: Sequence[EventRecord], agencies: list[str], messages: dict[str, int] | None = None
+) -> tuple[QueueStats, ...]:
     """Duty-desk figures per agency: a message queues from its sender's alert to HANDLING_STARTED.
 
     ``messages`` gives each agency's messages per incident it knows (its outgoing recipients);
@@ -307,7 +341,11 @@ def unit_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueS
             acc[r.agency].serve(joined, r.time, r.units * (done - r.time), done)
             started_ready.add((r.task, r.incident, r.casualty))
     for r in recs:  # work that was ready but never got units is still in the queue at the end
-        if r.kind is K.TASK_READY and (r.task, r.incident, r.casualty) not in started_ready and r.agency in acc:
+        if (
+            r.kind is K.TASK_READY
+            and (r.task, r.incident, r.casualty) not in started_ready
+            and r.agency in acc
+        ):
             acc[r.agency].left_waiting(r.time, end)
     return tuple(acc[a].stats() for a in agencies)
 
@@ -315,7 +353,7 @@ def unit_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueS
 class _Acc:
     """What one desk or pool accumulates while the log is read."""
 
-    __slots__ = ("served", "total", "longest", "busy", "unserved", "waits", "steps", "spans")
+    __slots__ = ("busy", "longest", "served", "spans", "steps", "total", "unserved", "waits")
 
     def __init__(self) -> None:
         self.served, self.total, self.longest, self.busy, self.unserved = 0, 0.0, 0.0, 0.0, 0
@@ -343,8 +381,17 @@ class _Acc:
         if not self.served and not self.steps:
             return _IDLE  # one shared object for every idle desk or pool: summaries stay small
         longest, at = _queue(self.steps)
-        return QueueStats(self.served, self.total, self.longest, self.busy, longest, at, self.unserved,
-                          pack_waits(self.waits), _union(self.spans))
+        return QueueStats(
+            self.served,
+            self.total,
+            self.longest,
+            self.busy,
+            longest,
+            at,
+            self.unserved,
+            pack_waits(self.waits),
+            _union(self.spans),
+        )
 
 
 def _union(spans: list[tuple[float, float]]) -> float:

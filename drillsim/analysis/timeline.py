@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drillsim.scenario.durations import clock, format_duration
-from drillsim.sim.records import EventKind, EventRecord
 from drillsim.scenario.model import Scenario
+from drillsim.sim.records import EventKind, EventRecord
 
 K = EventKind
 
@@ -21,7 +21,7 @@ def describe(r: EventRecord, records: Sequence[EventRecord], names: dict[str, st
         K.INJECT: f"inject {r.incident}",
         K.DETECTED: f"detects {r.incident}",
         K.HANDLING_STARTED: f"duty desk takes up the alert to {target}"
-                            + (f" (queued {format_duration(round(waited))})" if waited >= 1 else ""),
+        + (f" (queued {format_duration(round(waited))})" if waited >= 1 else ""),
         K.MESSAGE_SENT: f"sends the alert to {target} by {r.detail}",
         K.TRY_FAILED: f"alert to {target} did not get through ({r.detail})",
         K.RETRY_SENT: f"tries {target} again ({r.detail})",
@@ -40,7 +40,9 @@ def describe(r: EventRecord, records: Sequence[EventRecord], names: dict[str, st
     return text
 
 
-def timeline(records: Sequence[EventRecord], scenario: Scenario, *, verbose: bool = False) -> list[str]:
+def timeline(
+    records: Sequence[EventRecord], scenario: Scenario, *, verbose: bool = False
+) -> list[str]:
     """Lines ``H:MM:SS  agency  what happened``; without ``verbose``, desk and ready steps are skipped."""
     names = {a.id: a.label for a in scenario.agencies}
     several = len(scenario.incidents) > 1

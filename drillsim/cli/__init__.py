@@ -26,12 +26,14 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class DrillsimGroup(click.Group):
     """Turns drillsim errors into a message and an exit code; never a traceback."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         with warnings.catch_warnings():
-            warnings.showwarning = _show_warning  # a library's warning quoting a name is terminal-safe too
+            warnings.showwarning = (
+                _show_warning  # a library's warning quoting a name is terminal-safe too
+            )
             return super().main(*args, **kwargs)
 
-    def invoke(self, ctx: click.Context) -> Any:  # noqa: D102
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DrillsimError as exc:
@@ -53,20 +55,38 @@ class DrillsimGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - last line of defence: a message, not a traceback
             if os.environ.get("DRILLSIM_DEBUG"):
                 traceback.print_exc()
-            echo(f"error: internal error: {type(exc).__name__}: {exc}\n"
-                 "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
-                 "and report it", err=True)
+            echo(
+                f"error: internal error: {type(exc).__name__}: {exc}\n"
+                "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
+                "and report it",
+                err=True,
+            )
             ctx.exit(3)
 
 
-def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: Any = None, line: str | None = None) -> None:
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
     """Python's warning display, through the terminal-safe ``echo``."""
     echo(warnings.formatwarning(message, category, filename, lineno, line).rstrip("\n"), err=True)
 
 
-_PATH_ERRORS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EROFS, errno.EEXIST,
-                errno.ENAMETOOLONG, errno.ELOOP}
+_PATH_ERRORS = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOENT,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.EROFS,
+    errno.EEXIST,
+    errno.ENAMETOOLONG,
+    errno.ELOOP,
+}
 """OS errors about a path the user gave (exit 1, invalid input); others (a full disk) exit 3."""
 
 

@@ -13,19 +13,48 @@ from drillsim.scenario.durations import clock
 
 
 @cli.command()
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-n", "--replications", type=int, default=300, show_default=True, help="Replications to analyse.")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-n",
+    "--replications",
+    type=int,
+    default=300,
+    show_default=True,
+    help="Replications to analyse.",
+)
 @seed_option
 @click.option("--variant", default=None, help="Analyse this variant instead of the base scenario.")
 @workers_option
-@click.option("--suggest", is_flag=True, help="Simulate the suggested improvements and rank them (tornado table).")
-@click.option("--results", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Analyse a saved run folder instead of simulating.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the whole analysis as JSON.")
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="Simulate the suggested improvements and rank them (tornado table).",
+)
+@click.option(
+    "--results",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Analyse a saved run folder instead of simulating.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the whole analysis as JSON.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-def analyze(file: Path | None, replications: int, seed: int | None, variant: str | None, workers: int | None,
-            suggest: bool, results: Path | None, json_path: Path | None, force: bool) -> None:
+def analyze(
+    file: Path | None,
+    replications: int,
+    seed: int | None,
+    variant: str | None,
+    workers: int | None,
+    suggest: bool,
+    results: Path | None,
+    json_path: Path | None,
+    force: bool,
+) -> None:
     """Find where the response loses time and what change would win it back.
 
     Prints the ranked bottlenecks with their evidence (critical-path shares, queue figures,
@@ -44,7 +73,9 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     from drillsim.scenario.variants import apply_variant
 
     if json_path is not None:
-        check_output(json_path, force=force, inputs=read_files(file, results))  # before minutes of simulation
+        check_output(
+            json_path, force=force, inputs=read_files(file, results)
+        )  # before minutes of simulation
     w = default_workers() if workers is None else workers
     if results is not None:
         from drillsim.errors import InputError
@@ -53,10 +84,16 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
 
         data, scenario = open_run(results)
         seed = data.manifest.seed if seed is None else seed
-        base = data.summaries.get(variant, []) if variant and variant != BASE else finished_replications(data)
+        base = (
+            data.summaries.get(variant, [])
+            if variant and variant != BASE
+            else finished_replications(data)
+        )
         if not base:
-            raise InputError(f"the run in {results} has no finished replications of {variant}; it has "
-                             f"{', '.join(v for v, rows in data.summaries.items() if rows) or 'none'}")
+            raise InputError(
+                f"the run in {results} has no finished replications of {variant}; it has "
+                f"{', '.join(v for v, rows in data.summaries.items() if rows) or 'none'}"
+            )
         replications = len(base)
     elif file is not None:
         from drillsim.cli.run import check_variants, load
@@ -75,8 +112,11 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
     if base is None:
         base = simulate_summaries(scenario, [], replications, seed, workers=w)[BASE]
     n = min(replications, 300)
-    result = run_analysis(scenario, base, simulate=(lambda s, vs: simulate_summaries(s, vs, n, seed, workers=w))
-                          if suggest else None)
+    result = run_analysis(
+        scenario,
+        base,
+        simulate=(lambda s, vs: simulate_summaries(s, vs, n, seed, workers=w)) if suggest else None,
+    )
     _print(result)
     if json_path is not None:
         write_atomic(json_path, to_json(result))
@@ -85,8 +125,10 @@ def analyze(file: Path | None, replications: int, seed: int | None, variant: str
 
 def _mp(ts: object) -> str:
     """``median / p90`` of a TimeStats, 'never' where not reached."""
+
     def c(x: float | None) -> str:
         return "never" if x is None else clock(x)
+
     return f"{c(ts.median)} / {c(ts.p90)}"  # type: ignore[attr-defined]
 
 
@@ -97,7 +139,9 @@ def _print(a: object) -> None:
     echo("Objectives")
     for o in a.objectives:
         med = "never" if o.time.median is None else clock(o.time.median)
-        echo(f"  {o.objective.id:<24} met {o.met.share:6.1%}  median {med}  target {clock(o.objective.within)}")
+        echo(
+            f"  {o.objective.id:<24} met {o.met.share:6.1%}  median {med}  target {clock(o.objective.within)}"
+        )
     echo("Agencies (from the exercise start): alerted, on scene; median and 90th percentile")
     for ag in a.agencies:
         echo(f"  {ag.agency:<24} alerted {_mp(ag.alerted)}  on scene {_mp(ag.on_scene)}")
@@ -115,14 +159,18 @@ def _print(a: object) -> None:
         echo(f"     suggestion: {f.suggestion}")
     s = a.structure
     if s.slowest_path:
-        echo(f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})")
+        echo(
+            f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})"
+        )
     if a.suggestions:
         from drillsim.analysis.suggest import split
 
         good, rest = split(a.suggestions)
         echo("Suggested changes, simulated (paired with the base; ranked by the significant gains)")
         for sg in good:
-            echo(f"  {sg.benefit * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: {_effects(sg)}")
+            echo(
+                f"  {sg.benefit * 100:+6.0f}pp  {sg.variant.description or sg.variant.id}: {_effects(sg)}"
+            )
         if rest:
             echo("Tested, no measurable effect (not recommended)")
             for sg in rest:
@@ -140,8 +188,11 @@ def _effects(sg: object) -> str:
             continue
         lo, hi = e.met_ci.low, e.met_ci.high
         ci = "" if lo is None or hi is None else f" [{lo * 100:+.0f}, {hi * 100:+.0f} pp]"
-        share = f"{e.before:.0%} -> {e.after:.0%}" if e.before is not None and e.after is not None else \
-            f"{e.met_diff * 100:+.0f} pp"
+        share = (
+            f"{e.before:.0%} -> {e.after:.0%}"
+            if e.before is not None and e.after is not None
+            else f"{e.met_diff * 100:+.0f} pp"
+        )
         parts.append(f"{e.objective} {share}{ci}{' WORSE' if e.worse else ''}")
     return "; ".join(parts) or "no significant change"
 
@@ -153,12 +204,18 @@ def _print_queues(a: object) -> None:
     rows = by_p90(a.queues)  # type: ignore[attr-defined]
     if not rows:
         return
-    echo("Duty desks and unit pools: wait per alert (desk) or request (units), every one of every "
-               "replication pooled; longest 90th percentile first")
+    echo(
+        "Duty desks and unit pools: wait per alert (desk) or request (units), every one of every "
+        "replication pooled; longest 90th percentile first"
+    )
     for q in rows:
+
         def c(x: float | None) -> str:
             return "still waiting" if x is None else clock(x)
+
         what = "alerts" if q.resource == "desk" else "requests"
-        echo(f"  {q.name:<24} {q.resource} x{q.capacity:<3} {q.requests_per_replication:6.1f} {what}/rep  "
-                   f"waited {q.waited_share:4.0%}  mean {clock(q.mean_wait)}  median {c(q.median_wait)}  "
-                   f"p90 {c(q.p90_wait)}  longest queue {q.longest_queue}  busy {q.utilisation:.0%}")
+        echo(
+            f"  {q.name:<24} {q.resource} x{q.capacity:<3} {q.requests_per_replication:6.1f} {what}/rep  "
+            f"waited {q.waited_share:4.0%}  mean {clock(q.mean_wait)}  median {c(q.median_wait)}  "
+            f"p90 {c(q.p90_wait)}  longest queue {q.longest_queue}  busy {q.utilisation:.0%}"
+        )

@@ -14,21 +14,54 @@ from drillsim.cli.output import echo
 
 
 @cli.command()
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--variant", "variants", multiple=True,
-              help="Variants to compare with the reference (repeatable; default: every variant).")
-@click.option("--reference", default=None, metavar="VARIANT",
-              help="What the others are compared with (default: 'base', the unchanged scenario).")
-@click.option("-n", "--replications", type=int, default=500, show_default=True, help="Replications per variant.")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    help="Variants to compare with the reference (repeatable; default: every variant).",
+)
+@click.option(
+    "--reference",
+    default=None,
+    metavar="VARIANT",
+    help="What the others are compared with (default: 'base', the unchanged scenario).",
+)
+@click.option(
+    "-n",
+    "--replications",
+    type=int,
+    default=500,
+    show_default=True,
+    help="Replications per variant.",
+)
 @seed_option
 @workers_option
-@click.option("--results", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Compare the variants of a saved run folder instead of simulating.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the table as JSON.")
+@click.option(
+    "--results",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Compare the variants of a saved run folder instead of simulating.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the table as JSON.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-def compare(file: Path | None, variants: tuple[str, ...], reference: str | None, replications: int,
-            seed: int | None, workers: int | None, results: Path | None, json_path: Path | None,
-            force: bool) -> None:
+def compare(
+    file: Path | None,
+    variants: tuple[str, ...],
+    reference: str | None,
+    replications: int,
+    seed: int | None,
+    workers: int | None,
+    results: Path | None,
+    json_path: Path | None,
+    force: bool,
+) -> None:
     """Compare variants: each objective and on-scene time, with paired differences.
 
     Replication i of every variant shares its random numbers, so differences are paired: a
@@ -52,12 +85,16 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
         from drillsim.runs.check import open_run
 
         data, scenario = open_run(results)
-        summaries = {v: rows for v, rows in data.summaries.items() if rows}  # variants that finished some
+        summaries = {
+            v: rows for v, rows in data.summaries.items() if rows
+        }  # variants that finished some
         names = _lineup(reference or BASE, variants or tuple(summaries))
         missing = [v for v in names if v not in summaries]
         if missing:
-            raise InputError(f"the run in {results} has no finished replications of {', '.join(missing)}; it has "
-                             f"{', '.join(summaries) or 'none'}")
+            raise InputError(
+                f"the run in {results} has no finished replications of {', '.join(missing)}; it has "
+                f"{', '.join(summaries) or 'none'}"
+            )
     elif file is not None:
         from drillsim.cli.run import check_variants, load
         from drillsim.runs.experiment import (
@@ -75,10 +112,15 @@ def compare(file: Path | None, variants: tuple[str, ...], reference: str | None,
         compiled = compile_variants(scenario, names)
         summaries = {v: [] for v in names}
         w = default_workers() if workers is None else workers
-        run_jobs(compiled, plan(names, replications, max(1, min(50, replications // (4 * w) or 1))),
-                 scenario.scenario.seed if seed is None else seed, workers=w,
-                 on_batch=lambda job, rows: summaries[job.variant].extend(
-                     r for r in rows if hasattr(r, "objectives")))
+        run_jobs(
+            compiled,
+            plan(names, replications, max(1, min(50, replications // (4 * w) or 1))),
+            scenario.scenario.seed if seed is None else seed,
+            workers=w,
+            on_batch=lambda job, rows: summaries[job.variant].extend(
+                r for r in rows if hasattr(r, "objectives")
+            ),
+        )
         summaries = {v: sorted(rows, key=lambda s: s.replication) for v, rows in summaries.items()}
     else:
         raise click.UsageError("give a scenario FILE or --results RUN_DIR")

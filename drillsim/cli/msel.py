@@ -29,18 +29,41 @@ def msel() -> None:
 
 @msel.command("export")
 @click.argument("scenario_file", metavar="SCENARIO", type=_FILE)
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
-              help="Spreadsheet format (default: from the -o suffix; csv for -o -; else xlsx).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-              help="Output file (default: SCENARIO's name + -msel.xlsx here; - sends CSV to stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    default=None,
+    help="Spreadsheet format (default: from the -o suffix; csv for -o -; else xlsx).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Output file (default: SCENARIO's name + -msel.xlsx here; - sends CSV to stdout).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("-n", "--replications", type=int, default=200, show_default=True,
-              help="Replications simulated for the expected times.")
+@click.option(
+    "-n",
+    "--replications",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Replications simulated for the expected times.",
+)
 @seed_option
 @workers_option
 @click.option("--no-simulate", is_flag=True, help="Leave the expected-time columns blank.")
-def export(scenario_file: Path, fmt: str | None, output: Path | None, force: bool, replications: int,
-           seed: int | None, workers: int | None, no_simulate: bool) -> None:
+def export(
+    scenario_file: Path,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    replications: int,
+    seed: int | None,
+    workers: int | None,
+    no_simulate: bool,
+) -> None:
     """Write a scenario's injects as an MSEL spreadsheet (XLSX or CSV), in time order.
 
     Planner columns first: Event No., Scenario time (H+h:mm since the exercise start), Synopsis,
@@ -66,36 +89,51 @@ def export(scenario_file: Path, fmt: str | None, output: Path | None, force: boo
     out = output or Path(f"{scenario_file.stem}-msel.{fmt}")
     to_stdout = str(out) == "-"
     if to_stdout and fmt == "xlsx":
-        raise click.BadParameter("an XLSX file cannot go to stdout; use --format csv or a file name",
-                                 param_hint="-o")
+        raise click.BadParameter(
+            "an XLSX file cannot go to stdout; use --format csv or a file name", param_hint="-o"
+        )
     if not to_stdout:
         check_output(out, force=force, inputs=(scenario_file,))
     seed = scenario.scenario.seed if seed is None else seed
-    expected, about = (None, "not simulated (--no-simulate)") if no_simulate else \
-        _simulate(scenario, replications, seed, workers)
+    expected, about = (
+        (None, "not simulated (--no-simulate)")
+        if no_simulate
+        else _simulate(scenario, replications, seed, workers)
+    )
     sheet = export_sheet(scenario, expected, about)
     data = xlsx_bytes(sheet) if fmt == "xlsx" else csv_bytes(sheet)
     if to_stdout:
         echo_data(data)  # bytes go to the binary stream as they are
     else:
         write_atomic(out, data)
-    echo(f"wrote {'stdout' if to_stdout else out}: {len(sheet.rows)} injects; expected times: {about}",
-         err=True)
+    echo(
+        f"wrote {'stdout' if to_stdout else out}: {len(sheet.rows)} injects; expected times: {about}",
+        err=True,
+    )
 
 
 def _format(fmt: str | None, output: Path | None) -> str:
     suffix = output.suffix.lower().lstrip(".") if output else ""
     if fmt is not None and suffix in ("csv", "xlsx") and suffix != fmt:
-        raise click.BadParameter(f"--format {fmt} does not match the output's .{suffix}", param_hint="--format")
+        raise click.BadParameter(
+            f"--format {fmt} does not match the output's .{suffix}", param_hint="--format"
+        )
     if fmt is None and output is not None and str(output) == "-":
         return "csv"  # stdout takes text only
     return fmt or (suffix if suffix in ("csv", "xlsx") else "xlsx")
 
 
-def _simulate(scenario: Scenario, n: int, seed: int, workers: int | None) -> tuple[dict[str, Expected], str]:
+def _simulate(
+    scenario: Scenario, n: int, seed: int, workers: int | None
+) -> tuple[dict[str, Expected], str]:
     """Median and p90 of every objective over n replications of the base scenario (in memory)."""
     from drillsim.analysis.results import objective_stats
-    from drillsim.runs.experiment import BASE, check_replications, default_workers, simulate_summaries
+    from drillsim.runs.experiment import (
+        BASE,
+        check_replications,
+        default_workers,
+        simulate_summaries,
+    )
 
     check_replications(n)
     workers = default_workers() if workers is None else workers
@@ -108,14 +146,32 @@ def _simulate(scenario: Scenario, n: int, seed: int, workers: int | None) -> tup
 @msel.command("import")
 @click.argument("msel_file", metavar="MSEL", type=_FILE)
 @click.option("--sheet", help="Sheet to read (default: the sheet named MSEL, else the first).")
-@click.option("--scenario", "scenario_file", type=_FILE,
-              help="Scenario whose incidents section is replaced; recipients are matched to its agencies.")
-@click.option("--start", type=ClockTime(), help="Clock time of the exercise start (default: the earliest in the sheet).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the YAML to this file instead of stdout.")
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=_FILE,
+    help="Scenario whose incidents section is replaced; recipients are matched to its agencies.",
+)
+@click.option(
+    "--start",
+    type=ClockTime(),
+    help="Clock time of the exercise start (default: the earliest in the sheet).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the YAML to this file instead of stdout.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, start: float | None,
-            output: Path | None, force: bool) -> None:
+def import_(
+    msel_file: Path,
+    sheet: str | None,
+    scenario_file: Path | None,
+    start: float | None,
+    output: Path | None,
+    force: bool,
+) -> None:
     """Read an MSEL spreadsheet (XLSX or CSV) into the incidents of a scenario.
 
     The header row is found in the first 20 rows (a title above it, merged cells and two-row
@@ -148,9 +204,9 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
       drillsim msel import lai-chau-msel.xlsx --scenario scenarios/lai-chau-hydropower.yaml -o new.yaml
       drillsim msel import planners-msel.csv --start 08:00
     """
-    from drillsim.scenario.loader import decode, load_scenario_text, read_limited
     from drillsim.msel import import_incidents, incidents_text, replace_incidents
     from drillsim.msel.files import read_tables
+    from drillsim.scenario.loader import decode, load_scenario_text, read_limited
 
     if output is not None:
         check_output(output, force=force, inputs=(msel_file,))  # --scenario may be updated in place
@@ -165,8 +221,9 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
     if scenario is None:
         yaml_text = incidents_text(result.incidents)
     else:
-        yaml_text, warnings = replace_incidents(text, str(scenario_file), scenario, result.incidents,
-                                                str(output or "<output>"))
+        yaml_text, warnings = replace_incidents(
+            text, str(scenario_file), scenario, result.incidents, str(output or "<output>")
+        )
         for w in warnings:
             echo(w.format(), err=True)
     if output is None:
@@ -174,5 +231,8 @@ def import_(msel_file: Path, sheet: str | None, scenario_file: Path | None, star
     else:
         write_atomic(output, yaml_text)
     where = f" (sheet {tables[0].sheet})" if tables[0].sheet else ""
-    echo(f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
-         + (f"; wrote {output}" if output else ""), err=True)
+    echo(
+        f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
+        + (f"; wrote {output}" if output else ""),
+        err=True,
+    )

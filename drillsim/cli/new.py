@@ -10,8 +10,8 @@ import click
 from drillsim.cli import cli
 from drillsim.cli.output import echo, echo_data
 from drillsim.errors import InputError
-from drillsim.scenario.new import KINDS, LANGUAGES, render, scenario_id_for, summaries
 from drillsim.runs.store import check_output, write_atomic
+from drillsim.scenario.new import KINDS, LANGUAGES, render, scenario_id_for, summaries
 
 
 class _NewCommand(click.Command):
@@ -24,10 +24,21 @@ class _NewCommand(click.Command):
 
 @cli.command(cls=_NewCommand)
 @click.argument("out", required=False, metavar="[OUT.yaml]")
-@click.option("-t", "--template", "kind", type=click.Choice(KINDS), metavar="KIND",
-              help="Kind of target (see Templates below, or --list).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of the names, titles and comments (ids stay ASCII).")
+@click.option(
+    "-t",
+    "--template",
+    "kind",
+    type=click.Choice(KINDS),
+    metavar="KIND",
+    help="Kind of target (see Templates below, or --list).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the names, titles and comments (ids stay ASCII).",
+)
 @click.option("--force", is_flag=True, help="Replace OUT.yaml if it exists.")
 @click.option("--list", "list_only", is_flag=True, help="List the templates and exit.")
 def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bool) -> None:
@@ -50,11 +61,15 @@ def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bo
             echo(f"{name:18} {text}")
         return
     if kind is None or out is None:
-        raise click.UsageError("give a template and an output file, e.g. "
-                               "drillsim new --template school my-drill.yaml (--list shows the templates)")
+        raise click.UsageError(
+            "give a template and an output file, e.g. "
+            "drillsim new --template school my-drill.yaml (--list shows the templates)"
+        )
     if not out.isprintable():
-        raise click.BadParameter(f"{out!r} holds a line break, tab or other control character; "
-                                 "choose a plain file name", param_hint="OUT.yaml")
+        raise click.BadParameter(
+            f"{out!r} holds a line break, tab or other control character; choose a plain file name",
+            param_hint="OUT.yaml",
+        )
     text = render(kind, lang, out)
     if out == "-":
         echo_data(text)
@@ -75,9 +90,11 @@ def _next_steps(out: str, kind: str, lang: str) -> None:
     """Say what was written and what to run next."""
     arg = shlex.quote(out)
     echo(f"wrote {out}: the {kind} template in {lang} (scenario id {scenario_id_for(out, kind)})")
-    steps = [(f"drillsim validate {arg}", "check it"),
-             (f"drillsim run {arg}", "one simulated response, as a timeline"),
-             (f"drillsim run {arg} -n 1000 --all-variants", "the study and the after-action report")]
+    steps = [
+        (f"drillsim validate {arg}", "check it"),
+        (f"drillsim run {arg}", "one simulated response, as a timeline"),
+        (f"drillsim run {arg} -n 1000 --all-variants", "the study and the after-action report"),
+    ]
     width = max(len(cmd) for cmd, _ in steps)
     echo("next:")
     for cmd, why in steps:

@@ -18,23 +18,41 @@ def parse_formats(text: str) -> tuple[str, ...]:
     wanted = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     bad = [f for f in wanted if f not in ("html", "md", "docx", "pdf")]
     if bad or not wanted:
-        raise click.BadParameter(f"unknown format {', '.join(bad) or '(none)'}; use html, md, docx, pdf",
-                                 param_hint="--format")
+        raise click.BadParameter(
+            f"unknown format {', '.join(bad) or '(none)'}; use html, md, docx, pdf",
+            param_hint="--format",
+        )
     return wanted
 
 
 @cli.command()
 @click.argument("results_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "formats", default="html,md", show_default=True, help=FORMAT_HELP)
-@click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None,
-              help="Language of headings and labels (default: the scenario's).")
-@click.option("--observed", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV of times observed in the live drill (agency,event,time) to compare.")
-@click.option("--start", type=ClockTime(),
-              help="Clock time the live drill started; clock times in --observed count from it.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "vi", "zh"]),
+    default=None,
+    help="Language of headings and labels (default: the scenario's).",
+)
+@click.option(
+    "--observed",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of times observed in the live drill (agency,event,time) to compare.",
+)
+@click.option(
+    "--start",
+    type=ClockTime(),
+    help="Clock time the live drill started; clock times in --observed count from it.",
+)
 @click.option("--force", is_flag=True, help="Replace report files already in the run folder.")
-def report(results_dir: Path, formats: str, lang: str | None, observed: Path | None, start: float | None,
-           force: bool) -> None:
+def report(
+    results_dir: Path,
+    formats: str,
+    lang: str | None,
+    observed: Path | None,
+    start: float | None,
+    force: bool,
+) -> None:
     """Write the after-action report (HSEEP AAR/IP) of a run folder.
 
     The report reads the run's results and never simulates. Files go into the run folder; one
@@ -60,18 +78,29 @@ def report(results_dir: Path, formats: str, lang: str | None, observed: Path | N
     from drillsim.report import write_report
 
     if start is not None and observed is None:
-        raise click.BadParameter("only used with --observed (the clock time the live drill started)",
-                                 param_hint="--start")
+        raise click.BadParameter(
+            "only used with --observed (the clock time the live drill started)",
+            param_hint="--start",
+        )
     hold_folder(results_dir)
-    for path in write_report(results_dir, formats=parse_formats(formats), lang=lang, observed=observed,
-                             observed_start=start, force=force):
+    for path in write_report(
+        results_dir,
+        formats=parse_formats(formats),
+        lang=lang,
+        observed=observed,
+        observed_start=start,
+        force=force,
+    ):
         echo(f"report: {path}")
 
 
 @cli.command()
 @click.argument("results_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PNG and SVG files (default: RESULTS_DIR/charts, or charts-LANG in another language).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PNG and SVG files (default: RESULTS_DIR/charts, or charts-LANG in another language).",
+)
 @click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None, help="Label language.")
 @click.option("--force", is_flag=True, help="Draw into an --out folder that already holds files.")
 def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) -> None:
@@ -95,8 +124,10 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
     if out is not None:
         check_folder(out)
     if out is not None and holds_files(out) and not force:
-        raise OutputExistsError(f"{out} already holds files; choose an empty or new folder, or pass --force "
-                                "to draw into it (charts of the same name are replaced)")
+        raise OutputExistsError(
+            f"{out} already holds files; choose an empty or new folder, or pass --force "
+            "to draw into it (charts of the same name are replaced)"
+        )
     if out is None or out.absolute().is_relative_to(results_dir.absolute()):
         from drillsim.cli.hold import hold_folder
 

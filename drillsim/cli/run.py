@@ -13,8 +13,6 @@ from drillsim.cli.hold import hold_run_folder
 from drillsim.cli.options import seed_option, workers_option
 from drillsim.cli.output import echo
 from drillsim.cli.report import parse_formats
-from drillsim.sim.compile import compile_scenario
-from drillsim.scenario.durations import clock
 from drillsim.errors import InputError
 from drillsim.runs.experiment import BASE, MAX_REPLICATIONS, check_replications, default_workers
 from drillsim.runs.store import (
@@ -25,7 +23,9 @@ from drillsim.runs.store import (
     next_free_dir,
     write_atomic,
 )
+from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario
+from drillsim.sim.compile import compile_scenario
 from drillsim.stopping import exit_code
 
 
@@ -39,8 +39,11 @@ def load(path: Path) -> Scenario:
         if w not in what_if:
             echo(w.format(), err=True)
     if what_if:
-        echo(f"note: {len(what_if)} warning(s) about what the variants change; "
-             f"'drillsim validate {path}' shows them", err=True)
+        echo(
+            f"note: {len(what_if)} warning(s) about what the variants change; "
+            f"'drillsim validate {path}' shows them",
+            err=True,
+        )
     return scenario
 
 
@@ -49,46 +52,126 @@ def check_variants(scenario: Scenario, variants: tuple[str, ...]) -> None:
     known = [v.id for v in scenario.variants]
     for v in variants:
         if v not in known and v != BASE:
-            raise InputError(f"unknown variant {v!r}; the scenario defines: {', '.join(known) or 'none'}")
+            raise InputError(
+                f"unknown variant {v!r}; the scenario defines: {', '.join(known) or 'none'}"
+            )
 
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-n", "--replications", type=int, default=None,
-              help="Replications per variant. Without it, one replication is run and its timeline shown.")
+@click.option(
+    "-n",
+    "--replications",
+    type=int,
+    default=None,
+    help="Replications per variant. Without it, one replication is run and its timeline shown.",
+)
 @seed_option
-@click.option("--variant", "variants", multiple=True, help="A variant to run as well as the base (repeatable).")
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    help="A variant to run as well as the base (repeatable).",
+)
 @click.option("--all-variants", is_flag=True, help="Run every variant the scenario defines.")
-@click.option("--replication", type=int, default=0, show_default=True,
-              help="Which replication to show (single-run mode): replays a replication of a study.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Single run: write the event log (.jsonl or .csv).")
-@click.option("--verbose", is_flag=True, help="Single run: show every step, desk and queue steps too.")
+@click.option(
+    "--replication",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Which replication to show (single-run mode): replays a replication of a study.",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Single run: write the event log (.jsonl or .csv).",
+)
+@click.option(
+    "--verbose", is_flag=True, help="Single run: show every step, desk and queue steps too."
+)
 @workers_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Run folder (default: reports/<scenario-id>, never replacing an earlier run).")
-@click.option("--force", is_flag=True, help="Replace an earlier drillsim run in --out (only its own files) or an existing --log file.")
-@click.option("--until-ci", type=float, default=None,
-              help="Stop when every objective's 95%% interval of success share is narrower than this "
-                   "(e.g. 0.02); -n is then the maximum.")
-@click.option("--dask", "dask_address", metavar="tcp://HOST:PORT",
-              help="Run on a Dask cluster (needs drillsim[dask]).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run folder (default: reports/<scenario-id>, never replacing an earlier run).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an earlier drillsim run in --out (only its own files) or an existing --log file.",
+)
+@click.option(
+    "--until-ci",
+    type=float,
+    default=None,
+    help="Stop when every objective's 95%% interval of success share is narrower than this "
+    "(e.g. 0.02); -n is then the maximum.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="tcp://HOST:PORT",
+    help="Run on a Dask cluster (needs drillsim[dask]).",
+)
 @click.option("--no-report", is_flag=True, help="Do not write the after-action report.")
-@click.option("--suggest", "suggest_n", type=int, default=300, show_default=True,
-              help="Replications to test each suggested improvement with (0: do not test).")
-@click.option("--format", "formats", default="html,md", show_default=True,
-              help="Report formats: html, md, docx, pdf (comma-separated).")
-@click.option("--lang", type=click.Choice(["en", "vi", "zh"]), default=None,
-              help="Report language (default: the scenario's).")
-@click.option("--max-events", type=int, default=None, help="Events one replication may record (default 2,000,000).")
-@click.option("--max-replications", type=int, default=MAX_REPLICATIONS, show_default=True,
-              help="Protective limit on -n.")
+@click.option(
+    "--suggest",
+    "suggest_n",
+    type=int,
+    default=300,
+    show_default=True,
+    help="Replications to test each suggested improvement with (0: do not test).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,md",
+    show_default=True,
+    help="Report formats: html, md, docx, pdf (comma-separated).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "vi", "zh"]),
+    default=None,
+    help="Report language (default: the scenario's).",
+)
+@click.option(
+    "--max-events",
+    type=int,
+    default=None,
+    help="Events one replication may record (default 2,000,000).",
+)
+@click.option(
+    "--max-replications",
+    type=int,
+    default=MAX_REPLICATIONS,
+    show_default=True,
+    help="Protective limit on -n.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def run(file: Path, replications: int | None, seed: int | None, variants: tuple[str, ...], all_variants: bool,
-        replication: int,
-        log_path: Path | None, verbose: bool, workers: int | None, out: Path | None, force: bool,
-        until_ci: float | None, dask_address: str | None, no_report: bool, suggest_n: int, formats: str,
-        lang: str | None, max_events: int | None, max_replications: int, quiet: bool) -> None:
+def run(
+    file: Path,
+    replications: int | None,
+    seed: int | None,
+    variants: tuple[str, ...],
+    all_variants: bool,
+    replication: int,
+    log_path: Path | None,
+    verbose: bool,
+    workers: int | None,
+    out: Path | None,
+    force: bool,
+    until_ci: float | None,
+    dask_address: str | None,
+    no_report: bool,
+    suggest_n: int,
+    formats: str,
+    lang: str | None,
+    max_events: int | None,
+    max_replications: int,
+    quiet: bool,
+) -> None:
     """Simulate the response to a scenario.
 
     Without -n, run one replication and print its timeline (time, agency, what happened).
@@ -112,16 +195,41 @@ def run(file: Path, replications: int | None, seed: int | None, variants: tuple[
         _single(scenario, file, seed, variants, replication, log_path, force, verbose, max_events)
         return
     check_replications(replications, max_replications)
-    _study(scenario, file, seed, replications, variants, workers, out, force, until_ci, dask_address,
-           no_report, formats, lang, max_events, quiet, min(suggest_n, replications))
+    _study(
+        scenario,
+        file,
+        seed,
+        replications,
+        variants,
+        workers,
+        out,
+        force,
+        until_ci,
+        dask_address,
+        no_report,
+        formats,
+        lang,
+        max_events,
+        quiet,
+        min(suggest_n, replications),
+    )
 
 
-def _single(scenario: Scenario, file: Path, seed: int, variants: tuple[str, ...], replication: int,
-            log_path: Path | None, force: bool, verbose: bool, max_events: int | None) -> None:
+def _single(
+    scenario: Scenario,
+    file: Path,
+    seed: int,
+    variants: tuple[str, ...],
+    replication: int,
+    log_path: Path | None,
+    force: bool,
+    verbose: bool,
+    max_events: int | None,
+) -> None:
     from drillsim.analysis.measure import measure
-    from drillsim.sim.engine import run_replication
     from drillsim.analysis.timeline import timeline
     from drillsim.scenario.variants import apply_variant
+    from drillsim.sim.engine import run_replication
 
     if len(variants) > 1:
         raise click.UsageError("a single run takes at most one --variant; use -n for a study")
@@ -133,7 +241,11 @@ def _single(scenario: Scenario, file: Path, seed: int, variants: tuple[str, ...]
     if log_path is not None:
         # NOTE: written before anything is printed: the log is what the user asked to keep, and a
         # reader that stops early (`| head`) ends the command quietly at the next print.
-        text = log_csv(result.records) if log_path.suffix.lower() == ".csv" else log_jsonl(result.records)
+        text = (
+            log_csv(result.records)
+            if log_path.suffix.lower() == ".csv"
+            else log_jsonl(result.records)
+        )
         write_atomic(log_path, text)
     label = f" variant {variants[0]}" if variants else ""
     echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
@@ -143,16 +255,32 @@ def _single(scenario: Scenario, file: Path, seed: int, variants: tuple[str, ...]
     for obj in sc.objectives:
         m = measure(result.records, obj, sc)
         got = "never reached" if m.time is None else clock(m.time)
-        echo(f"objective {obj.id}: {got} (target {clock(obj.within)}) "
-             f"{'MET' if m.met else 'NOT MET'}")
+        echo(
+            f"objective {obj.id}: {got} (target {clock(obj.within)}) "
+            f"{'MET' if m.met else 'NOT MET'}"
+        )
     if log_path is not None:
         echo(f"event log: {log_path}")
 
 
-def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[str, ...], workers: int | None,
-           out: Path | None, force: bool, until_ci: float | None, dask_address: str | None,
-           no_report: bool, formats: str, lang: str | None, max_events: int | None, quiet: bool,
-           suggest: int) -> None:
+def _study(
+    scenario: Scenario,
+    file: Path,
+    seed: int,
+    n: int,
+    variants: tuple[str, ...],
+    workers: int | None,
+    out: Path | None,
+    force: bool,
+    until_ci: float | None,
+    dask_address: str | None,
+    no_report: bool,
+    formats: str,
+    lang: str | None,
+    max_events: int | None,
+    quiet: bool,
+    suggest: int,
+) -> None:
     from drillsim.runs.study import run_study
 
     if until_ci is not None and not 0 < until_ci < 1:
@@ -164,17 +292,37 @@ def _study(scenario: Scenario, file: Path, seed: int, n: int, variants: tuple[st
         from drillsim.runs.store import check_run_dir
 
         if out is not None:
-            check_run_dir(out, force=force, inputs=(file,))  # at once, not after a scheduler's seconds
+            check_run_dir(
+                out, force=force, inputs=(file,)
+            )  # at once, not after a scheduler's seconds
         check_scheduler(dask_address)  # a wrong address fails here, before a run folder exists
-    root = hold_run_folder(out or next_free_dir(Path("reports") / scenario.scenario.id),
-                           force=force and out is not None, inputs=(file,))
+    root = hold_run_folder(
+        out or next_free_dir(Path("reports") / scenario.scenario.id),
+        force=force and out is not None,
+        inputs=(file,),
+    )
     total = n * len(names)
-    with click.progressbar(length=total, label="replications", file=sys.stderr if not quiet else _Null(),  # type: ignore[arg-type]
-                           show_pos=True) as bar:
+    with click.progressbar(
+        length=total,
+        label="replications",
+        file=sys.stderr if not quiet else _Null(),  # type: ignore[arg-type]
+        show_pos=True,
+    ) as bar:
         try:
-            run_study(scenario, file, root, n=n, seed=seed, variants=names, workers=workers,
-                      dask_address=dask_address, until_ci=until_ci, max_events=max_events,
-                      progress=bar.update, suggest=max(0, suggest))
+            run_study(
+                scenario,
+                file,
+                root,
+                n=n,
+                seed=seed,
+                variants=names,
+                workers=workers,
+                dask_address=dask_address,
+                until_ci=until_ci,
+                max_events=max_events,
+                progress=bar.update,
+                suggest=max(0, suggest),
+            )
         except KeyboardInterrupt as exc:
             echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
             raise SystemExit(exit_code(exc)) from None
@@ -201,11 +349,17 @@ def _say_what_was_kept(root: Path) -> None:
     except Exception:  # noqa: BLE001 - the folder may be unreadable: that is what is reported
         status = None
     if status == "failed":
-        echo(f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
-             "before the error", err=True)
+        echo(
+            f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
+            "before the error",
+            err=True,
+        )
     else:
-        echo(f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
-             "with --force", err=True)
+        echo(
+            f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
+            "with --force",
+            err=True,
+        )
 
 
 def _fail_on_failures(data: Any, file: Path) -> None:
@@ -221,10 +375,14 @@ def _fail_on_failures(data: Any, file: Path) -> None:
         f = failures[0]
         done = sum(len(rows) for rows in data.summaries.values())
         first = f["error"].splitlines()[0]  # the traceback stays in the manifest, for a bug report
-        raise SimulationError(f"{len(failures)} replication(s) failed, the first with {first}; the results cover "
-                              f"the other {done} (tracebacks: 'failures' in {data.root / MANIFEST})", seed=f["seed"],
-                              replication=f["replication"], variant=f["variant"],
-                              file=str(file))
+        raise SimulationError(
+            f"{len(failures)} replication(s) failed, the first with {first}; the results cover "
+            f"the other {done} (tracebacks: 'failures' in {data.root / MANIFEST})",
+            seed=f["seed"],
+            replication=f["replication"],
+            variant=f["variant"],
+            file=str(file),
+        )
 
 
 def _print_results(root: Path) -> Any:
@@ -244,8 +402,8 @@ def _print_results(root: Path) -> Any:
 class _Null:
     """A file that swallows the progress bar (--quiet)."""
 
-    def write(self, _text: str) -> None:  # noqa: D102
+    def write(self, _text: str) -> None:
         pass
 
-    def flush(self) -> None:  # noqa: D102
+    def flush(self) -> None:
         pass

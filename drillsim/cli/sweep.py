@@ -18,16 +18,47 @@ from drillsim.textsafe import cell_text
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--set", "sets", multiple=True, required=True, metavar="PATH=VALUES",
-              help="A parameter and its values, e.g. agencies.ems.units=2..8 (repeatable: a grid).")
-@click.option("-n", "--replications", type=int, default=300, show_default=True, help="Replications per grid point.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    required=True,
+    metavar="PATH=VALUES",
+    help="A parameter and its values, e.g. agencies.ems.units=2..8 (repeatable: a grid).",
+)
+@click.option(
+    "-n",
+    "--replications",
+    type=int,
+    default=300,
+    show_default=True,
+    help="Replications per grid point.",
+)
 @seed_option
 @workers_option
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the table as JSON.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the table as CSV.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the table as JSON.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the table as CSV.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None, workers: int | None,
-          json_path: Path | None, csv_path: Path | None, force: bool) -> None:
+def sweep(
+    file: Path,
+    sets: tuple[str, ...],
+    replications: int,
+    seed: int | None,
+    workers: int | None,
+    json_path: Path | None,
+    csv_path: Path | None,
+    force: bool,
+) -> None:
     """Run a grid of what-ifs and tabulate each objective against the swept values.
 
     Every grid point uses the same random numbers (replication i shares its streams), so the
@@ -53,15 +84,26 @@ def sweep(file: Path, sets: tuple[str, ...], replications: int, seed: int | None
     check_replications(replications)
     axes = [parse_set(s, scenario) for s in sets]
     points = grid(scenario, axes)
-    runs = simulate_summaries(scenario, [v for _, v in points], replications,
-                              scenario.scenario.seed if seed is None else seed,
-                              workers=default_workers() if workers is None else workers)
+    runs = simulate_summaries(
+        scenario,
+        [v for _, v in points],
+        replications,
+        scenario.scenario.seed if seed is None else seed,
+        workers=default_workers() if workers is None else workers,
+    )
     rows = []
     for combo, variant in points:
         for st in objective_stats(scenario, variant.id, runs[variant.id]):
-            rows.append({**{a.name: v for a, v in zip(axes, combo)}, "objective": st.objective.id,
-                         "met": round(st.met.share, 4), "met_low": st.met.ci.low, "met_high": st.met.ci.high,
-                         "median_s": st.time.median})
+            rows.append(
+                {
+                    **{a.name: v for a, v in zip(axes, combo)},
+                    "objective": st.objective.id,
+                    "met": round(st.met.share, 4),
+                    "met_low": st.met.ci.low,
+                    "met_high": st.met.ci.high,
+                    "median_s": st.time.median,
+                }
+            )
     for obj in scenario.objectives:
         echo(f"{obj.id} (target {clock(obj.within)})")
         for r in (r for r in rows if r["objective"] == obj.id):

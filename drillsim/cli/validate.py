@@ -9,8 +9,8 @@ import click
 
 from drillsim.cli import cli
 from drillsim.cli.output import echo, echo_data
-from drillsim.scenario.durations import format_duration
 from drillsim.errors import ScenarioError
+from drillsim.scenario.durations import format_duration
 from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.scenario.model import Scenario
 from drillsim.scenario.schema import scenario_schema
@@ -18,16 +18,22 @@ from drillsim.scenario.schema import scenario_schema
 
 def summary(scenario: Scenario) -> str:
     """One line: what the scenario holds (links counted as sender -> recipient edges)."""
-    counts = [(len(scenario.agencies), "agencies"), (len(scenario.edges()), "links"),
-              (len(scenario.incidents), "injects"), (len(scenario.tasks), "tasks"),
-              (len(scenario.objectives), "objectives"), (len(scenario.variants), "variants")]
+    counts = [
+        (len(scenario.agencies), "agencies"),
+        (len(scenario.edges()), "links"),
+        (len(scenario.incidents), "injects"),
+        (len(scenario.tasks), "tasks"),
+        (len(scenario.objectives), "objectives"),
+        (len(scenario.variants), "variants"),
+    ]
     parts = ", ".join(f"{n} {what}" for n, what in counts)
     return f"{parts}, horizon {format_duration(scenario.scenario.horizon)}"
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 def validate(files: tuple[Path, ...]) -> None:
     """Check scenario files and report every problem with its line and column.
 
@@ -59,8 +65,12 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of stdout.",
+)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def schema(output: Path | None, force: bool) -> None:
     """Print the JSON Schema of the scenario format (for editor completion and checks).

@@ -18,6 +18,18 @@ from drillsim.msel.times import read_time
 from drillsim.msel.yamlout import incidents_text, replace_incidents
 
 __all__ = [
-    "COLUMNS", "SYNONYMS", "Expected", "Imported", "Sheet", "Table", "column_letter", "export_sheet",
-    "find_header", "header_key", "import_incidents", "incidents_text", "read_time", "replace_incidents",
+    "COLUMNS",
+    "SYNONYMS",
+    "Expected",
+    "Imported",
+    "Sheet",
+    "Table",
+    "column_letter",
+    "export_sheet",
+    "find_header",
+    "header_key",
+    "import_incidents",
+    "incidents_text",
+    "read_time",
+    "replace_incidents",
 ]

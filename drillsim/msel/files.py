@@ -15,11 +15,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from drillsim.scenario import limits
 from drillsim.errors import InputError
 from drillsim.msel.columns import column_letter
 from drillsim.msel.export import Sheet
 from drillsim.msel.header import Table
+from drillsim.scenario import limits
 from drillsim.textsafe import cell_text, is_formula, office_text, uncell_text
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -41,7 +41,9 @@ def read_tables(path: Path, sheet: str | None) -> tuple[list[Table], list[str]]:
     """The file's cells (CSV: one table per plausible delimiter) and notes; InputError if unreadable."""
     data = _read_bytes(path)
     kind = path.suffix.lower()
-    if kind in (".xlsx", ".xlsm") or (kind not in (".csv", ".txt", ".tsv") and data[:4] == b"PK\x03\x04"):
+    if kind in (".xlsx", ".xlsm") or (
+        kind not in (".csv", ".txt", ".tsv") and data[:4] == b"PK\x03\x04"
+    ):
         return _read_xlsx(data, str(path), sheet)
     if kind in (".xls", ".ods", ".numbers") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InputError(f"{path}: this spreadsheet format cannot be read; {_XLSX_HINT}")
@@ -53,8 +55,10 @@ def read_tables(path: Path, sheet: str | None) -> tuple[list[Table], list[str]]:
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{path}: the file is over {MAX_BYTES // 2**20} MB; an MSEL is far smaller "
-                             "(check you passed the right file)")
+            raise InputError(
+                f"{path}: the file is over {MAX_BYTES // 2**20} MB; an MSEL is far smaller "
+                "(check you passed the right file)"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
@@ -62,18 +66,25 @@ def _read_bytes(path: Path) -> bytes:
 
 # -- CSV ------------------------------------------------------------------------------------------
 
+
 def _decode(data: bytes, name: str) -> str:
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if data.startswith(bom):
-            data = data[len(bom):]
+            data = data[len(bom) :]
             break
     else:
         codec = "utf-8"
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: byte {exc.start} is not {codec.upper()}: the file uses an older encoding "
-                         "(such as Windows-1258 or GB2312); in Excel: Save As, CSV UTF-8") from None
+        raise InputError(
+            f"{name}: byte {exc.start} is not {codec.upper()}: the file uses an older encoding "
+            "(such as Windows-1258 or GB2312); in Excel: Save As, CSV UTF-8"
+        ) from None
 
 
 def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
@@ -82,13 +93,22 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
     tables, cut = [], False
     for delimiter in [d for d in DELIMITERS if d in text] or [","]:
         try:  # reading stops at the row after the limit
-            records = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                                            MAX_ROWS + 1))
+            records = list(
+                itertools.islice(
+                    csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), MAX_ROWS + 1
+                )
+            )
         except csv.Error as exc:
             raise InputError(f"{name}: not a readable CSV file ({exc})") from None
-        cut = cut or len(records) > MAX_ROWS or any(len(rec) > MAX_COLUMNS for rec in records[:MAX_ROWS])
-        rows = tuple((n, tuple(uncell_text(v) if v.strip() else None for v in rec[:MAX_COLUMNS]))
-                     for n, rec in enumerate(records[:MAX_ROWS], 1))
+        cut = (
+            cut
+            or len(records) > MAX_ROWS
+            or any(len(rec) > MAX_COLUMNS for rec in records[:MAX_ROWS])
+        )
+        rows = tuple(
+            (n, tuple(uncell_text(v) if v.strip() else None for v in rec[:MAX_COLUMNS]))
+            for n, rec in enumerate(records[:MAX_ROWS], 1)
+        )
         tables.append(Table(name, None, rows))
     return tables, [_cut_note(name)] if cut else []
 
@@ -112,6 +132,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
 
 # -- XLSX -----------------------------------------------------------------------------------------
 
+
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], list[str]]:
     """The chosen sheet's first MAX_ROWS x MAX_COLUMNS cells, merged ranges filled, with notes.
 
@@ -123,12 +144,16 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError(f"{name}: not a valid .xlsx file (it is not a zip archive); {_XLSX_HINT}") from None
+        raise InputError(
+            f"{name}: not a valid .xlsx file (it is not a zip archive); {_XLSX_HINT}"
+        ) from None
     with archive:
         unpacked = sum(i.file_size for i in archive.infolist())
         if unpacked > MAX_UNPACKED:
-            raise InputError(f"{name}: the workbook unpacks to {unpacked:,} bytes, over the limit of "
-                             f"{MAX_UNPACKED:,}")
+            raise InputError(
+                f"{name}: the workbook unpacks to {unpacked:,} bytes, over the limit of "
+                f"{MAX_UNPACKED:,}"
+            )
         book = _open_book(data, name, data_only=True)
         try:
             ws = _sheet(book, name, sheet)
@@ -139,7 +164,9 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
     _fill_merged(grid, merged, name, ws.title)
     width = max((len(r) for r in grid), default=0)
     cut = cut or (ws.max_column or 0) > MAX_COLUMNS
-    table = tuple((n, tuple(values) + (None,) * (width - len(values))) for n, values in enumerate(grid, 1))
+    table = tuple(
+        (n, tuple(values) + (None,) * (width - len(values))) for n, values in enumerate(grid, 1)
+    )
     notes = [_cut_note(f"sheet {ws.title}")] if cut else []
     notes.extend(_uncalculated(data, name, ws.title, table))
     return [Table(name, ws.title, table)], notes
@@ -151,8 +178,9 @@ def _open_book(data: bytes, name: str, *, data_only: bool) -> Any:
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # noqa: BLE001 - any parse failure of an untrusted file is bad input, not a bug
-        raise InputError(f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); "
-                         f"{_XLSX_HINT}") from None
+        raise InputError(
+            f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); {_XLSX_HINT}"
+        ) from None
 
 
 def _short(exc: BaseException) -> str:
@@ -184,21 +212,27 @@ def _rows(ws: Any, name: str) -> tuple[list[list[Any]], bool]:
                 row.pop()
             grid.append(row)
     except Exception as exc:  # noqa: BLE001 - a damaged sheet of an untrusted file is bad input, not a bug
-        raise InputError(f"{name}: cannot read sheet {ws.title} ({type(exc).__name__}: {_short(exc)}); "
-                         f"{_XLSX_HINT}") from None
+        raise InputError(
+            f"{name}: cannot read sheet {ws.title} ({type(exc).__name__}: {_short(exc)}); "
+            f"{_XLSX_HINT}"
+        ) from None
     while grid and not grid[-1]:
         grid.pop()
     return grid, cut
 
 
-_MERGE_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3}\d{1,7})"
-                        rb"(?::([A-Za-z]{1,3}\d{1,7}))?[\"']")
+_MERGE_REF = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3}\d{1,7})"
+    rb"(?::([A-Za-z]{1,3}\d{1,7}))?[\"']"
+)
 
 
-def _merged_ranges(archive: zipfile.ZipFile, part: str, name: str) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(
+    archive: zipfile.ZipFile, part: str, name: str
+) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of each ``<mergeCell ref=...>`` of the sheet's XML part,
     read in chunks (the ranges sit after the rows, and the part may be large)."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     part = part.lstrip("/")
     if part not in archive.namelist():
@@ -212,30 +246,40 @@ def _merged_ranges(archive: zipfile.ZipFile, part: str, name: str) -> list[tuple
                 last = 0
                 for m in _MERGE_REF.finditer(text):
                     last = m.end()
-                    cells = [coordinate_from_string(c.decode("ascii").upper()) for c in m.groups() if c]
+                    cells = [
+                        coordinate_from_string(c.decode("ascii").upper()) for c in m.groups() if c
+                    ]
                     (c1, r1), (c2, r2) = cells[0], cells[-1]
                     a, b = column_index_from_string(c1), column_index_from_string(c2)
                     found.append((min(r1, r2), min(a, b), max(r1, r2), max(a, b)))
-                tail = text[max(last, len(text) - 512):]
+                tail = text[max(last, len(text) - 512) :]
     except Exception as exc:  # noqa: BLE001 - a damaged part (zlib.error, a bad cell reference) is bad input
-        raise InputError(f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); "
-                         f"{_XLSX_HINT}") from None
+        raise InputError(
+            f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); {_XLSX_HINT}"
+        ) from None
     return found
 
 
-def _fill_merged(grid: list[list[Any]], merged: list[tuple[int, int, int, int]], name: str, title: str) -> None:
+def _fill_merged(
+    grid: list[list[Any]], merged: list[tuple[int, int, int, int]], name: str, title: str
+) -> None:
     """Every cell of a merged range (within the rows and columns read) takes the top-left value.
 
     The cells covered are counted first: beyond the MERGED_CELLS limit the sheet is refused.
     """
     n_rows = len(grid)
-    spans = [(r1, c1, min(r2, n_rows), min(c2, MAX_COLUMNS)) for r1, c1, r2, c2 in merged
-             if r1 <= n_rows and c1 <= MAX_COLUMNS]
+    spans = [
+        (r1, c1, min(r2, n_rows), min(c2, MAX_COLUMNS))
+        for r1, c1, r2, c2 in merged
+        if r1 <= n_rows and c1 <= MAX_COLUMNS
+    ]
     covered = sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in spans)
     if covered > limits.MERGED_CELLS.value():
-        raise InputError(f"{name}: the merged ranges of sheet {title} cover {covered:,} cells of the rows and "
-                         f"columns read, over the limit of {limits.MERGED_CELLS.value():,}; unmerge them, or set "
-                         f"{limits.MERGED_CELLS.env} to raise the limit")
+        raise InputError(
+            f"{name}: the merged ranges of sheet {title} cover {covered:,} cells of the rows and "
+            f"columns read, over the limit of {limits.MERGED_CELLS.value():,}; unmerge them, or set "
+            f"{limits.MERGED_CELLS.env} to raise the limit"
+        )
     for r1, c1, r2, c2 in spans:
         top = grid[r1 - 1]
         value = top[c1 - 1] if c1 - 1 < len(top) else None
@@ -245,10 +289,12 @@ def _fill_merged(grid: list[list[Any]], merged: list[tuple[int, int, int, int]],
             row = grid[r]
             if len(row) < c2:
                 row.extend([None] * (c2 - len(row)))
-            row[c1 - 1:c2] = [value] * (c2 - c1 + 1)
+            row[c1 - 1 : c2] = [value] * (c2 - c1 + 1)
 
 
-def _uncalculated(data: bytes, name: str, title: str, grid: tuple[tuple[int, tuple[Any, ...]], ...]) -> list[str]:
+def _uncalculated(
+    data: bytes, name: str, title: str, grid: tuple[tuple[int, tuple[Any, ...]], ...]
+) -> list[str]:
     """A note on formula cells whose value was never saved: they would otherwise read as empty.
 
     Excel and LibreOffice save each formula's value with it; files written by some programs
@@ -262,10 +308,12 @@ def _uncalculated(data: bytes, name: str, title: str, grid: tuple[tuple[int, tup
     book = _open_book(data, name, data_only=False)
     try:
         formulas_by_row = book[title].iter_rows(max_row=len(grid), max_col=n_cols, values_only=True)
-        cells = [f"{column_letter(c)}{n}"
-                 for (n, values), formulas in zip(grid, formulas_by_row, strict=False)
-                 for c, (value, formula) in enumerate(zip(values, formulas, strict=False))
-                 if value is None and isinstance(formula, str) and formula.startswith("=")]
+        cells = [
+            f"{column_letter(c)}{n}"
+            for (n, values), formulas in zip(grid, formulas_by_row, strict=False)
+            for c, (value, formula) in enumerate(zip(values, formulas, strict=False))
+            if value is None and isinstance(formula, str) and formula.startswith("=")
+        ]
     except Exception:  # noqa: BLE001 - the values were readable; a note is not worth failing for
         cells = []
     finally:
@@ -273,8 +321,10 @@ def _uncalculated(data: bytes, name: str, title: str, grid: tuple[tuple[int, tup
     if not cells:
         return []
     shown = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
-    return [f"sheet {title}: {len(cells)} formula cell(s) have no saved value and read as empty ({shown}); "
-            "open the file in Excel or LibreOffice and save it, so each formula's value is stored"]
+    return [
+        f"sheet {title}: {len(cells)} formula cell(s) have no saved value and read as empty ({shown}); "
+        "open the file in Excel or LibreOffice and save it, so each formula's value is stored"
+    ]
 
 
 def xlsx_bytes(sheet: Sheet) -> bytes:
@@ -301,7 +351,9 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
                 cell.font = Font(bold=True)
                 cell.fill = fills[c > sheet.planner_columns]
                 if value in sheet.comments:
-                    cell.comment = Comment(office_text(sheet.comments[str(value)]), "drillsim", width=320, height=160)
+                    cell.comment = Comment(
+                        office_text(sheet.comments[str(value)]), "drillsim", width=320, height=160
+                    )
     for c, width in enumerate(sheet.widths, 1):
         ws.column_dimensions[column_letter(c - 1)].width = width
     ws.freeze_panes = "C2"  # the header row, the event number and the time stay in view

@@ -10,6 +10,7 @@ from drillsim.msel.columns import SYNONYMS, header_key
 
 # -- import: the header -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """The cells of one sheet as the spreadsheet shows them (merged ranges filled with their value)."""
@@ -56,7 +57,9 @@ def best_table(tables: Sequence[Table]) -> tuple[Table, Header | None]:
     """Of the same file read several ways (CSV delimiters), the one whose header is recognised
     best, with that header (None when no table has one)."""
     found = [(t, find_header(t)) for t in tables]
-    return max(found, key=lambda th: len(th[1].columns) if th[1] else 0)  # max keeps the first of equals
+    return max(
+        found, key=lambda th: len(th[1].columns) if th[1] else 0
+    )  # max keeps the first of equals
 
 
 def value_at(values: Sequence[Any], col: int) -> Any:
@@ -79,7 +82,7 @@ SHOWN = 60
 def shown(value: Any) -> str:
     """A cell quoted in a message, on one line and cut to SHOWN characters."""
     text = " ".join(cell_text(value).split())
-    return repr(text if len(text) <= SHOWN else text[:SHOWN - 1] + "…")
+    return repr(text if len(text) <= SHOWN else text[: SHOWN - 1] + "…")
 
 
 def _name(sub: Any, group: Any) -> tuple[str, tuple[str, ...]]:
@@ -91,7 +94,9 @@ def _name(sub: Any, group: Any) -> tuple[str, tuple[str, ...]]:
     return s, ()
 
 
-def _assign(named: Mapping[int, tuple[str, tuple[str, ...]]]) -> tuple[dict[str, int], tuple[int, ...]]:
+def _assign(
+    named: Mapping[int, tuple[str, tuple[str, ...]]],
+) -> tuple[dict[str, int], tuple[int, ...]]:
     """Columns to keys: unambiguous headers first, then the rest take the first key still free."""
     taken: dict[str, int] = {}
     for single in (True, False):
@@ -102,5 +107,3 @@ def _assign(named: Mapping[int, tuple[str, tuple[str, ...]]]) -> tuple[dict[str,
                     taken[key] = col
     ignored = tuple(c for c, (text, _) in named.items() if text and c not in taken.values())
     return taken, ignored
-
-

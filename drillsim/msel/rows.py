@@ -10,10 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from drillsim.scenario.durations import format_duration
 from drillsim.errors import InputError, Problem, ScenarioError
-from drillsim.scenario.loader import parse_fragment
-from drillsim.scenario.locate import ID_HINT
 from drillsim.msel.columns import COLUMNS, column_letter, header_key
 from drillsim.msel.header import (
     HEADER_SCAN,
@@ -34,6 +31,9 @@ from drillsim.msel.times import (
     whole_seconds,
 )
 from drillsim.names import without_asides
+from drillsim.scenario.durations import format_duration
+from drillsim.scenario.loader import parse_fragment
+from drillsim.scenario.locate import ID_HINT
 from drillsim.scenario.model import (
     ID_PATTERN,
     TRIAGE,
@@ -52,6 +52,7 @@ def agency_matcher(scenario: Scenario) -> AgencyMatcher:
     Names are normalised once and each distinct text is matched once, so an import costs one
     pass over the agencies per distinct recipient (20,000 agencies: milliseconds a row, not 0.3 s).
     """
+
     def bare(text: str) -> str:
         return header_key(without_asides(text))
 
@@ -89,6 +90,7 @@ def listed(ids: Sequence[str], most: int = 20) -> str:
 
 # -- import: rows -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Imported:
     """What an MSEL import gives: the incidents, where they came from, and notes for the trainer."""
@@ -101,10 +103,23 @@ class Imported:
 class _Row:
     """One spreadsheet row being read: its cells by column key, and where to report a problem."""
 
-    def __init__(self, table: Table, header: Header, number: int, values: tuple[Any, ...],
-                 problems: list[Problem], match: AgencyMatcher | None,
-                 labels: Mapping[str, str] | None = None) -> None:
-        self.table, self.header, self.number, self.values, self.problems = table, header, number, values, problems
+    def __init__(
+        self,
+        table: Table,
+        header: Header,
+        number: int,
+        values: tuple[Any, ...],
+        problems: list[Problem],
+        match: AgencyMatcher | None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self.table, self.header, self.number, self.values, self.problems = (
+            table,
+            header,
+            number,
+            values,
+            problems,
+        )
         self.match = match  # recipient text -> agency id, when a scenario was given
         self.labels = labels or {}  # agency id -> display name, when a scenario was given
         self.source: dict[str, str] = {}  # incident field -> the column key its value came from
@@ -124,15 +139,28 @@ class _Row:
 
     def problem(self, key: str | None, message: str, hint: str = "") -> None:
         col = self.header.columns.get(key) if key else None
-        where = f"row {self.number}" if col is None else \
-            f"cell {column_letter(col)}{self.number} ({self.header.names.get(col, key)})"
+        where = (
+            f"row {self.number}"
+            if col is None
+            else f"cell {column_letter(col)}{self.number} ({self.header.names.get(col, key)})"
+        )
         if self.table.sheet:
             where = f"sheet {self.table.sheet}, {where}"
-        self.problems.append(Problem(message, file=self.table.file, line=self.number,
-                                     column=None if col is None else col + 1, path=where, hint=hint))
+        self.problems.append(
+            Problem(
+                message,
+                file=self.table.file,
+                line=self.number,
+                column=None if col is None else col + 1,
+                path=where,
+                hint=hint,
+            )
+        )
 
 
-def import_incidents(tables: Sequence[Table], scenario: Scenario | None, start: float | None) -> Imported:
+def import_incidents(
+    tables: Sequence[Table], scenario: Scenario | None, start: float | None
+) -> Imported:
     """Read the injects of an MSEL; ScenarioError with every located problem, InputError if no table."""
     table, found = best_table(tables)
     header = _checked(table, found)
@@ -141,7 +169,7 @@ def import_incidents(tables: Sequence[Table], scenario: Scenario | None, start: 
     match = agency_matcher(scenario) if scenario is not None else None
     labels = {a.id: a.label for a in scenario.agencies} if scenario is not None else {}
     rows: list[tuple[_Row, dict[str, Any], SheetTime | None]] = []
-    for number, values in table.rows[header.index + 1:]:
+    for number, values in table.rows[header.index + 1 :]:
         row = _Row(table, header, number, values, problems, match, labels)
         if _is_heading(row, notes):
             continue
@@ -165,12 +193,21 @@ def _checked(table: Table, header: Header | None) -> Header:
     if header is None:
         raise InputError(
             f"{table.file}{_sheet(table)}: cannot find the header row in the first {HEADER_SCAN} rows; expected "
-            f"headers such as {expected} (or STT, Thời gian, Nội dung, Đơn vị nhận; 序号, 时间, 内容, 接收方)")
-    missing = [what for what, keys in (("Scenario time", ("time",)), ("To or Detected by", ("to", "detected_by")))
-               if not any(k in header.columns for k in keys)]
+            f"headers such as {expected} (or STT, Thời gian, Nội dung, Đơn vị nhận; 序号, 时间, 内容, 接收方)"
+        )
+    missing = [
+        what
+        for what, keys in (
+            ("Scenario time", ("time",)),
+            ("To or Detected by", ("to", "detected_by")),
+        )
+        if not any(k in header.columns for k in keys)
+    ]
     if missing:
-        raise InputError(f"{table.file}{_sheet(table)}: the header on row {header.row} has no "
-                         f"{' and no '.join(missing)} column; it has: {', '.join(header.names.values())}")
+        raise InputError(
+            f"{table.file}{_sheet(table)}: the header on row {header.row} has no "
+            f"{' and no '.join(missing)} column; it has: {', '.join(header.names.values())}"
+        )
     return header
 
 
@@ -200,7 +237,9 @@ DIST_HINT = "write a duration such as 2m, or a distribution such as {uniform: [1
 _MSEL_KEYS = ("synopsis", "inject", "from", "to", "method", "controller", "expected_action")
 
 
-def _draft(row: _Row, ordinal: int, scenario: Scenario | None) -> tuple[dict[str, Any], SheetTime | None]:
+def _draft(
+    row: _Row, ordinal: int, scenario: Scenario | None
+) -> tuple[dict[str, Any], SheetTime | None]:
     """The incident fields of one row as validation takes them; unreadable cells become row problems."""
     number = _number(row)
     own_id = row.text("id").strip()
@@ -230,8 +269,11 @@ def _number(row: _Row) -> int | None:
         return None
     if text.isdigit():
         return int(text)
-    row.problem("number", f"the event number {shown(text)} is not a whole number",
-                "number the injects 1, 2, 3...; or add an 'Incident id' column and leave the number blank")
+    row.problem(
+        "number",
+        f"the event number {shown(text)} is not a whole number",
+        "number the injects 1, 2, 3...; or add an 'Incident id' column and leave the number blank",
+    )
     return None
 
 
@@ -256,21 +298,30 @@ def _recipient(row: _Row, scenario: Scenario | None) -> str:
     text = row.text(key).strip()
     found: str | None = None
     if not text:
-        row.problem(key, "no recipient: an inject needs the agency that receives it (it detects the incident)",
-                    "fill in To or Detected by")
+        row.problem(
+            key,
+            "no recipient: an inject needs the agency that receives it (it detects the incident)",
+            "fill in To or Detected by",
+        )
     elif scenario is not None and row.match is not None:
         found = next((a for a in map(row.match, [text, *_parts(text)]) if a), None)
         if found is None:
-            row.problem(key, f"no agency of the scenario matches {shown(text)}",
-                        f"write the id or the name of one of its agencies: {listed([a.id for a in scenario.agencies])}")
+            row.problem(
+                key,
+                f"no agency of the scenario matches {shown(text)}",
+                f"write the id or the name of one of its agencies: {listed([a.id for a in scenario.agencies])}",
+            )
     elif key == "detected_by":
         found = text
     else:
         found = next((p for p in _parts(text) if re.fullmatch(ID_PATTERN, p)), None)
         if found is None:
-            row.problem(key, f"cannot tell which agency {shown(text)} is without the scenario",
-                        "pass --scenario SCENARIO to match recipients with its agencies' ids and names, or add "
-                        "a 'Detected by' column with agency ids")
+            row.problem(
+                key,
+                f"cannot tell which agency {shown(text)} is without the scenario",
+                "pass --scenario SCENARIO to match recipients with its agencies' ids and names, or add "
+                "a 'Detected by' column with agency ids",
+            )
     if found is None:
         row.failed.add("detected_by")
     return found or ""
@@ -293,8 +344,9 @@ def _detection(row: _Row) -> Any:
         return None
 
 
-def _msel(row: _Row, draft: dict[str, Any], number: int | None, ordinal: int,
-          scenario: Scenario | None) -> dict[str, Any] | None:
+def _msel(
+    row: _Row, draft: dict[str, Any], number: int | None, ordinal: int, scenario: Scenario | None
+) -> dict[str, Any] | None:
     """The planner columns of a row, without the fallbacks export writes.
 
     A synopsis equal to the description is dropped, and a row whose only planner value is To = the
@@ -322,8 +374,9 @@ def _time(row: _Row) -> SheetTime | None:
         return None
 
 
-def _resolve_times(rows: Sequence[tuple[_Row, SheetTime | None]], start: float | None,
-                   notes: list[str]) -> list[float | None]:
+def _resolve_times(
+    rows: Sequence[tuple[_Row, SheetTime | None]], start: float | None, notes: list[str]
+) -> list[float | None]:
     """Seconds since the exercise start; clock times count from ``start`` (default: the earliest)."""
     clocks = [t for _, t in rows if t is not None and t.clock]
     if not clocks:
@@ -333,14 +386,19 @@ def _resolve_times(rows: Sequence[tuple[_Row, SheetTime | None]], start: float |
     first = first_day(clocks)
     origin = min(clock_seconds(t, first) for t in clocks) if start is None else start
     if start is None:
-        notes.append(f"clock times are counted from {hhmm(origin)}, the earliest in the sheet; "
-                     "pass --start HH:MM to choose the exercise start")
+        notes.append(
+            f"clock times are counted from {hhmm(origin)}, the earliest in the sheet; "
+            "pass --start HH:MM to choose the exercise start"
+        )
     out: list[float | None] = []
     for row, t in rows:
         at = None if t is None else clock_seconds(t, first) - origin if t.clock else t.seconds
         if at is not None and at < 0:
-            row.problem("time", f"{row.text('time').strip()} is before the exercise start {hhmm(origin)}",
-                        "pass an earlier --start, or correct the time")
+            row.problem(
+                "time",
+                f"{row.text('time').strip()} is before the exercise start {hhmm(origin)}",
+                "pass an earlier --start, or correct the time",
+            )
             row.failed.add("at")
             at = None
         out.append(at)
@@ -373,17 +431,24 @@ def _describe(err: Any) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         return f"{shown(value)} is not a valid id", ID_HINT
     if kind.startswith("int_"):
-        return f"expected a whole number, got {shown(value)}", "write a number such as 3 (0 or more)"
+        return (
+            f"expected a whole number, got {shown(value)}",
+            "write a number such as 3 (0 or more)",
+        )
     if kind == "string_too_long":
-        return f"the text is {len(value)} characters long; at most {err['ctx']['max_length']} fit", "shorten it"
+        return (
+            f"the text is {len(value)} characters long; at most {err['ctx']['max_length']} fit",
+            "shorten it",
+        )
     text = re.sub(r"^Value error, ", "", err["msg"])
     if kind in ("greater_than_equal", "less_than_equal"):
         text = f"{text}, got {shown(value)}"
     return text, DIST_HINT if "duration" in text or "distribution" in text else ""
 
 
-def _check_references(rows: Sequence[_Row], incidents: Sequence[Incident | None], scenario: Scenario,
-                      file: str) -> None:
+def _check_references(
+    rows: Sequence[_Row], incidents: Sequence[Incident | None], scenario: Scenario, file: str
+) -> None:
     """Zones and tasks a row names exist; objectives still find the incidents they are measured on."""
     zones, tasks = scenario.target.zones, [t.id for t in scenario.tasks]
     zone_set, task_set = set(zones), set(tasks)
@@ -391,27 +456,42 @@ def _check_references(rows: Sequence[_Row], incidents: Sequence[Incident | None]
         if inc is None:
             continue
         if inc.zone is not None and zones and inc.zone not in zone_set:
-            row.problem("zone", f"unknown zone {shown(inc.zone)}", f"zones of the scenario: {listed(zones)}")
+            row.problem(
+                "zone", f"unknown zone {shown(inc.zone)}", f"zones of the scenario: {listed(zones)}"
+            )
         for t in inc.triggers:
             if t not in task_set:
-                row.problem("triggers", f"unknown task {shown(t)}", f"tasks of the scenario: {listed(tasks)}")
-    known = {i.id for i in incidents if i is not None} | {"trigger", "first_inject", "exercise_start"}
+                row.problem(
+                    "triggers",
+                    f"unknown task {shown(t)}",
+                    f"tasks of the scenario: {listed(tasks)}",
+                )
+    known = {i.id for i in incidents if i is not None} | {
+        "trigger",
+        "first_inject",
+        "exercise_start",
+    }
     for o in scenario.objectives:
         named = [n for n in (getattr(o.measure, "incident", None), o.from_) if isinstance(n, str)]
         for name in sorted(set(named) - known):
-            rows[0].problems.append(Problem(
-                f"the scenario's objective {o.id} is measured on incident {shown(name)}, which no row of the MSEL has",
-                file=file, hint=f"write {name} in an 'Incident id' column on the row of that inject, or change "
-                                "the objective in the scenario"))
+            rows[0].problems.append(
+                Problem(
+                    f"the scenario's objective {o.id} is measured on incident {shown(name)}, which no row of the MSEL has",
+                    file=file,
+                    hint=f"write {name} in an 'Incident id' column on the row of that inject, or change "
+                    "the objective in the scenario",
+                )
+            )
 
 
 def _check_unique(rows: Sequence[_Row], incidents: Sequence[Incident | None]) -> None:
     first: dict[str, _Row] = {}
     for row, inc in zip(rows, incidents):
         if inc is not None and inc.id in first:
-            row.problem(row.source["id"], f"incident id {shown(inc.id)} is already used on row {first[inc.id].number}",
-                        "give each inject its own Event No. or Incident id")
+            row.problem(
+                row.source["id"],
+                f"incident id {shown(inc.id)} is already used on row {first[inc.id].number}",
+                "give each inject its own Event No. or Incident id",
+            )
         elif inc is not None:
             first[inc.id] = row
-
-

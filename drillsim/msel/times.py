@@ -9,13 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from drillsim.scenario.durations import MAX_SECONDS, format_duration, parse_duration
 from drillsim.msel.header import shown
+from drillsim.scenario.durations import MAX_SECONDS, format_duration, parse_duration
 
 # -- times ----------------------------------------------------------------------------------------
 
-TIME_HINT = ("write a duration from the exercise start (35m, 1h30m), a relative time (D+1 H+2 M+30, H+2, "
-             "M+30, H+0:35, T+0:35, +00:35) or a clock time (09:30, 9h30) measured from --start")
+TIME_HINT = (
+    "write a duration from the exercise start (35m, 1h30m), a relative time (D+1 H+2 M+30, H+2, "
+    "M+30, H+0:35, T+0:35, +00:35) or a clock time (09:30, 9h30) measured from --start"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,10 @@ def read_time(value: Any) -> SheetTime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value == 0:
             return SheetTime(0.0)
-        raise ValueError(f"the number {value:g} has no unit; write {value:g}m or H+{value:g}, or format the "
-                         "cell as a time")
+        raise ValueError(
+            f"the number {value:g} has no unit; write {value:g}m or H+{value:g}, or format the "
+            "cell as a time"
+        )
     text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width ０９：３０ too
     if m := _DATETIME.fullmatch(text):
         clock = _clock(m[4].strip())
@@ -94,7 +98,9 @@ def read_time(value: Any) -> SheetTime:
         try:
             day = dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
         except ValueError:
-            raise ValueError(f"{shown(text)} has no such date; write it as 2025-05-14 09:50") from None
+            raise ValueError(
+                f"{shown(text)} has no such date; write it as 2025-05-14 09:50"
+            ) from None
         return SheetTime(clock, True, day)
     if (clock := _clock(text)) is not None:
         return SheetTime(clock, True)
@@ -137,7 +143,7 @@ def _relative(text: str) -> float:
     total, seen, pos = 0.0, set(), 0
     bad = ValueError(f"cannot read {shown(text)} as a relative time")
     for m in _REL_TOKEN.finditer(text):
-        if text[pos:m.start()].strip(" ,;"):
+        if text[pos : m.start()].strip(" ,;"):
             raise bad
         pos = m.end()
         unit, number = (m[1] or "T").upper(), m[2]
@@ -151,7 +157,9 @@ def _relative(text: str) -> float:
                 raise ValueError(f"{shown(text)}: minutes and seconds go up to 59")
             unit, seconds = "H", parts[0] * 3600.0 + parts[1] * 60 + parts[2]
         elif unit == "T":
-            raise ValueError(f"{shown(text)} has no unit; write T+h:mm such as T+0:{number.zfill(2)}, or M+{number}")
+            raise ValueError(
+                f"{shown(text)} has no unit; write T+h:mm such as T+0:{number.zfill(2)}, or M+{number}"
+            )
         else:
             seconds = float(number) * _REL_UNITS[unit]
         if unit in seen:
@@ -163,5 +171,3 @@ def _relative(text: str) -> float:
     if total > MAX_SECONDS:
         raise ValueError(f"{shown(text)} is longer than 30 days; check for a typo")
     return total
-
-

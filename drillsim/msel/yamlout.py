@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from drillsim.scenario.durations import format_duration
 from drillsim.errors import DrillsimError, InputError, Problem, ScenarioError
-from drillsim.scenario.loader import load_scenario_text_with_warnings, parse_yaml
 from drillsim.msel.export import dist_text
+from drillsim.scenario.durations import format_duration
+from drillsim.scenario.loader import load_scenario_text_with_warnings, parse_yaml
 from drillsim.scenario.model import (
     Incident,
     Scenario,
@@ -16,6 +16,7 @@ from drillsim.scenario.model import (
 from drillsim.scenario.yamltext import plain, quote
 
 # -- YAML text ------------------------------------------------------------------------------------
+
 
 def incidents_yaml(incidents: Sequence[Incident]) -> str:
     """The ``incidents:`` section in the style of the scenario files (short values in flow style)."""
@@ -29,25 +30,34 @@ def incidents_yaml(incidents: Sequence[Incident]) -> str:
             lines.append(f"    detection: {dist_text(inc.detection)}")
         counts = [f"{c}: {n}" for c, n in inc.casualties.by_category() if n]
         lines += ["    casualties: {" + ", ".join(counts) + "}"] if counts else []
-        lines += ["    triggers: [" + ", ".join(map(plain, inc.triggers)) + "]"] if inc.triggers else []
+        lines += (
+            ["    triggers: [" + ", ".join(map(plain, inc.triggers)) + "]"] if inc.triggers else []
+        )
         if inc.msel is not None:
             data = inc.msel.model_dump(by_alias=True, exclude_defaults=True)
             lines.append("    msel:" if data else "    msel: {}")
-            lines += [f"      {k}: {v if isinstance(v, int) else plain(v)}" for k, v in data.items()]
+            lines += [
+                f"      {k}: {v if isinstance(v, int) else plain(v)}" for k, v in data.items()
+            ]
     return "\n".join(lines) + "\n"
 
 
 def incidents_text(incidents: Sequence[Incident]) -> str:
     """``incidents_yaml``, checked to read back as the same incidents."""
     text = incidents_yaml(incidents)
-    back = tuple(Incident.model_validate(d) for d in parse_yaml(text, "<incidents>").data["incidents"])
+    back = tuple(
+        Incident.model_validate(d) for d in parse_yaml(text, "<incidents>").data["incidents"]
+    )
     if back != tuple(incidents):
-        raise DrillsimError("the incidents written as YAML do not read back the same; this is a bug in drillsim")
+        raise DrillsimError(
+            "the incidents written as YAML do not read back the same; this is a bug in drillsim"
+        )
     return text
 
 
-def replace_incidents(text: str, name: str, original: Scenario, incidents: Sequence[Incident],
-                      out_name: str) -> tuple[str, list[Problem]]:
+def replace_incidents(
+    text: str, name: str, original: Scenario, incidents: Sequence[Incident], out_name: str
+) -> tuple[str, list[Problem]]:
     """The scenario text with its ``incidents:`` lines replaced, every other line (and comment) kept.
 
     The result is loaded and checked as a whole scenario before it is returned (with its warnings);
@@ -55,8 +65,10 @@ def replace_incidents(text: str, name: str, original: Scenario, incidents: Seque
     """
     marks = {k[0]: m for k, m in parse_yaml(text, name).key_marks.items() if len(k) == 1}
     if marks.get("incidents", (0, 0))[1] != 1:
-        raise InputError(f"{name}: the incidents section does not start a line (a flow-style file?), so it cannot "
-                         "be replaced; import without --scenario and paste the section")
+        raise InputError(
+            f"{name}: the incidents section does not start a line (a flow-style file?), so it cannot "
+            "be replaced; import without --scenario and paste the section"
+        )
     lines = text.splitlines(keepends=True)
     start = marks["incidents"][0] - 1
     end = min((line - 1 for line, _ in marks.values() if line - 1 > start), default=len(lines))
@@ -70,11 +82,15 @@ def replace_incidents(text: str, name: str, original: Scenario, incidents: Seque
     except ScenarioError as exc:
         raise ScenarioError(_relocate(exc.problems, name, start, end, len(section))) from None
     if scenario != original.model_copy(update={"incidents": tuple(incidents)}):
-        raise DrillsimError("replacing the incidents changed another section; this is a bug in drillsim")
+        raise DrillsimError(
+            "replacing the incidents changed another section; this is a bug in drillsim"
+        )
     return merged, warnings
 
 
-def _relocate(problems: Sequence[Problem], file: str, start: int, end: int, new: int) -> list[Problem]:
+def _relocate(
+    problems: Sequence[Problem], file: str, start: int, end: int, new: int
+) -> list[Problem]:
     """Problems of the merged text, placed on the original file's lines (None inside the imported lines)."""
     out = []
     for p in problems:
@@ -83,6 +99,13 @@ def _relocate(problems: Sequence[Problem], file: str, start: int, end: int, new:
             line = line - new + (end - start)
         elif line is not None and line > start:
             line = None
-        out.append(dataclasses.replace(p, file=file, line=line, column=p.column if line else None,
-                                       hint=p.hint or "the incidents come from the MSEL"))
+        out.append(
+            dataclasses.replace(
+                p,
+                file=file,
+                line=line,
+                column=p.column if line else None,
+                hint=p.hint or "the incidents come from the MSEL",
+            )
+        )
     return out

@@ -16,7 +16,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from drillsim.scenario.durations import clock, describe
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import check_target
 from drillsim.report import vocab
@@ -24,6 +23,7 @@ from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
 from drillsim.report.i18n import category, t
 from drillsim.runs.store import write_atomic
+from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import html_finalize, md_code, md_finalize, md_join, md_text, md_url
 
 __all__ = ["build", "render_html", "render_markdown", "write_report"]
@@ -48,18 +48,29 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
     labels = {a.id: a.label for a in d.scenario.agencies}
     msel = sorted(d.scenario.incidents, key=lambda i: (i.at, i.id))
     return {
-        "d": d, "sc": d.scenario, "lang": lang, "charts": images, "findings": d.findings, "msel": msel,
-        "agencies": d.scenario.agencies, "thresholds": RATING_THRESHOLDS,
-        "T": lambda key, **kw: t(key, lang, **kw), "pct": _pct, "signed": _signed, "clock": clock,
+        "d": d,
+        "sc": d.scenario,
+        "lang": lang,
+        "charts": images,
+        "findings": d.findings,
+        "msel": msel,
+        "agencies": d.scenario.agencies,
+        "thresholds": RATING_THRESHOLDS,
+        "T": lambda key, **kw: t(key, lang, **kw),
+        "pct": _pct,
+        "signed": _signed,
+        "clock": clock,
         "signed_time": _signed_time,
-        "ftime": lambda s: fmt_time(s, lang), "dist": describe,
+        "ftime": lambda s: fmt_time(s, lang),
+        "dist": describe,
         "measure_text": lambda obj: vocab.measure_text(obj, d.scenario, lang),
         "exercise_type": vocab.word(vocab.EXERCISE_TYPES, d.scenario.scenario.exercise_type, lang),
         "target_kind": vocab.word(vocab.TARGET_KINDS, d.scenario.target.kind, lang),
         "mission_areas": vocab.mission_areas(d.scenario.scenario.mission_areas, lang),
         "capability": lambda name: vocab.capability(name, lang),
         "vlabel": lambda v: vocab.variant_label(d.scenario, v, lang),
-        "label": lambda a: labels.get(a, a), "cat_label": lambda c: category(c, lang),
+        "label": lambda a: labels.get(a, a),
+        "cat_label": lambda c: category(c, lang),
         "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,
         **_queue_context(d),
     }
@@ -69,21 +80,30 @@ def _queue_context(d: ReportData) -> dict[str, Any]:
     """The queue table (report.queues): headings, formatted rows sorted by p90 wait, and its note."""
     from drillsim.report.queues import queue_header, queue_rows
 
-    return {"queue_header": queue_header(d.lang), "queue_rows": queue_rows(d.queues, d.lang),
-            "queue_note": t("queue_note", d.lang, n=d.n)}
+    return {
+        "queue_header": queue_header(d.lang),
+        "queue_rows": queue_rows(d.queues, d.lang),
+        "queue_note": t("queue_note", d.lang, n=d.n),
+    }
 
 
 def _env(autoescape: bool) -> Environment:
-    env = Environment(loader=PackageLoader("drillsim.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("drillsim.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env
 
 
 def render_html(d: ReportData) -> str:
     """The report as one self-contained HTML page (charts as PNG data URIs)."""
-    images = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-              for name, path in d.charts.items()}
+    images = {
+        name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+        for name, path in d.charts.items()
+    }
     env = _env(True)
     env.finalize = html_finalize
     ctx = _context(d, images)
@@ -112,9 +132,15 @@ def charts_folder(lang: str, scenario_lang: str) -> str:
     return "charts" if lang == scenario_lang else f"charts-{lang}"
 
 
-def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: str | None = None,
-                 observed: Path | None = None, observed_start: float | None = None,
-                 force: bool = False) -> list[Path]:
+def write_report(
+    root: Path,
+    *,
+    formats: Sequence[str] = ("html", "md"),
+    lang: str | None = None,
+    observed: Path | None = None,
+    observed_start: float | None = None,
+    force: bool = False,
+) -> list[Path]:
     """Write the report files into the run folder ``root``; returns their paths.
 
     A report file already there (perhaps edited in a word processor since) is replaced only with
@@ -131,8 +157,10 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
         check_target(target)  # a link or a device is refused now, not after the charts are drawn
     existing = [t for t in targets if t.exists()]
     if existing and not force:
-        raise OutputExistsError(f"{', '.join(map(str, existing))} {'exists' if len(existing) == 1 else 'exist'}"
-                                "; pass --force to replace (copy out any edits first), or choose another --lang")
+        raise OutputExistsError(
+            f"{', '.join(map(str, existing))} {'exists' if len(existing) == 1 else 'exist'}"
+            "; pass --force to replace (copy out any edits first), or choose another --lang"
+        )
     _add_analysis(d)
     if observed is not None:
         from drillsim.report.observed import observed_rows
@@ -141,7 +169,9 @@ def write_report(root: Path, *, formats: Sequence[str] = ("html", "md"), lang: s
     from drillsim.report.figures import make_charts
 
     d.charts = make_charts(d, root / charts_folder(d.lang, d.scenario.scenario.language))
-    rendered = _render(d, formats)  # every format in memory first: a failure leaves no report half-written
+    rendered = _render(
+        d, formats
+    )  # every format in memory first: a failure leaves no report half-written
     for fmt in formats:
         write_atomic(root / f"{stem}.{fmt}", rendered[fmt])
     return [root / f"{stem}.{fmt}" for fmt in formats]
@@ -180,8 +210,15 @@ def find_browser() -> str | None:
     return None
 
 
-CHROMIUM_FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 """Chromium flags for a closed machine: no background connections, no GPU, root-safe."""
 
 
@@ -200,14 +237,21 @@ def pdf_bytes(html: str) -> bytes:
     """The HTML report printed to PDF by headless Chromium (the only PDF route: no heavy install)."""
     browser = find_browser()
     if browser is None:
-        raise InputError("PDF output needs Chromium (Debian: apt-get install chromium); "
-                         "the HTML report prints to PDF from any browser too")
+        raise InputError(
+            "PDF output needs Chromium (Debian: apt-get install chromium); "
+            "the HTML report prints to PDF from any browser too"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "report.html"
         src.write_text(html, encoding="utf-8")
         out = Path(tmp) / "report.pdf"
-        cmd = [browser, *chromium_args(str(Path(tmp) / "profile")), "--no-pdf-header-footer",
-               f"--print-to-pdf={out}", src.as_uri()]
+        cmd = [
+            browser,
+            *chromium_args(str(Path(tmp) / "profile")),
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            src.as_uri(),
+        ]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=120)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:

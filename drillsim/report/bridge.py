@@ -16,8 +16,8 @@ from drillsim.analysis.suggest import Suggestion, from_json, suggestion_label
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.report.plan import ReportFinding, effect_words
-from drillsim.runs.store import BASE
 from drillsim.runs.check import read_analysis
+from drillsim.runs.store import BASE
 
 
 def _analysis(d: ReportData) -> dict[str, Any]:
@@ -50,12 +50,27 @@ def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str 
         title, text, evidence, suggestion = localized(_named(f, d), d.lang)
         for v in f.get("variants", []):  # each tested change of the finding with its own effect
             if v["id"] in tested:
-                evidence += ". " + t("simulated_fix", d.lang, change=suggestion_label(tested[v["id"]], d.lang),
-                                     effect=effect_words(from_json(tested[v["id"]]), d.lang))
-        findings.append(ReportFinding(title, text, evidence, f.get("agency"), f.get("link"),
-                                      tuple(f.get("objectives", ())), suggestion))
-    sensitivity = [Sensitivity(suggestion_label(s, d.lang), s["gain"] * 100)
-                   for s in data.get("suggestions", [])]
+                evidence += ". " + t(
+                    "simulated_fix",
+                    d.lang,
+                    change=suggestion_label(tested[v["id"]], d.lang),
+                    effect=effect_words(from_json(tested[v["id"]]), d.lang),
+                )
+        findings.append(
+            ReportFinding(
+                title,
+                text,
+                evidence,
+                f.get("agency"),
+                f.get("link"),
+                tuple(f.get("objectives", ())),
+                suggestion,
+            )
+        )
+    sensitivity = [
+        Sensitivity(suggestion_label(s, d.lang), s["gain"] * 100)
+        for s in data.get("suggestions", [])
+    ]
     betweenness = data["structure"].get("betweenness", {})
     hub = max(betweenness, key=lambda a: betweenness[a]) if betweenness else None
     return findings, sensitivity, hub

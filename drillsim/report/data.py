@@ -21,12 +21,12 @@ from drillsim.analysis.results import (
     queue_summaries,
 )
 from drillsim.analysis.stats import paired_share_difference
-from drillsim.scenario.durations import clock, describe
-from drillsim.errors import InputError, replay_command
-from drillsim.runs.store import BASE, RunData, read_log
-from drillsim.runs.check import load_scenario, open_run
-from drillsim.scenario.model import Objective, Scenario
 from drillsim.analysis.summary import ReplicationSummary
+from drillsim.errors import InputError, replay_command
+from drillsim.runs.check import load_scenario, open_run
+from drillsim.runs.store import BASE, RunData, read_log
+from drillsim.scenario.durations import clock, describe
+from drillsim.scenario.model import Objective, Scenario
 
 RATING_THRESHOLDS = {"P": 0.90, "S": 0.70, "M": 0.30}
 """Share of replications meeting a target needed for each rating (below M's: U). P mirrors the
@@ -121,7 +121,9 @@ class ReportData:
             return ""
         f = failures[0]
         # scenario.yaml: the run folder's own copy, beside the report, exactly as it ran
-        return f"{len(failures)}: " + replay_command("scenario.yaml", f["seed"], f["replication"], f["variant"])
+        return f"{len(failures)}: " + replay_command(
+            "scenario.yaml", f["seed"], f["replication"], f["variant"]
+        )
 
     @property
     def partial_notice(self) -> str:
@@ -135,8 +137,13 @@ class ReportData:
         status = self.run.manifest.status
         if status == "complete":
             return ""
-        how = t(f"run_{status}" if status in ("interrupted", "failed", "running") else "run_incomplete", self.lang)
-        return t("partial_run", self.lang, how=how, done=self.n, planned=self.run.manifest.replications)
+        how = t(
+            f"run_{status}" if status in ("interrupted", "failed", "running") else "run_incomplete",
+            self.lang,
+        )
+        return t(
+            "partial_run", self.lang, how=how, done=self.n, planned=self.run.manifest.replications
+        )
 
     def agency_label(self, agency_id: str) -> str:
         """Display name of an agency id (the id when unknown)."""
@@ -162,11 +169,20 @@ def build(root: Path, lang: str | None = None) -> ReportData:
     base = finished_replications(run)
     lang = lang or scenario.scenario.language
     stats = objective_stats(scenario, BASE, base)
-    rows = [ObjectiveRow(s, rating(s.met.share if s.met.n else 0.0, s.time.reached > 0)) for s in stats]
+    rows = [
+        ObjectiveRow(s, rating(s.met.share if s.met.n else 0.0, s.time.reached > 0)) for s in stats
+    ]
     return ReportData(
-        root=root, scenario=scenario, run=run, lang=lang, objectives=rows, capabilities=capabilities(rows),
-        agencies=agency_stats(scenario, base), queues=queue_summaries(scenario, base),
-        variants=variant_rows(scenario, run), expectations=check_expectations(scenario, run.summaries, BASE),
+        root=root,
+        scenario=scenario,
+        run=run,
+        lang=lang,
+        objectives=rows,
+        capabilities=capabilities(rows),
+        agencies=agency_stats(scenario, base),
+        queues=queue_summaries(scenario, base),
+        variants=variant_rows(scenario, run),
+        expectations=check_expectations(scenario, run.summaries, BASE),
     )
 
 
@@ -188,8 +204,10 @@ def finished_replications(run: RunData) -> list[ReplicationSummary]:
     else:
         how = "is still running or was killed" if m.status == "running" else m.status
         why = f"it {how} before the first batch finished"
-    raise InputError(f"the run in {run.root} has no finished replications; {why}. Run the scenario again: "
-                     f"drillsim run {m.scenario_file} -n {m.replications} --out {run.root} --force")
+    raise InputError(
+        f"the run in {run.root} has no finished replications; {why}. Run the scenario again: "
+        f"drillsim run {m.scenario_file} -n {m.replications} --out {run.root} --force"
+    )
 
 
 def capabilities(rows: list[ObjectiveRow]) -> list[CapabilityRow]:
@@ -215,11 +233,23 @@ def variant_rows(scenario: Scenario, run: RunData) -> list[VariantRow]:
             continue
         pairs = [(base[s.replication], s) for s in rows if s.replication in base]
         for k, obj in enumerate(scenario.objectives):
-            d = paired_share_difference([float(a.objectives[k].met) for a, _ in pairs],
-                                        [float(b.objectives[k].met) for _, b in pairs])
+            d = paired_share_difference(
+                [float(a.objectives[k].met) for a, _ in pairs],
+                [float(b.objectives[k].met) for _, b in pairs],
+            )
             st = objective_stats(scenario, v.id, [b for _, b in pairs])[k]
-            out.append(VariantRow(v.id, v.description, obj.id, st.met.share, d.mean, (d.ci.low, d.ci.high),
-                                  d.significant, st.time.median))
+            out.append(
+                VariantRow(
+                    v.id,
+                    v.description,
+                    obj.id,
+                    st.met.share,
+                    d.mean,
+                    (d.ci.low, d.ci.high),
+                    d.significant,
+                    st.time.median,
+                )
+            )
     return out
 
 
@@ -235,5 +265,13 @@ def fmt_share(x: float) -> str:
     return f"{x:.0%}"
 
 
-__all__ = ["RATING_THRESHOLDS", "ReportData", "build", "describe", "finished_replications", "fmt_share", "fmt_time",
-           "rating"]
+__all__ = [
+    "RATING_THRESHOLDS",
+    "ReportData",
+    "build",
+    "describe",
+    "finished_replications",
+    "fmt_share",
+    "fmt_time",
+    "rating",
+]

@@ -19,11 +19,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from drillsim.scenario.durations import clock, describe
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
 from drillsim.report.i18n import t
 from drillsim.runs.store import write_atomic
+from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import office_text
 
 EAST_ASIAN_FONT = "Microsoft YaHei"
@@ -112,10 +112,28 @@ def _observed(doc: DocxDocument, d: ReportData) -> None:
     """The live drill against the simulation: the HTML report's table and chart."""
     lang = d.lang
     _heading(doc, t("observed", lang), 1)
-    _table(doc, [t("agency", lang), t("event", lang), t("observed_time", lang), t("median", lang),
-                 t("percentile", lang), ""],
-           [[o["name"], t(o["event"], lang), fmt_time(o["observed"], lang), fmt_time(o["median"], lang),
-             o["percentile_text"], t(o["verdict"], lang)] for o in d.observed])
+    _table(
+        doc,
+        [
+            t("agency", lang),
+            t("event", lang),
+            t("observed_time", lang),
+            t("median", lang),
+            t("percentile", lang),
+            "",
+        ],
+        [
+            [
+                o["name"],
+                t(o["event"], lang),
+                fmt_time(o["observed"], lang),
+                fmt_time(o["median"], lang),
+                o["percentile_text"],
+                t(o["verdict"], lang),
+            ]
+            for o in d.observed
+        ],
+    )
     _picture(doc, d, "observed", t("observed", lang))
 
 
@@ -149,38 +167,96 @@ def docx_bytes(d: ReportData) -> bytes:
         _para(doc, d.partial_notice, style="Intense Quote")
 
     _heading(doc, f"1. {t('overview', lang)}", 1)
-    _table(doc, ["", ""], [
-        [t("exercise_name", lang), sc.scenario.title],
-        [t("exercise_type", lang), vocab.word(vocab.EXERCISE_TYPES, sc.scenario.exercise_type, lang)],
-        [t("target", lang), f"{sc.target.name} ({vocab.word(vocab.TARGET_KINDS, sc.target.kind, lang)})"],
-        [t("mission_areas", lang), vocab.mission_areas(sc.scenario.mission_areas, lang)],
-        [t("core_capabilities", lang), "; ".join(vocab.capability(c.capability, lang) for c in d.capabilities)],
-        [t("scenario", lang), sc.scenario.description],
-        [t("participants", lang), "; ".join(a.label for a in sc.agencies)],
-    ])
+    _table(
+        doc,
+        ["", ""],
+        [
+            [t("exercise_name", lang), sc.scenario.title],
+            [
+                t("exercise_type", lang),
+                vocab.word(vocab.EXERCISE_TYPES, sc.scenario.exercise_type, lang),
+            ],
+            [
+                t("target", lang),
+                f"{sc.target.name} ({vocab.word(vocab.TARGET_KINDS, sc.target.kind, lang)})",
+            ],
+            [t("mission_areas", lang), vocab.mission_areas(sc.scenario.mission_areas, lang)],
+            [
+                t("core_capabilities", lang),
+                "; ".join(vocab.capability(c.capability, lang) for c in d.capabilities),
+            ],
+            [t("scenario", lang), sc.scenario.description],
+            [t("participants", lang), "; ".join(a.label for a in sc.agencies)],
+        ],
+    )
     _heading(doc, t("settings", lang), 2)
     m = d.run.manifest
-    _table(doc, ["", ""], [[t("replications", lang), str(d.n)], [t("seed", lang), str(m.seed)],
-                           [t("version", lang), m.drillsim_version], [t("scenario_hash", lang), m.scenario_hash],
-                           [t("variants", lang), ", ".join(m.variants)],
-                           *([[t("failed_replications", lang), d.failed]] if d.failed else [])])
+    _table(
+        doc,
+        ["", ""],
+        [
+            [t("replications", lang), str(d.n)],
+            [t("seed", lang), str(m.seed)],
+            [t("version", lang), m.drillsim_version],
+            [t("scenario_hash", lang), m.scenario_hash],
+            [t("variants", lang), ", ".join(m.variants)],
+            *([[t("failed_replications", lang), d.failed]] if d.failed else []),
+        ],
+    )
 
     _heading(doc, f"2. {t('analysis', lang)}", 1)
-    _para(doc, t("rating_rule", lang, p=_pct(RATING_THRESHOLDS["P"]), s=_pct(RATING_THRESHOLDS["S"]),
-                        m=_pct(RATING_THRESHOLDS["M"])))
-    _table(doc, [t("objective", lang), t("capability", lang), t("target_time", lang), t("met_share", lang),
-                 t("median", lang), t("p90", lang), t("rating", lang)],
-           [[r.objective.id, vocab.capability(r.objective.core_capability, lang), clock(r.objective.within),
-             _pct(r.stats.met.share),
-             fmt_time(r.stats.time.median, lang), fmt_time(r.stats.time.p90, lang),
-             f"{r.rating}: {t('rating_' + r.rating, lang)}"] for r in d.objectives])
-    _table(doc, [t("capability", lang), t("objectives", lang), t("rating", lang)],
-           [[vocab.capability(c.capability, lang), ", ".join(c.objectives), f"{c.rating}: {t('rating_' + c.rating, lang)}"]
-            for c in d.capabilities])
+    _para(
+        doc,
+        t(
+            "rating_rule",
+            lang,
+            p=_pct(RATING_THRESHOLDS["P"]),
+            s=_pct(RATING_THRESHOLDS["S"]),
+            m=_pct(RATING_THRESHOLDS["M"]),
+        ),
+    )
+    _table(
+        doc,
+        [
+            t("objective", lang),
+            t("capability", lang),
+            t("target_time", lang),
+            t("met_share", lang),
+            t("median", lang),
+            t("p90", lang),
+            t("rating", lang),
+        ],
+        [
+            [
+                r.objective.id,
+                vocab.capability(r.objective.core_capability, lang),
+                clock(r.objective.within),
+                _pct(r.stats.met.share),
+                fmt_time(r.stats.time.median, lang),
+                fmt_time(r.stats.time.p90, lang),
+                f"{r.rating}: {t('rating_' + r.rating, lang)}",
+            ]
+            for r in d.objectives
+        ],
+    )
+    _table(
+        doc,
+        [t("capability", lang), t("objectives", lang), t("rating", lang)],
+        [
+            [
+                vocab.capability(c.capability, lang),
+                ", ".join(c.objectives),
+                f"{c.rating}: {t('rating_' + c.rating, lang)}",
+            ]
+            for c in d.capabilities
+        ],
+    )
     for r in d.objectives:
         _heading(doc, f"{r.objective.id}: {r.objective.description}", 2)
         _para(doc, f"{t('measure', lang)}: {vocab.measure_text(r.objective, sc, lang)}")
-        _picture(doc, d, f"ecdf-{r.objective.id}", t("distribution", lang, objective=r.objective.id))
+        _picture(
+            doc, d, f"ecdf-{r.objective.id}", t("distribution", lang, objective=r.objective.id)
+        )
     _picture(doc, d, "split", t("split_chart", lang))
 
     _heading(doc, f"3. {t('strengths', lang)}", 1)
@@ -194,51 +270,138 @@ def docx_bytes(d: ReportData) -> bytes:
     _picture(doc, d, "tornado", t("tornado", lang))
 
     _heading(doc, f"5. {t('response_times', lang)}", 1)
-    _table(doc, [t("agency", lang), t("alerted", lang), t("activated", lang), t("on_scene", lang)],
-           [[label.get(a.agency, a.agency), fmt_time(a.alerted.median, lang), fmt_time(a.activated.median, lang),
-             fmt_time(a.on_scene.median, lang)] for a in d.agencies])
+    _table(
+        doc,
+        [t("agency", lang), t("alerted", lang), t("activated", lang), t("on_scene", lang)],
+        [
+            [
+                label.get(a.agency, a.agency),
+                fmt_time(a.alerted.median, lang),
+                fmt_time(a.activated.median, lang),
+                fmt_time(a.on_scene.median, lang),
+            ]
+            for a in d.agencies
+        ],
+    )
     _queues(doc, d)
     _picture(doc, d, "gantt-median", t("timeline_median", lang))
     _picture(doc, d, "gantt-worst", t("timeline_worst", lang))
     if d.variants:
         _heading(doc, f"6. {t('comparison', lang)}", 1)
-        _table(doc, [t("variants", lang), t("objective", lang), t("met_share", lang), t("difference", lang)],
-               [[vocab.variant_label(sc, v.variant, lang), v.objective, _pct(v.share), f"{v.share_diff * 100:+.0f} pp "
-                 + (t("significant", lang) if v.significant else t("not_significant", lang))] for v in d.variants])
+        _table(
+            doc,
+            [
+                t("variants", lang),
+                t("objective", lang),
+                t("met_share", lang),
+                t("difference", lang),
+            ],
+            [
+                [
+                    vocab.variant_label(sc, v.variant, lang),
+                    v.objective,
+                    _pct(v.share),
+                    f"{v.share_diff * 100:+.0f} pp "
+                    + (t("significant", lang) if v.significant else t("not_significant", lang)),
+                ]
+                for v in d.variants
+            ],
+        )
         _picture(doc, d, "variants", t("variant_chart", lang))
     if d.expectations:
         _heading(doc, t("expectations", lang), 2)
-        _table(doc, [t("variants", lang), t("objective", lang), t("expected_effect", lang),
-                     t("simulated_effect", lang), ""],
-               [[vocab.variant_label(sc, e.variant, lang), e.objective, t(e.expected, lang), t(e.observed, lang),
-                 t("as_expected" if e.as_expected else "not_as_expected", lang)] for e in d.expectations])
+        _table(
+            doc,
+            [
+                t("variants", lang),
+                t("objective", lang),
+                t("expected_effect", lang),
+                t("simulated_effect", lang),
+                "",
+            ],
+            [
+                [
+                    vocab.variant_label(sc, e.variant, lang),
+                    e.objective,
+                    t(e.expected, lang),
+                    t(e.observed, lang),
+                    t("as_expected" if e.as_expected else "not_as_expected", lang),
+                ]
+                for e in d.expectations
+            ],
+        )
     if d.observed:
         _observed(doc, d)
 
     _heading(doc, t("plan", lang), 1)
     _para(doc, t("plan_intro", lang))
-    _table(doc, [t("owner", lang), t("task", lang), t("deadline", lang), t("authority", lang),
-                 t("responsibility", lang), t("expected", lang)],
-           [[p["owner"], p["task"], p["deadline"], p["authority"], p["responsibility"], p["expected"]]
-            for p in d.plan])
+    _table(
+        doc,
+        [
+            t("owner", lang),
+            t("task", lang),
+            t("deadline", lang),
+            t("authority", lang),
+            t("responsibility", lang),
+            t("expected", lang),
+        ],
+        [
+            [
+                p["owner"],
+                p["task"],
+                p["deadline"],
+                p["authority"],
+                p["responsibility"],
+                p["expected"],
+            ]
+            for p in d.plan
+        ],
+    )
     if not d.plan:
         _para(doc, t("plan_none", lang))
     if d.plan_no_effect:
         _heading(doc, t("plan_no_effect", lang), 2)
         _para(doc, t("plan_no_effect_intro", lang))
-        _table(doc, [t("change", lang), t("simulated_effect", lang)],
-               [[p["change"], p["effect"]] for p in d.plan_no_effect])
+        _table(
+            doc,
+            [t("change", lang), t("simulated_effect", lang)],
+            [[p["change"], p["effect"]] for p in d.plan_no_effect],
+        )
     _heading(doc, t("msel", lang), 1)
-    _table(doc, [t("time", lang), t("event", lang), t("detected_by", lang), t("triggers", lang)],
-           [[clock(i.at), f"{i.id} {i.description}", label.get(i.detected_by, i.detected_by), ", ".join(i.triggers)]
-            for i in sorted(sc.incidents, key=lambda i: (i.at, i.id))])
+    _table(
+        doc,
+        [t("time", lang), t("event", lang), t("detected_by", lang), t("triggers", lang)],
+        [
+            [
+                clock(i.at),
+                f"{i.id} {i.description}",
+                label.get(i.detected_by, i.detected_by),
+                ", ".join(i.triggers),
+            ]
+            for i in sorted(sc.incidents, key=lambda i: (i.at, i.id))
+        ],
+    )
     _heading(doc, t("graph", lang), 1)
     _picture(doc, d, "graph", f"{t('graph', lang)}. {t('graph_note', lang)}")
-    _table(doc, [t("link", lang), t("channel", lang), t("delay", lang), t("reliability", lang)],
-           [[f"{label.get(link.from_, link.from_)} → {', '.join(label.get(x, x) for x in link.to)}", link.channel,
-             describe(link.delay), _pct(link.reliability)] for link in sc.links])
+    _table(
+        doc,
+        [t("link", lang), t("channel", lang), t("delay", lang), t("reliability", lang)],
+        [
+            [
+                f"{label.get(link.from_, link.from_)} → {', '.join(label.get(x, x) for x in link.to)}",
+                link.channel,
+                describe(link.delay),
+                _pct(link.reliability),
+            ]
+            for link in sc.links
+        ],
+    )
     _heading(doc, t("assumptions", lang), 1)
-    _list(doc, [f"{a.about}{' = ' + a.value if a.value else ''}: {a.note}" for a in sc.assumptions], "List Bullet")
+    _list(
+        doc,
+        [f"{a.about}{' = ' + a.value if a.value else ''}: {a.note}" for a in sc.assumptions],
+        "List Bullet",
+    )
     _list(doc, sc.sources, "List Number")
     buf = io.BytesIO()
     doc.save(buf)

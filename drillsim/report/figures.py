@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drillsim.analysis.stats import quantile, time_stats
-from drillsim.sim.records import EventKind, EventRecord
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.report.vocab import short_description, variant_label
-from drillsim.textsafe import office_text
 from drillsim.runs.store import BASE
 from drillsim.scenario.model import Scenario
+from drillsim.sim.records import EventKind, EventRecord
+from drillsim.textsafe import office_text
 
 if TYPE_CHECKING:
     from drillsim.charts import GanttBar, VariantComparison
@@ -21,15 +21,26 @@ if TYPE_CHECKING:
 K = EventKind
 
 PATH_TO_CHART = {
-    "detection": "detection", "handling": "desk_handling", "link": "link", "retries": "retry",
-    "activation": "activation", "travel": "travel", "units": "unit_wait",
-    "prerequisite": "prerequisite_wait", "work": "work",
+    "detection": "detection",
+    "handling": "desk_handling",
+    "link": "link",
+    "retries": "retry",
+    "activation": "activation",
+    "travel": "travel",
+    "units": "unit_wait",
+    "prerequisite": "prerequisite_wait",
+    "work": "work",
 }
 """Critical-path categories (analysis.paths) to chart categories (charts.data)."""
 
 
-def gantt_bars(records: Sequence[EventRecord], names: dict[str, str], origin: float,
-               desk: str = "duty desk", tasks: dict[str, str] | None = None) -> list[GanttBar]:
+def gantt_bars(
+    records: Sequence[EventRecord],
+    names: dict[str, str],
+    origin: float,
+    desk: str = "duty desk",
+    tasks: dict[str, str] | None = None,
+) -> list[GanttBar]:
     """One replication's log as Gantt bars (times relative to ``origin``).
 
     Each agency has a row for its units (activation, travel, waits, work) and, when it relays
@@ -119,11 +130,23 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
     base = d.run.summaries.get(BASE, [])
     for k, row in enumerate(d.objectives):
         times = [s.objectives[k].time for s in base]
-        save(f"ecdf-{row.objective.id}", ch.ecdf(times, row.objective.within, lang=lang,
-                                                 title=t("distribution", lang, objective=row.objective.id)))
-    splits = [ch.PathSplit(r.objective.id, {PATH_TO_CHART[c]: v for c, v in r.stats.split.items()
-                                            if c in PATH_TO_CHART})
-              for r in d.objectives if r.stats.split]
+        save(
+            f"ecdf-{row.objective.id}",
+            ch.ecdf(
+                times,
+                row.objective.within,
+                lang=lang,
+                title=t("distribution", lang, objective=row.objective.id),
+            ),
+        )
+    splits = [
+        ch.PathSplit(
+            r.objective.id,
+            {PATH_TO_CHART[c]: v for c, v in r.stats.split.items() if c in PATH_TO_CHART},
+        )
+        for r in d.objectives
+        if r.stats.split
+    ]
     if splits:
         save("split", ch.critical_path_split(splits, lang=lang, title=t("split_chart", lang)))
     names = {a.id: office_text(a.label) for a in d.scenario.agencies}
@@ -133,24 +156,53 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
         log = d.log(which)
         if log:
             origin = min((r.time for r in log if r.kind is K.INJECT), default=0.0)
-            markers = [ch.GanttMarker(r.time - origin, labels.get(r.incident or "", r.incident or ""))
-                       for r in log if r.kind is K.INJECT]
+            markers = [
+                ch.GanttMarker(r.time - origin, labels.get(r.incident or "", r.incident or ""))
+                for r in log
+                if r.kind is K.INJECT
+            ]
             bars = gantt_bars(log, names, origin, t("desk", lang), tasks)
             if bars:
                 order, subs = gantt_rows(d, {b.row for b in bars})
-                save(f"gantt-{which}", ch.gantt(bars, markers, rows=order, sub_rows=subs, lang=lang,
-                                                title=t(f"timeline_{which}", lang)))
+                save(
+                    f"gantt-{which}",
+                    ch.gantt(
+                        bars,
+                        markers,
+                        rows=order,
+                        sub_rows=subs,
+                        lang=lang,
+                        title=t(f"timeline_{which}", lang),
+                    ),
+                )
     save("graph", _graph(d, ch))
     if len(d.run.summaries) > 1:
         save("variants", ch.variant_comparisons(_comparisons(d, ch), lang=lang))
     if d.observed:
-        rows = [ch.ObservedRow(ch.IntervalStats(office_text(f"{o['name']}: {t(o['event'], lang)}"),
-                                                o["median"], o["p10"], o["p90"]),
-                               o["observed"], o["percentile"]) for o in d.observed]
+        rows = [
+            ch.ObservedRow(
+                ch.IntervalStats(
+                    office_text(f"{o['name']}: {t(o['event'], lang)}"),
+                    o["median"],
+                    o["p10"],
+                    o["p90"],
+                ),
+                o["observed"],
+                o["percentile"],
+            )
+            for o in d.observed
+        ]
         save("observed", ch.observed_vs_simulated(rows, lang=lang, title=t("observed", lang)))
     if d.sensitivity:
-        save("tornado", ch.tornado(d.sensitivity, lang=lang, title=t("tornado", lang),
-                                   labels={"delta_success": t("tornado_axis", lang)}))
+        save(
+            "tornado",
+            ch.tornado(
+                d.sensitivity,
+                lang=lang,
+                title=t("tornado", lang),
+                labels={"delta_success": t("tornado_axis", lang)},
+            ),
+        )
     return charts
 
 
@@ -165,10 +217,12 @@ def inject_labels(scenario: Scenario) -> dict[str, str]:
     out = {}
     for k, inc in enumerate(ordered, 1):
         number = inc.msel.number if inc.msel and inc.msel.number is not None else k
-        text = short_description((inc.msel.synopsis if inc.msel else "") or inc.description) or inc.id
+        text = (
+            short_description((inc.msel.synopsis if inc.msel else "") or inc.description) or inc.id
+        )
         label = f"{number}. {text}"
         if len(label) > INJECT_LABEL_CHARS:  # cut at a word where there is one (Chinese has none)
-            cut = label[:INJECT_LABEL_CHARS - 1]
+            cut = label[: INJECT_LABEL_CHARS - 1]
             head = cut.rsplit(" ", 1)[0]
             label = (head if len(head) > INJECT_LABEL_CHARS // 2 else cut) + "…"
         out[inc.id] = office_text(label)
@@ -200,23 +254,36 @@ def graph_inputs(d: ReportData, ch: Any) -> tuple[list[Any], list[Any]]:
     flagged = {getattr(f, "agency", None) for f in d.findings[:3]}
     flagged_links = {getattr(f, "link", None) for f in d.findings[:3]}
     detecting = {i.detected_by for i in d.scenario.incidents}
-    nodes = [ch.GraphNode(a.id, office_text(a.label), desk_wait.get(a.id), a.id in flagged, a.id in detecting)
-             for a in d.scenario.agencies]
+    nodes = [
+        ch.GraphNode(
+            a.id, office_text(a.label), desk_wait.get(a.id), a.id in flagged, a.id in detecting
+        )
+        for a in d.scenario.agencies
+    ]
     simulated = link_seconds(d)
     edges = []
     for link in d.scenario.links:
         for to in link.to:
             key = f"{link.from_}->{to}"
-            edges.append(ch.GraphEdge(link.from_, to, simulated.get(key, link.delay.mean()),
-                                      key in flagged_links, link.backup is not None, key in simulated))
+            edges.append(
+                ch.GraphEdge(
+                    link.from_,
+                    to,
+                    simulated.get(key, link.delay.mean()),
+                    key in flagged_links,
+                    link.backup is not None,
+                    key in simulated,
+                )
+            )
     return nodes, edges
 
 
 def _graph(d: ReportData, ch: Any) -> Any:
     """The coordination graph coloured by mean desk queueing delay."""
     nodes, edges = graph_inputs(d, ch)
-    return ch.coordination_graph(nodes, edges, seed=d.run.manifest.seed, lang=d.lang,
-                                 title=t("graph", d.lang))
+    return ch.coordination_graph(
+        nodes, edges, seed=d.run.manifest.seed, lang=d.lang, title=t("graph", d.lang)
+    )
 
 
 def _comparisons(d: ReportData, ch: Any) -> list[VariantComparison]:
@@ -229,8 +296,16 @@ def _comparisons(d: ReportData, ch: Any) -> list[VariantComparison]:
             allv = sorted(v if v is not None else float("inf") for v in times)
             p10 = quantile(allv, 0.1) if allv else None
             name = office_text(variant_label(d.scenario, variant, d.lang))
-            stats.append(ch.IntervalStats(name, ts.median, None if p10 in (None, float("inf")) else p10,
-                                          ts.p90, ts.median_ci.low, ts.median_ci.high,
-                                          1 - ts.reached / ts.n if ts.n else 0.0))
+            stats.append(
+                ch.IntervalStats(
+                    name,
+                    ts.median,
+                    None if p10 in (None, float("inf")) else p10,
+                    ts.p90,
+                    ts.median_ci.low,
+                    ts.median_ci.high,
+                    1 - ts.reached / ts.n if ts.n else 0.0,
+                )
+            )
         out.append(ch.VariantComparison(obj.id, tuple(stats), obj.within))
     return out

@@ -21,8 +21,14 @@ FAMILY = "drillsim CJK"
 def needs_cjk_font(ch: str) -> bool:
     """CJK ideographs, kana, hangul, CJK punctuation and full-width forms: what Latin fonts lack."""
     o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFE4F \
-        or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x3FFFF
+    )
 
 
 def font_face_css(text: str) -> str:
@@ -31,8 +37,10 @@ def font_face_css(text: str) -> str:
     if not chars:
         return ""
     data = base64.b64encode(_subset(chars)).decode("ascii")
-    return (f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: 400; '
-            f'src: url(data:font/otf;base64,{data}) format("opentype"); }}')
+    return (
+        f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: 400; '
+        f'src: url(data:font/otf;base64,{data}) format("opentype"); }}'
+    )
 
 
 @lru_cache(maxsize=8)

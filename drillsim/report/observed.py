@@ -23,16 +23,21 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.analysis.stats import quantile
-from drillsim.scenario import limits
 from drillsim.errors import InputError
 from drillsim.msel.header import shown
 from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time
 from drillsim.report.data import ReportData
 from drillsim.runs.store import BASE
+from drillsim.scenario import limits
 
 EVENTS = ("alerted", "activated", "on_scene", "task_started", "task_done")
-_FIELDS = {"alerted": "alerted", "activated": "activated", "on_scene": "on_scene",
-           "task_started": "task_start", "task_done": "task_done"}
+_FIELDS = {
+    "alerted": "alerted",
+    "activated": "activated",
+    "on_scene": "on_scene",
+    "task_started": "task_start",
+    "task_done": "task_done",
+}
 
 
 MAX_ERRORS = 50
@@ -62,7 +67,11 @@ def observed_rows(d: ReportData, path: Path, start: float | None = None) -> list
             errors.append((n, str(exc)))
     if errors:
         errors.sort(key=lambda e: e[0])
-        more = [f"{path}: and {len(errors) - MAX_ERRORS:,} more problem(s)"] if len(errors) > MAX_ERRORS else []
+        more = (
+            [f"{path}: and {len(errors) - MAX_ERRORS:,} more problem(s)"]
+            if len(errors) > MAX_ERRORS
+            else []
+        )
         raise InputError("\n".join([f"{path}:{n}: {msg}" for n, msg in errors[:MAX_ERRORS]] + more))
     return rows
 
@@ -73,43 +82,59 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
         size = path.stat().st_size
         if size > size_limit:
-            raise InputError(f"{path}: the observations file is {size:,} bytes, over the limit of {size_limit:,}; "
-                             f"a live drill's observations are a few hundred rows (set {limits.OBSERVED_BYTES.env} "
-                             "to raise the limit)")
+            raise InputError(
+                f"{path}: the observations file is {size:,} bytes, over the limit of {size_limit:,}; "
+                f"a live drill's observations are a few hundred rows (set {limits.OBSERVED_BYTES.env} "
+                "to raise the limit)"
+            )
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the observations ({exc}); save it as UTF-8 CSV") from None
+        raise InputError(
+            f"{path}: cannot read the observations ({exc}); save it as UTF-8 CSV"
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         missing = {"agency", "event", "time"} - set(reader.fieldnames or ())
         if missing:
-            raise InputError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
-                             "the header must be agency,event,time")
+            raise InputError(
+                f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
+                "the header must be agency,event,time"
+            )
         records, line = [], reader.line_num + 1
         for rec in reader:
             if len(records) == row_limit:
-                raise InputError(f"{path}: more than {row_limit:,} observations, over the limit of {row_limit:,}; "
-                                 f"set {limits.OBSERVED_ROWS.env} to raise it")
+                raise InputError(
+                    f"{path}: more than {row_limit:,} observations, over the limit of {row_limit:,}; "
+                    f"set {limits.OBSERVED_ROWS.env} to raise it"
+                )
             records.append((line, rec))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"{path}:{line}: not a readable CSV file ({exc}); a cell holds an agency or "
-                         "task id, an event or a time of a few characters") from None
+        raise InputError(
+            f"{path}:{line}: not a readable CSV file ({exc}); a cell holds an agency or "
+            "task id, an event or a time of a few characters"
+        ) from None
     return records
 
 
 def _time(cell: str | None, start: float | None) -> SheetTime:
     text = (cell or "").strip()
     if not text:
-        raise ValueError("no time in column time; write it as 35m, H+0:35 or a clock time such as 09:35")
+        raise ValueError(
+            "no time in column time; write it as 35m, H+0:35 or a clock time such as 09:35"
+        )
     try:
         t = read_time(text)
     except ValueError as exc:
-        raise ValueError(f"{exc} in column time; write a duration (35m), a relative time (H+0:35) "
-                         "or a clock time (09:35) with --start") from None
+        raise ValueError(
+            f"{exc} in column time; write a duration (35m), a relative time (H+0:35) "
+            "or a clock time (09:35) with --start"
+        ) from None
     if t.clock and start is None:
-        raise ValueError(f"{shown(text)} in column time is a clock time; pass --start HH:MM (the clock time "
-                         "the exercise started) to count it from the start, or write H+0:35 or 35m")
+        raise ValueError(
+            f"{shown(text)} in column time is a clock time; pass --start HH:MM (the clock time "
+            "the exercise started) to count it from the start, or write H+0:35 or 35m"
+        )
     return t
 
 
@@ -119,14 +144,18 @@ def _since_start(t: SheetTime, text: str, start: float | None, first: int) -> fl
         return t.seconds
     at = clock_seconds(t, first) - start
     if at < 0:
-        raise ValueError(f"{shown(text)} in column time is before the exercise start {hhmm(start)} "
-                         "(--start); pass an earlier --start, or correct the time")
+        raise ValueError(
+            f"{shown(text)} in column time is before the exercise start {hhmm(start)} "
+            "(--start); pass an earlier --start, or correct the time"
+        )
     return at
 
 
 def _pool(d: ReportData, event: str) -> tuple[str, Sequence[Any]]:
     """What the agency column names for this event: a task for task events, else an agency."""
-    return ("task", d.scenario.tasks) if event.startswith("task") else ("agency", d.scenario.agencies)
+    return (
+        ("task", d.scenario.tasks) if event.startswith("task") else ("agency", d.scenario.agencies)
+    )
 
 
 class _Placer:
@@ -135,18 +164,24 @@ class _Placer:
 
     def __init__(self, d: ReportData) -> None:
         self.d = d
-        self.index = {kind: {x.id: i for i, x in enumerate(pool)}
-                      for kind, pool in (_pool(d, "task_done"), _pool(d, "alerted"))}
+        self.index = {
+            kind: {x.id: i for i, x in enumerate(pool)}
+            for kind, pool in (_pool(d, "task_done"), _pool(d, "alerted"))
+        }
         self.sorted: dict[tuple[str, int], list[float]] = {}
 
     def who(self, rec: dict[str, str]) -> tuple[str, str]:
         who, event = (rec.get("agency") or "").strip(), (rec.get("event") or "").strip()
         if event not in EVENTS:
-            raise ValueError(f"unknown event {shown(event)} in column event; use one of {', '.join(EVENTS)}")
+            raise ValueError(
+                f"unknown event {shown(event)} in column event; use one of {', '.join(EVENTS)}"
+            )
         kind, pool = _pool(self.d, event)
         if who not in self.index[kind]:
             ids = [x.id for x in pool]
-            listed = ", ".join(ids[:20]) + (f" (and {len(ids) - 20:,} more)" if len(ids) > 20 else "")
+            listed = ", ".join(ids[:20]) + (
+                f" (and {len(ids) - 20:,} more)" if len(ids) > 20 else ""
+            )
             raise ValueError(f"unknown {kind} {shown(who)} in column agency; use one of {listed}")
         return who, event
 
@@ -157,21 +192,32 @@ class _Placer:
         below = bisect.bisect_left(sims, observed)
         equal = bisect.bisect_right(sims, observed) - below
         pct = 100.0 * (below + 0.5 * equal) / len(sims) if sims else None
-        verdict = "as_planned" if pct is None or 25 <= pct <= 75 else ("faster" if pct < 25 else "slower")
+        verdict = (
+            "as_planned" if pct is None or 25 <= pct <= 75 else ("faster" if pct < 25 else "slower")
+        )
         reached = bisect.bisect_left(sims, float("inf"))
-        return {"agency": who, "name": pool[idx].label, "event": event, "observed": observed,
-                "median": _finite(quantile(sims, 0.5)) if sims else None,
-                "p10": _finite(quantile(sims, 0.1)) if sims else None,
-                "p90": _finite(quantile(sims, 0.9)) if sims else None,
-                "percentile": pct, "percentile_text": "—" if pct is None else f"p{pct:.0f}",
-                "verdict": verdict, "reached": reached}
+        return {
+            "agency": who,
+            "name": pool[idx].label,
+            "event": event,
+            "observed": observed,
+            "median": _finite(quantile(sims, 0.5)) if sims else None,
+            "p10": _finite(quantile(sims, 0.1)) if sims else None,
+            "p90": _finite(quantile(sims, 0.9)) if sims else None,
+            "percentile": pct,
+            "percentile_text": "—" if pct is None else f"p{pct:.0f}",
+            "verdict": verdict,
+            "reached": reached,
+        }
 
     def _sims(self, event: str, idx: int) -> list[float]:
         key = (_FIELDS[event], idx)
         if key not in self.sorted:
             base = self.d.run.summaries.get(BASE, [])
-            self.sorted[key] = sorted(v if v is not None else float("inf")
-                                      for v in (getattr(s, key[0])[idx] for s in base))
+            self.sorted[key] = sorted(
+                v if v is not None else float("inf")
+                for v in (getattr(s, key[0])[idx] for s in base)
+            )
         return self.sorted[key]
 
 

@@ -21,10 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drillsim.analysis.suggest import Suggestion, describe_change, split
-from drillsim.scenario.durations import clock
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
-from drillsim.scenario.model import DEFAULT_PLAN_DUE_DAYS, Scenario, Variant
+from drillsim.scenario.durations import clock
+from drillsim.dates import DEFAULT_PLAN_DUE_DAYS
+from drillsim.scenario.model import Scenario, Variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +65,10 @@ def strengths(d: ReportData) -> list[str]:
     out = []
     for r in d.objectives:
         if r.rating == "P":
-            out.append(f"{r.objective.id}: {r.objective.description} — {r.stats.met.share:.0%} "
-                       f"({t('median', d.lang)} {_clock(r.stats.time.median, d.lang)})")
+            out.append(
+                f"{r.objective.id}: {r.objective.description} — {r.stats.met.share:.0%} "
+                f"({t('median', d.lang)} {_clock(r.stats.time.median, d.lang)})"
+            )
     return out
 
 
@@ -97,7 +100,9 @@ def _element(s: Suggestion) -> str:
     return s.element or f"variant:{s.variant.id}"
 
 
-def plan_items(scenario: Scenario, suggestions: Sequence[Suggestion]) -> tuple[list[PlanItem], list[Suggestion]]:
+def plan_items(
+    scenario: Scenario, suggestions: Sequence[Suggestion]
+) -> tuple[list[PlanItem], list[Suggestion]]:
     """(plan rows, best first; changes tested without a significant gain) from the tested changes."""
     good, rest = split(suggestions)
     known = {a.id for a in scenario.agencies}
@@ -106,9 +111,13 @@ def plan_items(scenario: Scenario, suggestions: Sequence[Suggestion]) -> tuple[l
         key = _element(s)
         if key in rows:
             first = rows[key]
-            rows[key] = PlanItem(first.change, first.element, first.owner, first.external, (*first.alternatives, s))
+            rows[key] = PlanItem(
+                first.change, first.element, first.owner, first.external, (*first.alternatives, s)
+            )
             continue
-        external = tuple(a for a in touched(s.variant) if a in known and scenario.agency(a).external)
+        external = tuple(
+            a for a in touched(s.variant) if a in known and scenario.agency(a).external
+        )
         owner = s.owner
         if external:
             owner = scenario.liaison_of(external[0]) or owner
@@ -125,21 +134,42 @@ def change_words(scenario: Scenario, s: Suggestion, lang: str) -> str:
         agency, change = next(iter(v.change_agencies.items()))
         a = scenario.agency(agency)
         if key == "change_officers":
-            return t("plan_officers", lang, agency=a.label, old=a.duty_officers, new=change.duty_officers)
+            return t(
+                "plan_officers", lang, agency=a.label, old=a.duty_officers, new=change.duty_officers
+            )
         return t("plan_units", lang, agency=a.label, old=a.units, new=change.units)
     if key in ("change_reliability", "change_delay"):
         c = v.change_links[0]
         link = next((lk for lk in scenario.links if lk.from_ == c.from_ and c.to in lk.to), None)
-        names = {"sender": label(c.from_), "recipient": label(c.to), "channel": link.channel if link else ""}
+        names = {
+            "sender": label(c.from_),
+            "recipient": label(c.to),
+            "channel": link.channel if link else "",
+        }
         if key == "change_reliability":
-            return t("plan_reliability", lang, **names, old=f"{link.reliability:.0%}" if link else "?",
-                     new=f"{c.reliability:.0%}")
+            return t(
+                "plan_reliability",
+                lang,
+                **names,
+                old=f"{link.reliability:.0%}" if link else "?",
+                new=f"{c.reliability:.0%}",
+            )
         assert c.delay is not None
-        return t("plan_delay", lang, **names, old=clock(link.delay.mean()) if link else "?",
-                 new=clock(c.delay.mean()))
+        return t(
+            "plan_delay",
+            lang,
+            **names,
+            old=clock(link.delay.mean()) if link else "?",
+            new=clock(c.delay.mean()),
+        )
     if key in ("change_direct", "change_direct_many"):
         added = v.add_links[0]
-        text = t("plan_direct", lang, sender=label(added.from_), recipients=_join([label(r) for r in added.to], lang))
+        text = t(
+            "plan_direct",
+            lang,
+            sender=label(added.from_),
+            recipients=_join([label(r) for r in added.to], lang),
+        )
         if s.element.startswith("desk:"):
             text += t("plan_past_desk", lang, agency=label(s.element.split(":", 1)[1]))
         return text
@@ -169,11 +199,24 @@ def effect_words(s: Suggestion, lang: str) -> str:
         if not e.significant:
             continue
         if e.before is not None and e.after is not None:
-            text = t("plan_effect", lang, objective=e.objective, before=f"{e.before:.0%}", after=f"{e.after:.0%}",
-                     low=_pp(e.met_ci.low, lang), high=_pp(e.met_ci.high, lang))
+            text = t(
+                "plan_effect",
+                lang,
+                objective=e.objective,
+                before=f"{e.before:.0%}",
+                after=f"{e.after:.0%}",
+                low=_pp(e.met_ci.low, lang),
+                high=_pp(e.met_ci.high, lang),
+            )
         else:
-            text = t("plan_effect_diff", lang, objective=e.objective, diff=_pp(e.met_diff, lang),
-                     low=_pp(e.met_ci.low, lang), high=_pp(e.met_ci.high, lang))
+            text = t(
+                "plan_effect_diff",
+                lang,
+                objective=e.objective,
+                diff=_pp(e.met_diff, lang),
+                low=_pp(e.met_ci.low, lang),
+                high=_pp(e.met_ci.high, lang),
+            )
         if e.median_diff is not None and abs(e.median_diff) >= 1:
             sign = "−" if e.median_diff < 0 else "+"
             text += t("plan_median", lang, change=f"{sign}{clock(abs(e.median_diff))}")
@@ -217,26 +260,48 @@ def plan_rows(d: ReportData, items: Sequence[PlanItem]) -> list[dict[str, str]]:
     for item in items:
         work = change_words(sc, item.change, lang)
         if item.external:
-            work = t("plan_coordinate", lang, external=_join([sc.agency_label(a) for a in item.external], lang),
-                     liaison=sc.agency_label(item.owner), change=work)
+            work = t(
+                "plan_coordinate",
+                lang,
+                external=_join([sc.agency_label(a) for a in item.external], lang),
+                liaison=sc.agency_label(item.owner),
+                change=work,
+            )
         for alt in item.alternatives:
-            work += t("plan_alternative", lang, change=change_words(sc, alt, lang), gain=_pp(alt.benefit, lang))
+            work += t(
+                "plan_alternative",
+                lang,
+                change=change_words(sc, alt, lang),
+                gain=_pp(alt.benefit, lang),
+            )
         owner = sc.agency_label(item.owner) if item.owner else authority(d)
-        rows.append({
-            "id": item.change.variant.id, "element": item.element,
-            "alternatives": " ".join(alt.variant.id for alt in item.alternatives),
-            "owner": _people(sc, item.owner, lang) if item.owner else owner, "task": work,
-            "deadline": deadline(sc, lang), "authority": authority(d),
-            "responsibility": t("responsibility_default", lang, agency=owner),
-            "expected": effect_words(item.change, lang),
-        })
+        rows.append(
+            {
+                "id": item.change.variant.id,
+                "element": item.element,
+                "alternatives": " ".join(alt.variant.id for alt in item.alternatives),
+                "owner": _people(sc, item.owner, lang) if item.owner else owner,
+                "task": work,
+                "deadline": deadline(sc, lang),
+                "authority": authority(d),
+                "responsibility": t("responsibility_default", lang, agency=owner),
+                "expected": effect_words(item.change, lang),
+            }
+        )
     return rows
 
 
 def no_effect_rows(d: ReportData, tested: Sequence[Suggestion]) -> list[dict[str, str]]:
     """Changes tested without a significant gain: what they were and what they did (not recommended)."""
-    return [{"id": s.variant.id, "element": _element(s), "change": change_words(d.scenario, s, d.lang),
-             "effect": effect_words(s, d.lang)} for s in tested]
+    return [
+        {
+            "id": s.variant.id,
+            "element": _element(s),
+            "change": change_words(d.scenario, s, d.lang),
+            "effect": effect_words(s, d.lang),
+        }
+        for s in tested
+    ]
 
 
 def add_findings(d: ReportData) -> None:
@@ -253,5 +318,15 @@ def add_findings(d: ReportData) -> None:
     d.plan_no_effect = no_effect_rows(d, rest)
 
 
-__all__ = ["PlanItem", "ReportFinding", "add_findings", "change_words", "deadline", "effect_words",
-           "no_effect_rows", "plan_items", "plan_rows", "strengths"]
+__all__ = [
+    "PlanItem",
+    "ReportFinding",
+    "add_findings",
+    "change_words",
+    "deadline",
+    "effect_words",
+    "no_effect_rows",
+    "plan_items",
+    "plan_rows",
+    "strengths",
+]

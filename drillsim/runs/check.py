@@ -16,17 +16,21 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.analysis.messages import MESSAGES
-from drillsim.sim.compile import compile_scenario, scenario_hash
-from drillsim.errors import ResultsFormatError
-from drillsim.runs.store import RunData, read_run, safe_name
-from drillsim.runs.models import AnalysisModel, damaged, parse, problem_of, read_text
-from drillsim.scenario.model import Scenario
 from drillsim.analysis.summary import ReplicationSummary, task_instances
+from drillsim.errors import ResultsFormatError
+from drillsim.runs.models import AnalysisModel, damaged, parse, problem_of, read_text
+from drillsim.runs.store import RunData, read_run, safe_name
+from drillsim.scenario.model import Scenario
+from drillsim.sim.compile import compile_scenario, scenario_hash
 
 SCENARIO_JSON = "scenario.json"
-ANALYSIS_JSON = "analysis.json"  # analysis.api.ANALYSIS_FILE (the analysis layer is not imported here)
-OTHER_RUN = ("this scenario.json belongs to another run: copy back this run's own scenario.json, or re-run "
-             "the study")
+ANALYSIS_JSON = (
+    "analysis.json"  # analysis.api.ANALYSIS_FILE (the analysis layer is not imported here)
+)
+OTHER_RUN = (
+    "this scenario.json belongs to another run: copy back this run's own scenario.json, or re-run "
+    "the study"
+)
 
 
 def open_run(root: Path) -> tuple[RunData, Scenario]:
@@ -44,18 +48,27 @@ def load_scenario(root: Path, expected_hash: str | None = None) -> Scenario:
     """``scenario.json`` validated, and (given the manifest's hash) proved to be this run's scenario."""
     path = root / SCENARIO_JSON
     if not path.is_file():
-        raise ResultsFormatError(f"{root} is not a whole run folder: {path.name} is missing; run the "
-                                 "scenario again with drillsim run ... --out")
+        raise ResultsFormatError(
+            f"{root} is not a whole run folder: {path.name} is missing; run the "
+            "scenario again with drillsim run ... --out"
+        )
     text = read_text(path, "scenario")
     try:
         scenario = Scenario.model_validate_json(text)
     except ValidationError as exc:
         err = problem_of(exc, path, None)
-        raise damaged(path, f"{err.problem.message} (the file is damaged or from another drillsim version)",
-                      line=err.problem.line, field=err.problem.path) from None
+        raise damaged(
+            path,
+            f"{err.problem.message} (the file is damaged or from another drillsim version)",
+            line=err.problem.line,
+            field=err.problem.path,
+        ) from None
     if expected_hash is not None and (found := scenario_hash(scenario)) != expected_hash:
-        raise damaged(path, f"its content hash {found[:12]}... differs from the manifest's "
-                      f"{expected_hash[:12]}...", hint=OTHER_RUN)
+        raise damaged(
+            path,
+            f"its content hash {found[:12]}... differs from the manifest's {expected_hash[:12]}...",
+            hint=OTHER_RUN,
+        )
     return scenario
 
 
@@ -63,9 +76,17 @@ def check_shapes(root: Path, run: RunData, scenario: Scenario) -> None:
     """Every summary has one entry per objective, agency, task and task instance of the scenario,
     replication numbers within the run and each once."""
     n_agencies, n_tasks = len(scenario.agencies), len(scenario.tasks)
-    sizes = {"objectives": len(scenario.objectives), "alerted": n_agencies, "activated": n_agencies,
-             "on_scene": n_agencies, "duplicates": n_agencies, "desks": n_agencies, "units": n_agencies,
-             "task_start": n_tasks, "task_done": n_tasks}
+    sizes = {
+        "objectives": len(scenario.objectives),
+        "alerted": n_agencies,
+        "activated": n_agencies,
+        "on_scene": n_agencies,
+        "duplicates": n_agencies,
+        "desks": n_agencies,
+        "units": n_agencies,
+        "task_start": n_tasks,
+        "task_done": n_tasks,
+    }
     n_instances = len(task_instances(compile_scenario(scenario)))
     sizes |= {"instance_start": n_instances, "instance_done": n_instances}
     for variant, rows in run.summaries.items():
@@ -75,14 +96,23 @@ def check_shapes(root: Path, run: RunData, scenario: Scenario) -> None:
             _check_summary(path, s, sizes, run.manifest.replications, seen)
 
 
-def _check_summary(path: Path, s: ReplicationSummary, sizes: dict[str, int], planned: int, seen: set[int]) -> None:
+def _check_summary(
+    path: Path, s: ReplicationSummary, sizes: dict[str, int], planned: int, seen: set[int]
+) -> None:
     # NOTE: rows are sorted by replication by now, so a problem is named by replication, not line.
     for name, size in sizes.items():
         if len(getattr(s, name)) != size:
-            raise damaged(path, f"replication {s.replication} has {len(getattr(s, name))} entries where the "
-                          f"scenario has {size}", field=name, hint=OTHER_RUN.replace("scenario.json", "summary file"))
+            raise damaged(
+                path,
+                f"replication {s.replication} has {len(getattr(s, name))} entries where the "
+                f"scenario has {size}",
+                field=name,
+                hint=OTHER_RUN.replace("scenario.json", "summary file"),
+            )
     if s.replication >= max(planned, 1) or s.replication in seen:
-        why = "appears twice" if s.replication in seen else f"is beyond the {planned} the run planned"
+        why = (
+            "appears twice" if s.replication in seen else f"is beyond the {planned} the run planned"
+        )
         raise damaged(path, f"replication {s.replication} {why}", field="replication")
     seen.add(s.replication)
 
@@ -97,7 +127,11 @@ def read_analysis(path: Path) -> dict[str, Any]:
         _check_message(path, f"findings[{i}]", f.get("message"), ("title", "text", "suggestion"))
         for j, (key, _) in enumerate(f.get("evidence_parts") or []):
             if key not in known:
-                raise damaged(path, f"unknown evidence {key[:40]!r}", field=f"findings[{i}].evidence_parts[{j}]")
+                raise damaged(
+                    path,
+                    f"unknown evidence {key[:40]!r}",
+                    field=f"findings[{i}].evidence_parts[{j}]",
+                )
     for i, sg in enumerate(data.get("suggestions") or []):
         _check_message(path, f"suggestions[{i}]", sg.get("message"), ("label",))
     return data

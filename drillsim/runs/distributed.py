@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from drillsim.errors import InputError, SimulationError
 
 if TYPE_CHECKING:
-    from drillsim.sim.compile import CompiledScenario
-    from drillsim.runs.experiment import Failure, Job
     from drillsim.analysis.summary import ReplicationSummary
+    from drillsim.runs.experiment import Failure, Job
+    from drillsim.sim.compile import CompiledScenario
 
 
 CONNECT_TIMEOUT = "15s"
@@ -46,13 +46,16 @@ def connect(address: str) -> Any:
         # at interpreter exit in its __del__.
         get_address_host_port(address)
     except ValueError as exc:
-        raise InputError(f"--dask {address!r} is not a Dask scheduler address ({exc}); "
-                         "give tcp://HOST:PORT") from None
+        raise InputError(
+            f"--dask {address!r} is not a Dask scheduler address ({exc}); give tcp://HOST:PORT"
+        ) from None
     try:
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}; check the address and that "
-                         "the scheduler is running (dask scheduler --host HOST --port PORT)") from None
+        raise InputError(
+            f"cannot reach the Dask scheduler at {address}: {exc}; check the address and that "
+            "the scheduler is running (dask scheduler --host HOST --port PORT)"
+        ) from None
 
 
 def check_scheduler(address: str) -> None:
@@ -73,12 +76,19 @@ def _dask_batch(compiled: CompiledScenario, variant: str, seed: int, lo: int, hi
 def _failed(job: Job, seed: int, exc: BaseException) -> list[Any]:
     from drillsim.runs.experiment import Failure
 
-    return [Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
-            for i in range(job.lo, job.hi)]
+    return [
+        Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
+        for i in range(job.lo, job.hi)
+    ]
 
 
-def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int,
-                on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+def run_on_dask(
+    address: str,
+    compiled: dict[str, CompiledScenario],
+    jobs: Sequence[Job],
+    seed: int,
+    on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None],
+) -> None:
     """Submit the jobs to the scheduler at ``address`` and hand back each batch as it completes.
 
     A batch whose task fails (Dask gives up on a task after its worker died several times) is
@@ -94,11 +104,15 @@ def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Seque
         shared = client.scatter(compiled, broadcast=True)
 
         def submit(job: Job) -> Any:
-            return client.submit(_dask_batch, shared[job.variant], job.variant, seed, job.lo, job.hi, pure=False)
+            return client.submit(
+                _dask_batch, shared[job.variant], job.variant, seed, job.lo, job.hi, pure=False
+            )
 
         for job in jobs:
             futures[submit(job)] = job
-        with client.as_current():  # as_completed looks up the current client; never a global default
+        with (
+            client.as_current()
+        ):  # as_completed looks up the current client; never a global default
             queue = as_completed(list(futures))
             for fut in queue:
                 job = futures.pop(fut)
@@ -117,13 +131,17 @@ def run_on_dask(address: str, compiled: dict[str, CompiledScenario], jobs: Seque
                     continue
                 on_batch(job, rows)
     except OSError as exc:  # distributed's CommClosedError and friends: the connection, not a file
-        raise SimulationError(f"lost the connection to the Dask scheduler at {address} ({exc}); the "
-                              "replications finished before it are kept in the run folder") from None
+        raise SimulationError(
+            f"lost the connection to the Dask scheduler at {address} ({exc}); the "
+            "replications finished before it are kept in the run folder"
+        ) from None
     except KeyboardInterrupt:
         # Ctrl-C: the cluster is shared and outlives the study; take back what it still runs for us.
         with contextlib.suppress(Exception):
             client.cancel(list(futures), force=True)
         raise
     finally:
-        with contextlib.suppress(Exception):  # an error closing must not hide the one that stopped us
+        with contextlib.suppress(
+            Exception
+        ):  # an error closing must not hide the one that stopped us
             client.close(timeout=CLOSE_TIMEOUT)

@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
-from drillsim.sim.compile import CompiledScenario, compile_scenario
-from drillsim.sim.engine import run_replication
+from drillsim.analysis.summary import ReplicationSummary, summarize
 from drillsim.errors import InputError, SimulationError
-from drillsim.sim.records import ReplicationResult
 from drillsim.runs.store import BASE
 from drillsim.scenario.model import Scenario, Variant
-from drillsim.stopping import forget_child, signals_blocked, track_child, worker_setup
-from drillsim.analysis.summary import ReplicationSummary, summarize
 from drillsim.scenario.variants import apply_variant
+from drillsim.sim.compile import CompiledScenario, compile_scenario
+from drillsim.sim.engine import run_replication
+from drillsim.sim.records import ReplicationResult
+from drillsim.stopping import forget_child, signals_blocked, track_child, worker_setup
 
 MAX_REPLICATIONS = 1_000_000
 """Protective limit on replications per variant (``--max-replications`` raises it)."""
@@ -55,8 +55,9 @@ class VariantResults:
     failures: list[Failure] = field(default_factory=list)
 
 
-def compile_variants(scenario: Scenario, variants: Sequence[str], *,
-                     max_events: int | None = None) -> dict[str, CompiledScenario]:
+def compile_variants(
+    scenario: Scenario, variants: Sequence[str], *, max_events: int | None = None
+) -> dict[str, CompiledScenario]:
     """Compile the base scenario and each named variant once (``base`` is the unchanged scenario)."""
     kwargs = {"max_events": max_events} if max_events else {}
     out: dict[str, CompiledScenario] = {}
@@ -75,15 +76,18 @@ def simulate(compiled: CompiledScenario, seed: int, replication: int) -> Replica
     return run_replication(compiled, seed, replication)
 
 
-def run_batch(compiled: CompiledScenario, variant: str, seed: int,
-              replications: Sequence[int]) -> list[ReplicationSummary | Failure]:
+def run_batch(
+    compiled: CompiledScenario, variant: str, seed: int, replications: Sequence[int]
+) -> list[ReplicationSummary | Failure]:
     """Simulate and summarise a batch; a failing replication becomes a Failure, not a lost batch."""
     out: list[ReplicationSummary | Failure] = []
     for i in replications:
         try:
             out.append(summarize(run_replication(compiled, seed, i), compiled))
         except Exception as exc:  # noqa: BLE001 - one bad replication must not lose the others
-            out.append(Failure(variant, i, seed, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+            out.append(
+                Failure(variant, i, seed, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+            )
     return out
 
 
@@ -129,9 +133,15 @@ def plan(variants: Sequence[str], n: int, size: int, start: int = 0) -> list[Job
     return [job for group in zip(*per_variant) for job in group]
 
 
-def run_jobs(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int, *,
-             workers: int = 1, dask_address: str | None = None,
-             on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+def run_jobs(
+    compiled: dict[str, CompiledScenario],
+    jobs: Sequence[Job],
+    seed: int,
+    *,
+    workers: int = 1,
+    dask_address: str | None = None,
+    on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None],
+) -> None:
     """Run the jobs; call ``on_batch`` as each finishes (in any order). Serial when workers <= 1."""
     if dask_address:
         from drillsim.runs.distributed import run_on_dask
@@ -139,7 +149,9 @@ def run_jobs(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: i
         run_on_dask(dask_address, compiled, jobs, seed, on_batch)
     elif workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            on_batch(job, run_batch(compiled[job.variant], job.variant, seed, range(job.lo, job.hi)))
+            on_batch(
+                job, run_batch(compiled[job.variant], job.variant, seed, range(job.lo, job.hi))
+            )
     else:
         _run_pool(compiled, jobs, seed, workers, on_batch)
 
@@ -151,7 +163,7 @@ _BASE_CONTEXT: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods
 class _WorkerProcess(_BASE_CONTEXT.Process):  # type: ignore[misc,name-defined]
     """A pool worker started with the stop signals blocked, and known to an immediate stop."""
 
-    def start(self) -> None:  # noqa: D102
+    def start(self) -> None:
         with signals_blocked():
             super().start()
         if self.pid is not None:
@@ -174,8 +186,13 @@ MAX_POOL_RESTARTS = 5
 """Fresh pools in a row that may break before running anything before the study gives up."""
 
 
-def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: int, workers: int,
-              on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+def _run_pool(
+    compiled: dict[str, CompiledScenario],
+    jobs: Sequence[Job],
+    seed: int,
+    workers: int,
+    on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None],
+) -> None:
     pool = _pool(compiled, workers)
     pending: dict[Future[Any], Job] = {}
     todo = deque(jobs)
@@ -186,7 +203,8 @@ def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: 
             if not broken:
                 done, _ = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 broken = any(isinstance(f.exception(), BrokenProcessPool) for f in done) or (
-                    not done and _lost_worker(pool))
+                    not done and _lost_worker(pool)
+                )
             if not broken:
                 for fut in done:
                     on_batch(pending.pop(fut), fut.result())
@@ -199,8 +217,10 @@ def _run_pool(compiled: dict[str, CompiledScenario], jobs: Sequence[Job], seed: 
             _stop(pool)
             restarts = 0 if pending else restarts + 1  # the batches in flight make progress alone
             if restarts > MAX_POOL_RESTARTS:
-                raise SimulationError(f"the worker processes died {restarts} times in a row before running "
-                                      "anything (out of memory?); run again with --workers 1")
+                raise SimulationError(
+                    f"the worker processes died {restarts} times in a row before running "
+                    "anything (out of memory?); run again with --workers 1"
+                )
             _rerun(compiled, pending, seed, on_batch)
             pool = _pool(compiled, workers)
     finally:
@@ -217,8 +237,13 @@ def _lost_worker(pool: ProcessPoolExecutor) -> bool:
     return any(p.exitcode is not None for p in (getattr(pool, "_processes", None) or {}).values())
 
 
-def _fill(pool: ProcessPoolExecutor, pending: dict[Future[Any], Job], todo: deque[Job], seed: int,
-          limit: int) -> bool:
+def _fill(
+    pool: ProcessPoolExecutor,
+    pending: dict[Future[Any], Job],
+    todo: deque[Job],
+    seed: int,
+    limit: int,
+) -> bool:
     """Submit jobs until ``limit`` are in flight; True if the pool is broken (a worker died)."""
     while todo and len(pending) < limit:
         job = todo[0]
@@ -230,10 +255,16 @@ def _fill(pool: ProcessPoolExecutor, pending: dict[Future[Any], Job], todo: dequ
     return False
 
 
-def _rerun(compiled: dict[str, CompiledScenario], pending: dict[Future[Any], Job], seed: int,
-           on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None]) -> None:
+def _rerun(
+    compiled: dict[str, CompiledScenario],
+    pending: dict[Future[Any], Job],
+    seed: int,
+    on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None],
+) -> None:
     """After a broken pool: hand on the batches that finished, rerun the others in isolation."""
-    finished = {f: j for f, j in pending.items() if f.done() and not f.cancelled() and f.exception() is None}
+    finished = {
+        f: j for f, j in pending.items() if f.done() and not f.cancelled() and f.exception() is None
+    }
     for fut, job in finished.items():
         on_batch(job, fut.result())
     for fut, job in pending.items():  # in submission order
@@ -242,7 +273,9 @@ def _rerun(compiled: dict[str, CompiledScenario], pending: dict[Future[Any], Job
     pending.clear()
 
 
-def isolated(compiled: CompiledScenario, job: Job, seed: int, tries: int = 2) -> list[ReplicationSummary | Failure]:
+def isolated(
+    compiled: CompiledScenario, job: Job, seed: int, tries: int = 2
+) -> list[ReplicationSummary | Failure]:
     """Run a batch alone in a fresh process; one that kills its process is halved down to the culprit.
 
     A worker killed from outside (by an operator, or the OOM killer for another process's sake)
@@ -251,8 +284,9 @@ def isolated(compiled: CompiledScenario, job: Job, seed: int, tries: int = 2) ->
     """
     pool = _pool({job.variant: compiled}, 1)
     try:
-        rows: list[ReplicationSummary | Failure] = pool.submit(_worker_batch, job.variant, seed, job.lo,
-                                                               job.hi).result()
+        rows: list[ReplicationSummary | Failure] = pool.submit(
+            _worker_batch, job.variant, seed, job.lo, job.hi
+        ).result()
         pool.shutdown(wait=True)
         return rows
     except BrokenProcessPool:
@@ -262,16 +296,26 @@ def isolated(compiled: CompiledScenario, job: Job, seed: int, tries: int = 2) ->
     if job.hi - job.lo == 1:
         if tries > 1:
             return isolated(compiled, job, seed, tries - 1)
-        return _lost(job, seed, "worker process died (killed, or out of memory) while running this "
-                                "replication; replay it alone to see why")
+        return _lost(
+            job,
+            seed,
+            "worker process died (killed, or out of memory) while running this "
+            "replication; replay it alone to see why",
+        )
     mid = (job.lo + job.hi) // 2
-    return [*isolated(compiled, Job(job.variant, job.lo, mid), seed, tries),
-            *isolated(compiled, Job(job.variant, mid, job.hi), seed, tries)]
+    return [
+        *isolated(compiled, Job(job.variant, job.lo, mid), seed, tries),
+        *isolated(compiled, Job(job.variant, mid, job.hi), seed, tries),
+    ]
 
 
 def _pool(compiled: dict[str, CompiledScenario], workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_WorkerContext(),  # type: ignore[arg-type]
-                               initializer=_init_worker, initargs=(compiled, os.getpid()))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_WorkerContext(),  # type: ignore[arg-type]
+        initializer=_init_worker,
+        initargs=(compiled, os.getpid()),
+    )
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -310,7 +354,9 @@ def _lost(job: Job, seed: int, why: str) -> list[ReplicationSummary | Failure]:
 
 def default_workers() -> int:
     """The machine's cores (what ``--workers`` defaults to)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
 
 
 def check_replications(n: int, limit: int = MAX_REPLICATIONS) -> None:
@@ -318,17 +364,26 @@ def check_replications(n: int, limit: int = MAX_REPLICATIONS) -> None:
     if n < 1:
         raise InputError("the number of replications must be at least 1")
     if n > limit:
-        raise InputError(f"{n} replications per variant is over the limit of {limit}; "
-                         "pass --max-replications to raise it")
+        raise InputError(
+            f"{n} replications per variant is over the limit of {limit}; "
+            "pass --max-replications to raise it"
+        )
 
 
-def simulate_summaries(scenario: Scenario, variants: Sequence[Variant], n: int, seed: int, *,
-                       workers: int = 1) -> dict[str, list[ReplicationSummary]]:
+def simulate_summaries(
+    scenario: Scenario, variants: Sequence[Variant], n: int, seed: int, *, workers: int = 1
+) -> dict[str, list[ReplicationSummary]]:
     """Summaries of the base and of variants given as objects (suggested changes), under CRN."""
     compiled = {BASE: compile_scenario(scenario)}
     compiled.update({v.id: compile_scenario(apply_variant(scenario, v)) for v in variants})
     out: dict[str, list[ReplicationSummary]] = {k: [] for k in compiled}
-    run_jobs(compiled, plan(list(compiled), n, batch_size(n, workers)), seed, workers=workers,
-             on_batch=lambda job, rows: out[job.variant].extend(
-                 r for r in rows if isinstance(r, ReplicationSummary)))
+    run_jobs(
+        compiled,
+        plan(list(compiled), n, batch_size(n, workers)),
+        seed,
+        workers=workers,
+        on_batch=lambda job, rows: out[job.variant].extend(
+            r for r in rows if isinstance(r, ReplicationSummary)
+        ),
+    )
     return {k: sorted(rows, key=lambda s: s.replication) for k, rows in out.items()}

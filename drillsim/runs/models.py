@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from drillsim.errors import Problem, ResultsFormatError
 from drillsim.scenario.model import Variant
 
-RERUN = "re-run the study (drillsim run SCENARIO --out NEW_FOLDER) or restore the folder from a copy"
+RERUN = (
+    "re-run the study (drillsim run SCENARIO --out NEW_FOLDER) or restore the folder from a copy"
+)
 """Hint for a run-folder file that is damaged: nothing in it can be trusted to be repaired by hand."""
 
 LIMITS: dict[str, tuple[str, int]] = {
@@ -47,7 +49,9 @@ class RunFolderError(ResultsFormatError):
         return self.problem.format()
 
 
-def damaged(path: Path, message: str, *, line: int | None = None, field: str = "", hint: str = RERUN) -> RunFolderError:
+def damaged(
+    path: Path, message: str, *, line: int | None = None, field: str = "", hint: str = RERUN
+) -> RunFolderError:
     """The error for a damaged run-folder file."""
     return RunFolderError(Problem(message, file=str(path), line=line, path=field, hint=hint))
 
@@ -68,8 +72,11 @@ def read_text(path: Path, kind: str) -> str:
     var, limit = limit_of(kind)
     size = path.stat().st_size
     if size > limit:
-        raise damaged(path, f"{size:,} bytes, over the {limit:,}-byte limit for a {kind} file",
-                      hint=f"if the file is genuine, raise the limit: {var}={size}")
+        raise damaged(
+            path,
+            f"{size:,} bytes, over the {limit:,}-byte limit for a {kind} file",
+            hint=f"if the file is genuine, raise the limit: {var}={size}",
+        )
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -278,7 +285,9 @@ def problem_of(exc: ValidationError, path: Path, line: int | None) -> RunFolderE
         where = line if line is not None else (int(at.group(1)) if at else None)
         what = msg.replace("Invalid JSON: ", "")
         what = _AT.sub("", what) if line is None else what
-        return damaged(path, f"not valid JSON ({what}): the file was cut short or edited", line=where)
+        return damaged(
+            path, f"not valid JSON ({what}): the file was cut short or edited", line=where
+        )
     field = dotted(err["loc"])
     if err["type"] == "extra_forbidden":
         msg = "unknown field"

@@ -17,17 +17,19 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from drillsim import __version__, folders
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
-from drillsim.files import check_output as check_output  # re-exported: the commands' one output rule
+from drillsim.files import (
+    check_output as check_output,  # re-exported: the commands' one output rule
+)
 from drillsim.files import write_atomic
 from drillsim.runs.models import ManifestModel, SummaryModel, parse, read_text
 from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
-from drillsim.analysis.summary import ReplicationSummary
 from drillsim.textsafe import cell_text
 
 RESULTS_FORMAT = 4
@@ -80,7 +82,7 @@ class Manifest:
 
 def now() -> str:
     """UTC timestamp for manifests."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def holds_files(path: Path) -> bool:
@@ -96,16 +98,20 @@ def check_run_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> No
     run, and no other drillsim process writing it. Links and files are never run folders.
     """
     if path.is_symlink():
-        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes a run "
-                         "through a link: give the folder itself, or choose another --out")
+        raise InputError(
+            f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes a run "
+            "through a link: give the folder itself, or choose another --out"
+        )
     if not path.exists():
         return
     if not path.is_dir():
         raise InputError(f"{path} is a file, not a folder; choose another --out")
     for source in inputs:
         if Path(os.path.realpath(source)).is_relative_to(os.path.realpath(path)):
-            raise InputError(f"{path} holds {source}, which this run reads: drillsim never replaces the folder "
-                             f"an input is read from; copy the file out of {path} first, or choose another --out")
+            raise InputError(
+                f"{path} holds {source}, which this run reads: drillsim never replaces the folder "
+                f"an input is read from; copy the file out of {path} first, or choose another --out"
+            )
     who = folders.holder(path)
     if who is not None:
         raise folders.FolderBusyError(folders.busy_message(path, who))
@@ -114,27 +120,39 @@ def check_run_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> No
     if not folders.is_owned(path):
         raise OutputExistsError(_not_ours(path))
     if not force:
-        raise OutputExistsError(f"{path} already holds an earlier run; choose another --out or pass "
-                                "--force to replace it")
+        raise OutputExistsError(
+            f"{path} already holds an earlier run; choose another --out or pass "
+            "--force to replace it"
+        )
     strangers = folders.foreign(path)
     if strangers:
-        raise OutputExistsError(f"{path} holds files drillsim did not write ({', '.join(strangers)}); --force "
-                                "replaces only drillsim's own files: move yours out, or choose another --out")
+        raise OutputExistsError(
+            f"{path} holds files drillsim did not write ({', '.join(strangers)}); --force "
+            "replaces only drillsim's own files: move yours out, or choose another --out"
+        )
 
 
 def _not_ours(path: Path) -> str:
     """Why a non-empty folder without drillsim's file list is never replaced, even with --force."""
     if _looks_like_a_run(path / MANIFEST):
-        return (f"{path} holds a run of an older drillsim, made without a list of its files "
-                f"({folders.MARKER}), so it is never replaced, even with --force; delete it yourself if "
-                "nothing in it is needed, or choose another --out")
-    return (f"{path} already holds files drillsim did not make ({', '.join(folders.entries(path)[:5])}); it is "
-            "never replaced, even with --force: choose another --out (a new or empty folder)")
+        return (
+            f"{path} holds a run of an older drillsim, made without a list of its files "
+            f"({folders.MARKER}), so it is never replaced, even with --force; delete it yourself if "
+            "nothing in it is needed, or choose another --out"
+        )
+    return (
+        f"{path} already holds files drillsim did not make ({', '.join(folders.entries(path)[:5])}); it is "
+        "never replaced, even with --force: choose another --out (a new or empty folder)"
+    )
 
 
 def _looks_like_a_run(path: Path) -> bool:
     try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() and not path.is_symlink() else {}
+        data = (
+            json.loads(path.read_text(encoding="utf-8"))
+            if path.is_file() and not path.is_symlink()
+            else {}
+        )
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and data.get("format") == "drillsim-results"
@@ -175,8 +193,13 @@ def read_files(scenario: Path | None, run: Path | None) -> list[Path]:
     """The files a command reads (a scenario, a run folder's data), which no output may replace."""
     found = [scenario] if scenario is not None else []
     if run is not None:
-        found += [run / MANIFEST, run / "scenario.json", run / "scenario.yaml", *run.glob("summaries/*.jsonl"),
-                  *run.glob("logs/*.jsonl")]
+        found += [
+            run / MANIFEST,
+            run / "scenario.json",
+            run / "scenario.yaml",
+            *run.glob("summaries/*.jsonl"),
+            *run.glob("logs/*.jsonl"),
+        ]
     return found
 
 
@@ -202,7 +225,9 @@ def sha256_file(path: Path) -> str:
 class RunWriter:
     """Writes a run folder as replications finish."""
 
-    def __init__(self, root: Path, manifest: Manifest, scenario_text: bytes, scenario_json: str) -> None:
+    def __init__(
+        self, root: Path, manifest: Manifest, scenario_text: bytes, scenario_json: str
+    ) -> None:
         self.root = root
         self.manifest = manifest
         manifest.started_at = manifest.started_at or now()
@@ -229,7 +254,9 @@ class RunWriter:
         fh.flush()
         os.fsync(fh.fileno())
 
-    def write_log(self, variant: str, which: str, replication: int, records: Sequence[EventRecord]) -> Path:
+    def write_log(
+        self, variant: str, which: str, replication: int, records: Sequence[EventRecord]
+    ) -> Path:
         """Save a whole event log as JSON Lines (for timelines of chosen replications)."""
         path = contained(self.root, f"logs/{safe_name(variant)}-{safe_name(which)}.jsonl")
         write_atomic(path, log_jsonl(records))
@@ -254,7 +281,9 @@ class RunWriter:
 def log_jsonl(records: Sequence[EventRecord]) -> str:
     """An event log as JSON Lines, with a header line naming the log format."""
     head = json.dumps({"format": "drillsim-log", "format_version": LOG_FORMAT})
-    return head + "\n" + "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+    return (
+        head + "\n" + "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+    )
 
 
 def log_csv(records: Sequence[EventRecord]) -> str:
@@ -275,10 +304,16 @@ def read_log(path: Path) -> list[EventRecord]:
     except json.JSONDecodeError as exc:
         raise ResultsFormatError(f"{path}: not a drillsim event log ({exc})") from None
     if head.get("format") != "drillsim-log" or head.get("format_version") != LOG_FORMAT:
-        raise ResultsFormatError(f"{path}: event log format {head.get('format_version')!r}, this drillsim "
-                                 f"reads {LOG_FORMAT}")
+        raise ResultsFormatError(
+            f"{path}: event log format {head.get('format_version')!r}, this drillsim "
+            f"reads {LOG_FORMAT}"
+        )
     try:
-        return [EventRecord.from_dict(json.loads(line, parse_constant=_no_constant)) for line in lines[1:] if line]
+        return [
+            EventRecord.from_dict(json.loads(line, parse_constant=_no_constant))
+            for line in lines[1:]
+            if line
+        ]
     except (json.JSONDecodeError, TypeError, ValueError, KeyError) as exc:
         raise ResultsFormatError(f"{path}: damaged event log ({exc})") from None
 
@@ -304,8 +339,10 @@ MAX_JSON_DIGITS = 4_000
 
 def _bounded_int(text: str) -> int:
     if len(text) > MAX_JSON_DIGITS:
-        raise ValueError(f"a whole number of {len(text):,} digits, more than the {MAX_JSON_DIGITS:,} any "
-                         "drillsim field holds")
+        raise ValueError(
+            f"a whole number of {len(text):,} digits, more than the {MAX_JSON_DIGITS:,} any "
+            "drillsim field holds"
+        )
     return int(text)
 
 
@@ -324,12 +361,16 @@ def read_manifest(root: Path) -> Manifest:
         head = loads_bounded(text)
     except (json.JSONDecodeError, ValueError):
         head = None  # located by the model below
-    if isinstance(head, dict) and head.get("format") == "drillsim-results" and \
-            head.get("format_version") != RESULTS_FORMAT:
+    if (
+        isinstance(head, dict)
+        and head.get("format") == "drillsim-results"
+        and head.get("format_version") != RESULTS_FORMAT
+    ):
         raise ResultsFormatError(
             f"{path}: results format version {_brief(head.get('format_version'))} was written by drillsim "
             f"{_brief(head.get('drillsim_version', '?'))}; this drillsim ({__version__}) reads version "
-            f"{RESULTS_FORMAT}. Re-run the scenario with this version.")
+            f"{RESULTS_FORMAT}. Re-run the scenario with this version."
+        )
     return Manifest(**parse(ManifestModel, text, path).model_dump())
 
 
@@ -345,14 +386,19 @@ def read_run(root: Path) -> RunData:
     warnings: list[str] = []
     if manifest.status != "complete":
         how = {"running": "still running, or was killed", "failed": "stopped by an error"}.get(
-            manifest.status, manifest.status)
-        warnings.append(f"the run in {root} {'is' if manifest.status == 'running' else 'was'} {how}: results "
-                        "cover only the replications finished before it stopped")
+            manifest.status, manifest.status
+        )
+        warnings.append(
+            f"the run in {root} {'is' if manifest.status == 'running' else 'was'} {how}: results "
+            "cover only the replications finished before it stopped"
+        )
     summaries = {v: _read_summaries(root, v, manifest, warnings) for v in manifest.variants}
     return RunData(root, manifest, summaries, warnings)
 
 
-def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list[str]) -> list[ReplicationSummary]:
+def _read_summaries(
+    root: Path, variant: str, manifest: Manifest, warnings: list[str]
+) -> list[ReplicationSummary]:
     path = contained(root, f"summaries/{safe_name(variant)}.jsonl")
     if not path.exists():
         if manifest.status == "complete" and manifest.completed.get(variant, 0):
@@ -366,10 +412,14 @@ def _read_summaries(root: Path, variant: str, manifest: Manifest, warnings: list
         warnings.append(f"{path.name}: dropped a partly written last line")
     out = []
     for n, line in enumerate(lines, 1):
-        out.append(ReplicationSummary.from_json(parse(SummaryModel, line, path, line=n).model_dump()))
+        out.append(
+            ReplicationSummary.from_json(parse(SummaryModel, line, path, line=n).model_dump())
+        )
     out.sort(key=lambda s: s.replication)
     expected = manifest.completed.get(variant, 0)
     if manifest.status == "complete" and len(out) != expected:
-        raise ResultsFormatError(f"{path}: {len(out)} summaries but the manifest records {expected}; "
-                                 "the file is truncated")
+        raise ResultsFormatError(
+            f"{path}: {len(out)} summaries but the manifest records {expected}; "
+            "the file is truncated"
+        )
     return out

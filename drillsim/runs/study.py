@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.analysis.stats import share_stats
-from drillsim.sim.compile import CompiledScenario
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.runs.experiment import (
     BASE,
     Failure,
@@ -26,8 +26,8 @@ from drillsim.runs.experiment import (
 )
 from drillsim.runs.store import Manifest, RunWriter, sha256_file
 from drillsim.scenario.model import Scenario
+from drillsim.sim.compile import CompiledScenario
 from drillsim.stopping import deferred
-from drillsim.analysis.summary import ReplicationSummary
 
 Progress = Callable[[int], None]
 
@@ -60,10 +60,21 @@ def ci_reached(summaries: dict[str, list[ReplicationSummary]], width: float) -> 
     return True
 
 
-def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, seed: int,
-              variants: Sequence[str] = (BASE,), workers: int = 1, dask_address: str | None = None,
-              until_ci: float | None = None, max_events: int | None = None,
-              progress: Progress | None = None, suggest: int = 0) -> Path:
+def run_study(
+    scenario: Scenario,
+    scenario_path: Path,
+    out: Path,
+    *,
+    n: int,
+    seed: int,
+    variants: Sequence[str] = (BASE,),
+    workers: int = 1,
+    dask_address: str | None = None,
+    until_ci: float | None = None,
+    max_events: int | None = None,
+    progress: Progress | None = None,
+    suggest: int = 0,
+) -> Path:
     """Run ``n`` replications of each variant (or until ``until_ci`` is reached, at most ``n``).
 
     Writes the run folder ``out`` (already created, empty) and returns it. On KeyboardInterrupt the
@@ -74,10 +85,18 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
     """
     variants = list(dict.fromkeys(variants))
     compiled = compile_variants(scenario, variants, max_events=max_events)
-    manifest = Manifest(scenario_id=scenario.scenario.id, scenario_hash=compiled[variants[0]].scenario_hash,
-                        scenario_file=scenario_path.name, scenario_sha256=sha256_file(scenario_path),
-                        seed=seed, replications=n, variants=variants, workers=workers,
-                        engine="dask" if dask_address else "local", until_ci=until_ci)
+    manifest = Manifest(
+        scenario_id=scenario.scenario.id,
+        scenario_hash=compiled[variants[0]].scenario_hash,
+        scenario_file=scenario_path.name,
+        scenario_sha256=sha256_file(scenario_path),
+        seed=seed,
+        replications=n,
+        variants=variants,
+        workers=workers,
+        engine="dask" if dask_address else "local",
+        until_ci=until_ci,
+    )
     collected: dict[str, list[ReplicationSummary]] = {v: [] for v in variants}
     writer: RunWriter | None = None
 
@@ -89,10 +108,16 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
 
     try:
         with deferred():  # a Ctrl-C now waits for the manifest, which then says "interrupted"
-            writer = RunWriter(out, manifest, scenario_path.read_bytes(),
-                               scenario.model_dump_json(by_alias=True, indent=2))
+            writer = RunWriter(
+                out,
+                manifest,
+                scenario_path.read_bytes(),
+                scenario.model_dump_json(by_alias=True, indent=2),
+            )
             in_order = InOrder(writer, manifest, collected)
-        _run_rounds(compiled, variants, n, seed, workers, dask_address, until_ci, on_batch, collected)
+        _run_rounds(
+            compiled, variants, n, seed, workers, dask_address, until_ci, on_batch, collected
+        )
         in_order.flush()
         _write_logs(writer, compiled, collected, seed)
         _write_analysis(out, scenario, collected.get(BASE, []), seed, workers, suggest)
@@ -100,7 +125,10 @@ def run_study(scenario: Scenario, scenario_path: Path, out: Path, *, n: int, see
         # NOTE: any stop, not only Ctrl-C: a manifest left "running" would pass for a live run.
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         if writer is not None:
-            with deferred(), contextlib.suppress(OSError):  # the error that stopped the run is the one to report
+            with (
+                deferred(),
+                contextlib.suppress(OSError),
+            ):  # the error that stopped the run is the one to report
                 in_order.flush()
                 writer.close(status)
         raise
@@ -118,13 +146,16 @@ class InOrder:
     replication order too, so that statistics are summed in one fixed order.
     """
 
-    def __init__(self, writer: RunWriter, manifest: Manifest, collected: dict[str, list[ReplicationSummary]]) -> None:
+    def __init__(
+        self, writer: RunWriter, manifest: Manifest, collected: dict[str, list[ReplicationSummary]]
+    ) -> None:
         self.writer = writer
         self.manifest = manifest
         self.collected = collected
         self.next: dict[str, int] = dict.fromkeys(collected, 0)
         self.waiting: dict[str, dict[int, tuple[int, list[ReplicationSummary | Failure]]]] = {
-            v: {} for v in collected}
+            v: {} for v in collected
+        }
 
     def add(self, job: Job, rows: list[ReplicationSummary | Failure]) -> None:
         """Take a finished batch; write it and every batch it unblocks."""
@@ -142,37 +173,66 @@ class InOrder:
                 self._write(variant, waiting.pop(lo)[1])
 
     def _write(self, variant: str, rows: list[ReplicationSummary | Failure]) -> None:
-        good = sorted((r for r in rows if isinstance(r, ReplicationSummary)), key=lambda r: r.replication)
-        self.manifest.failures.extend(asdict(r) for r in sorted(
-            (r for r in rows if isinstance(r, Failure)), key=lambda r: r.replication))
+        good = sorted(
+            (r for r in rows if isinstance(r, ReplicationSummary)), key=lambda r: r.replication
+        )
+        self.manifest.failures.extend(
+            asdict(r)
+            for r in sorted(
+                (r for r in rows if isinstance(r, Failure)), key=lambda r: r.replication
+            )
+        )
         self.writer.append(variant, good)
         self.collected[variant].extend(good)
         self.writer.save_manifest()
 
 
-def _run_rounds(compiled: dict[str, CompiledScenario], variants: list[str], n: int, seed: int,
-                workers: int, dask_address: str | None, until_ci: float | None,
-                on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None],
-                collected: dict[str, list[ReplicationSummary]]) -> None:
+def _run_rounds(
+    compiled: dict[str, CompiledScenario],
+    variants: list[str],
+    n: int,
+    seed: int,
+    workers: int,
+    dask_address: str | None,
+    until_ci: float | None,
+    on_batch: Callable[[Job, list[ReplicationSummary | Failure]], None],
+    collected: dict[str, list[ReplicationSummary]],
+) -> None:
     """All at once, or in growing rounds until the interval target (``--until-ci``) is met."""
     size = batch_size(n, max(1, workers), cap=50 if dask_address is None else 200)
     if until_ci is None:
-        run_jobs(compiled, plan(variants, n, size), seed, workers=workers, dask_address=dask_address,
-                 on_batch=on_batch)
+        run_jobs(
+            compiled,
+            plan(variants, n, size),
+            seed,
+            workers=workers,
+            dask_address=dask_address,
+            on_batch=on_batch,
+        )
         return
     done, step = 0, min(n, 100)
     while done < n:
         todo = min(step, n - done)
-        run_jobs(compiled, plan(variants, todo, max(1, min(size, math.ceil(todo / max(1, workers)))), done),
-                 seed, workers=workers, dask_address=dask_address, on_batch=on_batch)
+        run_jobs(
+            compiled,
+            plan(variants, todo, max(1, min(size, math.ceil(todo / max(1, workers)))), done),
+            seed,
+            workers=workers,
+            dask_address=dask_address,
+            on_batch=on_batch,
+        )
         done += todo
         if ci_reached(collected, until_ci):
             return
         step = done  # double the replications each round
 
 
-def _write_logs(writer: RunWriter, compiled: dict[str, CompiledScenario],
-                collected: dict[str, list[ReplicationSummary]], seed: int) -> None:
+def _write_logs(
+    writer: RunWriter,
+    compiled: dict[str, CompiledScenario],
+    collected: dict[str, list[ReplicationSummary]],
+    seed: int,
+) -> None:
     """Re-simulate the median and worst replication of each variant with whole logs (exact replays)."""
     for variant, rows in collected.items():
         c = compiled[variant]
@@ -180,8 +240,14 @@ def _write_logs(writer: RunWriter, compiled: dict[str, CompiledScenario],
             writer.write_log(variant, which, rep, simulate(c, seed, rep).records)
 
 
-def _write_analysis(out: Path, scenario: Scenario, base: list[ReplicationSummary], seed: int, workers: int,
-                    suggest: int) -> None:
+def _write_analysis(
+    out: Path,
+    scenario: Scenario,
+    base: list[ReplicationSummary],
+    seed: int,
+    workers: int,
+    suggest: int,
+) -> None:
     """Findings (and, with ``suggest``, the tested improvements) for the report to read."""
     from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
     from drillsim.runs.experiment import simulate_summaries
@@ -191,6 +257,8 @@ def _write_analysis(out: Path, scenario: Scenario, base: list[ReplicationSummary
         return
     simulate = None
     if suggest > 0:
+
         def simulate(sc: Scenario, variants: Sequence[Any]) -> dict[str, list[ReplicationSummary]]:
             return simulate_summaries(sc, variants, suggest, seed, workers=workers)
+
     write_atomic(out / ANALYSIS_FILE, to_json(analyze(scenario, base, simulate=simulate)))

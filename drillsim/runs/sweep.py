@@ -64,17 +64,27 @@ def _numbers(text: str) -> tuple[Any, ...]:
         lo, hi = Decimal(lo_text), Decimal(hi_text)
         step = Decimal(step_text) if step_text else Decimal(1)
     except InvalidOperation:
-        raise InputError(f"cannot read the range {text!r}; write 2..8, 2..8:2 or 0.5..0.9:0.1") from None
-    if not all(v.is_finite() and v.copy_abs() <= MAX_VALUE for v in (lo, hi, step)):  # copy_abs: no context
-        raise InputError(f"the range {text!r} is not made of finite numbers of at most {MAX_VALUE:,}; "
-                         "write 2..8, 2..8:2 or 0.5..0.9:0.1")
+        raise InputError(
+            f"cannot read the range {text!r}; write 2..8, 2..8:2 or 0.5..0.9:0.1"
+        ) from None
+    if not all(
+        v.is_finite() and v.copy_abs() <= MAX_VALUE for v in (lo, hi, step)
+    ):  # copy_abs: no context
+        raise InputError(
+            f"the range {text!r} is not made of finite numbers of at most {MAX_VALUE:,}; "
+            "write 2..8, 2..8:2 or 0.5..0.9:0.1"
+        )
     if step <= 0 or hi < lo:
         raise InputError(f"the range {text!r} is empty; write low..high with a positive step")
     if (hi - lo) / step >= MAX_POINTS:
-        raise InputError(f"the range {text!r} has more than {MAX_POINTS:,} values; at most {MAX_POINTS:,}")
+        raise InputError(
+            f"the range {text!r} has more than {MAX_POINTS:,} values; at most {MAX_POINTS:,}"
+        )
     count = int((hi - lo) / step) + 1
     vals = [lo + i * step for i in range(count)]
-    integral = all(v == v.to_integral_value() for v in vals) and "." not in lo_text + hi_text + step_text
+    integral = (
+        all(v == v.to_integral_value() for v in vals) and "." not in lo_text + hi_text + step_text
+    )
     return tuple(int(v) if integral else float(v) for v in vals)
 
 
@@ -85,16 +95,29 @@ def parse_set(text: str, scenario: Scenario) -> Axis:
         raise InputError(f"--set {text!r}: write PATH=VALUES, e.g. agencies.ems.units=2..8")
     section, _, rest = path.partition(".")
     if section not in FIELDS:
-        raise InputError(f"--set {text!r}: unknown section {section!r}{_guess(section, list(FIELDS))}")
+        raise InputError(
+            f"--set {text!r}: unknown section {section!r}{_guess(section, list(FIELDS))}"
+        )
     target, _, field = rest.rpartition(".")
-    ids = {"agencies": [a.id for a in scenario.agencies], "tasks": [t.id for t in scenario.tasks],
-           "links": [f"{lk.from_}->{to}" for lk in scenario.links for to in lk.to]}[section]
+    ids = {
+        "agencies": [a.id for a in scenario.agencies],
+        "tasks": [t.id for t in scenario.tasks],
+        "links": [f"{lk.from_}->{to}" for lk in scenario.links for to in lk.to],
+    }[section]
     if target not in ids:
-        raise InputError(f"--set {text!r}: unknown {section[:-1] if section != 'agencies' else 'agency'} "
-                         f"{target!r}{_guess(target, ids)}")
+        raise InputError(
+            f"--set {text!r}: unknown {section[:-1] if section != 'agencies' else 'agency'} "
+            f"{target!r}{_guess(target, ids)}"
+        )
     if field not in FIELDS[section]:
-        raise InputError(f"--set {text!r}: cannot sweep {field!r}{_guess(field, list(FIELDS[section]))}")
-    vals = _numbers(values) if ".." in values else tuple(v.strip() for v in values.split(",") if v.strip())
+        raise InputError(
+            f"--set {text!r}: cannot sweep {field!r}{_guess(field, list(FIELDS[section]))}"
+        )
+    vals = (
+        _numbers(values)
+        if ".." in values
+        else tuple(v.strip() for v in values.split(",") if v.strip())
+    )
     return Axis(section, target, field, vals)
 
 
@@ -108,16 +131,24 @@ def grid(scenario: Scenario, axes: list[Axis]) -> list[tuple[tuple[Any, ...], Va
     for a in axes:
         points *= max(1, len(a.values))
     if points > MAX_POINTS:
-        raise InputError(f"the grid has {points:,} points ({' x '.join(str(len(a.values)) for a in axes)}), over the "
-                         f"limit of {MAX_POINTS:,}; sweep fewer values, or fewer parameters at once")
+        raise InputError(
+            f"the grid has {points:,} points ({' x '.join(str(len(a.values)) for a in axes)}), over the "
+            f"limit of {MAX_POINTS:,}; sweep fewer values, or fewer parameters at once"
+        )
     out = []
     for combo in itertools.product(*(a.values for a in axes)):
         changes: dict[str, Any] = {}
         for axis, value in zip(axes, combo):
             if axis.section == "links":
                 src, dst = axis.target.split("->", 1)
-                entry = next((c for c in changes.setdefault("change_links", []) if (c["from"], c["to"]) == (src, dst)),
-                             None)
+                entry = next(
+                    (
+                        c
+                        for c in changes.setdefault("change_links", [])
+                        if (c["from"], c["to"]) == (src, dst)
+                    ),
+                    None,
+                )
                 if entry is None:
                     entry = {"from": src, "to": dst}
                     changes["change_links"].append(entry)
@@ -126,7 +157,9 @@ def grid(scenario: Scenario, axes: list[Axis]) -> list[tuple[tuple[Any, ...], Va
                 key = "change_agencies" if axis.section == "agencies" else "change_tasks"
                 changes.setdefault(key, {}).setdefault(axis.target, {})[axis.field] = value
         label = ",".join(f"{a.field}={v}" for a, v in zip(axes, combo))
-        vid = re.sub(r"[^A-Za-z0-9_-]", "_", "sweep-" + "-".join(str(v).replace(".", "p") for v in combo))
+        vid = re.sub(
+            r"[^A-Za-z0-9_-]", "_", "sweep-" + "-".join(str(v).replace(".", "p") for v in combo)
+        )
         data = {"id": vid[:64], "description": label, **changes}
         try:
             variant = Variant.model_validate(data)
@@ -144,8 +177,14 @@ def _path(loc: tuple[Any, ...]) -> str:
     return "".join(f"[{c}]" if isinstance(c, int) else f".{c}" for c in loc).lstrip(".")
 
 
-def _refused(axes: list[Axis], combo: tuple[Any, ...], changes: dict[str, Any], path: str, message: str,
-             hint: str) -> InputError:
+def _refused(
+    axes: list[Axis],
+    combo: tuple[Any, ...],
+    changes: dict[str, Any],
+    path: str,
+    message: str,
+    hint: str,
+) -> InputError:
     """The error for a grid point the format refuses, naming the --set option (and value) behind it."""
     parts = parse_path(path)
     target = field = None
@@ -156,7 +195,7 @@ def _refused(axes: list[Axis], combo: tuple[Any, ...], changes: dict[str, Any], 
         target, field = parts[1], parts[2]
     named = [(a, v) for a, v in zip(axes, combo) if (a.target, a.field) == (target, field)]
     if named:
-        (axis, value), = named
+        ((axis, value),) = named
         text = f"--set {axis.name}: the value {value} is refused: {message}"
         advice = f"use values of {axis.field} that a scenario file accepts"
         hint = hint.split(KEEP_BASE, 1)[0]  # a swept value cannot be left out

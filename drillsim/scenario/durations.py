@@ -21,10 +21,10 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from statistics import NormalDist
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -53,7 +53,9 @@ _DURATION_RE = re.compile(
     rf"^\s*(?:({_NUM})\s*d)?\s*(?:({_NUM})\s*h)?\s*(?:({_NUM})\s*m)?\s*(?:({_NUM})\s*s)?\s*$"
 )
 DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*[dhms]\s*)+$"
-DURATION_HINT = "write a duration such as 90s, 5m, 1h30m or 2d (units d, h, m, s; no spaces in words)"
+DURATION_HINT = (
+    "write a duration such as 90s, 5m, 1h30m or 2d (units d, h, m, s; no spaces in words)"
+)
 
 #: z-score of the 90th percentile of the standard normal distribution.
 Z90 = NormalDist().inv_cdf(0.9)
@@ -131,8 +133,14 @@ Seconds = Annotated[
     float,
     BeforeValidator(parse_duration),
     PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
-                    "description": "A duration such as 90s, 5m, 1h30m.", "examples": ["5m"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "A duration such as 90s, 5m, 1h30m.",
+            "examples": ["5m"],
+        }
+    ),
 ]
 """A duration field: written ``5m``, held as seconds, written back canonically."""
 
@@ -170,16 +178,16 @@ class Fixed(_Dist):
     fixed: Seconds
 
     @property
-    def is_fixed(self) -> bool:  # noqa: D102
+    def is_fixed(self) -> bool:
         return True
 
-    def quantile(self, u: float) -> float:  # noqa: D102
+    def quantile(self, u: float) -> float:
         return self.fixed
 
-    def mean(self) -> float:  # noqa: D102
+    def mean(self) -> float:
         return self.fixed
 
-    def bounds(self) -> tuple[float, float]:  # noqa: D102
+    def bounds(self) -> tuple[float, float]:
         return (self.fixed, self.fixed)
 
 
@@ -189,21 +197,23 @@ class Uniform(_Dist):
     uniform: tuple[Seconds, Seconds] = Field(description="[low, high]")
 
     @model_validator(mode="after")
-    def _order(self) -> "Uniform":
+    def _order(self) -> Uniform:
         low, high = self.uniform
         if low > high:
-            raise ValueError(f"uniform low {format_duration(low)} is above high {format_duration(high)}; "
-                             "write [low, high]")
+            raise ValueError(
+                f"uniform low {format_duration(low)} is above high {format_duration(high)}; "
+                "write [low, high]"
+            )
         return self
 
-    def quantile(self, u: float) -> float:  # noqa: D102
+    def quantile(self, u: float) -> float:
         low, high = self.uniform
         return low + u * (high - low)
 
-    def mean(self) -> float:  # noqa: D102
+    def mean(self) -> float:
         return sum(self.uniform) / 2
 
-    def bounds(self) -> tuple[float, float]:  # noqa: D102
+    def bounds(self) -> tuple[float, float]:
         return self.uniform
 
 
@@ -213,14 +223,16 @@ class Triangular(_Dist):
     triangular: tuple[Seconds, Seconds, Seconds] = Field(description="[low, mode, high]")
 
     @model_validator(mode="after")
-    def _order(self) -> "Triangular":
+    def _order(self) -> Triangular:
         low, mode, high = self.triangular
         if not low <= mode <= high:
-            raise ValueError("triangular needs low <= mode <= high, got "
-                             + ", ".join(format_duration(v) for v in self.triangular))
+            raise ValueError(
+                "triangular needs low <= mode <= high, got "
+                + ", ".join(format_duration(v) for v in self.triangular)
+            )
         return self
 
-    def quantile(self, u: float) -> float:  # noqa: D102
+    def quantile(self, u: float) -> float:
         low, mode, high = self.triangular
         span = high - low
         if span == 0:
@@ -230,10 +242,10 @@ class Triangular(_Dist):
             return low + math.sqrt(u * span * (mode - low))
         return high - math.sqrt((1 - u) * span * (high - mode))
 
-    def mean(self) -> float:  # noqa: D102
+    def mean(self) -> float:
         return sum(self.triangular) / 3
 
-    def bounds(self) -> tuple[float, float]:  # noqa: D102
+    def bounds(self) -> tuple[float, float]:
         return (self.triangular[0], self.triangular[2])
 
 
@@ -243,18 +255,18 @@ class Exponential(_Dist):
     exponential: Seconds = Field(description="mean")
 
     @model_validator(mode="after")
-    def _positive(self) -> "Exponential":
+    def _positive(self) -> Exponential:
         if self.exponential <= 0:
             raise ValueError("exponential mean must be above 0s; use a fixed 0s for no delay")
         return self
 
-    def quantile(self, u: float) -> float:  # noqa: D102
+    def quantile(self, u: float) -> float:
         return -self.exponential * math.log1p(-u)
 
-    def mean(self) -> float:  # noqa: D102
+    def mean(self) -> float:
         return self.exponential
 
-    def bounds(self) -> tuple[float, float]:  # noqa: D102
+    def bounds(self) -> tuple[float, float]:
         return (0.0, math.inf)
 
 
@@ -272,19 +284,23 @@ class LogNormal(_Dist):
     lognormal: LogNormalSpec
 
     @model_validator(mode="after")
-    def _order(self) -> "LogNormal":
+    def _order(self) -> LogNormal:
         if self.lognormal.median <= 0:
             raise ValueError("lognormal median must be above 0s")
         if self.lognormal.p90 <= self.lognormal.median:
-            raise ValueError(f"lognormal p90 ({format_duration(self.lognormal.p90)}) must be above the "
-                             f"median ({format_duration(self.lognormal.median)})")
+            raise ValueError(
+                f"lognormal p90 ({format_duration(self.lognormal.p90)}) must be above the "
+                f"median ({format_duration(self.lognormal.median)})"
+            )
         ratio = self.lognormal.p90 / self.lognormal.median
         if not ratio <= MAX_LOGNORMAL_RATIO:
-            raise ValueError(f"lognormal p90 ({_short(self.lognormal.p90)}) is {_times(ratio)} the median "
-                             f"({_short(self.lognormal.median)}); at most {MAX_LOGNORMAL_RATIO:,.0f} times "
-                             "is accepted (a lognormal that wide already has a mean "
-                             f"{math.exp((math.log(MAX_LOGNORMAL_RATIO) / Z90) ** 2 / 2):,.0f} times its median): "
-                             "check the units (s, m, h, d), or use empirical samples for so wide a spread")
+            raise ValueError(
+                f"lognormal p90 ({_short(self.lognormal.p90)}) is {_times(ratio)} the median "
+                f"({_short(self.lognormal.median)}); at most {MAX_LOGNORMAL_RATIO:,.0f} times "
+                "is accepted (a lognormal that wide already has a mean "
+                f"{math.exp((math.log(MAX_LOGNORMAL_RATIO) / Z90) ** 2 / 2):,.0f} times its median): "
+                "check the units (s, m, h, d), or use empirical samples for so wide a spread"
+            )
         return self
 
     @property
@@ -297,14 +313,14 @@ class LogNormal(_Dist):
         """Standard deviation of the underlying normal."""
         return (math.log(self.lognormal.p90) - self.mu) / Z90
 
-    def quantile(self, u: float) -> float:  # noqa: D102
+    def quantile(self, u: float) -> float:
         u = min(max(u, 1e-12), 1 - 1e-12)
         return math.exp(self.mu + self.sigma * _STD_NORMAL.inv_cdf(u))
 
-    def mean(self) -> float:  # noqa: D102
+    def mean(self) -> float:
         return math.exp(self.mu + self.sigma**2 / 2)
 
-    def bounds(self) -> tuple[float, float]:  # noqa: D102
+    def bounds(self) -> tuple[float, float]:
         return (0.0, math.inf)
 
 
@@ -318,14 +334,14 @@ class Empirical(_Dist):
         """The samples in order: the inverse CDF, whatever order the file lists them in (sorted once)."""
         return tuple(sorted(self.empirical))
 
-    def quantile(self, u: float) -> float:  # noqa: D102
+    def quantile(self, u: float) -> float:
         ordered = self.ordered
         return ordered[min(int(u * len(ordered)), len(ordered) - 1)]
 
-    def mean(self) -> float:  # noqa: D102
+    def mean(self) -> float:
         return sum(self.empirical) / len(self.empirical)
 
-    def bounds(self) -> tuple[float, float]:  # noqa: D102
+    def bounds(self) -> tuple[float, float]:
         return (min(self.empirical), max(self.empirical))
 
 
@@ -357,19 +373,19 @@ def _shorthand(value: Any) -> Any:
         if key not in _SHAPES:
             close = difflib.get_close_matches(str(key), _SHAPES, n=1)
             guess = f"did you mean {close[0]!r}? " if close else ""
-            raise ValueError(f"unknown distribution {key!r}; {guess}use one of {', '.join(_SHAPES)}")
+            raise ValueError(
+                f"unknown distribution {key!r}; {guess}use one of {', '.join(_SHAPES)}"
+            )
     return value
 
 
 Distribution = Annotated[
-    Union[
-        Annotated[Fixed, Tag("fixed")],
-        Annotated[Uniform, Tag("uniform")],
-        Annotated[Triangular, Tag("triangular")],
-        Annotated[Exponential, Tag("exponential")],
-        Annotated[LogNormal, Tag("lognormal")],
-        Annotated[Empirical, Tag("empirical")],
-    ],
+    Annotated[Fixed, Tag("fixed")]
+    | Annotated[Uniform, Tag("uniform")]
+    | Annotated[Triangular, Tag("triangular")]
+    | Annotated[Exponential, Tag("exponential")]
+    | Annotated[LogNormal, Tag("lognormal")]
+    | Annotated[Empirical, Tag("empirical")],
     Discriminator(_shape_of),
     BeforeValidator(_shorthand),
 ]
@@ -378,23 +394,52 @@ Distribution = Annotated[
 DistributionSchema: dict[str, Any] = {
     "anyOf": [
         {"type": "string", "pattern": DURATION_PATTERN},
-        {"type": "object", "properties": {"fixed": {"type": "string", "pattern": DURATION_PATTERN}},
-         "required": ["fixed"], "additionalProperties": False},
-        {"type": "object", "properties": {"uniform": {"type": "array", "minItems": 2, "maxItems": 2}},
-         "required": ["uniform"], "additionalProperties": False},
-        {"type": "object", "properties": {"triangular": {"type": "array", "minItems": 3, "maxItems": 3}},
-         "required": ["triangular"], "additionalProperties": False},
-        {"type": "object", "properties": {"exponential": {"type": "string"}},
-         "required": ["exponential"], "additionalProperties": False},
-        {"type": "object", "properties": {"lognormal": {
-            "type": "object", "properties": {"median": {"type": "string"}, "p90": {"type": "string"}},
-            "required": ["median", "p90"], "additionalProperties": False}},
-         "required": ["lognormal"], "additionalProperties": False},
-        {"type": "object", "properties": {"empirical": {"type": "array", "minItems": 1}},
-         "required": ["empirical"], "additionalProperties": False},
+        {
+            "type": "object",
+            "properties": {"fixed": {"type": "string", "pattern": DURATION_PATTERN}},
+            "required": ["fixed"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"uniform": {"type": "array", "minItems": 2, "maxItems": 2}},
+            "required": ["uniform"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"triangular": {"type": "array", "minItems": 3, "maxItems": 3}},
+            "required": ["triangular"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"exponential": {"type": "string"}},
+            "required": ["exponential"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {
+                "lognormal": {
+                    "type": "object",
+                    "properties": {"median": {"type": "string"}, "p90": {"type": "string"}},
+                    "required": ["median", "p90"],
+                    "additionalProperties": False,
+                }
+            },
+            "required": ["lognormal"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"empirical": {"type": "array", "minItems": 1}},
+            "required": ["empirical"],
+            "additionalProperties": False,
+        },
     ],
     "description": "A duration (5m) or a distribution: {uniform: [low, high]}, {triangular: [low, mode, high]}, "
-                   "{exponential: mean}, {lognormal: {median, p90}}, {empirical: [samples]}.",
+    "{exponential: mean}, {lognormal: {median, p90}}, {empirical: [samples]}.",
 }
 
 Dist = Annotated[Distribution, WithJsonSchema(DistributionSchema)]

@@ -32,8 +32,10 @@ class Limit:
         try:
             return max(1, int(text.strip().replace("_", "").replace(",", "")))
         except ValueError:
-            raise LimitError(f"{self.env}={text[:40]!r} is not a whole number; set it to the largest number "
-                             f"of {self.what} to accept (default {self.default:,})") from None
+            raise LimitError(
+                f"{self.env}={text[:40]!r} is not a whole number; set it to the largest number "
+                f"of {self.what} to accept (default {self.default:,})"
+            ) from None
 
     def hint(self) -> str:
         """How to raise the limit, for a Problem's hint."""
@@ -42,7 +44,9 @@ class Limit:
     def refusal(self, count: int | str, where: str = "") -> str:
         """The sentence of a refusal: ``the scenario has 20,001 agencies, over the limit of 20,000``."""
         shown = f"{count:,}" if isinstance(count, int) else count
-        return f"{where or 'the scenario'} has {shown} {self.what}, over the limit of {self.value():,}"
+        return (
+            f"{where or 'the scenario'} has {shown} {self.what}, over the limit of {self.value():,}"
+        )
 
 
 # -- scenarios ------------------------------------------------------------------------------------
@@ -63,7 +67,11 @@ MAX_KEY_CHARS = 200
 MAX_INT_DIGITS = 4_000
 """Longest whole number read (Python refuses to convert one of more than 4,300 digits)."""
 
-LIST_LIMITS: dict[str, Limit] = {"agencies": AGENCIES, "add_agencies": AGENCIES, "variants": VARIANTS}
+LIST_LIMITS: dict[str, Limit] = {
+    "agencies": AGENCIES,
+    "add_agencies": AGENCIES,
+    "variants": VARIANTS,
+}
 """Lists with their own limit, by field name; every other list has LIST_ITEMS."""
 
 
@@ -82,6 +90,7 @@ MERGED_CELLS = Limit("merged cells", 2_000_000, "DRILLSIM_MAX_MERGED_CELLS")
 
 # -- a scenario's size, on its plain data -------------------------------------------------------
 
+
 def _count(items: Any) -> int:
     return len(items) if isinstance(items, list) else 0
 
@@ -90,7 +99,9 @@ def _pairs(links: Any) -> int:
     """Sender-recipient pairs of a plain ``links`` list (``to`` is one id or a list)."""
     if not isinstance(links, list):
         return 0
-    return sum(len(l["to"]) if isinstance(l, dict) and isinstance(l.get("to"), list) else 1 for l in links)
+    return sum(
+        len(l["to"]) if isinstance(l, dict) and isinstance(l.get("to"), list) else 1 for l in links
+    )
 
 
 def _casualties(incidents: Any) -> int:
@@ -98,7 +109,9 @@ def _casualties(incidents: Any) -> int:
     for inc in incidents if isinstance(incidents, list) else ():
         cas = inc.get("casualties") if isinstance(inc, dict) else None
         if isinstance(cas, dict):
-            total += sum(v for v in cas.values() if isinstance(v, int) and not isinstance(v, bool) and v > 0)
+            total += sum(
+                v for v in cas.values() if isinstance(v, int) and not isinstance(v, bool) and v > 0
+            )
     return total
 
 
@@ -114,10 +127,19 @@ def cost_problems(located: Located, name: str) -> list[Problem]:
     raw = data.get("variants")
     variants = [v for v in raw if isinstance(v, dict)] if isinstance(raw, list) else []
     checks = [
-        (AGENCIES, "agencies", _count(data.get("agencies")), [_count(v.get("add_agencies")) for v in variants]),
+        (
+            AGENCIES,
+            "agencies",
+            _count(data.get("agencies")),
+            [_count(v.get("add_agencies")) for v in variants],
+        ),
         (LINKS, "links", _pairs(data.get("links")), [_pairs(v.get("add_links")) for v in variants]),
-        (CASUALTIES, "incidents", _casualties(data.get("incidents")),
-         [_casualties(v.get("add_incidents")) for v in variants]),
+        (
+            CASUALTIES,
+            "incidents",
+            _casualties(data.get("incidents")),
+            [_casualties(v.get("add_incidents")) for v in variants],
+        ),
     ]
     problems = []
     for limit, key, base, added in checks:
@@ -125,9 +147,20 @@ def cost_problems(located: Located, name: str) -> list[Problem]:
         total = base + (added[worst] if worst is not None else 0)
         if total <= limit.value():
             continue
-        where = "the scenario" if worst is None or not added[worst] else \
-            f"the scenario with variant {variants[worst].get('id', worst)!s:.64}"
+        where = (
+            "the scenario"
+            if worst is None or not added[worst]
+            else f"the scenario with variant {variants[worst].get('id', worst)!s:.64}"
+        )
         line, column = located.key_marks.get((key,), (None, None))
-        problems.append(Problem(f"{where} has {total:,} {limit.what}, over the limit of {limit.value():,}; "
-                                f"set {limit.env} to raise it", file=name, line=line, column=column, path=key))
+        problems.append(
+            Problem(
+                f"{where} has {total:,} {limit.what}, over the limit of {limit.value():,}; "
+                f"set {limit.env} to raise it",
+                file=name,
+                line=line,
+                column=column,
+                path=key,
+            )
+        )
     return problems

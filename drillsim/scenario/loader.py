@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
-from drillsim.scenario import limits, semantics
 from drillsim.errors import Problem, ScenarioError
+from drillsim.scenario import limits, semantics
 from drillsim.scenario.locate import Located, Mark, PathKey, locate_problems, validation_problems
 from drillsim.scenario.model import Scenario
 
@@ -36,7 +36,9 @@ MAX_DEPTH = 100
 MAX_ALIAS_NODES = 100_000
 """Values that aliases (``*name``) may expand to in total: stops 'billion laughs' files."""
 
-_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
+}
 _MERGE = "tag:yaml.org,2002:merge"
 _NEEDS = "a scenario needs at least the sections scenario, target, agencies and incidents"
 
@@ -57,8 +59,10 @@ def load_scenario_text(text: str | bytes, filename: str = "<scenario>") -> Scena
     return load_scenario_text_with_warnings(text, filename)[0]
 
 
-def load_scenario_text_with_warnings(text: str | bytes, filename: str = "<scenario>",
-                                     ) -> tuple[Scenario, list[Problem]]:
+def load_scenario_text_with_warnings(
+    text: str | bytes,
+    filename: str = "<scenario>",
+) -> tuple[Scenario, list[Problem]]:
     """Parse, validate (phase 1) and check (phase 2) scenario text; raise ScenarioError on any error."""
     if isinstance(text, bytes):
         _check_size(len(text), filename)
@@ -79,6 +83,7 @@ def load_scenario_text_with_warnings(text: str | bytes, filename: str = "<scenar
 
 # -- bytes ----------------------------------------------------------------------------------------
 
+
 def max_bytes() -> int:
     """The size limit in force (DRILLSIM_MAX_SCENARIO_BYTES, else 10 MB)."""
     value = os.environ.get("DRILLSIM_MAX_SCENARIO_BYTES", "")
@@ -93,7 +98,9 @@ def read_limited(path: Path, name: str) -> bytes:
         with path.open("rb") as f:
             data = f.read(max_bytes() + 1)
     except OSError as exc:
-        raise ScenarioError([Problem(f"cannot read the file: {exc.strerror or exc}", file=name)]) from None
+        raise ScenarioError(
+            [Problem(f"cannot read the file: {exc.strerror or exc}", file=name)]
+        ) from None
     _check_size(len(data), name)
     return data
 
@@ -101,31 +108,59 @@ def read_limited(path: Path, name: str) -> bytes:
 def _check_size(size: int, name: str) -> None:
     limit = max_bytes()
     if size > limit:
-        raise ScenarioError([Problem(
-            f"the file is {size:,} bytes, over the limit of {limit:,} bytes for a scenario", file=name,
-            hint="a scenario is normally a few kilobytes; if this one really is that large, set "
-                 "DRILLSIM_MAX_SCENARIO_BYTES to raise the limit")])
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the file is {size:,} bytes, over the limit of {limit:,} bytes for a scenario",
+                    file=name,
+                    hint="a scenario is normally a few kilobytes; if this one really is that large, set "
+                    "DRILLSIM_MAX_SCENARIO_BYTES to raise the limit",
+                )
+            ]
+        )
 
 
 def decode(data: bytes, name: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM) or UTF-16/32 with a BOM; anything else is refused."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-                       (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec)
+                return data[len(bom) :].decode(codec)
             except UnicodeDecodeError:
-                if codec == "utf-32-le":  # FF FE 00 00 is also UTF-16-LE's mark before a NUL character
+                if (
+                    codec == "utf-32-le"
+                ):  # FF FE 00 00 is also UTF-16-LE's mark before a NUL character
                     continue
-                raise ScenarioError([Problem(f"the file starts with a {codec.upper()} byte-order mark but is "
-                                             f"not valid {codec.upper()}", file=name, line=1, column=1,
-                                             hint="save the file as UTF-8")]) from None
+                raise ScenarioError(
+                    [
+                        Problem(
+                            f"the file starts with a {codec.upper()} byte-order mark but is "
+                            f"not valid {codec.upper()}",
+                            file=name,
+                            line=1,
+                            column=1,
+                            hint="save the file as UTF-8",
+                        )
+                    ]
+                ) from None
     if b"\x00" in data:
         offset = data.index(b"\x00")
-        raise ScenarioError([Problem(
-            f"this is a binary file, not a text scenario (a NUL byte at offset {offset})", file=name,
-            line=data.count(b"\n", 0, offset) + 1,
-            hint="a scenario is a YAML text file; check that you passed the right file")])
+        raise ScenarioError(
+            [
+                Problem(
+                    f"this is a binary file, not a text scenario (a NUL byte at offset {offset})",
+                    file=name,
+                    line=data.count(b"\n", 0, offset) + 1,
+                    hint="a scenario is a YAML text file; check that you passed the right file",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -137,12 +172,16 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, name: str) -> Problem:
     line_start = data.rfind(b"\n", 0, start) + 1
     return Problem(
         f"byte 0x{data[start]:02X} at offset {start} is not UTF-8 (the file seems to use an older encoding "
-        "such as Latin-1 or Windows-1258)", file=name, line=data.count(b"\n", 0, start) + 1,
+        "such as Latin-1 or Windows-1258)",
+        file=name,
+        line=data.count(b"\n", 0, start) + 1,
         column=len(data[line_start:start].decode("utf-8", "replace")) + 1,
-        hint="save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)")
+        hint="save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+    )
 
 
 # -- YAML -----------------------------------------------------------------------------------------
+
 
 class _Refused(yaml.YAMLError):
     """A construct the loader refuses, with where it is."""
@@ -174,19 +213,28 @@ class _Checks:
         event = self.peek_event()  # type: ignore[attr-defined]
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-            raise _Refused(f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files "
-                           "hold plain data only", event.start_mark, "remove the tag (the part starting with !)")
+            raise _Refused(
+                f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files "
+                "hold plain data only",
+                event.start_mark,
+                "remove the tag (the part starting with !)",
+            )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(f"the data is nested more than {MAX_DEPTH} levels deep", event.start_mark,
-                           "a scenario nests about 6 levels deep; check for runaway brackets")
+            raise _Refused(
+                f"the data is nested more than {MAX_DEPTH} levels deep",
+                event.start_mark,
+                "a scenario nests about 6 levels deep; check for runaway brackets",
+            )
         self._check_cost(parent, index, event)
         outer = self._field
         if isinstance(index, yaml.ScalarNode):
             self._field = str(index.value)
         is_list = isinstance(event, yaml.SequenceStartEvent)
         if is_list:
-            self._lists.append((self._field, self._list_limits.get(self._field or "", self._max_items)))
+            self._lists.append(
+                (self._field, self._list_limits.get(self._field or "", self._max_items))
+            )
         try:
             return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
@@ -199,27 +247,44 @@ class _Checks:
         """Refuse the node that goes over a limit: values in all, items of its list, characters of its text."""
         self._values += 1
         if self._values > self._max_values:
-            raise _Refused(_over(limits.VALUES, "the file"), event.start_mark,
-                           "a scenario holds a few thousand values; check for a runaway list")
+            raise _Refused(
+                _over(limits.VALUES, "the file"),
+                event.start_mark,
+                "a scenario holds a few thousand values; check for a runaway list",
+            )
         if isinstance(index, int) and self._lists and index >= self._lists[-1][1]:
             field = self._lists[-1][0]
             limit = limits.list_limit(field)
-            where = "the scenario" if limit is not limits.LIST_ITEMS else f"the list {field or '(top level)'}"
-            raise _Refused(_over(limit, where), event.start_mark, "this is where the list goes over the limit")
+            where = (
+                "the scenario"
+                if limit is not limits.LIST_ITEMS
+                else f"the list {field or '(top level)'}"
+            )
+            raise _Refused(
+                _over(limit, where), event.start_mark, "this is where the list goes over the limit"
+            )
         if isinstance(event, yaml.ScalarEvent):
             is_key = index is None and isinstance(parent, yaml.MappingNode)
             most = limits.MAX_KEY_CHARS if is_key else self._max_text
             if len(event.value) > most:
                 what = "key" if is_key else "text"
-                hint = ("keys are field names or ids of at most 64 characters" if is_key
-                        else limits.TEXT_CHARS.hint())
-                raise _Refused(f"this {what} is {len(event.value):,} characters long, over the limit of {most:,}",
-                               event.start_mark, hint)
+                hint = (
+                    "keys are field names or ids of at most 64 characters"
+                    if is_key
+                    else limits.TEXT_CHARS.hint()
+                )
+                raise _Refused(
+                    f"this {what} is {len(event.value):,} characters long, over the limit of {most:,}",
+                    event.start_mark,
+                    hint,
+                )
 
 
 def _over(limit: limits.Limit, where: str) -> str:
-    return (f"{where} has more than {limit.value():,} {limit.what}, over the limit of {limit.value():,}; "
-            f"set {limit.env} to raise it")
+    return (
+        f"{where} has more than {limit.value():,} {limit.what}, over the limit of {limit.value():,}; "
+        f"set {limit.env} to raise it"
+    )
 
 
 class _Loader(_Checks, yaml.SafeLoader):
@@ -292,7 +357,7 @@ def _python_error(text: str, exc: yaml.YAMLError) -> yaml.YAMLError:
     if end > MAX_EXPLAINED_PREFIX:
         return exc
     try:
-        for _ in yaml.parse(text[:end + 1], Loader=yaml.SafeLoader):
+        for _ in yaml.parse(text[: end + 1], Loader=yaml.SafeLoader):
             pass
     except yaml.MarkedYAMLError as found:
         at = found.problem_mark or found.context_mark
@@ -306,8 +371,17 @@ def _python_error(text: str, exc: yaml.YAMLError) -> yaml.YAMLError:
 def parse_yaml(text: str, name: str) -> Located:
     """Text to plain values plus the mark of every value and key; ScenarioError on any problem."""
     if not text.strip():
-        raise ScenarioError([Problem(f"the file is empty; {_NEEDS}", file=name, line=1, column=1,
-                                     hint="start from an example in scenarios/ or see docs/scenario-format.md")])
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the file is empty; {_NEEDS}",
+                    file=name,
+                    line=1,
+                    column=1,
+                    hint="start from an example in scenarios/ or see docs/scenario-format.md",
+                )
+            ]
+        )
     try:
         node = _compose(text)
     except _Refused as exc:
@@ -317,12 +391,24 @@ def parse_yaml(text: str, name: str) -> Located:
     except yaml.reader.ReaderError as exc:
         raise ScenarioError([_control_character(exc, text, name)]) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(f"cannot read the YAML: {_clean(str(exc))}", file=name, line=1)]) from None
+        raise ScenarioError(
+            [Problem(f"cannot read the YAML: {_clean(str(exc))}", file=name, line=1)]
+        ) from None
     except RecursionError:
-        raise ScenarioError([Problem(f"the data is nested more than {MAX_DEPTH} levels deep", file=name)]) from None
+        raise ScenarioError(
+            [Problem(f"the data is nested more than {MAX_DEPTH} levels deep", file=name)]
+        ) from None
     if node is None:
-        raise ScenarioError([Problem(f"the file holds no data (only comments?); {_NEEDS}", file=name,
-                                     line=1, column=1)])
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the file holds no data (only comments?); {_NEEDS}",
+                    file=name,
+                    line=1,
+                    column=1,
+                )
+            ]
+        )
     builder = _Builder(name)
     data = builder.value(node, ())
     if builder.problems:
@@ -341,8 +427,15 @@ def parse_fragment(text: str, name: str = "<cell>") -> Any:
     limits), so a cell can hold no more than a scenario could; ScenarioError on any problem.
     """
     if len(text) > MAX_FRAGMENT_CHARS:
-        raise ScenarioError([Problem(f"the text is {len(text):,} characters long, over the limit of "
-                                     f"{MAX_FRAGMENT_CHARS:,} for one value", file=name)])
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the text is {len(text):,} characters long, over the limit of "
+                    f"{MAX_FRAGMENT_CHARS:,} for one value",
+                    file=name,
+                )
+            ]
+        )
     return parse_yaml(text, name).data
 
 
@@ -361,8 +454,13 @@ def _control_character(exc: yaml.reader.ReaderError, text: str, name: str) -> Pr
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-    return Problem(f"the control character U+{code:04X} is not allowed in a YAML file", file=name, line=line,
-                   column=column, hint="delete it (it is invisible in most editors), or save the file as plain text")
+    return Problem(
+        f"the control character U+{code:04X} is not allowed in a YAML file",
+        file=name,
+        line=line,
+        column=column,
+        hint="delete it (it is invisible in most editors), or save the file as plain text",
+    )
 
 
 def _clean(text: str) -> str:
@@ -378,13 +476,23 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
     here = lines[min(line_no, len(lines) - 1)]
     if "\t" in (exc.problem or "") or "\t" in here[: len(here) - len(here.lstrip())]:
         column = here.index("\t") + 1 if "\t" in here else (mark.column + 1 if mark else None)
-        return Problem("a tab character is used for indentation; YAML indentation must use spaces",
-                       file=name, line=line_no + 1, column=column,
-                       hint="use spaces (set your editor to insert spaces for the Tab key)")
+        return Problem(
+            "a tab character is used for indentation; YAML indentation must use spaces",
+            file=name,
+            line=line_no + 1,
+            column=column,
+            hint="use spaces (set your editor to insert spaces for the Tab key)",
+        )
     message = _clean("; ".join(filter(None, [exc.context, exc.problem])))
-    message = message.replace("'<stream end>'", "the end of the file").replace("<stream end>", "the end of the file")
+    message = message.replace("'<stream end>'", "the end of the file").replace(
+        "<stream end>", "the end of the file"
+    )
     hint = ""
-    if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != line_no:
+    if (
+        exc.context_mark is not None
+        and exc.problem_mark is not None
+        and exc.context_mark.line != line_no
+    ):
         hint = f"the construct started on line {exc.context_mark.line + 1}"
     if "mapping values are not allowed" in message:
         hint = "a value containing ': ' must be quoted, or the indentation is off"
@@ -410,18 +518,32 @@ class _Builder:
         """The plain value of ``node`` (dict, list, str, int, float, bool or None)."""
         key = id(node)
         if key in self._ancestors:
-            raise ScenarioError([_at("an alias refers to the mapping or list that contains it (a loop)",
-                                     node.start_mark, self.name)])
+            raise ScenarioError(
+                [
+                    _at(
+                        "an alias refers to the mapping or list that contains it (a loop)",
+                        node.start_mark,
+                        self.name,
+                    )
+                ]
+            )
         again = key in self._seen
         self._seen.add(key)
         self._in_alias += again
         if self._in_alias:
             self._expanded += 1
             if self._expanded > MAX_ALIAS_NODES:
-                raise ScenarioError([_at(f"aliases expand to more than {MAX_ALIAS_NODES:,} values "
-                                         "(a 'billion laughs' file?); this anchor is expanded too often",
-                                         node.start_mark, self.name,
-                                         "write the data out instead of nesting aliases of aliases")])
+                raise ScenarioError(
+                    [
+                        _at(
+                            f"aliases expand to more than {MAX_ALIAS_NODES:,} values "
+                            "(a 'billion laughs' file?); this anchor is expanded too often",
+                            node.start_mark,
+                            self.name,
+                            "write the data out instead of nesting aliases of aliases",
+                        )
+                    ]
+                )
         self.marks.setdefault(path, _mark(node.start_mark))
         self._ancestors.add(key)
         try:
@@ -464,8 +586,14 @@ class _Builder:
             if key is None:
                 continue
             if key in first:
-                self.problems.append(_at(f"duplicate key {key!r}; it is already set on line {first[key][0]}",
-                                         key_node.start_mark, self.name, "keep one of the two"))
+                self.problems.append(
+                    _at(
+                        f"duplicate key {key!r}; it is already set on line {first[key][0]}",
+                        key_node.start_mark,
+                        self.name,
+                        "keep one of the two",
+                    )
+                )
                 continue
             first[key] = _mark(key_node.start_mark)
             self.key_marks.setdefault((*path, key), first[key])
@@ -479,8 +607,13 @@ class _Builder:
         sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
         for item in sources:
             if not isinstance(item, yaml.MappingNode):
-                self.problems.append(_at("a merge key (<<) needs a mapping or a list of mappings",
-                                         item.start_mark, self.name))
+                self.problems.append(
+                    _at(
+                        "a merge key (<<) needs a mapping or a list of mappings",
+                        item.start_mark,
+                        self.name,
+                    )
+                )
                 continue
             for key, value in self.value(item, path).items():
                 out.setdefault(key, value)
@@ -490,11 +623,18 @@ class _Builder:
             return str(node.value)
         if isinstance(node, yaml.ScalarNode):
             shown = node.value or "(empty)"
-            self.problems.append(_at(f"the key {shown} is read as a {node.tag.rsplit(':', 1)[-1]}, not text",
-                                     node.start_mark, self.name, f"quote it: '{node.value}'"))
+            self.problems.append(
+                _at(
+                    f"the key {shown} is read as a {node.tag.rsplit(':', 1)[-1]}, not text",
+                    node.start_mark,
+                    self.name,
+                    f"quote it: '{node.value}'",
+                )
+            )
         else:
-            self.problems.append(_at("a key must be plain text, not a list or a mapping",
-                                     node.start_mark, self.name))
+            self.problems.append(
+                _at("a key must be plain text, not a list or a mapping", node.start_mark, self.name)
+            )
         return None
 
 
@@ -507,9 +647,13 @@ _MAX_INT_BITS = int(limits.MAX_INT_DIGITS * math.log2(10))
 
 
 def _long_number(node: yaml.Node, name: str) -> Problem:
-    return _at(f"this whole number is {len(str(node.value)):,} characters long; a number here has at most "
-               f"{limits.MAX_INT_DIGITS:,} digits", node.start_mark, name,
-               "numbers in a scenario are counts, seeds and limits of a few digits; check for a pasted value")
+    return _at(
+        f"this whole number is {len(str(node.value)):,} characters long; a number here has at most "
+        f"{limits.MAX_INT_DIGITS:,} digits",
+        node.start_mark,
+        name,
+        "numbers in a scenario are counts, seeds and limits of a few digits; check for a pasted value",
+    )
 
 
 def number_problem(value: Any, node: yaml.Node, name: str) -> Problem | None:
@@ -519,9 +663,17 @@ def number_problem(value: Any, node: yaml.Node, name: str) -> Problem | None:
     ``1:2:3`` and hexadecimal forms build one from fewer characters); ``.inf`` and ``.nan`` are
     no time, count or chance.
     """
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _MAX_INT_BITS:
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value.bit_length() > _MAX_INT_BITS
+    ):
         return _long_number(node, name)
     if isinstance(value, float) and not math.isfinite(value):
-        return _at(f"{str(node.value)[:40]} is not a finite number", node.start_mark, name,
-                   "write a finite number (a duration such as 5m, a count, or a chance between 0 and 1)")
+        return _at(
+            f"{str(node.value)[:40]} is not a finite number",
+            node.start_mark,
+            name,
+            "write a finite number (a duration such as 5m, a count, or a chance between 0 and 1)",
+        )
     return None

@@ -15,21 +15,38 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from drillsim.scenario.durations import DURATION_HINT
 from drillsim.errors import Problem
+from drillsim.scenario.durations import DURATION_HINT
 from drillsim.scenario.model import Scenario
 
 PathKey = tuple[str | int, ...]
 Mark = tuple[int, int]
 
-ID_HINT = "ids use only letters, digits, - and _ (at most 64 characters) and start with a letter or digit"
-_WEAK = {"model_type", "dict_type", "model_attributes_type", "union_tag_invalid", "is_instance_of",
-         "missing", "extra_forbidden"}
+ID_HINT = (
+    "ids use only letters, digits, - and _ (at most 64 characters) and start with a letter or digit"
+)
+_WEAK = {
+    "model_type",
+    "dict_type",
+    "model_attributes_type",
+    "union_tag_invalid",
+    "is_instance_of",
+    "missing",
+    "extra_forbidden",
+}
 """Error types that mean "this union branch has the wrong shape" rather than "a value is wrong"."""
-_BOUNDS = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
-           "greater_than": ("gt", "above"), "less_than": ("lt", "below")}
-_BOUND_HINTS = {"greater_than_equal": "use {} or more", "less_than_equal": "use {} or less",
-                "greater_than": "use a value above {}", "less_than": "use a value below {}"}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "less_than_equal": ("le", "at most"),
+    "greater_than": ("gt", "above"),
+    "less_than": ("lt", "below"),
+}
+_BOUND_HINTS = {
+    "greater_than_equal": "use {} or more",
+    "less_than_equal": "use {} or less",
+    "greater_than": "use a value above {}",
+    "less_than": "use a value below {}",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,14 @@ def walk(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, list[Any]]:
     skipped: list[Any] = []
     current = data
     for comp in loc:
-        if isinstance(current, dict) and isinstance(comp, str) and comp in current or isinstance(current, list) and isinstance(comp, int) and 0 <= comp < len(current):
+        if (
+            isinstance(current, dict)
+            and isinstance(comp, str)
+            and comp in current
+            or isinstance(current, list)
+            and isinstance(comp, int)
+            and 0 <= comp < len(current)
+        ):
             current = current[comp]
         else:
             skipped.append(comp)
@@ -96,9 +120,17 @@ def locate_problems(problems: list[Problem], located: Located, filename: str) ->
     for p in problems:
         path, _ = walk(located.data, parse_path(p.path))
         line, column = mark_of(located, path) or (None, None)
-        out.append(Problem(p.message, file=filename, line=line, column=column,
-                           path=render_path(located.data, parse_path(p.path)), hint=p.hint,
-                           severity=p.severity))
+        out.append(
+            Problem(
+                p.message,
+                file=filename,
+                line=line,
+                column=column,
+                path=render_path(located.data, parse_path(p.path)),
+                hint=p.hint,
+                severity=p.severity,
+            )
+        )
     return sorted(out, key=_order)
 
 
@@ -107,6 +139,7 @@ def _order(p: Problem) -> tuple[int, int]:
 
 
 # -- pydantic errors ------------------------------------------------------------------------------
+
 
 def validation_problems(exc: ValidationError, located: Located, filename: str) -> list[Problem]:
     """Every pydantic error as a located problem, without the noise of union branches, in file order."""
@@ -122,9 +155,11 @@ def meant_errors(exc: ValidationError, data: Any) -> list[Any]:
 
 def _drop_follow_ons(errors: list[Any]) -> list[Any]:
     """Drop "too short" on a list whose items have errors: pydantic counts only the valid items."""
+
     def inner(err: Any) -> bool:
         loc = tuple(err["loc"])
         return any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors)
+
     return [e for e in errors if not (e["type"] == "too_short" and inner(e))]
 
 
@@ -136,14 +171,21 @@ def _prune_branches(errors: list[Any], data: Any) -> list[Any]:
         prefix = _prefix_before_skip(data, err["loc"])
         branch = skipped[0] if skipped else None
         if branch is not None and prefix is not None:
-            depth = len(path) - (err["type"] == "extra_forbidden")  # an unknown key reaches no deeper
+            depth = len(path) - (
+                err["type"] == "extra_forbidden"
+            )  # an unknown key reaches no deeper
             groups.setdefault(prefix, {}).setdefault(branch, []).append((err, depth))
     drop: set[int] = set()
     for branches in groups.values():
         if len(branches) < 2:
             continue
-        ranked = sorted(branches.values(), key=lambda errs: (
-            -max(depth for _, depth in errs), sum(e["type"] in _WEAK for e, _ in errs) / len(errs)))
+        ranked = sorted(
+            branches.values(),
+            key=lambda errs: (
+                -max(depth for _, depth in errs),
+                sum(e["type"] in _WEAK for e, _ in errs) / len(errs),
+            ),
+        )
         for errs in ranked[1:]:
             drop.update(id(e) for e, _ in errs)
     return [e for e in errors if id(e) not in drop]
@@ -185,32 +227,46 @@ def describe(err: Any) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         return f"{got} is not a valid id", ID_HINT
     if kind == "string_type":
-        hint = "YAML reads yes/no/on/off/true/false as true or false; quote it" if isinstance(value, bool) else ""
+        hint = (
+            "YAML reads yes/no/on/off/true/false as true or false; quote it"
+            if isinstance(value, bool)
+            else ""
+        )
         return f"expected text, got {got}", hint or "write it as text, in quotes if needed"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {got}", ""
     if kind in ("float_type", "float_parsing"):
         return f"expected a number, got {got}", ""
     if kind in ("tuple_type", "list_type"):
-        return f"expected a list, got {got}", "write the items as [a, b] or as lines starting with '- '"
+        return (
+            f"expected a list, got {got}",
+            "write the items as [a, b] or as lines starting with '- '",
+        )
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping (key: value lines), got {got}", ""
     ctx = err.get("ctx") or {}
     given = str(ctx.get("hint", ""))  # a rule's own advice (PydanticCustomError context)
     if kind in ("value_error", "assertion_error"):
         text = re.sub(r"^(Value error|Assertion failed), ", "", msg)
-        return text, given or (DURATION_HINT if "duration" in text and DURATION_HINT not in text else "")
+        return text, given or (
+            DURATION_HINT if "duration" in text and DURATION_HINT not in text else ""
+        )
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
         limit = ctx.get(key)
         return f"must be {words} {limit}, got {got}", given or _BOUND_HINTS[kind].format(limit)
     if kind == "too_short":
         n = ctx.get("min_length", 1)
-        return (f"needs at least {n} {'entry' if n == 1 else 'entries'}, got {_count(value)}",
-                given or f"give at least {n} {'entry' if n == 1 else 'entries'}")
+        return (
+            f"needs at least {n} {'entry' if n == 1 else 'entries'}, got {_count(value)}",
+            given or f"give at least {n} {'entry' if n == 1 else 'entries'}",
+        )
     if kind == "string_too_long":
-        return (f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
-                f"{ctx.get('max_length')} are allowed", given or "shorten it")
+        return (
+            f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
+            f"{ctx.get('max_length')} are allowed",
+            given or "shorten it",
+        )
     if kind == "literal_error":
         return f"{got} is not allowed here; {msg[0].lower()}{msg[1:]}", ""
     return f"{msg} (got {got})", ""
@@ -236,6 +292,7 @@ def _did_you_mean(word: str, candidates: list[str]) -> str:
 
 
 # -- field names at a location --------------------------------------------------------------------
+
 
 def field_names(loc: tuple[Any, ...]) -> list[str]:
     """Names (aliases where set, as files spell them) of the model fields allowed at ``loc``."""

@@ -7,7 +7,7 @@ Field descriptions are the single source for ``drillsim schema`` and the format 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from drillsim.dates import DEFAULT_PLAN_DUE_DAYS, IsoDate, PlanDue
+from drillsim.dates import IsoDate, PlanDue
 from drillsim.scenario.durations import Dist, Fixed, Probability, Seconds
 from drillsim.scenario.rules import empty_list, retry_floor, what_if
 
@@ -39,27 +39,66 @@ TRIAGE: tuple[str, ...] = ("red", "yellow", "green", "black")
 Triage = Literal["red", "yellow", "green", "black"]
 
 CORE_CAPABILITIES: tuple[str, ...] = (
-    "Planning", "Public Information and Warning", "Operational Coordination",
-    "Forensics and Attribution", "Intelligence and Information Sharing", "Interdiction and Disruption",
-    "Screening, Search, and Detection", "Access Control and Identity Verification", "Cybersecurity",
-    "Physical Protective Measures", "Risk Management for Protection Programs and Activities",
-    "Supply Chain Integrity and Security", "Community Resilience", "Long-term Vulnerability Reduction",
-    "Risk and Disaster Resilience Assessment", "Threats and Hazards Identification",
-    "Critical Transportation", "Environmental Response/Health and Safety", "Fatality Management Services",
-    "Fire Management and Suppression", "Infrastructure Systems", "Logistics and Supply Chain Management",
-    "Mass Care Services", "Mass Search and Rescue Operations",
-    "On-scene Security, Protection, and Law Enforcement", "Operational Communications",
-    "Public Health, Healthcare, and Emergency Medical Services", "Situational Assessment",
-    "Economic Recovery", "Health and Social Services", "Housing", "Natural and Cultural Resources",
+    "Planning",
+    "Public Information and Warning",
+    "Operational Coordination",
+    "Forensics and Attribution",
+    "Intelligence and Information Sharing",
+    "Interdiction and Disruption",
+    "Screening, Search, and Detection",
+    "Access Control and Identity Verification",
+    "Cybersecurity",
+    "Physical Protective Measures",
+    "Risk Management for Protection Programs and Activities",
+    "Supply Chain Integrity and Security",
+    "Community Resilience",
+    "Long-term Vulnerability Reduction",
+    "Risk and Disaster Resilience Assessment",
+    "Threats and Hazards Identification",
+    "Critical Transportation",
+    "Environmental Response/Health and Safety",
+    "Fatality Management Services",
+    "Fire Management and Suppression",
+    "Infrastructure Systems",
+    "Logistics and Supply Chain Management",
+    "Mass Care Services",
+    "Mass Search and Rescue Operations",
+    "On-scene Security, Protection, and Law Enforcement",
+    "Operational Communications",
+    "Public Health, Healthcare, and Emergency Medical Services",
+    "Situational Assessment",
+    "Economic Recovery",
+    "Health and Social Services",
+    "Housing",
+    "Natural and Cultural Resources",
 )
 """The 32 core capabilities of the US National Preparedness Goal, which HSEEP objectives evidence."""
 
 TargetKind = Literal[
-    "hydropower_plant", "power_plant", "hospital", "bank", "school", "telecom_site", "government_office",
-    "border_area", "transport_hub", "airport", "commercial_center", "industrial_site", "multi_site", "other",
+    "hydropower_plant",
+    "power_plant",
+    "hospital",
+    "bank",
+    "school",
+    "telecom_site",
+    "government_office",
+    "border_area",
+    "transport_hub",
+    "airport",
+    "commercial_center",
+    "industrial_site",
+    "multi_site",
+    "other",
 ]
 Sector = Literal[
-    "security", "fire_rescue", "health", "government", "military", "infrastructure", "education", "other",
+    "security",
+    "fire_rescue",
+    "health",
+    "government",
+    "military",
+    "infrastructure",
+    "education",
+    "other",
 ]
 
 
@@ -85,28 +124,38 @@ class ScenarioInfo(Model):
     """What the drill is: its identity and the simulation settings."""
 
     id: Id = Field(description="Short identifier, used for output folders.")
-    title: str = Field(min_length=1, max_length=300, description="Title in the language of the drill.")
+    title: str = Field(
+        min_length=1, max_length=300, description="Title in the language of the drill."
+    )
     exercise_type: Literal["tabletop", "functional", "full_scale"] = "tabletop"
     language: Literal["en", "vi", "zh"] = Field("en", description="Default report language.")
-    horizon: Seconds = Field(4 * 3600.0, description="How long a replication may run (scenario time).")
+    horizon: Seconds = Field(
+        4 * 3600.0, description="How long a replication may run (scenario time)."
+    )
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Default seed of a run.")
     description: str = Field("", max_length=5000)
-    mission_areas: tuple[Literal["Prevention", "Protection", "Mitigation", "Response", "Recovery"], ...] = (
-        "Response",)
+    mission_areas: tuple[
+        Literal["Prevention", "Protection", "Mitigation", "Response", "Recovery"], ...
+    ] = ("Response",)
     threat: str = Field("", max_length=500, description="Threat or hazard (HSEEP overview).")
     sponsor: str = Field("", max_length=300)
     point_of_contact: str = Field("", max_length=300)
     location: str = Field("", max_length=300)
     date: IsoDate | None = Field(
-        None, description="Date of the exercise (ISO YYYY-MM-DD); the plan's deadlines count from it.")
+        None,
+        description="Date of the exercise (ISO YYYY-MM-DD); the plan's deadlines count from it.",
+    )
     plan_due: PlanDue | None = None
 
     @field_validator("horizon")
     @classmethod
     def _positive_horizon(cls, v: float) -> float:
         if v <= 0:
-            raise PydanticCustomError("value_error", "the horizon must be longer than 0s",
-                                      {"hint": "give the time a replication may run, e.g. horizon: 4h"})
+            raise PydanticCustomError(
+                "value_error",
+                "the horizon must be longer than 0s",
+                {"hint": "give the time a replication may run, e.g. horizon: 4h"},
+            )
         return v
 
 
@@ -132,30 +181,56 @@ class Agency(Model):
     name: str = Field("", max_length=300, description="Display name, in any language.")
     kind: Id = Field("agency", description="Free type label: police, swat, ems, hospital, ...")
     sector: Sector = Field("other", description="Sector, for the brokerage analysis of the graph.")
-    units: int = Field(1, ge=0, le=10_000, json_schema_extra={"minimum": 1},
-                       description="Teams or vehicles that can work on tasks at once.")
-    duty_officers: int = Field(1, ge=1, le=1_000, description="Staff at the duty desk handling alerts at once.")
-    handling: Dist = Field(default_factory=_zero, description="Duty-desk time to process one outgoing alert.")
-    activation: Dist = Field(default_factory=_zero, description="From first alert to units leaving.")
-    travel: Union[ZoneTravel, Dist, None] = Field(
-        None, description="Travel to the target; omit for an agency that works from its base.")
-    capabilities: tuple[Id, ...] = Field((), description="Task kinds it can do (matched by tasks' `by`).")
+    units: int = Field(
+        1,
+        ge=0,
+        le=10_000,
+        json_schema_extra={"minimum": 1},
+        description="Teams or vehicles that can work on tasks at once.",
+    )
+    duty_officers: int = Field(
+        1, ge=1, le=1_000, description="Staff at the duty desk handling alerts at once."
+    )
+    handling: Dist = Field(
+        default_factory=_zero, description="Duty-desk time to process one outgoing alert."
+    )
+    activation: Dist = Field(
+        default_factory=_zero, description="From first alert to units leaving."
+    )
+    travel: ZoneTravel | Dist | None = Field(
+        None, description="Travel to the target; omit for an agency that works from its base."
+    )
+    capabilities: tuple[Id, ...] = Field(
+        (), description="Task kinds it can do (matched by tasks' `by`)."
+    )
     note: str = Field("", max_length=2000)
     authority: Literal["own", "external"] = Field(
-        "own", description="external: outside the sponsor's authority (a foreign counterpart, a private "
-                           "operator); the improvement plan then asks its liaison to coordinate with it.")
+        "own",
+        description="external: outside the sponsor's authority (a foreign counterpart, a private "
+        "operator); the improvement plan then asks its liaison to coordinate with it.",
+    )
     liaison: Id | None = Field(
-        None, description="Agency that coordinates with this one (default for an external agency: the first "
-                          "own agency with a link to it, else the first it links to).")
-    superior: str = Field("", max_length=300, description="The agency's superior: an agency id or free text.")
+        None,
+        description="Agency that coordinates with this one (default for an external agency: the first "
+        "own agency with a link to it, else the first it links to).",
+    )
+    superior: str = Field(
+        "", max_length=300, description="The agency's superior: an agency id or free text."
+    )
 
     @field_validator("units")
     @classmethod
     def _units_in_play(cls, v: int, info: ValidationInfo) -> int:
         if v < 1 and not what_if(info):  # 0 only in a what-if: the agency's units are out of play
-            raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {ge}",
-                                      {"ge": 1, "hint": "use 1 or more; to take its units out of play, use "
-                                                        "units: 0 in a variant's change_agencies"})
+            raise PydanticCustomError(
+                "greater_than_equal",
+                "Input should be greater than or equal to {ge}",
+                {
+                    "ge": 1,
+                    "hint": "use 1 or more; to take its units out of play, use "
+                    "units: 0 in a variant's change_agencies",
+                },
+            )
         return v
 
     @property
@@ -181,8 +256,9 @@ class Channel(Model):
     delay: Dist = Field(default_factory=_zero)
     reliability: Probability = 1.0
     retry: Seconds = 60.0
-    attempts: int | None = Field(None, ge=1, le=1_000_000,
-                                 description="Tries before giving up; none: until the horizon.")
+    attempts: int | None = Field(
+        None, ge=1, le=1_000_000, description="Tries before giving up; none: until the horizon."
+    )
 
     _retry = field_validator("retry")(retry_floor)
 
@@ -197,9 +273,12 @@ class Link(Model):
     reliability: Probability = Field(1.0, description="Chance that one try gets through.")
     retry: Seconds = Field(300.0, description="Wait before trying again after a failed try.")
     attempts: int | None = Field(
-        None, ge=1, le=1_000_000,
+        None,
+        ge=1,
+        le=1_000_000,
         description="Tries on this channel before switching to the backup (default 3 with a backup, "
-                    "otherwise until the horizon).")
+        "otherwise until the horizon).",
+    )
     backup: Channel | None = None
     note: str = Field("", max_length=2000)
 
@@ -236,7 +315,9 @@ class MselEntry(Model):
     number: int | None = Field(None, ge=0)
     synopsis: str = Field("", max_length=2000)
     inject: str = Field("", max_length=2000)
-    from_: str = Field("", alias="from", validation_alias=AliasChoices("from", "from_"), max_length=300)
+    from_: str = Field(
+        "", alias="from", validation_alias=AliasChoices("from", "from_"), max_length=300
+    )
     to: str = Field("", max_length=300)
     method: str = Field("", max_length=300)
     controller: str = Field("", max_length=300)
@@ -251,9 +332,13 @@ class Incident(Model):
     zone: Id | None = None
     description: str = Field("", max_length=2000)
     detected_by: Id
-    detection: Dist = Field(default_factory=_zero, description="From the inject to the detecting agency knowing.")
+    detection: Dist = Field(
+        default_factory=_zero, description="From the inject to the detecting agency knowing."
+    )
     casualties: Casualties = Field(default_factory=Casualties)
-    triggers: IdList = Field((), description="Tasks this inject triggers (their prerequisites come along).")
+    triggers: IdList = Field(
+        (), description="Tasks this inject triggers (their prerequisites come along)."
+    )
     msel: MselEntry | None = None
 
 
@@ -262,21 +347,32 @@ class Task(Model):
 
     id: Id
     name: str = Field("", max_length=300)
-    by: IdList = Field(json_schema_extra={"minItems": 1},
-                       description="Agency ids or capability names, in order of preference.")
-    units: int = Field(1, ge=1, le=10_000, description="Units held (per casualty for a per-casualty task).")
+    by: IdList = Field(
+        json_schema_extra={"minItems": 1},
+        description="Agency ids or capability names, in order of preference.",
+    )
+    units: int = Field(
+        1, ge=1, le=10_000, description="Units held (per casualty for a per-casualty task)."
+    )
     duration: Dist = Field(default_factory=_zero, description="Work time of a whole task.")
-    after: IdList = Field((), description="Prerequisite tasks (same incident) that must finish first.")
+    after: IdList = Field(
+        (), description="Prerequisite tasks (same incident) that must finish first."
+    )
     per_casualty: Dist | None = Field(
-        None, description="Work time per casualty: casualties queue through this task by triage priority.")
-    categories: tuple[Triage, ...] = Field(TRIAGE, min_length=1,
-                                           description="Triage categories that go through a per-casualty task.")
+        None,
+        description="Work time per casualty: casualties queue through this task by triage priority.",
+    )
+    categories: tuple[Triage, ...] = Field(
+        TRIAGE, min_length=1, description="Triage categories that go through a per-casualty task."
+    )
     description: str = Field("", max_length=2000)
 
     @field_validator("by")
     @classmethod
     def _someone(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        if not v and not what_if(info):  # empty only in a what-if that removed every agency it named
+        if not v and not what_if(
+            info
+        ):  # empty only in a what-if that removed every agency it named
             raise empty_list()
         return v
 
@@ -335,24 +431,24 @@ def _measure_kind(value: Any) -> str | None:
         found = [k for k in _MEASURES if k in value]
         return found[0] if len(found) == 1 else None
     for k in _MEASURES:
-        if k in getattr(type(value), "model_fields", {}):  # a list or text is no measure (not a crash)
+        if k in getattr(
+            type(value), "model_fields", {}
+        ):  # a list or text is no measure (not a crash)
             return k
     return None
 
 
 Measure = Annotated[
-    Union[
-        Annotated[TaskDone, Tag("task_done")],
-        Annotated[TaskStarted, Tag("task_started")],
-        Annotated[OnScene, Tag("on_scene")],
-        Annotated[Alerted, Tag("alerted")],
-        Annotated[CasualtiesThrough, Tag("casualties_through")],
-    ],
+    Annotated[TaskDone, Tag("task_done")]
+    | Annotated[TaskStarted, Tag("task_started")]
+    | Annotated[OnScene, Tag("on_scene")]
+    | Annotated[Alerted, Tag("alerted")]
+    | Annotated[CasualtiesThrough, Tag("casualties_through")],
     Discriminator(
         _measure_kind,
         custom_error_type="measure",
         custom_error_message="a measure has exactly one of task_done, task_started, on_scene, alerted, "
-                             "casualties_through",
+        "casualties_through",
     ),
 ]
 
@@ -371,7 +467,8 @@ def _core_capability(value: Any) -> Any:
 
 
 CoreCapability = Annotated[
-    str, BeforeValidator(_core_capability),
+    str,
+    BeforeValidator(_core_capability),
     Field(json_schema_extra={"enum": list(CORE_CAPABILITIES)}),
 ]
 
@@ -382,12 +479,19 @@ class Objective(Model):
     id: Id
     description: str = Field("", max_length=2000)
     measure: Measure
-    within: Seconds = Field(description="Target: the objective is met when the measure is at most this.")
+    within: Seconds = Field(
+        description="Target: the objective is met when the measure is at most this."
+    )
     from_: str = Field(
-        "trigger", alias="from", validation_alias=AliasChoices("from", "from_"),
-        description="Clock start: trigger (the inject behind it), first_inject, exercise_start, or an incident id.")
+        "trigger",
+        alias="from",
+        validation_alias=AliasChoices("from", "from_"),
+        description="Clock start: trigger (the inject behind it), first_inject, exercise_start, or an incident id.",
+    )
     core_capability: CoreCapability
-    critical: bool = Field(True, description="A critical task target (rolls up into the capability rating).")
+    critical: bool = Field(
+        True, description="A critical task target (rolls up into the capability rating)."
+    )
 
 
 class LinkChange(Model):
@@ -411,7 +515,7 @@ class AgencyChange(Model):
     duty_officers: int | None = Field(None, ge=1, le=1_000)
     handling: Dist | None = None
     activation: Dist | None = None
-    travel: Union[ZoneTravel, Dist, None] = None
+    travel: ZoneTravel | Dist | None = None
     capabilities: tuple[Id, ...] | None = None
 
 
@@ -427,8 +531,10 @@ class TaskChange(Model):
     @classmethod
     def _someone(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if v is not None and not v:
-            raise empty_list("name at least one agency or capability; to take the task out of play, remove "
-                              "its agencies with remove_agencies")
+            raise empty_list(
+                "name at least one agency or capability; to take the task out of play, remove "
+                "its agencies with remove_agencies"
+            )
         return v
 
 
@@ -453,14 +559,18 @@ class Variant(Model):
     change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)
     add_incidents: tuple[Incident, ...] = ()
     horizon: Seconds | None = None
-    expect: Expectation | None = Field(None, description="Objectives expected to improve or worsen.")
+    expect: Expectation | None = Field(
+        None, description="Objectives expected to improve or worsen."
+    )
 
 
 class Assumption(Model):
     """A value with no published source, labelled so the trainer can review it."""
 
     about: str = Field(min_length=1, max_length=300, description="What the assumption is about.")
-    note: str = Field(min_length=1, max_length=2000, description="Why this value, and what would change it.")
+    note: str = Field(
+        min_length=1, max_length=2000, description="Why this value, and what would change it."
+    )
     value: str = Field("", max_length=300)
 
 
@@ -483,8 +593,10 @@ class Scenario(Model):
     @classmethod
     def _mapping(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise ValueError("a scenario file is a mapping with keys scenario, target, agencies, links, "
-                             "incidents, tasks, objectives, variants")
+            raise ValueError(
+                "a scenario file is a mapping with keys scenario, target, agencies, links, "
+                "incidents, tasks, objectives, variants"
+            )
         return data
 
     def agency(self, agency_id: str) -> Agency:

@@ -68,6 +68,7 @@ class Item:
 
 # -- data ------------------------------------------------------------------------------------------
 
+
 @cache
 def _toml(name: str) -> Data:
     text = (files("drillsim.scenario") / "templates" / name).read_text(encoding="utf-8")
@@ -117,6 +118,7 @@ def scenario_id_for(filename: str | None, kind: str) -> str:
 
 # -- text ------------------------------------------------------------------------------------------
 
+
 def _tr(value: Any, lang: str) -> str:
     """The ``lang`` text of an {en, vi, zh} table; a plain string is the same in every language."""
     return str(value[lang]) if isinstance(value, dict) else str(value)
@@ -126,8 +128,10 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-_TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff"
-                     r"\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|\s+")
+_TOKENS = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff"
+    r"\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|\s+"
+)
 _NO_LINE_START = set("，。、；：！？）」』》”’,.;:!?)")
 _NO_LINE_END = set("（「『《“‘(")
 
@@ -140,7 +144,7 @@ def wrap(text: str, width: int) -> list[str]:
             line += " " if line else ""
         elif line and _width(line + tok) > width and tok not in _NO_LINE_START:
             carry = line[-1] if line[-1] in _NO_LINE_END else ""
-            lines.append(line[:len(line) - len(carry)].rstrip())
+            lines.append(line[: len(line) - len(carry)].rstrip())
             line = carry + tok
         else:
             line += tok
@@ -152,7 +156,9 @@ def comment(text: str, indent: int = 0, bullet: str = "") -> str:
     pad = " " * indent
     body = wrap(text, _WIDTH - indent - 2 - _width(bullet))
     hang = " " * _width(bullet)
-    return "\n".join(f"{pad}# {bullet if i == 0 else hang}{ln}".rstrip() for i, ln in enumerate(body))
+    return "\n".join(
+        f"{pad}# {bullet if i == 0 else hang}{ln}".rstrip() for i, ln in enumerate(body)
+    )
 
 
 def line(prefix: str, row: Row) -> str:
@@ -183,14 +189,23 @@ def seconds(text: str) -> float:
 
 # -- resolving one kind in one language --------------------------------------------------------------
 
+
 def _ids(value: str | list[str]) -> list[str]:
     """A link's ``to``: one id or a list."""
     return [value] if isinstance(value, str) else list(value)
 
 
 _MEASURES = ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
-_CHANGES = ("remove_links", "change_links", "add_links", "remove_agencies", "change_agencies",
-            "add_agencies", "change_tasks", "horizon")
+_CHANGES = (
+    "remove_links",
+    "change_links",
+    "add_links",
+    "remove_agencies",
+    "change_agencies",
+    "add_agencies",
+    "change_tasks",
+    "horizon",
+)
 
 
 class _Builder:
@@ -259,46 +274,78 @@ class _Builder:
     def agency(self, a: Data) -> Item:
         """An agency: who it is, its figures, what it can do."""
         note = self.t(a.get("note", ""))
-        rows = [Row("id", a["id"]), Row("name", quote(self.names[a["id"]])), Row("kind", a["kind"]),
-                Row("sector", a["sector"])]
+        rows = [
+            Row("id", a["id"]),
+            Row("name", quote(self.names[a["id"]])),
+            Row("kind", a["kind"]),
+            Row("sector", a["sector"]),
+        ]
         rows += self.figures(a, "agency", f"{a['id']}: {self.names[a['id']]}", note)
         rows.append(Row("capabilities", flow(a.get("capabilities", []))))
-        rows += [Row(key, str(a[key])) for key in ("authority", "liaison", "superior") if a.get(key)]
+        rows += [
+            Row(key, str(a[key])) for key in ("authority", "liaison", "superior") if a.get(key)
+        ]
         return Item(rows, note)
 
     def link(self, link: Data) -> Item:
         """A link: who alerts whom, over what, how fast and how reliably."""
         about = f"{link['from']} -> {', '.join(_ids(link['to']))} ({self.channel(link['channel'])})"
         note = self.t(link.get("note", ""))
-        rows = [Row("from", link["from"]), Row("to", flow(link["to"])), Row("channel", link["channel"])]
+        rows = [
+            Row("from", link["from"]),
+            Row("to", flow(link["to"])),
+            Row("channel", link["channel"]),
+        ]
         return Item(rows + self.figures(link, "link", about, note), note)
 
     def incident(self, i: Data, number: int) -> Item:
         """An inject with its MSEL columns (sender and recipient taken from the first link)."""
         label = self.t(i["label"])
         fig = {r.key: r for r in self.figures(i, "incident", f"{i['id']}: {label}")}
-        rows = [Row("id", i["id"]), fig["at"], Row("zone", i["zone"]),
-                Row("description", quote(self.t(i["description"]))), Row("detected_by", i["detected_by"]),
-                *(fig[k] for k in ("detection", "casualties") if k in fig),
-                Row("triggers", flow(i["triggers"])), Row("msel", children=self.msel(i, number, label))]
+        rows = [
+            Row("id", i["id"]),
+            fig["at"],
+            Row("zone", i["zone"]),
+            Row("description", quote(self.t(i["description"]))),
+            Row("detected_by", i["detected_by"]),
+            *(fig[k] for k in ("detection", "casualties") if k in fig),
+            Row("triggers", flow(i["triggers"])),
+            Row("msel", children=self.msel(i, number, label)),
+        ]
         return Item(rows, self.t(i.get("note", "")))
 
     def msel(self, i: Data, number: int, label: str) -> tuple[Row, ...]:
         """The MSEL columns of an inject; sender, recipient and method follow the first alert."""
-        to = i.get("report_to") or next((_ids(x["to"])[0] for x in self.data["links"]
-                                         if x["from"] == i["detected_by"]), i["detected_by"])
-        channel = next((x["channel"] for x in self.data["links"]
-                        if x["from"] == i["detected_by"] and to in _ids(x["to"])), "in_person")
-        return (Row("number", str(number)), Row("synopsis", quote(label[0].upper() + label[1:])),
-                Row("inject", quote(self.t(i["inject"]))), Row("from", quote(self.names[i["detected_by"]])),
-                Row("to", quote(self.names[to])), Row("method", quote(self.channel(channel))),
-                Row("expected_action", quote(self.t(i["expected_action"]))))
+        to = i.get("report_to") or next(
+            (_ids(x["to"])[0] for x in self.data["links"] if x["from"] == i["detected_by"]),
+            i["detected_by"],
+        )
+        channel = next(
+            (
+                x["channel"]
+                for x in self.data["links"]
+                if x["from"] == i["detected_by"] and to in _ids(x["to"])
+            ),
+            "in_person",
+        )
+        return (
+            Row("number", str(number)),
+            Row("synopsis", quote(label[0].upper() + label[1:])),
+            Row("inject", quote(self.t(i["inject"]))),
+            Row("from", quote(self.names[i["detected_by"]])),
+            Row("to", quote(self.names[to])),
+            Row("method", quote(self.channel(channel))),
+            Row("expected_action", quote(self.t(i["expected_action"]))),
+        )
 
     def task(self, task: Data) -> Item:
         """A task: who may do it, with how many units, for how long, after what."""
         note = self.t(task.get("note", ""))
-        rows = [Row("id", task["id"]), Row("name", quote(self.task_names[task["id"]])),
-                Row("by", flow(task["by"]))]
+        rows = [
+            Row("id", task["id"]),
+            Row("name", quote(self.task_names[task["id"]])),
+            Row("by", flow(task["by"])),
+        ]
         rows += self.figures(task, "task", f"{task['id']}: {self.task_names[task['id']]}", note)
         rows += [Row(k, flow(task[k])) for k in ("categories", "after") if k in task]
         return Item(rows, note)
@@ -313,23 +360,29 @@ class _Builder:
         else:
             targets.append(f"{o['id']} {o['within']}")
             why = self.word("target")
-        rows = [Row("id", o["id"]), Row("description", quote(self.objective_text(o))),
-                Row("measure", flow(o["measure"])), Row("within", o["within"], why)]
+        rows = [
+            Row("id", o["id"]),
+            Row("description", quote(self.objective_text(o))),
+            Row("measure", flow(o["measure"])),
+            Row("within", o["within"], why),
+        ]
         if "from" in o:
             rows.append(Row("from", o["from"]))
         rows.append(Row("core_capability", quote(o["core_capability"])))
         return Item(rows, self.t(o.get("note", "")))
 
     def objective_text(self, o: Data) -> str:
-        """"Local police station on scene within 15 min (market attack)", in the output language."""
+        """ "Local police station on scene within 15 min (market attack)", in the output language."""
         if "description" in o:
             return self.t(o["description"])
         m = o["measure"]
         what = next(k for k in _MEASURES if k in m)
         text = self.t(self.c["objectives"][what]).format(
-            agency=self.names.get(m[what], ""), task=self.task_names.get(m[what], ""),
+            agency=self.names.get(m[what], ""),
+            task=self.task_names.get(m[what], ""),
             within=duration_words(seconds(o["within"]), self.lang),
-            cats=self.t(self.c["categories"][m.get("category", "all")]))
+            cats=self.t(self.c["categories"][m.get("category", "all")]),
+        )
         if "incident" in m and len(self.incidents) > 1:
             label = self.t(self.incidents[m["incident"]]["label"])
             text += f"（{label}）" if self.lang == "zh" else f" ({label})"
@@ -354,8 +407,11 @@ class _Builder:
         """The what-if in words (from the data, or written from its change), then the expectation."""
         text = self.t(v["description"]) if "description" in v else self._auto(v)
         text = text[0].upper() + text[1:]
-        bits = [self.t(self.c["expect"][d]).format(ids=", ".join(v["expect"][d]))
-                for d in ("better", "worse") if v["expect"].get(d)]
+        bits = [
+            self.t(self.c["expect"][d]).format(ids=", ".join(v["expect"][d]))
+            for d in ("better", "worse")
+            if v["expect"].get(d)
+        ]
         return self.space.join([text, *bits])
 
     def _auto(self, v: Data) -> str:
@@ -363,16 +419,23 @@ class _Builder:
         tmpl = self.t(self.c["variants"][v["auto"]])
         if v["auto"] == "link_down":
             ch = v["change_links"][0]
-            link = next(x for x in self.data["links"]
-                        if x["from"] == ch["from"] and ch["to"] in _ids(x["to"]))
-            return tmpl.format(src=self.names[ch["from"]], dst=self.names[ch["to"]],
-                               channel=self.channel(link["channel"]),
-                               backup=self.channel(link["backup"]["channel"]))
+            link = next(
+                x
+                for x in self.data["links"]
+                if x["from"] == ch["from"] and ch["to"] in _ids(x["to"])
+            )
+            return tmpl.format(
+                src=self.names[ch["from"]],
+                dst=self.names[ch["to"]],
+                channel=self.channel(link["channel"]),
+                backup=self.channel(link["backup"]["channel"]),
+            )
         if v["auto"] == "direct_link":
             add = v["add_links"][0]
             dst = self.join([self.names[x] for x in _ids(add["to"])])
-            return tmpl.format(src=self.names[add["from"]], dst=dst,
-                               channel=self.channel(add["channel"]))
+            return tmpl.format(
+                src=self.names[add["from"]], dst=dst, channel=self.channel(add["channel"])
+            )
         agency, change = next(iter(v["change_agencies"].items()))
         field_ = "duty_officers" if v["auto"] == "duty_officers" else "units"
         base = next(a for a in self.data["agencies"] if a["id"] == agency).get(field_, 1)
@@ -393,18 +456,36 @@ class _Builder:
         items["objectives"] = [self.objective(o, targets) for o in d["objectives"]]
         items["variants"] = [self.variant(v) for v in d["variants"]]
         if targets:
-            self.assumptions.append({"about": self.word("objective_targets"), "value": "; ".join(targets),
-                                     "note": self.t(self.c["notes"]["objectives"])})
+            self.assumptions.append(
+                {
+                    "about": self.word("objective_targets"),
+                    "value": "; ".join(targets),
+                    "note": self.t(self.c["notes"]["objectives"]),
+                }
+            )
         words = {k: self.t(v) for k, v in self.c["words"].items()}
         arg = shlex.quote(filename)
         return {
-            **items, "kind": self.kind, "lang": self.lang, "id": scenario_id, "file": arg,
-            "title": t(d["title"]), "target": t(d["target"]), "models": t(d["models"]),
+            **items,
+            "kind": self.kind,
+            "lang": self.lang,
+            "id": scenario_id,
+            "file": arg,
+            "title": t(d["title"]),
+            "target": t(d["target"]),
+            "models": t(d["models"]),
             "what_it_models": self.space.join([self.word("models_heading"), t(d["models"])]),
-            "threat": t(d["threat"]), "horizon": d["horizon"], "zones": d["zones"],
-            "exercise_type": d["exercise_type"], "mission_areas": d["mission_areas"],
-            "words": {k: v.format(kind=self.kind, lang=self.lang, file=arg, assumption=words["assumption"])
-                      for k, v in words.items()},
+            "threat": t(d["threat"]),
+            "horizon": d["horizon"],
+            "zones": d["zones"],
+            "exercise_type": d["exercise_type"],
+            "mission_areas": d["mission_areas"],
+            "words": {
+                k: v.format(
+                    kind=self.kind, lang=self.lang, file=arg, assumption=words["assumption"]
+                )
+                for k, v in words.items()
+            },
             "sections": {k: self.t(v) for k, v in self.c["sections"].items()},
             "sources": [self.t(self.c["sources"][s]["text"]) for s in self.sources],
             "assumptions": [{k: quote(v) for k, v in a.items()} for a in self.assumptions],
@@ -415,9 +496,14 @@ class _Builder:
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("drillsim.scenario", "templates"), autoescape=False,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      undefined=StrictUndefined)
+    env = Environment(
+        loader=PackageLoader("drillsim.scenario", "templates"),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
     env.filters.update(q=quote, flow=flow, comment=comment)
     env.globals.update(line=line, row=Row)
     return env
@@ -432,7 +518,9 @@ def render(kind: str, lang: str = "en", filename: str | None = None) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     if filename is not None and not filename.isprintable():
-        raise ValueError(f"the file name {filename!r} holds a control character (a line break or tab)")
+        raise ValueError(
+            f"the file name {filename!r} holds a control character (a line break or tab)"
+        )
     builder = _Builder(kind, lang)
     shown = filename if filename and filename != "-" else "my-drill.yaml"
     context = builder.context(scenario_id_for(filename, kind), shown)

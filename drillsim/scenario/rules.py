@@ -30,8 +30,11 @@ def what_if(info: ValidationInfo) -> bool:
 def empty_list(hint: str = "") -> PydanticCustomError:
     """The error pydantic gives an empty list where one item is needed (so messages stay the same)."""
     ctx: dict[str, Any] = {"field_type": "Tuple", "min_length": 1, "actual_length": 0}
-    return PydanticCustomError("too_short", "Tuple should have at least {min_length} item after validation, "
-                               "not {actual_length}", {**ctx, "hint": hint} if hint else ctx)
+    return PydanticCustomError(
+        "too_short",
+        "Tuple should have at least {min_length} item after validation, not {actual_length}",
+        {**ctx, "hint": hint} if hint else ctx,
+    )
 
 
 MIN_RETRY = 1.0
@@ -47,9 +50,13 @@ def retry_floor(v: float) -> float:
     """The retry field's rule (on links and backup channels): at least :data:`MIN_RETRY`."""
     if v < MIN_RETRY:
         raise PydanticCustomError(
-            "value_error", f"retry must be at least {format_duration(MIN_RETRY)} (a shorter retry floods the log)",
-            {"hint": "wait at least 1s before the next try, e.g. retry: 30s (see 'Why retry is at least 1s' in "
-                     "docs/scenario-format.md)"})
+            "value_error",
+            f"retry must be at least {format_duration(MIN_RETRY)} (a shorter retry floods the log)",
+            {
+                "hint": "wait at least 1s before the next try, e.g. retry: 30s (see 'Why retry is at least 1s' in "
+                "docs/scenario-format.md)"
+            },
+        )
     return v
 
 

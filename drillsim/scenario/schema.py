@@ -22,8 +22,15 @@ def scenario_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema(by_alias=True)
     for name, model in _models(Scenario).items():
         for field_name, info in model.model_fields.items():
-            if "_as_tuple" in repr(info.annotation) or any("_as_tuple" in repr(m) for m in info.metadata):
-                prop = schema.get("$defs", {}).get(name, {}).get("properties", {}).get(info.alias or field_name)
+            if "_as_tuple" in repr(info.annotation) or any(
+                "_as_tuple" in repr(m) for m in info.metadata
+            ):
+                prop = (
+                    schema.get("$defs", {})
+                    .get(name, {})
+                    .get("properties", {})
+                    .get(info.alias or field_name)
+                )
                 if prop is not None:
                     _accept_single_id(prop)
     schema.pop("title", None)
@@ -32,7 +39,9 @@ def scenario_schema() -> dict[str, Any]:
 
 def _accept_single_id(prop: dict[str, Any]) -> None:
     """Turn ``array of ids`` (or ``array | null``) into ``id | array of ids`` in place."""
-    options = prop.pop("anyOf", None) or [{k: prop.pop(k) for k in ("type", "items", "minItems") if k in prop}]
+    options = prop.pop("anyOf", None) or [
+        {k: prop.pop(k) for k in ("type", "items", "minItems") if k in prop}
+    ]
     out = []
     for option in options:
         if option.get("type") == "array" and "items" in option:

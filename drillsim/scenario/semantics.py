@@ -13,8 +13,8 @@ from functools import cached_property
 
 import networkx as nx
 
-from drillsim.scenario.durations import format_duration
 from drillsim.errors import Problem, Severity
+from drillsim.scenario.durations import format_duration
 from drillsim.scenario.model import Objective, Scenario, Task, Variant, ZoneTravel
 from drillsim.scenario.variants import try_variant, variant_problems
 
@@ -24,7 +24,11 @@ CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 def check(scenario: Scenario) -> list[Problem]:
     """Every semantic problem of the scenario and of each of its variants (errors and warnings)."""
     base = base_problems(scenario)
-    return base + [p for i, v in enumerate(scenario.variants) for p in check_variant(scenario, v, f"variants[{i}]", base)]
+    return base + [
+        p
+        for i, v in enumerate(scenario.variants)
+        for p in check_variant(scenario, v, f"variants[{i}]", base)
+    ]
 
 
 def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]:
@@ -35,12 +39,21 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
     """
     ix = _Index(scenario)
     gap: Severity = "warning" if what_if else "error"
-    return [*_duplicates(scenario), *_links(ix), *_incidents(ix), *_tasks(ix, gap), *_cycles(scenario),
-            *_objectives(ix, gap), *_reachability(ix), *_liaisons(ix)]
+    return [
+        *_duplicates(scenario),
+        *_links(ix),
+        *_incidents(ix),
+        *_tasks(ix, gap),
+        *_cycles(scenario),
+        *_objectives(ix, gap),
+        *_reachability(ix),
+        *_liaisons(ix),
+    ]
 
 
-def check_variant(scenario: Scenario, variant: Variant, at: str = "",
-                  base: list[Problem] | None = None) -> list[Problem]:
+def check_variant(
+    scenario: Scenario, variant: Variant, at: str = "", base: list[Problem] | None = None
+) -> list[Problem]:
     """Every problem of one variant, with paths at the variant (under ``at``, e.g. ``variants[2]``).
 
     In turn: references to things that do not exist; else the changed scenario's field and model
@@ -54,7 +67,11 @@ def check_variant(scenario: Scenario, variant: Variant, at: str = "",
     if applied.scenario is None:
         return own + list(applied.problems)
     known = {p.message for p in (base_problems(scenario) if base is None else base)}
-    derived = [applied.relocate(p) for p in base_problems(applied.scenario, what_if=True) if p.message not in known]
+    derived = [
+        applied.relocate(p)
+        for p in base_problems(applied.scenario, what_if=True)
+        if p.message not in known
+    ]
     return own + derived
 
 
@@ -72,7 +89,11 @@ class _Index:
         """Agencies able to do the task: named directly or having a named capability."""
         out: list[str] = []
         for name in task.by:
-            matches = [name] if name in self.agencies else [a.id for a in self.s.agencies if name in a.capabilities]
+            matches = (
+                [name]
+                if name in self.agencies
+                else [a.id for a in self.s.agencies if name in a.capabilities]
+            )
             out += [m for m in matches if m not in out]
         return out
 
@@ -101,7 +122,9 @@ class _Index:
         """Coordination graph between existing agencies."""
         g = nx.DiGraph()
         g.add_nodes_from(self.agencies)
-        g.add_edges_from((f, t) for f, t, _ in self.s.edges() if f in self.agencies and t in self.agencies)
+        g.add_edges_from(
+            (f, t) for f, t, _ in self.s.edges() if f in self.agencies and t in self.agencies
+        )
         return g
 
 
@@ -121,9 +144,13 @@ def _ref(name: str, known: Iterable[str], path: str, what: str) -> list[Problem]
 
 
 def _duplicates(s: Scenario) -> list[Problem]:
-    groups = {"agencies": [a.id for a in s.agencies], "tasks": [t.id for t in s.tasks],
-              "incidents": [i.id for i in s.incidents], "objectives": [o.id for o in s.objectives],
-              "variants": [v.id for v in s.variants]}
+    groups = {
+        "agencies": [a.id for a in s.agencies],
+        "tasks": [t.id for t in s.tasks],
+        "incidents": [i.id for i in s.incidents],
+        "objectives": [o.id for o in s.objectives],
+        "variants": [v.id for v in s.variants],
+    }
     out = []
     for section, ids in groups.items():
         out += _repeats(ids, section, ".id")
@@ -136,8 +163,13 @@ def _repeats(ids: list[str], section: str, suffix: str) -> list[Problem]:
     out = []
     for i, name in enumerate(ids):
         if name in first:
-            out.append(Problem(f"duplicate id {name!r}; {section}[{first[name]}] already uses it",
-                               path=f"{section}[{i}]{suffix}", hint="every id must be unique in its section"))
+            out.append(
+                Problem(
+                    f"duplicate id {name!r}; {section}[{first[name]}] already uses it",
+                    path=f"{section}[{i}]{suffix}",
+                    hint="every id must be unique in its section",
+                )
+            )
         first.setdefault(name, i)
     return out
 
@@ -149,8 +181,13 @@ def _links(ix: _Index) -> list[Problem]:
         for j, to in enumerate(link.to):
             out += _ref(to, ix.agencies, f"links[{i}].to[{j}]", "agency")
             if to == link.from_:
-                out.append(Problem(f"{to} links to itself", path=f"links[{i}].to[{j}]",
-                                   hint="a link goes from one agency to another"))
+                out.append(
+                    Problem(
+                        f"{to} links to itself",
+                        path=f"links[{i}].to[{j}]",
+                        hint="a link goes from one agency to another",
+                    )
+                )
     return out
 
 
@@ -163,15 +200,30 @@ def _liaisons(ix: _Index) -> list[Problem]:
             if a.liaison not in ix.agencies:
                 out += _ref(a.liaison, ix.agencies, at, "agency")
             elif a.liaison == a.id:
-                out.append(Problem(f"{a.id} is its own liaison", path=at,
-                                   hint="the liaison is the own agency that coordinates with it"))
+                out.append(
+                    Problem(
+                        f"{a.id} is its own liaison",
+                        path=at,
+                        hint="the liaison is the own agency that coordinates with it",
+                    )
+                )
             elif ix.agencies[a.liaison].external:
-                out.append(Problem(f"the liaison {a.liaison} of {a.id} is itself external", path=at,
-                                   hint="name an agency under the sponsor's authority (authority: own)"))
+                out.append(
+                    Problem(
+                        f"the liaison {a.liaison} of {a.id} is itself external",
+                        path=at,
+                        hint="name an agency under the sponsor's authority (authority: own)",
+                    )
+                )
         elif a.external and ix.s.liaison_of(a.id) is None:
-            out.append(Problem(f"the external agency {a.id} has no liaison", path=f"agencies[{i}].authority",
-                               hint="add liaison: <id of the own agency that coordinates with it>, or a link "
-                                    "between it and an own agency"))
+            out.append(
+                Problem(
+                    f"the external agency {a.id} has no liaison",
+                    path=f"agencies[{i}].authority",
+                    hint="add liaison: <id of the own agency that coordinates with it>, or a link "
+                    "between it and an own agency",
+                )
+            )
     return out
 
 
@@ -191,8 +243,13 @@ def _incidents(ix: _Index) -> list[Problem]:
         if isinstance(a.travel, ZoneTravel):
             for zone in a.travel.by_zone:
                 if zone not in zones:
-                    out.append(Problem(f"unknown zone {zone!r} in travel times", path=f"agencies[{i}].travel.by_zone.{zone}",
-                                       hint=_suggest(zone, zones) or "declare the zones in target.zones"))
+                    out.append(
+                        Problem(
+                            f"unknown zone {zone!r} in travel times",
+                            path=f"agencies[{i}].travel.by_zone.{zone}",
+                            hint=_suggest(zone, zones) or "declare the zones in target.zones",
+                        )
+                    )
     return out
 
 
@@ -203,9 +260,15 @@ def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
         task = ix.tasks[t]
         if task.is_per_casualty and sum(getattr(inc.casualties, c) for c in task.categories) == 0:
             cats = ", ".join(task.categories)
-            out.append(Problem(f"incident {inc.id} triggers the per-casualty task {t} but has no casualties "
-                               f"({cats}), so {t} has nothing to do", path=f"incidents[{i}].triggers",
-                               severity="warning", hint="add casualties to the incident, or do not trigger it"))
+            out.append(
+                Problem(
+                    f"incident {inc.id} triggers the per-casualty task {t} but has no casualties "
+                    f"({cats}), so {t} has nothing to do",
+                    path=f"incidents[{i}].triggers",
+                    severity="warning",
+                    hint="add casualties to the incident, or do not trigger it",
+                )
+            )
     return out
 
 
@@ -217,8 +280,14 @@ def _zone_travel(ix: _Index, i: int) -> list[Problem]:
             travel = ix.agencies[a].travel
             if isinstance(travel, ZoneTravel) and (inc.zone or "") not in travel.by_zone:
                 where = f"zone {inc.zone}" if inc.zone else "no zone"
-                out.append(Problem(f"{a} has no travel time for {where} (incident {inc.id}); the slowest of its "
-                                   "zones is used", path=f"incidents[{i}].zone", severity="warning"))
+                out.append(
+                    Problem(
+                        f"{a} has no travel time for {where} (incident {inc.id}); the slowest of its "
+                        "zones is used",
+                        path=f"incidents[{i}].zone",
+                        severity="warning",
+                    )
+                )
     return list(dict.fromkeys(out))
 
 
@@ -227,22 +296,36 @@ def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
     out = []
     for i, task in enumerate(ix.s.tasks):
         at = f"tasks[{i}]"
-        unknown = [p for j, name in enumerate(task.by) for p in _ref(name, known, f"{at}.by[{j}]",
-                                                                      "agency or capability")]
+        unknown = [
+            p
+            for j, name in enumerate(task.by)
+            for p in _ref(name, known, f"{at}.by[{j}]", "agency or capability")
+        ]
         out += unknown
         for j, p in enumerate(task.after):
             out += _ref(p, ix.tasks, f"{at}.after[{j}]", "task")
         capable = ix.capable(task)
         if not capable and not unknown:
-            out.append(Problem(f"no agency can do task {task.id}", path=f"{at}.by", severity=gap,
-                               hint="name an agency id, or a capability some agency lists"))
+            out.append(
+                Problem(
+                    f"no agency can do task {task.id}",
+                    path=f"{at}.by",
+                    severity=gap,
+                    hint="name an agency id, or a capability some agency lists",
+                )
+            )
         elif capable:
             best = max(capable, key=lambda a: ix.agencies[a].units)
             if ix.agencies[best].units < task.units:
-                out.append(Problem(
-                    f"task {task.id} needs {task.units} units at once but the most any capable agency has is "
-                    f"{ix.agencies[best].units} ({best})", path=f"{at}.units", severity=gap,
-                    hint="lower the task's units or give an agency more units"))
+                out.append(
+                    Problem(
+                        f"task {task.id} needs {task.units} units at once but the most any capable agency has is "
+                        f"{ix.agencies[best].units} ({best})",
+                        path=f"{at}.units",
+                        severity=gap,
+                        hint="lower the task's units or give an agency more units",
+                    )
+                )
     return out
 
 
@@ -257,8 +340,13 @@ def _cycles(s: Scenario) -> list[Problem]:
         start = min(component, key=order.__getitem__)
         cycle = nx.find_cycle(g.subgraph(component), source=start)
         names = [u for u, _ in cycle] + [cycle[0][0]]
-        out.append(Problem("the prerequisites form a loop: " + " -> ".join(names), path=f"tasks[{order[start]}].after",
-                           hint="a task cannot (indirectly) wait for itself; remove one of these `after` entries"))
+        out.append(
+            Problem(
+                "the prerequisites form a loop: " + " -> ".join(names),
+                path=f"tasks[{order[start]}].after",
+                hint="a task cannot (indirectly) wait for itself; remove one of these `after` entries",
+            )
+        )
     return sorted(out, key=lambda p: p.path)
 
 
@@ -272,20 +360,34 @@ def _objectives(ix: _Index, gap: Severity) -> list[Problem]:
 def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
     at = f"objectives[{i}]"
     m = obj.measure
-    kind = next(k for k in ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
-                if k in type(m).model_fields)
+    kind = next(
+        k
+        for k in ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
+        if k in type(m).model_fields
+    )
     target: str = getattr(m, kind)
     out: list[Problem] = []
     if m.incident is not None:
         out += _ref(m.incident, ix.incidents, f"{at}.measure.incident", "incident")
     if obj.from_ not in CLOCK_STARTS and obj.from_ not in ix.incidents:
-        out.append(Problem(f"unknown clock start {obj.from_!r}", path=f"{at}.from",
-                           hint="use trigger, first_inject, exercise_start or an incident id"))
+        out.append(
+            Problem(
+                f"unknown clock start {obj.from_!r}",
+                path=f"{at}.from",
+                hint="use trigger, first_inject, exercise_start or an incident id",
+            )
+        )
     horizon = ix.s.scenario.horizon
     if obj.within > horizon:
-        out.append(Problem(f"the target {format_duration(obj.within)} is longer than the horizon "
-                           f"{format_duration(horizon)}, so a miss is never seen", path=f"{at}.within",
-                           severity="warning", hint="raise scenario.horizon or shorten the target"))
+        out.append(
+            Problem(
+                f"the target {format_duration(obj.within)} is longer than the horizon "
+                f"{format_duration(horizon)}, so a miss is never seen",
+                path=f"{at}.within",
+                severity="warning",
+                hint="raise scenario.horizon or shorten the target",
+            )
+        )
     if kind in ("on_scene", "alerted"):
         if target not in ix.agencies:
             return out + _ref(target, ix.agencies, f"{at}.measure.{kind}", "agency")
@@ -299,34 +401,64 @@ def _alertable(ix: _Index, agency: str, path: str, gap: Severity) -> list[Proble
     detectors = {inc.detected_by for inc in ix.s.incidents}
     if agency in detectors or ix.graph.in_degree(agency) > 0:
         return []
-    return [Problem(f"{agency} can never be alerted: no link leads to it and it detects no incident",
-                    path=path, severity=gap, hint=f"add a link to {agency}")]
+    return [
+        Problem(
+            f"{agency} can never be alerted: no link leads to it and it detects no incident",
+            path=path,
+            severity=gap,
+            hint=f"add a link to {agency}",
+        )
+    ]
 
 
-def _measurable_task(ix: _Index, obj: Objective, kind: str, task_id: str, at: str, gap: Severity) -> list[Problem]:
+def _measurable_task(
+    ix: _Index, obj: Objective, kind: str, task_id: str, at: str, gap: Severity
+) -> list[Problem]:
     incidents = ix.triggered_by.get(task_id, [])
     incident = obj.measure.incident
     path = f"{at}.measure.{kind}"
     if not incidents or (incident in ix.incidents and incident not in incidents):
         which = f"incident {incident}" if incident in ix.incidents else "any incident"
-        return [Problem(f"task {task_id} is never triggered by {which}, so this objective can never be measured",
-                        path=path, severity=gap, hint=f"add {task_id} to the incident's triggers")]
+        return [
+            Problem(
+                f"task {task_id} is never triggered by {which}, so this objective can never be measured",
+                path=path,
+                severity=gap,
+                hint=f"add {task_id} to the incident's triggers",
+            )
+        ]
     if kind != "casualties_through":
         return []
     task = ix.tasks[task_id]
     if not task.is_per_casualty:
-        return [Problem(f"casualties_through needs a per-casualty task; {task_id} has no per_casualty time",
-                        path=path, hint=f"measure task_done: {task_id}, or give it per_casualty")]
+        return [
+            Problem(
+                f"casualties_through needs a per-casualty task; {task_id} has no per_casualty time",
+                path=path,
+                hint=f"measure task_done: {task_id}, or give it per_casualty",
+            )
+        ]
     category = getattr(obj.measure, "category", None)
     if category is not None and category not in task.categories:
-        return [Problem(f"{category} casualties do not go through {task_id} (its categories: "
-                        f"{', '.join(task.categories)})", path=f"{at}.measure.category")]
+        return [
+            Problem(
+                f"{category} casualties do not go through {task_id} (its categories: "
+                f"{', '.join(task.categories)})",
+                path=f"{at}.measure.category",
+            )
+        ]
     cats = (category,) if category else task.categories
     pool = [incident] if incident in ix.incidents else incidents
     if not any(getattr(ix.incidents[i].casualties, c) for i in pool for c in cats):
-        return [Problem(f"no incident that triggers {task_id} has {'/'.join(cats)} casualties, so this objective "
-                        "can never be measured", path=path, severity=gap,
-                        hint="add casualties to the incident that triggers the task")]
+        return [
+            Problem(
+                f"no incident that triggers {task_id} has {'/'.join(cats)} casualties, so this objective "
+                "can never be measured",
+                path=path,
+                severity=gap,
+                hint="add casualties to the incident that triggers the task",
+            )
+        ]
     return []
 
 
@@ -343,9 +475,14 @@ def _reachability(ix: _Index) -> list[Problem]:
             if not capable or reach & set(capable) or (t, d) in seen:
                 continue
             seen.add((t, d))
-            out.append(Problem(_no_path(ix, d, inc.id, t, capable, reach), severity="warning",
-                               path=f"tasks[{list(ix.tasks).index(t)}].by",
-                               hint="add a link (or a backup channel) so that the alert can reach them"))
+            out.append(
+                Problem(
+                    _no_path(ix, d, inc.id, t, capable, reach),
+                    severity="warning",
+                    path=f"tasks[{list(ix.tasks).index(t)}].by",
+                    hint="add a link (or a backup channel) so that the alert can reach them",
+                )
+            )
     return sorted(out, key=lambda p: parse_index(p.path))
 
 
@@ -354,16 +491,26 @@ def parse_index(path: str) -> int:
     return int(path.split("[", 1)[1].split("]", 1)[0])
 
 
-def _no_path(ix: _Index, detector: str, incident: str, task: str, capable: list[str], reach: set[str]) -> str:
+def _no_path(
+    ix: _Index, detector: str, incident: str, task: str, capable: list[str], reach: set[str]
+) -> str:
     """Say which path is missing: the agency with no incoming link, or where the alerts stop."""
     if len(capable) == 1:
         text = f"task {task} needs {capable[0]}, but there is no path from {detector} (detects {incident}) to {capable[0]}"
     else:
-        text = (f"task {task} needs one of {', '.join(capable)}, but there is no path from {detector} "
-                f"(detects {incident}) to any of them")
+        text = (
+            f"task {task} needs one of {', '.join(capable)}, but there is no path from {detector} "
+            f"(detects {incident}) to any of them"
+        )
     orphans = [c for c in capable if ix.graph.in_degree(c) == 0]
     if len(orphans) == len(capable):
-        return text + "; " + ", ".join(orphans) + (" has" if len(orphans) == 1 else " have") + " no incoming link"
+        return (
+            text
+            + "; "
+            + ", ".join(orphans)
+            + (" has" if len(orphans) == 1 else " have")
+            + " no incoming link"
+        )
     senders = sorted({p for c in capable for p in ix.graph.predecessors(c)} - set(capable))
     if len(capable) == 1 and senders:
         text += f"; {capable[0]} is alerted only by {', '.join(senders)}"

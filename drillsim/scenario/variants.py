@@ -21,9 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import Problem, ScenarioError, Severity
 from drillsim.scenario.locate import PathKey, describe, meant_errors, parse_path
-from drillsim.scenario.rules import WHAT_IF
 from drillsim.scenario.model import Scenario, Variant
-
+from drillsim.scenario.rules import WHAT_IF
 
 SAME_RULES = "a variant's values follow the same rules as the scenario's own"
 """The hint of a variant value that breaks a rule the format states in the message itself."""
@@ -86,8 +85,13 @@ class Applied:
         if src.entry is None:
             return Place(self.at, src.base)
         if src.whole or (rest and rest[0] in src.fields):
-            return Place(_join(self.at, src.entry, rest), "", str(rest[0]) if rest else "",
-                         "" if src.whole else src.base, own=True)
+            return Place(
+                _join(self.at, src.entry, rest),
+                "",
+                str(rest[0]) if rest else "",
+                "" if src.whole else src.base,
+                own=True,
+            )
         return Place(_join(self.at, src.entry, ()), src.base)
 
     def relocate(self, p: Problem) -> Problem:
@@ -95,14 +99,18 @@ class Applied:
         where = self.place(parse_path(p.path))
         hint = p.hint
         if where.combined:
-            also = f"it comes from combining this variant with {where.combined} of the base scenario"
+            also = (
+                f"it comes from combining this variant with {where.combined} of the base scenario"
+            )
             hint = f"{hint}; {also}" if hint else also
         severity: Severity = p.severity
         if p.message.startswith("unknown ") and not where.own:
             # NOTE: a base element naming what the variant removed is a deliberate what-if: the
             # engine treats the removed thing as absent. A name the variant writes itself is an error.
             severity = "warning"
-        return Problem(f"with this variant, {p.message}", path=where.path, hint=hint, severity=severity)
+        return Problem(
+            f"with this variant, {p.message}", path=where.path, hint=hint, severity=severity
+        )
 
 
 def apply_variant(scenario: Scenario, variant: str | Variant) -> Scenario:
@@ -133,7 +141,9 @@ def try_variant(scenario: Scenario, variant: Variant, at: str = "") -> Applied:
         result = Scenario.model_validate(data, context=WHAT_IF)
     except ValidationError as exc:
         refused = Applied(None, (), sources, at)
-        return replace(refused, problems=tuple(_problem(err, refused) for err in meant_errors(exc, data)))
+        return replace(
+            refused, problems=tuple(_problem(err, refused) for err in meant_errors(exc, data))
+        )
     return Applied(result, (), sources, at)
 
 
@@ -182,8 +192,11 @@ def _set_fields(change: BaseModel, nullable: frozenset[str] = frozenset()) -> di
 
     A LinkChange's ``from``/``to`` say which edge it changes; they are not changes themselves.
     """
-    return {k: val for k, val in _dump(change).items()
-            if k not in ("from", "to") and (val is not None or k in nullable)}
+    return {
+        k: val
+        for k, val in _dump(change).items()
+        if k not in ("from", "to") and (val is not None or k in nullable)
+    }
 
 
 def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey, Source]]:
@@ -191,9 +204,15 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
     data = _dump(scenario)
     links = [(d, Source(base=f"links[{i}]")) for i, d in enumerate(data.get("links", []))]
     links = _change_links(_remove_links(links, v.remove_links), v)
-    links += [(_dump(lk), Source(f"add_links[{i}]", whole=True)) for i, lk in enumerate(v.add_links)]
-    agencies = [(d, Source(base=f"agencies[{i}] ({d['id']})")) for i, d in enumerate(data["agencies"])]
-    tasks = [(d, Source(base=f"tasks[{i}] ({d['id']})")) for i, d in enumerate(data.get("tasks", []))]
+    links += [
+        (_dump(lk), Source(f"add_links[{i}]", whole=True)) for i, lk in enumerate(v.add_links)
+    ]
+    agencies = [
+        (d, Source(base=f"agencies[{i}] ({d['id']})")) for i, d in enumerate(data["agencies"])
+    ]
+    tasks = [
+        (d, Source(base=f"tasks[{i}] ({d['id']})")) for i, d in enumerate(data.get("tasks", []))
+    ]
     sources: dict[PathKey, Source] = {}
     if v.remove_agencies:
         gone = set(v.remove_agencies)
@@ -201,15 +220,35 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
         links = _drop_agencies_from_links(links, gone)
         tasks = [({**d, "by": [b for b in d["by"] if b not in gone]}, s) for d, s in tasks]
         sources[("agencies",)] = Source("remove_agencies", whole=True)
-    agencies += [(_dump(a), Source(f"add_agencies[{i}]", whole=True, base=f"add_agencies[{i}] ({a.id})"))
-                 for i, a in enumerate(v.add_agencies)]
-    agencies = [_changed(item, "change_agencies", v.change_agencies, frozenset({"travel"})) for item in agencies]
+    agencies += [
+        (_dump(a), Source(f"add_agencies[{i}]", whole=True, base=f"add_agencies[{i}] ({a.id})"))
+        for i, a in enumerate(v.add_agencies)
+    ]
+    agencies = [
+        _changed(item, "change_agencies", v.change_agencies, frozenset({"travel"}))
+        for item in agencies
+    ]
     tasks = [_changed(item, "change_tasks", v.change_tasks) for item in tasks]
-    incidents = [(d, Source(base=f"incidents[{i}] ({d['id']})")) for i, d in enumerate(data["incidents"])]
-    incidents += [(_dump(inc), Source(f"add_incidents[{i}]", whole=True)) for i, inc in enumerate(v.add_incidents)]
-    merged = {**data, "agencies": [d for d, _ in agencies], "links": [d for d, _ in links],
-              "tasks": [d for d, _ in tasks], "incidents": [d for d, _ in incidents]}
-    for section, items in (("agencies", agencies), ("links", links), ("tasks", tasks), ("incidents", incidents)):
+    incidents = [
+        (d, Source(base=f"incidents[{i}] ({d['id']})")) for i, d in enumerate(data["incidents"])
+    ]
+    incidents += [
+        (_dump(inc), Source(f"add_incidents[{i}]", whole=True))
+        for i, inc in enumerate(v.add_incidents)
+    ]
+    merged = {
+        **data,
+        "agencies": [d for d, _ in agencies],
+        "links": [d for d, _ in links],
+        "tasks": [d for d, _ in tasks],
+        "incidents": [d for d, _ in incidents],
+    }
+    for section, items in (
+        ("agencies", agencies),
+        ("links", links),
+        ("tasks", tasks),
+        ("incidents", incidents),
+    ):
         sources.update({(section, i): s for i, (_, s) in enumerate(items)})
     if v.horizon is not None:
         merged["scenario"] = {**data["scenario"], "horizon": _dump(v)["horizon"]}
@@ -217,8 +256,12 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
     return merged, sources
 
 
-def _changed(item: Item, section: str, changes: Mapping[str, BaseModel],
-             nullable: frozenset[str] = frozenset()) -> Item:
+def _changed(
+    item: Item,
+    section: str,
+    changes: Mapping[str, BaseModel],
+    nullable: frozenset[str] = frozenset(),
+) -> Item:
     """An agency or task with its change (``change_agencies.<id>``) applied, if it has one."""
     d, src = item
     change = changes.get(d["id"])
@@ -260,8 +303,16 @@ def _change_links(links: list[Item], v: Variant) -> list[Item]:
                 run = []
             k, change = changes[(d["from"], t)]
             update = _set_fields(change, frozenset({"backup"}))
-            out.append(({**d, "to": [t], **update},
-                        Source(f"change_links[{k}]", frozenset(update), base=f"{src.base} ({d['from']} -> {t})")))
+            out.append(
+                (
+                    {**d, "to": [t], **update},
+                    Source(
+                        f"change_links[{k}]",
+                        frozenset(update),
+                        base=f"{src.base} ({d['from']} -> {t})",
+                    ),
+                )
+            )
         if run:
             out.append(({**d, "to": run}, src))
     return out
@@ -291,51 +342,110 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
     edges = {(f, t) for f, t, _ in scenario.edges()}
     out: list[Problem] = []
     if v.id.lower() == RESERVED_ID:
-        out.append(Problem(f"variant id {v.id!r} is reserved: 'base' names the scenario as written, without "
-                           "any variant, so this variant would never be simulated (not by --all-variants, "
-                           "--variant base or compare)", path=_join(at, "id", ()),
-                           hint="give the variant an id that says what it changes, such as 'two-duty-officers'"))
+        out.append(
+            Problem(
+                f"variant id {v.id!r} is reserved: 'base' names the scenario as written, without "
+                "any variant, so this variant would never be simulated (not by --all-variants, "
+                "--variant base or compare)",
+                path=_join(at, "id", ()),
+                hint="give the variant an id that says what it changes, such as 'two-duty-officers'",
+            )
+        )
     for i, (f, t) in enumerate(v.remove_links):
         if (f, t) not in edges:
-            out.append(Problem(f"there is no link {f} -> {t} to remove", path=_join(at, f"remove_links[{i}]", ()),
-                               hint=_edges_hint(edges, f)))
+            out.append(
+                Problem(
+                    f"there is no link {f} -> {t} to remove",
+                    path=_join(at, f"remove_links[{i}]", ()),
+                    hint=_edges_hint(edges, f),
+                )
+            )
     first: dict[tuple[str, str], int] = {}
     for i, c in enumerate(v.change_links):
         path = _join(at, f"change_links[{i}]", ())
         if (c.from_, c.to) not in edges:
-            out.append(Problem(f"there is no link {c.from_} -> {c.to} to change", path=path,
-                               hint=_edges_hint(edges, c.from_)))
+            out.append(
+                Problem(
+                    f"there is no link {c.from_} -> {c.to} to change",
+                    path=path,
+                    hint=_edges_hint(edges, c.from_),
+                )
+            )
         elif (c.from_, c.to) in first:
-            out.append(Problem(f"change_links[{first[(c.from_, c.to)]}] already changes {c.from_} -> {c.to}",
-                               path=path, hint="put all the changes to one link in one entry"))
+            out.append(
+                Problem(
+                    f"change_links[{first[(c.from_, c.to)]}] already changes {c.from_} -> {c.to}",
+                    path=path,
+                    hint="put all the changes to one link in one entry",
+                )
+            )
         first.setdefault((c.from_, c.to), i)
     out += _unknown(v.remove_agencies, base_agencies, _join(at, "remove_agencies", ()), "agency")
     if not agencies:
-        out.append(Problem("this variant removes every agency; a scenario needs at least one",
-                           path=_join(at, "remove_agencies", ()),
-                           hint="keep at least one agency, or add one with add_agencies"))
-    out += _unknown(tuple(v.change_agencies), base_agencies | {a.id for a in v.add_agencies},
-                    _join(at, "change_agencies", ()), "agency", keyed=True)
-    out += _unknown(tuple(v.change_tasks), {t.id for t in scenario.tasks}, _join(at, "change_tasks", ()), "task",
-                    keyed=True)
+        out.append(
+            Problem(
+                "this variant removes every agency; a scenario needs at least one",
+                path=_join(at, "remove_agencies", ()),
+                hint="keep at least one agency, or add one with add_agencies",
+            )
+        )
+    out += _unknown(
+        tuple(v.change_agencies),
+        base_agencies | {a.id for a in v.add_agencies},
+        _join(at, "change_agencies", ()),
+        "agency",
+        keyed=True,
+    )
+    out += _unknown(
+        tuple(v.change_tasks),
+        {t.id for t in scenario.tasks},
+        _join(at, "change_tasks", ()),
+        "task",
+        keyed=True,
+    )
     doers = agencies | {c for a in (*scenario.agencies, *v.add_agencies) for c in a.capabilities}
     for task_id, change in v.change_tasks.items():
-        out += _unknown(change.by or (), doers, _join(at, f"change_tasks.{task_id}.by", ()), "agency or capability")
+        out += _unknown(
+            change.by or (),
+            doers,
+            _join(at, f"change_tasks.{task_id}.by", ()),
+            "agency or capability",
+        )
     for i, link in enumerate(v.add_links):
-        out += _unknown((link.from_,), agencies, _join(at, f"add_links[{i}].from", ()), "agency", single=True)
+        out += _unknown(
+            (link.from_,), agencies, _join(at, f"add_links[{i}].from", ()), "agency", single=True
+        )
         out += _unknown(link.to, agencies, _join(at, f"add_links[{i}].to", ()), "agency")
     for i, a in enumerate(v.add_agencies):
         if a.id in base_agencies:
-            out.append(Problem(f"agency {a.id!r} already exists; use change_agencies to change it",
-                               path=_join(at, f"add_agencies[{i}].id", ())))
+            out.append(
+                Problem(
+                    f"agency {a.id!r} already exists; use change_agencies to change it",
+                    path=_join(at, f"add_agencies[{i}].id", ()),
+                )
+            )
     for i, inc in enumerate(v.add_incidents):
         if inc.id in {x.id for x in scenario.incidents}:
-            out.append(Problem(f"incident {inc.id!r} already exists", path=_join(at, f"add_incidents[{i}].id", ()),
-                               hint="give the added incident an id of its own"))
-        out += _unknown((inc.detected_by,), agencies, _join(at, f"add_incidents[{i}].detected_by", ()), "agency",
-                        single=True)
-        out += _unknown(inc.triggers, {t.id for t in scenario.tasks}, _join(at, f"add_incidents[{i}].triggers", ()),
-                        "task")
+            out.append(
+                Problem(
+                    f"incident {inc.id!r} already exists",
+                    path=_join(at, f"add_incidents[{i}].id", ()),
+                    hint="give the added incident an id of its own",
+                )
+            )
+        out += _unknown(
+            (inc.detected_by,),
+            agencies,
+            _join(at, f"add_incidents[{i}].detected_by", ()),
+            "agency",
+            single=True,
+        )
+        out += _unknown(
+            inc.triggers,
+            {t.id for t in scenario.tasks},
+            _join(at, f"add_incidents[{i}].triggers", ()),
+            "task",
+        )
     if v.expect is not None:
         objectives = {o.id for o in scenario.objectives}
         out += _unknown(v.expect.better, objectives, _join(at, "expect.better", ()), "objective")
@@ -343,20 +453,36 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
     for i, name in enumerate(v.remove_agencies):
         for inc in scenario.incidents:
             if inc.detected_by == name:
-                out.append(Problem(f"removes {name}, which detects incident {inc.id}; the run will report "
-                                   f"{inc.id} as never detected", path=_join(at, f"remove_agencies[{i}]", ()),
-                                   severity="warning"))
+                out.append(
+                    Problem(
+                        f"removes {name}, which detects incident {inc.id}; the run will report "
+                        f"{inc.id} as never detected",
+                        path=_join(at, f"remove_agencies[{i}]", ()),
+                        severity="warning",
+                    )
+                )
     return out
 
 
-def _unknown(ids: tuple[str, ...], known: set[str], path: str, what: str, *, keyed: bool = False,
-             single: bool = False) -> list[Problem]:
+def _unknown(
+    ids: tuple[str, ...],
+    known: set[str],
+    path: str,
+    what: str,
+    *,
+    keyed: bool = False,
+    single: bool = False,
+) -> list[Problem]:
     out = []
     for i, name in enumerate(ids):
         if name in known:
             continue
         close = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"known: {', '.join(sorted(known)) or 'none'}"
+        )
         where = f"{path}.{name}" if keyed else path if single else f"{path}[{i}]"
         out.append(Problem(f"unknown {what} {name!r}", path=where, hint=hint))
     return out
@@ -369,4 +495,12 @@ def _edges_hint(edges: set[tuple[str, str]], source: str) -> str:
     return f"{source} has no outgoing link"
 
 
-__all__ = ["KEEP_BASE", "SAME_RULES", "Applied", "Source", "apply_variant", "try_variant", "variant_problems"]
+__all__ = [
+    "KEEP_BASE",
+    "SAME_RULES",
+    "Applied",
+    "Source",
+    "apply_variant",
+    "try_variant",
+    "variant_problems",
+]

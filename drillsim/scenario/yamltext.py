@@ -22,8 +22,14 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 def _printable(ch: str) -> bool:
     """A character YAML keeps as it is inside a double-quoted scalar (YAML 1.1 printable set)."""
     o = ord(ch)
-    return (0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF and o not in (0x2028, 0x2029)
-            or 0xE000 <= o <= 0xFFFD and o != 0xFEFF or o >= 0x10000)
+    return (
+        0x20 <= o <= 0x7E
+        or 0xA0 <= o <= 0xD7FF
+        and o not in (0x2028, 0x2029)
+        or 0xE000 <= o <= 0xFFFD
+        and o != 0xFEFF
+        or o >= 0x10000
+    )
 
 
 def _escape(ch: str) -> str:
@@ -33,7 +39,11 @@ def _escape(ch: str) -> str:
 
 def quote(text: str) -> str:
     """A double-quoted YAML scalar; anything YAML would not keep as it is becomes an escape."""
-    return '"' + "".join(_ESCAPES.get(ch) or (ch if _printable(ch) else _escape(ch)) for ch in text) + '"'
+    return (
+        '"'
+        + "".join(_ESCAPES.get(ch) or (ch if _printable(ch) else _escape(ch)) for ch in text)
+        + '"'
+    )
 
 
 def plain(text: str) -> str:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from drillsim.errors import LimitError
 from drillsim.scenario import limits
 from drillsim.scenario.durations import _Dist
-from drillsim.errors import LimitError
-from drillsim.sim.rng import stable_key
-from drillsim.scenario.rules import MIN_RETRY
 from drillsim.scenario.model import TRIAGE, Agency, Scenario, Task, ZoneTravel
+from drillsim.scenario.rules import MIN_RETRY
+from drillsim.sim.rng import stable_key
 
 Sampler = float | Callable[[float], float]
 """A fixed value, or an inverse CDF taking one uniform draw."""
@@ -38,11 +38,15 @@ def check_size(scenario: Scenario) -> None:
     The loader applies the same limits to the file (with each variant's additions), so a file
     that loads passes here; this guards scenarios built in code.
     """
-    for limit, count in ((limits.AGENCIES, len(scenario.agencies)),
-                         (limits.LINKS, sum(len(link.to) for link in scenario.links))):
+    for limit, count in (
+        (limits.AGENCIES, len(scenario.agencies)),
+        (limits.LINKS, sum(len(link.to) for link in scenario.links)),
+    ):
         if count > limit.value():
-            raise LimitError(f"the scenario has {count:,} {limit.what}, over the limit of {limit.value():,}; "
-                             f"set {limit.env} to raise it")
+            raise LimitError(
+                f"the scenario has {count:,} {limit.what}, over the limit of {limit.value():,}; "
+                f"set {limit.env} to raise it"
+            )
 
 
 def sampler(dist: _Dist) -> Sampler:
@@ -65,20 +69,24 @@ class ChannelC:
     reliability_key: int
 
     def __post_init__(self) -> None:
-        if self.retry < MIN_RETRY:  # the scenario rules refuse it first; a shorter retry could loop at one instant
-            raise ValueError(f"channel {self.name}: retry {self.retry}s is below {MIN_RETRY}s (was the scenario "
-                             "validated?)")
+        if (
+            self.retry < MIN_RETRY
+        ):  # the scenario rules refuse it first; a shorter retry could loop at one instant
+            raise ValueError(
+                f"channel {self.name}: retry {self.retry}s is below {MIN_RETRY}s (was the scenario "
+                "validated?)"
+            )
 
 
 @dataclass(frozen=True, slots=True)
 class EdgeC:
     """One directed link from an agency to one recipient."""
 
-    index: int           # position among all edges, file order
-    link_index: int      # the scenario link it came from
+    index: int  # position among all edges, file order
+    link_index: int  # the scenario link it came from
     source: int
     target: int
-    label: str           # "from->to"
+    label: str  # "from->to"
     channels: tuple[ChannelC, ...]  # main first, then the backup if any
     handling_key: int
 
@@ -179,7 +187,9 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def compile_scenario(scenario: Scenario, *, max_events: int = DEFAULT_MAX_EVENTS) -> CompiledScenario:
+def compile_scenario(
+    scenario: Scenario, *, max_events: int = DEFAULT_MAX_EVENTS
+) -> CompiledScenario:
     """Build the coordination graph and the engine's tables from a validated scenario."""
     check_size(scenario)
     agency_index = {a.id: i for i, a in enumerate(scenario.agencies)}
@@ -189,12 +199,22 @@ def compile_scenario(scenario: Scenario, *, max_events: int = DEFAULT_MAX_EVENTS
         outgoing[e.source].append(e)
     agencies = tuple(_agency(i, a, tuple(outgoing[i])) for i, a in enumerate(scenario.agencies))
     task_index = {t.id: i for i, t in enumerate(scenario.tasks)}
-    tasks = tuple(_task(i, t, scenario, agency_index, task_index) for i, t in enumerate(scenario.tasks))
+    tasks = tuple(
+        _task(i, t, scenario, agency_index, task_index) for i, t in enumerate(scenario.tasks)
+    )
     incidents = _incidents(scenario, agency_index, task_index, tasks)
     return CompiledScenario(
-        scenario=scenario, graph=build_graph(scenario), scenario_hash=scenario_hash(scenario),
-        horizon=scenario.scenario.horizon, max_events=max_events, agencies=agencies,
-        agency_index=agency_index, edges=edges, tasks=tasks, task_index=task_index, incidents=incidents,
+        scenario=scenario,
+        graph=build_graph(scenario),
+        scenario_hash=scenario_hash(scenario),
+        horizon=scenario.scenario.horizon,
+        max_events=max_events,
+        agencies=agencies,
+        agency_index=agency_index,
+        edges=edges,
+        tasks=tasks,
+        task_index=task_index,
+        incidents=incidents,
     )
 
 
@@ -202,16 +222,34 @@ def build_graph(scenario: Scenario) -> nx.DiGraph:
     """The coordination graph: node attributes from agencies, edge attributes from links."""
     g = nx.DiGraph(scenario=scenario.scenario.id)
     for a in scenario.agencies:
-        g.add_node(a.id, label=a.label, kind=a.kind, sector=a.sector, units=a.units,
-                   duty_officers=a.duty_officers, handling=a.handling.mean(),
-                   activation=a.activation.mean(), deploys=a.deploys, capabilities=a.capabilities)
+        g.add_node(
+            a.id,
+            label=a.label,
+            kind=a.kind,
+            sector=a.sector,
+            units=a.units,
+            duty_officers=a.duty_officers,
+            handling=a.handling.mean(),
+            activation=a.activation.mean(),
+            deploys=a.deploys,
+            capabilities=a.capabilities,
+        )
     for i, link in enumerate(scenario.links):
         for to in link.to:
             if link.from_ in g and to in g:
-                g.add_edge(link.from_, to, link=i, channel=link.channel, delay=link.delay.mean(),
-                           reliability=link.reliability, retry=link.retry,
-                           backup=link.backup.channel if link.backup else None,
-                           expected_time=expected_link_time(link.delay.mean(), link.reliability, link.retry))
+                g.add_edge(
+                    link.from_,
+                    to,
+                    link=i,
+                    channel=link.channel,
+                    delay=link.delay.mean(),
+                    reliability=link.reliability,
+                    retry=link.retry,
+                    backup=link.backup.channel if link.backup else None,
+                    expected_time=expected_link_time(
+                        link.delay.mean(), link.reliability, link.retry
+                    ),
+                )
     return nx.freeze(g)
 
 
@@ -234,16 +272,41 @@ def _edges(scenario: Scenario, agency_index: dict[str, int]) -> tuple[EdgeC, ...
             if to not in agency_index:
                 continue
             label = f"{link.from_}->{to}"
-            chans = [ChannelC(link.channel, sampler(link.delay), link.reliability, link.retry,
-                              link.main_attempts(), stable_key("delay", label),
-                              stable_key("reliability", label))]
+            chans = [
+                ChannelC(
+                    link.channel,
+                    sampler(link.delay),
+                    link.reliability,
+                    link.retry,
+                    link.main_attempts(),
+                    stable_key("delay", label),
+                    stable_key("reliability", label),
+                )
+            ]
             if link.backup is not None:
                 b = link.backup
-                chans.append(ChannelC(b.channel, sampler(b.delay), b.reliability, b.retry, b.attempts,
-                                      stable_key("backup-delay", label),
-                                      stable_key("backup-reliability", label)))
-            out.append(EdgeC(len(out), li, agency_index[link.from_], agency_index[to], label,
-                             tuple(chans), stable_key("handling", label)))
+                chans.append(
+                    ChannelC(
+                        b.channel,
+                        sampler(b.delay),
+                        b.reliability,
+                        b.retry,
+                        b.attempts,
+                        stable_key("backup-delay", label),
+                        stable_key("backup-reliability", label),
+                    )
+                )
+            out.append(
+                EdgeC(
+                    len(out),
+                    li,
+                    agency_index[link.from_],
+                    agency_index[to],
+                    label,
+                    tuple(chans),
+                    stable_key("handling", label),
+                )
+            )
     return tuple(out)
 
 
@@ -255,12 +318,22 @@ def _agency(i: int, a: Agency, out_edges: tuple[EdgeC, ...]) -> AgencyC:
         travel = {z: sampler(d) for z, d in a.travel.by_zone.items()}
     else:
         travel = sampler(a.travel)
-    return AgencyC(i, a.id, a.units, a.duty_officers, sampler(a.handling), sampler(a.activation),
-                   travel, out_edges, stable_key("activation", a.id))
+    return AgencyC(
+        i,
+        a.id,
+        a.units,
+        a.duty_officers,
+        sampler(a.handling),
+        sampler(a.activation),
+        travel,
+        out_edges,
+        stable_key("activation", a.id),
+    )
 
 
-def _task(i: int, t: Task, scenario: Scenario, agency_index: dict[str, int],
-          task_index: dict[str, int]) -> TaskC:
+def _task(
+    i: int, t: Task, scenario: Scenario, agency_index: dict[str, int], task_index: dict[str, int]
+) -> TaskC:
     capable: list[int] = []
     for name in t.by:
         if name in agency_index:
@@ -268,13 +341,22 @@ def _task(i: int, t: Task, scenario: Scenario, agency_index: dict[str, int],
         else:
             matches = [j for j, a in enumerate(scenario.agencies) if name in a.capabilities]
         capable.extend(m for m in matches if m not in capable)
-    return TaskC(i, t.id, tuple(capable), t.units, sampler(t.duration),
-                 sampler(t.per_casualty) if t.per_casualty is not None else None,
-                 tuple(c for c in TRIAGE if c in t.categories),
-                 tuple(task_index[p] for p in t.after if p in task_index), stable_key("task", t.id))
+    return TaskC(
+        i,
+        t.id,
+        tuple(capable),
+        t.units,
+        sampler(t.duration),
+        sampler(t.per_casualty) if t.per_casualty is not None else None,
+        tuple(c for c in TRIAGE if c in t.categories),
+        tuple(task_index[p] for p in t.after if p in task_index),
+        stable_key("task", t.id),
+    )
 
 
-def _closure(start: tuple[str, ...], tasks: tuple[TaskC, ...], task_index: dict[str, int]) -> tuple[int, ...]:
+def _closure(
+    start: tuple[str, ...], tasks: tuple[TaskC, ...], task_index: dict[str, int]
+) -> tuple[int, ...]:
     seen: set[int] = set()
     stack = [task_index[t] for t in start if t in task_index]
     while stack:
@@ -285,15 +367,30 @@ def _closure(start: tuple[str, ...], tasks: tuple[TaskC, ...], task_index: dict[
     return tuple(sorted(seen))
 
 
-def _incidents(scenario: Scenario, agency_index: dict[str, int], task_index: dict[str, int],
-               tasks: tuple[TaskC, ...]) -> tuple[IncidentC, ...]:
+def _incidents(
+    scenario: Scenario,
+    agency_index: dict[str, int],
+    task_index: dict[str, int],
+    tasks: tuple[TaskC, ...],
+) -> tuple[IncidentC, ...]:
     order = sorted(range(len(scenario.incidents)), key=lambda i: (scenario.incidents[i].at, i))
     out = []
     for i in order:
         inc = scenario.incidents[i]
-        casualties = tuple(f"{cat}-{n}" for cat, count in inc.casualties.by_category()
-                           for n in range(1, count + 1))
-        out.append(IncidentC(len(out), inc.id, inc.at, inc.zone, agency_index.get(inc.detected_by),
-                             sampler(inc.detection), _closure(inc.triggers, tasks, task_index),
-                             casualties, stable_key("incident", inc.id)))
+        casualties = tuple(
+            f"{cat}-{n}" for cat, count in inc.casualties.by_category() for n in range(1, count + 1)
+        )
+        out.append(
+            IncidentC(
+                len(out),
+                inc.id,
+                inc.at,
+                inc.zone,
+                agency_index.get(inc.detected_by),
+                sampler(inc.detection),
+                _closure(inc.triggers, tasks, task_index),
+                casualties,
+                stable_key("incident", inc.id),
+            )
+        )
     return tuple(out)

@@ -18,24 +18,28 @@ LOG_FORMAT = 1
 class EventKind(StrEnum):
     """What happened. The comment says which record is the ``cause``."""
 
-    INJECT = "inject"                      # an incident fires (cause: none)
-    DETECTED = "detected"                  # the detecting agency knows (cause: inject)
-    HANDLING_STARTED = "handling_started"  # a duty officer takes up an alert (cause: the sender's alert,
+    INJECT = "inject"  # an incident fires (cause: none)
+    DETECTED = "detected"  # the detecting agency knows (cause: inject)
+    HANDLING_STARTED = (
+        "handling_started"  # a duty officer takes up an alert (cause: the sender's alert,
+    )
     #                                        so the wait at the desk is the time between the two)
-    MESSAGE_SENT = "message_sent"          # handled; first try goes out on the main channel (cause: handling)
-    TRY_FAILED = "try_failed"              # a try did not get through (cause: the try)
-    RETRY_SENT = "retry_sent"              # a further try, detail says the channel (cause: failed try)
-    ALERT_LOST = "alert_lost"              # every try spent; the sender gives up (cause: last failed try)
-    ALERTED = "alerted"                    # the first alert of an incident reaches an agency (cause: the try)
-    DUPLICATE_ALERT = "duplicate_alert"    # a later copy over a redundant path (cause: the try)
-    ACTIVATED = "activated"                # the agency mobilises (cause: its first alert)
-    ON_SCENE = "on_scene"                  # ready to work at the incident (cause: activated or alerted)
-    TASK_READY = "task_ready"              # trigger, prerequisites and an agency ready; waits for units
-    TASK_STARTED = "task_started"          # units taken (cause: ready, or the agency that became ready)
-    TASK_FINISHED = "task_finished"        # one piece of work done, units freed (cause: started)
-    TASK_DONE = "task_done"                # all work of a task for an incident done (cause: last finished)
-    UNFINISHED = "unfinished"              # at the end of a run: what never finished and why
-    LIMIT = "limit"                        # the run hit a protective limit and stopped
+    MESSAGE_SENT = (
+        "message_sent"  # handled; first try goes out on the main channel (cause: handling)
+    )
+    TRY_FAILED = "try_failed"  # a try did not get through (cause: the try)
+    RETRY_SENT = "retry_sent"  # a further try, detail says the channel (cause: failed try)
+    ALERT_LOST = "alert_lost"  # every try spent; the sender gives up (cause: last failed try)
+    ALERTED = "alerted"  # the first alert of an incident reaches an agency (cause: the try)
+    DUPLICATE_ALERT = "duplicate_alert"  # a later copy over a redundant path (cause: the try)
+    ACTIVATED = "activated"  # the agency mobilises (cause: its first alert)
+    ON_SCENE = "on_scene"  # ready to work at the incident (cause: activated or alerted)
+    TASK_READY = "task_ready"  # trigger, prerequisites and an agency ready; waits for units
+    TASK_STARTED = "task_started"  # units taken (cause: ready, or the agency that became ready)
+    TASK_FINISHED = "task_finished"  # one piece of work done, units freed (cause: started)
+    TASK_DONE = "task_done"  # all work of a task for an incident done (cause: last finished)
+    UNFINISHED = "unfinished"  # at the end of a run: what never finished and why
+    LIMIT = "limit"  # the run hit a protective limit and stopped
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +79,7 @@ class EventRecord:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "EventRecord":
+    def from_dict(cls, d: dict[str, Any]) -> EventRecord:
         """Inverse of :meth:`to_dict`."""
         return cls(**{**d, "kind": EventKind(d["kind"])})
 

@@ -58,7 +58,7 @@ class Stream:
 class RandomStreams:
     """All the streams of one replication, created on first use and handed down explicitly."""
 
-    __slots__ = ("run_seed", "replication", "key", "_streams")
+    __slots__ = ("_streams", "key", "replication", "run_seed")
 
     def __init__(self, run_seed: int, replication: int) -> None:
         self.run_seed = run_seed

@@ -10,7 +10,9 @@ from drillsim.sim.rng import RandomStreams
 __all__ = ["run_replication"]
 
 
-def run_replication(compiled: CompiledScenario, seed: int, replication: int = 0) -> ReplicationResult:
+def run_replication(
+    compiled: CompiledScenario, seed: int, replication: int = 0
+) -> ReplicationResult:
     """Simulate one replication of the response.
 
     Args:

@@ -27,8 +27,8 @@ from typing import Any
 
 import simpy
 
-from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
 from drillsim.scenario.durations import clock
+from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
 from drillsim.sim.engine.pools import Desk, HandOut, UnitPool
 from drillsim.sim.engine.reasons import unfinished_reasons
 from drillsim.sim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
@@ -41,16 +41,49 @@ TRIAGE_RANK = {"red": 1, "yellow": 2, "green": 3, "black": 4}
 # NOTE: a frozen dataclass's __init__ sets each field through object.__setattr__ (1.6 us a
 # record); setting the slots through their descriptors gives the same record in 1.1 us. The
 # field list is checked so that a new EventRecord field cannot be silently left unset.
-_FIELDS = ("id", "time", "kind", "agency", "link", "task", "incident", "casualty", "cause", "units", "detail")
+_FIELDS = (
+    "id",
+    "time",
+    "kind",
+    "agency",
+    "link",
+    "task",
+    "incident",
+    "casualty",
+    "cause",
+    "units",
+    "detail",
+)
 assert RECORD_FIELDS == _FIELDS, "EventRecord changed: update _new_record"
 _new = object.__new__
-(_set_id, _set_time, _set_kind, _set_agency, _set_link, _set_task, _set_incident, _set_casualty, _set_cause,
- _set_units, _set_detail) = (getattr(EventRecord, f).__set__ for f in _FIELDS)
+(
+    _set_id,
+    _set_time,
+    _set_kind,
+    _set_agency,
+    _set_link,
+    _set_task,
+    _set_incident,
+    _set_casualty,
+    _set_cause,
+    _set_units,
+    _set_detail,
+) = (getattr(EventRecord, f).__set__ for f in _FIELDS)
 
 
-def _new_record(rid: int, time: float, kind: EventKind, agency: str | None, link: str | None, task: str | None,
-                incident: str | None, casualty: str | None, cause: int | None, units: int,
-                detail: str) -> EventRecord:
+def _new_record(
+    rid: int,
+    time: float,
+    kind: EventKind,
+    agency: str | None,
+    link: str | None,
+    task: str | None,
+    incident: str | None,
+    casualty: str | None,
+    cause: int | None,
+    units: int,
+    detail: str,
+) -> EventRecord:
     """``EventRecord(...)``, faster (see the note above)."""
     r = _new(EventRecord)
     _set_id(r, rid)
@@ -99,16 +132,38 @@ class DrillModel:
         self.seq = itertools.count()
 
     # -- recording and drawing ------------------------------------------------------------
-    def rec(self, kind: EventKind, agency: str | None = None, link: str | None = None,
-            task: str | None = None, incident: str | None = None, casualty: str | None = None,
-            cause: int | None = None, units: int = 0, detail: str = "") -> int:
+    def rec(
+        self,
+        kind: EventKind,
+        agency: str | None = None,
+        link: str | None = None,
+        task: str | None = None,
+        incident: str | None = None,
+        casualty: str | None = None,
+        cause: int | None = None,
+        units: int = 0,
+        detail: str = "",
+    ) -> int:
         """Append a record stamped now; return its id."""
         records = self.records
         rid = len(records)
         if rid >= self.max_events:
             raise EventLimitReached
-        records.append(_new_record(rid, self.env.now, kind, agency, link, task, incident, casualty, cause,
-                                   units, detail))
+        records.append(
+            _new_record(
+                rid,
+                self.env.now,
+                kind,
+                agency,
+                link,
+                task,
+                incident,
+                casualty,
+                cause,
+                units,
+                detail,
+            )
+        )
         return rid
 
     def later(self, a: int | None, b: int | None) -> int | None:
@@ -172,7 +227,9 @@ class DrillModel:
                 self.env.process(self._relay(a, inc, queue, rid))
         self._mobilise(a, inc, rid)
 
-    def _relay(self, a: AgencyC, inc: IncidentC, queue: Any, alert_rid: int) -> Generator[Any, Any, None]:
+    def _relay(
+        self, a: AgencyC, inc: IncidentC, queue: Any, alert_rid: int
+    ) -> Generator[Any, Any, None]:
         """One duty officer working through the incident's outgoing messages."""
         desk = self.desks.get(a.index)
         if desk is None:
@@ -184,8 +241,14 @@ class DrillModel:
             if d > 0:
                 yield self.env.timeout(d)
             desk.release()
-            s = self.rec(K.MESSAGE_SENT, a.id, edge.label, incident=inc.id, cause=h,
-                         detail=edge.channels[0].name)
+            s = self.rec(
+                K.MESSAGE_SENT,
+                a.id,
+                edge.label,
+                incident=inc.id,
+                cause=h,
+                detail=edge.channels[0].name,
+            )
             self._try(edge, inc, 0, 1, s)
 
     def _try(self, edge: EdgeC, inc: IncidentC, ch_i: int, n: int, cause: int) -> None:
@@ -202,28 +265,55 @@ class DrillModel:
                 return
         target = self.c.agencies[edge.target]
         if (target.index, inc.index) in self.alerts:
-            self.rec(K.DUPLICATE_ALERT, target.id, edge.label, incident=inc.id, cause=cause, detail=ch.name)
+            self.rec(
+                K.DUPLICATE_ALERT,
+                target.id,
+                edge.label,
+                incident=inc.id,
+                cause=cause,
+                detail=ch.name,
+            )
             return
-        rid = self.rec(K.ALERTED, target.id, edge.label, incident=inc.id, cause=cause, detail=ch.name)
+        rid = self.rec(
+            K.ALERTED, target.id, edge.label, incident=inc.id, cause=cause, detail=ch.name
+        )
         self._alerted(target, inc, rid)
 
     def _failed(self, edge: EdgeC, inc: IncidentC, ch_i: int, n: int, cause: int) -> None:
         ch = edge.channels[ch_i]
         sender = self.c.agencies[edge.source].id
-        f = self.rec(K.TRY_FAILED, sender, edge.label, incident=inc.id, cause=cause,
-                     detail=f"{ch.name} try {n}")
+        f = self.rec(
+            K.TRY_FAILED,
+            sender,
+            edge.label,
+            incident=inc.id,
+            cause=cause,
+            detail=f"{ch.name} try {n}",
+        )
         if ch.attempts is None or n < ch.attempts:
             nxt, nn, wait = ch_i, n + 1, ch.retry
         elif ch_i + 1 < len(edge.channels):
             nxt, nn, wait = ch_i + 1, 1, 0.0
         else:
-            self.rec(K.ALERT_LOST, sender, edge.label, incident=inc.id, cause=f,
-                     detail=f"gave up after {n} tries on {ch.name}")
+            self.rec(
+                K.ALERT_LOST,
+                sender,
+                edge.label,
+                incident=inc.id,
+                cause=f,
+                detail=f"gave up after {n} tries on {ch.name}",
+            )
             return
 
         def resend() -> None:
-            r = self.rec(K.RETRY_SENT, sender, edge.label, incident=inc.id, cause=f,
-                         detail=f"{edge.channels[nxt].name} try {nn}")
+            r = self.rec(
+                K.RETRY_SENT,
+                sender,
+                edge.label,
+                incident=inc.id,
+                cause=f,
+                detail=f"{edge.channels[nxt].name} try {nn}",
+            )
             self._try(edge, inc, nxt, nn, r)
 
         self.after(wait, resend)
@@ -250,14 +340,22 @@ class DrillModel:
     def _become_ready(self, a: AgencyC, inc: IncidentC, alert_rid: int) -> None:
         cause = self.later(self.activated[a.index], alert_rid)
         if not a.deploys:
-            self._ready(a, inc, self.rec(K.ON_SCENE, a.id, incident=inc.id, cause=cause,
-                                         detail="works from base"))
+            self._ready(
+                a,
+                inc,
+                self.rec(K.ON_SCENE, a.id, incident=inc.id, cause=cause, detail="works from base"),
+            )
             return
         dest = a.destination(inc.zone)
         key = (a.index, dest)
         if key in self.arrivals:
-            rid = self.rec(K.ON_SCENE, a.id, incident=inc.id, cause=self.later(self.arrivals[key], alert_rid),
-                           detail=dest)
+            rid = self.rec(
+                K.ON_SCENE,
+                a.id,
+                incident=inc.id,
+                cause=self.later(self.arrivals[key], alert_rid),
+                detail=dest,
+            )
             self._ready(a, inc, rid)
         elif key in self.travelling:
             self.travelling[key].append((inc, alert_rid))
@@ -274,8 +372,13 @@ class DrillModel:
         self.arrivals[key] = rid
         self._ready(a, inc, rid)
         for inc2, rid2 in self.travelling.pop(key):
-            self._ready(a, inc2, self.rec(K.ON_SCENE, a.id, incident=inc2.id,
-                                          cause=self.later(rid, rid2), detail=key[1]))
+            self._ready(
+                a,
+                inc2,
+                self.rec(
+                    K.ON_SCENE, a.id, incident=inc2.id, cause=self.later(rid, rid2), detail=key[1]
+                ),
+            )
 
     def ready_event(self, agency: int, incident: int) -> simpy.Event:
         """Triggered (value: the ON_SCENE record id) when the agency can work on the incident."""
@@ -304,8 +407,14 @@ class DrillModel:
         return self.pools[agency]
 
     # -- tasks ----------------------------------------------------------------------------
-    def _prerequisites(self, inc: IncidentC, task: TaskC, key: tuple[Any, ...], cause: int | None,
-                       casualty: str | None = None) -> Generator[Any, Any, int | None]:
+    def _prerequisites(
+        self,
+        inc: IncidentC,
+        task: TaskC,
+        key: tuple[Any, ...],
+        cause: int | None,
+        casualty: str | None = None,
+    ) -> Generator[Any, Any, int | None]:
         """Wait for the prerequisites of a whole task or of one casualty's step."""
         for p in task.after:
             pre = self.c.tasks[p]
@@ -328,7 +437,9 @@ class DrillModel:
         d = self.draw(task.duration, task.key ^ inc.key)
         if d > 0:
             yield self.env.timeout(d)
-        f = self.rec(K.TASK_FINISHED, a.id, task=task.id, incident=inc.id, cause=start, units=task.units)
+        f = self.rec(
+            K.TASK_FINISHED, a.id, task=task.id, incident=inc.id, cause=start, units=task.units
+        )
         self.pools[a.index].put(task.units)  # type: ignore[union-attr]
         self._finish(key, self.rec(K.TASK_DONE, a.id, task=task.id, incident=inc.id, cause=f))
 
@@ -349,17 +460,31 @@ class DrillModel:
                 if self.c.tasks[p].is_per_casualty:
                     self.state[key] = ("prerequisite", self.c.tasks[p].id)
                     cause = self.later(cause, (yield self.done[(inc.index, p)]))
-            self._finish(key, self.rec(K.TASK_DONE, task=task.id, incident=inc.id, cause=cause,
-                                       detail="no casualties"))
+            self._finish(
+                key,
+                self.rec(
+                    K.TASK_DONE, task=task.id, incident=inc.id, cause=cause, detail="no casualties"
+                ),
+            )
             return
         self.state[key] = ("casualties", len(casualties))
         steps = [self.env.process(self._casualty_step(inc, task, c, cause)) for c in casualties]
         yield self.env.all_of(steps)
         last = max((s.value for s in steps), key=lambda r: (self.records[r].time, r))
-        self._finish(key, self.rec(K.TASK_DONE, task=task.id, incident=inc.id, cause=last,
-                                   detail=f"{len(casualties)} casualties"))
+        self._finish(
+            key,
+            self.rec(
+                K.TASK_DONE,
+                task=task.id,
+                incident=inc.id,
+                cause=last,
+                detail=f"{len(casualties)} casualties",
+            ),
+        )
 
-    def _casualty_step(self, inc: IncidentC, task: TaskC, c: str, cause: int | None) -> Generator[Any, Any, int]:
+    def _casualty_step(
+        self, inc: IncidentC, task: TaskC, c: str, cause: int | None
+    ) -> Generator[Any, Any, int]:
         key = (inc.index, task.index, c)
         cause = yield from self._prerequisites(inc, task, key, cause, casualty=c)
         prio = (TRIAGE_RANK[c.split("-")[0]], task.index)
@@ -367,14 +492,28 @@ class DrillModel:
         d = self.draw(task.per_casualty, task.key ^ inc.key ^ stable_key("casualty", c))  # type: ignore[arg-type]
         if d > 0:
             yield self.env.timeout(d)
-        f = self.rec(K.TASK_FINISHED, a.id, task=task.id, incident=inc.id, casualty=c, cause=start,
-                     units=task.units)
+        f = self.rec(
+            K.TASK_FINISHED,
+            a.id,
+            task=task.id,
+            incident=inc.id,
+            casualty=c,
+            cause=start,
+            units=task.units,
+        )
         self.pools[a.index].put(task.units)  # type: ignore[union-attr]
         self._finish(key, f)
         return f
 
-    def _acquire(self, inc: IncidentC, task: TaskC, key: tuple[Any, ...], cause: int | None,
-                 prio: tuple[int, int], casualty: str | None) -> Generator[Any, Any, tuple[AgencyC, int]]:
+    def _acquire(
+        self,
+        inc: IncidentC,
+        task: TaskC,
+        key: tuple[Any, ...],
+        cause: int | None,
+        prio: tuple[int, int],
+        casualty: str | None,
+    ) -> Generator[Any, Any, tuple[AgencyC, int]]:
         """Wait until a capable, ready agency grants the units; return it and the start record."""
         pending: dict[int, Any] = {}
         ready_rid: int | None = None
@@ -392,8 +531,14 @@ class DrillModel:
                 if pool is None or pool.capacity < task.units:
                     continue
                 if ready_rid is None:
-                    ready_rid = self.rec(K.TASK_READY, self.c.agencies[ai].id, task=task.id, incident=inc.id,
-                                         casualty=casualty, cause=self.later(cause, on_scene))
+                    ready_rid = self.rec(
+                        K.TASK_READY,
+                        self.c.agencies[ai].id,
+                        task=task.id,
+                        incident=inc.id,
+                        casualty=casualty,
+                        cause=self.later(cause, on_scene),
+                    )
                     self.state[key] = ("units", ai)
                 pending[ai] = pool.get(task.units, (*prio, next(self.seq)))
             if not pending and not waiting_ready:
@@ -410,9 +555,15 @@ class DrillModel:
                         else:
                             req.cancel()
                 a = self.c.agencies[chosen]
-                start = self.rec(K.TASK_STARTED, a.id, task=task.id, incident=inc.id, casualty=casualty,
-                                 cause=self.later(ready_rid, self.ready_rids[(chosen, inc.index)]),
-                                 units=task.units)
+                start = self.rec(
+                    K.TASK_STARTED,
+                    a.id,
+                    task=task.id,
+                    incident=inc.id,
+                    casualty=casualty,
+                    cause=self.later(ready_rid, self.ready_rids[(chosen, inc.index)]),
+                    units=task.units,
+                )
                 self.state[key] = ("working", chosen)
                 return a, start
 
@@ -444,15 +595,37 @@ class DrillModel:
         unfinished = unfinished_reasons(self)
         tail = len(self.records)
         if ended == "event_limit":
-            self.records.append(EventRecord(tail, end_time, K.LIMIT, detail=(
-                f"stopped after {self.c.max_events} events at {clock(end_time)}; "
-                "raise the limit with --max-events")))
+            self.records.append(
+                EventRecord(
+                    tail,
+                    end_time,
+                    K.LIMIT,
+                    detail=(
+                        f"stopped after {self.c.max_events} events at {clock(end_time)}; "
+                        "raise the limit with --max-events"
+                    ),
+                )
+            )
             tail += 1
         for i, u in enumerate(unfinished):
-            self.records.append(EventRecord(tail + i, end_time, K.UNFINISHED, task=u.task,
-                                            incident=u.incident, detail=u.reason))
-        return ReplicationResult(replication, self.streams.run_seed, end_time, ended,
-                                 tuple(self.records), tuple(unfinished))
+            self.records.append(
+                EventRecord(
+                    tail + i,
+                    end_time,
+                    K.UNFINISHED,
+                    task=u.task,
+                    incident=u.incident,
+                    detail=u.reason,
+                )
+            )
+        return ReplicationResult(
+            replication,
+            self.streams.run_seed,
+            end_time,
+            ended,
+            tuple(self.records),
+            tuple(unfinished),
+        )
 
 
 def _median_of(s: Sampler) -> float:

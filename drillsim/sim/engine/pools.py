@@ -33,7 +33,7 @@ LATE = 2
 class UnitRequest(simpy.Event):
     """A request for ``amount`` units, placed in its pool's queue by ``key``."""
 
-    def __init__(self, pool: "UnitPool", amount: int, key: tuple[Any, ...]) -> None:
+    def __init__(self, pool: UnitPool, amount: int, key: tuple[Any, ...]) -> None:
         super().__init__(pool.env)
         self.pool = pool
         self.amount = amount
@@ -53,14 +53,14 @@ class HandOut:
     the other back (which schedules another pass at the same instant).
     """
 
-    __slots__ = ("env", "_dirty", "_event")
+    __slots__ = ("_dirty", "_event", "env")
 
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
         self._dirty: dict[UnitPool, None] = {}
         self._event: simpy.Event | None = None
 
-    def mark(self, pool: "UnitPool") -> None:
+    def mark(self, pool: UnitPool) -> None:
         """Serve ``pool`` at the end of this instant."""
         self._dirty[pool] = None
         if self._event is None:
@@ -78,7 +78,7 @@ class HandOut:
 class UnitPool:
     """The units of one agency; ``in_use`` never exceeds ``capacity``."""
 
-    __slots__ = ("env", "capacity", "level", "queue", "_handout")
+    __slots__ = ("_handout", "capacity", "env", "level", "queue")
 
     def __init__(self, env: simpy.Environment, units: int, handout: HandOut) -> None:
         self.env = env
@@ -128,7 +128,7 @@ class Desk:
       event does (a release with nobody waiting schedules nothing: Resource's would find no one).
     """
 
-    __slots__ = ("_env", "_free", "_waiting", "_grant")
+    __slots__ = ("_env", "_free", "_grant", "_waiting")
 
     def __init__(self, env: simpy.Environment, officers: int) -> None:
         self._env = env

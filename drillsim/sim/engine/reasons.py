@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from drillsim.sim.engine.model import DrillModel
 
 
-def unfinished_reasons(model: "DrillModel") -> list[Unfinished]:
+def unfinished_reasons(model: DrillModel) -> list[Unfinished]:
     """Every triggered task instance that is not done at the end of the run, with its reason."""
     out: list[Unfinished] = []
     c = model.c
@@ -22,28 +22,41 @@ def unfinished_reasons(model: "DrillModel") -> list[Unfinished]:
         for t in inc.tasks:
             task = c.tasks[t]
             if model.fired[inc.index] is None:
-                out.append(Unfinished(task.id, inc.id, f"the inject at {clock(inc.at)} comes after the "
-                                                        f"horizon ({clock(c.horizon)})"))
+                out.append(
+                    Unfinished(
+                        task.id,
+                        inc.id,
+                        f"the inject at {clock(inc.at)} comes after the "
+                        f"horizon ({clock(c.horizon)})",
+                    )
+                )
             elif not model.done[(inc.index, t)].triggered:
                 out.append(_reason(model, inc, task))
     return out
 
 
-def _reason(model: "DrillModel", inc: "IncidentC", task: "TaskC") -> Unfinished:
+def _reason(model: DrillModel, inc: IncidentC, task: TaskC) -> Unfinished:
     key = (inc.index, task.index)
     state = model.state.get(key, ("agency", None))
     if state[0] == "casualties":
-        steps = [(inc.index, task.index, cas) for cas in inc.casualties
-                 if (inc.index, task.index, cas) in model.done]
+        steps = [
+            (inc.index, task.index, cas)
+            for cas in inc.casualties
+            if (inc.index, task.index, cas) in model.done
+        ]
         left = [s for s in steps if not model.done[s].triggered]
         first = model.state.get(left[0], ("agency", None)) if left else ("agency", None)
         text = _state_text(model, inc, task, first)
-        return Unfinished(task.id, inc.id, f"{len(left)} of {len(steps)} casualties not through: {text}",
-                          casualties=len(left))
+        return Unfinished(
+            task.id,
+            inc.id,
+            f"{len(left)} of {len(steps)} casualties not through: {text}",
+            casualties=len(left),
+        )
     return Unfinished(task.id, inc.id, _state_text(model, inc, task, state))
 
 
-def _state_text(model: "DrillModel", inc: "IncidentC", task: "TaskC", state: tuple[str, Any]) -> str:
+def _state_text(model: DrillModel, inc: IncidentC, task: TaskC, state: tuple[str, Any]) -> str:
     kind, value = state
     agencies = model.c.agencies
     if kind == "prerequisite":
@@ -52,8 +65,10 @@ def _state_text(model: "DrillModel", inc: "IncidentC", task: "TaskC", state: tup
         return f"in progress by {agencies[value].id} at the end of the run"
     if kind == "units":
         pool = model.pools[value]
-        return (f"waiting for units of {agencies[value].id} ({task.units} needed, "
-                f"{pool.level if pool else 0} of {pool.capacity if pool else 0} free)")
+        return (
+            f"waiting for units of {agencies[value].id} ({task.units} needed, "
+            f"{pool.level if pool else 0} of {pool.capacity if pool else 0} free)"
+        )
     if kind == "cannot":
         if not task.capable:
             return "no agency able to do it is in play"
@@ -62,7 +77,7 @@ def _state_text(model: "DrillModel", inc: "IncidentC", task: "TaskC", state: tup
     return _agency_text(model, inc, task)
 
 
-def _agency_text(model: "DrillModel", inc: "IncidentC", task: "TaskC") -> str:
+def _agency_text(model: DrillModel, inc: IncidentC, task: TaskC) -> str:
     """No capable agency was ready: say whether it was never alerted, and why."""
     c = model.c
     names = [c.agencies[a].id for a in task.capable]
@@ -76,15 +91,31 @@ def _agency_text(model: "DrillModel", inc: "IncidentC", task: "TaskC") -> str:
     source = c.agencies[inc.detector].id
     reachable = [n for n in names if n in c.graph and nx.has_path(c.graph, source, n)]
     if not reachable:
-        return (f"none of the agencies able to do it ({', '.join(names)}) was alerted: "
-                f"no path in the coordination graph from {source} to them")
-    lost = sorted({r.link for r in model.records if r.kind is EventKind.ALERT_LOST and r.incident == inc.id})
-    retrying = sorted({r.link for r in model.records if r.kind is EventKind.TRY_FAILED and r.incident == inc.id
-                       and r.link not in lost
-                       and (c.agency_index[r.link.rsplit("->", 1)[1]], inc.index) not in model.alerts})
+        return (
+            f"none of the agencies able to do it ({', '.join(names)}) was alerted: "
+            f"no path in the coordination graph from {source} to them"
+        )
+    lost = sorted(
+        {r.link for r in model.records if r.kind is EventKind.ALERT_LOST and r.incident == inc.id}
+    )
+    retrying = sorted(
+        {
+            r.link
+            for r in model.records
+            if r.kind is EventKind.TRY_FAILED
+            and r.incident == inc.id
+            and r.link not in lost
+            and (c.agency_index[r.link.rsplit("->", 1)[1]], inc.index) not in model.alerts
+        }
+    )
     parts = ([f"the alert was lost on {', '.join(lost)}"] if lost else []) + (
-        [f"the alert was still being retried on {', '.join(retrying)}"] if retrying else [])
+        [f"the alert was still being retried on {', '.join(retrying)}"] if retrying else []
+    )
     if parts:
-        return f"none of the agencies able to do it ({', '.join(names)}) was alerted: " + "; ".join(parts)
-    return (f"none of the agencies able to do it ({', '.join(names)}) was alerted before the end "
-            "(the alert was still on its way)")
+        return f"none of the agencies able to do it ({', '.join(names)}) was alerted: " + "; ".join(
+            parts
+        )
+    return (
+        f"none of the agencies able to do it ({', '.join(names)}) was alerted before the end "
+        "(the alert was still on its way)"
+    )
