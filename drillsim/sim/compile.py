@@ -27,10 +27,6 @@ Sampler = float | Callable[[float], float]
 DEFAULT_MAX_EVENTS = 2_000_000
 """Events one replication may record before it is stopped (a protective limit)."""
 
-MAX_AGENCIES = limits.AGENCIES.default
-MAX_LINKS = limits.LINKS.default
-"""Protective limits on a scenario's size; raise them with DRILLSIM_MAX_AGENCIES / DRILLSIM_MAX_LINKS."""
-
 
 def check_size(scenario: Scenario) -> None:
     """Refuse scenarios larger than the protective limits, saying how to raise them.
