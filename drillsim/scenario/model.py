@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from drillsim.dates import IsoDate, PlanDue
 from drillsim.scenario.durations import Dist, Fixed, Probability, Seconds
-from drillsim.scenario.rules import empty_list, retry_floor, what_if
+from drillsim.scenario.rules import change_model, empty_list, retry_floor, what_if
 
 FORMAT = 1
 """Version of the scenario format this drillsim reads."""
@@ -510,48 +510,28 @@ class Objective(Model):
     )
 
 
-class LinkChange(Model):
-    """Change to one existing link (from -> to) in a variant."""
-
-    from_: Id = Field(alias="from", validation_alias=AliasChoices("from", "from_"))
-    to: Id
-    channel: Id | None = None
-    delay: Dist | None = None
-    reliability: Probability | None = None
-    retry: Seconds | None = None
-    attempts: int | None = Field(None, ge=1)
-    backup: Channel | None = None
+def _someone_changed(v: tuple[str, ...]) -> tuple[str, ...]:
+    if not v:
+        raise empty_list(
+            "name at least one agency or capability; to take the task out of play, remove "
+            "its agencies with remove_agencies"
+        )
+    return v
 
 
-class AgencyChange(Model):
-    """Change to one agency in a variant (units may be 0: no unit available)."""
-
-    name: str | None = None
-    units: int | None = Field(None, ge=0, le=10_000)
-    duty_officers: int | None = Field(None, ge=1, le=1_000)
-    handling: Dist | None = None
-    activation: Dist | None = None
-    travel: ZoneTravel | Dist | None = None
-    capabilities: tuple[Id, ...] | None = None
-
-
-class TaskChange(Model):
-    """Change to one task in a variant."""
-
-    by: IdList | None = Field(None, description="Agency ids or capability names (at least one).")
-    units: int | None = Field(None, ge=1, le=10_000)
-    duration: Dist | None = None
-    per_casualty: Dist | None = None
-
-    @field_validator("by")
-    @classmethod
-    def _someone(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if v is not None and not v:
-            raise empty_list(
-                "name at least one agency or capability; to take the task out of play, remove "
-                "its agencies with remove_agencies"
-            )
-        return v
+LinkChange = change_model(
+    Link,
+    "Change to one existing link (from -> to) in a variant.",
+    keys={
+        "from_": (Id, Field(alias="from", validation_alias=AliasChoices("from", "from_"))),
+        "to": (Id, ...),
+    },
+)
+AgencyChange = change_model(
+    Agency,
+    "Change to one agency in a variant (units may be 0: no unit available).",
+)
+TaskChange = change_model(Task, "Change to one task in a variant.", checks={"by": _someone_changed})
 
 
 class Expectation(Model):
@@ -567,12 +547,12 @@ class Variant(Model):
     id: Id
     description: str = Field("", max_length=2000)
     remove_links: tuple[tuple[Id, Id], ...] = Field((), description="[from, to] pairs to remove.")
-    change_links: tuple[LinkChange, ...] = ()
+    change_links: tuple[LinkChange, ...] = ()  # type: ignore[valid-type]
     add_links: tuple[Link, ...] = ()
     remove_agencies: tuple[Id, ...] = Field((), description="Agencies taken out of play.")
-    change_agencies: dict[Id, AgencyChange] = Field(default_factory=dict)
+    change_agencies: dict[Id, AgencyChange] = Field(default_factory=dict)  # type: ignore[valid-type]
     add_agencies: tuple[Agency, ...] = ()
-    change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)
+    change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)  # type: ignore[valid-type]
     add_incidents: tuple[Incident, ...] = ()
     horizon: Seconds | None = None
     expect: Expectation | None = Field(
