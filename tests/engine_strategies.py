@@ -45,6 +45,14 @@ def scenario(
     )
 
 
+def inject(
+    iid: str, at: str, triggers: str | list[str], by: str = "m", **casualties: int
+) -> dict[str, Any]:
+    """An incident that ``by`` detects (the one-line inject of a hand-computed trace)."""
+    out: dict[str, Any] = {"id": iid, "at": at, "detected_by": by, "triggers": triggers}
+    return {**out, "casualties": casualties} if casualties else out
+
+
 # -- distributions ---------------------------------------------------------------------------
 small = st.integers(0, 120).map(float)
 
