@@ -102,15 +102,15 @@ def change_model(
         meta = [m for m in info.metadata if not _is_bound(m)]
         if name in checks:
             meta.append(AfterValidator(checks[name]))
-        kind = Annotated[(info.annotation, *meta)] if meta else info.annotation
-        shown = _schema_bounds(info.annotation, bounds)
-        alias = (
-            {"alias": info.alias, "validation_alias": info.validation_alias} if info.alias else {}
+        kind: Any = Annotated[(info.annotation, *meta)] if meta else info.annotation
+        field = Field(
+            None,
+            alias=info.alias,
+            validation_alias=info.validation_alias,
+            description=info.description,
+            json_schema_extra=_schema_bounds(info.annotation, bounds) or None,
         )
-        fields[name] = (
-            kind | None,
-            Field(None, description=info.description, json_schema_extra=shown or None, **alias),
-        )
+        fields[name] = (kind | None, field)
     name = f"{base.__name__}Change"
     return create_model(name, __config__=base.model_config, __doc__=doc, **fields)
 
