@@ -54,6 +54,13 @@ def inject(
     return {**out, "casualties": casualties} if casualties else out
 
 
+def recipients(ids: list[str]) -> st.SearchStrategy[Any]:
+    """A link's ``to``: one agency id, or a list of one to three."""
+    return st.one_of(
+        st.sampled_from(ids), st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True)
+    )
+
+
 def task_dicts(
     draw: st.DrawFn,
     by: st.SearchStrategy[Any],
@@ -181,12 +188,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     for _ in range(draw(st.integers(0, 2 * n))):
         link: dict[str, Any] = {
             "from": draw(st.sampled_from(ids)),
-            "to": draw(
-                st.one_of(
-                    st.sampled_from(ids),
-                    st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True),
-                )
-            ),
+            "to": draw(recipients(ids)),
             "delay": draw(dists(60)),
             "reliability": draw(st.sampled_from([1.0, 1.0, 0.9, 0.5, 0.0])),
             "retry": sec(draw(st.integers(30, 600))),
@@ -253,12 +255,7 @@ def deterministic_scenarios(draw: st.DrawFn) -> Scenario:
         raw_links.append(
             {
                 "from": draw(st.sampled_from(ids)),
-                "to": draw(
-                    st.one_of(
-                        st.sampled_from(ids),
-                        st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True),
-                    )
-                ),
+                "to": draw(recipients(ids)),
                 "delay": draw(fixed_dists(90)),
             }
         )
