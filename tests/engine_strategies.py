@@ -7,6 +7,7 @@ engine tests' own; ``tests/strategies.py`` (the loader's) is kept apart on purpo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -43,6 +44,52 @@ def scenario(
             "tasks": tasks or [],
         }
     )
+
+
+def inject(
+    iid: str, at: str, triggers: str | list[str], by: str = "m", **casualties: int
+) -> dict[str, Any]:
+    """An incident that ``by`` detects (the one-line inject of a hand-computed trace)."""
+    out: dict[str, Any] = {"id": iid, "at": at, "detected_by": by, "triggers": triggers}
+    return {**out, "casualties": casualties} if casualties else out
+
+
+def recipients(ids: list[str]) -> st.SearchStrategy[Any]:
+    """A link's ``to``: one agency id, or a list of one to three."""
+    return st.one_of(
+        st.sampled_from(ids), st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True)
+    )
+
+
+def task_dicts(
+    draw: st.DrawFn,
+    by: st.SearchStrategy[Any],
+    units: st.SearchStrategy[int],
+    dist: Callable[[int], st.SearchStrategy[Any]],
+    *,
+    max_after: int,
+) -> list[dict[str, Any]]:
+    """One to six tasks t0, t1, ...: each may wait for earlier ones (so no loop), about a third
+    are per-casualty; ``dist(top)`` draws a duration of at most ``top`` seconds."""
+    tids = [f"t{i}" for i in range(draw(st.integers(1, 6)))]
+    tasks = []
+    for i, tid in enumerate(tids):
+        task: dict[str, Any] = {
+            "id": tid,
+            "by": draw(by),
+            "units": draw(units),
+            "duration": draw(dist(600)),
+            "after": draw(st.lists(st.sampled_from(tids[:i]), max_size=max_after, unique=True))
+            if i
+            else [],
+        }
+        if draw(st.integers(0, 2)) == 0:
+            task["per_casualty"] = draw(dist(300))
+            task["categories"] = draw(
+                st.lists(st.sampled_from(TRIAGE), min_size=1, max_size=4, unique=True)
+            )
+        tasks.append(task)
+    return tasks
 
 
 # -- distributions ---------------------------------------------------------------------------
@@ -141,12 +188,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     for _ in range(draw(st.integers(0, 2 * n))):
         link: dict[str, Any] = {
             "from": draw(st.sampled_from(ids)),
-            "to": draw(
-                st.one_of(
-                    st.sampled_from(ids),
-                    st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True),
-                )
-            ),
+            "to": draw(recipients(ids)),
             "delay": draw(dists(60)),
             "reliability": draw(st.sampled_from([1.0, 1.0, 0.9, 0.5, 0.0])),
             "retry": sec(draw(st.integers(30, 600))),
@@ -162,29 +204,14 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 **({"attempts": draw(st.integers(1, 3))} if draw(st.booleans()) else {}),
             }
         links.append(link)
-    n_tasks = draw(st.integers(1, 6))
-    tids = [f"t{i}" for i in range(n_tasks)]
-    tasks = []
-    for i, tid in enumerate(tids):
-        task: dict[str, Any] = {
-            "id": tid,
-            "by": draw(
-                st.lists(
-                    st.sampled_from([*ids, *CAPABILITIES]), min_size=1, max_size=3, unique=True
-                )
-            ),
-            "units": draw(st.sampled_from([1, 1, 1, 2, 3, 4])),
-            "duration": draw(dists(600)),
-            "after": draw(st.lists(st.sampled_from(tids[:i]), max_size=2, unique=True))
-            if i
-            else [],
-        }
-        if draw(st.integers(0, 2)) == 0:
-            task["per_casualty"] = draw(dists(300))
-            task["categories"] = draw(
-                st.lists(st.sampled_from(TRIAGE), min_size=1, max_size=4, unique=True)
-            )
-        tasks.append(task)
+    tasks = task_dicts(
+        draw,
+        st.lists(st.sampled_from([*ids, *CAPABILITIES]), min_size=1, max_size=3, unique=True),
+        st.sampled_from([1, 1, 1, 2, 3, 4]),
+        dists,
+        max_after=2,
+    )
+    tids = [t["id"] for t in tasks]
     stochastic = draw(st.booleans())
     incidents = []
     for k in range(draw(st.integers(1, 3))):
@@ -228,12 +255,7 @@ def deterministic_scenarios(draw: st.DrawFn) -> Scenario:
         raw_links.append(
             {
                 "from": draw(st.sampled_from(ids)),
-                "to": draw(
-                    st.one_of(
-                        st.sampled_from(ids),
-                        st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True),
-                    )
-                ),
+                "to": draw(recipients(ids)),
                 "delay": draw(fixed_dists(90)),
             }
         )
@@ -256,25 +278,8 @@ def deterministic_scenarios(draw: st.DrawFn) -> Scenario:
         elif kind == "zone":
             ag["travel"] = {"by_zone": {z: draw(fixed_dists(300)) for z in ZONES}}
         agencies.append(ag)
-    n_tasks = draw(st.integers(1, 6))
-    tids = [f"t{i}" for i in range(n_tasks)]
-    tasks = []
-    for i, tid in enumerate(tids):
-        task: dict[str, Any] = {
-            "id": tid,
-            "by": draw(st.sampled_from(ids)),
-            "units": draw(st.integers(1, 3)),
-            "duration": draw(fixed_dists(600)),
-            "after": draw(st.lists(st.sampled_from(tids[:i]), max_size=3, unique=True))
-            if i
-            else [],
-        }
-        if draw(st.integers(0, 2)) == 0:
-            task["per_casualty"] = draw(fixed_dists(300))
-            task["categories"] = draw(
-                st.lists(st.sampled_from(TRIAGE), min_size=1, max_size=4, unique=True)
-            )
-        tasks.append(task)
+    tasks = task_dicts(draw, st.sampled_from(ids), st.integers(1, 3), fixed_dists, max_after=3)
+    tids = [t["id"] for t in tasks]
     incidents = []
     for k in range(n_inc):
         inc: dict[str, Any] = {

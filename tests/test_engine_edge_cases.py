@@ -169,23 +169,18 @@ def test_waiting_for_units_and_for_a_prerequisite_at_the_horizon() -> None:
     }
 
 
-def test_alerted_but_not_ready_at_the_horizon() -> None:
+@pytest.mark.parametrize(
+    ("slow", "doing"), [("activation", "activating"), ("travel", "travelling")]
+)
+def test_alerted_but_not_ready_at_the_horizon(slow: str, doing: str) -> None:
     s = scenario(
-        [{"id": "a"}, {"id": "b", "activation": "2h"}],
+        [{"id": "a"}, {"id": "b", slow: "2h"}],
         INC,
         links=[{"from": "a", "to": "b"}],
         tasks=TASK,
         horizon=3600,
     )
-    assert only_reason(run(s)) == "b was alerted but is not ready yet (activating)"
-    s = scenario(
-        [{"id": "a"}, {"id": "b", "travel": "2h"}],
-        INC,
-        links=[{"from": "a", "to": "b"}],
-        tasks=TASK,
-        horizon=3600,
-    )
-    assert only_reason(run(s)) == "b was alerted but is not ready yet (travelling)"
+    assert only_reason(run(s)) == f"b was alerted but is not ready yet ({doing})"
 
 
 def test_casualties_not_through() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_strategies import scenario
+from engine_strategies import inject, scenario
 from test_engine_traces import at, find, run
 
 from drillsim.analysis.summary import summarize
@@ -45,20 +45,8 @@ def test_freed_unit_goes_to_the_red_casualty_not_the_waiting_yellow() -> None:
     s = scenario(
         [{"id": "m", "units": 1}],
         [
-            {
-                "id": "j",
-                "at": "0s",
-                "detected_by": "m",
-                "triggers": "transport",
-                "casualties": {"yellow": 1},
-            },
-            {
-                "id": "i",
-                "at": "30s",
-                "detected_by": "m",
-                "triggers": "transport",
-                "casualties": {"red": 1},
-            },
+            inject("j", "0s", "transport", yellow=1),
+            inject("i", "30s", "transport", red=1),
         ],
         tasks=[
             {"id": "triage", "by": "m", "per_casualty": "60s"},
@@ -91,20 +79,8 @@ def test_requests_of_one_instant_are_ranked_before_a_free_unit_is_given() -> Non
     s = scenario(
         [{"id": "m", "units": 1}],
         [
-            {
-                "id": "i",
-                "at": "0s",
-                "detected_by": "m",
-                "triggers": "treat",
-                "casualties": {"green": 1},
-            },
-            {
-                "id": "j",
-                "at": "0s",
-                "detected_by": "m",
-                "triggers": "treat",
-                "casualties": {"red": 1},
-            },
+            inject("i", "0s", "treat", green=1),
+            inject("j", "0s", "treat", red=1),
         ],
         tasks=[{"id": "treat", "by": "m", "per_casualty": "60s"}],
     )
@@ -130,15 +106,7 @@ def test_whole_task_released_by_a_hand_over_beats_a_waiting_casualty() -> None:
     """
     s = scenario(
         [{"id": "m", "units": 1}],
-        [
-            {
-                "id": "i",
-                "at": "0s",
-                "detected_by": "m",
-                "casualties": {"green": 1},
-                "triggers": ["setup", "command_post", "treat"],
-            }
-        ],
+        [inject("i", "0s", ["setup", "command_post", "treat"], green=1)],
         tasks=[
             {"id": "setup", "by": "m", "duration": "100s"},
             {"id": "command_post", "by": "m", "duration": "50s", "after": ["setup"]},

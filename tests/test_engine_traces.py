@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine_strategies import scenario
+from engine_strategies import inject, scenario
 
 from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import compile_scenario
@@ -204,20 +204,8 @@ def test_casualty_queue_in_triage_order() -> None:
     s = scenario(
         [{"id": "m", "units": 1}],
         [
-            {
-                "id": "i",
-                "at": "0s",
-                "detected_by": "m",
-                "triggers": "treat",
-                "casualties": {"green": 2, "yellow": 1, "red": 1},
-            },
-            {
-                "id": "j",
-                "at": "90s",
-                "detected_by": "m",
-                "triggers": "treat",
-                "casualties": {"red": 1},
-            },
+            inject("i", "0s", "treat", green=2, yellow=1, red=1),
+            inject("j", "90s", "treat", red=1),
         ],
         tasks=[{"id": "treat", "by": "m", "per_casualty": "60s"}],
     )

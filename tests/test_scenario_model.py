@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from conftest import FIXTURES
 from hypothesis import given
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from strategies import scenario_dicts
 
 from drillsim.scenario.loader import load_scenario
-from drillsim.scenario.model import Scenario
+from drillsim.scenario.model import MEASURES, PER_CATEGORY, Measure, Scenario
 
 
 def drill() -> Scenario:
@@ -60,3 +60,19 @@ def test_phase_one_refusals(change: Any, kind: str) -> None:
     with pytest.raises(ValidationError) as info:
         Scenario.model_validate(data)
     assert kind in [e["type"] for e in info.value.errors()]
+
+
+@pytest.mark.parametrize("kind", list(MEASURES))
+def test_every_measure_kind_is_read_by_its_key(kind: str) -> None:
+    """One generic definition serves each kind: the key names it, its value is the target, and
+    only a casualties kind takes a triage category."""
+    read = TypeAdapter(Measure)
+    m = read.validate_python({kind: "cordon", "incident": "hostage"})
+    assert (m.kind, m.target, m.incident, m.category) == (kind, "cordon", "hostage", None)
+    assert m.model_dump(exclude_none=True) == {kind: "cordon", "incident": "hostage"}
+    with_category = {kind: "cordon", "category": "red"}
+    if kind in PER_CATEGORY:
+        assert read.validate_python(with_category).category == "red"
+    else:
+        with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+            read.validate_python(with_category)

@@ -10,13 +10,22 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from strategies import scenario_dicts, scenarios
 
 from drillsim.cli import cli
 from drillsim.errors import ScenarioError
 from drillsim.scenario.loader import load_scenario, load_scenario_text
-from drillsim.scenario.model import Scenario, Variant
+from drillsim.scenario.model import (
+    Agency,
+    AgencyChange,
+    Link,
+    LinkChange,
+    Scenario,
+    Task,
+    TaskChange,
+    Variant,
+)
 from drillsim.scenario.semantics import check_variant
 from drillsim.scenario.variants import apply_variant, try_variant
 from drillsim.sim.compile import compile_scenario
@@ -101,6 +110,39 @@ def test_applying_every_variant_keeps_the_base(s: Scenario) -> None:
         out = apply_variant(s, v.id)
         assert out is not s
     assert s.model_dump() == dump
+
+
+@pytest.mark.parametrize(
+    ("base", "change", "keys"),
+    [(Link, LinkChange, {"from_", "to"}), (Agency, AgencyChange, set()), (Task, TaskChange, set())],
+)
+def test_a_change_model_has_every_field_of_its_base(
+    base: type[BaseModel], change: type[BaseModel], keys: set[str]
+) -> None:
+    """Derived, not re-declared: each field of the base (but its id) can be changed, optional,
+    described as in the base, and the base's bounds show in the change's JSON Schema."""
+    fields = change.model_fields
+    assert set(fields) == set(base.model_fields) - {"id"}
+    for name, info in base.model_fields.items():
+        if name == "id" or name in keys:
+            continue
+        assert not fields[name].is_required() and fields[name].default is None, name
+        assert fields[name].description == info.description, name
+    shown = change.model_json_schema()["properties"]
+    assert shown["attempts" if base is Link else "units"]["maximum"] == (
+        1_000_000 if base is Link else 10_000
+    )
+
+
+def test_a_field_the_hand_written_models_lacked_can_be_changed() -> None:
+    s = apply(
+        change_links=[{"from": "police_hq", "to": "ems", "note": "radio only"}],
+        change_agencies={"swat": {"sector": "security"}},
+        change_tasks={"negotiate": {"after": []}},
+    )
+    assert s.links[2].note == "radio only" and s.links[2].to == ("ems",)
+    assert s.agency("swat").sector == "security" and s.task("negotiate").after == ()
+    assert drill().task("negotiate").after == ("cordon",)
 
 
 def test_expect_names_objectives_that_exist() -> None:

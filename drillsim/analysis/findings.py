@@ -22,8 +22,6 @@ from drillsim.analysis.results import ObjectiveStats, QueueSummary
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario, Variant
 
-FIXABLE = ("handling", "units", "link", "retries")
-
 IDLE_UTILISATION = 0.20
 """A duty desk or unit pool busy less than this share of the time it had work is idle, and so is
 one where nothing ever waited: it gets no capacity suggestion (another duty officer or unit), so

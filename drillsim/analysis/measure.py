@@ -5,15 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drillsim.scenario.model import (
-    Alerted,
-    CasualtiesThrough,
-    Objective,
-    OnScene,
-    Scenario,
-    TaskDone,
-    TaskStarted,
-)
+from drillsim.scenario.model import BaseMeasure, Objective, Scenario
+from drillsim.scenario.resolve import prerequisite_closure, tasks_by_id
 from drillsim.sim.records import EventKind, EventRecord
 
 K = EventKind
@@ -89,25 +82,16 @@ def _end_record(
     records: Sequence[EventRecord], objective: Objective, scenario: Scenario
 ) -> EventRecord | None:
     m = objective.measure
-    if isinstance(m, TaskDone):
-        return _all_done(records, m.task_done, m.incident, scenario)
-    if isinstance(m, TaskStarted):
-        return _first(
-            records, (K.TASK_STARTED,), lambda r: r.task == m.task_started and _match(r, m.incident)
-        )
-    if isinstance(m, OnScene):
-        return _first(
-            records, (K.ON_SCENE,), lambda r: r.agency == m.on_scene and _match(r, m.incident)
-        )
-    if isinstance(m, Alerted):
-        return _first(
-            records,
-            (K.ALERTED, K.DETECTED),
-            lambda r: r.agency == m.alerted and _match(r, m.incident),
-        )
-    if isinstance(m, CasualtiesThrough):
+    if m.kind == "task_done":
+        return _all_done(records, m.target, m.incident, scenario)
+    if m.kind == "casualties_through":
         return _casualties_through(records, m, scenario)
-    raise TypeError(f"unknown measure {m!r}")
+    if m.kind == "task_started":
+        return _first(
+            records, (K.TASK_STARTED,), lambda r: r.task == m.target and _match(r, m.incident)
+        )
+    kinds = (K.ON_SCENE,) if m.kind == "on_scene" else (K.ALERTED, K.DETECTED)
+    return _first(records, kinds, lambda r: r.agency == m.target and _match(r, m.incident))
 
 
 def _first(
@@ -121,18 +105,8 @@ def _first(
 
 def triggering_incidents(scenario: Scenario, task_id: str) -> list[str]:
     """Incidents that bring in a task (directly or as a prerequisite of what they trigger)."""
-    after = {t.id: t.after for t in scenario.tasks}
-    out = []
-    for inc in scenario.incidents:
-        stack, seen = list(inc.triggers), set()
-        while stack:
-            t = stack.pop()
-            if t not in seen:
-                seen.add(t)
-                stack.extend(after.get(t, ()))
-        if task_id in seen:
-            out.append(inc.id)
-    return out
+    tasks = tasks_by_id(scenario)
+    return [i.id for i in scenario.incidents if task_id in prerequisite_closure(i.triggers, tasks)]
 
 
 def _all_done(
@@ -147,11 +121,11 @@ def _all_done(
 
 
 def _casualties_through(
-    records: Sequence[EventRecord], m: CasualtiesThrough, scenario: Scenario
+    records: Sequence[EventRecord], m: BaseMeasure, scenario: Scenario
 ) -> EventRecord | None:
     if m.category is None:
-        return _all_done(records, m.casualties_through, m.incident, scenario)
-    incidents = [m.incident] if m.incident else triggering_incidents(scenario, m.casualties_through)
+        return _all_done(records, m.target, m.incident, scenario)
+    incidents = [m.incident] if m.incident else triggering_incidents(scenario, m.target)
     expected = sum(
         getattr(i.casualties, m.category) for i in scenario.incidents if i.id in incidents
     )
@@ -160,7 +134,7 @@ def _casualties_through(
         r
         for r in records
         if r.kind is K.TASK_FINISHED
-        and r.task == m.casualties_through
+        and r.task == m.target
         and r.casualty is not None
         and r.casualty.startswith(prefix)
         and r.incident in incidents

@@ -30,19 +30,6 @@ CATEGORIES: tuple[str, ...] = (
 """Where time goes, in the order of a response. ``before_inject`` only appears when the clock
 starts before the inject at the root of the chain (objectives measured from an earlier inject)."""
 
-CATEGORY_LABELS: dict[str, str] = {
-    "detection": "detection",
-    "handling": "message handling at a duty desk",
-    "link": "link delay",
-    "retries": "failed tries and retries",
-    "activation": "activation",
-    "travel": "travel",
-    "units": "waiting for units",
-    "prerequisite": "waiting for a prerequisite",
-    "work": "doing the work",
-    "before_inject": "before the inject",
-}
-
 _BY_KIND = {
     K.DETECTED: "detection",
     K.HANDLING_STARTED: "handling",
@@ -129,33 +116,6 @@ def _segment(effect: EventRecord, start: float, measured_task: str | None) -> Se
     if category == "work" and measured_task is not None and effect.task != measured_task:
         category = "prerequisite"
     return Segment(start, effect.time, category, agency, link, effect.id)
-
-
-def split(segments: Sequence[Segment]) -> dict[str, float]:
-    """Seconds per category (only categories with time)."""
-    out: dict[str, float] = {}
-    for s in segments:
-        if s.duration > 0:
-            out[s.category] = out.get(s.category, 0.0) + s.duration
-    return out
-
-
-def by_agency(segments: Sequence[Segment]) -> dict[str, float]:
-    """Seconds per agency (desk, mobilisation, units, work)."""
-    out: dict[str, float] = {}
-    for s in segments:
-        if s.agency and s.duration > 0:
-            out[s.agency] = out.get(s.agency, 0.0) + s.duration
-    return out
-
-
-def by_link(segments: Sequence[Segment]) -> dict[str, float]:
-    """Seconds per link (delay and retries)."""
-    out: dict[str, float] = {}
-    for s in segments:
-        if s.link and s.duration > 0:
-            out[s.link] = out.get(s.link, 0.0) + s.duration
-    return out
 
 
 def by_part(segments: Sequence[Segment]) -> dict[str, float]:

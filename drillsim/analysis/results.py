@@ -40,11 +40,6 @@ class ObjectiveStats:
     links: dict[str, float]
     parts: dict[str, float]
 
-    def share_of(self, part: dict[str, float], key: str) -> float:
-        """Share of the mean critical-path time taken by ``key`` of ``part``."""
-        total = sum(self.split.values())
-        return part.get(key, 0.0) / total if total > 0 else 0.0
-
 
 @dataclass(frozen=True, slots=True)
 class AgencyStats:

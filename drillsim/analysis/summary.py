@@ -14,7 +14,7 @@ from typing import Any
 
 from drillsim.analysis.measure import measure
 from drillsim.analysis.paths import by_part, critical_path
-from drillsim.scenario.model import CasualtiesThrough, TaskDone, TaskStarted
+from drillsim.scenario.model import TASK_MEASURES
 from drillsim.sim.compile import CompiledScenario
 from drillsim.sim.records import EventKind, EventRecord, ReplicationResult
 
@@ -231,13 +231,7 @@ def _messages(compiled: CompiledScenario) -> dict[str, int]:
 def measured_task(objective: Any) -> str | None:
     """The task whose own work an objective measures (other tasks' work is a prerequisite)."""
     m = objective.measure
-    if isinstance(m, TaskDone):
-        return m.task_done
-    if isinstance(m, TaskStarted):
-        return m.task_started
-    if isinstance(m, CasualtiesThrough):
-        return m.casualties_through
-    return None
+    return m.target if m.kind in TASK_MEASURES else None
 
 
 def _objective(

@@ -227,12 +227,6 @@ def chromium_args(user_dir: str) -> list[str]:
     return ["--headless", *CHROMIUM_FLAGS, f"--user-data-dir={user_dir}"]
 
 
-def write_pdf(html: str, target: Path) -> Path:
-    """Print the HTML report to PDF and write it atomically."""
-    write_atomic(target, pdf_bytes(html))
-    return target
-
-
 def pdf_bytes(html: str) -> bytes:
     """The HTML report printed to PDF by headless Chromium (the only PDF route: no heavy install)."""
     browser = find_browser()

@@ -12,15 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from drillsim.names import without_asides
 from drillsim.runs.store import BASE
-from drillsim.scenario.model import (
-    Alerted,
-    CasualtiesThrough,
-    Objective,
-    OnScene,
-    Scenario,
-    TaskDone,
-    TaskStarted,
-)
+from drillsim.scenario.model import Objective, Scenario
 
 Words = dict[str, dict[str, str]]
 
@@ -238,22 +230,12 @@ def measure_text(obj: Objective, scenario: Scenario, lang: str) -> str:
     m = obj.measure
     agencies = {a.id: a.label for a in scenario.agencies}
     tasks = {t.id: t.label for t in scenario.tasks}
-    if isinstance(m, TaskDone | TaskStarted):
-        key, task = (
-            ("task_done", m.task_done)
-            if isinstance(m, TaskDone)
-            else ("task_started", m.task_started)
-        )
-        text = word(MEASURES, key, lang).format(task=tasks.get(task, task))
-    elif isinstance(m, OnScene | Alerted):
-        key, who = ("on_scene", m.on_scene) if isinstance(m, OnScene) else ("alerted", m.alerted)
-        text = word(MEASURES, key, lang).format(agency=agencies.get(who, who))
+    if m.kind in ("on_scene", "alerted"):
+        text = word(MEASURES, m.kind, lang).format(agency=agencies.get(m.target, m.target))
     else:
-        assert isinstance(m, CasualtiesThrough)
-        task = tasks.get(m.casualties_through, m.casualties_through)
-        key = "casualties_category" if m.category else "casualties_through"
+        key = "casualties_category" if m.category else m.kind
         text = word(MEASURES, key, lang).format(
-            task=task, category=word(TRIAGE, m.category or "", lang)
+            task=tasks.get(m.target, m.target), category=word(TRIAGE, m.category or "", lang)
         )
     if m.incident:
         text = word(MEASURES, "incident", lang).format(measure=text, incident=m.incident)

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
@@ -43,16 +43,6 @@ class Failure:
     replication: int
     seed: int
     error: str
-
-
-@dataclass(slots=True)
-class VariantResults:
-    """Summaries of one variant, in replication order."""
-
-    variant: str
-    compiled: CompiledScenario
-    summaries: list[ReplicationSummary] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
 
 
 def compile_variants(

@@ -9,13 +9,15 @@ naming the file, the line of a ``.jsonl`` file, the field path and what to do ab
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from drillsim.analysis.summary import ObjectiveResult, QueueStats, ReplicationSummary
 from drillsim.errors import Problem, ResultsFormatError
 from drillsim.scenario.model import Variant
 
@@ -140,59 +142,62 @@ class ManifestModel(Strict):
     format_version: int
 
 
-class QueueModel(Strict):
-    """A desk or unit pool in one replication (``summary.QueueStats.to_json``)."""
+Times = tuple[Seconds | None, ...]
 
-    served: Count
-    total_wait: Seconds
-    max_wait: Seconds
-    busy: Seconds
-    max_queue: Count
-    max_queue_at: Seconds
-    unserved: Count
-    active: Seconds
-    waited: list[Seconds]
+_JSON_TYPES: dict[Any, Any] = {
+    int: Count,
+    float: Seconds,
+    str: str,
+    bool: bool,
+    tuple[float | None, ...]: Times,
+    tuple[int, ...]: tuple[Count, ...],
+    tuple[tuple[str, str, str], ...]: tuple[tuple[str, str, str], ...],
+}
+"""The JSON type (with its bounds) of each field type the summary dataclasses use."""
+
+
+def _json_model(cls: type, base: type[Strict], **own: Any) -> type[Strict]:
+    """A strict model of ``cls.to_json()``, its fields taken from the dataclass ``cls`` (``own``
+    gives a field whose JSON form differs), so a field added to a summary reaches the check."""
+    hints = get_type_hints(cls)
+    fields: dict[str, Any] = {
+        f.name: (own.get(f.name, _JSON_TYPES.get(hints[f.name])), ...)
+        for f in dataclasses.fields(cls)
+    }
+    unknown = [k for k, (t, _) in fields.items() if t is None]
+    if unknown:  # a new field of a type without a JSON form here: say so at import
+        raise TypeError(
+            f"no JSON type for {cls.__name__}.{', '.join(unknown)}: add it to _JSON_TYPES"
+        )
+    doc = f"``{cls.__name__}.to_json``, checked (its fields come from the dataclass)."
+    return create_model(f"{cls.__name__}Model", __base__=base, __doc__=doc, **fields)
+
+
+class _QueueChecks(Strict):
+    """A desk or unit pool in one replication (``summary.QueueStats.to_json``); its fields come
+    from ``QueueStats`` (see ``QueueModel``)."""
 
     @model_validator(mode="after")
-    def _waits_served(self) -> QueueModel:
+    def _waits_served(self) -> _QueueChecks:
         """Only what was served has a wait (``served - len(waited)`` of them waited none)."""
-        if len(self.waited) > self.served:
-            raise ValueError(f"{len(self.waited)} waits but {self.served} served")
+        waits, served = len(self.__dict__["waited"]), self.__dict__["served"]
+        if waits > served:
+            raise ValueError(f"{waits} waits but {served} served")
         return self
 
 
-class ObjectiveModel(Strict):
-    """One objective in one replication."""
-
-    time: Seconds | None
-    met: bool
-    parts: tuple[tuple[Part, Seconds], ...]
-
-
-Times = tuple[Seconds | None, ...]
-
-
-class SummaryModel(Strict):
-    """One line of ``summaries/VARIANT.jsonl`` (``summary.ReplicationSummary.to_json``)."""
-
-    replication: Count
-    ended_by: str
-    end_time: Seconds
-    events: Count
-    objectives: tuple[ObjectiveModel, ...]
-    alerted: Times
-    activated: Times
-    on_scene: Times
-    task_start: Times
-    task_done: Times
-    instance_start: Times
-    instance_done: Times
-    desks: tuple[QueueModel, ...]
-    units: tuple[QueueModel, ...]
-    alerts_lost: Count
-    failed_tries: Count
-    duplicates: tuple[Count, ...]
-    unfinished: tuple[tuple[str, str, str], ...]
+QueueModel = _json_model(QueueStats, _QueueChecks, waited=list[Seconds])
+ObjectiveModel = _json_model(
+    ObjectiveResult, Strict, time=Seconds | None, parts=tuple[tuple[Part, Seconds], ...]
+)
+SummaryModel = _json_model(
+    ReplicationSummary,
+    Strict,
+    objectives=tuple[ObjectiveModel, ...],  # type: ignore[valid-type]
+    desks=tuple[QueueModel, ...],  # type: ignore[valid-type]
+    units=tuple[QueueModel, ...],  # type: ignore[valid-type]
+)
+"""One line of ``summaries/VARIANT.jsonl`` (``summary.ReplicationSummary.to_json``)."""
 
 
 Param = str | int | float | bool | None

@@ -24,7 +24,7 @@ import re
 from decimal import Decimal
 from functools import cached_property
 from statistics import NormalDist
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -464,6 +464,3 @@ def describe(dist: _Dist) -> str:
     if isinstance(data, list):
         return f"{shape} " + "-".join(data)
     return f"{shape} mean {data}"
-
-
-Shape = Literal["fixed", "uniform", "triangular", "exponential", "lognormal", "empirical"]

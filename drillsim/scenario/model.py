@@ -7,7 +7,7 @@ Field descriptions are the single source for ``drillsim schema`` and the format 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     AliasChoices,
@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -25,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from drillsim.dates import IsoDate, PlanDue
 from drillsim.scenario.durations import Dist, Fixed, Probability, Seconds
-from drillsim.scenario.rules import empty_list, retry_floor, what_if
+from drillsim.scenario.rules import change_model, empty_list, retry_floor, what_if
 
 FORMAT = 1
 """Version of the scenario format this drillsim reads."""
@@ -387,70 +388,85 @@ class Task(Model):
         return self.per_casualty is not None
 
 
-class TaskDone(Model):
-    """Time at which a task is finished (for every incident that triggered it, unless one is named)."""
-
-    task_done: Id
-    incident: Id | None = None
+MeasureKind = Literal["task_done", "task_started", "on_scene", "alerted", "casualties_through"]
 
 
-class TaskStarted(Model):
-    """Time at which a task starts."""
+class BaseMeasure(Model):
+    """What an objective times, written with the kind as its key: ``{task_done: cordon}``.
 
-    task_started: Id
-    incident: Id | None = None
+    One model per kind is built by :func:`_measure` from :data:`MEASURES` (pydantic tells the
+    kinds apart by that key); code reads any of them through ``kind``, ``target``, ``incident``
+    and ``category``.
+    """
 
+    kind: ClassVar[MeasureKind]
 
-class OnScene(Model):
-    """Time at which an agency is on scene (or activated, for one that does not deploy)."""
+    @property
+    def target(self) -> str:
+        """The task or agency measured (the value of the kind's key)."""
+        return str(getattr(self, self.kind))
 
-    on_scene: Id
-    incident: Id | None = None
-
-
-class Alerted(Model):
-    """Time at which an agency first learns of an incident."""
-
-    alerted: Id
-    incident: Id | None = None
-
-
-class CasualtiesThrough(Model):
-    """Time at which all casualties (of one category) are through a per-casualty task."""
-
-    casualties_through: Id
-    category: Triage | None = None
-    incident: Id | None = None
+    if TYPE_CHECKING:  # the fields every kind has, as the type checker sees them
+        incident: Id | None
+        category: Triage | None
 
 
-_MEASURES = ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
+MEASURES: dict[MeasureKind, str] = {
+    "task_done": "Time at which a task is finished (for every incident that triggered it, "
+    "unless one is named).",
+    "task_started": "Time at which a task starts.",
+    "on_scene": "Time at which an agency is on scene (or activated, for one that does not deploy).",
+    "alerted": "Time at which an agency first learns of an incident.",
+    "casualties_through": "Time at which all casualties (of one category) are through a "
+    "per-casualty task.",
+}
+"""The measure kinds, in the order messages name them, with what each times."""
+
+PER_CATEGORY: tuple[MeasureKind, ...] = ("casualties_through",)
+"""Kinds that may name a triage ``category``."""
+
+TASK_MEASURES: tuple[MeasureKind, ...] = ("task_done", "task_started", "casualties_through")
+"""Kinds that measure a task (the others measure an agency)."""
+
+
+def _measure(kind: MeasureKind) -> type[BaseMeasure]:
+    """The model of one measure kind: its key (the id measured), a category where the kind
+    counts casualties, and an incident."""
+    fields: dict[str, Any] = {kind: (Id, ...)}
+    if kind in PER_CATEGORY:
+        fields["category"] = (Triage | None, None)
+    fields["incident"] = (Id | None, None)
+    name = kind.title().replace("_", "")
+    model = create_model(name, __base__=BaseMeasure, __doc__=MEASURES[kind], **fields)
+    model.kind = kind
+    if kind not in PER_CATEGORY:
+        model.category = None  # type: ignore[misc]  # read as "no category", not a field
+    return model
+
+
+MEASURE_MODELS: dict[MeasureKind, type[BaseMeasure]] = {k: _measure(k) for k in MEASURES}
 
 
 def _measure_kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        found = [k for k in _MEASURES if k in value]
+        found = [k for k in MEASURES if k in value]
         return found[0] if len(found) == 1 else None
-    for k in _MEASURES:
-        if k in getattr(
-            type(value), "model_fields", {}
-        ):  # a list or text is no measure (not a crash)
-            return k
+    if isinstance(value, BaseMeasure):  # a list or text is no measure (not a crash)
+        return value.kind
     return None
 
 
-Measure = Annotated[
-    Annotated[TaskDone, Tag("task_done")]
-    | Annotated[TaskStarted, Tag("task_started")]
-    | Annotated[OnScene, Tag("on_scene")]
-    | Annotated[Alerted, Tag("alerted")]
-    | Annotated[CasualtiesThrough, Tag("casualties_through")],
-    Discriminator(
-        _measure_kind,
-        custom_error_type="measure",
-        custom_error_message="a measure has exactly one of task_done, task_started, on_scene, alerted, "
-        "casualties_through",
-    ),
-]
+if TYPE_CHECKING:
+    Measure = BaseMeasure
+else:
+    Measure = Annotated[
+        Union[tuple(Annotated[m, Tag(k)] for k, m in MEASURE_MODELS.items())],  # noqa: UP007
+        Discriminator(
+            _measure_kind,
+            custom_error_type="measure",
+            custom_error_message="a measure has exactly one of " + ", ".join(MEASURES),
+        ),
+    ]
 
 
 def _core_capability(value: Any) -> Any:
@@ -494,48 +510,28 @@ class Objective(Model):
     )
 
 
-class LinkChange(Model):
-    """Change to one existing link (from -> to) in a variant."""
-
-    from_: Id = Field(alias="from", validation_alias=AliasChoices("from", "from_"))
-    to: Id
-    channel: Id | None = None
-    delay: Dist | None = None
-    reliability: Probability | None = None
-    retry: Seconds | None = None
-    attempts: int | None = Field(None, ge=1)
-    backup: Channel | None = None
+def _someone_changed(v: tuple[str, ...]) -> tuple[str, ...]:
+    if not v:
+        raise empty_list(
+            "name at least one agency or capability; to take the task out of play, remove "
+            "its agencies with remove_agencies"
+        )
+    return v
 
 
-class AgencyChange(Model):
-    """Change to one agency in a variant (units may be 0: no unit available)."""
-
-    name: str | None = None
-    units: int | None = Field(None, ge=0, le=10_000)
-    duty_officers: int | None = Field(None, ge=1, le=1_000)
-    handling: Dist | None = None
-    activation: Dist | None = None
-    travel: ZoneTravel | Dist | None = None
-    capabilities: tuple[Id, ...] | None = None
-
-
-class TaskChange(Model):
-    """Change to one task in a variant."""
-
-    by: IdList | None = Field(None, description="Agency ids or capability names (at least one).")
-    units: int | None = Field(None, ge=1, le=10_000)
-    duration: Dist | None = None
-    per_casualty: Dist | None = None
-
-    @field_validator("by")
-    @classmethod
-    def _someone(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if v is not None and not v:
-            raise empty_list(
-                "name at least one agency or capability; to take the task out of play, remove "
-                "its agencies with remove_agencies"
-            )
-        return v
+LinkChange = change_model(
+    Link,
+    "Change to one existing link (from -> to) in a variant.",
+    keys={
+        "from_": (Id, Field(alias="from", validation_alias=AliasChoices("from", "from_"))),
+        "to": (Id, ...),
+    },
+)
+AgencyChange = change_model(
+    Agency,
+    "Change to one agency in a variant (units may be 0: no unit available).",
+)
+TaskChange = change_model(Task, "Change to one task in a variant.", checks={"by": _someone_changed})
 
 
 class Expectation(Model):
@@ -551,12 +547,12 @@ class Variant(Model):
     id: Id
     description: str = Field("", max_length=2000)
     remove_links: tuple[tuple[Id, Id], ...] = Field((), description="[from, to] pairs to remove.")
-    change_links: tuple[LinkChange, ...] = ()
+    change_links: tuple[LinkChange, ...] = ()  # type: ignore[valid-type]
     add_links: tuple[Link, ...] = ()
     remove_agencies: tuple[Id, ...] = Field((), description="Agencies taken out of play.")
-    change_agencies: dict[Id, AgencyChange] = Field(default_factory=dict)
+    change_agencies: dict[Id, AgencyChange] = Field(default_factory=dict)  # type: ignore[valid-type]
     add_agencies: tuple[Agency, ...] = ()
-    change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)
+    change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)  # type: ignore[valid-type]
     add_incidents: tuple[Incident, ...] = ()
     horizon: Seconds | None = None
     expect: Expectation | None = Field(

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any, get_args
 
-from drillsim.scenario.model import ID_PATTERN, TargetKind
+from drillsim.scenario.model import ID_PATTERN, MEASURES, TargetKind
 from drillsim.scenario.yamltext import flow, quote
 
 KINDS: tuple[str, ...] = get_args(TargetKind)
@@ -195,7 +195,6 @@ def _ids(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-_MEASURES = ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
 _CHANGES = (
     "remove_links",
     "change_links",
@@ -376,7 +375,7 @@ class _Builder:
         if "description" in o:
             return self.t(o["description"])
         m = o["measure"]
-        what = next(k for k in _MEASURES if k in m)
+        what = next(k for k in MEASURES if k in m)
         text = self.t(self.c["objectives"][what]).format(
             agency=self.names.get(m[what], ""),
             task=self.task_names.get(m[what], ""),

@@ -15,7 +15,8 @@ import networkx as nx
 
 from drillsim.errors import Problem, Severity
 from drillsim.scenario.durations import format_duration
-from drillsim.scenario.model import Objective, Scenario, Task, Variant, ZoneTravel
+from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
+from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
 from drillsim.scenario.variants import try_variant, variant_problems
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
@@ -87,26 +88,11 @@ class _Index:
 
     def capable(self, task: Task) -> list[str]:
         """Agencies able to do the task: named directly or having a named capability."""
-        out: list[str] = []
-        for name in task.by:
-            matches = (
-                [name]
-                if name in self.agencies
-                else [a.id for a in self.s.agencies if name in a.capabilities]
-            )
-            out += [m for m in matches if m not in out]
-        return out
+        return capable_agencies(task, self.s.agencies)
 
     def closure(self, triggers: Iterable[str]) -> list[str]:
         """Triggered tasks and, transitively, their prerequisites (the engine brings them in too)."""
-        seen: list[str] = []
-        stack = [t for t in triggers if t in self.tasks]
-        while stack:
-            t = stack.pop()
-            if t not in seen:
-                seen.append(t)
-                stack += [p for p in self.tasks[t].after if p in self.tasks]
-        return seen
+        return prerequisite_closure(triggers, self.tasks)
 
     @cached_property
     def triggered_by(self) -> dict[str, list[str]]:
@@ -360,12 +346,7 @@ def _objectives(ix: _Index, gap: Severity) -> list[Problem]:
 def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
     at = f"objectives[{i}]"
     m = obj.measure
-    kind = next(
-        k
-        for k in ("task_done", "task_started", "on_scene", "alerted", "casualties_through")
-        if k in type(m).model_fields
-    )
-    target: str = getattr(m, kind)
+    kind, target = m.kind, m.target
     out: list[Problem] = []
     if m.incident is not None:
         out += _ref(m.incident, ix.incidents, f"{at}.measure.incident", "incident")
@@ -388,7 +369,7 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
                 hint="raise scenario.horizon or shorten the target",
             )
         )
-    if kind in ("on_scene", "alerted"):
+    if kind not in TASK_MEASURES:
         if target not in ix.agencies:
             return out + _ref(target, ix.agencies, f"{at}.measure.{kind}", "agency")
         return out + _alertable(ix, target, f"{at}.measure.{kind}", gap)
@@ -438,7 +419,7 @@ def _measurable_task(
                 hint=f"measure task_done: {task_id}, or give it per_casualty",
             )
         ]
-    category = getattr(obj.measure, "category", None)
+    category = obj.measure.category
     if category is not None and category not in task.categories:
         return [
             Problem(

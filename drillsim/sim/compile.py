@@ -18,6 +18,7 @@ from drillsim.errors import LimitError
 from drillsim.scenario import limits
 from drillsim.scenario.durations import _Dist
 from drillsim.scenario.model import TRIAGE, Agency, Scenario, Task, ZoneTravel
+from drillsim.scenario.resolve import capable_agencies, prerequisite_closure, tasks_by_id
 from drillsim.scenario.rules import MIN_RETRY
 from drillsim.sim.rng import stable_key
 
@@ -26,10 +27,6 @@ Sampler = float | Callable[[float], float]
 
 DEFAULT_MAX_EVENTS = 2_000_000
 """Events one replication may record before it is stopped (a protective limit)."""
-
-MAX_AGENCIES = limits.AGENCIES.default
-MAX_LINKS = limits.LINKS.default
-"""Protective limits on a scenario's size; raise them with DRILLSIM_MAX_AGENCIES / DRILLSIM_MAX_LINKS."""
 
 
 def check_size(scenario: Scenario) -> None:
@@ -202,7 +199,7 @@ def compile_scenario(
     tasks = tuple(
         _task(i, t, scenario, agency_index, task_index) for i, t in enumerate(scenario.tasks)
     )
-    incidents = _incidents(scenario, agency_index, task_index, tasks)
+    incidents = _incidents(scenario, agency_index, task_index)
     return CompiledScenario(
         scenario=scenario,
         graph=build_graph(scenario),
@@ -334,17 +331,10 @@ def _agency(i: int, a: Agency, out_edges: tuple[EdgeC, ...]) -> AgencyC:
 def _task(
     i: int, t: Task, scenario: Scenario, agency_index: dict[str, int], task_index: dict[str, int]
 ) -> TaskC:
-    capable: list[int] = []
-    for name in t.by:
-        if name in agency_index:
-            matches = [agency_index[name]]
-        else:
-            matches = [j for j, a in enumerate(scenario.agencies) if name in a.capabilities]
-        capable.extend(m for m in matches if m not in capable)
     return TaskC(
         i,
         t.id,
-        tuple(capable),
+        tuple(agency_index[a] for a in capable_agencies(t, scenario.agencies)),
         t.units,
         sampler(t.duration),
         sampler(t.per_casualty) if t.per_casualty is not None else None,
@@ -355,23 +345,16 @@ def _task(
 
 
 def _closure(
-    start: tuple[str, ...], tasks: tuple[TaskC, ...], task_index: dict[str, int]
+    start: tuple[str, ...], scenario: Scenario, task_index: dict[str, int]
 ) -> tuple[int, ...]:
-    seen: set[int] = set()
-    stack = [task_index[t] for t in start if t in task_index]
-    while stack:
-        k = stack.pop()
-        if k not in seen:
-            seen.add(k)
-            stack.extend(tasks[k].after)
-    return tuple(sorted(seen))
+    """The task instances an inject brings in, in file order."""
+    return tuple(sorted(task_index[t] for t in prerequisite_closure(start, tasks_by_id(scenario))))
 
 
 def _incidents(
     scenario: Scenario,
     agency_index: dict[str, int],
     task_index: dict[str, int],
-    tasks: tuple[TaskC, ...],
 ) -> tuple[IncidentC, ...]:
     order = sorted(range(len(scenario.incidents)), key=lambda i: (scenario.incidents[i].at, i))
     out = []
@@ -388,7 +371,7 @@ def _incidents(
                 inc.zone,
                 agency_index.get(inc.detected_by),
                 sampler(inc.detection),
-                _closure(inc.triggers, tasks, task_index),
+                _closure(inc.triggers, scenario, task_index),
                 casualties,
                 stable_key("incident", inc.id),
             )
