@@ -11,6 +11,7 @@ import re
 import shutil
 import string
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -43,7 +44,7 @@ def catalogue_problems(locale: Path, langs: tuple[str, ...] = i18n.LANGUAGES) ->
     than English, fuzzy entries, and plural entries with another number of forms than the
     language's Plural-Forms header."""
     cats = {lang: read_catalogue(locale, lang) for lang in langs}
-    ids = set().union(*({m.id for m in c if m.id} for c in cats.values()))
+    ids: set[Any] = set().union(*({m.id for m in c if m.id} for c in cats.values()))
     problems = []
     for lang, cat in cats.items():
         for msgid in sorted(ids, key=str):
@@ -52,7 +53,7 @@ def catalogue_problems(locale: Path, langs: tuple[str, ...] = i18n.LANGUAGES) ->
                 problems.append(f"{lang}: {msgid!r} missing")
                 continue
             forms = list(m.string) if isinstance(m.string, tuple | list) else [m.string]
-            singular = msgid[0] if isinstance(msgid, tuple) else msgid
+            singular = str(msgid[0] if isinstance(msgid, tuple) else msgid)
             written = plural_forms_written(locale, lang).get(singular, len(forms))
             if m.pluralizable and written != cat.num_plurals:
                 problems.append(
@@ -65,10 +66,10 @@ def catalogue_problems(locale: Path, langs: tuple[str, ...] = i18n.LANGUAGES) ->
             english = cats["en"].get(msgid) if "en" in cats else None
             if english is not None and english.string:
                 en_forms = (
-                    english.string if isinstance(english.string, tuple) else (english.string,)
+                    english.string if isinstance(english.string, tuple | list) else [english.string]
                 )
-                want = fields(en_forms[-1])
-                for form in forms:
+                want = fields(str(en_forms[-1]))
+                for form in map(str, forms):
                     if form and fields(form) != want:
                         problems.append(
                             f"{lang}: {msgid!r} fields {sorted(fields(form))} != {sorted(want)}"
@@ -181,7 +182,7 @@ def test_number_uses_the_languages_marks() -> None:
 # -- the checkers report a broken catalogue ---------------------------------------------------
 
 
-def _catalogue(lang: str, entries: dict[str | tuple[str, str], str | tuple[str, ...]]) -> Catalog:
+def _catalogue(lang: str, entries: dict[Any, Any]) -> Catalog:
     cat = Catalog(locale=lang, domain="drillsim")
     for msgid, text in entries.items():
         cat.add(msgid, text)
