@@ -33,8 +33,8 @@ from drillsim import charts
 from drillsim.charts import (
     CATEGORIES,
     CRITICAL_PATH_CATEGORIES,
+    LANGUAGES,
     PALETTE,
-    TEXTS,
     GanttBar,
     GanttMarker,
     GraphEdge,
@@ -47,8 +47,8 @@ from drillsim.charts import (
     wrap_label,
 )
 from drillsim.charts.fonts import FONT_FAMILY, chart_rc, chart_style
-from drillsim.charts.i18n import texts_for
 from drillsim.charts.style import HIGHLIGHT
+from drillsim.charts.texts import texts_for
 
 NAMES = {
     "en": ["District police duty desk", "Provincial general hospital", "Fire and rescue", "Dam"],
@@ -281,7 +281,7 @@ def test_building_a_chart_leaves_global_rc_untouched() -> None:
 
 def test_importing_records_does_not_import_matplotlib() -> None:
     code = (
-        "import sys, drillsim, drillsim.charts, drillsim.charts.data, drillsim.charts.i18n;"
+        "import sys, drillsim, drillsim.charts, drillsim.charts.data, drillsim.charts.texts;"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported';"
         "drillsim.charts.gantt;"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
@@ -303,7 +303,7 @@ def test_gantt_structure() -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         wrap_label(r, 26, max_lines=2) for r in rows
     ]
-    assert ax.get_xlabel() == TEXTS["vi"]["time_min"]
+    assert ax.get_xlabel() == texts_for("vi")["time_min"]
     # Bars sit at start/end in minutes, on their row.
     first = by_gid(fig, "gantt-desk_wait")[0]
     assert isinstance(first, Rectangle)
@@ -319,9 +319,9 @@ def test_gantt_structure() -> None:
     # The legend lists the categories present, in palette order, plus the markers.
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     present = [k for k in CATEGORIES if any(b.kind == k for b in bars)]
-    assert legend == [TEXTS["vi"][k] for k in present] + [
-        TEXTS["vi"]["inject"],
-        TEXTS["vi"]["target"],
+    assert legend == [texts_for("vi")[k] for k in present] + [
+        texts_for("vi")["inject"],
+        texts_for("vi")["target"],
     ]
 
 
@@ -415,9 +415,9 @@ def test_graph_nodes_edges_and_highlights() -> None:
     assert arrows[("dam", "fire")].get_linewidth() > arrows[("police", "hospital")].get_linewidth()
     # A colour bar with the translated label sits next to the graph.
     assert len(fig.axes) == 2
-    assert fig.axes[1].get_ylabel() == TEXTS["vi"]["queue_delay"]
+    assert fig.axes[1].get_ylabel() == texts_for("vi")["queue_delay"]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == [TEXTS["vi"][k] for k in ("bottleneck", "backup_link", "edge_width")]
+    assert legend == [texts_for("vi")[k] for k in ("bottleneck", "backup_link", "edge_width")]
 
 
 def test_graph_node_colour_follows_delay() -> None:
@@ -461,7 +461,7 @@ def test_critical_path_split_structure(mode: str) -> None:
         assert len(rects) == len(data)
         assert all(same_color(r.get_facecolor(), PALETTE[kind].color) for r in rects)  # type: ignore[attr-defined]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == [TEXTS["zh"][k] for k in present]
+    assert legend == [texts_for("zh")[k] for k in present]
     assert [t.get_text() for t in ax.get_yticklabels()] == [s.label for s in data]
     row0 = [r for r in ax.patches if r.get_y() < 0.5]  # type: ignore[attr-defined]
     total = sum(r.get_width() for r in row0)  # type: ignore[attr-defined]
@@ -472,8 +472,8 @@ def test_critical_path_split_structure(mode: str) -> None:
 def test_critical_path_categories_are_the_nine() -> None:
     assert len(CRITICAL_PATH_CATEGORIES) == 9
     assert set(PALETTE) == set(CATEGORIES)
-    for lang in TEXTS:
-        assert set(TEXTS[lang]) == set(TEXTS["en"])
+    for lang in LANGUAGES:
+        assert set(texts_for(lang)) == set(texts_for("en"))
 
 
 def test_tornado_sorted_coloured_with_whiskers() -> None:
@@ -489,7 +489,7 @@ def test_tornado_sorted_coloured_with_whiskers() -> None:
     assert [r.get_facecolor() for r in ax.patches] == [good, bad, good]
     whiskers = [a for a in by_gid(fig, "ci") if isinstance(a, LineCollection)]
     assert len(whiskers) == 2
-    assert ax.get_xlabel() == TEXTS["vi"]["delta_success"]
+    assert ax.get_xlabel() == texts_for("vi")["delta_success"]
     assert "+20.0 điểm %" in all_texts(fig)
 
 
@@ -532,9 +532,9 @@ def test_observed_vs_simulated_structure() -> None:
     observed = by_gid(fig, "observed")
     assert sorted(m.get_xdata()[0] for m in observed) == [650 / 60, 35.0]  # type: ignore[attr-defined]
     assert [t.get_text() for t in by_gid(fig, "percentile")] == ["P86", "P98"]  # type: ignore[attr-defined]
-    assert TEXTS["zh"]["not_observed"] in all_texts(fig)
+    assert texts_for("zh")["not_observed"] in all_texts(fig)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == [TEXTS["zh"][k] for k in ("simulated", "median", "observed")]
+    assert legend == [texts_for("zh")[k] for k in ("simulated", "median", "observed")]
 
 
 # ---------------------------------------------------------------------------------------------

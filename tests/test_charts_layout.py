@@ -21,10 +21,10 @@ from matplotlib.transforms import Bbox
 
 from drillsim import charts
 from drillsim.charts import GanttBar, GanttMarker, GraphEdge, GraphNode, Sensitivity, wrap_label
-from drillsim.charts.i18n import TEXTS
 from drillsim.charts.lanes import assign_lanes, merge_waits
 from drillsim.charts.routing import arc_point, control_point, label_box, label_spot, overlaps
 from drillsim.charts.style import figure_size
+from drillsim.charts.texts import texts_for
 
 LONG_VI = "Bệnh viện Đa khoa tỉnh Lai Châu (Trung tâm cấp cứu 115)"
 HUB_VI = "Công an tỉnh (cơ quan thường trực Ban Chỉ đạo)"
@@ -297,7 +297,7 @@ def test_configured_links_are_lighter_and_the_legend_says_so() -> None:
     nodes, edges = column_graph()
     fig = charts.coordination_graph(nodes, edges, seed=1, lang="vi")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert TEXTS["vi"]["edge_width"] in legend and TEXTS["vi"]["edge_configured"] in legend
+    assert texts_for("vi")["edge_width"] in legend and texts_for("vi")["edge_configured"] in legend
     (sim,) = gid(fig, "edge-hub-fire")
     (conf,) = gid(fig, "edge-hub-viettel")
     light = sum(conf.arrow_patch.get_edgecolor()[:3])  # type: ignore[attr-defined]

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from drillsim import i18n
 from drillsim.analysis.expectations import check_expectations
 from drillsim.cli import cli
-from drillsim.report.i18n import t
 from drillsim.runs.store import read_run
 from drillsim.scenario.loader import load_scenario_with_warnings
 from tests.figures_check import untraced_figures
@@ -120,7 +120,7 @@ def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(
     assert bottlenecks, "no bottleneck finding"
     scenario, _ = load_scenario_with_warnings(path)
     report = next(out.glob("after-action-report-*.md")).read_text(encoding="utf-8")
-    heading = f"## 4. {t('improvements', scenario.scenario.language)}"
+    heading = f"## 4. {i18n.say(scenario.scenario.language, 'improvements')}"
     improvements = report.split(heading, 1)[1].split("\n## ", 1)[0].replace("\\", "")  # md escapes
     assert scenario.agency(bottlenecks[0]["agency"]).label in improvements.split("\n2. ", 1)[0]
     if scenario.scenario.language != "en":  # findings are written in the report's language

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from drillsim import i18n
 from drillsim.cli import cli
 from drillsim.errors import InputError
 from drillsim.report import write_report
 from drillsim.report.data import build
-from drillsim.report.i18n import t
 from drillsim.report.observed import observed_rows
 from drillsim.runs.store import BASE, prepare_dir
 from drillsim.runs.study import run_study
@@ -132,19 +132,19 @@ def test_docx_has_the_observed_table_and_chart(run_dir: Path, live: Path, tmp_pa
     (with_obs,) = write_report(
         obs, formats=("docx",), lang="zh", observed=live, observed_start=9 * 3600
     )
-    header = [t(k, "zh") for k in ("agency", "event", "observed_time", "median", "percentile")] + [
-        ""
-    ]
+    header = [
+        i18n.say("zh", k) for k in ("agency", "event", "observed_time", "median", "percentile")
+    ] + [""]
     doc = Document(str(with_obs))
     tables = [tb for tb in doc.tables if [c.text for c in tb.rows[0].cells] == header]
     assert len(tables) == 1
     rows = [[c.text for c in row.cells] for row in tables[0].rows[1:]]
     assert [r[:3] for r in rows] == [
-        ["Bảo vệ trạm", t("alerted", "zh"), "0:03:00"],
-        ["Công an huyện (trực ban)", t("alerted", "zh"), "0:06:00"],
-        ["Trung tâm cấp cứu 115", t("on_scene", "zh"), "0:50:00"],
+        ["Bảo vệ trạm", i18n.say("zh", "alerted"), "0:03:00"],
+        ["Công an huyện (trực ban)", i18n.say("zh", "alerted"), "0:06:00"],
+        ["Trung tâm cấp cứu 115", i18n.say("zh", "on_scene"), "0:50:00"],
     ]
-    assert t("observed", "zh") in [
+    assert i18n.say("zh", "observed") in [
         p.text for p in doc.paragraphs if p.style.name.startswith("Heading")
     ]
     assert len(doc.inline_shapes) == len(Document(str(without)).inline_shapes) + 1

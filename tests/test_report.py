@@ -371,21 +371,26 @@ def test_pdf_output(run_dir: Path, tmp_path: Path) -> None:
 
 
 def test_every_critical_path_category_and_finding_message_is_translated() -> None:
+    import string
+
+    from drillsim import i18n
     from drillsim.analysis.messages import MESSAGES
     from drillsim.analysis.paths import CATEGORIES
-    from drillsim.report.i18n import CATEGORY_TEXT
+    from drillsim.report import vocab
 
-    assert set(CATEGORIES) <= set(CATEGORY_TEXT)
+    assert set(CATEGORIES) <= set(vocab.CATEGORIES)
+    for c in CATEGORIES:
+        assert i18n.has(vocab.CATEGORIES[c])
+        assert vocab.category(c, "vi") != vocab.category(c, "en") != vocab.category(c, "zh")
     for lang in ("en", "vi", "zh"):
-        assert all(lang in CATEGORY_TEXT[c] for c in CATEGORIES)
         for key, parts in MESSAGES.items():
-            for part, texts in parts.items():
-                assert texts.get(lang), f"{key}.{part} lacks {lang}"
+            for part, msgid in parts.items():
+                assert i18n.has(msgid), msgid
+                text, english = i18n.say(lang, msgid), i18n.say("en", msgid)
+                assert text, f"{key}.{part} lacks {lang}"
                 # the same placeholders in every language, so no translation can fail to render
-                import string
-
-                names = {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f}
-                assert names == {f for _, f, _, _ in string.Formatter().parse(texts["en"]) if f}, (
+                names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                assert names == {f for _, f, _, _ in string.Formatter().parse(english) if f}, (
                     key,
                     part,
                     lang,
@@ -445,6 +450,7 @@ def test_variants_are_named_by_their_description(written: dict[str, Path]) -> No
 def test_every_vocabulary_value_has_vi_and_zh() -> None:
     from typing import get_args
 
+    from drillsim import i18n
     from drillsim.report import vocab
     from drillsim.scenario.model import CORE_CAPABILITIES, TRIAGE, ScenarioInfo, TargetKind
 
@@ -461,15 +467,17 @@ def test_every_vocabulary_value_has_vi_and_zh() -> None:
         vocab.TRIAGE,
         vocab.MEASURES,
     ):
-        for value, words in table.items():
-            assert all(words.get(lang) for lang in ("en", "vi", "zh")), value
+        for value, msgid in table.items():
+            words = {lang: i18n.say(lang, msgid) for lang in ("en", "vi", "zh")}
+            assert i18n.has(msgid) and all(words.values()), value
             assert (
                 words["zh"] != words["en"] and words["vi"] != words["en"] or value == "Protection"
             ), value
     assert set(CORE_CAPABILITIES) == set(vocab.CAPABILITIES)
     assert all(
-        vocab.CAPABILITIES[c].get("vi") and vocab.CAPABILITIES[c].get("zh")
+        i18n.say(lang, vocab.CAPABILITIES[c]) != c
         for c in CORE_CAPABILITIES
+        for lang in ("vi", "zh")
     )
     assert vocab.capability("Housing", "en") == "Housing"
     assert vocab.capability("Housing", "zh") == "Housing（住房）"

@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from drillsim import i18n
 from drillsim.analysis.graph import GraphStructure
-from drillsim.analysis.messages import MESSAGES, say
+from drillsim.analysis.messages import MESSAGES
 from drillsim.analysis.results import ObjectiveStats, QueueSummary
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario, Variant
@@ -96,14 +97,14 @@ def _make(
     """A finding whose English words come from the message catalogue (the report re-renders them)."""
     return Finding(
         kind,
-        say(message, "title", "en", params),
-        say(message, "text", "en", params),
+        i18n.say("en", MESSAGES[message]["title"], **params),
+        i18n.say("en", MESSAGES[message]["text"], **params),
         evidence_text(evidence, "en"),
         agency,
         link,
         objectives,
         severity,
-        say(message, "suggestion", "en", params),
+        i18n.say("en", MESSAGES[message]["suggestion"], **params),
         variants or [],
         message,
         params,
@@ -113,7 +114,9 @@ def _make(
 
 def evidence_text(parts: list[tuple[str, str]] | list[list[str]], lang: str) -> str:
     """The evidence line in ``lang``: ``label: value; label: value``."""
-    return "; ".join(f"{say('evidence', key, lang)}: {value}" for key, value in parts)
+    return "; ".join(
+        f"{i18n.say(lang, MESSAGES['evidence'][key])}: {value}" for key, value in parts
+    )
 
 
 def localized(finding: dict[str, Any], lang: str) -> tuple[str, str, str, str]:
@@ -126,12 +129,12 @@ def localized(finding: dict[str, Any], lang: str) -> tuple[str, str, str, str]:
         return finding["title"], finding["text"], finding["evidence"], finding["suggestion"]
     params = dict(params)
     if "detail" in params and params.get("reliability"):
-        params["detail"] = say("link_detail", "text", lang, params)
+        params["detail"] = i18n.say(lang, "finding.link_detail.text", **params)
     return (
-        say(key, "title", lang, params),
-        say(key, "text", lang, params),
+        i18n.say(lang, MESSAGES[key]["title"], **params),
+        i18n.say(lang, MESSAGES[key]["text"], **params),
         evidence_text(finding.get("evidence_parts") or [], lang),
-        say(key, "suggestion", lang, params),
+        i18n.say(lang, MESSAGES[key]["suggestion"], **params),
     )
 
 
@@ -303,7 +306,7 @@ def _link_finding(
         "retry": clock(link.retry) if link else "",
     }
     if link is not None:
-        params["detail"] = say("link_detail", "text", "en", params)
+        params["detail"] = i18n.say("en", "finding.link_detail.text", **params)
     message = "retries" if category == "retries" else "transmission"
     if link is not None and message == "transmission" and not variants:
         # A reliable link that is slow: a faster channel, not more reliability, would help.

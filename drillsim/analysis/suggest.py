@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from drillsim import i18n
 from drillsim.analysis.findings import Finding
-from drillsim.analysis.messages import MESSAGES, say, short_name
+from drillsim.analysis.messages import MESSAGES, short_name
 from drillsim.analysis.stats import Interval, paired_share_difference
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.scenario.durations import clock
@@ -203,7 +204,7 @@ def suggestion_label(entry: Mapping[str, Any], lang: str) -> str:
     """
     key, params = entry.get("message"), entry.get("params") or {}
     if key and key in MESSAGES:
-        return say(key, "label", lang, params)
+        return i18n.say(lang, MESSAGES[key]["label"], **params)
     variant = entry.get("variant") or {}
     return str(variant.get("description") or variant.get("id") or "")
 

@@ -3,7 +3,7 @@
 This package is the only place drillsim imports matplotlib. Figures are built with
 ``matplotlib.figure.Figure`` (never pyplot), fonts fall back glyph by glyph from DejaVu Sans
 (Latin, Vietnamese) to Noto Sans CJK SC (Chinese), and nothing global is changed at import.
-The input records (``drillsim.charts.data``) and texts (``drillsim.charts.i18n``) do not import
+The input records (``drillsim.charts.data``) and texts (``drillsim.charts.texts``) do not import
 matplotlib, and neither does importing this package: builders load on first attribute access.
 """
 
@@ -26,7 +26,7 @@ from drillsim.charts.data import (
     Sensitivity,
     VariantComparison,
 )
-from drillsim.charts.i18n import LANGUAGES, TEXTS
+from drillsim.charts.texts import LANGUAGES, texts_for
 
 if TYPE_CHECKING:
     from drillsim.charts.bars import critical_path_split, tornado
@@ -78,7 +78,6 @@ __all__ = [
     "CRITICAL_PATH_CATEGORIES",
     "LANGUAGES",
     "PALETTE",
-    "TEXTS",
     "WAIT_CATEGORIES",
     "GanttBar",
     "GanttMarker",
@@ -99,6 +98,7 @@ __all__ = [
     "node_positions",
     "observed_vs_simulated",
     "save_figure",
+    "texts_for",
     "tornado",
     "variant_comparison",
     "variant_comparisons",

@@ -16,7 +16,6 @@ from drillsim.charts.data import (
     SplitMode,
     TornadoMetric,
 )
-from drillsim.charts.i18n import texts_for
 from drillsim.charts.style import (
     BAD,
     GOOD,
@@ -31,6 +30,7 @@ from drillsim.charts.style import (
     styled,
     wrap_label,
 )
+from drillsim.charts.texts import texts_for
 
 BAR_HEIGHT = 0.62
 #: Tornado labels (suggested changes) wrap at this many columns, in at most this many lines.

@@ -10,7 +10,6 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from drillsim.charts.data import IntervalStats, ObservedRow, VariantComparison, reached_times
-from drillsim.charts.i18n import texts_for
 from drillsim.charts.style import (
     A4_TEXT_WIDTH,
     HIGHLIGHT,
@@ -27,6 +26,7 @@ from drillsim.charts.style import (
     styled,
     wrap_label,
 )
+from drillsim.charts.texts import texts_for
 
 ECDF_COLOR = "#2f4b7c"
 #: Row labels (variants, observed events) wrap at this many columns, in at most two lines.

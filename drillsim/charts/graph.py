@@ -18,7 +18,6 @@ from matplotlib.text import Text
 
 from drillsim.charts.data import GraphEdge, GraphNode
 from drillsim.charts.graph_edges import CONFIGURED_COLOR, EDGE_COLOR, route_and_draw
-from drillsim.charts.i18n import texts_for
 from drillsim.charts.style import (
     A4_TEXT_WIDTH,
     DELAY_CMAP,
@@ -31,6 +30,7 @@ from drillsim.charts.style import (
     styled,
     wrap_label,
 )
+from drillsim.charts.texts import texts_for
 
 Layout = Literal["layered", "spring"]
 Position = tuple[float, float]

@@ -12,7 +12,6 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from drillsim.charts.data import CATEGORIES, GanttBar, GanttMarker
-from drillsim.charts.i18n import texts_for
 from drillsim.charts.lanes import (
     BAR_IN,
     HEADER_IN,
@@ -36,6 +35,7 @@ from drillsim.charts.style import (
     text_width,
     wrap_label,
 )
+from drillsim.charts.texts import texts_for
 
 #: Row labels wrap at this many columns and take at most ``ROW_LABEL_LINES`` lines.
 ROW_LABEL_WIDTH = 26

@@ -16,12 +16,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from drillsim import i18n
+from drillsim.analysis.findings import IDLE_UTILISATION
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import check_target
 from drillsim.report import vocab
-from drillsim.report.data import RATING_THRESHOLDS, ReportData, build, fmt_time
+from drillsim.report.data import RATING_THRESHOLDS, RATING_WORDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
-from drillsim.report.i18n import category, t
 from drillsim.runs.store import write_atomic
 from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import html_finalize, md_code, md_finalize, md_join, md_text, md_url
@@ -56,7 +57,9 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
         "msel": msel,
         "agencies": d.scenario.agencies,
         "thresholds": RATING_THRESHOLDS,
-        "T": lambda key, **kw: t(key, lang, **kw),
+        "rating_words": RATING_WORDS,
+        "idle_utilisation": IDLE_UTILISATION,
+        "T": lambda key, **kw: i18n.say(lang, key, **kw),
         "pct": _pct,
         "signed": _signed,
         "clock": clock,
@@ -70,7 +73,7 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
         "capability": lambda name: vocab.capability(name, lang),
         "vlabel": lambda v: vocab.variant_label(d.scenario, v, lang),
         "label": lambda a: labels.get(a, a),
-        "cat_label": lambda c: category(c, lang),
+        "cat_label": lambda c: vocab.category(c, lang),
         "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,
         **_queue_context(d),
     }
@@ -83,7 +86,7 @@ def _queue_context(d: ReportData) -> dict[str, Any]:
     return {
         "queue_header": queue_header(d.lang),
         "queue_rows": queue_rows(d.queues, d.lang),
-        "queue_note": t("queue_note", d.lang, n=d.n),
+        "queue_note": i18n.say(d.lang, "queue_note", n=d.n),
     }
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drillsim import i18n
 from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
 from drillsim.analysis.findings import localized
 from drillsim.analysis.suggest import Suggestion, from_json, suggestion_label
 from drillsim.report.data import ReportData
-from drillsim.report.i18n import t
 from drillsim.report.plan import ReportFinding, effect_words
 from drillsim.runs.check import read_analysis
 from drillsim.runs.store import BASE
@@ -50,9 +50,9 @@ def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str 
         title, text, evidence, suggestion = localized(_named(f, d), d.lang)
         for v in f.get("variants", []):  # each tested change of the finding with its own effect
             if v["id"] in tested:
-                evidence += ". " + t(
-                    "simulated_fix",
+                evidence += ". " + i18n.say(
                     d.lang,
+                    "simulated_fix",
                     change=suggestion_label(tested[v["id"]], d.lang),
                     effect=effect_words(from_json(tested[v["id"]]), d.lang),
                 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drillsim import __version__
+from drillsim import __version__, i18n
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.results import (
     AgencyStats,
@@ -23,12 +23,29 @@ from drillsim.analysis.results import (
 from drillsim.analysis.stats import paired_share_difference
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, replay_command
+from drillsim.i18n import N_
 from drillsim.runs.check import load_scenario, open_run
 from drillsim.runs.store import BASE, RunData, read_log
 from drillsim.scenario.durations import clock, describe
 from drillsim.scenario.model import Objective, Scenario
 
 RATING_THRESHOLDS = {"P": 0.90, "S": 0.70, "M": 0.30}
+RATING_WORDS = {
+    "P": N_("rating_P"),
+    "S": N_("rating_S"),
+    "M": N_("rating_M"),
+    "U": N_("rating_U"),
+}
+"""HSEEP rating -> message id of its words."""
+DIRECTIONS = (N_("better"), N_("worse"), N_("unclear"))
+"""Message ids of the expected and simulated directions of a what-if (the values themselves)."""
+RUN_ENDINGS = {
+    "interrupted": N_("run_interrupted"),
+    "failed": N_("run_failed"),
+    "running": N_("run_running"),
+}
+"""Manifest status of an unfinished run -> message id of how it ended (else ``RUN_INCOMPLETE``)."""
+RUN_INCOMPLETE = N_("run_incomplete")
 """Share of replications meeting a target needed for each rating (below M's: U). P mirrors the
 90th-percentile (fractile) basis of NFPA 1710/1221 performance objectives."""
 
@@ -132,17 +149,16 @@ class ReportData:
         An interrupted, failed or killed run keeps the replications it finished; without this line
         a reader would take their figures for the whole study.
         """
-        from drillsim.report.i18n import t
 
         status = self.run.manifest.status
         if status == "complete":
             return ""
-        how = t(
-            f"run_{status}" if status in ("interrupted", "failed", "running") else "run_incomplete",
+        how = i18n.say(
             self.lang,
+            RUN_ENDINGS.get(status, RUN_INCOMPLETE),
         )
-        return t(
-            "partial_run", self.lang, how=how, done=self.n, planned=self.run.manifest.replications
+        return i18n.say(
+            self.lang, "partial_run", how=how, done=self.n, planned=self.run.manifest.replications
         )
 
     def agency_label(self, agency_id: str) -> str:
@@ -255,9 +271,8 @@ def variant_rows(scenario: Scenario, run: RunData) -> list[VariantRow]:
 
 def fmt_time(seconds: float | None, lang: str) -> str:
     """``H:MM:SS`` or the localised "not reached"."""
-    from drillsim.report.i18n import t
 
-    return t("never", lang) if seconds is None else clock(seconds)
+    return i18n.say(lang, "never") if seconds is None else clock(seconds)
 
 
 def fmt_share(x: float) -> str:

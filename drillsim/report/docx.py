@@ -19,9 +19,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
+from drillsim import i18n
+from drillsim.analysis.findings import IDLE_UTILISATION
 from drillsim.report import vocab
-from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
-from drillsim.report.i18n import t
+from drillsim.report.data import RATING_THRESHOLDS, RATING_WORDS, ReportData, fmt_time
 from drillsim.runs.store import write_atomic
 from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import office_text
@@ -111,39 +112,39 @@ def _pct(x: float | None) -> str:
 def _observed(doc: DocxDocument, d: ReportData) -> None:
     """The live drill against the simulation: the HTML report's table and chart."""
     lang = d.lang
-    _heading(doc, t("observed", lang), 1)
+    _heading(doc, i18n.say(lang, "observed"), 1)
     _table(
         doc,
         [
-            t("agency", lang),
-            t("event", lang),
-            t("observed_time", lang),
-            t("median", lang),
-            t("percentile", lang),
+            i18n.say(lang, "agency"),
+            i18n.say(lang, "event"),
+            i18n.say(lang, "observed_time"),
+            i18n.say(lang, "median"),
+            i18n.say(lang, "percentile"),
             "",
         ],
         [
             [
                 o["name"],
-                t(o["event"], lang),
+                i18n.say(lang, o["event"]),
                 fmt_time(o["observed"], lang),
                 fmt_time(o["median"], lang),
                 o["percentile_text"],
-                t(o["verdict"], lang),
+                i18n.say(lang, o["verdict"]),
             ]
             for o in d.observed
         ],
     )
-    _picture(doc, d, "observed", t("observed", lang))
+    _picture(doc, d, "observed", i18n.say(lang, "observed"))
 
 
 def _queues(doc: DocxDocument, d: ReportData) -> None:
     """The queue table (report.queues), as in the HTML report."""
     from drillsim.report.queues import queue_header, queue_rows
 
-    _heading(doc, t("queues", d.lang), 2)
+    _heading(doc, i18n.say(d.lang, "queues"), 2)
     _table(doc, queue_header(d.lang), queue_rows(d.queues, d.lang))
-    _para(doc, t("queue_note", d.lang, n=d.n))
+    _para(doc, i18n.say(d.lang, "queue_note", n=d.n))
 
 
 def write_docx(d: ReportData, target: Path) -> Path:
@@ -160,56 +161,59 @@ def docx_bytes(d: ReportData) -> bytes:
     doc = Document()
     _east_asian_font(doc)
     doc.styles["Normal"].font.size = Pt(10)
-    _heading(doc, t("title", lang), 0)
+    _heading(doc, i18n.say(lang, "title"), 0)
     _para(doc, f"{sc.scenario.title} — {sc.target.name}")
-    _para(doc, t("simulated", lang, n=d.n))
+    _para(doc, i18n.say(lang, "simulated", n=d.n))
     if d.partial_notice:
         _para(doc, d.partial_notice, style="Intense Quote")
 
-    _heading(doc, f"1. {t('overview', lang)}", 1)
+    _heading(doc, f"1. {i18n.say(lang, 'overview')}", 1)
     _table(
         doc,
         ["", ""],
         [
-            [t("exercise_name", lang), sc.scenario.title],
+            [i18n.say(lang, "exercise_name"), sc.scenario.title],
             [
-                t("exercise_type", lang),
+                i18n.say(lang, "exercise_type"),
                 vocab.word(vocab.EXERCISE_TYPES, sc.scenario.exercise_type, lang),
             ],
             [
-                t("target", lang),
+                i18n.say(lang, "target"),
                 f"{sc.target.name} ({vocab.word(vocab.TARGET_KINDS, sc.target.kind, lang)})",
             ],
-            [t("mission_areas", lang), vocab.mission_areas(sc.scenario.mission_areas, lang)],
             [
-                t("core_capabilities", lang),
+                i18n.say(lang, "mission_areas"),
+                vocab.mission_areas(sc.scenario.mission_areas, lang),
+            ],
+            [
+                i18n.say(lang, "core_capabilities"),
                 "; ".join(vocab.capability(c.capability, lang) for c in d.capabilities),
             ],
-            [t("scenario", lang), sc.scenario.description],
-            [t("participants", lang), "; ".join(a.label for a in sc.agencies)],
+            [i18n.say(lang, "scenario"), sc.scenario.description],
+            [i18n.say(lang, "participants"), "; ".join(a.label for a in sc.agencies)],
         ],
     )
-    _heading(doc, t("settings", lang), 2)
+    _heading(doc, i18n.say(lang, "settings"), 2)
     m = d.run.manifest
     _table(
         doc,
         ["", ""],
         [
-            [t("replications", lang), str(d.n)],
-            [t("seed", lang), str(m.seed)],
-            [t("version", lang), m.drillsim_version],
-            [t("scenario_hash", lang), m.scenario_hash],
-            [t("variants", lang), ", ".join(m.variants)],
-            *([[t("failed_replications", lang), d.failed]] if d.failed else []),
+            [i18n.say(lang, "replications"), str(d.n)],
+            [i18n.say(lang, "seed"), str(m.seed)],
+            [i18n.say(lang, "version"), m.drillsim_version],
+            [i18n.say(lang, "scenario_hash"), m.scenario_hash],
+            [i18n.say(lang, "variants"), ", ".join(m.variants)],
+            *([[i18n.say(lang, "failed_replications"), d.failed]] if d.failed else []),
         ],
     )
 
-    _heading(doc, f"2. {t('analysis', lang)}", 1)
+    _heading(doc, f"2. {i18n.say(lang, 'analysis')}", 1)
     _para(
         doc,
-        t(
-            "rating_rule",
+        i18n.say(
             lang,
+            "rating_rule",
             p=_pct(RATING_THRESHOLDS["P"]),
             s=_pct(RATING_THRESHOLDS["S"]),
             m=_pct(RATING_THRESHOLDS["M"]),
@@ -218,13 +222,13 @@ def docx_bytes(d: ReportData) -> bytes:
     _table(
         doc,
         [
-            t("objective", lang),
-            t("capability", lang),
-            t("target_time", lang),
-            t("met_share", lang),
-            t("median", lang),
-            t("p90", lang),
-            t("rating", lang),
+            i18n.say(lang, "objective"),
+            i18n.say(lang, "capability"),
+            i18n.say(lang, "target_time"),
+            i18n.say(lang, "met_share"),
+            i18n.say(lang, "median"),
+            i18n.say(lang, "p90"),
+            i18n.say(lang, "rating"),
         ],
         [
             [
@@ -234,45 +238,53 @@ def docx_bytes(d: ReportData) -> bytes:
                 _pct(r.stats.met.share),
                 fmt_time(r.stats.time.median, lang),
                 fmt_time(r.stats.time.p90, lang),
-                f"{r.rating}: {t('rating_' + r.rating, lang)}",
+                f"{r.rating}: {i18n.say(lang, RATING_WORDS[r.rating])}",
             ]
             for r in d.objectives
         ],
     )
     _table(
         doc,
-        [t("capability", lang), t("objectives", lang), t("rating", lang)],
+        [i18n.say(lang, "capability"), i18n.say(lang, "objectives"), i18n.say(lang, "rating")],
         [
             [
                 vocab.capability(c.capability, lang),
                 ", ".join(c.objectives),
-                f"{c.rating}: {t('rating_' + c.rating, lang)}",
+                f"{c.rating}: {i18n.say(lang, RATING_WORDS[c.rating])}",
             ]
             for c in d.capabilities
         ],
     )
     for r in d.objectives:
         _heading(doc, f"{r.objective.id}: {r.objective.description}", 2)
-        _para(doc, f"{t('measure', lang)}: {vocab.measure_text(r.objective, sc, lang)}")
+        _para(doc, f"{i18n.say(lang, 'measure')}: {vocab.measure_text(r.objective, sc, lang)}")
         _picture(
-            doc, d, f"ecdf-{r.objective.id}", t("distribution", lang, objective=r.objective.id)
+            doc,
+            d,
+            f"ecdf-{r.objective.id}",
+            i18n.say(lang, "distribution", objective=r.objective.id),
         )
-    _picture(doc, d, "split", t("split_chart", lang))
+    _picture(doc, d, "split", i18n.say(lang, "split_chart"))
 
-    _heading(doc, f"3. {t('strengths', lang)}", 1)
-    for s in d.strengths or [t("none", lang)]:
+    _heading(doc, f"3. {i18n.say(lang, 'strengths')}", 1)
+    for s in d.strengths or [i18n.say(lang, "none")]:
         _para(doc, s, style="List Bullet")
-    _heading(doc, f"4. {t('improvements', lang)}", 1)
+    _heading(doc, f"4. {i18n.say(lang, 'improvements')}", 1)
     for f in d.findings:
         _para(doc, f"{f.title}. {f.text}", style="List Number")
         if f.evidence:
-            _para(doc, f"{t('evidence', lang)}: {f.evidence}")
-    _picture(doc, d, "tornado", t("tornado", lang))
+            _para(doc, f"{i18n.say(lang, 'evidence')}: {f.evidence}")
+    _picture(doc, d, "tornado", i18n.say(lang, "tornado"))
 
-    _heading(doc, f"5. {t('response_times', lang)}", 1)
+    _heading(doc, f"5. {i18n.say(lang, 'response_times')}", 1)
     _table(
         doc,
-        [t("agency", lang), t("alerted", lang), t("activated", lang), t("on_scene", lang)],
+        [
+            i18n.say(lang, "agency"),
+            i18n.say(lang, "alerted"),
+            i18n.say(lang, "activated"),
+            i18n.say(lang, "on_scene"),
+        ],
         [
             [
                 label.get(a.agency, a.agency),
@@ -284,17 +296,17 @@ def docx_bytes(d: ReportData) -> bytes:
         ],
     )
     _queues(doc, d)
-    _picture(doc, d, "gantt-median", t("timeline_median", lang))
-    _picture(doc, d, "gantt-worst", t("timeline_worst", lang))
+    _picture(doc, d, "gantt-median", i18n.say(lang, "timeline_median"))
+    _picture(doc, d, "gantt-worst", i18n.say(lang, "timeline_worst"))
     if d.variants:
-        _heading(doc, f"6. {t('comparison', lang)}", 1)
+        _heading(doc, f"6. {i18n.say(lang, 'comparison')}", 1)
         _table(
             doc,
             [
-                t("variants", lang),
-                t("objective", lang),
-                t("met_share", lang),
-                t("difference", lang),
+                i18n.say(lang, "variants"),
+                i18n.say(lang, "objective"),
+                i18n.say(lang, "met_share"),
+                i18n.say(lang, "difference"),
             ],
             [
                 [
@@ -302,30 +314,36 @@ def docx_bytes(d: ReportData) -> bytes:
                     v.objective,
                     _pct(v.share),
                     f"{v.share_diff * 100:+.0f} pp "
-                    + (t("significant", lang) if v.significant else t("not_significant", lang)),
+                    + (
+                        i18n.say(lang, "significant")
+                        if v.significant
+                        else i18n.say(lang, "not_significant")
+                    ),
                 ]
                 for v in d.variants
             ],
         )
-        _picture(doc, d, "variants", t("variant_chart", lang))
+        _picture(doc, d, "variants", i18n.say(lang, "variant_chart"))
     if d.expectations:
-        _heading(doc, t("expectations", lang), 2)
+        _heading(doc, i18n.say(lang, "expectations"), 2)
         _table(
             doc,
             [
-                t("variants", lang),
-                t("objective", lang),
-                t("expected_effect", lang),
-                t("simulated_effect", lang),
+                i18n.say(lang, "variants"),
+                i18n.say(lang, "objective"),
+                i18n.say(lang, "expected_effect"),
+                i18n.say(lang, "simulated_effect"),
                 "",
             ],
             [
                 [
                     vocab.variant_label(sc, e.variant, lang),
                     e.objective,
-                    t(e.expected, lang),
-                    t(e.observed, lang),
-                    t("as_expected" if e.as_expected else "not_as_expected", lang),
+                    i18n.say(lang, e.expected),
+                    i18n.say(lang, e.observed),
+                    i18n.say(lang, "as_expected")
+                    if e.as_expected
+                    else i18n.say(lang, "not_as_expected"),
                 ]
                 for e in d.expectations
             ],
@@ -333,17 +351,17 @@ def docx_bytes(d: ReportData) -> bytes:
     if d.observed:
         _observed(doc, d)
 
-    _heading(doc, t("plan", lang), 1)
-    _para(doc, t("plan_intro", lang))
+    _heading(doc, i18n.say(lang, "plan"), 1)
+    _para(doc, i18n.say(lang, "plan_intro", idle=f"{IDLE_UTILISATION:.0%}"))
     _table(
         doc,
         [
-            t("owner", lang),
-            t("task", lang),
-            t("deadline", lang),
-            t("authority", lang),
-            t("responsibility", lang),
-            t("expected", lang),
+            i18n.say(lang, "owner"),
+            i18n.say(lang, "task"),
+            i18n.say(lang, "deadline"),
+            i18n.say(lang, "authority"),
+            i18n.say(lang, "responsibility"),
+            i18n.say(lang, "expected"),
         ],
         [
             [
@@ -358,19 +376,24 @@ def docx_bytes(d: ReportData) -> bytes:
         ],
     )
     if not d.plan:
-        _para(doc, t("plan_none", lang))
+        _para(doc, i18n.say(lang, "plan_none"))
     if d.plan_no_effect:
-        _heading(doc, t("plan_no_effect", lang), 2)
-        _para(doc, t("plan_no_effect_intro", lang))
+        _heading(doc, i18n.say(lang, "plan_no_effect"), 2)
+        _para(doc, i18n.say(lang, "plan_no_effect_intro"))
         _table(
             doc,
-            [t("change", lang), t("simulated_effect", lang)],
+            [i18n.say(lang, "change"), i18n.say(lang, "simulated_effect")],
             [[p["change"], p["effect"]] for p in d.plan_no_effect],
         )
-    _heading(doc, t("msel", lang), 1)
+    _heading(doc, i18n.say(lang, "msel"), 1)
     _table(
         doc,
-        [t("time", lang), t("event", lang), t("detected_by", lang), t("triggers", lang)],
+        [
+            i18n.say(lang, "time"),
+            i18n.say(lang, "event"),
+            i18n.say(lang, "detected_by"),
+            i18n.say(lang, "triggers"),
+        ],
         [
             [
                 clock(i.at),
@@ -381,11 +404,16 @@ def docx_bytes(d: ReportData) -> bytes:
             for i in sorted(sc.incidents, key=lambda i: (i.at, i.id))
         ],
     )
-    _heading(doc, t("graph", lang), 1)
-    _picture(doc, d, "graph", f"{t('graph', lang)}. {t('graph_note', lang)}")
+    _heading(doc, i18n.say(lang, "graph"), 1)
+    _picture(doc, d, "graph", f"{i18n.say(lang, 'graph')}. {i18n.say(lang, 'graph_note')}")
     _table(
         doc,
-        [t("link", lang), t("channel", lang), t("delay", lang), t("reliability", lang)],
+        [
+            i18n.say(lang, "link"),
+            i18n.say(lang, "channel"),
+            i18n.say(lang, "delay"),
+            i18n.say(lang, "reliability"),
+        ],
         [
             [
                 f"{label.get(link.from_, link.from_)} → {', '.join(label.get(x, x) for x in link.to)}",
@@ -396,7 +424,7 @@ def docx_bytes(d: ReportData) -> bytes:
             for link in sc.links
         ],
     )
-    _heading(doc, t("assumptions", lang), 1)
+    _heading(doc, i18n.say(lang, "assumptions"), 1)
     _list(
         doc,
         [f"{a.about}{' = ' + a.value if a.value else ''}: {a.note}" for a in sc.assumptions],

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from drillsim import i18n
 from drillsim.analysis.stats import quantile, time_stats
+from drillsim.i18n import N_
 from drillsim.report.data import ReportData
-from drillsim.report.i18n import t
 from drillsim.report.vocab import short_description, variant_label
 from drillsim.runs.store import BASE
 from drillsim.scenario.model import Scenario
@@ -32,6 +33,10 @@ PATH_TO_CHART = {
     "work": "work",
 }
 """Critical-path categories (analysis.paths) to chart categories (charts.data)."""
+
+
+TIMELINE_TITLES = {"median": N_("timeline_median"), "worst": N_("timeline_worst")}
+"""Which replication a Gantt chart shows -> message id of its title."""
 
 
 def gantt_bars(
@@ -100,7 +105,7 @@ def gantt_rows(d: ReportData, present: set[str]) -> tuple[list[str], dict[str, s
     language), so a long agency name is not repeated; a desk whose agency has no row of its
     own keeps the full name.
     """
-    desk = t("desk", d.lang)
+    desk = i18n.say(d.lang, "desk")
     order: list[str] = []
     subs: dict[str, str] = {}
     for a in d.scenario.agencies:
@@ -136,7 +141,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
                 times,
                 row.objective.within,
                 lang=lang,
-                title=t("distribution", lang, objective=row.objective.id),
+                title=i18n.say(lang, "distribution", objective=row.objective.id),
             ),
         )
     splits = [
@@ -148,7 +153,9 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
         if r.stats.split
     ]
     if splits:
-        save("split", ch.critical_path_split(splits, lang=lang, title=t("split_chart", lang)))
+        save(
+            "split", ch.critical_path_split(splits, lang=lang, title=i18n.say(lang, "split_chart"))
+        )
     names = {a.id: office_text(a.label) for a in d.scenario.agencies}
     tasks = {task.id: office_text(task.label) for task in d.scenario.tasks}
     labels = inject_labels(d.scenario)
@@ -161,7 +168,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
                 for r in log
                 if r.kind is K.INJECT
             ]
-            bars = gantt_bars(log, names, origin, t("desk", lang), tasks)
+            bars = gantt_bars(log, names, origin, i18n.say(lang, "desk"), tasks)
             if bars:
                 order, subs = gantt_rows(d, {b.row for b in bars})
                 save(
@@ -172,7 +179,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
                         rows=order,
                         sub_rows=subs,
                         lang=lang,
-                        title=t(f"timeline_{which}", lang),
+                        title=i18n.say(lang, TIMELINE_TITLES[which]),
                     ),
                 )
     save("graph", _graph(d, ch))
@@ -182,7 +189,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
         rows = [
             ch.ObservedRow(
                 ch.IntervalStats(
-                    office_text(f"{o['name']}: {t(o['event'], lang)}"),
+                    office_text(f"{o['name']}: {i18n.say(lang, o['event'])}"),
                     o["median"],
                     o["p10"],
                     o["p90"],
@@ -192,15 +199,17 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
             )
             for o in d.observed
         ]
-        save("observed", ch.observed_vs_simulated(rows, lang=lang, title=t("observed", lang)))
+        save(
+            "observed", ch.observed_vs_simulated(rows, lang=lang, title=i18n.say(lang, "observed"))
+        )
     if d.sensitivity:
         save(
             "tornado",
             ch.tornado(
                 d.sensitivity,
                 lang=lang,
-                title=t("tornado", lang),
-                labels={"delta_success": t("tornado_axis", lang)},
+                title=i18n.say(lang, "tornado"),
+                labels={"delta_success": i18n.say(lang, "tornado_axis")},
             ),
         )
     return charts
@@ -282,7 +291,7 @@ def _graph(d: ReportData, ch: Any) -> Any:
     """The coordination graph coloured by mean desk queueing delay."""
     nodes, edges = graph_inputs(d, ch)
     return ch.coordination_graph(
-        nodes, edges, seed=d.run.manifest.seed, lang=d.lang, title=t("graph", d.lang)
+        nodes, edges, seed=d.run.manifest.seed, lang=d.lang, title=i18n.say(d.lang, "graph")
     )
 
 

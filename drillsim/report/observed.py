@@ -24,13 +24,14 @@ from typing import Any
 
 from drillsim.analysis.stats import quantile
 from drillsim.errors import InputError
+from drillsim.i18n import N_
 from drillsim.msel.header import shown
 from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time
 from drillsim.report.data import ReportData
 from drillsim.runs.store import BASE
 from drillsim.scenario import limits
 
-EVENTS = ("alerted", "activated", "on_scene", "task_started", "task_done")
+EVENTS = (N_("alerted"), N_("activated"), N_("on_scene"), N_("task_started"), N_("task_done"))
 _FIELDS = {
     "alerted": "alerted",
     "activated": "activated",
@@ -193,7 +194,9 @@ class _Placer:
         equal = bisect.bisect_right(sims, observed) - below
         pct = 100.0 * (below + 0.5 * equal) / len(sims) if sims else None
         verdict = (
-            "as_planned" if pct is None or 25 <= pct <= 75 else ("faster" if pct < 25 else "slower")
+            N_("as_planned")
+            if pct is None or 25 <= pct <= 75
+            else (N_("faster") if pct < 25 else N_("slower"))
         )
         reached = bisect.bisect_left(sims, float("inf"))
         return {

@@ -20,11 +20,11 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from drillsim import i18n
 from drillsim.analysis.suggest import Suggestion, describe_change, split
-from drillsim.report.data import ReportData
-from drillsim.report.i18n import t
-from drillsim.scenario.durations import clock
 from drillsim.dates import DEFAULT_PLAN_DUE_DAYS
+from drillsim.report.data import ReportData
+from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario, Variant
 
 
@@ -67,7 +67,7 @@ def strengths(d: ReportData) -> list[str]:
         if r.rating == "P":
             out.append(
                 f"{r.objective.id}: {r.objective.description} — {r.stats.met.share:.0%} "
-                f"({t('median', d.lang)} {_clock(r.stats.time.median, d.lang)})"
+                f"({i18n.say(d.lang, 'median')} {_clock(r.stats.time.median, d.lang)})"
             )
     return out
 
@@ -83,7 +83,7 @@ def authority(d: ReportData) -> str:
     if d.scenario.scenario.sponsor:
         return d.scenario.scenario.sponsor
     hub = d.agency_label(d.hub) if d.hub else d.agency_label(d.scenario.agencies[0].id)
-    return t("plan_authority_default", d.lang, agency=hub)
+    return i18n.say(d.lang, "plan_authority_default", agency=hub)
 
 
 def touched(variant: Variant) -> list[str]:
@@ -134,10 +134,10 @@ def change_words(scenario: Scenario, s: Suggestion, lang: str) -> str:
         agency, change = next(iter(v.change_agencies.items()))
         a = scenario.agency(agency)
         if key == "change_officers":
-            return t(
-                "plan_officers", lang, agency=a.label, old=a.duty_officers, new=change.duty_officers
+            return i18n.say(
+                lang, "plan_officers", agency=a.label, old=a.duty_officers, new=change.duty_officers
             )
-        return t("plan_units", lang, agency=a.label, old=a.units, new=change.units)
+        return i18n.say(lang, "plan_units", agency=a.label, old=a.units, new=change.units)
     if key in ("change_reliability", "change_delay"):
         c = v.change_links[0]
         link = next((lk for lk in scenario.links if lk.from_ == c.from_ and c.to in lk.to), None)
@@ -147,31 +147,31 @@ def change_words(scenario: Scenario, s: Suggestion, lang: str) -> str:
             "channel": link.channel if link else "",
         }
         if key == "change_reliability":
-            return t(
-                "plan_reliability",
+            return i18n.say(
                 lang,
+                "plan_reliability",
                 **names,
                 old=f"{link.reliability:.0%}" if link else "?",
                 new=f"{c.reliability:.0%}",
             )
         assert c.delay is not None
-        return t(
-            "plan_delay",
+        return i18n.say(
             lang,
+            "plan_delay",
             **names,
             old=clock(link.delay.mean()) if link else "?",
             new=clock(c.delay.mean()),
         )
     if key in ("change_direct", "change_direct_many"):
         added = v.add_links[0]
-        text = t(
-            "plan_direct",
+        text = i18n.say(
             lang,
+            "plan_direct",
             sender=label(added.from_),
             recipients=_join([label(r) for r in added.to], lang),
         )
         if s.element.startswith("desk:"):
-            text += t("plan_past_desk", lang, agency=label(s.element.split(":", 1)[1]))
+            text += i18n.say(lang, "plan_past_desk", agency=label(s.element.split(":", 1)[1]))
         return text
     return v.description or v.id
 
@@ -199,9 +199,9 @@ def effect_words(s: Suggestion, lang: str) -> str:
         if not e.significant:
             continue
         if e.before is not None and e.after is not None:
-            text = t(
-                "plan_effect",
+            text = i18n.say(
                 lang,
+                "plan_effect",
                 objective=e.objective,
                 before=f"{e.before:.0%}",
                 after=f"{e.after:.0%}",
@@ -209,9 +209,9 @@ def effect_words(s: Suggestion, lang: str) -> str:
                 high=_pp(e.met_ci.high, lang),
             )
         else:
-            text = t(
-                "plan_effect_diff",
+            text = i18n.say(
                 lang,
+                "plan_effect_diff",
                 objective=e.objective,
                 diff=_pp(e.met_diff, lang),
                 low=_pp(e.met_ci.low, lang),
@@ -219,20 +219,22 @@ def effect_words(s: Suggestion, lang: str) -> str:
             )
         if e.median_diff is not None and abs(e.median_diff) >= 1:
             sign = "−" if e.median_diff < 0 else "+"
-            text += t("plan_median", lang, change=f"{sign}{clock(abs(e.median_diff))}")
+            text += i18n.say(lang, "plan_median", change=f"{sign}{clock(abs(e.median_diff))}")
         if e.worse:
-            text += t("plan_worse", lang)
+            text += i18n.say(lang, "plan_worse")
         parts.append(text)
-    return "; ".join(parts) or t("plan_no_effect_short", lang)
+    return "; ".join(parts) or i18n.say(lang, "plan_no_effect_short")
 
 
 def deadline(scenario: Scenario, lang: str) -> str:
     """Exercise date + ``plan_due`` in the locale's date form, saying where either is a default."""
     info = scenario.scenario
     days = info.plan_due or DEFAULT_PLAN_DUE_DAYS
-    note = t("plan_due_default", lang, days=days) if info.plan_due is None else ""
+    note = i18n.say(lang, "plan_due_default", days=days) if info.plan_due is None else ""
     if info.date is None:
-        return t("plan_due_after", lang, days=days) + note + t("plan_date_unset", lang)
+        return (
+            i18n.say(lang, "plan_due_after", days=days) + note + i18n.say(lang, "plan_date_unset")
+        )
     return _date(info.date + datetime.timedelta(days=days), lang) + note
 
 
@@ -250,7 +252,7 @@ def _people(scenario: Scenario, agency: str, lang: str) -> str:
         superior = scenario.superior_label(agency)
     except KeyError:
         superior = ""
-    return t("plan_people", lang, agency=name, superior=superior) if superior else name
+    return i18n.say(lang, "plan_people", agency=name, superior=superior) if superior else name
 
 
 def plan_rows(d: ReportData, items: Sequence[PlanItem]) -> list[dict[str, str]]:
@@ -260,17 +262,17 @@ def plan_rows(d: ReportData, items: Sequence[PlanItem]) -> list[dict[str, str]]:
     for item in items:
         work = change_words(sc, item.change, lang)
         if item.external:
-            work = t(
-                "plan_coordinate",
+            work = i18n.say(
                 lang,
+                "plan_coordinate",
                 external=_join([sc.agency_label(a) for a in item.external], lang),
                 liaison=sc.agency_label(item.owner),
                 change=work,
             )
         for alt in item.alternatives:
-            work += t(
-                "plan_alternative",
+            work += i18n.say(
                 lang,
+                "plan_alternative",
                 change=change_words(sc, alt, lang),
                 gain=_pp(alt.benefit, lang),
             )
@@ -284,7 +286,7 @@ def plan_rows(d: ReportData, items: Sequence[PlanItem]) -> list[dict[str, str]]:
                 "task": work,
                 "deadline": deadline(sc, lang),
                 "authority": authority(d),
-                "responsibility": t("responsibility_default", lang, agency=owner),
+                "responsibility": i18n.say(lang, "responsibility_default", agency=owner),
                 "expected": effect_words(item.change, lang),
             }
         )

@@ -8,32 +8,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from drillsim import i18n
 from drillsim.analysis.queues import QueueSummary, by_p90
-from drillsim.report.i18n import number, t
+from drillsim.i18n import N_
 from drillsim.scenario.durations import clock
 
 QUEUE_COLUMNS = (
-    "agency",
-    "resource",
-    "queue_per_replication",
-    "queue_waited",
-    "wait_mean",
-    "wait_median",
-    "wait_p90",
-    "longest_queue",
-    "utilisation",
-    "busy_while_needed",
+    N_("agency"),
+    N_("resource"),
+    N_("queue_per_replication"),
+    N_("queue_waited"),
+    N_("wait_mean"),
+    N_("wait_median"),
+    N_("wait_p90"),
+    N_("longest_queue"),
+    N_("utilisation"),
+    N_("busy_while_needed"),
 )
 """i18n keys of the table's columns, in order; every column but the first two is a number."""
+
+QUEUE_KINDS = {"desk": N_("queue_kind_desk"), "units": N_("queue_kind_units")}
+"""Resource kind -> message id of its name."""
 
 
 def queue_header(lang: str) -> list[str]:
     """The column headings in ``lang``."""
-    return [t(k, lang) for k in QUEUE_COLUMNS]
+    return [i18n.say(lang, k) for k in QUEUE_COLUMNS]
 
 
 def _wait(seconds: float | None, lang: str) -> str:
-    return t("still_waiting", lang) if seconds is None else clock(seconds)
+    return i18n.say(lang, "still_waiting") if seconds is None else clock(seconds)
 
 
 def queue_rows(queues: Sequence[QueueSummary], lang: str) -> list[list[str]]:
@@ -46,8 +50,8 @@ def queue_rows(queues: Sequence[QueueSummary], lang: str) -> list[list[str]]:
         rows.append(
             [
                 q.name or q.agency,
-                f"{t('queue_kind_' + q.resource, lang)} × {q.capacity}",
-                number(q.requests_per_replication, lang),
+                f"{i18n.say(lang, QUEUE_KINDS[q.resource])} × {q.capacity}",
+                i18n.number(q.requests_per_replication, lang),
                 f"{q.waited_share:.0%}",
                 clock(q.mean_wait) if q.served_per_replication else "—",
                 _wait(q.median_wait, lang),
