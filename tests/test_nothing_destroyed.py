@@ -271,9 +271,8 @@ def test_a_run_folder_that_is_a_file_is_not_deleted(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.write_text("mine", encoding="utf-8")
     r = run("run", FIXTURE, *QUICK, "--out", notes, "--force")
-    assert r.exit_code == 2 and "is a file" in r.stderr, (
-        r.output
-    )  # click's own check of --out: usage
+    assert r.exit_code == 1, r.output  # the library's check of --out: invalid input
+    assert f"error: {notes} is a file, not a folder; choose another --out" in r.stderr
     with pytest.raises(
         InputError, match="is a file, not a folder"
     ):  # and the library's, for any caller

@@ -60,7 +60,26 @@ class Study:
     quiet: bool
 
 
-@click.command()
+MOVED_TO_TIMELINE = ("--log", "--replication", "--verbose")
+"""Options of the single run ``drillsim run`` once had without -n; ``drillsim timeline`` has them."""
+
+
+class _RunCommand(click.Command):
+    """Points a single-run option given to ``run`` to ``drillsim timeline``, where it went."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if exc.option_name in MOVED_TO_TIMELINE:
+                exc.message = (
+                    f"No such option: {exc.option_name} (run is the study; one response, with "
+                    f"{exc.option_name}, is 'drillsim timeline FILE {exc.option_name} ...')"
+                )
+            raise
+
+
+@click.command(cls=_RunCommand)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @replications_option
 @seed_option
@@ -73,7 +92,7 @@ class Study:
     "--until-ci",
     type=float,
     default=None,
-    help="Stop when every objective's 95%% interval of success share is narrower than this "
+    help="Stop when every objective's 95% interval of success share is narrower than this "
     "(e.g. 0.02); -n is then the maximum.",
 )
 @click.option(
