@@ -217,3 +217,20 @@ def test_simulate_summaries_takes_variant_ids_and_can_leave_the_base_out() -> No
     assert [s.replication for s in only["direct-line"]] == [0, 1, 2, 3]
     named_base = simulate_summaries(scenario, ["base"], 4, 11, base=False)
     assert named_base["base"] == both["base"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["run"], ["analyze"], ["compare"], ["sweep"], ["msel", "export"]],
+    ids=lambda c: " ".join(c),
+)
+def test_every_command_that_takes_n_takes_its_limit(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-n over --max-replications is refused (exit 1) with the option that raises the limit."""
+    monkeypatch.chdir(tmp_path)
+    extra = ["--set", "agencies.ems.units=1..2"] if command == ["sweep"] else []
+    r = invoke(*command, DRILL, *extra, "-n", 5, "--max-replications", 4, "--workers", 1)
+    assert r.exit_code == 1, r.output
+    assert "5 replications per variant is over the limit of 4; pass --max-replications" in r.stderr
+    assert list(tmp_path.iterdir()) == []

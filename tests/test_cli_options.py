@@ -100,6 +100,7 @@ def test_the_shared_options_are_shared() -> None:
         "--results": ({"analyze", "compare"}, None),
         "--start": ({"report", "msel import"}, None),
         "--max-events": ({"run", "timeline"}, None),
+        "--max-replications": ({"run", "analyze", "compare", "sweep", "msel export"}, 1_000_000),
     }
     for option, (where, default) in wanted.items():
         assert set(found[option]) == where, option

@@ -14,6 +14,7 @@ from drillsim.analysis.summary import ReplicationSummary
 from drillsim.cli.options import (
     force_option,
     json_option,
+    max_replications_option,
     replications_option,
     results_option,
     seed_option,
@@ -38,6 +39,7 @@ from drillsim.scenario.variants import apply_variant
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @replications_option
+@max_replications_option
 @seed_option
 @variant_option
 @workers_option
@@ -48,6 +50,7 @@ from drillsim.scenario.variants import apply_variant
 def analyze(
     file: Path | None,
     replications: int,
+    max_replications: int,
     seed: int | None,
     variants: tuple[str, ...],
     workers: int | None,
@@ -80,7 +83,7 @@ def analyze(
         replications = len(base)
     elif file is not None:
         scenario = open_scenario(file, variants)
-        check_replications(replications)
+        check_replications(replications, max_replications)
         seed = scenario.scenario.seed if seed is None else seed
         base = []
     else:

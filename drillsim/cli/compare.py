@@ -13,6 +13,7 @@ from drillsim.analysis.summary import ReplicationSummary
 from drillsim.cli.options import (
     force_option,
     json_option,
+    max_replications_option,
     replications_option,
     results_option,
     seed_option,
@@ -40,6 +41,7 @@ from drillsim.scenario.model import Scenario
     help="What the others are compared with (default: 'base', the unchanged scenario).",
 )
 @replications_option
+@max_replications_option
 @seed_option
 @workers_option
 @results_option
@@ -50,6 +52,7 @@ def compare(
     variants: tuple[str, ...],
     reference: str | None,
     replications: int,
+    max_replications: int,
     seed: int | None,
     workers: int | None,
     results: Path | None,
@@ -78,7 +81,7 @@ def compare(
         scenario = open_scenario(file)
         names = _lineup(reference or BASE, variants or (BASE, *(v.id for v in scenario.variants)))
         check_variants(scenario, names)
-        check_replications(replications)
+        check_replications(replications, max_replications)
         summaries = simulate_summaries(
             scenario,
             names,

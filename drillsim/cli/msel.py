@@ -12,6 +12,7 @@ from drillsim.cli.options import (
     check_formats,
     force_option,
     format_option,
+    max_replications_option,
     out_option,
     replications_option,
     seed_option,
@@ -52,6 +53,7 @@ def msel() -> None:
 @out_option
 @force_option
 @replications_option
+@max_replications_option
 @seed_option
 @workers_option
 @click.option("--no-simulate", is_flag=True, help="Leave the expected-time columns blank.")
@@ -61,6 +63,7 @@ def export(
     out: Path | None,
     force: bool,
     replications: int,
+    max_replications: int,
     seed: int | None,
     workers: int | None,
     no_simulate: bool,
@@ -98,7 +101,7 @@ def export(
     expected, about = (
         (None, "not simulated (--no-simulate)")
         if no_simulate
-        else _simulate(scenario, replications, seed, workers)
+        else _simulate(scenario, replications, seed, workers, max_replications)
     )
     sheet = export_sheet(scenario, expected, about)
     data = xlsx_bytes(sheet) if fmt == "xlsx" else csv_bytes(sheet)
@@ -132,10 +135,10 @@ def _format(formats: tuple[str, ...] | None, output: Path | None) -> str:
 
 
 def _simulate(
-    scenario: Scenario, n: int, seed: int, workers: int | None
+    scenario: Scenario, n: int, seed: int, workers: int | None, limit: int
 ) -> tuple[dict[str, Expected], str]:
     """Median and p90 of every objective over n replications of the base scenario (in memory)."""
-    check_replications(n)
+    check_replications(n, limit)
     workers = default_workers() if workers is None else workers
     summaries = simulate_summaries(scenario, [], n, seed, workers=min(workers, n))[BASE]
     stats = objective_stats(scenario, BASE, summaries)

@@ -13,6 +13,7 @@ from drillsim.analysis.results import objective_stats
 from drillsim.cli.options import (
     force_option,
     json_option,
+    max_replications_option,
     replications_option,
     seed_option,
     workers_option,
@@ -36,6 +37,7 @@ from drillsim.textsafe import cell_text
     help="A parameter and its values, e.g. agencies.ems.units=2..8 (repeatable: a grid).",
 )
 @replications_option
+@max_replications_option
 @seed_option
 @workers_option
 @json_option
@@ -50,6 +52,7 @@ def sweep(
     file: Path,
     sets: tuple[str, ...],
     replications: int,
+    max_replications: int,
     seed: int | None,
     workers: int | None,
     json_path: Path | None,
@@ -72,7 +75,7 @@ def sweep(
             check_output(path, force=force, inputs=(file,))
 
     scenario = open_scenario(file)
-    check_replications(replications)
+    check_replications(replications, max_replications)
     axes = [parse_set(s, scenario) for s in sets]
     points = grid(scenario, axes)
     runs = simulate_summaries(
