@@ -71,12 +71,13 @@ class _RunCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
-            if exc.option_name in MOVED_TO_TIMELINE:
-                exc.message = (
-                    f"No such option: {exc.option_name} (run is the study; one response, with "
-                    f"{exc.option_name}, is 'drillsim timeline FILE {exc.option_name} ...')"
-                )
-            raise
+            if exc.option_name not in MOVED_TO_TIMELINE:
+                raise
+            raise click.UsageError(
+                f"No such option: {exc.option_name} (run is the study; one response, with "
+                f"{exc.option_name}, is 'drillsim timeline FILE {exc.option_name} ...')",
+                ctx,
+            ) from None
 
 
 @click.command(cls=_RunCommand)
