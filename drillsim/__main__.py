@@ -9,7 +9,7 @@ from drillsim.stopping import run_console
 
 
 def _command() -> Callable[[], Any]:
-    from drillsim.cli import cli  # imported under the stop handlers: a Ctrl-C here is no traceback
+    from drillsim.cli.main import cli  # imported under the stop handlers: a Ctrl-C here is no traceback
 
     return lambda: cli.main(prog_name="drillsim")
 

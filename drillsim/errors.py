@@ -145,7 +145,7 @@ def replay_command(
     file: str, seed: int, replication: int | None = None, variant: str | None = None
 ) -> str:
     """The command that runs one replication again, exactly (its timeline and, with --log, its log)."""
-    text = f"drillsim run {shlex.quote(file)} --seed {seed}"
+    text = f"drillsim timeline {shlex.quote(file)} --seed {seed}"
     if replication is not None:
         text += f" --replication {replication}"
     if variant and variant != "base":

@@ -59,7 +59,7 @@ def scenario_digests(scenario: Path, work: Path) -> dict[str, str]:
     for variant in [None, *variant_ids(scenario)]:
         log = work / f"single-{variant or 'base'}.jsonl"
         extra = ["--variant", variant] if variant else []
-        drillsim("run", str(scenario), "--seed", str(SEED), "--log", str(log), *extra)
+        drillsim("timeline", str(scenario), "--seed", str(SEED), "--log", str(log), *extra)
         out[f"single/{variant or 'base'}.jsonl"] = sha(log.read_bytes())
     folder = work / "study"
     drillsim(

@@ -186,6 +186,7 @@ def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) 
             "--workers",
             "1",
             "--suggest",
+            "100",
             "--json",
             str(out),
         ],

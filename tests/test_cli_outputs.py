@@ -13,7 +13,7 @@ from drillsim.cli import cli
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
 COMMANDS = {
-    "run --log": ["run", str(FIXTURE), "--log", "{out}"],
+    "timeline --log": ["timeline", str(FIXTURE), "--log", "{out}"],
     "compare --json": ["compare", str(FIXTURE), "-n", "20", "--workers", "1", "--json", "{out}"],
     "analyze --json": ["analyze", str(FIXTURE), "-n", "20", "--workers", "1", "--json", "{out}"],
     "sweep --csv": [
@@ -90,7 +90,7 @@ WRITERS = {
     "msel export -o": ["msel", "export", str(FIXTURE), "--no-simulate", "-o", "{out}"],
     "msel import -o": ["msel", "import", "{msel}", "-o", "{out}"],
     "new": ["new", "--template", "bank", "{out}"],
-    "schema --output": ["schema", "--output", "{out}"],
+    "schema --out": ["schema", "--out", "{out}"],
 }
 
 
@@ -120,7 +120,7 @@ def test_an_output_under_a_file_is_refused_before_any_work(
     assert blocker.read_text(encoding="utf-8") == "mine"
 
 
-@pytest.mark.parametrize("name", ["msel export -o", "new", "schema --output", "run --log"])
+@pytest.mark.parametrize("name", ["msel export -o", "new", "schema --out", "timeline --log"])
 def test_a_broken_link_is_never_replaced_nor_written_through(
     name: str, tmp_path: Path, msel_csv: Path
 ) -> None:
@@ -182,9 +182,9 @@ def test_msel_export_to_stdout_is_csv_without_asking() -> None:
 def test_schema_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
     out.write_text("mine", encoding="utf-8")
-    assert CliRunner().invoke(cli, ["schema", "--output", str(out)]).exit_code == 1
+    assert CliRunner().invoke(cli, ["schema", "--out", str(out)]).exit_code == 1
     assert out.read_text(encoding="utf-8") == "mine"
-    assert CliRunner().invoke(cli, ["schema", "--output", str(out), "--force"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["schema", "--out", str(out), "--force"]).exit_code == 0
     assert out.read_text(encoding="utf-8") != "mine"
 
 
@@ -192,6 +192,6 @@ def test_a_real_failed_write_names_the_users_path_not_a_temporary_file() -> None
     """/proc passes the checks (a writable folder, even for root) but refuses to create a file:
     the write fails for real, and the message names the file asked for, not its temporary twin."""
     target = Path("/proc/drillsim-test.json")
-    r = CliRunner().invoke(cli, ["schema", "--output", str(target)])
+    r = CliRunner().invoke(cli, ["schema", "--out", str(target)])
     assert r.exit_code == 1, r.output
     assert f"cannot use {target}:" in r.stderr and ".tmp" not in r.stderr

@@ -210,7 +210,7 @@ def test_event_log_csv_guards_free_text() -> None:
 
 
 def test_no_escape_sequence_reaches_the_terminal(evil: Path) -> None:
-    code, output = invoke("run", evil, "--seed", 1)  # a single run prints the title
+    code, output = invoke("timeline", evil, "--seed", 1)  # a timeline prints the title
     assert code == 0
     assert "\x1b" not in output and "\x07" not in output and "\r" not in output
     assert "\\x1b]0;pwned\\x07" in output

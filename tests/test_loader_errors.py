@@ -227,7 +227,7 @@ def test_agency_and_link_limits_refuse_and_can_be_raised(
     variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The README's limits: exit 1 with the way to raise them; raised, the same scenario runs."""
-    args = ["run", str(FIXTURES / "drill.yaml"), "--seed", "1"]
+    args = ["timeline", str(FIXTURES / "drill.yaml"), "--seed", "1"]
     monkeypatch.setenv(variable, value)
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1 and message in result.stderr, result.output

@@ -121,6 +121,7 @@ def test_every_figure_is_sourced_or_listed_as_an_assumption(kind: str, lang: str
     assert all(re.sub(r"\s", "", s) in flat for s in scenario.sources)
     assert (
         "drillsim validate my-drill.yaml" in header
+        and "drillsim timeline my-drill.yaml\n" in header
         and "drillsim run my-drill.yaml -n 1000" in header
     )
 
@@ -222,6 +223,7 @@ def test_new_writes_a_file_that_validates_and_says_what_next(tmp_path: Path) -> 
     )
     assert (
         f"drillsim validate {out}" in stdout
+        and f"drillsim timeline {out} " in stdout
         and f"drillsim run {out} -n 1000 --all-variants" in stdout
     )
     assert "id: lai-chau-2025\n" in out.read_text(encoding="utf-8")

@@ -435,7 +435,7 @@ def test_analyze_suggest_prints_the_plan_ranking_and_the_no_effect_split() -> No
 
     path = ROOT / "scenarios" / "lai-chau-hydropower.yaml"
     result = CliRunner().invoke(
-        cli, ["analyze", str(path), "-n", str(N), "--suggest", "--workers", "1"]
+        cli, ["analyze", str(path), "-n", str(N), "--suggest", str(N), "--workers", "1"]
     )
     assert result.exit_code == 0, result.output
     out = result.output.split("Suggested changes, simulated", 1)[1]

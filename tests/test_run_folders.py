@@ -28,7 +28,7 @@ from tests.conftest import FIXTURES
 COMMANDS = {
     "report": lambda d: ["report", str(d), "--format", "md", "--force"],
     "chart": lambda d: ["chart", str(d)],
-    "analyze": lambda d: ["analyze", "--results", str(d)],
+    "analyze": lambda d: ["analyze", "--results", str(d), "--suggest", "0"],
     "compare": lambda d: ["compare", "--results", str(d)],
 }
 READ_FILES = (

@@ -55,7 +55,7 @@ def logged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out: dict[str, object] = {}
     for ext in ("jsonl", "csv"):
         path = folder / f"out.{ext}"
-        r = CliRunner().invoke(cli, ["run", str(FIXTURE), "--log", str(path)])
+        r = CliRunner().invoke(cli, ["timeline", str(FIXTURE), "--log", str(path)])
         assert r.exit_code == 0, r.output
         out[ext] = path
         out[f"{ext}-stdout"] = r.stdout
@@ -121,7 +121,7 @@ def test_timeline_shows_each_event_then_the_ending_and_the_objectives(
 
 
 def test_verbose_timeline_has_a_line_for_every_event(scenario, expected) -> None:  # type: ignore[no-untyped-def]
-    r = CliRunner().invoke(cli, ["run", str(FIXTURE), "--verbose"])
+    r = CliRunner().invoke(cli, ["timeline", str(FIXTURE), "--verbose"])
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert lines[-1 - len(scenario.objectives)].startswith("ended: ")
@@ -132,7 +132,7 @@ def test_the_log_is_written_even_when_stdout_is_closed_early(tmp_path: Path, exp
     """``drillsim run FILE --log x.jsonl | head``: the reader leaves before the timeline is printed."""
     log = tmp_path / "x.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "drillsim", "run", str(FIXTURE), "--log", str(log)],
+        [sys.executable, "-m", "drillsim", "timeline", str(FIXTURE), "--log", str(log)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
@@ -371,11 +371,11 @@ def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_r
     )
     assert "the other 9" in r.stderr and "Traceback" not in r.stderr
     assert "Traceback" in read_manifest(out).failures[0]["error"]  # kept for a bug report
-    assert f"replay: drillsim run {FIXTURE} --seed 7 --replication 3" in r.stderr
+    assert f"replay: drillsim timeline {FIXTURE} --seed 7 --replication 3" in r.stderr
     assert len(read_run(out).summaries[BASE]) == 9
     (md,) = out.glob("after-action-report-*.md")
     text = md.read_text(encoding="utf-8")
-    assert "| 1: drillsim run scenario.yaml --seed 7 --replication 3 |\n\n## 2." in text
+    assert "| 1: drillsim timeline scenario.yaml --seed 7 --replication 3 |\n\n## 2." in text
 
 
 def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_report_error(
@@ -408,7 +408,7 @@ def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_repo
     )
     assert r.exit_code == 3, r.output
     assert "4 replication(s) failed" in r.stderr and "the other 0" in r.stderr
-    assert f"replay: drillsim run {FIXTURE} --seed 7 --replication 0" in r.stderr
+    assert f"replay: drillsim timeline {FIXTURE} --seed 7 --replication 0" in r.stderr
     assert not list(out.glob("after-action-report-*"))
 
 

@@ -63,7 +63,7 @@ def test_wrong_shapes_are_refused(change: Any) -> None:
 
 def test_schema_command_writes_the_same_schema(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
-    result = CliRunner().invoke(cli, ["schema", "--output", str(out)])
+    result = CliRunner().invoke(cli, ["schema", "--out", str(out)])
     assert result.exit_code == 0 and result.stderr == f"wrote {out}\n"
     assert json.loads(out.read_text("utf-8")) == scenario_schema()
     printed = CliRunner().invoke(cli, ["schema"])

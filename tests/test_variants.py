@@ -426,14 +426,14 @@ FLOOD_LINE = (
 @pytest.mark.parametrize(
     "args",
     [
-        ["run", "FILE", "--variant", "flood"],
-        ["run", "FILE", "--variant", "two-duty-officers"],
+        ["timeline", "FILE", "--variant", "flood"],
+        ["timeline", "FILE", "--variant", "two-duty-officers"],
         ["run", "FILE", "-n", "3", "--variant", "flood", "--workers", "1", "--out", "OUT"],
         ["compare", "FILE", "--variant", "flood", "-n", "3", "--workers", "1"],
         ["analyze", "FILE", "--variant", "flood", "-n", "3", "--workers", "1"],
         ["sweep", "FILE", "--set", "agencies.ems.units=1..2", "-n", "3", "--workers", "1"],
     ],
-    ids=["run-variant", "run-other-variant", "run-study", "compare", "analyze", "sweep"],
+    ids=["timeline-variant", "timeline-other-variant", "run-study", "compare", "analyze", "sweep"],
 )
 def test_a_bad_variant_is_refused_at_load(
     args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -6,51 +6,55 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli import cli
-from drillsim.cli.options import seed_option, workers_option
-from drillsim.cli.output import echo
+from drillsim.analysis.api import Analysis, to_json
+from drillsim.analysis.api import analyze as run_analysis
+from drillsim.analysis.queues import by_p90
+from drillsim.analysis.suggest import Suggestion, split
+from drillsim.analysis.summary import ReplicationSummary
+from drillsim.cli.options import (
+    force_option,
+    json_option,
+    max_replications_option,
+    replications_option,
+    results_option,
+    seed_option,
+    suggest_option,
+    variant_option,
+    workers_option,
+)
+from drillsim.cli.output import echo, open_scenario
+from drillsim.errors import InputError
+from drillsim.report.data import finished_replications
+from drillsim.runs.check import open_run
+from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
+from drillsim.runs.inputs import check_variants
+from drillsim.runs.store import BASE, check_output, read_files, write_atomic
 from drillsim.scenario.durations import clock
+from drillsim.scenario.model import Scenario
+from drillsim.scenario.variants import apply_variant
 
 
-@cli.command()
+@click.command()
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "-n",
-    "--replications",
-    type=int,
-    default=300,
-    show_default=True,
-    help="Replications to analyse.",
-)
+@replications_option
+@max_replications_option
 @seed_option
-@click.option("--variant", default=None, help="Analyse this variant instead of the base scenario.")
+@variant_option
 @workers_option
-@click.option(
-    "--suggest",
-    is_flag=True,
-    help="Simulate the suggested improvements and rank them (tornado table).",
-)
-@click.option(
-    "--results",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Analyse a saved run folder instead of simulating.",
-)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the whole analysis as JSON.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@suggest_option
+@results_option
+@json_option
+@force_option
 def analyze(
     file: Path | None,
     replications: int,
+    max_replications: int,
     seed: int | None,
-    variant: str | None,
+    variants: tuple[str, ...],
     workers: int | None,
-    suggest: bool,
+    suggest: int,
     results: Path | None,
     json_path: Path | None,
     force: bool,
@@ -58,69 +62,65 @@ def analyze(
     """Find where the response loses time and what change would win it back.
 
     Prints the ranked bottlenecks with their evidence (critical-path shares, queue figures,
-    single points of failure in the coordination graph). With --suggest, each suggested change
-    is simulated under common random numbers and ranked by its effect on the objectives.
+    single points of failure in the coordination graph) for the base scenario or one --variant.
+    Each suggested change is then simulated under common random numbers (--suggest
+    replications, 0 to skip) and ranked by its effect on the objectives, as in drillsim run.
 
     \b
     Examples:
-      drillsim analyze scenarios/lai-chau-hydropower.yaml --suggest
+      drillsim analyze scenarios/lai-chau-hydropower.yaml
+      drillsim analyze scenarios/lai-chau-hydropower.yaml --variant hotline-down --suggest 0
       drillsim analyze --results reports/lai-chau-hydropower --json findings.json
     """
-    from drillsim.analysis.api import analyze as run_analysis
-    from drillsim.analysis.api import to_json
-    from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.runs.store import BASE, check_output, read_files, write_atomic
-    from drillsim.scenario.variants import apply_variant
-
-    if json_path is not None:
-        check_output(
-            json_path, force=force, inputs=read_files(file, results)
-        )  # before minutes of simulation
+    if len(variants) > 1:
+        raise click.UsageError("analyze takes one --variant at a time")
+    variant = variants[0] if variants else None
+    if json_path is not None:  # before minutes of simulation
+        check_output(json_path, force=force, inputs=read_files(file, results))
     w = default_workers() if workers is None else workers
     if results is not None:
-        from drillsim.errors import InputError
-        from drillsim.report.data import finished_replications
-        from drillsim.runs.check import open_run
-
-        data, scenario = open_run(results)
-        seed = data.manifest.seed if seed is None else seed
-        base = (
-            data.summaries.get(variant, [])
-            if variant and variant != BASE
-            else finished_replications(data)
-        )
-        if not base:
-            raise InputError(
-                f"the run in {results} has no finished replications of {variant}; it has "
-                f"{', '.join(v for v, rows in data.summaries.items() if rows) or 'none'}"
-            )
+        scenario, base, seed = _saved(results, variant, seed)
         replications = len(base)
     elif file is not None:
-        from drillsim.cli.run import check_variants, load
-
-        scenario = load(file)
-        check_replications(replications)
+        scenario = open_scenario(file, variants)
+        check_replications(replications, max_replications)
         seed = scenario.scenario.seed if seed is None else seed
-        base = None
+        base = []
     else:
         raise click.UsageError("give a scenario FILE or --results RUN_DIR")
     if variant:
-        from drillsim.cli.run import check_variants
-
-        check_variants(scenario, (variant,))
+        check_variants(scenario, variants)
         scenario = apply_variant(scenario, variant)
-    if base is None:
+    if not base:
         base = simulate_summaries(scenario, [], replications, seed, workers=w)[BASE]
-    n = min(replications, 300)
+    n = min(replications, suggest)
     result = run_analysis(
         scenario,
         base,
-        simulate=(lambda s, vs: simulate_summaries(s, vs, n, seed, workers=w)) if suggest else None,
+        simulate=(lambda s, vs: simulate_summaries(s, vs, n, seed, workers=w)) if n else None,
     )
     _print(result)
     if json_path is not None:
         write_atomic(json_path, to_json(result))
         echo(f"analysis: {json_path}")
+
+
+def _saved(
+    results: Path, variant: str | None, seed: int | None
+) -> tuple[Scenario, list[ReplicationSummary], int]:
+    """A saved run's scenario, finished summaries of the base (or of ``variant``), and seed."""
+    data, scenario = open_run(results)
+    base = (
+        data.summaries.get(variant, [])
+        if variant and variant != BASE
+        else finished_replications(data)
+    )
+    if not base:
+        raise InputError(
+            f"the run in {results} has no finished replications of {variant or BASE}; it has "
+            f"{', '.join(v for v, rows in data.summaries.items() if rows) or 'none'}"
+        )
+    return scenario, base, data.manifest.seed if seed is None else seed
 
 
 def _mp(ts: object) -> str:
@@ -133,8 +133,6 @@ def _mp(ts: object) -> str:
 
 
 def _print(a: object) -> None:
-    from drillsim.analysis.api import Analysis
-
     assert isinstance(a, Analysis)
     echo("Objectives")
     for o in a.objectives:
@@ -163,8 +161,6 @@ def _print(a: object) -> None:
             f"Slowest alert path: {' -> '.join(s.slowest_path)} (expected {clock(s.slowest_time)})"
         )
     if a.suggestions:
-        from drillsim.analysis.suggest import split
-
         good, rest = split(a.suggestions)
         echo("Suggested changes, simulated (paired with the base; ranked by the significant gains)")
         for sg in good:
@@ -179,8 +175,6 @@ def _print(a: object) -> None:
 
 def _effects(sg: object) -> str:
     """``obj 62% -> 81% [+14, +24 pp]`` for every objective significantly moved, else 'no significant change'."""
-    from drillsim.analysis.suggest import Suggestion
-
     assert isinstance(sg, Suggestion)
     parts = []
     for e in sg.effects:
@@ -199,8 +193,6 @@ def _effects(sg: object) -> str:
 
 def _print_queues(a: object) -> None:
     """Waits at every busy desk and unit pool, longest 90th percentile first."""
-    from drillsim.analysis.queues import by_p90
-
     rows = by_p90(a.queues)  # type: ignore[attr-defined]
     if not rows:
         return

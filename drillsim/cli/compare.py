@@ -8,54 +8,51 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli import cli
-from drillsim.cli.options import seed_option, workers_option
-from drillsim.cli.output import echo
+from drillsim.analysis.compare import compare_variants, table
+from drillsim.analysis.summary import ReplicationSummary
+from drillsim.cli.options import (
+    force_option,
+    json_option,
+    max_replications_option,
+    replications_option,
+    results_option,
+    seed_option,
+    variant_option,
+    workers_option,
+)
+from drillsim.cli.output import echo, open_scenario
+from drillsim.errors import InputError
+from drillsim.runs.check import open_run
+from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
+from drillsim.runs.inputs import check_variants
+from drillsim.runs.store import BASE, check_output, read_files, write_atomic
+from drillsim.scenario.model import Scenario
 
 
-@cli.command()
+@click.command()
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--variant",
-    "variants",
-    multiple=True,
-    help="Variants to compare with the reference (repeatable; default: every variant).",
-)
+@variant_option
 @click.option(
     "--reference",
     default=None,
     metavar="VARIANT",
     help="What the others are compared with (default: 'base', the unchanged scenario).",
 )
-@click.option(
-    "-n",
-    "--replications",
-    type=int,
-    default=500,
-    show_default=True,
-    help="Replications per variant.",
-)
+@replications_option
+@max_replications_option
 @seed_option
 @workers_option
-@click.option(
-    "--results",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Compare the variants of a saved run folder instead of simulating.",
-)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the table as JSON.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@results_option
+@json_option
+@force_option
 def compare(
     file: Path | None,
     variants: tuple[str, ...],
     reference: str | None,
     replications: int,
+    max_replications: int,
     seed: int | None,
     workers: int | None,
     results: Path | None,
@@ -64,8 +61,10 @@ def compare(
 ) -> None:
     """Compare variants: each objective and on-scene time, with paired differences.
 
-    Replication i of every variant shares its random numbers, so differences are paired: a
-    scenario compared with itself differs by exactly zero, and real effects show sooner.
+    The reference (--reference, default the base scenario) is compared with each --variant
+    (default: every variant). Replication i of every variant shares its random numbers, so
+    differences are paired: a scenario compared with itself differs by exactly zero, and real
+    effects show sooner.
 
     \b
     Examples:
@@ -74,54 +73,23 @@ def compare(
       drillsim compare scenarios/lai-chau-hydropower.yaml --reference hotline-down --variant direct-115
       drillsim compare --results reports/lai-chau-hydropower
     """
-    from drillsim.analysis.compare import compare_variants, table
-    from drillsim.errors import InputError
-    from drillsim.runs.store import BASE, check_output, read_files, write_atomic
-
     if json_path is not None:
         check_output(json_path, force=force, inputs=read_files(file, results))
-
     if results is not None:
-        from drillsim.runs.check import open_run
-
-        data, scenario = open_run(results)
-        summaries = {
-            v: rows for v, rows in data.summaries.items() if rows
-        }  # variants that finished some
-        names = _lineup(reference or BASE, variants or tuple(summaries))
-        missing = [v for v in names if v not in summaries]
-        if missing:
-            raise InputError(
-                f"the run in {results} has no finished replications of {', '.join(missing)}; it has "
-                f"{', '.join(summaries) or 'none'}"
-            )
+        scenario, summaries, names = _saved(results, reference, variants)
     elif file is not None:
-        from drillsim.cli.run import check_variants, load
-        from drillsim.runs.experiment import (
-            check_replications,
-            compile_variants,
-            default_workers,
-            plan,
-            run_jobs,
-        )
-
-        scenario = load(file)
+        scenario = open_scenario(file)
         names = _lineup(reference or BASE, variants or (BASE, *(v.id for v in scenario.variants)))
-        check_variants(scenario, tuple(names))
-        check_replications(replications)
-        compiled = compile_variants(scenario, names)
-        summaries = {v: [] for v in names}
-        w = default_workers() if workers is None else workers
-        run_jobs(
-            compiled,
-            plan(names, replications, max(1, min(50, replications // (4 * w) or 1))),
+        check_variants(scenario, names)
+        check_replications(replications, max_replications)
+        summaries = simulate_summaries(
+            scenario,
+            names,
+            replications,
             scenario.scenario.seed if seed is None else seed,
-            workers=w,
-            on_batch=lambda job, rows: summaries[job.variant].extend(
-                r for r in rows if hasattr(r, "objectives")
-            ),
+            workers=default_workers() if workers is None else workers,
+            base=False,
         )
-        summaries = {v: sorted(rows, key=lambda s: s.replication) for v, rows in summaries.items()}
     else:
         raise click.UsageError("give a scenario FILE or --results RUN_DIR")
     result = compare_variants(scenario, summaries, names)
@@ -129,6 +97,22 @@ def compare(
         echo(line)
     if json_path is not None:
         write_atomic(json_path, json.dumps(asdict(result), indent=2, ensure_ascii=False))
+
+
+def _saved(
+    results: Path, reference: str | None, variants: tuple[str, ...]
+) -> tuple[Scenario, dict[str, list[ReplicationSummary]], list[str]]:
+    """A saved run's scenario, the summaries of the variants that finished some, the lineup."""
+    data, scenario = open_run(results)
+    summaries = {v: rows for v, rows in data.summaries.items() if rows}
+    names = _lineup(reference or BASE, variants or tuple(summaries))
+    missing = [v for v in names if v not in summaries]
+    if missing:
+        raise InputError(
+            f"the run in {results} has no finished replications of {', '.join(missing)}; it has "
+            f"{', '.join(summaries) or 'none'}"
+        )
+    return scenario, summaries, names
 
 
 def _lineup(reference: str, variants: tuple[str, ...]) -> list[str]:

@@ -9,6 +9,7 @@ import click
 
 from drillsim.cli.output import echo
 from drillsim.folders import FolderLock, lock_folder, remove_if_empty
+from drillsim.runs.store import claim_run_dir
 
 
 def _keep(lock: FolderLock, *, created: bool = False) -> None:
@@ -25,8 +26,6 @@ def _keep(lock: FolderLock, *, created: bool = False) -> None:
 
 def hold_run_folder(root: Path, *, force: bool, inputs: Sequence[Path]) -> Path:
     """Check, lock and prepare the run folder ``root`` (see results_io.claim_run_dir)."""
-    from drillsim.runs.store import claim_run_dir
-
     created = not root.exists()
     _keep(claim_run_dir(root, force=force, inputs=inputs), created=created)
     return root

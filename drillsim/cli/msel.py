@@ -6,17 +6,37 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli import cli
-from drillsim.cli.options import ClockTime, seed_option, workers_option
-from drillsim.cli.output import echo, echo_data
-from drillsim.msel import Expected
+from drillsim.analysis.results import objective_stats
+from drillsim.cli.options import (
+    SHEET_FORMATS,
+    check_formats,
+    force_option,
+    format_option,
+    max_replications_option,
+    out_option,
+    replications_option,
+    seed_option,
+    start_option,
+    workers_option,
+)
+from drillsim.cli.output import echo, echo_data, open_scenario
+from drillsim.msel import (
+    Expected,
+    export_sheet,
+    import_incidents,
+    incidents_text,
+    replace_incidents,
+)
+from drillsim.msel.files import csv_bytes, read_tables, xlsx_bytes
+from drillsim.runs.experiment import BASE, check_replications, default_workers, simulate_summaries
 from drillsim.runs.store import check_output, write_atomic
+from drillsim.scenario.loader import decode, load_scenario_text, read_limited
 from drillsim.scenario.model import Scenario
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-@cli.group()
+@click.group()
 def msel() -> None:
     """The injects as a Master Scenario Events List (MSEL) spreadsheet, and back.
 
@@ -29,37 +49,21 @@ def msel() -> None:
 
 @msel.command("export")
 @click.argument("scenario_file", metavar="SCENARIO", type=_FILE)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "xlsx"]),
-    default=None,
-    help="Spreadsheet format (default: from the -o suffix; csv for -o -; else xlsx).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-    help="Output file (default: SCENARIO's name + -msel.xlsx here; - sends CSV to stdout).",
-)
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option(
-    "-n",
-    "--replications",
-    type=int,
-    default=200,
-    show_default=True,
-    help="Replications simulated for the expected times.",
-)
+@format_option
+@out_option
+@force_option
+@replications_option
+@max_replications_option
 @seed_option
 @workers_option
 @click.option("--no-simulate", is_flag=True, help="Leave the expected-time columns blank.")
 def export(
     scenario_file: Path,
-    fmt: str | None,
-    output: Path | None,
+    formats: tuple[str, ...] | None,
+    out: Path | None,
     force: bool,
     replications: int,
+    max_replications: int,
     seed: int | None,
     workers: int | None,
     no_simulate: bool,
@@ -74,23 +78,22 @@ def export(
     The drillsim columns that follow (Incident id ... Description) let `drillsim msel import`
     rebuild each incident exactly. XLSX files get a Notes sheet explaining the columns.
 
+    The file is --out (default: SCENARIO's name + -msel.xlsx here; - sends CSV to stdout); its
+    format is --format, else --out's suffix, else xlsx.
+
     \b
     Example:
       drillsim msel export scenarios/lai-chau-hydropower.yaml
       drillsim msel export scenarios/lai-chau-hydropower.yaml -o msel.csv -n 1000 --seed 7
-      drillsim msel export scenarios/jiangcheng-school-campus.yaml --no-simulate --format csv -o -
+      drillsim msel export scenarios/jiangcheng-school-campus.yaml --no-simulate -o -
     """
-    from drillsim.cli.run import load
-    from drillsim.msel import export_sheet
-    from drillsim.msel.files import csv_bytes, xlsx_bytes
-
-    fmt = _format(fmt, output)
-    scenario = load(scenario_file)
-    out = output or Path(f"{scenario_file.stem}-msel.{fmt}")
+    fmt = _format(formats, out)
+    scenario = open_scenario(scenario_file)
+    out = out or Path(f"{scenario_file.stem}-msel.{fmt}")
     to_stdout = str(out) == "-"
     if to_stdout and fmt == "xlsx":
         raise click.BadParameter(
-            "an XLSX file cannot go to stdout; use --format csv or a file name", param_hint="-o"
+            "an XLSX file cannot go to stdout; use --format csv or a file name", param_hint="--out"
         )
     if not to_stdout:
         check_output(out, force=force, inputs=(scenario_file,))
@@ -98,7 +101,7 @@ def export(
     expected, about = (
         (None, "not simulated (--no-simulate)")
         if no_simulate
-        else _simulate(scenario, replications, seed, workers)
+        else _simulate(scenario, replications, seed, workers, max_replications)
     )
     sheet = export_sheet(scenario, expected, about)
     data = xlsx_bytes(sheet) if fmt == "xlsx" else csv_bytes(sheet)
@@ -112,7 +115,15 @@ def export(
     )
 
 
-def _format(fmt: str | None, output: Path | None) -> str:
+def _format(formats: tuple[str, ...] | None, output: Path | None) -> str:
+    """The sheet's format: --format (one of csv, xlsx), else the output's suffix, else xlsx."""
+    if formats is not None:
+        check_formats(formats, SHEET_FORMATS, "an MSEL sheet")
+        if len(formats) > 1:
+            raise click.BadParameter(
+                "an MSEL sheet has one format: csv or xlsx", param_hint="--format"
+            )
+    fmt = formats[0] if formats else None
     suffix = output.suffix.lower().lstrip(".") if output else ""
     if fmt is not None and suffix in ("csv", "xlsx") and suffix != fmt:
         raise click.BadParameter(
@@ -124,18 +135,10 @@ def _format(fmt: str | None, output: Path | None) -> str:
 
 
 def _simulate(
-    scenario: Scenario, n: int, seed: int, workers: int | None
+    scenario: Scenario, n: int, seed: int, workers: int | None, limit: int
 ) -> tuple[dict[str, Expected], str]:
     """Median and p90 of every objective over n replications of the base scenario (in memory)."""
-    from drillsim.analysis.results import objective_stats
-    from drillsim.runs.experiment import (
-        BASE,
-        check_replications,
-        default_workers,
-        simulate_summaries,
-    )
-
-    check_replications(n)
+    check_replications(n, limit)
     workers = default_workers() if workers is None else workers
     summaries = simulate_summaries(scenario, [], n, seed, workers=min(workers, n))[BASE]
     stats = objective_stats(scenario, BASE, summaries)
@@ -152,24 +155,15 @@ def _simulate(
     type=_FILE,
     help="Scenario whose incidents section is replaced; recipients are matched to its agencies.",
 )
-@click.option(
-    "--start",
-    type=ClockTime(),
-    help="Clock time of the exercise start (default: the earliest in the sheet).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the YAML to this file instead of stdout.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@start_option
+@out_option
+@force_option
 def import_(
     msel_file: Path,
     sheet: str | None,
     scenario_file: Path | None,
     start: float | None,
-    output: Path | None,
+    out: Path | None,
     force: bool,
 ) -> None:
     """Read an MSEL spreadsheet (XLSX or CSV) into the incidents of a scenario.
@@ -179,7 +173,8 @@ def import_(
     Chinese names: No, #, Seq, MSEL No, STT, 序号; Time, Date/Time, Thời gian, 时间; Inject,
     Description, Message, Nội dung, 内容; To, Recipient, Player, Đơn vị nhận, 接收方; Delivery
     method; Expected player action; ... (docs/scenario-format.md has the whole table). Blank rows
-    are skipped; unknown columns are ignored and listed on stderr.
+    are skipped; unknown columns are ignored and listed on stderr. The YAML goes to --out, else
+    to stdout.
 
     \b
     Scenario times:
@@ -204,10 +199,7 @@ def import_(
       drillsim msel import lai-chau-msel.xlsx --scenario scenarios/lai-chau-hydropower.yaml -o new.yaml
       drillsim msel import planners-msel.csv --start 08:00
     """
-    from drillsim.msel import import_incidents, incidents_text, replace_incidents
-    from drillsim.msel.files import read_tables
-    from drillsim.scenario.loader import decode, load_scenario_text, read_limited
-
+    output = None if out is None or str(out) == "-" else out
     if output is not None:
         check_output(output, force=force, inputs=(msel_file,))  # --scenario may be updated in place
     tables, notes = read_tables(msel_file, sheet)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli import cli
+from drillsim.cli.options import force_option, lang_option
 from drillsim.cli.output import echo, echo_data
 from drillsim.errors import InputError
 from drillsim.runs.store import check_output, write_atomic
-from drillsim.scenario.new import KINDS, LANGUAGES, render, scenario_id_for, summaries
+from drillsim.scenario.new import KINDS, render, scenario_id_for, summaries
 
 
 class _NewCommand(click.Command):
@@ -22,7 +22,7 @@ class _NewCommand(click.Command):
             formatter.write_dl(list(summaries("en").items()))
 
 
-@cli.command(cls=_NewCommand)
+@click.command(cls=_NewCommand)
 @click.argument("out", required=False, metavar="[OUT.yaml]")
 @click.option(
     "-t",
@@ -32,22 +32,17 @@ class _NewCommand(click.Command):
     metavar="KIND",
     help="Kind of target (see Templates below, or --list).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the names, titles and comments (ids stay ASCII).",
-)
-@click.option("--force", is_flag=True, help="Replace OUT.yaml if it exists.")
+@lang_option
+@force_option
 @click.option("--list", "list_only", is_flag=True, help="List the templates and exit.")
-def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bool) -> None:
+def new(out: str | None, kind: str | None, lang: str | None, force: bool, list_only: bool) -> None:
     """Write a starting scenario for a kind of target, ready to validate and run.
 
     The file is a teaching document: a header saying what the drill models and how to run
     it, a comment on every section, and on every figure its published source or the label
     "assumption" (all assumptions are listed again under assumptions:). The scenario id is
-    OUT's name when that is a valid id. OUT.yaml "-" writes to stdout.
+    OUT's name when that is a valid id. OUT.yaml "-" writes to stdout. Names, titles and
+    comments are in --lang (default English); ids stay ASCII.
 
     \b
     Examples:
@@ -56,6 +51,7 @@ def new(out: str | None, kind: str | None, lang: str, force: bool, list_only: bo
       drillsim new --template telecom_site - | less
       drillsim new --list --lang vi
     """
+    lang = lang or "en"
     if list_only:
         for name, text in summaries(lang).items():
             echo(f"{name:18} {text}")
@@ -92,7 +88,7 @@ def _next_steps(out: str, kind: str, lang: str) -> None:
     echo(f"wrote {out}: the {kind} template in {lang} (scenario id {scenario_id_for(out, kind)})")
     steps = [
         (f"drillsim validate {arg}", "check it"),
-        (f"drillsim run {arg}", "one simulated response, as a timeline"),
+        (f"drillsim timeline {arg}", "one simulated response, as a timeline"),
         (f"drillsim run {arg} -n 1000 --all-variants", "the study and the after-action report"),
     ]
     width = max(len(cmd) for cmd, _ in steps)

@@ -1,8 +1,95 @@
-"""Options shared by several commands, declared once so their checks and help agree."""
+"""Options shared by the commands, declared once: one name, one meaning, one default everywhere.
+
+A command takes an option from here or, when no other command has it, declares its own.
+tests/test_cli_options.py checks that every option name means the same in every command.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from drillsim.msel.times import start_seconds
+from drillsim.runs.experiment import MAX_REPLICATIONS
+
+REPLICATIONS = 300
+"""What ``-n`` means when it is not given, in every command that simulates."""
+
+SUGGEST = 300
+"""Replications each suggested improvement is tested with, when ``--suggest`` is not given."""
+
+REPORT_FORMATS = ("html", "md", "docx", "pdf")
+SHEET_FORMATS = ("csv", "xlsx")
+LANGUAGES = ("en", "vi", "zh")
+
+
+class ClockTime(click.ParamType):
+    """A clock time of day (``08:00``, ``8h00``) given as seconds since midnight."""
+
+    name = "HH:MM"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            return start_seconds(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class FormatList(click.ParamType):
+    """Comma-separated file formats (``html,docx``), each a known one; which fit is the command's call."""
+
+    name = "LIST"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        wanted = tuple(dict.fromkeys(f.strip().lower() for f in str(value).split(",") if f.strip()))
+        bad = [f for f in wanted if f not in (*REPORT_FORMATS, *SHEET_FORMATS)]
+        if bad or not wanted:
+            self.fail(
+                f"unknown format {', '.join(bad) or '(none)'}; use html, md, docx, pdf "
+                "(a report) or csv, xlsx (an MSEL sheet)",
+                param,
+                ctx,
+            )
+        return wanted
+
+
+def check_formats(formats: tuple[str, ...], allowed: tuple[str, ...], what: str) -> None:
+    """A ``--format`` list holds only formats this command writes (else a usage error, exit 2)."""
+    bad = [f for f in formats if f not in allowed]
+    if bad:
+        raise click.BadParameter(
+            f"{', '.join(bad)} is not a format of {what}; use {', '.join(allowed)}",
+            param_hint="--format",
+        )
+
+
+replications_option = click.option(
+    "-n",
+    "--replications",
+    type=int,
+    default=REPLICATIONS,
+    show_default=True,
+    help="Replications simulated per variant (common random numbers: replication i of every "
+    "variant shares its random streams).",
+)
+"""``-n``: checked by drillsim.runs.experiment.check_replications (at least 1, under the limit)."""
+
+max_replications_option = click.option(
+    "--max-replications",
+    type=click.IntRange(min=1),
+    default=MAX_REPLICATIONS,
+    show_default=True,
+    help="Protective limit on -n.",
+)
 
 seed_option = click.option(
     "--seed",
@@ -20,20 +107,82 @@ workers_option = click.option(
 )
 """``--workers``: at least one process."""
 
+variant_option = click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    default=(),
+    metavar="VARIANT",
+    help="A variant of the scenario, by id (repeatable where the command takes several).",
+)
 
-class ClockTime(click.ParamType):
-    """A clock time of day (``08:00``, ``8h00``) given as seconds since midnight."""
+suggest_option = click.option(
+    "--suggest",
+    type=click.IntRange(min=0),
+    default=SUGGEST,
+    show_default=True,
+    help="Replications to test each suggested improvement with, at most -n (0: do not test).",
+)
 
-    name = "HH:MM"
+out_option = click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, allow_dash=True),
+    default=None,
+    help="Where the command writes: a folder for run and chart, a file for the others "
+    "(- is stdout, where the command writes text). The command's help gives the default.",
+)
+"""``--out``: each command checks what it needs (a folder, a file, whether - fits)."""
 
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        if isinstance(value, float):
-            return value
-        from drillsim.msel.times import start_seconds
+force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace what is already at the output (of a run folder, only drillsim's own files).",
+)
 
-        try:
-            return start_seconds(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+json_option = click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the results as JSON to this file.",
+)
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of what is written: en, vi or zh (default: the scenario's; for new, en).",
+)
+
+format_option = click.option(
+    "--format",
+    "formats",
+    type=FormatList(),
+    default=None,
+    help="File formats, comma-separated: a report's html, md, docx, pdf (default html,md; pdf "
+    "needs Chromium) or an MSEL sheet's csv or xlsx (default: from --out, else xlsx).",
+)
+
+results_option = click.option(
+    "--results",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Read a saved run folder instead of simulating.",
+)
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+
+max_events_option = click.option(
+    "--max-events",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Events one replication may record (default 2,000,000).",
+)
+
+start_option = click.option(
+    "--start",
+    type=ClockTime(),
+    default=None,
+    help="Clock time the exercise started (HH:MM); clock times read from a file count from it.",
+)

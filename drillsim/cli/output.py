@@ -9,8 +9,13 @@ and its own format escapes it (YAML and JSON quote control characters).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import click
 
+from drillsim.runs import inputs
+from drillsim.scenario.model import Scenario
 from drillsim.textsafe import terminal
 
 
@@ -22,3 +27,17 @@ def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
 def echo_data(data: str | bytes, *, nl: bool = False) -> None:
     """Write file content to stdout exactly (bytes to the binary stream)."""
     click.echo(data, nl=nl)
+
+
+def open_scenario(path: Path, variants: Sequence[str] = ()) -> Scenario:
+    """Open a scenario for simulation (drillsim.runs.inputs), printing its warnings on stderr."""
+    opened = inputs.open_scenario(path, variants)
+    for w in opened.warnings:
+        echo(w.format(), err=True)
+    if opened.variant_warnings:
+        echo(
+            f"note: {len(opened.variant_warnings)} warning(s) about what the variants change; "
+            f"'drillsim validate {path}' shows them",
+            err=True,
+        )
+    return opened.scenario

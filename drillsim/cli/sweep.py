@@ -9,14 +9,24 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli import cli
-from drillsim.cli.options import seed_option, workers_option
-from drillsim.cli.output import echo
+from drillsim.analysis.results import objective_stats
+from drillsim.cli.options import (
+    force_option,
+    json_option,
+    max_replications_option,
+    replications_option,
+    seed_option,
+    workers_option,
+)
+from drillsim.cli.output import echo, open_scenario
+from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
+from drillsim.runs.store import check_output, write_atomic
+from drillsim.runs.sweep import grid, parse_set
 from drillsim.scenario.durations import clock
 from drillsim.textsafe import cell_text
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--set",
@@ -26,33 +36,23 @@ from drillsim.textsafe import cell_text
     metavar="PATH=VALUES",
     help="A parameter and its values, e.g. agencies.ems.units=2..8 (repeatable: a grid).",
 )
-@click.option(
-    "-n",
-    "--replications",
-    type=int,
-    default=300,
-    show_default=True,
-    help="Replications per grid point.",
-)
+@replications_option
+@max_replications_option
 @seed_option
 @workers_option
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the table as JSON.",
-)
+@json_option
 @click.option(
     "--csv",
     "csv_path",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the table as CSV.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@force_option
 def sweep(
     file: Path,
     sets: tuple[str, ...],
     replications: int,
+    max_replications: int,
     seed: int | None,
     workers: int | None,
     json_path: Path | None,
@@ -70,18 +70,12 @@ def sweep(
       drillsim sweep scenarios/lai-chau-hydropower.yaml --set agencies.police_hq.duty_officers=1..3 \\
           --set links.plant_security->police_hq.reliability=0.7..0.9:0.1 --csv sweep.csv
     """
-    from drillsim.analysis.results import objective_stats
-    from drillsim.cli.run import load
-    from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
-    from drillsim.runs.store import check_output, write_atomic
-    from drillsim.runs.sweep import grid, parse_set
-
     for path in (json_path, csv_path):
         if path is not None:
             check_output(path, force=force, inputs=(file,))
 
-    scenario = load(file)
-    check_replications(replications)
+    scenario = open_scenario(file)
+    check_replications(replications, max_replications)
     axes = [parse_set(s, scenario) for s in sets]
     points = grid(scenario, axes)
     runs = simulate_summaries(

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli import cli
+from drillsim.cli.options import force_option, out_option
 from drillsim.cli.output import echo, echo_data
 from drillsim.errors import ScenarioError
+from drillsim.runs.store import check_output, write_atomic
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.scenario.model import Scenario
@@ -30,7 +31,7 @@ def summary(scenario: Scenario) -> str:
     return f"{parts}, horizon {format_duration(scenario.scenario.horizon)}"
 
 
-@cli.command()
+@click.command()
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -64,32 +65,26 @@ def validate(files: tuple[Path, ...]) -> None:
         raise click.exceptions.Exit(1)
 
 
-@cli.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the schema to this file instead of stdout.",
-)
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def schema(output: Path | None, force: bool) -> None:
+@click.command()
+@out_option
+@force_option
+def schema(out: Path | None, force: bool) -> None:
     """Print the JSON Schema of the scenario format (for editor completion and checks).
 
     The schema accepts the shorthands scenario files use: durations such as 5m, distributions
-    such as {uniform: [1m, 4m]} and a single id where a list of ids is expected.
+    such as {uniform: [1m, 4m]} and a single id where a list of ids is expected. It goes to
+    the file --out, else to stdout.
 
     \b
     Example:
-      drillsim schema --output scenario.schema.json
+      drillsim schema --out scenario.schema.json
       # VS Code (YAML extension), first line of a scenario file:
       # yaml-language-server: $schema=./scenario.schema.json
     """
-    from drillsim.runs.store import check_output, write_atomic
-
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
+    if out is None or str(out) == "-":
         echo_data(text)
     else:
-        check_output(output, force=force)
-        write_atomic(output, text)
-        echo(f"wrote {output}", err=True)
+        check_output(out, force=force)
+        write_atomic(out, text)
+        echo(f"wrote {out}", err=True)

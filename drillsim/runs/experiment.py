@@ -361,11 +361,23 @@ def check_replications(n: int, limit: int = MAX_REPLICATIONS) -> None:
 
 
 def simulate_summaries(
-    scenario: Scenario, variants: Sequence[Variant], n: int, seed: int, *, workers: int = 1
+    scenario: Scenario,
+    variants: Sequence[Variant | str],
+    n: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    base: bool = True,
 ) -> dict[str, list[ReplicationSummary]]:
-    """Summaries of the base and of variants given as objects (suggested changes), under CRN."""
-    compiled = {BASE: compile_scenario(scenario)}
-    compiled.update({v.id: compile_scenario(apply_variant(scenario, v)) for v in variants})
+    """Summaries of the base (unless ``base=False``) and of each variant, under CRN.
+
+    A variant is an object (a suggested change, a sweep's grid point) or the id of one of the
+    scenario's variants (``base`` naming the scenario unchanged). Failed replications are left out.
+    """
+    compiled = {BASE: compile_scenario(scenario)} if base else {}
+    for v in variants:
+        name = v if isinstance(v, str) else v.id
+        compiled[name] = compile_scenario(scenario if v == BASE else apply_variant(scenario, v))
     out: dict[str, list[ReplicationSummary]] = {k: [] for k in compiled}
     run_jobs(
         compiled,
