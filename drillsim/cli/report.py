@@ -117,8 +117,8 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
     from drillsim.errors import OutputExistsError
     from drillsim.files import check_folder
     from drillsim.report import build, charts_folder
+    from drillsim.report.bridge import add_findings
     from drillsim.report.figures import make_charts
-    from drillsim.report.plan import add_findings
     from drillsim.runs.store import holds_files
 
     if out is not None:

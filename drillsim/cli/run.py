@@ -388,13 +388,14 @@ def _fail_on_failures(data: Any, file: Path) -> None:
 def _print_results(root: Path) -> Any:
     """Print the run's warnings and objective rows; return the run data read."""
     from drillsim.analysis.results import objective_rows
+    from drillsim.runs.check import load_scenario
     from drillsim.runs.store import read_run
 
     data = read_run(root)
     for w in data.warnings:
         echo(f"warning: {w}", err=True)
     echo(f"results: {root}")
-    for row in objective_rows(data):
+    for row in objective_rows(load_scenario(root), data.summaries):
         echo(row)
     return data
 

@@ -23,10 +23,12 @@ from drillsim.analysis.results import (
 from drillsim.analysis.stats import paired_share_difference
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, replay_command
+from drillsim.report.i18n import t
 from drillsim.runs.check import load_scenario, open_run
-from drillsim.runs.store import BASE, RunData, read_log
+from drillsim.runs.store import RunData, read_log, read_manifest
 from drillsim.scenario.durations import clock, describe
 from drillsim.scenario.model import Objective, Scenario
+from drillsim.scenario.variants import BASE
 
 RATING_THRESHOLDS = {"P": 0.90, "S": 0.70, "M": 0.30}
 """Share of replications meeting a target needed for each rating (below M's: U). P mirrors the
@@ -132,8 +134,6 @@ class ReportData:
         An interrupted, failed or killed run keeps the replications it finished; without this line
         a reader would take their figures for the whole study.
         """
-        from drillsim.report.i18n import t
-
         status = self.run.manifest.status
         if status == "complete":
             return ""
@@ -158,8 +158,6 @@ class ReportData:
 def load_scenario_json(root: Path) -> Scenario:
     """The scenario exactly as the run used it (validated JSON copy in the run folder, whose hash
     the manifest records)."""
-    from drillsim.runs.store import read_manifest
-
     return load_scenario(root, read_manifest(root).scenario_hash)
 
 
@@ -255,8 +253,6 @@ def variant_rows(scenario: Scenario, run: RunData) -> list[VariantRow]:
 
 def fmt_time(seconds: float | None, lang: str) -> str:
     """``H:MM:SS`` or the localised "not reached"."""
-    from drillsim.report.i18n import t
-
     return t("never", lang) if seconds is None else clock(seconds)
 
 

@@ -19,10 +19,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
+from drillsim.files import write_atomic
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, ReportData, fmt_time
 from drillsim.report.i18n import t
-from drillsim.runs.store import write_atomic
+from drillsim.report.queues import queue_header, queue_rows
 from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import office_text
 
@@ -139,8 +140,6 @@ def _observed(doc: DocxDocument, d: ReportData) -> None:
 
 def _queues(doc: DocxDocument, d: ReportData) -> None:
     """The queue table (report.queues), as in the HTML report."""
-    from drillsim.report.queues import queue_header, queue_rows
-
     _heading(doc, t("queues", d.lang), 2)
     _table(doc, queue_header(d.lang), queue_rows(d.queues, d.lang))
     _para(doc, t("queue_note", d.lang, n=d.n))

@@ -27,8 +27,8 @@ from drillsim.errors import InputError
 from drillsim.msel.header import shown
 from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time
 from drillsim.report.data import ReportData
-from drillsim.runs.store import BASE
 from drillsim.scenario import limits
+from drillsim.scenario.variants import BASE
 
 EVENTS = ("alerted", "activated", "on_scene", "task_started", "task_done")
 _FIELDS = {

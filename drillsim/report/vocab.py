@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from drillsim.names import without_asides
-from drillsim.runs.store import BASE
 from drillsim.scenario.model import (
     Alerted,
     CasualtiesThrough,
@@ -21,6 +20,7 @@ from drillsim.scenario.model import (
     TaskDone,
     TaskStarted,
 )
+from drillsim.scenario.variants import BASE
 
 Words = dict[str, dict[str, str]]
 
