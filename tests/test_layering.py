@@ -102,6 +102,8 @@ BREAKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         (
             "drillsim.sim is not allowed to import drillsim.report",
             "drillsim.sim.rng -> drillsim.report",
+            "not listed as layers",  # the module added below, placed in no layer
+            "- drillsim.unplaced",
         ),
     ),
     "acyclic": (
@@ -144,12 +146,14 @@ BREAKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 @pytest.fixture(scope="module")
 def broken_copy(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
-    """The contracts run over a copy of the package with one violation of each appended."""
+    """The contracts run over a copy of the package with one violation of each appended, and a
+    new top-level module that no layer names."""
     root = tmp_path_factory.mktemp("broken")
     shutil.copytree(
         ROOT / "drillsim", root / "drillsim", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy2(CONFIG, root / "pyproject.toml")
+    (root / "drillsim" / "unplaced.py").write_text('"""In no layer."""\n', encoding="utf-8")
     for file, line, _ in BREAKS.values():
         path = root / "drillsim" / file
         path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
