@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from drillsim.runs.experiment import batch_size, compile_variants, plan, run_jobs
-from drillsim.runs.store import BASE
 from drillsim.scenario.loader import load_scenario
 from drillsim.scenario.model import Scenario
+from drillsim.scenario.variants import BASE
 
 
 def synthetic(agencies: int = 300) -> Scenario:

@@ -7,18 +7,21 @@
 * Only a regular file is ever replaced, and only with ``--force``: never a link (nor the file it
   points to), a folder, a device, a pipe or a socket, whatever the user passes.
 * A file written into a folder drillsim made is first added to that folder's file list
-  (:func:`drillsim.folders.record`), which is what lets ``--force`` later remove it, and nothing else.
+  (:func:`record`, in ``.drillsim-files``), which is what lets ``--force`` later remove it, and
+  nothing else. The list is kept here, below :mod:`drillsim.folders` (which makes, empties and
+  locks such folders), so that writing a file needs nothing above this module.
 """
 
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from drillsim.errors import InputError, OutputExistsError
 
@@ -45,8 +48,6 @@ def write_atomic_with(
     Refuses a target that is not a regular file (:func:`check_target`), and records the file in its
     drillsim folder's list before creating it. A failure leaves no temporary file behind.
     """
-    from drillsim.folders import record
-
     check_target(path)
     record(path)
     try:
@@ -170,3 +171,82 @@ def check_output(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> Non
         raise InputError(
             f"cannot write {path}: no permission to write in {folder}; choose another path"
         )
+
+
+# --- the file list of a drillsim folder --------------------------------------------------------------
+
+MARKER = ".drillsim-files"
+"""The file list drillsim keeps in every folder it makes: what it wrote there, and nothing else."""
+LOCK = ".drillsim-lock"
+"""The lock file of a folder being written (:func:`drillsim.folders.lock_folder`)."""
+_FORMAT = "drillsim-files"
+
+
+def read_list(folder: Path) -> dict[str, Any] | None:
+    """The folder's file list, or None if it has none (or a damaged one: then it is not proven)."""
+    path = folder / MARKER
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not (
+        isinstance(data, dict)
+        and data.get("format") == _FORMAT
+        and isinstance(data.get("files"), list)
+        and isinstance(data.get("folders"), list)
+    ):
+        return None
+    return data
+
+
+def write_list(folder: Path, files: Sequence[str], folders: Sequence[str]) -> None:
+    """Replace the folder's file list with these files and folders (relative names, sorted)."""
+    text = json.dumps(
+        {
+            "format": _FORMAT,
+            "format_version": 1,
+            "about": "drillsim made this folder; --force replaces the files listed here and "
+            "refuses if anything else is in the folder",
+            "folders": sorted(set(folders)),
+            "files": sorted(set(files)),
+        },
+        indent=1,
+    )
+    # NOTE: not fsynced: a list lost in a crash leaves files it does not name, and --force then refuses.
+    write_atomic_with(folder / MARKER, lambda fh: fh.write(text.encode("utf-8")), sync=False)
+
+
+def _owner(path: Path) -> Path | None:
+    """The drillsim folder ``path`` lies in: its folder or one or two above (``charts/``, ``summaries/``)."""
+    if path.name in (MARKER, LOCK):
+        return None
+    for folder in (path.parent, path.parent.parent, path.parent.parent.parent):
+        if (folder / MARKER).is_file():
+            return folder
+    return None
+
+
+def record(path: Path) -> None:
+    """Add ``path`` (and its folder, below the drillsim folder) to the file list, before it is written.
+
+    Outside a drillsim folder this does nothing. Inside one, a link on the way is refused: drillsim
+    never writes through one.
+    """
+    owner = _owner(path)
+    if owner is None:
+        return
+    listed = read_list(owner)
+    if listed is None:
+        return
+    rel = path.relative_to(owner)
+    folders = [p.as_posix() for p in rel.parents if p.as_posix() != "."]
+    for sub in folders:
+        if (owner / sub).is_symlink():
+            raise InputError(
+                f"{owner / sub} is a symbolic link; drillsim never writes through a link: remove it"
+            )
+    if rel.as_posix() in listed["files"] and set(folders) <= set(listed["folders"]):
+        return
+    write_list(owner, [*listed["files"], rel.as_posix()], [*listed["folders"], *folders])

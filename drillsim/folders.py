@@ -20,22 +20,20 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from drillsim.errors import InputError
+from drillsim.files import LOCK, MARKER, read_list, write_list
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Linux or macOS: the pid in the lock file decides
     fcntl = None  # type: ignore[assignment]
 
-MARKER = ".drillsim-files"
-LOCK = ".drillsim-lock"
-_FORMAT = "drillsim-files"
 TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 """The names of drillsim's temporary files (``.manifest.json.k2j4h_9x.tmp``)."""
 
@@ -44,94 +42,23 @@ class FolderBusyError(InputError):
     """Another drillsim process is writing the folder."""
 
 
-def _read_list(folder: Path) -> dict[str, Any] | None:
-    """The folder's file list, or None if it has none (or a damaged one: then it is not proven)."""
-    path = folder / MARKER
-    if path.is_symlink() or not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not (
-        isinstance(data, dict)
-        and data.get("format") == _FORMAT
-        and isinstance(data.get("files"), list)
-        and isinstance(data.get("folders"), list)
-    ):
-        return None
-    return data
-
-
-def _write_list(folder: Path, files: Sequence[str], folders: Sequence[str]) -> None:
-    from drillsim.files import write_atomic_with
-
-    text = json.dumps(
-        {
-            "format": _FORMAT,
-            "format_version": 1,
-            "about": "drillsim made this folder; --force replaces the files listed here and "
-            "refuses if anything else is in the folder",
-            "folders": sorted(set(folders)),
-            "files": sorted(set(files)),
-        },
-        indent=1,
-    )
-    # NOTE: not fsynced: a list lost in a crash leaves files it does not name, and --force then refuses.
-    write_atomic_with(folder / MARKER, lambda fh: fh.write(text.encode("utf-8")), sync=False)
-
-
 def mark(folder: Path) -> None:
     """Make ``folder`` a drillsim folder with an empty file list."""
     folder.mkdir(parents=True, exist_ok=True)
-    _write_list(folder, [], [])
+    write_list(folder, [], [])
 
 
 def is_owned(folder: Path) -> bool:
     """True if drillsim made ``folder`` (it holds a readable file list)."""
-    return _read_list(folder) is not None
-
-
-def _owner(path: Path) -> Path | None:
-    """The drillsim folder ``path`` lies in: its folder or one or two above (``charts/``, ``summaries/``)."""
-    if path.name in (MARKER, LOCK):
-        return None
-    for folder in (path.parent, path.parent.parent, path.parent.parent.parent):
-        if (folder / MARKER).is_file():
-            return folder
-    return None
-
-
-def record(path: Path) -> None:
-    """Add ``path`` (and its folder, below the drillsim folder) to the file list, before it is written.
-
-    Outside a drillsim folder this does nothing. Inside one, a link on the way is refused: drillsim
-    never writes through one.
-    """
-    owner = _owner(path)
-    if owner is None:
-        return
-    listed = _read_list(owner)
-    if listed is None:
-        return
-    rel = path.relative_to(owner)
-    folders = [p.as_posix() for p in rel.parents if p.as_posix() != "."]
-    for sub in folders:
-        if (owner / sub).is_symlink():
-            raise InputError(
-                f"{owner / sub} is a symbolic link; drillsim never writes through a link: remove it"
-            )
-    if rel.as_posix() in listed["files"] and set(folders) <= set(listed["folders"]):
-        return
-    _write_list(owner, [*listed["files"], rel.as_posix()], [*listed["folders"], *folders])
+    return read_list(folder) is not None
 
 
 def make_folder(path: Path) -> Path:
     """Create a folder inside a drillsim folder, recorded in its list."""
     owner = path.parent if (path.parent / MARKER).is_file() else None
-    listed = _read_list(owner) if owner else None
+    listed = read_list(owner) if owner else None
     if owner is not None and listed is not None and path.name not in listed["folders"]:
-        _write_list(owner, listed["files"], [*listed["folders"], path.name])
+        write_list(owner, listed["files"], [*listed["folders"], path.name])
     path.mkdir(exist_ok=True)
     return path
 
@@ -145,7 +72,7 @@ def foreign(folder: Path, limit: int = 5) -> list[str]:
     """Up to ``limit`` things in ``folder`` that drillsim did not write (relative names; all of them
     if it is not a drillsim folder). Temporary files of drillsim's pattern and empty folders are not
     counted: nothing is lost with them."""
-    listed = _read_list(folder)
+    listed = read_list(folder)
     if listed is None:
         return entries(folder)[:limit]
     files, folders = set(listed["files"]), set(listed["folders"])
@@ -184,7 +111,7 @@ def _walk(folder: Path, listed_folders: set[str]) -> Iterator[tuple[str, bool]]:
 
 def remove_if_empty(folder: Path) -> None:
     """Remove a drillsim folder that holds nothing but its (empty) file list."""
-    listed = _read_list(folder)
+    listed = read_list(folder)
     if listed is None or listed["files"] or entries(folder):
         return
     (folder / MARKER).unlink(missing_ok=True)
@@ -197,7 +124,7 @@ def remove_if_empty(folder: Path) -> None:
 def empty_owned(folder: Path) -> None:
     """Remove the files and folders of ``folder``'s list (checked to be all that is there), then
     start a new, empty list. Nothing not listed is removed: a folder that is not empty is kept."""
-    listed = _read_list(folder)
+    listed = read_list(folder)
     if listed is None:  # pragma: no cover - callers check is_owned first
         raise InputError(
             f"{folder} is not a folder drillsim made; refusing to remove anything in it"
@@ -216,7 +143,7 @@ def empty_owned(folder: Path) -> None:
             and not any(path.iterdir())
         ):
             path.rmdir()
-    _write_list(folder, [], [])
+    write_list(folder, [], [])
 
 
 def _below(folder: Path, path: Path) -> bool:
@@ -229,7 +156,7 @@ def _below(folder: Path, path: Path) -> bool:
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove the temporary files a killed drillsim left in a folder it owns (and its listed folders)."""
-    listed = _read_list(folder)
+    listed = read_list(folder)
     if listed is None:
         return []
     removed = []

@@ -15,6 +15,8 @@ die on SIGTERM (how the parent terminates them) and die with their parent if it 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import faulthandler
 import os
 import signal
 import sys
@@ -119,8 +121,6 @@ def _start_watchdog(code: int) -> None:
         with contextlib.suppress(Exception):
             os.write(2, b"\nstopping took too long: stopped at once\n")
             if os.environ.get("DRILLSIM_DEBUG"):  # where it hung, for a bug report
-                import faulthandler
-
                 faulthandler.dump_traceback(all_threads=True)
         hard_exit(code)
 
@@ -203,8 +203,6 @@ def _die_with_parent_linux() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        import ctypes
-
         libc: Any = ctypes.CDLL(None, use_errno=True)
         return bool(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
     except (OSError, AttributeError):

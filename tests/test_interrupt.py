@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from drillsim.folders import lock_folder
-from drillsim.runs.store import BASE, read_run
+from drillsim.runs.store import read_run
+from drillsim.scenario.variants import BASE
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 

@@ -22,11 +22,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drillsim import folders, stopping
+from drillsim import files, folders, stopping
 from drillsim.cli import cli
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import write_atomic, write_atomic_with
-from drillsim.runs.store import BASE, prepare_dir, read_manifest, read_run
+from drillsim.runs.store import prepare_dir, read_manifest, read_run
+from drillsim.scenario.variants import BASE
 from drillsim.stopping import Stopped, handle_stop_signals
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
@@ -122,11 +123,9 @@ def test_the_folder_the_scenario_is_read_from_is_refused_before_anything_is_remo
 
 def test_force_replaces_an_earlier_run_file_by_file(run_dir: Path) -> None:
     (run_dir / "summaries" / "gone-variant.jsonl").write_text("{}\n", encoding="utf-8")
-    listed = folders._read_list(run_dir)
+    listed = files.read_list(run_dir)
     assert listed is not None
-    folders._write_list(
-        run_dir, [*listed["files"], "summaries/gone-variant.jsonl"], listed["folders"]
-    )
+    files.write_list(run_dir, [*listed["files"], "summaries/gone-variant.jsonl"], listed["folders"])
     (run_dir / ".manifest.json.k2j4h_9x.tmp").write_bytes(b"left by a killed run")
     r = run(
         "run",
@@ -315,7 +314,7 @@ def test_force_removes_only_listed_files_or_nothing(
             path.mkdir()
         else:
             path.symlink_to(outside)
-    listed = set(folders._read_list(root)["files"])  # type: ignore[index]
+    listed = set(files.read_list(root)["files"])  # type: ignore[index]
     before = snapshot(root)
     if chosen <= HARMLESS:
         prepare_dir(root, force=True)
@@ -509,7 +508,7 @@ def test_a_study_stopped_by_sigterm_closes_its_folder_cleanly(tmp_path: Path) ->
 def test_writing_into_a_drillsim_folder_lists_the_file_first(tmp_path: Path) -> None:
     root = prepare_dir(tmp_path / "RUN", force=False)
     write_atomic(root / "charts-en" / "graph.png", b"png")
-    listed = folders._read_list(root)
+    listed = files.read_list(root)
     assert listed is not None
     assert "charts-en/graph.png" in listed["files"] and "charts-en" in listed["folders"]
     elsewhere = tmp_path / "elsewhere"
@@ -526,9 +525,9 @@ def test_an_edited_file_list_cannot_reach_outside_its_folder(run_dir: Path, tmp_
     """The list is a file anyone may edit: a name that leads out of the folder is never removed."""
     outside = tmp_path / "outside.txt"
     outside.write_text("not drillsim's", encoding="utf-8")
-    listed = folders._read_list(run_dir)
+    listed = files.read_list(run_dir)
     assert listed is not None
-    folders._write_list(
+    files.write_list(
         run_dir, [*listed["files"], "../outside.txt", str(outside)], [*listed["folders"], ".."]
     )
     r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force", "--no-report")

@@ -14,9 +14,10 @@ from drillsim.errors import InputError
 from drillsim.report import write_report
 from drillsim.report.data import build
 from drillsim.report.observed import observed_rows
-from drillsim.runs.store import BASE, prepare_dir
+from drillsim.runs.store import prepare_dir
 from drillsim.runs.study import run_study
 from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.variants import BASE
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 LIVE = "agency,event,time\nguard,alerted,3m\ndistrict_police,alerted,H+0:06\nems,on_scene,09:50\n"

@@ -15,9 +15,9 @@ import pytest
 from drillsim.analysis.findings import IDLE_UTILISATION
 from drillsim.analysis.stats import Interval
 from drillsim.analysis.suggest import ObjectiveEffect, Suggestion, from_json, split
+from drillsim.report.bridge import add_findings
 from drillsim.report.data import build
 from drillsim.report.plan import (
-    add_findings,
     deadline,
     no_effect_rows,
     plan_items,

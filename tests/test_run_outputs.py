@@ -17,11 +17,12 @@ from click.testing import CliRunner
 import drillsim.runs.distributed as on_dask
 from drillsim.cli import cli
 from drillsim.errors import InputError
-from drillsim.runs import experiment, study
-from drillsim.runs.store import BASE, prepare_dir, read_log, read_manifest, read_run
+from drillsim.runs import batch, experiment, study
+from drillsim.runs.store import prepare_dir, read_log, read_manifest, read_run
 from drillsim.runs.study import run_study
 from drillsim.scenario.durations import clock
 from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.variants import BASE
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventKind, ReplicationResult
@@ -322,7 +323,7 @@ def test_a_run_whose_replications_all_failed_is_refused_with_the_reason(
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("engine bug")
 
-    monkeypatch.setattr(experiment, "run_replication", broken)
+    monkeypatch.setattr(batch, "run_replication", broken)
     out = prepare_dir(tmp_path / "run", force=False)
     run_study(scenario, FIXTURE, out, n=6, seed=3, workers=1)
     assert read_manifest(out).status == "complete"
@@ -335,14 +336,14 @@ def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_r
     tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Replication 3 raises: the other 9 are summarised and reported, and the exit code says so."""
-    real = experiment.run_replication
+    real = batch.run_replication
 
     def flaky(compiled, seed, replication, *args, **kwargs):  # type: ignore[no-untyped-def]
         if replication == 3:
             raise ZeroDivisionError("engine bug")
         return real(compiled, seed, replication, *args, **kwargs)
 
-    monkeypatch.setattr(experiment, "run_replication", flaky)
+    monkeypatch.setattr(batch, "run_replication", flaky)
     out = tmp_path / "run"
     r = CliRunner().invoke(
         cli,
@@ -384,7 +385,7 @@ def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_repo
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("engine bug")
 
-    monkeypatch.setattr(experiment, "run_replication", broken)
+    monkeypatch.setattr(batch, "run_replication", broken)
     out = tmp_path / "run"
     r = CliRunner().invoke(
         cli,

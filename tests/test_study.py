@@ -11,11 +11,12 @@ import pytest
 from drillsim.analysis.stats import paired_difference, paired_share_difference
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import ResultsFormatError
-from drillsim.runs import experiment
+from drillsim.runs import batch, experiment
 from drillsim.runs.experiment import Failure, compile_variants, plan, run_batch, run_jobs
-from drillsim.runs.store import BASE, prepare_dir, read_run
+from drillsim.runs.store import prepare_dir, read_run
 from drillsim.runs.study import run_study
 from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.variants import BASE
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
@@ -107,14 +108,14 @@ def test_until_ci_stops_early(scenario, tmp_path: Path) -> None:  # type: ignore
 
 
 def test_a_failing_replication_is_reported_and_the_others_kept(scenario, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    real = experiment.run_replication
+    real = batch.run_replication
 
     def flaky(compiled, seed, replication=0):  # type: ignore[no-untyped-def]
         if replication == 3:
             raise RuntimeError("boom")
         return real(compiled, seed, replication)
 
-    monkeypatch.setattr(experiment, "run_replication", flaky)
+    monkeypatch.setattr(batch, "run_replication", flaky)
     compiled = compile_variants(scenario, [BASE])
     rows = collect(compiled, [BASE], 10)[BASE]
     failures = [r for r in rows if isinstance(r, Failure)]

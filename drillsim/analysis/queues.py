@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import overload
 
 import numpy as np
@@ -169,8 +170,6 @@ def pooled_quantile(waits: PooledWaits, p: float) -> tuple[float | None, Interva
 
 
 def _normal_quantile(p: float) -> float:
-    from statistics import NormalDist
-
     return NormalDist().inv_cdf(p)
 
 

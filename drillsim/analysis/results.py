@@ -6,15 +6,16 @@ findings and the report alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from drillsim.analysis.paths import CATEGORIES
 from drillsim.analysis.queues import QueueSummary, queue_summaries  # noqa: F401 (re-exported)
 from drillsim.analysis.stats import ShareStats, TimeStats, share_stats, time_stats
-from drillsim.analysis.summary import ReplicationSummary
+from drillsim.analysis.summary import ReplicationSummary, task_instances
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Objective, Scenario
+from drillsim.sim.compile import compile_scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +112,6 @@ def agency_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) ->
 
 def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> list[TaskStats]:
     """Start and finish of every task an inject brings in, counted from that inject."""
-    from drillsim.analysis.summary import task_instances
-    from drillsim.sim.compile import compile_scenario
-
     at = {i.id: i.at for i in scenario.incidents}
     out = []
     for k, (incident, task) in enumerate(task_instances(compile_scenario(scenario))):
@@ -132,16 +130,12 @@ def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> l
     return out
 
 
-def objective_rows(data: object) -> list[str]:
+def objective_rows(
+    scenario: Scenario, summaries: Mapping[str, Sequence[ReplicationSummary]]
+) -> list[str]:
     """Terminal lines: per variant and objective, share met with its interval, median and p90."""
-    from drillsim.runs.store import RunData
-
-    assert isinstance(data, RunData)
-    scenario = Scenario.model_validate_json(
-        (data.root / "scenario.json").read_text(encoding="utf-8")
-    )
     lines = []
-    for variant, rows in data.summaries.items():
+    for variant, rows in summaries.items():
         lines.append(f"{variant} ({len(rows)} replications)")
         for st in objective_stats(scenario, variant, rows):
             ci = st.met.ci

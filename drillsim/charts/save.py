@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from drillsim.charts.fonts import chart_style
 from drillsim.files import write_atomic_with
@@ -28,8 +29,6 @@ _METADATA: dict[str, dict[str, Any]] = {
 def _visible_text(fig: Figure) -> None:
     """Every label drawn as text any format can hold: a control character in a name would make the
     SVG ill-formed XML (browsers then show nothing) and draws as a missing glyph in PNG."""
-    from matplotlib.text import Text
-
     for text in fig.findobj(Text):
         raw = text.get_text()
         if isinstance(raw, str) and raw != (clean := office_text(raw)):

@@ -24,14 +24,15 @@ from drillsim.cli.options import (
 )
 from drillsim.cli.output import echo, open_scenario
 from drillsim.errors import InputError
+from drillsim.files import check_output, write_atomic
 from drillsim.report.data import finished_replications
 from drillsim.runs.check import open_run
 from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
 from drillsim.runs.inputs import check_variants
-from drillsim.runs.store import BASE, check_output, read_files, write_atomic
+from drillsim.runs.store import read_files
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario
-from drillsim.scenario.variants import apply_variant
+from drillsim.scenario.variants import BASE, apply_variant
 
 
 @click.command()

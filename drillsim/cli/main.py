@@ -19,7 +19,6 @@ from typing import Any
 import click
 
 from drillsim import __version__
-from drillsim.__main__ import main as console
 from drillsim.cli import analyze, compare, msel, new, report, run, sweep, timeline, validate
 from drillsim.cli.output import echo
 from drillsim.errors import DrillsimError
@@ -134,7 +133,3 @@ for _command in (
     msel.msel,
 ):
     cli.add_command(_command)
-
-
-main = console
-"""Console-script entry point (as ``python -m drillsim``: stop signals handled, see drillsim.stopping)."""

@@ -20,6 +20,7 @@ from drillsim.cli.options import (
     workers_option,
 )
 from drillsim.cli.output import echo, echo_data, open_scenario
+from drillsim.files import check_output, write_atomic
 from drillsim.msel import (
     Expected,
     export_sheet,
@@ -29,7 +30,6 @@ from drillsim.msel import (
 )
 from drillsim.msel.files import csv_bytes, read_tables, xlsx_bytes
 from drillsim.runs.experiment import BASE, check_replications, default_workers, simulate_summaries
-from drillsim.runs.store import check_output, write_atomic
 from drillsim.scenario.loader import decode, load_scenario_text, read_limited
 from drillsim.scenario.model import Scenario
 

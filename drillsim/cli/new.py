@@ -10,7 +10,7 @@ import click
 from drillsim.cli.options import force_option, lang_option
 from drillsim.cli.output import echo, echo_data
 from drillsim.errors import InputError
-from drillsim.runs.store import check_output, write_atomic
+from drillsim.files import check_output, write_atomic
 from drillsim.scenario.new import KINDS, render, scenario_id_for, summaries
 
 

@@ -20,8 +20,8 @@ from drillsim.cli.output import echo
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import check_folder
 from drillsim.report import build, charts_folder, write_report
+from drillsim.report.bridge import add_findings
 from drillsim.report.figures import make_charts
-from drillsim.report.plan import add_findings
 from drillsim.runs.store import holds_files
 
 

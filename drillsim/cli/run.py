@@ -30,6 +30,7 @@ from drillsim.cli.options import (
 from drillsim.cli.output import echo, open_scenario
 from drillsim.errors import InputError, SimulationError
 from drillsim.report import write_report
+from drillsim.runs.check import load_scenario
 from drillsim.runs.distributed import check_scheduler
 from drillsim.runs.experiment import BASE, check_replications, default_workers
 from drillsim.runs.inputs import with_all_variants
@@ -266,7 +267,7 @@ def _print_results(root: Path) -> Any:
     for w in data.warnings:
         echo(f"warning: {w}", err=True)
     echo(f"results: {root}")
-    for row in objective_rows(data):
+    for row in objective_rows(load_scenario(root), data.summaries):
         echo(row)
     return data
 

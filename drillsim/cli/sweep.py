@@ -19,8 +19,8 @@ from drillsim.cli.options import (
     workers_option,
 )
 from drillsim.cli.output import echo, open_scenario
+from drillsim.files import check_output, write_atomic
 from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
-from drillsim.runs.store import check_output, write_atomic
 from drillsim.runs.sweep import grid, parse_set
 from drillsim.scenario.durations import clock
 from drillsim.textsafe import cell_text

@@ -10,10 +10,11 @@ from drillsim.analysis.measure import measure
 from drillsim.analysis.timeline import timeline as timeline_lines
 from drillsim.cli.options import force_option, max_events_option, seed_option, variant_option
 from drillsim.cli.output import echo, open_scenario
-from drillsim.runs.store import BASE, check_output, log_csv, log_jsonl, write_atomic
+from drillsim.files import check_output, write_atomic
+from drillsim.runs.store import log_csv, log_jsonl
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario
-from drillsim.scenario.variants import apply_variant
+from drillsim.scenario.variants import BASE, apply_variant
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import ReplicationResult

@@ -10,7 +10,7 @@ import click
 from drillsim.cli.options import force_option, out_option
 from drillsim.cli.output import echo, echo_data
 from drillsim.errors import ScenarioError
-from drillsim.runs.store import check_output, write_atomic
+from drillsim.files import check_output, write_atomic
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.scenario.model import Scenario

@@ -173,6 +173,7 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
 
 
 def _open_book(data: bytes, name: str, *, data_only: bool) -> Any:
+    # NOTE: imported here: openpyxl takes about 0.15 s to import, and only spreadsheet files need it.
     from openpyxl import load_workbook
 
     try:
@@ -232,6 +233,7 @@ def _merged_ranges(
 ) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of each ``<mergeCell ref=...>`` of the sheet's XML part,
     read in chunks (the ranges sit after the rows, and the part may be large)."""
+    # NOTE: imported here: openpyxl takes about 0.15 s to import, and only spreadsheet files need it.
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     part = part.lstrip("/")
@@ -334,6 +336,7 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     shown as ``\\x01`` (a spreadsheet cannot store them), and text that looks like a formula is
     stored as text with Excel's quote prefix, so it stays text even when the cell is edited.
     """
+    # NOTE: imported here: openpyxl takes about 0.15 s to import, and only spreadsheet files need it.
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill

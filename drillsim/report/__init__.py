@@ -19,11 +19,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from drillsim import i18n
 from drillsim.analysis.findings import IDLE_UTILISATION
 from drillsim.errors import InputError, OutputExistsError
-from drillsim.files import check_target
+from drillsim.files import check_target, write_atomic
 from drillsim.report import vocab
+from drillsim.report.bridge import add_findings
 from drillsim.report.data import RATING_THRESHOLDS, RATING_WORDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
-from drillsim.runs.store import write_atomic
+from drillsim.report.observed import observed_rows
+from drillsim.report.queues import queue_header, queue_rows
 from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import html_finalize, md_code, md_finalize, md_join, md_text, md_url
 
@@ -81,8 +83,6 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
 
 def _queue_context(d: ReportData) -> dict[str, Any]:
     """The queue table (report.queues): headings, formatted rows sorted by p90 wait, and its note."""
-    from drillsim.report.queues import queue_header, queue_rows
-
     return {
         "queue_header": queue_header(d.lang),
         "queue_rows": queue_rows(d.queues, d.lang),
@@ -166,9 +166,9 @@ def write_report(
         )
     _add_analysis(d)
     if observed is not None:
-        from drillsim.report.observed import observed_rows
-
         d.observed = observed_rows(d, observed, observed_start)
+    # NOTE: imported here: the charts bring matplotlib (about 0.3 s), which rendering a report's
+    # text (render_html, render_markdown) does not need.
     from drillsim.report.figures import make_charts
 
     d.charts = make_charts(d, root / charts_folder(d.lang, d.scenario.scenario.language))
@@ -189,6 +189,7 @@ def _render(d: ReportData, formats: Sequence[str]) -> dict[str, str | bytes]:
     if "md" in formats:
         out["md"] = render_markdown(d)
     if "docx" in formats:
+        # NOTE: imported here: python-docx takes about 0.1 s to import, for one format of four.
         from drillsim.report.docx import docx_bytes
 
         out["docx"] = docx_bytes(d)
@@ -199,8 +200,6 @@ def _render(d: ReportData, formats: Sequence[str]) -> dict[str, str | bytes]:
 
 def _add_analysis(d: ReportData) -> None:
     """Findings, strengths and the improvement plan from the bottleneck analysis."""
-    from drillsim.report.plan import add_findings
-
     add_findings(d)
 
 

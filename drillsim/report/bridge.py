@@ -14,10 +14,18 @@ from drillsim import i18n
 from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
 from drillsim.analysis.findings import localized
 from drillsim.analysis.suggest import Suggestion, from_json, suggestion_label
+from drillsim.charts.data import Sensitivity
 from drillsim.report.data import ReportData
-from drillsim.report.plan import ReportFinding, effect_words
+from drillsim.report.plan import (
+    ReportFinding,
+    effect_words,
+    no_effect_rows,
+    plan_items,
+    plan_rows,
+    strengths,
+)
 from drillsim.runs.check import read_analysis
-from drillsim.runs.store import BASE
+from drillsim.scenario.variants import BASE
 
 
 def _analysis(d: ReportData) -> dict[str, Any]:
@@ -41,8 +49,6 @@ def _named(finding: dict[str, Any], d: ReportData) -> dict[str, Any]:
 
 def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str | None]:
     """Findings as report rows, the tornado rows of tested suggestions, and the hub agency."""
-    from drillsim.charts.data import Sensitivity
-
     data = _analysis(d)
     tested = {s["variant"]["id"]: s for s in data.get("suggestions", [])}
     findings = []
@@ -79,3 +85,15 @@ def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str 
 def tested_changes(d: ReportData) -> list[Suggestion]:
     """The suggested changes the run tested by simulation (none when it tested none)."""
     return [from_json(s) for s in _analysis(d).get("suggestions", [])]
+
+
+def add_findings(d: ReportData) -> None:
+    """Fill the report's findings, strengths, plan and sensitivity from the analysis."""
+    findings, sensitivity, hub = report_findings(d)
+    d.findings = findings
+    d.sensitivity = sensitivity
+    d.hub = hub
+    d.strengths = strengths(d)
+    items, rest = plan_items(d.scenario, tested_changes(d))
+    d.plan = plan_rows(d, items)
+    d.plan_no_effect = no_effect_rows(d, rest)

@@ -25,9 +25,10 @@ from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, replay_command
 from drillsim.i18n import N_
 from drillsim.runs.check import load_scenario, open_run
-from drillsim.runs.store import BASE, RunData, read_log
+from drillsim.runs.store import RunData, read_log, read_manifest
 from drillsim.scenario.durations import clock, describe
 from drillsim.scenario.model import Objective, Scenario
+from drillsim.scenario.variants import BASE
 
 RATING_THRESHOLDS = {"P": 0.90, "S": 0.70, "M": 0.30}
 RATING_WORDS = {
@@ -174,8 +175,6 @@ class ReportData:
 def load_scenario_json(root: Path) -> Scenario:
     """The scenario exactly as the run used it (validated JSON copy in the run folder, whose hash
     the manifest records)."""
-    from drillsim.runs.store import read_manifest
-
     return load_scenario(root, read_manifest(root).scenario_hash)
 
 

@@ -21,9 +21,10 @@ from docx.text.paragraph import Paragraph
 
 from drillsim import i18n
 from drillsim.analysis.findings import IDLE_UTILISATION
+from drillsim.files import write_atomic
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, RATING_WORDS, ReportData, fmt_time
-from drillsim.runs.store import write_atomic
+from drillsim.report.queues import queue_header, queue_rows
 from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import office_text
 
@@ -140,8 +141,6 @@ def _observed(doc: DocxDocument, d: ReportData) -> None:
 
 def _queues(doc: DocxDocument, d: ReportData) -> None:
     """The queue table (report.queues), as in the HTML report."""
-    from drillsim.report.queues import queue_header, queue_rows
-
     _heading(doc, i18n.say(d.lang, "queues"), 2)
     _table(doc, queue_header(d.lang), queue_rows(d.queues, d.lang))
     _para(doc, i18n.say(d.lang, "queue_note", n=d.n))

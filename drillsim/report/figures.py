@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import drillsim.charts as ch
 from drillsim import i18n
 from drillsim.analysis.stats import quantile, time_stats
+from drillsim.charts import GanttBar, VariantComparison
 from drillsim.i18n import N_
 from drillsim.report.data import ReportData
 from drillsim.report.vocab import short_description, variant_label
-from drillsim.runs.store import BASE
 from drillsim.scenario.model import Scenario
+from drillsim.scenario.variants import BASE
 from drillsim.sim.records import EventKind, EventRecord
 from drillsim.textsafe import office_text
-
-if TYPE_CHECKING:
-    from drillsim.charts import GanttBar, VariantComparison
 
 K = EventKind
 
@@ -53,8 +52,6 @@ def gantt_bars(
     Work bars are labelled with the task's display name (``tasks``: id -> name), so a vi or zh
     report shows the names the trainer wrote rather than ids.
     """
-    from drillsim.charts import GanttBar
-
     bars: list[GanttBar] = []
     task_names = tasks or {}
 
@@ -122,8 +119,6 @@ def gantt_rows(d: ReportData, present: set[str]) -> tuple[list[str], dict[str, s
 
 def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
     """Draw every chart the report uses into ``out``; returns name -> PNG path."""
-    import drillsim.charts as ch
-
     out.mkdir(parents=True, exist_ok=True)
     lang = d.lang
     charts: dict[str, Path] = {}

@@ -14,6 +14,8 @@ import base64
 import io
 from functools import lru_cache
 
+from drillsim.fontfiles import cjk_font_path
+
 FAMILY = "drillsim CJK"
 """CSS family name of the embedded subset (the report's font list names it)."""
 
@@ -46,10 +48,10 @@ def font_face_css(text: str) -> str:
 @lru_cache(maxsize=8)
 def _subset(chars: str) -> bytes:
     """The bundled CJK font cut down to ``chars`` (about 0.5 s for a whole report)."""
+    # NOTE: imported here: fontTools.subset takes about 0.1 s to import and only a report with
+    # Chinese text needs it.
     from fontTools import subset
     from fontTools.ttLib import TTFont
-
-    from drillsim.fontfiles import cjk_font_path
 
     options = subset.Options()
     options.layout_features = ["*"]  # vertical forms, punctuation width: keep what the text may use

@@ -28,8 +28,8 @@ from drillsim.i18n import N_
 from drillsim.msel.header import shown
 from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time
 from drillsim.report.data import ReportData
-from drillsim.runs.store import BASE
 from drillsim.scenario import limits
+from drillsim.scenario.variants import BASE
 
 EVENTS = (N_("alerted"), N_("activated"), N_("on_scene"), N_("task_started"), N_("task_done"))
 _FIELDS = {

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from drillsim import i18n
 from drillsim.analysis.suggest import Suggestion, describe_change, split
 from drillsim.dates import DEFAULT_PLAN_DUE_DAYS
-from drillsim.report.data import ReportData
+from drillsim.report.data import ReportData, fmt_time
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario, Variant
 
@@ -73,8 +73,6 @@ def strengths(d: ReportData) -> list[str]:
 
 
 def _clock(s: float | None, lang: str) -> str:
-    from drillsim.report.data import fmt_time
-
     return fmt_time(s, lang)
 
 
@@ -306,24 +304,9 @@ def no_effect_rows(d: ReportData, tested: Sequence[Suggestion]) -> list[dict[str
     ]
 
 
-def add_findings(d: ReportData) -> None:
-    """Fill the report's findings, strengths, plan and sensitivity from the analysis."""
-    from drillsim.report.bridge import report_findings, tested_changes
-
-    findings, sensitivity, hub = report_findings(d)
-    d.findings = findings
-    d.sensitivity = sensitivity
-    d.hub = hub
-    d.strengths = strengths(d)
-    items, rest = plan_items(d.scenario, tested_changes(d))
-    d.plan = plan_rows(d, items)
-    d.plan_no_effect = no_effect_rows(d, rest)
-
-
 __all__ = [
     "PlanItem",
     "ReportFinding",
-    "add_findings",
     "change_words",
     "deadline",
     "effect_words",

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from drillsim import i18n
 from drillsim.i18n import N_
 from drillsim.names import without_asides
-from drillsim.runs.store import BASE
 from drillsim.scenario.model import Objective, Scenario
+from drillsim.scenario.variants import BASE
 
 # Each table maps a value of the scenario format to its message id in drillsim.i18n.
 EXERCISE_TYPES: dict[str, str] = {

@@ -15,10 +15,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from drillsim.errors import InputError, SimulationError
+from drillsim.runs.batch import Failure, Job, run_batch
 
 if TYPE_CHECKING:
     from drillsim.analysis.summary import ReplicationSummary
-    from drillsim.runs.experiment import Failure, Job
     from drillsim.sim.compile import CompiledScenario
 
 
@@ -36,7 +36,7 @@ def connect(address: str) -> Any:
         InputError: Dask is not installed, the address is malformed, or nothing answers there
             within :data:`CONNECT_TIMEOUT`; the message names the address.
     """
-    try:
+    try:  # NOTE: imported here: Dask is an optional extra (about 1 s to import)
         from distributed import Client
         from distributed.comm import get_address_host_port
     except ImportError:
@@ -68,14 +68,10 @@ def check_scheduler(address: str) -> None:
 
 
 def _dask_batch(compiled: CompiledScenario, variant: str, seed: int, lo: int, hi: int) -> list[Any]:
-    from drillsim.runs.experiment import run_batch
-
     return run_batch(compiled, variant, seed, range(lo, hi))
 
 
 def _failed(job: Job, seed: int, exc: BaseException) -> list[Any]:
-    from drillsim.runs.experiment import Failure
-
     return [
         Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
         for i in range(job.lo, job.hi)
@@ -96,7 +92,7 @@ def run_on_dask(
     worker is reported with its seed and the rest of its batch is kept.
     """
     client = connect(address)
-    from distributed import as_completed
+    from distributed import as_completed  # NOTE: the optional Dask extra, present once connected
 
     futures: dict[Any, Job] = {}
 

@@ -12,20 +12,19 @@ import contextlib
 import multiprocessing as mp
 import os
 import time
-import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
-from drillsim.analysis.summary import ReplicationSummary, summarize
+from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, SimulationError
-from drillsim.runs.store import BASE
+from drillsim.runs.batch import Failure, Job, batch_size, plan, run_batch
+from drillsim.runs.distributed import run_on_dask
 from drillsim.scenario.model import Scenario, Variant
-from drillsim.scenario.variants import apply_variant
+from drillsim.scenario.variants import BASE, apply_variant
 from drillsim.sim.compile import CompiledScenario, compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import ReplicationResult
@@ -33,16 +32,6 @@ from drillsim.stopping import forget_child, signals_blocked, track_child, worker
 
 MAX_REPLICATIONS = 1_000_000
 """Protective limit on replications per variant (``--max-replications`` raises it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A replication that raised inside the engine: enough to replay it."""
-
-    variant: str
-    replication: int
-    seed: int
-    error: str
 
 
 def compile_variants(
@@ -66,32 +55,6 @@ def simulate(compiled: CompiledScenario, seed: int, replication: int) -> Replica
     return run_replication(compiled, seed, replication)
 
 
-def run_batch(
-    compiled: CompiledScenario, variant: str, seed: int, replications: Sequence[int]
-) -> list[ReplicationSummary | Failure]:
-    """Simulate and summarise a batch; a failing replication becomes a Failure, not a lost batch."""
-    out: list[ReplicationSummary | Failure] = []
-    for i in replications:
-        try:
-            out.append(summarize(run_replication(compiled, seed, i), compiled))
-        except Exception as exc:  # noqa: BLE001 - one bad replication must not lose the others
-            out.append(
-                Failure(variant, i, seed, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
-            )
-    return out
-
-
-def batches(n: int, size: int, start: int = 0) -> Iterator[range]:
-    """Replication indices ``start .. start+n-1`` cut into ranges of ``size``."""
-    for lo in range(start, start + n, size):
-        yield range(lo, min(lo + size, start + n))
-
-
-def batch_size(n: int, workers: int, per_worker_batches: int = 8, cap: int = 200) -> int:
-    """Batches big enough to amortise task overhead, small enough to balance and report progress."""
-    return max(1, min(cap, n // max(1, workers * per_worker_batches)))
-
-
 _WORKER_COMPILED: dict[str, CompiledScenario] = {}
 
 
@@ -108,21 +71,6 @@ def _worker_batch(variant: str, seed: int, lo: int, hi: int) -> list[Replication
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A batch of replications of one variant."""
-
-    variant: str
-    lo: int
-    hi: int
-
-
-def plan(variants: Sequence[str], n: int, size: int, start: int = 0) -> list[Job]:
-    """Jobs interleaved across variants so that partial results stay balanced."""
-    per_variant = [[Job(v, r.start, r.stop) for r in batches(n, size, start)] for v in variants]
-    return [job for group in zip(*per_variant) for job in group]
-
-
 def run_jobs(
     compiled: dict[str, CompiledScenario],
     jobs: Sequence[Job],
@@ -134,8 +82,6 @@ def run_jobs(
 ) -> None:
     """Run the jobs; call ``on_batch`` as each finishes (in any order). Serial when workers <= 1."""
     if dask_address:
-        from drillsim.runs.distributed import run_on_dask
-
         run_on_dask(dask_address, compiled, jobs, seed, on_batch)
     elif workers <= 1 or len(jobs) <= 1:
         for job in jobs:

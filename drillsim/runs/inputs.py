@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drillsim.errors import InputError, Problem
-from drillsim.runs.store import BASE
 from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.scenario.model import Scenario
+from drillsim.scenario.variants import BASE
 
 
 @dataclass(frozen=True, slots=True)

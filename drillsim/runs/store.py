@@ -24,10 +24,7 @@ from typing import Any
 from drillsim import __version__, folders
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
-from drillsim.files import (
-    check_output as check_output,  # re-exported: the commands' one output rule
-)
-from drillsim.files import write_atomic
+from drillsim.files import record, write_atomic
 from drillsim.runs.models import ManifestModel, SummaryModel, parse, read_text
 from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
 from drillsim.textsafe import cell_text
@@ -36,9 +33,6 @@ RESULTS_FORMAT = 4
 """Version of the run-folder layout and summary schema; bumped on any incompatible change."""
 
 MANIFEST = "manifest.json"
-
-BASE = "base"
-"""Name of the unchanged scenario among the variants of a run."""
 
 
 def safe_name(text: str) -> str:
@@ -246,7 +240,7 @@ class RunWriter:
         fh = self._files.get(variant)
         if fh is None:
             path = self.summaries_path(variant)
-            folders.record(path)
+            record(path)
             fh = self._files[variant] = path.open("a", encoding="utf-8")
         for s in summaries:
             fh.write(json.dumps(s.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -12,8 +12,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
 from drillsim.analysis.stats import share_stats
 from drillsim.analysis.summary import ReplicationSummary
+from drillsim.files import write_atomic
 from drillsim.runs.experiment import (
     BASE,
     Failure,
@@ -23,7 +25,9 @@ from drillsim.runs.experiment import (
     plan,
     run_jobs,
     simulate,
+    simulate_summaries,
 )
+from drillsim.runs.models import AnalysisModel
 from drillsim.runs.store import Manifest, RunWriter, sha256_file
 from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import CompiledScenario
@@ -249,10 +253,6 @@ def _write_analysis(
     suggest: int,
 ) -> None:
     """Findings (and, with ``suggest``, the tested improvements) for the report to read."""
-    from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
-    from drillsim.runs.experiment import simulate_summaries
-    from drillsim.runs.store import write_atomic
-
     if not base:
         return
     simulate = None
@@ -261,4 +261,6 @@ def _write_analysis(
         def simulate(sc: Scenario, variants: Sequence[Any]) -> dict[str, list[ReplicationSummary]]:
             return simulate_summaries(sc, variants, suggest, seed, workers=workers)
 
-    write_atomic(out / ANALYSIS_FILE, to_json(analyze(scenario, base, simulate=simulate)))
+    text = to_json(analyze(scenario, base, simulate=simulate))
+    AnalysisModel.model_validate_json(text)  # what every reader checks it against
+    write_atomic(out / ANALYSIS_FILE, text)

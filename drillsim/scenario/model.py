@@ -7,6 +7,7 @@ Field descriptions are the single source for ``drillsim schema`` and the format 
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
@@ -475,8 +476,6 @@ def _core_capability(value: Any) -> Any:
     for cap in CORE_CAPABILITIES:
         if cap.casefold() == value.strip().casefold():
             return cap
-    import difflib
-
     close = difflib.get_close_matches(value, CORE_CAPABILITIES, n=1, cutoff=0.5)
     guess = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"{value!r} is not an HSEEP core capability{guess}")

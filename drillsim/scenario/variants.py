@@ -329,9 +329,10 @@ def _drop_agencies_from_links(links: list[Item], gone: set[str]) -> list[Item]:
 
 # -- problems -------------------------------------------------------------------------------------
 
-RESERVED_ID = "base"
-"""The id results, ``--variant`` and ``compare`` use for the scenario without variants; refused as a
-variant id in any letter case (``Base`` would share ``summaries/base.jsonl`` on Windows and macOS)."""
+BASE = "base"
+"""The name of the scenario as written, without variants, in results (``summaries/base.jsonl``),
+``--variant`` and ``compare``; refused as a variant id in any letter case (``Base`` would share
+``summaries/base.jsonl`` on Windows and macOS)."""
 
 
 def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list[Problem]:
@@ -341,7 +342,7 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
     agencies = (base_agencies - set(v.remove_agencies)) | {a.id for a in v.add_agencies}
     edges = {(f, t) for f, t, _ in scenario.edges()}
     out: list[Problem] = []
-    if v.id.lower() == RESERVED_ID:
+    if v.id.lower() == BASE:
         out.append(
             Problem(
                 f"variant id {v.id!r} is reserved: 'base' names the scenario as written, without "
