@@ -1,0 +1,68 @@
+"""The typed records at the seams between stages: critical-path parts and engine task states."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drillsim.analysis.paths import CATEGORIES, PathPart, Segment, by_part
+from drillsim.analysis.summary import ObjectiveResult
+
+ids = st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True)
+parts = st.builds(
+    PathPart,
+    st.sampled_from(CATEGORIES),
+    st.none(),
+    st.none(),
+) | st.one_of(
+    st.builds(lambda c, a: PathPart(c, a), st.sampled_from(CATEGORIES), ids),
+    st.builds(lambda c, s, d: PathPart(c, None, (s, d)), st.sampled_from(CATEGORIES), ids, ids),
+)
+
+
+@given(parts)
+def test_a_part_reads_back_from_its_text(part: PathPart) -> None:
+    assert PathPart.parse(str(part)) == part
+
+
+def test_the_three_written_forms() -> None:
+    assert str(PathPart("handling", "hub")) == "handling@hub"
+    assert str(PathPart("link", None, ("hub", "fire"))) == "link@hub->fire"
+    assert str(PathPart("before_inject")) == "before_inject@"
+    assert PathPart.parse("retries@hub->fire").link == ("hub", "fire")
+    assert PathPart.parse("work@fire").agency == "fire"
+    assert PathPart.parse("before_inject@") == PathPart("before_inject")
+
+
+@pytest.mark.parametrize("text", ["travel", "@hub", ""])
+def test_a_text_without_category_and_at_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="category@place"):
+        PathPart.parse(text)
+
+
+def test_by_part_puts_a_links_time_on_the_link_and_the_rest_on_the_agency() -> None:
+    segs = [
+        Segment(0, 30, "handling", "hub", None, 1),
+        Segment(30, 90, "link", None, "hub->fire", 2),
+        Segment(90, 100, "retries", None, "hub->fire", 3),
+        Segment(100, 160, "handling", "hub", None, 4),
+        Segment(160, 160, "work", "fire", None, 5),  # no time: no part
+    ]
+    assert by_part(segs) == {
+        PathPart("handling", "hub"): 90,
+        PathPart("link", None, ("hub", "fire")): 60,
+        PathPart("retries", None, ("hub", "fire")): 10,
+    }
+
+
+def test_an_objective_is_written_with_its_parts_as_text_and_read_back() -> None:
+    line = '{"time":160.0,"met":true,"parts":[["handling@hub",90.0],["link@hub->fire",70.0]]}'
+    result = ObjectiveResult.from_json(json.loads(line))
+    assert result.parts[1][0] == PathPart("link", None, ("hub", "fire"))
+    assert result.agencies == (("hub", 90.0),)
+    assert result.links == (("hub->fire", 70.0),)
+    assert result.split == (("handling", 90.0), ("link", 70.0))
+    assert json.dumps(result.to_json(), separators=(",", ":")) == line
