@@ -13,6 +13,7 @@ from typing import Any
 
 from drillsim.analysis.findings import Finding, find, strengths
 from drillsim.analysis.graph import GraphStructure, structure
+from drillsim.analysis.model import ANALYSIS_FILE, ANALYSIS_FORMAT, ANALYSIS_VERSION, AnalysisModel
 from drillsim.analysis.results import (
     AgencyStats,
     ObjectiveStats,
@@ -25,11 +26,8 @@ from drillsim.analysis.results import (
 )
 from drillsim.analysis.suggest import Simulate, Suggestion, rank
 from drillsim.analysis.summary import ReplicationSummary
-from drillsim.runs.models import AnalysisModel
 from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import build_graph
-
-ANALYSIS_FILE = "analysis.json"
 
 
 @dataclass
@@ -95,6 +93,8 @@ def to_json(a: Analysis) -> str:
     agency milestone (seconds from the exercise start) and task (seconds from its inject), and the
     waits at every duty desk and unit pool that had any traffic (seconds per alert or request)."""
     data = {
+        "format": ANALYSIS_FORMAT,
+        "version": ANALYSIS_VERSION,
         "findings": _plain(a.findings),
         "strengths": a.strengths,
         "structure": _plain(a.structure),
