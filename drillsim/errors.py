@@ -30,6 +30,9 @@ class Problem:
         path: Dotted field path such as ``agencies[2].units``.
         hint: What is accepted, or how to fix it.
         severity: ``error`` stops the run; ``warning`` is reported and the run goes on.
+        unknown_name: The problem is a name that refers to nothing (an unknown agency, task,
+            zone...): a variant that removes the thing makes such a reference a deliberate
+            what-if, so the variant check reads this instead of the message's words.
     """
 
     message: str
@@ -39,6 +42,7 @@ class Problem:
     path: str = ""
     hint: str = ""
     severity: Severity = "error"
+    unknown_name: bool = False
 
     def format(self) -> str:
         """Render as ``file:line:col: error: path: message (hint)``, the compiler style editors parse.

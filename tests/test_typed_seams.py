@@ -1,4 +1,4 @@
-"""The typed records at the seams between stages: critical-path parts and engine task states."""
+"""The typed records at the seams between stages: critical-path parts and problem flags."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from hypothesis import strategies as st
 
 from drillsim.analysis.paths import CATEGORIES, PathPart, Segment, by_part
 from drillsim.analysis.summary import ObjectiveResult
+from drillsim.errors import Problem
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.model import Scenario
+from drillsim.scenario.semantics import check
+from drillsim.scenario.variants import Applied
+from tests.conftest import FIXTURES
 
 ids = st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True)
 parts = st.builds(
@@ -66,3 +72,24 @@ def test_an_objective_is_written_with_its_parts_as_text_and_read_back() -> None:
     assert result.links == (("hub->fire", 70.0),)
     assert result.split == (("handling", 90.0), ("link", 70.0))
     assert json.dumps(result.to_json(), separators=(",", ":")) == line
+
+
+def test_a_variant_leaves_an_unknown_name_of_the_base_as_a_warning_by_its_flag_not_its_words() -> (
+    None
+):
+    applied = Applied(None, (), {}, "variants[0]")  # nothing from the variant: base elements
+    gone = applied.relocate(Problem("unknown agency 'fire'", path="tasks[0].by", unknown_name=True))
+    assert (gone.severity, gone.path) == ("warning", "variants[0]")
+    assert gone.message == "with this variant, unknown agency 'fire'"
+    worded = applied.relocate(Problem("unknown-looking words", path="tasks[0].by"))
+    assert worded.severity == "error"
+
+
+def test_semantic_checks_flag_names_that_refer_to_nothing() -> None:
+    sc = load_scenario(FIXTURES / "drill.yaml")
+    data = sc.model_dump(by_alias=True, exclude_none=True)
+    data["tasks"][0]["by"] = ["no-such-agency"]
+    problems = check(Scenario.model_validate(data))
+    named = [p for p in problems if "no-such-agency" in p.message]
+    assert named and all(p.unknown_name for p in named)
+    assert not any(p.unknown_name for p in problems if p not in named)

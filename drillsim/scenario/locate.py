@@ -129,6 +129,7 @@ def locate_problems(problems: list[Problem], located: Located, filename: str) ->
                 path=render_path(located.data, parse_path(p.path)),
                 hint=p.hint,
                 severity=p.severity,
+                unknown_name=p.unknown_name,
             )
         )
     return sorted(out, key=_order)

@@ -140,7 +140,11 @@ def _ref(name: str, known: Iterable[str], path: str, what: str) -> list[Problem]
     known = list(known)
     if name in known:
         return []
-    return [Problem(f"unknown {what} {name!r}", path=path, hint=_suggest(name, known))]
+    return [
+        Problem(
+            f"unknown {what} {name!r}", path=path, hint=_suggest(name, known), unknown_name=True
+        )
+    ]
 
 
 def _duplicates(s: Scenario) -> list[Problem]:
@@ -248,6 +252,7 @@ def _incidents(ix: _Index) -> list[Problem]:
                             f"unknown zone {zone!r} in travel times",
                             path=f"agencies[{i}].travel.by_zone.{zone}",
                             hint=_suggest(zone, zones) or "declare the zones in target.zones",
+                            unknown_name=True,
                         )
                     )
     return out
@@ -375,6 +380,7 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
                 f"unknown clock start {obj.from_!r}",
                 path=f"{at}.from",
                 hint="use trigger, first_inject, exercise_start or an incident id",
+                unknown_name=True,
             )
         )
     horizon = ix.s.scenario.horizon

@@ -104,7 +104,7 @@ class Applied:
             )
             hint = f"{hint}; {also}" if hint else also
         severity: Severity = p.severity
-        if p.message.startswith("unknown ") and not where.own:
+        if p.unknown_name and not where.own:
             # NOTE: a base element naming what the variant removed is a deliberate what-if: the
             # engine treats the removed thing as absent. A name the variant writes itself is an error.
             severity = "warning"
@@ -484,7 +484,7 @@ def _unknown(
             else f"known: {', '.join(sorted(known)) or 'none'}"
         )
         where = f"{path}.{name}" if keyed else path if single else f"{path}[{i}]"
-        out.append(Problem(f"unknown {what} {name!r}", path=where, hint=hint))
+        out.append(Problem(f"unknown {what} {name!r}", path=where, hint=hint, unknown_name=True))
     return out
 
 
