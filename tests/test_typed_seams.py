@@ -1,4 +1,4 @@
-"""The typed records at the seams between stages: critical-path parts and problem flags."""
+"""The typed records at the seams between stages: critical-path parts and problems' keys and flags."""
 
 from __future__ import annotations
 
@@ -77,11 +77,13 @@ def test_an_objective_is_written_with_its_parts_as_text_and_read_back() -> None:
 def test_a_variant_leaves_an_unknown_name_of_the_base_as_a_warning_by_its_flag_not_its_words() -> (
     None
 ):
-    applied = Applied(None, (), {}, "variants[0]")  # nothing from the variant: base elements
-    gone = applied.relocate(Problem("unknown agency 'fire'", path="tasks[0].by", unknown_name=True))
+    applied = Applied(None, (), {}, ("variants", 0))  # nothing from the variant: base elements
+    gone = applied.relocate(
+        Problem("unknown agency 'fire'", keys=("tasks", 0, "by"), unknown_name=True)
+    )
     assert (gone.severity, gone.path) == ("warning", "variants[0]")
     assert gone.message == "with this variant, unknown agency 'fire'"
-    worded = applied.relocate(Problem("unknown-looking words", path="tasks[0].by"))
+    worded = applied.relocate(Problem("unknown-looking words", keys=("tasks", 0, "by")))
     assert worded.severity == "error"
 
 
@@ -92,4 +94,5 @@ def test_semantic_checks_flag_names_that_refer_to_nothing() -> None:
     problems = check(Scenario.model_validate(data))
     named = [p for p in problems if "no-such-agency" in p.message]
     assert named and all(p.unknown_name for p in named)
+    assert [(p.keys, p.path) for p in named] == [(("tasks", 0, "by", 0), "tasks[0].by[0]")]
     assert not any(p.unknown_name for p in problems if p not in named)

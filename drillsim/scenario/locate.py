@@ -101,11 +101,6 @@ def render_path(data: Any, path: PathKey) -> str:
     return text
 
 
-def parse_path(text: str) -> PathKey:
-    """``agencies[2].units`` as ``('agencies', 2, 'units')`` (the form semantics writes)."""
-    return tuple(int(i) if i else k for k, i in re.findall(r"([^.\[\]\s]+)|\[(\d+)\]", text))
-
-
 def mark_of(located: Located, path: PathKey) -> Mark | None:
     """The mark of the deepest prefix of ``path`` that was in the file."""
     for n in range(len(path), -1, -1):
@@ -115,10 +110,10 @@ def mark_of(located: Located, path: PathKey) -> Mark | None:
 
 
 def locate_problems(problems: list[Problem], located: Located, filename: str) -> list[Problem]:
-    """Add file, line and column to problems whose ``path`` is in the semantics form; file order."""
+    """Add file, line and column to the semantic checks' problems (found by ``keys``); file order."""
     out = []
     for p in problems:
-        path, _ = walk(located.data, parse_path(p.path))
+        path, _ = walk(located.data, p.keys)
         line, column = mark_of(located, path) or (None, None)
         out.append(
             Problem(
@@ -126,10 +121,11 @@ def locate_problems(problems: list[Problem], located: Located, filename: str) ->
                 file=filename,
                 line=line,
                 column=column,
-                path=render_path(located.data, parse_path(p.path)),
+                path=render_path(located.data, p.keys),
                 hint=p.hint,
                 severity=p.severity,
                 unknown_name=p.unknown_name,
+                keys=p.keys,
             )
         )
     return sorted(out, key=_order)
