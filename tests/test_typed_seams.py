@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from drillsim.analysis.paths import CATEGORIES, PathPart, Segment, by_part
 from drillsim.analysis.summary import ObjectiveResult
-from drillsim.errors import Problem
-from drillsim.scenario.loader import load_scenario
+from drillsim.errors import Problem, ScenarioError
+from drillsim.scenario.loader import load_scenario, load_scenario_text
 from drillsim.scenario.model import Scenario
 from drillsim.scenario.semantics import check
 from drillsim.scenario.variants import Applied
@@ -96,3 +98,44 @@ def test_semantic_checks_flag_names_that_refer_to_nothing() -> None:
     assert named and all(p.unknown_name for p in named)
     assert [(p.keys, p.path) for p in named] == [(("tasks", 0, "by", 0), "tasks[0].by[0]")]
     assert not any(p.unknown_name for p in problems if p not in named)
+
+
+def _problems(data: dict[str, Any]) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "t.yaml")
+    return [p.format() for p in caught.value.problems]
+
+
+@pytest.fixture
+def drill() -> dict[str, Any]:
+    return yaml.safe_load((FIXTURES / "drill.yaml").read_text(encoding="utf-8"))
+
+
+def test_travel_is_read_in_the_form_written_by_zone_or_a_duration(drill: dict[str, Any]) -> None:
+    """The travel union is tagged by ``by_zone``: each value gets the errors of its own form."""
+    drill["agencies"][0]["travel"] = {"by_zone": {"dam": "10m"}, "default": "5m"}
+    assert _problems(drill) == [
+        (
+            "t.yaml:22:5: error: agencies[0] (plant_security).travel.default: unknown field "
+            "'default'\n    hint: allowed here: by_zone"
+        )
+    ]
+    drill["agencies"][0]["travel"] = {"unifrom": ["1m", "2m"]}
+    assert _problems(drill) == [
+        (
+            "t.yaml:20:5: error: agencies[0] (plant_security).travel: unknown distribution "
+            "'unifrom'; did you mean 'uniform'? use one of fixed, uniform, triangular, exponential, "
+            "lognormal, empirical"
+        )
+    ]
+
+
+def test_an_entry_missing_several_fields_names_the_first(drill: dict[str, Any]) -> None:
+    drill["links"][0] = {"id": "x"}  # neither from nor to
+    assert [p.split("\n")[0] for p in _problems(drill)] == [
+        "t.yaml:54:3: error: links[0] (x).from: missing required field 'from'",
+        "t.yaml:54:3: error: links[0] (x).id: unknown field 'id'",
+    ]
+    del drill["links"][0]["id"], drill["agencies"]
+    drill["links"][0]["note"] = "n"
+    assert "agencies: missing required field 'agencies'" in _problems(drill)[0]
