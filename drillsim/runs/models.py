@@ -1,7 +1,8 @@
 """The run folder's files as typed models, shared by the writer and every reader.
 
-``manifest.json``, each line of ``summaries/*.jsonl`` and ``analysis.json`` are validated here
-before anything uses them: strict types (a string is never read as a number, nor a number as a
+``manifest.json`` and each line of ``summaries/*.jsonl`` are validated here (``analysis.json``
+with the model the analysis owns, ``analysis.model``, by the same :func:`parse`) before anything
+uses them: strict types (a string is never read as a number, nor a number as a
 flag), no unknown or missing keys, no NaN or infinity, numbers within bounds, and each file no
 larger than its limit (checked before it is read). A damaged file is a :class:`RunFolderError`
 naming the file, the line of a ``.jsonl`` file, the field path and what to do about it.
