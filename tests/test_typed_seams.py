@@ -1,4 +1,4 @@
-"""The typed records at the seams between stages: critical-path parts and problems' keys and flags."""
+"""The typed records at the seams between stages: critical-path parts and problems' keys and flags, and the engine's task states."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ from drillsim.scenario.loader import load_scenario, load_scenario_text
 from drillsim.scenario.model import Scenario
 from drillsim.scenario.semantics import check
 from drillsim.scenario.variants import Applied
+from drillsim.sim.compile import compile_scenario
+from drillsim.sim.engine.model import DrillModel
+from drillsim.sim.engine.taskstate import AwaitingPrerequisite, AwaitingUnits, Working
+from drillsim.sim.rng import RandomStreams
+from tests import engine_strategies as es
 from tests.conftest import FIXTURES
 
 ids = st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True)
@@ -139,3 +144,30 @@ def test_an_entry_missing_several_fields_names_the_first(drill: dict[str, Any]) 
     del drill["links"][0]["id"], drill["agencies"]
     drill["links"][0]["note"] = "n"
     assert "agencies: missing required field 'agencies'" in _problems(drill)[0]
+
+
+def test_the_engine_keeps_a_typed_state_per_task_and_explains_it() -> None:
+    """Hand trace: hub detects at 0 and works ``first`` for 10 min with its only unit; the 5 min
+    horizon ends the run with ``second`` waiting for ``first`` and ``third`` for the unit."""
+    sc = es.scenario(
+        [{"id": "hub", "units": 1}],
+        [{"id": "i1", "at": "0s", "detected_by": "hub", "triggers": ["first", "second", "third"]}],
+        tasks=[
+            {"id": "first", "by": ["hub"], "duration": "10m"},
+            {"id": "second", "by": ["hub"], "duration": "1m", "after": ["first"]},
+            {"id": "third", "by": ["hub"], "duration": "1m"},
+        ],
+        horizon=300,
+    )
+    compiled = compile_scenario(sc)
+    model = DrillModel(compiled, RandomStreams(1, 0))
+    result = model.run(0)
+    index = {t.id: t.index for t in compiled.tasks}
+    states = {name: model.state.get((0, i)) for name, i in index.items()}
+    assert states["first"] == Working(0)
+    assert states["third"] == AwaitingUnits(0)
+    assert states["second"] == AwaitingPrerequisite("first")
+    reasons = {u.task: u.reason for u in result.unfinished}
+    assert reasons["first"] == "in progress by hub at the end of the run"
+    assert reasons["second"] == "waiting for prerequisite first"
+    assert reasons["third"].startswith("waiting for units of hub (1 needed, 0 of 1 free)")
