@@ -9,7 +9,7 @@ as written, so that a reader of an older drillsim still reads a newer file's kno
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
@@ -19,10 +19,10 @@ from drillsim.scenario.model import Variant
 ANALYSIS_FILE = "analysis.json"
 """Its name in a run folder."""
 
-ANALYSIS_FORMAT = "drillsim-analysis"
+ANALYSIS_FORMAT: Final = "drillsim-analysis"
 """The ``format`` key of ``analysis.json``."""
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION: Final = 1
 """Version of ``analysis.json`` written now: 1 added ``format`` and ``version`` (the content is
 that of the unversioned files, version 0). Raise it when a key a reader needs changes meaning."""
 
