@@ -14,6 +14,10 @@ from drillsim.textsafe import shown, terminal
 
 Severity = Literal["error", "warning"]
 
+FieldPath = tuple[str | int, ...]
+"""A field's place in a scenario's data: keys of mappings and indexes of lists, such as
+``("tasks", 3, "after", 0)`` (``from`` for the ``from_`` field)."""
+
 MAX_SHOWN = 200
 """Longest file name or field path shown whole in a problem (the rest is counted, not printed)."""
 
@@ -27,9 +31,15 @@ class Problem:
         file: The scenario file, or None for a scenario built in memory.
         line: 1-based line of the offending value, when known.
         column: 1-based column, when known.
-        path: Dotted field path such as ``agencies[2].units``.
+        path: Field path as shown, such as ``agencies[2] (police_hq).units``; given ``keys``
+            alone, their plain form ``agencies[2].units``.
         hint: What is accepted, or how to fix it.
         severity: ``error`` stops the run; ``warning`` is reported and the run goes on.
+        unknown_name: The problem is a name that refers to nothing (an unknown agency, task,
+            zone...): a variant that removes the thing makes such a reference a deliberate
+            what-if, so the variant check reads this instead of the message's words.
+        keys: The field's path as keys and indexes, for the code that finds its line (the
+            semantic checks give it; nothing parses ``path`` back).
     """
 
     message: str
@@ -39,6 +49,12 @@ class Problem:
     path: str = ""
     hint: str = ""
     severity: Severity = "error"
+    unknown_name: bool = False
+    keys: FieldPath = ()
+
+    def __post_init__(self) -> None:
+        if self.keys and not self.path:
+            object.__setattr__(self, "path", dotted(self.keys))
 
     def format(self) -> str:
         """Render as ``file:line:col: error: path: message (hint)``, the compiler style editors parse.
@@ -58,6 +74,14 @@ class Problem:
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return terminal(text)
+
+
+def dotted(keys: FieldPath) -> str:
+    """``('tasks', 3, 'after', 0)`` as ``tasks[3].after[0]``."""
+    out = ""
+    for key in keys:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else key)
+    return out
 
 
 class DrillsimError(Exception):

@@ -11,6 +11,7 @@ from hypothesis import given
 
 from drillsim.analysis.api import analyze
 from drillsim.analysis.graph import degree_centralization, structure
+from drillsim.analysis.paths import PathPart
 from drillsim.analysis.summary import desk_stats, summarize
 from drillsim.runs.experiment import simulate_summaries
 from drillsim.scenario.loader import load_scenario
@@ -29,7 +30,9 @@ def test_the_hub_is_the_top_bottleneck_and_its_fix_helps() -> None:
     a = analyze(sc, base, simulate=lambda s, vs: simulate_summaries(s, vs, 200, 5))
     top = a.findings[0]
     assert top.kind == "desk" and top.agency == "hub"
-    share = a.objectives[0].parts.get("handling@hub", 0) / sum(a.objectives[0].split.values())
+    share = a.objectives[0].parts.get(PathPart.parse("handling@hub"), 0) / sum(
+        a.objectives[0].split.values()
+    )
     assert share > 0.5 and "last-team-working" in top.evidence
     best = a.suggestions[0]
     assert best.variant.id in {"second-officer-hub", "bypass-hub"}

@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from drillsim.analysis.model import ANALYSIS_VERSION
 from drillsim.cli import cli
 from tests.conftest import FIXTURES
 
@@ -263,6 +264,51 @@ def test_analysis_hand_edits(
         assert json.loads((run_copy / "analysis.json").read_text(encoding="utf-8"))["suggestions"]
     _edit_json(run_copy / "analysis.json", keys, value)
     assert_refused(invoke(COMMANDS[command](run_copy)), "analysis.json", field)
+
+
+def _report_text(run: Path) -> dict[str, str]:
+    r = invoke(COMMANDS["report"](run))
+    assert r.exit_code == 0, r.output
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(run.rglob("*.md"))}
+
+
+def test_an_analysis_written_before_versions_reads_the_same(run_copy: Path) -> None:
+    """An analysis.json of version 0 (no format nor version key) gives the same report."""
+    path = run_copy / "analysis.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["format"], data["version"]) == ("drillsim-analysis", ANALYSIS_VERSION)
+    now = _report_text(run_copy)
+    assert now and any("##" in text for text in now.values())
+    del data["format"], data["version"]
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert _report_text(run_copy) == now
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_analysis_of_a_newer_version_is_refused_with_how_to_rebuild_it(
+    run_copy: Path, command: str
+) -> None:
+    _edit_json(run_copy / "analysis.json", ["version"], ANALYSIS_VERSION + 1)
+    assert_refused(
+        invoke(COMMANDS[command](run_copy)),
+        "analysis.json",
+        "error: version:",
+        f"analysis format version {ANALYSIS_VERSION + 1}",
+        f"reads versions up to {ANALYSIS_VERSION}",
+        "drillsim analyze --results",
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("version", "1"), ("version", -1), ("format", "drillsim-results")]
+)
+def test_an_analysis_with_a_bad_format_or_version_is_refused(
+    run_copy: Path, key: str, value: Any
+) -> None:
+    _edit_json(run_copy / "analysis.json", [key], value)
+    assert_refused(
+        invoke(COMMANDS["report"](run_copy)), "analysis.json", f"error: {key}:", "--results"
+    )
 
 
 def test_replication_twice(run_copy: Path) -> None:

@@ -352,7 +352,7 @@ def test_an_error_in_a_field_the_variant_leaves_alone_is_a_combination() -> None
             "horizon": "5h",
         }
     )
-    applied = try_variant(s, v, "variants[9]")
+    applied = try_variant(s, v, ("variants", 9))
     assert applied.scenario is not None and applied.problems == ()
     changed = next(
         i for i, lk in enumerate(applied.scenario.links) if lk.to == ("ems",) and lk.retry == 60

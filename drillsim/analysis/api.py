@@ -13,6 +13,7 @@ from typing import Any
 
 from drillsim.analysis.findings import Finding, find, strengths
 from drillsim.analysis.graph import GraphStructure, structure
+from drillsim.analysis.model import ANALYSIS_FILE, ANALYSIS_FORMAT, ANALYSIS_VERSION, AnalysisModel
 from drillsim.analysis.results import (
     AgencyStats,
     ObjectiveStats,
@@ -27,8 +28,6 @@ from drillsim.analysis.suggest import Simulate, Suggestion, rank
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import build_graph
-
-ANALYSIS_FILE = "analysis.json"
 
 
 @dataclass
@@ -94,6 +93,8 @@ def to_json(a: Analysis) -> str:
     agency milestone (seconds from the exercise start) and task (seconds from its inject), and the
     waits at every duty desk and unit pool that had any traffic (seconds per alert or request)."""
     data = {
+        "format": ANALYSIS_FORMAT,
+        "version": ANALYSIS_VERSION,
         "findings": _plain(a.findings),
         "strengths": a.strengths,
         "structure": _plain(a.structure),
@@ -116,7 +117,9 @@ def to_json(a: Analysis) -> str:
         "tasks": _plain(a.tasks),
         "queues": _plain([q for q in a.queues if q.had_traffic]),  # analysis.queues.QueueSummary
     }
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    AnalysisModel.model_validate_json(text)  # what every reader checks it against
+    return text
 
 
 __all__ = ["ANALYSIS_FILE", "Analysis", "analyze", "asdict", "to_json"]

@@ -153,19 +153,19 @@ def _part_findings(
     scenario: Scenario, stats: list[ObjectiveStats], queues: list[QueueSummary]
 ) -> list[Finding]:
     """Group critical-path time by (category, agency or link) over the objectives that fall short."""
-    acc: dict[str, dict[str, Any]] = {}
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
     for st in stats:
         total = sum(st.split.values())
         w = _weight(st)
         if total <= 0 or w <= 0:
             continue
         for part, secs in st.parts.items():
-            category, where = part.split("@", 1)
+            category, where = part.category, part.place
             if not where:
                 continue
             # activation and travel are one mobilisation finding; transmission and retries one link finding
             merged = {"activation": "mobilisation", "travel": "mobilisation", "retries": "link"}
-            key = f"{merged.get(category, category)}@{where}"
+            key = (merged.get(category, category), where)
             entry = acc.setdefault(
                 key, {"score": 0.0, "objectives": [], "seconds": {}, "retries": 0.0, "link": 0.0}
             )
@@ -185,7 +185,7 @@ def _part_findings(
     for key, e in acc.items():
         if e["score"] < 0.02:
             continue
-        category, where = key.split("@", 1)
+        category, where = key
         out.append(_describe(scenario, category, where, e, queue))
     return [f for f in out if f is not None]
 

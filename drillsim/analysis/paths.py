@@ -7,7 +7,6 @@ segments are clipped to the objective's clock start, so they add up exactly to t
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -118,15 +117,66 @@ def _segment(effect: EventRecord, start: float, measured_task: str | None) -> Se
     return Segment(start, effect.time, category, agency, link, effect.id)
 
 
-def by_part(segments: Sequence[Segment]) -> dict[str, float]:
-    """Seconds per ``category@agency`` (``category@from->to`` for links, ``category@`` for time that
-    belongs to no one): what to fix, and where. Sums to the path's length, so the splits by
-    category, agency and link can all be derived from it (see ``summary.ObjectiveResult``)."""
-    out: dict[str, float] = {}
+@dataclass(frozen=True, slots=True)
+class PathPart:
+    """Where a share of a critical path's time went: a category at an agency, on a link, or at no
+    one (``before_inject``). Written ``category@agency``, ``category@from->to`` or ``category@``
+    in the summaries (:meth:`parse` and ``str`` convert, nowhere else)."""
+
+    category: str
+    agency: str | None = None
+    link: tuple[str, str] | None = None
+
+    @property
+    def place(self) -> str:
+        """The agency id, ``from->to``, or empty."""
+        if self.link is not None:
+            return f"{self.link[0]}->{self.link[1]}"
+        return self.agency or ""
+
+    def __str__(self) -> str:
+        return f"{self.category}@{self.place}"
+
+    @staticmethod
+    def parse(text: str) -> PathPart:
+        """The part written as ``text`` (the form :meth:`__str__` gives)."""
+        known = _PARSED.get(text)
+        if known is None:
+            category, at, place = text.partition("@")
+            if not at or not category:
+                raise ValueError(f"not a critical-path part (category@place): {text!r}")
+            known = _PARSED[text] = _part(category, place)
+        return known
+
+
+def _part(category: str, place: str) -> PathPart:
+    src, arrow, dst = place.partition("->")
+    if arrow:
+        return PathPart(category, None, (src, dst))
+    return PathPart(category, place or None, None)
+
+
+_PARSED: dict[str, PathPart] = {}
+"""One object per part text: a summary keeps its parts for every replication."""
+_MADE: dict[tuple[str, str | None, str | None], PathPart] = {}
+
+
+def part_of(segment: Segment) -> PathPart:
+    """The part a segment's time belongs to: its link if it has one, else its agency."""
+    key = (segment.category, segment.agency, segment.link)
+    known = _MADE.get(key)
+    if known is None:
+        known = _MADE[key] = _part(segment.category, segment.link or segment.agency or "")
+    return known
+
+
+def by_part(segments: Sequence[Segment]) -> dict[PathPart, float]:
+    """Seconds per part (category at an agency, on a link, or at no one): what to fix, and where.
+    Sums to the path's length, so the splits by category, agency and link can all be derived
+    from it (see ``summary.ObjectiveResult``)."""
+    out: dict[PathPart, float] = {}
     for s in segments:
         if s.duration > 0:
-            key = sys.intern(
-                f"{s.category}@{s.link or s.agency or ''}"
-            )  # interned: kept per replication
+            key = part_of(s)
             out[key] = out.get(key, 0.0) + s.duration
     return out

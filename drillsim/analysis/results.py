@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from drillsim.analysis.paths import CATEGORIES
+from drillsim.analysis.paths import CATEGORIES, PathPart
 from drillsim.analysis.queues import QueueSummary, queue_summaries  # noqa: F401 (re-exported)
 from drillsim.analysis.stats import ShareStats, TimeStats, share_stats, time_stats
 from drillsim.analysis.summary import ReplicationSummary, task_instances
@@ -30,6 +31,7 @@ class ObjectiveStats:
         split: Mean seconds per critical-path category, over replications that reached it.
         agencies: Mean seconds per agency on the critical path.
         links: Mean seconds per link on the critical path.
+        parts: Mean seconds per critical-path part (a category at an agency or on a link).
     """
 
     objective: Objective
@@ -39,7 +41,7 @@ class ObjectiveStats:
     split: dict[str, float]
     agencies: dict[str, float]
     links: dict[str, float]
-    parts: dict[str, float]
+    parts: dict[PathPart, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +64,11 @@ class TaskStats:
     done: TimeStats
 
 
-def _mean_pairs(rows: Sequence[tuple[tuple[str, float], ...]]) -> dict[str, float]:
-    total: dict[str, float] = {}
+K = TypeVar("K", str, PathPart)
+
+
+def _mean_pairs(rows: Sequence[tuple[tuple[K, float], ...]]) -> dict[K, float]:
+    total: dict[K, float] = {}
     for pairs in rows:
         for k, v in pairs:
             total[k] = total.get(k, 0.0) + v

@@ -8,18 +8,19 @@ critical-path split of each objective and what did not finish: a few hundred num
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from drillsim.analysis.measure import measure
-from drillsim.analysis.paths import by_part, critical_path
+from drillsim.analysis.paths import PathPart, by_part, critical_path
 from drillsim.scenario.model import TASK_MEASURES
 from drillsim.sim.compile import CompiledScenario
 from drillsim.sim.records import EventKind, EventRecord, ReplicationResult
 
 K = EventKind
 Pairs = tuple[tuple[str, float], ...]
+Parts = tuple[tuple[PathPart, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,19 +92,19 @@ def pack_waits(waits: Iterable[float]) -> bytes:
 class ObjectiveResult:
     """One objective in one replication: its time, whether met, and where its time went.
 
-    ``parts`` holds the critical path's seconds per ``category@place`` (place: an agency, a link
-    ``from->to``, or empty); the splits by category, agency and link are derived from it, so a
-    summary stores each number once.
+    ``parts`` holds the critical path's seconds per :class:`PathPart` (a category at an agency,
+    on a link, or at no one), in the order of their text; the splits by category, agency and link
+    are derived from it, so a summary stores each number once.
     """
 
     time: float | None
     met: bool
-    parts: Pairs = ()
+    parts: Parts = ()
 
-    def _sum(self, key: Any) -> Pairs:
+    def _sum(self, key: Callable[[PathPart], str | None]) -> Pairs:
         out: dict[str, float] = {}
         for part, secs in self.parts:
-            k = key(*part.split("@", 1))
+            k = key(part)
             if k:
                 out[k] = out.get(k, 0.0) + secs
         return tuple(sorted(out.items()))
@@ -111,17 +112,31 @@ class ObjectiveResult:
     @property
     def split(self) -> Pairs:
         """Seconds per category."""
-        return self._sum(lambda cat, where: cat)
+        return self._sum(lambda p: p.category)
 
     @property
     def agencies(self) -> Pairs:
         """Seconds per agency (desk, mobilisation, units, work)."""
-        return self._sum(lambda cat, where: where if where and "->" not in where else None)
+        return self._sum(lambda p: p.agency)
 
     @property
     def links(self) -> Pairs:
         """Seconds per link (delay and retries)."""
-        return self._sum(lambda cat, where: where if "->" in where else None)
+        return self._sum(lambda p: p.place if p.link else None)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-able dict: each part as its text (``category@place``)."""
+        return {
+            "time": self.time,
+            "met": self.met,
+            "parts": [[str(p), secs] for p, secs in self.parts],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ObjectiveResult:
+        """Inverse of :meth:`to_json`."""
+        parts = tuple((PathPart.parse(str(k)), float(x)) for k, x in d["parts"])
+        return cls(d["time"], d["met"], parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +170,7 @@ class ReplicationSummary:
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-able dict (tuples become lists)."""
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        d["objectives"] = [asdict(o) for o in self.objectives]
+        d["objectives"] = [o.to_json() for o in self.objectives]
         d["desks"] = [q.to_json() for q in self.desks]
         d["units"] = [q.to_json() for q in self.units]
         return d
@@ -164,12 +179,7 @@ class ReplicationSummary:
     def from_json(cls, d: dict[str, Any]) -> ReplicationSummary:
         """Inverse of :meth:`to_json`."""
 
-        def pairs(v: list[list[Any]]) -> Pairs:
-            return tuple((str(k), float(x)) for k, x in v)
-
-        objs = tuple(
-            ObjectiveResult(o["time"], o["met"], pairs(o["parts"])) for o in d["objectives"]
-        )
+        objs = tuple(ObjectiveResult.from_json(o) for o in d["objectives"])
         return cls(
             replication=d["replication"],
             ended_by=d["ended_by"],
@@ -244,8 +254,8 @@ def _objective(
     return ObjectiveResult(m.time, m.met, _pairs(by_part(segs)))
 
 
-def _pairs(d: dict[str, float]) -> Pairs:
-    return tuple(sorted(d.items()))
+def _pairs(d: dict[PathPart, float]) -> Parts:
+    return tuple(sorted(d.items(), key=lambda kv: str(kv[0])))
 
 
 def _first_times(

@@ -7,12 +7,12 @@ from the summaries, which needs no simulation.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from drillsim import i18n
-from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
+from drillsim.analysis.api import analyze, to_json
 from drillsim.analysis.findings import localized
+from drillsim.analysis.model import ANALYSIS_FILE, AnalysisModel
 from drillsim.analysis.suggest import Suggestion, from_json, suggestion_label
 from drillsim.charts.data import Sensitivity
 from drillsim.report.data import ReportData
@@ -28,11 +28,13 @@ from drillsim.runs.check import read_analysis
 from drillsim.scenario.variants import BASE
 
 
-def _analysis(d: ReportData) -> dict[str, Any]:
+def _analysis(d: ReportData) -> AnalysisModel:
     path = d.root / ANALYSIS_FILE
     if path.exists():
         return read_analysis(path)
-    return json.loads(to_json(analyze(d.scenario, d.run.summaries.get(BASE, []))))
+    return AnalysisModel.model_validate_json(
+        to_json(analyze(d.scenario, d.run.summaries.get(BASE, [])))
+    )
 
 
 def _named(finding: dict[str, Any], d: ReportData) -> dict[str, Any]:
@@ -50,41 +52,32 @@ def _named(finding: dict[str, Any], d: ReportData) -> dict[str, Any]:
 def report_findings(d: ReportData) -> tuple[list[ReportFinding], list[Any], str | None]:
     """Findings as report rows, the tornado rows of tested suggestions, and the hub agency."""
     data = _analysis(d)
-    tested = {s["variant"]["id"]: s for s in data.get("suggestions", [])}
+    tested = {s.variant.id: s.plain() for s in data.suggestions}
     findings = []
-    for f in data["findings"]:
-        title, text, evidence, suggestion = localized(_named(f, d), d.lang)
-        for v in f.get("variants", []):  # each tested change of the finding with its own effect
-            if v["id"] in tested:
+    for f in data.findings:
+        title, text, evidence, suggestion = localized(_named(f.plain(), d), d.lang)
+        for v in f.variants:  # each tested change of the finding with its own effect
+            if v.id in tested:
                 evidence += ". " + i18n.say(
                     d.lang,
                     "simulated_fix",
-                    change=suggestion_label(tested[v["id"]], d.lang),
-                    effect=effect_words(from_json(tested[v["id"]]), d.lang),
+                    change=suggestion_label(tested[v.id], d.lang),
+                    effect=effect_words(from_json(tested[v.id]), d.lang),
                 )
         findings.append(
-            ReportFinding(
-                title,
-                text,
-                evidence,
-                f.get("agency"),
-                f.get("link"),
-                tuple(f.get("objectives", ())),
-                suggestion,
-            )
+            ReportFinding(title, text, evidence, f.agency, f.link, f.objectives, suggestion)
         )
     sensitivity = [
-        Sensitivity(suggestion_label(s, d.lang), s["gain"] * 100)
-        for s in data.get("suggestions", [])
+        Sensitivity(suggestion_label(s.plain(), d.lang), s.gain * 100) for s in data.suggestions
     ]
-    betweenness = data["structure"].get("betweenness", {})
+    betweenness = data.structure.betweenness
     hub = max(betweenness, key=lambda a: betweenness[a]) if betweenness else None
     return findings, sensitivity, hub
 
 
 def tested_changes(d: ReportData) -> list[Suggestion]:
     """The suggested changes the run tested by simulation (none when it tested none)."""
-    return [from_json(s) for s in _analysis(d).get("suggestions", [])]
+    return [from_json(s.plain()) for s in _analysis(d).suggestions]
 
 
 def add_findings(d: ReportData) -> None:

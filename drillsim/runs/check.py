@@ -9,24 +9,21 @@ per objective, agency, task and task instance) and ``analysis.json`` when presen
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from drillsim.analysis.messages import MESSAGES
+from drillsim.analysis.model import ANALYSIS_FILE, ANALYSIS_RERUN, AnalysisModel
 from drillsim.analysis.summary import ReplicationSummary, task_instances
 from drillsim.errors import ResultsFormatError
-from drillsim.runs.models import AnalysisModel, damaged, parse, problem_of, read_text
+from drillsim.runs.models import damaged, parse, problem_of, read_text
 from drillsim.runs.store import RunData, read_run, safe_name
 from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import compile_scenario, scenario_hash
 
 SCENARIO_JSON = "scenario.json"
-ANALYSIS_JSON = (
-    "analysis.json"  # analysis.api.ANALYSIS_FILE (the analysis layer is not imported here)
-)
+ANALYSIS_JSON = ANALYSIS_FILE
 OTHER_RUN = (
     "this scenario.json belongs to another run: copy back this run's own scenario.json, or re-run "
     "the study"
@@ -117,28 +114,34 @@ def _check_summary(
     seen.add(s.replication)
 
 
-def read_analysis(path: Path) -> dict[str, Any]:
-    """``analysis.json`` checked against the model its writer uses, as plain data."""
+def read_analysis(path: Path) -> AnalysisModel:
+    """``analysis.json`` read through the model its writer uses (any version up to the current
+    one), its message keys checked against the catalogue."""
     text = read_text(path, "analysis")
-    parse(AnalysisModel, text, path)
-    data: dict[str, Any] = json.loads(text)
+    model = parse(AnalysisModel, text, path, hint=ANALYSIS_RERUN)
     known = MESSAGES.get("evidence", {})
-    for i, f in enumerate(data["findings"]):
-        _check_message(path, f"findings[{i}]", f.get("message"), ("title", "text", "suggestion"))
-        for j, (key, _) in enumerate(f.get("evidence_parts") or []):
+    for i, f in enumerate(model.findings):
+        _check_message(path, f"findings[{i}]", f.message, ("title", "text", "suggestion"))
+        for j, (key, _) in enumerate(f.evidence_parts):
             if key not in known:
                 raise damaged(
                     path,
                     f"unknown evidence {key[:40]!r}",
                     field=f"findings[{i}].evidence_parts[{j}]",
+                    hint=ANALYSIS_RERUN,
                 )
-    for i, sg in enumerate(data.get("suggestions") or []):
-        _check_message(path, f"suggestions[{i}]", sg.get("message"), ("label",))
-    return data
+    for i, sg in enumerate(model.suggestions):
+        _check_message(path, f"suggestions[{i}]", sg.message, ("label",))
+    return model
 
 
 def _check_message(path: Path, field: str, key: str | None, parts: tuple[str, ...]) -> None:
     """A message key the report will look up has every part it reads (an unknown key keeps the
     English words stored beside it)."""
     if key and key in MESSAGES and any(part not in MESSAGES[key] for part in parts):
-        raise damaged(path, f"message {key!r} is not one of this kind", field=f"{field}.message")
+        raise damaged(
+            path,
+            f"message {key!r} is not one of this kind",
+            field=f"{field}.message",
+            hint=ANALYSIS_RERUN,
+        )

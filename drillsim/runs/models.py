@@ -1,7 +1,8 @@
 """The run folder's files as typed models, shared by the writer and every reader.
 
-``manifest.json``, each line of ``summaries/*.jsonl`` and ``analysis.json`` are validated here
-before anything uses them: strict types (a string is never read as a number, nor a number as a
+``manifest.json`` and each line of ``summaries/*.jsonl`` are validated here (``analysis.json``
+with the model the analysis owns, ``analysis.model``, by the same :func:`parse`) before anything
+uses them: strict types (a string is never read as a number, nor a number as a
 flag), no unknown or missing keys, no NaN or infinity, numbers within bounds, and each file no
 larger than its limit (checked before it is read). A damaged file is a :class:`RunFolderError`
 naming the file, the line of a ``.jsonl`` file, the field path and what to do about it.
@@ -15,11 +16,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
 
+from drillsim.analysis.model import Strict
 from drillsim.analysis.summary import ObjectiveResult, QueueStats, ReplicationSummary
 from drillsim.errors import Problem, ResultsFormatError
-from drillsim.scenario.model import Variant
 
 RERUN = (
     "re-run the study (drillsim run SCENARIO --out NEW_FOLDER) or restore the folder from a copy"
@@ -87,18 +88,6 @@ def read_text(path: Path, kind: str) -> str:
 
 MAX_SECONDS = 1e10
 """Longest time a run folder may hold (317 years): sums of many stay finite, and clocks printable."""
-
-
-class Strict(BaseModel):
-    """Strict JSON: exact types, no extra keys, finite numbers."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
-
-
-class Open(Strict):
-    """Strict in the fields a reader uses; other keys are kept (written by newer code, or for people)."""
-
-    model_config = ConfigDict(strict=True, extra="allow", allow_inf_nan=False, frozen=True)
 
 
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
@@ -200,88 +189,24 @@ SummaryModel = _json_model(
 """One line of ``summaries/VARIANT.jsonl`` (``summary.ReplicationSummary.to_json``)."""
 
 
-Param = str | int | float | bool | None
-
-
-class FindingModel(Open):
-    """A finding in ``analysis.json``: what the report reads of it."""
-
-    kind: str
-    title: str
-    text: str
-    evidence: str
-    suggestion: str
-    agency: str | None = None
-    link: str | None = None
-    objectives: tuple[str, ...] = ()
-    variants: tuple[Variant, ...] = ()
-    message: str | None = None
-    params: dict[str, Param] = {}
-    evidence_parts: tuple[tuple[str, Param], ...] = ()
-
-
-class Interval(Strict):
-    """A confidence interval (either end may be unknown)."""
-
-    low: float | None = None
-    high: float | None = None
-
-
-class EffectModel(Open):
-    """A tested change's effect on one objective."""
-
-    objective: str
-    met_diff: float
-    met_ci: Interval | None = None
-    median_diff: float | None = None
-    significant: bool = False
-    before: float | None = None
-
-
-class SuggestionModel(Open):
-    """A suggested change tested by simulation."""
-
-    variant: Variant
-    finding: str = ""
-    effects: tuple[EffectModel, ...] = ()
-    message: str | None = None
-    params: dict[str, Param] = {}
-    element: str = ""
-    owner: str = ""
-    gain: float
-    benefit: float
-    recommended: bool
-
-
-class StructureModel(Open):
-    """The coordination graph's structure: the report reads its betweenness."""
-
-    betweenness: dict[str, float] = {}
-
-
-class AnalysisModel(Open):
-    """``analysis.json`` (``analysis.api.to_json``): the parts the report reads."""
-
-    findings: tuple[FindingModel, ...]
-    strengths: tuple[str, ...] = ()
-    structure: StructureModel
-    suggestions: tuple[SuggestionModel, ...] = ()
-
-
 M = TypeVar("M", bound=BaseModel)
 
 _AT = re.compile(r" at line (\d+) column (\d+)")
 
 
-def parse(model: type[M], text: str, path: Path, *, line: int | None = None) -> M:
+def parse(
+    model: type[M], text: str, path: Path, *, line: int | None = None, hint: str = RERUN
+) -> M:
     """``text`` validated as ``model``; the first problem located (line, field path) as a RunFolderError."""
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:
-        raise problem_of(exc, path, line) from None
+        raise problem_of(exc, path, line, hint) from None
 
 
-def problem_of(exc: ValidationError, path: Path, line: int | None) -> RunFolderError:
+def problem_of(
+    exc: ValidationError, path: Path, line: int | None, hint: str = RERUN
+) -> RunFolderError:
     """The first error of a validation, named by field path (and line: the .jsonl line, or JSON's own)."""
     err = exc.errors(include_url=False, include_input=False)[0]
     msg = str(err["msg"])
@@ -291,14 +216,17 @@ def problem_of(exc: ValidationError, path: Path, line: int | None) -> RunFolderE
         what = msg.replace("Invalid JSON: ", "")
         what = _AT.sub("", what) if line is None else what
         return damaged(
-            path, f"not valid JSON ({what}): the file was cut short or edited", line=where
+            path,
+            f"not valid JSON ({what}): the file was cut short or edited",
+            line=where,
+            hint=hint,
         )
     field = dotted(err["loc"])
     if err["type"] == "extra_forbidden":
         msg = "unknown field"
     elif err["type"] == "missing":
         msg = "missing field"
-    return damaged(path, msg, line=line, field=field)
+    return damaged(path, msg, line=line, field=field, hint=hint)
 
 
 def dotted(loc: tuple[Any, ...]) -> str:

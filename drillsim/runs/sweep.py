@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.errors import InputError
-from drillsim.scenario.locate import describe, meant_errors, parse_path
+from drillsim.scenario.locate import describe, meant_errors
 from drillsim.scenario.model import Scenario, Variant
 from drillsim.scenario.semantics import check_variant
 from drillsim.scenario.variants import KEEP_BASE, SAME_RULES
@@ -165,28 +165,23 @@ def grid(scenario: Scenario, axes: list[Axis]) -> list[tuple[tuple[Any, ...], Va
             variant = Variant.model_validate(data)
         except ValidationError as exc:
             err = meant_errors(exc, data)[0]
-            raise _refused(axes, combo, changes, _path(err["loc"]), *describe(err)) from None
+            raise _refused(axes, combo, changes, tuple(err["loc"]), *describe(err)) from None
         errors = [p for p in check_variant(scenario, variant) if p.severity == "error"]
         if errors:
-            raise _refused(axes, combo, changes, errors[0].path, errors[0].message, errors[0].hint)
+            raise _refused(axes, combo, changes, errors[0].keys, errors[0].message, errors[0].hint)
         out.append((combo, variant))
     return out
-
-
-def _path(loc: tuple[Any, ...]) -> str:
-    return "".join(f"[{c}]" if isinstance(c, int) else f".{c}" for c in loc).lstrip(".")
 
 
 def _refused(
     axes: list[Axis],
     combo: tuple[Any, ...],
     changes: dict[str, Any],
-    path: str,
+    parts: tuple[Any, ...],
     message: str,
     hint: str,
 ) -> InputError:
     """The error for a grid point the format refuses, naming the --set option (and value) behind it."""
-    parts = parse_path(path)
     target = field = None
     if len(parts) >= 3 and parts[0] == "change_links" and isinstance(parts[1], int):
         entry = changes["change_links"][parts[1]]

@@ -25,16 +25,6 @@ Mark = tuple[int, int]
 ID_HINT = (
     "ids use only letters, digits, - and _ (at most 64 characters) and start with a letter or digit"
 )
-_WEAK = {
-    "model_type",
-    "dict_type",
-    "model_attributes_type",
-    "union_tag_invalid",
-    "is_instance_of",
-    "missing",
-    "extra_forbidden",
-}
-"""Error types that mean "this union branch has the wrong shape" rather than "a value is wrong"."""
 _BOUNDS = {
     "greater_than_equal": ("ge", "at least"),
     "less_than_equal": ("le", "at most"),
@@ -101,11 +91,6 @@ def render_path(data: Any, path: PathKey) -> str:
     return text
 
 
-def parse_path(text: str) -> PathKey:
-    """``agencies[2].units`` as ``('agencies', 2, 'units')`` (the form semantics writes)."""
-    return tuple(int(i) if i else k for k, i in re.findall(r"([^.\[\]\s]+)|\[(\d+)\]", text))
-
-
 def mark_of(located: Located, path: PathKey) -> Mark | None:
     """The mark of the deepest prefix of ``path`` that was in the file."""
     for n in range(len(path), -1, -1):
@@ -115,10 +100,10 @@ def mark_of(located: Located, path: PathKey) -> Mark | None:
 
 
 def locate_problems(problems: list[Problem], located: Located, filename: str) -> list[Problem]:
-    """Add file, line and column to problems whose ``path`` is in the semantics form; file order."""
+    """Add file, line and column to the semantic checks' problems (by their keys); file order."""
     out = []
     for p in problems:
-        path, _ = walk(located.data, parse_path(p.path))
+        path, _ = walk(located.data, p.keys)
         line, column = mark_of(located, path) or (None, None)
         out.append(
             Problem(
@@ -126,9 +111,11 @@ def locate_problems(problems: list[Problem], located: Located, filename: str) ->
                 file=filename,
                 line=line,
                 column=column,
-                path=render_path(located.data, parse_path(p.path)),
+                path=render_path(located.data, p.keys),
                 hint=p.hint,
                 severity=p.severity,
+                unknown_name=p.unknown_name,
+                keys=p.keys,
             )
         )
     return sorted(out, key=_order)
@@ -150,7 +137,7 @@ def validation_problems(exc: ValidationError, located: Located, filename: str) -
 
 def meant_errors(exc: ValidationError, data: Any) -> list[Any]:
     """The pydantic errors of validating ``data`` that say what is wrong: no union-branch noise."""
-    return _prune_branches(_drop_follow_ons(exc.errors(include_url=False)), data)
+    return _first_missing_field(_drop_follow_ons(exc.errors(include_url=False)), data)
 
 
 def _drop_follow_ons(errors: list[Any]) -> list[Any]:
@@ -163,32 +150,24 @@ def _drop_follow_ons(errors: list[Any]) -> list[Any]:
     return [e for e in errors if not (e["type"] == "too_short" and inner(e))]
 
 
-def _prune_branches(errors: list[Any], data: Any) -> list[Any]:
-    """Keep, at each union, the branch whose errors reach deepest into the data (the one meant)."""
-    groups: dict[PathKey, dict[Any, list[Any]]] = {}
+def _first_missing_field(errors: list[Any], data: Any) -> list[Any]:
+    """Of the required fields missing from one entry, name only the first.
+
+    An entry that lacks several (a task written under ``links``, a file with one section) is one
+    mistake, not one per field. Union branches need no such choice: every union in the format is
+    tagged (durations by their shape, measures by their kind, travel by ``by_zone``), so pydantic
+    reports only the errors of the form the value was written in.
+    """
+    first: dict[PathKey, Any] = {}
+    out = []
     for err in errors:
-        path, skipped = walk(data, err["loc"])
-        prefix = _prefix_before_skip(data, err["loc"])
-        branch = skipped[0] if skipped else None
-        if branch is not None and prefix is not None:
-            depth = len(path) - (
-                err["type"] == "extra_forbidden"
-            )  # an unknown key reaches no deeper
-            groups.setdefault(prefix, {}).setdefault(branch, []).append((err, depth))
-    drop: set[int] = set()
-    for branches in groups.values():
-        if len(branches) < 2:
-            continue
-        ranked = sorted(
-            branches.values(),
-            key=lambda errs: (
-                -max(depth for _, depth in errs),
-                sum(e["type"] in _WEAK for e, _ in errs) / len(errs),
-            ),
-        )
-        for errs in ranked[1:]:
-            drop.update(id(e) for e, _ in errs)
-    return [e for e in errors if id(e) not in drop]
+        loc = tuple(err["loc"])
+        entry = _prefix_before_skip(data, loc)
+        if err["type"] == "missing" and entry is not None and len(entry) == len(loc) - 1:
+            if first.setdefault(entry, err) is not err:
+                continue
+        out.append(err)
+    return out
 
 
 def _prefix_before_skip(data: Any, loc: tuple[Any, ...]) -> PathKey | None:

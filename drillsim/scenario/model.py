@@ -176,6 +176,24 @@ class ZoneTravel(Model):
     by_zone: dict[Id, Dist] = Field(min_length=1)
 
 
+def _travel_kind(value: Any) -> str:
+    """Which form of travel a value is: zone travel when it names ``by_zone``, else a duration.
+
+    The travel union is tagged by this, so that a wrong value gets the errors of the form it was
+    written in, never those of the other form.
+    """
+    if isinstance(value, ZoneTravel) or isinstance(value, dict) and "by_zone" in value:
+        return "ZoneTravel"
+    return "distribution"
+
+
+Travel = Annotated[
+    Annotated[ZoneTravel, Tag("ZoneTravel")] | Annotated[Dist, Tag("distribution")],
+    Discriminator(_travel_kind),
+]
+"""Travel to the target: one duration, or one per zone (``by_zone``)."""
+
+
 class Agency(Model):
     """An organisation taking part: its duty desk, its units and how fast it mobilises."""
 
@@ -199,7 +217,7 @@ class Agency(Model):
     activation: Dist = Field(
         default_factory=_zero, description="From first alert to units leaving."
     )
-    travel: ZoneTravel | Dist | None = Field(
+    travel: Travel | None = Field(
         None, description="Travel to the target; omit for an agency that works from its base."
     )
     capabilities: tuple[Id, ...] = Field(

@@ -1,8 +1,9 @@
 """Phase 2 of validation: cross-references and structure of a parsed scenario.
 
 ``check(scenario)`` returns every problem at once; it never raises and never reads files. Each
-problem's ``path`` is written in the plain form ``tasks[3].after[0]`` (``from`` for the ``from_``
-field, keys of mappings as path parts) so that the loader can find the line it came from.
+problem carries its field's path as keys and indexes (``Problem.keys``, such as
+``("tasks", 3, "after", 0)``; ``from`` for the ``from_`` field) so that the loader can find the
+line it came from.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from drillsim.errors import Problem, Severity
+from drillsim.errors import FieldPath, Problem, Severity, dotted
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
 from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
@@ -28,7 +29,7 @@ def check(scenario: Scenario) -> list[Problem]:
     return base + [
         p
         for i, v in enumerate(scenario.variants)
-        for p in check_variant(scenario, v, f"variants[{i}]", base)
+        for p in check_variant(scenario, v, ("variants", i), base)
     ]
 
 
@@ -53,9 +54,9 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
 
 
 def check_variant(
-    scenario: Scenario, variant: Variant, at: str = "", base: list[Problem] | None = None
+    scenario: Scenario, variant: Variant, at: FieldPath = (), base: list[Problem] | None = None
 ) -> list[Problem]:
-    """Every problem of one variant, with paths at the variant (under ``at``, e.g. ``variants[2]``).
+    """Every problem of one variant, with paths at the variant (under ``at``, e.g. ``("variants", 2)``).
 
     In turn: references to things that do not exist; else the changed scenario's field and model
     rules (as a file's); else what the changed scenario newly breaks, moved to the variant entry
@@ -122,11 +123,15 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f"known: {', '.join(known)}" if known else ""
 
 
-def _ref(name: str, known: Iterable[str], path: str, what: str) -> list[Problem]:
+def _ref(name: str, known: Iterable[str], path: FieldPath, what: str) -> list[Problem]:
     known = list(known)
     if name in known:
         return []
-    return [Problem(f"unknown {what} {name!r}", path=path, hint=_suggest(name, known))]
+    return [
+        Problem(
+            f"unknown {what} {name!r}", keys=path, hint=_suggest(name, known), unknown_name=True
+        )
+    ]
 
 
 def _duplicates(s: Scenario) -> list[Problem]:
@@ -139,20 +144,20 @@ def _duplicates(s: Scenario) -> list[Problem]:
     }
     out = []
     for section, ids in groups.items():
-        out += _repeats(ids, section, ".id")
-    out += _repeats(list(s.target.zones), "target.zones", "")
+        out += _repeats(ids, (section,), ("id",))
+    out += _repeats(list(s.target.zones), ("target", "zones"), ())
     return out
 
 
-def _repeats(ids: list[str], section: str, suffix: str) -> list[Problem]:
+def _repeats(ids: list[str], section: FieldPath, suffix: FieldPath) -> list[Problem]:
     first: dict[str, int] = {}
     out = []
     for i, name in enumerate(ids):
         if name in first:
             out.append(
                 Problem(
-                    f"duplicate id {name!r}; {section}[{first[name]}] already uses it",
-                    path=f"{section}[{i}]{suffix}",
+                    f"duplicate id {name!r}; {dotted(section)}[{first[name]}] already uses it",
+                    keys=(*section, i, *suffix),
                     hint="every id must be unique in its section",
                 )
             )
@@ -163,14 +168,14 @@ def _repeats(ids: list[str], section: str, suffix: str) -> list[Problem]:
 def _links(ix: _Index) -> list[Problem]:
     out = []
     for i, link in enumerate(ix.s.links):
-        out += _ref(link.from_, ix.agencies, f"links[{i}].from", "agency")
+        out += _ref(link.from_, ix.agencies, ("links", i, "from"), "agency")
         for j, to in enumerate(link.to):
-            out += _ref(to, ix.agencies, f"links[{i}].to[{j}]", "agency")
+            out += _ref(to, ix.agencies, ("links", i, "to", j), "agency")
             if to == link.from_:
                 out.append(
                     Problem(
                         f"{to} links to itself",
-                        path=f"links[{i}].to[{j}]",
+                        keys=("links", i, "to", j),
                         hint="a link goes from one agency to another",
                     )
                 )
@@ -181,7 +186,7 @@ def _liaisons(ix: _Index) -> list[Problem]:
     """Every liaison names an own agency other than itself; an external agency has a liaison (named or default)."""
     out = []
     for i, a in enumerate(ix.s.agencies):
-        at = f"agencies[{i}].liaison"
+        at: FieldPath = ("agencies", i, "liaison")
         if a.liaison is not None:
             if a.liaison not in ix.agencies:
                 out += _ref(a.liaison, ix.agencies, at, "agency")
@@ -189,7 +194,7 @@ def _liaisons(ix: _Index) -> list[Problem]:
                 out.append(
                     Problem(
                         f"{a.id} is its own liaison",
-                        path=at,
+                        keys=at,
                         hint="the liaison is the own agency that coordinates with it",
                     )
                 )
@@ -197,7 +202,7 @@ def _liaisons(ix: _Index) -> list[Problem]:
                 out.append(
                     Problem(
                         f"the liaison {a.liaison} of {a.id} is itself external",
-                        path=at,
+                        keys=at,
                         hint="name an agency under the sponsor's authority (authority: own)",
                     )
                 )
@@ -205,7 +210,7 @@ def _liaisons(ix: _Index) -> list[Problem]:
             out.append(
                 Problem(
                     f"the external agency {a.id} has no liaison",
-                    path=f"agencies[{i}].authority",
+                    keys=("agencies", i, "authority"),
                     hint="add liaison: <id of the own agency that coordinates with it>, or a link "
                     "between it and an own agency",
                 )
@@ -217,12 +222,12 @@ def _incidents(ix: _Index) -> list[Problem]:
     zones = ix.s.target.zones
     out = []
     for i, inc in enumerate(ix.s.incidents):
-        at = f"incidents[{i}]"
-        out += _ref(inc.detected_by, ix.agencies, f"{at}.detected_by", "agency")
+        at: FieldPath = ("incidents", i)
+        out += _ref(inc.detected_by, ix.agencies, (*at, "detected_by"), "agency")
         if inc.zone is not None and zones:
-            out += _ref(inc.zone, zones, f"{at}.zone", "zone (not in target.zones)")
+            out += _ref(inc.zone, zones, (*at, "zone"), "zone (not in target.zones)")
         for j, t in enumerate(inc.triggers):
-            out += _ref(t, ix.tasks, f"{at}.triggers[{j}]", "task")
+            out += _ref(t, ix.tasks, (*at, "triggers", j), "task")
         out += _casualty_flow(ix, i)
         out += _zone_travel(ix, i)
     for i, a in enumerate(ix.s.agencies):
@@ -232,8 +237,9 @@ def _incidents(ix: _Index) -> list[Problem]:
                     out.append(
                         Problem(
                             f"unknown zone {zone!r} in travel times",
-                            path=f"agencies[{i}].travel.by_zone.{zone}",
+                            keys=("agencies", i, "travel", "by_zone", zone),
                             hint=_suggest(zone, zones) or "declare the zones in target.zones",
+                            unknown_name=True,
                         )
                     )
     return out
@@ -250,7 +256,7 @@ def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
                 Problem(
                     f"incident {inc.id} triggers the per-casualty task {t} but has no casualties "
                     f"({cats}), so {t} has nothing to do",
-                    path=f"incidents[{i}].triggers",
+                    keys=("incidents", i, "triggers"),
                     severity="warning",
                     hint="add casualties to the incident, or do not trigger it",
                 )
@@ -270,7 +276,7 @@ def _zone_travel(ix: _Index, i: int) -> list[Problem]:
                     Problem(
                         f"{a} has no travel time for {where} (incident {inc.id}); the slowest of its "
                         "zones is used",
-                        path=f"incidents[{i}].zone",
+                        keys=("incidents", i, "zone"),
                         severity="warning",
                     )
                 )
@@ -281,21 +287,21 @@ def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
     known = [*ix.agencies, *sorted(ix.capabilities)]
     out = []
     for i, task in enumerate(ix.s.tasks):
-        at = f"tasks[{i}]"
+        at: FieldPath = ("tasks", i)
         unknown = [
             p
             for j, name in enumerate(task.by)
-            for p in _ref(name, known, f"{at}.by[{j}]", "agency or capability")
+            for p in _ref(name, known, (*at, "by", j), "agency or capability")
         ]
         out += unknown
         for j, p in enumerate(task.after):
-            out += _ref(p, ix.tasks, f"{at}.after[{j}]", "task")
+            out += _ref(p, ix.tasks, (*at, "after", j), "task")
         capable = ix.capable(task)
         if not capable and not unknown:
             out.append(
                 Problem(
                     f"no agency can do task {task.id}",
-                    path=f"{at}.by",
+                    keys=(*at, "by"),
                     severity=gap,
                     hint="name an agency id, or a capability some agency lists",
                 )
@@ -307,7 +313,7 @@ def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
                     Problem(
                         f"task {task.id} needs {task.units} units at once but the most any capable agency has is "
                         f"{ix.agencies[best].units} ({best})",
-                        path=f"{at}.units",
+                        keys=(*at, "units"),
                         severity=gap,
                         hint="lower the task's units or give an agency more units",
                     )
@@ -329,7 +335,7 @@ def _cycles(s: Scenario) -> list[Problem]:
         out.append(
             Problem(
                 "the prerequisites form a loop: " + " -> ".join(names),
-                path=f"tasks[{order[start]}].after",
+                keys=("tasks", order[start], "after"),
                 hint="a task cannot (indirectly) wait for itself; remove one of these `after` entries",
             )
         )
@@ -344,18 +350,19 @@ def _objectives(ix: _Index, gap: Severity) -> list[Problem]:
 
 
 def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
-    at = f"objectives[{i}]"
+    at: FieldPath = ("objectives", i)
     m = obj.measure
     kind, target = m.kind, m.target
     out: list[Problem] = []
     if m.incident is not None:
-        out += _ref(m.incident, ix.incidents, f"{at}.measure.incident", "incident")
+        out += _ref(m.incident, ix.incidents, (*at, "measure", "incident"), "incident")
     if obj.from_ not in CLOCK_STARTS and obj.from_ not in ix.incidents:
         out.append(
             Problem(
                 f"unknown clock start {obj.from_!r}",
-                path=f"{at}.from",
+                keys=(*at, "from"),
                 hint="use trigger, first_inject, exercise_start or an incident id",
+                unknown_name=True,
             )
         )
     horizon = ix.s.scenario.horizon
@@ -364,28 +371,28 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
             Problem(
                 f"the target {format_duration(obj.within)} is longer than the horizon "
                 f"{format_duration(horizon)}, so a miss is never seen",
-                path=f"{at}.within",
+                keys=(*at, "within"),
                 severity="warning",
                 hint="raise scenario.horizon or shorten the target",
             )
         )
     if kind not in TASK_MEASURES:
         if target not in ix.agencies:
-            return out + _ref(target, ix.agencies, f"{at}.measure.{kind}", "agency")
-        return out + _alertable(ix, target, f"{at}.measure.{kind}", gap)
+            return out + _ref(target, ix.agencies, (*at, "measure", kind), "agency")
+        return out + _alertable(ix, target, (*at, "measure", kind), gap)
     if target not in ix.tasks:
-        return out + _ref(target, ix.tasks, f"{at}.measure.{kind}", "task")
+        return out + _ref(target, ix.tasks, (*at, "measure", kind), "task")
     return out + _measurable_task(ix, obj, kind, target, at, gap)
 
 
-def _alertable(ix: _Index, agency: str, path: str, gap: Severity) -> list[Problem]:
+def _alertable(ix: _Index, agency: str, path: FieldPath, gap: Severity) -> list[Problem]:
     detectors = {inc.detected_by for inc in ix.s.incidents}
     if agency in detectors or ix.graph.in_degree(agency) > 0:
         return []
     return [
         Problem(
             f"{agency} can never be alerted: no link leads to it and it detects no incident",
-            path=path,
+            keys=path,
             severity=gap,
             hint=f"add a link to {agency}",
         )
@@ -393,17 +400,17 @@ def _alertable(ix: _Index, agency: str, path: str, gap: Severity) -> list[Proble
 
 
 def _measurable_task(
-    ix: _Index, obj: Objective, kind: str, task_id: str, at: str, gap: Severity
+    ix: _Index, obj: Objective, kind: str, task_id: str, at: FieldPath, gap: Severity
 ) -> list[Problem]:
     incidents = ix.triggered_by.get(task_id, [])
     incident = obj.measure.incident
-    path = f"{at}.measure.{kind}"
+    path: FieldPath = (*at, "measure", kind)
     if not incidents or (incident in ix.incidents and incident not in incidents):
         which = f"incident {incident}" if incident in ix.incidents else "any incident"
         return [
             Problem(
                 f"task {task_id} is never triggered by {which}, so this objective can never be measured",
-                path=path,
+                keys=path,
                 severity=gap,
                 hint=f"add {task_id} to the incident's triggers",
             )
@@ -415,7 +422,7 @@ def _measurable_task(
         return [
             Problem(
                 f"casualties_through needs a per-casualty task; {task_id} has no per_casualty time",
-                path=path,
+                keys=path,
                 hint=f"measure task_done: {task_id}, or give it per_casualty",
             )
         ]
@@ -425,7 +432,7 @@ def _measurable_task(
             Problem(
                 f"{category} casualties do not go through {task_id} (its categories: "
                 f"{', '.join(task.categories)})",
-                path=f"{at}.measure.category",
+                keys=(*at, "measure", "category"),
             )
         ]
     cats = (category,) if category else task.categories
@@ -435,7 +442,7 @@ def _measurable_task(
             Problem(
                 f"no incident that triggers {task_id} has {'/'.join(cats)} casualties, so this objective "
                 "can never be measured",
-                path=path,
+                keys=path,
                 severity=gap,
                 hint="add casualties to the incident that triggers the task",
             )
@@ -460,16 +467,11 @@ def _reachability(ix: _Index) -> list[Problem]:
                 Problem(
                     _no_path(ix, d, inc.id, t, capable, reach),
                     severity="warning",
-                    path=f"tasks[{list(ix.tasks).index(t)}].by",
+                    keys=("tasks", list(ix.tasks).index(t), "by"),
                     hint="add a link (or a backup channel) so that the alert can reach them",
                 )
             )
-    return sorted(out, key=lambda p: parse_index(p.path))
-
-
-def parse_index(path: str) -> int:
-    """The index in ``tasks[3].by`` (for ordering problems as the file does)."""
-    return int(path.split("[", 1)[1].split("]", 1)[0])
+    return sorted(out, key=lambda p: p.keys[1])  # the task index, as the file orders them
 
 
 def _no_path(

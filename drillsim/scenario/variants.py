@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from drillsim.errors import Problem, ScenarioError, Severity
-from drillsim.scenario.locate import PathKey, describe, meant_errors, parse_path
+from drillsim.errors import FieldPath, Problem, ScenarioError, Severity, dotted
+from drillsim.scenario.locate import PathKey, describe, meant_errors
 from drillsim.scenario.model import Scenario, Variant
 from drillsim.scenario.rules import WHAT_IF
 
@@ -35,14 +35,14 @@ class Source:
     """Which entry of the variant made one element of the changed scenario.
 
     Attributes:
-        entry: The entry's path in the variant (``change_links[0]``, ``add_agencies[1]``); None
-            for an element the variant leaves as it is.
+        entry: The entry's path in the variant (``("change_links", 0)``, ``("add_agencies", 1)``);
+            None for an element the variant leaves as it is.
         fields: The fields the entry sets: a problem in one of them is the variant's own value.
         whole: The element is entirely the variant's (added), so every field is its own.
         base: The element it is combined with, e.g. ``links[1] (police_hq -> ems)``.
     """
 
-    entry: str | None = None
+    entry: FieldPath | None = None
     fields: frozenset[str] = frozenset()
     whole: bool = False
     base: str = ""
@@ -52,7 +52,8 @@ class Source:
 class Place:
     """Where a problem of the changed scenario belongs in the variant."""
 
-    path: str
+    keys: FieldPath
+    """The variant's entry and field, as keys and indexes."""
     combined: str = ""
     """The base element it arises together with ("" when the variant's value alone is wrong)."""
     field: str = ""
@@ -62,6 +63,11 @@ class Place:
     own: bool = False
     """The problem is in a value the variant itself writes (not in what it leaves of the base)."""
 
+    @property
+    def path(self) -> str:
+        """The entry and field in their plain form, such as ``variants[2].change_links[0].retry``."""
+        return dotted(self.keys)
+
 
 @dataclass(frozen=True)
 class Applied:
@@ -70,8 +76,8 @@ class Applied:
     scenario: Scenario | None
     problems: tuple[Problem, ...]
     sources: Mapping[PathKey, Source]
-    at: str = ""
-    """The variant's path in its file (``variants[2]``); "" for a variant built in memory."""
+    at: FieldPath = ()
+    """The variant's path in its file (``("variants", 2)``); () for a variant built in memory."""
 
     def place(self, path: PathKey) -> Place:
         """The variant's entry and field behind ``path`` (a path into the changed scenario)."""
@@ -86,17 +92,17 @@ class Applied:
             return Place(self.at, src.base)
         if src.whole or (rest and rest[0] in src.fields):
             return Place(
-                _join(self.at, src.entry, rest),
+                (*self.at, *src.entry, *rest),
                 "",
                 str(rest[0]) if rest else "",
                 "" if src.whole else src.base,
                 own=True,
             )
-        return Place(_join(self.at, src.entry, ()), src.base)
+        return Place((*self.at, *src.entry), src.base)
 
     def relocate(self, p: Problem) -> Problem:
         """A semantic problem of the changed scenario, moved to the variant entry it comes from."""
-        where = self.place(parse_path(p.path))
+        where = self.place(p.keys)
         hint = p.hint
         if where.combined:
             also = (
@@ -104,12 +110,12 @@ class Applied:
             )
             hint = f"{hint}; {also}" if hint else also
         severity: Severity = p.severity
-        if p.message.startswith("unknown ") and not where.own:
+        if p.unknown_name and not where.own:
             # NOTE: a base element naming what the variant removed is a deliberate what-if: the
             # engine treats the removed thing as absent. A name the variant writes itself is an error.
             severity = "warning"
         return Problem(
-            f"with this variant, {p.message}", path=where.path, hint=hint, severity=severity
+            f"with this variant, {p.message}", keys=where.keys, hint=hint, severity=severity
         )
 
 
@@ -131,7 +137,7 @@ def apply_variant(scenario: Scenario, variant: str | Variant) -> Scenario:
     return applied.scenario
 
 
-def try_variant(scenario: Scenario, variant: Variant, at: str = "") -> Applied:
+def try_variant(scenario: Scenario, variant: Variant, at: FieldPath = ()) -> Applied:
     """Merge the variant into the scenario's data and validate the result as a scenario file would be.
 
     References to things that do not exist are skipped here (see :func:`variant_problems`).
@@ -147,20 +153,13 @@ def try_variant(scenario: Scenario, variant: Variant, at: str = "") -> Applied:
     return Applied(result, (), sources, at)
 
 
-def _find(scenario: Scenario, variant: str | Variant) -> tuple[Variant, str]:
-    """The variant and its path in the scenario's file ("" when the scenario does not hold it)."""
+def _find(scenario: Scenario, variant: str | Variant) -> tuple[Variant, FieldPath]:
+    """The variant and its path in the scenario's file (() when the scenario does not hold it)."""
     v = scenario.variant(variant) if isinstance(variant, str) else variant
     for i, known in enumerate(scenario.variants):
         if known is v or known == v:
-            return v, f"variants[{i}]"
-    return v, ""
-
-
-def _join(at: str, entry: str, rest: PathKey) -> str:
-    text = ".".join(p for p in (at, entry) if p)
-    for comp in rest:
-        text += f"[{comp}]" if isinstance(comp, int) else f".{comp}"
-    return text
+            return v, ("variants", i)
+    return v, ()
 
 
 def _problem(err: Any, applied: Applied) -> Problem:
@@ -174,7 +173,7 @@ def _problem(err: Any, applied: Applied) -> Problem:
         hint = hint or SAME_RULES
         if where.field and where.base:
             hint += f"{KEEP_BASE}`{where.field}` out to keep the value of {where.base}"
-    return Problem(message, path=where.path, hint=hint)
+    return Problem(message, keys=where.keys, hint=hint)
 
 
 # -- merging --------------------------------------------------------------------------------------
@@ -204,9 +203,7 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
     data = _dump(scenario)
     links = [(d, Source(base=f"links[{i}]")) for i, d in enumerate(data.get("links", []))]
     links = _change_links(_remove_links(links, v.remove_links), v)
-    links += [
-        (_dump(lk), Source(f"add_links[{i}]", whole=True)) for i, lk in enumerate(v.add_links)
-    ]
+    links += [(_dump(lk), Source(("add_links", i), whole=True)) for i, lk in enumerate(v.add_links)]
     agencies = [
         (d, Source(base=f"agencies[{i}] ({d['id']})")) for i, d in enumerate(data["agencies"])
     ]
@@ -219,9 +216,9 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
         agencies = [a for a in agencies if a[0]["id"] not in gone]
         links = _drop_agencies_from_links(links, gone)
         tasks = [({**d, "by": [b for b in d["by"] if b not in gone]}, s) for d, s in tasks]
-        sources[("agencies",)] = Source("remove_agencies", whole=True)
+        sources[("agencies",)] = Source(("remove_agencies",), whole=True)
     agencies += [
-        (_dump(a), Source(f"add_agencies[{i}]", whole=True, base=f"add_agencies[{i}] ({a.id})"))
+        (_dump(a), Source(("add_agencies", i), whole=True, base=f"add_agencies[{i}] ({a.id})"))
         for i, a in enumerate(v.add_agencies)
     ]
     agencies = [
@@ -233,7 +230,7 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
         (d, Source(base=f"incidents[{i}] ({d['id']})")) for i, d in enumerate(data["incidents"])
     ]
     incidents += [
-        (_dump(inc), Source(f"add_incidents[{i}]", whole=True))
+        (_dump(inc), Source(("add_incidents", i), whole=True))
         for i, inc in enumerate(v.add_incidents)
     ]
     merged = {
@@ -252,7 +249,7 @@ def _merge(scenario: Scenario, v: Variant) -> tuple[dict[str, Any], dict[PathKey
         sources.update({(section, i): s for i, (_, s) in enumerate(items)})
     if v.horizon is not None:
         merged["scenario"] = {**data["scenario"], "horizon": _dump(v)["horizon"]}
-        sources[("scenario",)] = Source("", frozenset({"horizon"}), base="scenario.horizon")
+        sources[("scenario",)] = Source((), frozenset({"horizon"}), base="scenario.horizon")
     return merged, sources
 
 
@@ -268,7 +265,7 @@ def _changed(
     if change is None:
         return item
     update = _set_fields(change, nullable)
-    return {**d, **update}, Source(f"{section}.{d['id']}", frozenset(update), base=src.base)
+    return {**d, **update}, Source((section, d["id"]), frozenset(update), base=src.base)
 
 
 def _remove_links(links: list[Item], pairs: tuple[tuple[str, str], ...]) -> list[Item]:
@@ -307,7 +304,7 @@ def _change_links(links: list[Item], v: Variant) -> list[Item]:
                 (
                     {**d, "to": [t], **update},
                     Source(
-                        f"change_links[{k}]",
+                        ("change_links", k),
                         frozenset(update),
                         base=f"{src.base} ({d['from']} -> {t})",
                     ),
@@ -335,8 +332,8 @@ BASE = "base"
 ``summaries/base.jsonl`` on Windows and macOS)."""
 
 
-def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list[Problem]:
-    """References in ``variant`` that point at nothing, each with a semantics-form path under ``at``."""
+def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -> list[Problem]:
+    """References in ``variant`` that point at nothing, each with its path under ``at``."""
     v = variant
     base_agencies = {a.id for a in scenario.agencies}
     agencies = (base_agencies - set(v.remove_agencies)) | {a.id for a in v.add_agencies}
@@ -348,7 +345,7 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
                 f"variant id {v.id!r} is reserved: 'base' names the scenario as written, without "
                 "any variant, so this variant would never be simulated (not by --all-variants, "
                 "--variant base or compare)",
-                path=_join(at, "id", ()),
+                keys=(*at, "id"),
                 hint="give the variant an id that says what it changes, such as 'two-duty-officers'",
             )
         )
@@ -357,18 +354,18 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
             out.append(
                 Problem(
                     f"there is no link {f} -> {t} to remove",
-                    path=_join(at, f"remove_links[{i}]", ()),
+                    keys=(*at, "remove_links", i),
                     hint=_edges_hint(edges, f),
                 )
             )
     first: dict[tuple[str, str], int] = {}
     for i, c in enumerate(v.change_links):
-        path = _join(at, f"change_links[{i}]", ())
+        path: FieldPath = (*at, "change_links", i)
         if (c.from_, c.to) not in edges:
             out.append(
                 Problem(
                     f"there is no link {c.from_} -> {c.to} to change",
-                    path=path,
+                    keys=path,
                     hint=_edges_hint(edges, c.from_),
                 )
             )
@@ -376,31 +373,31 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
             out.append(
                 Problem(
                     f"change_links[{first[(c.from_, c.to)]}] already changes {c.from_} -> {c.to}",
-                    path=path,
+                    keys=path,
                     hint="put all the changes to one link in one entry",
                 )
             )
         first.setdefault((c.from_, c.to), i)
-    out += _unknown(v.remove_agencies, base_agencies, _join(at, "remove_agencies", ()), "agency")
+    out += _unknown(v.remove_agencies, base_agencies, (*at, "remove_agencies"), "agency")
     if not agencies:
         out.append(
             Problem(
                 "this variant removes every agency; a scenario needs at least one",
-                path=_join(at, "remove_agencies", ()),
+                keys=(*at, "remove_agencies"),
                 hint="keep at least one agency, or add one with add_agencies",
             )
         )
     out += _unknown(
         tuple(v.change_agencies),
         base_agencies | {a.id for a in v.add_agencies},
-        _join(at, "change_agencies", ()),
+        (*at, "change_agencies"),
         "agency",
         keyed=True,
     )
     out += _unknown(
         tuple(v.change_tasks),
         {t.id for t in scenario.tasks},
-        _join(at, "change_tasks", ()),
+        (*at, "change_tasks"),
         "task",
         keyed=True,
     )
@@ -409,20 +406,20 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
         out += _unknown(
             change.by or (),
             doers,
-            _join(at, f"change_tasks.{task_id}.by", ()),
+            (*at, "change_tasks", task_id, "by"),
             "agency or capability",
         )
     for i, link in enumerate(v.add_links):
         out += _unknown(
-            (link.from_,), agencies, _join(at, f"add_links[{i}].from", ()), "agency", single=True
+            (link.from_,), agencies, (*at, "add_links", i, "from"), "agency", single=True
         )
-        out += _unknown(link.to, agencies, _join(at, f"add_links[{i}].to", ()), "agency")
+        out += _unknown(link.to, agencies, (*at, "add_links", i, "to"), "agency")
     for i, a in enumerate(v.add_agencies):
         if a.id in base_agencies:
             out.append(
                 Problem(
                     f"agency {a.id!r} already exists; use change_agencies to change it",
-                    path=_join(at, f"add_agencies[{i}].id", ()),
+                    keys=(*at, "add_agencies", i, "id"),
                 )
             )
     for i, inc in enumerate(v.add_incidents):
@@ -430,27 +427,27 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
             out.append(
                 Problem(
                     f"incident {inc.id!r} already exists",
-                    path=_join(at, f"add_incidents[{i}].id", ()),
+                    keys=(*at, "add_incidents", i, "id"),
                     hint="give the added incident an id of its own",
                 )
             )
         out += _unknown(
             (inc.detected_by,),
             agencies,
-            _join(at, f"add_incidents[{i}].detected_by", ()),
+            (*at, "add_incidents", i, "detected_by"),
             "agency",
             single=True,
         )
         out += _unknown(
             inc.triggers,
             {t.id for t in scenario.tasks},
-            _join(at, f"add_incidents[{i}].triggers", ()),
+            (*at, "add_incidents", i, "triggers"),
             "task",
         )
     if v.expect is not None:
         objectives = {o.id for o in scenario.objectives}
-        out += _unknown(v.expect.better, objectives, _join(at, "expect.better", ()), "objective")
-        out += _unknown(v.expect.worse, objectives, _join(at, "expect.worse", ()), "objective")
+        out += _unknown(v.expect.better, objectives, (*at, "expect", "better"), "objective")
+        out += _unknown(v.expect.worse, objectives, (*at, "expect", "worse"), "objective")
     for i, name in enumerate(v.remove_agencies):
         for inc in scenario.incidents:
             if inc.detected_by == name:
@@ -458,7 +455,7 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
                     Problem(
                         f"removes {name}, which detects incident {inc.id}; the run will report "
                         f"{inc.id} as never detected",
-                        path=_join(at, f"remove_agencies[{i}]", ()),
+                        keys=(*at, "remove_agencies", i),
                         severity="warning",
                     )
                 )
@@ -468,7 +465,7 @@ def variant_problems(scenario: Scenario, variant: Variant, at: str = "") -> list
 def _unknown(
     ids: tuple[str, ...],
     known: set[str],
-    path: str,
+    path: FieldPath,
     what: str,
     *,
     keyed: bool = False,
@@ -484,8 +481,8 @@ def _unknown(
             if close
             else f"known: {', '.join(sorted(known)) or 'none'}"
         )
-        where = f"{path}.{name}" if keyed else path if single else f"{path}[{i}]"
-        out.append(Problem(f"unknown {what} {name!r}", path=where, hint=hint))
+        where = (*path, name) if keyed else path if single else (*path, i)
+        out.append(Problem(f"unknown {what} {name!r}", keys=where, hint=hint, unknown_name=True))
     return out
 
 

@@ -31,6 +31,16 @@ from drillsim.scenario.durations import clock
 from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
 from drillsim.sim.engine.pools import Desk, HandOut, UnitPool
 from drillsim.sim.engine.reasons import unfinished_reasons
+from drillsim.sim.engine.taskstate import (
+    AWAITING_AGENCY,
+    CANNOT_START,
+    DONE,
+    AwaitingPrerequisite,
+    AwaitingUnits,
+    CasualtiesUnderway,
+    TaskState,
+    Working,
+)
 from drillsim.sim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
 from drillsim.sim.rng import RandomStreams, stable_key
 
@@ -127,7 +137,7 @@ class DrillModel:
         self.ready_events: dict[tuple[int, int], simpy.Event] = {}
         self.ready_rids: dict[tuple[int, int], int] = {}
         self.done: dict[tuple[Any, ...], simpy.Event] = {}
-        self.state: dict[tuple[Any, ...], tuple[str, Any]] = {}
+        self.state: dict[tuple[Any, ...], TaskState] = {}
         self.fired: list[int | None] = [None] * len(compiled.incidents)
         self.seq = itertools.count()
 
@@ -426,7 +436,7 @@ class DrillModel:
                 ev = self.done[(inc.index, p, casualty)]
             else:
                 continue
-            self.state[key] = ("prerequisite", pre.id)
+            self.state[key] = AwaitingPrerequisite(pre.id)
             cause = self.later(cause, (yield ev))
         return cause
 
@@ -444,7 +454,7 @@ class DrillModel:
         self._finish(key, self.rec(K.TASK_DONE, a.id, task=task.id, incident=inc.id, cause=f))
 
     def _finish(self, key: tuple[Any, ...], rid: int) -> None:
-        self.state[key] = ("done", None)
+        self.state[key] = DONE
         self.done[key].succeed(rid)
 
     def _casualty_task(self, inc: IncidentC, task: TaskC) -> Generator[Any, Any, None]:
@@ -452,13 +462,13 @@ class DrillModel:
         cause: int | None = self.fired[inc.index]
         for p in task.after:
             if not self.c.tasks[p].is_per_casualty:
-                self.state[key] = ("prerequisite", self.c.tasks[p].id)
+                self.state[key] = AwaitingPrerequisite(self.c.tasks[p].id)
                 cause = self.later(cause, (yield self.done[(inc.index, p)]))
         casualties = [c for c in inc.casualties if c.split("-")[0] in task.categories]
         if not casualties:
             for p in task.after:  # nothing to do, but never done before what it comes after
                 if self.c.tasks[p].is_per_casualty:
-                    self.state[key] = ("prerequisite", self.c.tasks[p].id)
+                    self.state[key] = AwaitingPrerequisite(self.c.tasks[p].id)
                     cause = self.later(cause, (yield self.done[(inc.index, p)]))
             self._finish(
                 key,
@@ -467,7 +477,7 @@ class DrillModel:
                 ),
             )
             return
-        self.state[key] = ("casualties", len(casualties))
+        self.state[key] = CasualtiesUnderway(len(casualties))
         steps = [self.env.process(self._casualty_step(inc, task, c, cause)) for c in casualties]
         yield self.env.all_of(steps)
         last = max((s.value for s in steps), key=lambda r: (self.records[r].time, r))
@@ -517,7 +527,7 @@ class DrillModel:
         """Wait until a capable, ready agency grants the units; return it and the start record."""
         pending: dict[int, Any] = {}
         ready_rid: int | None = None
-        self.state[key] = ("agency", None)
+        self.state[key] = AWAITING_AGENCY
         while True:
             waiting_ready = []
             for ai in task.capable:
@@ -539,10 +549,10 @@ class DrillModel:
                         casualty=casualty,
                         cause=self.later(cause, on_scene),
                     )
-                    self.state[key] = ("units", ai)
+                    self.state[key] = AwaitingUnits(ai)
                 pending[ai] = pool.get(task.units, (*prio, next(self.seq)))
             if not pending and not waiting_ready:
-                self.state[key] = ("cannot", None)
+                self.state[key] = CANNOT_START
                 yield self.env.event()  # never triggered: no capable agency can ever serve it
             yield self.env.any_of([*pending.values(), *waiting_ready])
             granted = [ai for ai in task.capable if ai in pending and pending[ai].triggered]
@@ -564,7 +574,7 @@ class DrillModel:
                     cause=self.later(ready_rid, self.ready_rids[(chosen, inc.index)]),
                     units=task.units,
                 )
-                self.state[key] = ("working", chosen)
+                self.state[key] = Working(chosen)
                 return a, start
 
     # -- the run --------------------------------------------------------------------------
@@ -577,10 +587,10 @@ class DrillModel:
         # nothing to free mid-run and costs 10-20% of a replication. It is restored after.
         gc_was_enabled = gc.isenabled()
         gc.disable()
-        queue, step = env._queue, env.step  # the heap env.peek() reads: (time, priority, id, event)
+        peek, step = env.peek, env.step
         try:
-            while queue:
-                if queue[0][0] > horizon:
+            while (upcoming := peek()) != simpy.core.Infinity:  # Infinity: nothing scheduled
+                if upcoming > horizon:
                     ended = "horizon"
                     break
                 step()

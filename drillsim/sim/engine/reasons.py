@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from drillsim.scenario.durations import clock
+from drillsim.sim.engine.taskstate import (
+    AWAITING_AGENCY,
+    AwaitingPrerequisite,
+    AwaitingUnits,
+    CannotStart,
+    CasualtiesUnderway,
+    TaskState,
+    Working,
+)
 from drillsim.sim.records import EventKind, Unfinished
 
 if TYPE_CHECKING:
@@ -37,15 +46,15 @@ def unfinished_reasons(model: DrillModel) -> list[Unfinished]:
 
 def _reason(model: DrillModel, inc: IncidentC, task: TaskC) -> Unfinished:
     key = (inc.index, task.index)
-    state = model.state.get(key, ("agency", None))
-    if state[0] == "casualties":
+    state = model.state.get(key, AWAITING_AGENCY)
+    if isinstance(state, CasualtiesUnderway):
         steps = [
             (inc.index, task.index, cas)
             for cas in inc.casualties
             if (inc.index, task.index, cas) in model.done
         ]
         left = [s for s in steps if not model.done[s].triggered]
-        first = model.state.get(left[0], ("agency", None)) if left else ("agency", None)
+        first = model.state.get(left[0], AWAITING_AGENCY) if left else AWAITING_AGENCY
         text = _state_text(model, inc, task, first)
         return Unfinished(
             task.id,
@@ -56,24 +65,24 @@ def _reason(model: DrillModel, inc: IncidentC, task: TaskC) -> Unfinished:
     return Unfinished(task.id, inc.id, _state_text(model, inc, task, state))
 
 
-def _state_text(model: DrillModel, inc: IncidentC, task: TaskC, state: tuple[str, Any]) -> str:
-    kind, value = state
+def _state_text(model: DrillModel, inc: IncidentC, task: TaskC, state: TaskState) -> str:
     agencies = model.c.agencies
-    if kind == "prerequisite":
-        return f"waiting for prerequisite {value}"
-    if kind == "working":
-        return f"in progress by {agencies[value].id} at the end of the run"
-    if kind == "units":
-        pool = model.pools[value]
-        return (
-            f"waiting for units of {agencies[value].id} ({task.units} needed, "
-            f"{pool.level if pool else 0} of {pool.capacity if pool else 0} free)"
-        )
-    if kind == "cannot":
-        if not task.capable:
-            return "no agency able to do it is in play"
-        names = ", ".join(f"{agencies[a].id} ({agencies[a].units} units)" for a in task.capable)
-        return f"needs {task.units} units at once but no capable agency has that many: {names}"
+    match state:
+        case AwaitingPrerequisite(prerequisite):
+            return f"waiting for prerequisite {prerequisite}"
+        case Working(agency):
+            return f"in progress by {agencies[agency].id} at the end of the run"
+        case AwaitingUnits(agency):
+            pool = model.pools[agency]
+            return (
+                f"waiting for units of {agencies[agency].id} ({task.units} needed, "
+                f"{pool.level if pool else 0} of {pool.capacity if pool else 0} free)"
+            )
+        case CannotStart():
+            if not task.capable:
+                return "no agency able to do it is in play"
+            names = ", ".join(f"{agencies[a].id} ({agencies[a].units} units)" for a in task.capable)
+            return f"needs {task.units} units at once but no capable agency has that many: {names}"
     return _agency_text(model, inc, task)
 
 
