@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from drillsim.cli import cli
 from drillsim.cli.options import seed_option, workers_option
 from drillsim.cli.output import echo
+from drillsim.errors import SimulationError
+
+if TYPE_CHECKING:  # the simulation modules load only when a command runs
+    from drillsim.analysis.summary import ReplicationSummary
+    from drillsim.runs.experiment import Failure, Job
 
 
 @cli.command()
@@ -98,6 +104,7 @@ def compare(
     elif file is not None:
         from drillsim.cli.run import check_variants, load
         from drillsim.runs.experiment import (
+            Failure,
             check_replications,
             compile_variants,
             default_workers,
@@ -111,16 +118,25 @@ def compare(
         check_replications(replications)
         compiled = compile_variants(scenario, names)
         summaries = {v: [] for v in names}
+        failures: list[Failure] = []
+
+        def keep(job: Job, rows: list[ReplicationSummary | Failure]) -> None:
+            for r in rows:
+                if isinstance(r, Failure):
+                    failures.append(r)
+                else:
+                    summaries[job.variant].append(r)
+
         w = default_workers() if workers is None else workers
         run_jobs(
             compiled,
             plan(names, replications, max(1, min(50, replications // (4 * w) or 1))),
             scenario.scenario.seed if seed is None else seed,
             workers=w,
-            on_batch=lambda job, rows: summaries[job.variant].extend(
-                r for r in rows if hasattr(r, "objectives")
-            ),
+            on_batch=keep,
         )
+        if failures:  # a comparison over fewer replications than asked must not look clean
+            raise _failed(failures, file)
         summaries = {v: sorted(rows, key=lambda s: s.replication) for v, rows in summaries.items()}
     else:
         raise click.UsageError("give a scenario FILE or --results RUN_DIR")
@@ -129,6 +145,19 @@ def compare(
         echo(line)
     if json_path is not None:
         write_atomic(json_path, json.dumps(asdict(result), indent=2, ensure_ascii=False))
+
+
+def _failed(failures: list[Failure], file: Path) -> SimulationError:
+    """Exit 3 with the first failed replication's error and its replay command, as ``run`` does."""
+    f = min(failures, key=lambda f: (f.replication, f.variant))
+    return SimulationError(
+        f"{len(failures)} replication(s) failed, the first with {f.error.splitlines()[0]}; "
+        "nothing was compared",
+        seed=f.seed,
+        replication=f.replication,
+        variant=f.variant,
+        file=str(file),
+    )
 
 
 def _lineup(reference: str, variants: tuple[str, ...]) -> list[str]:
