@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drillsim.analysis.suggest import Suggestion, describe_change, split
+from drillsim.dates import DEFAULT_PLAN_DUE_DAYS
 from drillsim.report.data import ReportData
 from drillsim.report.i18n import t
 from drillsim.scenario.durations import clock
-from drillsim.dates import DEFAULT_PLAN_DUE_DAYS
 from drillsim.scenario.model import Scenario, Variant
 
 

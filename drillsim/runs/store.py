@@ -24,9 +24,9 @@ from typing import Any
 from drillsim import __version__, folders
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
-from drillsim.files import (
-    check_output as check_output,  # re-exported: the commands' one output rule
-)
+
+# Re-exported for the commands (their one output rule); the `as` form is the explicit re-export.
+from drillsim.files import check_output as check_output  # noqa: PLC0414
 from drillsim.files import write_atomic
 from drillsim.runs.models import ManifestModel, SummaryModel, parse, read_text
 from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord

@@ -263,8 +263,10 @@ def describe(err: Any) -> tuple[str, str]:
         )
     if kind == "string_too_long":
         return (
-            f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
-            f"{ctx.get('max_length')} are allowed",
+            (
+                f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
+                f"{ctx.get('max_length')} are allowed"
+            ),
             given or "shorten it",
         )
     if kind == "literal_error":

@@ -593,7 +593,8 @@ class Scenario(Model):
     @classmethod
     def _mapping(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise ValueError(
+            # ValueError, not TypeError: pydantic reports only ValueError as a located problem.
+            raise ValueError(  # noqa: TRY004
                 "a scenario file is a mapping with keys scenario, target, agencies, links, "
                 "incidents, tasks, objectives, variants"
             )
