@@ -19,7 +19,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as mp_wait
-from typing import Any
+from multiprocessing.context import BaseContext
+from typing import Any, cast
 
 from drillsim.analysis.summary import ReplicationSummary, summarize
 from drillsim.errors import InputError, SimulationError
@@ -160,7 +161,7 @@ def run_jobs(
 _BASE_CONTEXT: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
 
 
-class _WorkerProcess(_BASE_CONTEXT.Process):  # type: ignore[misc,name-defined]
+class _WorkerProcess(_BASE_CONTEXT.Process):
     """A pool worker started with the stop signals blocked, and known to an immediate stop."""
 
     def start(self) -> None:
@@ -312,7 +313,7 @@ def isolated(
 def _pool(compiled: dict[str, CompiledScenario], workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_WorkerContext(),  # type: ignore[arg-type]
+        mp_context=cast(BaseContext, _WorkerContext()),  # duck-typed: the base context's methods
         initializer=_init_worker,
         initargs=(compiled, os.getpid()),
     )
@@ -340,7 +341,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     deadline = time.monotonic() + 2.0
     while alive and (left := deadline - time.monotonic()) > 0:
         for ready in mp_wait(list(alive), left):
-            alive.pop(ready)  # type: ignore[call-overload]
+            alive.pop(ready)
     for p in alive.values():
         with contextlib.suppress(OSError, ValueError):
             p.kill()

@@ -455,6 +455,8 @@ def fixed(seconds: float) -> Fixed:
 def describe(dist: _Dist) -> str:
     """Short human text such as ``triangular 1m-2m-5m`` for reports."""
     shape = _shape_of(dist)
+    if shape is None:
+        raise TypeError(f"not a distribution: {dist!r}")  # every distribution model has a shape
     data = dist.model_dump(mode="json")[shape]
     if shape == "fixed":
         return str(data)

@@ -68,14 +68,10 @@ def walk(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, list[Any]]:
     skipped: list[Any] = []
     current = data
     for comp in loc:
-        if (
-            isinstance(current, dict)
-            and isinstance(comp, str)
-            and comp in current
-            or isinstance(current, list)
-            and isinstance(comp, int)
-            and 0 <= comp < len(current)
-        ):
+        # two branches, not one `or`: each narrows the index type for the type checker
+        if isinstance(current, dict) and isinstance(comp, str) and comp in current:  # noqa: SIM114
+            current = current[comp]
+        elif isinstance(current, list) and isinstance(comp, int) and 0 <= comp < len(current):
             current = current[comp]
         else:
             skipped.append(comp)

@@ -27,16 +27,16 @@ from drillsim.dates import IsoDate, PlanDue
 from drillsim.scenario.durations import Dist, Fixed, Probability, Seconds
 from drillsim.scenario.rules import empty_list, retry_floor, what_if
 
-FORMAT = 1
+FORMAT: Literal[1] = 1
 """Version of the scenario format this drillsim reads."""
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="Letters, digits, - and _ (at most 64).")]
 """An identifier: ASCII so that it is safe in file names and commands; display names may be any script."""
 
-TRIAGE: tuple[str, ...] = ("red", "yellow", "green", "black")
-"""START triage categories in priority order (immediate, delayed, minor, expectant)."""
 Triage = Literal["red", "yellow", "green", "black"]
+TRIAGE: tuple[Triage, ...] = ("red", "yellow", "green", "black")
+"""START triage categories in priority order (immediate, delayed, minor, expectant)."""
 
 CORE_CAPABILITIES: tuple[str, ...] = (
     "Planning",

@@ -374,7 +374,7 @@ def _incidents(
     tasks: tuple[TaskC, ...],
 ) -> tuple[IncidentC, ...]:
     order = sorted(range(len(scenario.incidents)), key=lambda i: (scenario.incidents[i].at, i))
-    out = []
+    out: list[IncidentC] = []
     for i in order:
         inc = scenario.incidents[i]
         casualties = tuple(
