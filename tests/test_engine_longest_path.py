@@ -66,10 +66,10 @@ def expected_times(s: Scenario) -> tuple[dict[tuple[str, str], float], dict[tupl
         return fixed(tr.by_zone[where]) if isinstance(tr, ZoneTravel) else fixed(tr)
 
     ready: dict[tuple[str, str], float] = {}
-    for a in agencies:
+    for a, agency in agencies.items():
         for inc in s.incidents:
             base = max(act[a], alert[(a, inc.id)])
-            if agencies[a].travel is None or base == INF:
+            if agency.travel is None or base == INF:
                 ready[(a, inc.id)] = base
                 continue
             trip = min(
@@ -156,7 +156,7 @@ def close(a: float, b: float) -> bool:
 
 
 @settings(
-    max_examples=int(os.environ.get("ENGINE_EXAMPLES", 300)),
+    max_examples=int(os.environ.get("ENGINE_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -24,7 +24,7 @@ from drillsim.sim.records import ReplicationResult
 
 _PROFILE = os.environ.get("HYPOTHESIS_PROFILE")
 _EXAMPLES = {"thorough": 2000, "ci": 300}.get(
-    _PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", 300))
+    _PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", "300"))
 )
 
 
@@ -32,12 +32,12 @@ def _settings():  # type: ignore[no-untyped-def]
     """The registered profile when there is one, else explicit CI-sized settings."""
     if _PROFILE:
         try:
-            settings.get_profile(_PROFILE)
+            profile = settings.get_profile(_PROFILE)
         except Exception:  # noqa: BLE001 - profile not registered (conftest not there yet)
-            pass
-        else:
+            profile = None
+        if profile is not None:
             return settings(
-                settings.get_profile(_PROFILE),
+                profile,
                 deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
             )
