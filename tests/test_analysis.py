@@ -23,6 +23,7 @@ from tests.strategies import scenarios
 FIX = Path(__file__).parent / "fixtures" / "analysis"
 
 
+@pytest.mark.slow  # statistical: 200 replications per suggested change
 def test_the_hub_is_the_top_bottleneck_and_its_fix_helps() -> None:
     sc = load_scenario(FIX / "hub.yaml")
     base = simulate_summaries(sc, [], 200, 5)["base"]

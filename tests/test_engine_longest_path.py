@@ -23,6 +23,7 @@ import math
 import os
 
 import networkx as nx
+import pytest
 from engine_strategies import deterministic_scenarios, triggered
 from hypothesis import HealthCheck, given, settings
 
@@ -155,6 +156,7 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=1e-6)
 
 
+@pytest.mark.slow  # 300 generated scenarios against a max-plus longest path
 @settings(
     max_examples=int(os.environ.get("ENGINE_EXAMPLES", "300")),
     deadline=None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
+import pytest
 from engine_strategies import scenarios, triggered
 from hypothesis import HealthCheck, given, settings
 
@@ -177,6 +178,7 @@ def test_invariants(s: Scenario) -> None:
     check_ending(s, r)
 
 
+@pytest.mark.slow  # each generated scenario simulated 3 to 8 times (the digests pin the same)
 @settings(_settings(), max_examples=max(10, _EXAMPLES // 3))
 @given(scenarios())
 def test_same_seed_same_log_and_seeds_matter(s: Scenario) -> None:

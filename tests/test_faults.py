@@ -88,6 +88,7 @@ def serial(compiled, n: int, seed: int = 11) -> list:  # type: ignore[no-untyped
     return run_batch(compiled[BASE], BASE, seed, range(n))
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 def test_a_worker_killed_between_batches_breaks_the_pool_at_submission_and_costs_nothing(
     compiled,
 ) -> None:  # type: ignore[no-untyped-def]
@@ -124,6 +125,7 @@ def _oom_killed_once(variant: str, seed: int, lo: int, hi: int) -> list:  # type
 _REAL = experiment._worker_batch
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 def test_an_out_of_memory_kill_costs_nothing(compiled, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DRILLSIM_TEST_MARKER", str(tmp_path / "oom"))
     monkeypatch.setattr(experiment, "_worker_batch", _oom_killed_once)  # forked workers inherit it
@@ -142,6 +144,7 @@ def _sleepy(variant: str, seed: int, lo: int, hi: int) -> list:  # type: ignore[
     return _REAL(variant, seed, lo, hi)
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 def test_workers_ignore_sigint_their_parent_decides(compiled, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A Ctrl-C reaches the whole process group: the workers must neither die nor print a
     traceback; here the parent (the test) does not stop, so every batch still arrives."""
@@ -193,6 +196,7 @@ PARENT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_a_killed_parent_takes_its_workers_with_it(tmp_path: Path, sig: signal.Signals) -> None:
     """Workers blocked in a batch die with their parent (before: alive two minutes later)."""
@@ -236,6 +240,7 @@ HELD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 @pytest.mark.parametrize("case", ["second-signal", "hung-stop"])
 def test_a_second_sigint_or_a_hung_stop_ends_at_once(tmp_path: Path, case: str) -> None:
     script = tmp_path / "held.py"
@@ -296,6 +301,7 @@ def wait_for_summaries(out: Path, lines: int = 100) -> None:
     assert wait_until(lambda: path.exists() and path.read_bytes().count(b"\n") >= lines, 60)
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_ctrl_c_or_sigterm_stops_the_pool_and_tells_the_truth(tmp_path: Path, how: str) -> None:
     """Ctrl-C in a terminal signals the whole process group, workers included; a service manager
@@ -529,6 +535,7 @@ def test_ctrl_c_stops_a_dask_study_cleanly(tmp_path: Path) -> None:
     assert reps == sorted(reps)
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 def test_the_portable_fallback_ends_a_worker_whose_parent_has_gone(tmp_path: Path) -> None:
     """Where PR_SET_PDEATHSIG does not exist, a thread polls the parent's pid; once the worker
     has been handed to another process (its parent died) it ends."""
@@ -564,6 +571,7 @@ def _killed_mid_send(variant: str, seed: int, lo: int, hi: int) -> list:  # type
     return _REAL(variant, seed, lo, hi)
 
 
+@pytest.mark.slow  # fault trial: real worker processes killed or signalled
 def test_a_worker_killed_while_sending_its_results_does_not_hang_the_study(
     compiled, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

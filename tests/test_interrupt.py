@@ -15,6 +15,8 @@ import pytest
 from drillsim.folders import lock_folder
 from drillsim.runs.store import BASE, read_run
 
+pytestmark = pytest.mark.slow  # fault trial: real runs interrupted by signals
+
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
 
