@@ -49,7 +49,7 @@ def _subset(chars: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from drillsim.fontfiles import cjk_font_path
+    from drillsim.fontfiles import CJK_FONT_INDEX, cjk_font_path
 
     options = subset.Options()
     options.layout_features = ["*"]  # vertical forms, punctuation width: keep what the text may use
@@ -57,7 +57,7 @@ def _subset(chars: str) -> bytes:
     options.desubroutinize = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the licence notice fields (SIL OFL)
     options.name_languages = [0x409]
-    font = TTFont(str(cjk_font_path()), lazy=True)
+    font = TTFont(str(cjk_font_path()), fontNumber=CJK_FONT_INDEX, lazy=True)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(font)
