@@ -22,6 +22,15 @@ BAD_INPUTS: dict[str, list[str]] = {"tried": [], "crashed": []}
 """Bad inputs fed to the loader in this session (filled by test_loader_errors), for the summary line."""
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Browser tests are slow tests too: ``-m "not slow"`` leaves headless Chromium out."""
+    import pytest
+
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """End the run with "bad inputs tried: N, crashed: M" when the corpus ran."""
     if BAD_INPUTS["tried"]:

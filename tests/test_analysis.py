@@ -24,6 +24,7 @@ from tests.strategies import scenarios
 FIX = Path(__file__).parent / "fixtures" / "analysis"
 
 
+@pytest.mark.slow  # statistical: 200 replications per suggested change
 def test_the_hub_is_the_top_bottleneck_and_its_fix_helps() -> None:
     sc = load_scenario(FIX / "hub.yaml")
     base = simulate_summaries(sc, [], 200, 5)["base"]
@@ -370,3 +371,27 @@ tasks:
         ("crash", "treat", 300.0, 1500.0),
         ("second", "treat", 0.0, 600.0),
     ]
+
+
+def test_a_suggested_link_change_is_named_by_its_delay_or_reliability() -> None:
+    """One changed link: its new mean delay as a clock time, or its reliability as a percentage."""
+    from drillsim.analysis.messages import short_name
+    from drillsim.analysis.suggest import describe_change, owner_of
+    from drillsim.scenario.model import Variant
+
+    sc = load_scenario(Path(__file__).parent / "fixtures" / "report" / "hub.yaml")
+    names = {a: short_name(sc.agency_label(a)) for a in ("guard", "district_police")}
+    link = {"from": "guard", "to": "district_police"}
+    faster = Variant.model_validate(
+        {"id": "faster", "change_links": [{**link, "delay": {"exponential": "90s"}}]}
+    )
+    assert describe_change(sc, faster) == (
+        "change_delay",
+        {"sender": names["guard"], "recipient": names["district_police"], "delay": "0:01:30"},
+    )
+    surer = Variant.model_validate({"id": "surer", "change_links": [{**link, "reliability": 0.99}]})
+    assert describe_change(sc, surer)[1]["reliability"] == "99%"
+    retry = Variant.model_validate({"id": "retry", "change_links": [{**link, "retry": "1m"}]})
+    assert describe_change(sc, retry) == ("change_other", {"description": "retry"})
+    direct = Variant.model_validate({"id": "direct", "add_links": [{"from": "guard", "to": "ems"}]})
+    assert owner_of(direct) == owner_of(faster) == "guard"

@@ -635,3 +635,20 @@ def test_dollar_signs_are_literal_not_mathtext(caplog: pytest.LogCaptureFixture)
         render(fig)
     assert_no_font_problems(found)
     assert label in all_texts(fig)
+
+
+def test_the_bundled_cjk_face_is_noto_sans_cjk_sc_and_matplotlib_finds_it() -> None:
+    """The collection's face CJK_FONT_INDEX is the Simplified Chinese one, for charts and reports."""
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    from drillsim.charts.fonts import ensure_fonts
+    from drillsim.fontfiles import CJK_FONT_INDEX, CJK_FONT_NAME, cjk_font_path
+
+    face = TTFont(str(cjk_font_path()), fontNumber=CJK_FONT_INDEX, lazy=True)
+    assert face["name"].getDebugName(1) == CJK_FONT_NAME
+    assert {0x6F14, 0x7EC3, 0x62A5, 0x544A} <= set(face.getBestCmap())  # 演练报告
+    ensure_fonts()  # matplotlib >= 3.11 registers each face of the collection under its name
+    font_manager.findfont(  # raises when no font of that name is known
+        font_manager.FontProperties(family=CJK_FONT_NAME), fallback_to_default=False
+    )

@@ -45,6 +45,7 @@ def test_an_existing_output_is_kept_unless_forced(name: str, tmp_path: Path) -> 
     assert out.read_text(encoding="utf-8") != "the trainer's own notes"
 
 
+@pytest.mark.slow  # builds a run, its report and its charts twice
 def test_report_and_chart_keep_what_is_there_unless_forced(tmp_path: Path) -> None:
     run = tmp_path / "run"
     r = CliRunner().invoke(

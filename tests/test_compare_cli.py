@@ -198,3 +198,29 @@ def test_a_small_drop_in_hit_rate_gets_an_honest_interval(tmp_path: Path) -> Non
             assert low + high < 0, row  # negative-leaning
         covered += low <= truth <= high
     assert covered >= 5
+
+
+def test_compare_refuses_to_compare_when_replications_failed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A replication that raised is reported with its replay command (exit 3), not dropped.
+
+    compare used to keep only rows that looked like summaries, so a comparison over fewer
+    replications than asked (or none) was printed as if the run had been clean.
+    """
+    from drillsim.runs import experiment
+
+    real = experiment.run_replication
+
+    def flaky(compiled, seed, replication):  # type: ignore[no-untyped-def]
+        if replication == 3:
+            raise RuntimeError("engine broke")
+        return real(compiled, seed, replication)
+
+    monkeypatch.setattr(experiment, "run_replication", flaky)
+    path = tmp_path / "one.yaml"
+    path.write_text(ONE_TASK, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["compare", str(path), "-n", "6", "--workers", "1"])
+    assert r.exit_code == 3, r.output
+    assert "2 replication(s) failed" in r.output  # replication 3 of both variants
+    assert "RuntimeError: engine broke" in r.output
+    assert "--replication 3" in r.output
+    assert "Δmet" not in r.output

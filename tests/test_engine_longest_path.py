@@ -23,6 +23,7 @@ import math
 import os
 
 import networkx as nx
+import pytest
 from engine_strategies import deterministic_scenarios, triggered
 from hypothesis import HealthCheck, given, settings
 
@@ -66,10 +67,10 @@ def expected_times(s: Scenario) -> tuple[dict[tuple[str, str], float], dict[tupl
         return fixed(tr.by_zone[where]) if isinstance(tr, ZoneTravel) else fixed(tr)
 
     ready: dict[tuple[str, str], float] = {}
-    for a in agencies:
+    for a, agency in agencies.items():
         for inc in s.incidents:
             base = max(act[a], alert[(a, inc.id)])
-            if agencies[a].travel is None or base == INF:
+            if agency.travel is None or base == INF:
                 ready[(a, inc.id)] = base
                 continue
             trip = min(
@@ -155,8 +156,9 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=1e-6)
 
 
+@pytest.mark.slow  # 300 generated scenarios against a max-plus longest path
 @settings(
-    max_examples=int(os.environ.get("ENGINE_EXAMPLES", 300)),
+    max_examples=int(os.environ.get("ENGINE_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from engine_strategies import continuous_dists, dists, scenario, scenarios, sec
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,6 +44,9 @@ from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
 from drillsim.sim.records import ReplicationResult
+
+# slow: hundreds of paired simulations per property; the engine's traces stay in the fast run
+pytestmark = pytest.mark.slow
 
 INF = float("inf")
 TIMED = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
+import pytest
 from engine_strategies import scenarios, triggered
 from hypothesis import HealthCheck, given, settings
 
@@ -24,7 +25,7 @@ from drillsim.sim.records import ReplicationResult
 
 _PROFILE = os.environ.get("HYPOTHESIS_PROFILE")
 _EXAMPLES = {"thorough": 2000, "ci": 300}.get(
-    _PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", 300))
+    _PROFILE or "", int(os.environ.get("ENGINE_EXAMPLES", "300"))
 )
 
 
@@ -32,12 +33,12 @@ def _settings():  # type: ignore[no-untyped-def]
     """The registered profile when there is one, else explicit CI-sized settings."""
     if _PROFILE:
         try:
-            settings.get_profile(_PROFILE)
+            profile = settings.get_profile(_PROFILE)
         except Exception:  # noqa: BLE001 - profile not registered (conftest not there yet)
-            pass
-        else:
+            profile = None
+        if profile is not None:
             return settings(
-                settings.get_profile(_PROFILE),
+                profile,
                 deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
             )
@@ -177,6 +178,7 @@ def test_invariants(s: Scenario) -> None:
     check_ending(s, r)
 
 
+@pytest.mark.slow  # each generated scenario simulated 3 to 8 times (the digests pin the same)
 @settings(_settings(), max_examples=max(10, _EXAMPLES // 3))
 @given(scenarios())
 def test_same_seed_same_log_and_seeds_matter(s: Scenario) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from engine_strategies import scenario, sec
 
 from drillsim.sim.compile import compile_scenario, expected_link_time
@@ -83,6 +84,7 @@ def ci99(samples: list[float]) -> tuple[float, float]:
     return m, half
 
 
+@pytest.mark.slow  # statistical: long M/M/c runs against Erlang C
 def test_mmc_wait_matches_erlang_c() -> None:
     c, mean_service = 3, 60.0
     mu = 1 / mean_service

@@ -272,6 +272,8 @@ def partial_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# slow: builds HTML, Markdown and DOCX with charts; the fast run keeps the notice per language
+@pytest.mark.slow
 def test_every_report_format_says_a_partial_run_is_partial(partial_dir: Path) -> None:
     code, output = invoke(
         "report", partial_dir, "--format", "html,md,docx", "--lang", "en", "--force"

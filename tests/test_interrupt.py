@@ -16,6 +16,8 @@ from drillsim.folders import lock_folder
 from drillsim.runs.store import read_run
 from drillsim.scenario.variants import BASE
 
+pytestmark = pytest.mark.slow  # fault trial: real runs interrupted by signals
+
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
 

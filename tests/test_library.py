@@ -88,6 +88,7 @@ def _mean(xs: list[float]) -> float:
     return sum(xs) / len(xs)
 
 
+@pytest.mark.slow  # statistical: 200 replications of every variant of each example scenario
 @pytest.mark.parametrize("path", SCENARIOS, ids=IDS)
 def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(
     path: Path, tmp_path: Path

@@ -48,6 +48,7 @@ def capped(
         text=True,
         timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(TREE), **(env or {})},
+        check=False,
     )
 
 

@@ -68,6 +68,7 @@ def run_cli(
         timeout=30,
         env={**os.environ, **(env or {})},
         cwd=cwd,
+        check=False,
     )
 
 

@@ -608,13 +608,13 @@ def test_a_long_cell_is_quoted_short_in_the_error(tmp_path: Path, drill: Path) -
         )
     code, _, err = invoke("msel", "import", path, "--scenario", drill)
     assert code == 1
-    first = [line for line in err.splitlines() if "no agency of the scenario matches" in line][0]
+    first = next(line for line in err.splitlines() if "no agency of the scenario matches" in line)
     quoted = first.split("matches ", 1)[1]
     assert quoted.startswith("'Gửi toàn bộ các đơn vị liên quan trong khu vực") and quoted.endswith(
         "…'"
     )
     assert len(quoted) == 62  # 60 characters and the quotes
-    time_line = [line for line in err.splitlines() if "as a time" in line][0]
+    time_line = next(line for line in err.splitlines() if "as a time" in line)
     assert "x" * 59 + "…" in time_line and "x" * 61 not in time_line
 
 
@@ -649,7 +649,7 @@ def test_formulas_without_saved_values_are_pointed_out(tmp_path: Path, drill: Pa
     ws.append([1, "H+0:05", "Alarm", "ems"])
     ws.append(["=A2+1", "H+0:10", '=CONCATENATE("Fire ", "alarm")', "fire"])
     book.save(tmp_path / "formulas.xlsx")
-    code, out, err = invoke("msel", "import", tmp_path / "formulas.xlsx", "--scenario", drill)
+    code, _, err = invoke("msel", "import", tmp_path / "formulas.xlsx", "--scenario", drill)
     assert (
         "note: sheet MSEL: 2 formula cell(s) have no saved value and read as empty (A3, C3)" in err
     )
@@ -657,5 +657,5 @@ def test_formulas_without_saved_values_are_pointed_out(tmp_path: Path, drill: Pa
     plain = tmp_path / "plain.xlsx"
     ws["A3"], ws["C3"] = 2, "Fire alarm"
     book.save(plain)
-    code, out, err = invoke("msel", "import", plain, "--scenario", drill)
+    code, _, err = invoke("msel", "import", plain, "--scenario", drill)
     assert code == 0 and "formula cell" not in err

@@ -269,7 +269,7 @@ def test_a_file_name_with_a_line_break_is_refused_and_spaces_are_quoted(tmp_path
     with pytest.raises(ValueError, match="control character"):
         render("school", "en", "a\tb.yaml")
     spaced = tmp_path / "my drill.yaml"
-    code, stdout, _ = invoke("new", "-t", "school", str(spaced))
+    code, _, _ = invoke("new", "-t", "school", str(spaced))
     text = spaced.read_text(encoding="utf-8")
     assert code == 0 and f"#        drillsim validate '{spaced}'\n" in text
     scenario, _ = load_scenario_text_with_warnings(text)

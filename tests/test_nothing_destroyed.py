@@ -411,9 +411,11 @@ def test_report_waits_for_no_one_but_refuses_while_a_run_writes(run_dir: Path) -
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; "
-            "from drillsim.folders import lock_folder; lock_folder(Path(sys.argv[1])); "
-            "print('held', flush=True); time.sleep(120)",
+            (
+                "import sys, time; from pathlib import Path; "
+                "from drillsim.folders import lock_folder; lock_folder(Path(sys.argv[1])); "
+                "print('held', flush=True); time.sleep(120)"
+            ),
             str(run_dir),
         ],
         stdout=subprocess.PIPE,

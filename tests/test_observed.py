@@ -124,6 +124,7 @@ def test_cli_start_option(run_dir: Path, live: Path, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "--start" in r.output
 
 
+@pytest.mark.slow  # builds a DOCX report with its charts
 def test_docx_has_the_observed_table_and_chart(run_dir: Path, live: Path, tmp_path: Path) -> None:
     from docx import Document
 
@@ -151,6 +152,7 @@ def test_docx_has_the_observed_table_and_chart(run_dir: Path, live: Path, tmp_pa
     assert len(doc.inline_shapes) == len(Document(str(without)).inline_shapes) + 1
 
 
+@pytest.mark.slow  # builds a report with its charts
 def test_markdown_links_the_observed_chart(run_dir: Path, live: Path, tmp_path: Path) -> None:
     run = copy_of(run_dir, tmp_path)
     for lang, folder in (("vi", "charts"), ("en", "charts-en")):  # the scenario is in Vietnamese

@@ -17,6 +17,9 @@ from drillsim.runs.study import run_study
 from drillsim.scenario.loader import load_scenario
 from tests.test_report import SECTIONS, open_page
 
+# slow: two example studies with suggestions, each report built in three languages
+pytestmark = pytest.mark.slow
+
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 EXAMPLES = {"lai-chau-hydropower": "vi", "jiangcheng-school-campus": "zh"}
 GLYPH_TROUBLE = ("missing from", "Glyph", "findfont", "not found")

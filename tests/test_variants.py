@@ -179,8 +179,10 @@ BAD_VALUES = [
         "0s}",
         "change_links[0].retry",
         "retry must be at least 1s (a shorter retry floods the log)",
-        "e.g. retry: 30s (see 'Why retry is at least 1s' in docs/scenario-format.md); or leave `retry` out to keep "
-        "the value of links[1] (police_hq -> ems)",
+        (
+            "e.g. retry: 30s (see 'Why retry is at least 1s' in docs/scenario-format.md); or leave `retry` out to keep "
+            "the value of links[1] (police_hq -> ems)"
+        ),
     ),
     (
         "change_links",
@@ -336,8 +338,10 @@ def test_a_problem_from_combining_names_the_base_element(tmp_path: Path) -> None
     assert r.exit_code == 0
     assert r.stderr.splitlines()[:2] == [
         f"{file}:70:5: warning: variants[0] (v): with this variant, unknown agency or capability 'negotiate'",
-        "    hint: known: ems, isolate, plant_security, police_hq, swat; it comes from combining this variant "
-        "with tasks[2] (negotiate) of the base scenario",
+        (
+            "    hint: known: ems, isolate, plant_security, police_hq, swat; it comes from combining this variant "
+            "with tasks[2] (negotiate) of the base scenario"
+        ),
     ]
 
 
@@ -467,10 +471,14 @@ def test_a_bad_swept_value_names_its_option(tmp_path: Path) -> None:
     )
     assert r.exit_code == 1 and "Traceback" not in r.output and not table.exists()
     assert r.stderr.splitlines() == [
-        "error: --set links.police_hq->ems.retry: the value 0s is refused: retry must be at least 1s (a shorter "
-        "retry floods the log)",
-        "    hint: wait at least 1s before the next try, e.g. retry: 30s (see 'Why retry is at least 1s' in "
-        "docs/scenario-format.md)",
+        (
+            "error: --set links.police_hq->ems.retry: the value 0s is refused: retry must be at least 1s (a shorter "
+            "retry floods the log)"
+        ),
+        (
+            "    hint: wait at least 1s before the next try, e.g. retry: 30s (see 'Why retry is at least 1s' in "
+            "docs/scenario-format.md)"
+        ),
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from drillsim.sim.records import EventKind, EventRecord
 
@@ -98,7 +99,7 @@ def critical_path(
     root = steps[0]
     if root.time > clock_start:
         segments.append(Segment(clock_start, root.time, "before_inject", None, None, root.id))
-    for cause, effect in zip(steps, steps[1:]):
+    for cause, effect in pairwise(steps):
         lo = max(cause.time, clock_start)
         if effect.time <= lo:
             if effect.time < clock_start:

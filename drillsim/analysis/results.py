@@ -120,19 +120,21 @@ def task_stats(scenario: Scenario, summaries: Sequence[ReplicationSummary]) -> l
     at = {i.id: i.at for i in scenario.incidents}
     out = []
     for k, (incident, task) in enumerate(task_instances(compile_scenario(scenario))):
-
-        def since(v: float | None) -> float | None:
-            return None if v is None else v - at[incident]
-
+        t0 = at[incident]
         out.append(
             TaskStats(
                 incident,
                 task,
-                time_stats([since(s.instance_start[k]) for s in summaries]),
-                time_stats([since(s.instance_done[k]) for s in summaries]),
+                time_stats([_since(s.instance_start[k], t0) for s in summaries]),
+                time_stats([_since(s.instance_done[k], t0) for s in summaries]),
             )
         )
     return out
+
+
+def _since(v: float | None, t0: float) -> float | None:
+    """Seconds from the inject at ``t0``; None (never happened) stays None."""
+    return None if v is None else v - t0
 
 
 def objective_rows(

@@ -209,6 +209,8 @@ def _order_ranks(n: int, p: float, level: float = LEVEL) -> tuple[int | None, in
     replications the 90th percentile's upper bound lies beyond the largest value seen.
     """
     tail = (1 - level) / 2
+    lo: int | None
+    hi: int | None
     if n > EXACT_ORDER_N:  # normal approximation, continuity-corrected; binomial sums get slow
         half = NormalDist().inv_cdf(1 - tail) * math.sqrt(n * p * (1 - p))
         lo, hi = math.floor(n * p - half - 0.5), math.ceil(n * p + half + 0.5)

@@ -18,7 +18,7 @@ from drillsim.analysis.messages import MESSAGES, short_name
 from drillsim.analysis.stats import Interval, paired_share_difference
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.scenario.durations import clock
-from drillsim.scenario.model import Scenario, Variant
+from drillsim.scenario.model import Link, LinkChange, Scenario, Variant
 from drillsim.scenario.semantics import check_variant
 
 Simulate = Callable[[Scenario, Sequence[Variant]], dict[str, list[ReplicationSummary]]]
@@ -131,7 +131,7 @@ def owner_of(variant: Variant) -> str:
     """Who makes a change: the changed agency, else the sender of the changed or added link."""
     if variant.change_agencies:
         return next(iter(variant.change_agencies))
-    links = [*variant.change_links, *variant.add_links]
+    links: list[LinkChange | Link] = [*variant.change_links, *variant.add_links]
     return links[0].from_ if links else ""
 
 
@@ -166,15 +166,14 @@ def describe_change(scenario: Scenario, variant: Variant) -> tuple[str, dict[str
                 }
         if added:
             return _direct(scenario, added[0].from_, added[0].to)
-        if changed and changed[0].reliability is not None:
-            c = changed[0]
+        c = changed[0] if changed else None
+        if c is not None and c.reliability is not None:
             return "change_reliability", {
                 "sender": _name(scenario, c.from_),
                 "recipient": _name(scenario, c.to),
                 "reliability": f"{c.reliability:.0%}",
             }
-        if changed and changed[0].delay is not None:
-            c = changed[0]
+        if c is not None and c.delay is not None:
             return "change_delay", {
                 "sender": _name(scenario, c.from_),
                 "recipient": _name(scenario, c.to),

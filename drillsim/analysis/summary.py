@@ -10,7 +10,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from drillsim.analysis.measure import measure
 from drillsim.analysis.paths import PathPart, by_part, critical_path
@@ -198,7 +198,7 @@ class ReplicationSummary:
             alerts_lost=d["alerts_lost"],
             failed_tries=d["failed_tries"],
             duplicates=tuple(d["duplicates"]),
-            unfinished=tuple(tuple(u) for u in d["unfinished"]),  # type: ignore[misc]
+            unfinished=tuple(tuple(u) for u in d["unfinished"]),
         )
 
 
@@ -319,10 +319,11 @@ def desk_stats(
     handled: dict[int, int] = {}  # alert record -> its messages taken up
     for r in recs:
         if r.kind is K.HANDLING_STARTED and r.agency in acc:
-            joined = recs[r.cause].time  # type: ignore[index]
+            cause = cast(int, r.cause)  # handling always answers a message record
+            joined = recs[cause].time
             done = sent.get(r.id, r.time)
             acc[r.agency].serve(joined, r.time, done - r.time, done)
-            handled[r.cause] = handled.get(r.cause, 0) + 1  # type: ignore[index]
+            handled[cause] = handled.get(cause, 0) + 1
     if messages:
         for r in recs:
             if r.kind in (K.DETECTED, K.ALERTED) and r.agency in acc:

@@ -1,10 +1,11 @@
 """Font set-up for Vietnamese and Chinese chart text, without touching global rc settings.
 
 Matplotlib (>= 3.6) falls back glyph by glyph through ``font.family`` when it is a list.
-DejaVu Sans ships with matplotlib and covers Vietnamese; Noto Sans CJK SC comes from the
-``mplfonts`` package file. We register that file with matplotlib's font manager (additive, done
-on first use, never at import) and apply the family list through ``rc_context`` only while a
-chart is built or saved. We deliberately do not call mplfonts' own API: it rewrites rc files.
+DejaVu Sans ships with matplotlib and covers Vietnamese; Noto Sans CJK SC is a face of the
+collection file of the ``noto-cjk-sans-otc`` package. We register that file with matplotlib's font
+manager (additive, done on first use, never at import; matplotlib >= 3.11 registers every face of
+a collection under its own name) and apply the family list through ``rc_context`` only while a
+chart is built or saved.
 """
 
 from __future__ import annotations

@@ -21,8 +21,9 @@ from drillsim.cli.options import (
     workers_option,
 )
 from drillsim.cli.output import echo, open_scenario
-from drillsim.errors import InputError
+from drillsim.errors import InputError, SimulationError
 from drillsim.files import check_output, write_atomic
+from drillsim.runs.batch import Failure
 from drillsim.runs.check import open_run
 from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
 from drillsim.runs.inputs import check_variants
@@ -84,6 +85,7 @@ def compare(
         names = _lineup(reference or BASE, variants or (BASE, *(v.id for v in scenario.variants)))
         check_variants(scenario, names)
         check_replications(replications, max_replications)
+        failures: list[Failure] = []
         summaries = simulate_summaries(
             scenario,
             names,
@@ -91,7 +93,10 @@ def compare(
             scenario.scenario.seed if seed is None else seed,
             workers=default_workers() if workers is None else workers,
             base=False,
+            failures=failures,
         )
+        if failures:  # a comparison over fewer replications than asked must not look clean
+            raise _failed(failures, file)
     else:
         raise click.UsageError("give a scenario FILE or --results RUN_DIR")
     result = compare_variants(scenario, summaries, names)
@@ -115,6 +120,19 @@ def _saved(
             f"{', '.join(summaries) or 'none'}"
         )
     return scenario, summaries, names
+
+
+def _failed(failures: list[Failure], file: Path) -> SimulationError:
+    """Exit 3 with the first failed replication's error and its replay command, as ``run`` does."""
+    f = min(failures, key=lambda f: (f.replication, f.variant))
+    return SimulationError(
+        f"{len(failures)} replication(s) failed, the first with {f.error.splitlines()[0]}; "
+        "nothing was compared",
+        seed=f.seed,
+        replication=f.replication,
+        variant=f.variant,
+        file=str(file),
+    )
 
 
 def _lineup(reference: str, variants: tuple[str, ...]) -> list[str]:

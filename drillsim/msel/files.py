@@ -324,8 +324,11 @@ def _uncalculated(
         return []
     shown = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
     return [
-        f"sheet {title}: {len(cells)} formula cell(s) have no saved value and read as empty ({shown}); "
-        "open the file in Excel or LibreOffice and save it, so each formula's value is stored"
+        (
+            f"sheet {title}: {len(cells)} formula cell(s) have no saved value and read as empty "
+            f"({shown}); open the file in Excel or LibreOffice and save it, so each formula's "
+            "value is stored"
+        )
     ]
 
 

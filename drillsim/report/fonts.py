@@ -14,7 +14,7 @@ import base64
 import io
 from functools import lru_cache
 
-from drillsim.fontfiles import cjk_font_path
+from drillsim.fontfiles import CJK_FONT_INDEX, cjk_font_path
 
 FAMILY = "drillsim CJK"
 """CSS family name of the embedded subset (the report's font list names it)."""
@@ -59,7 +59,7 @@ def _subset(chars: str) -> bytes:
     options.desubroutinize = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the licence notice fields (SIL OFL)
     options.name_languages = [0x409]
-    font = TTFont(str(cjk_font_path()), lazy=True)
+    font = TTFont(str(cjk_font_path()), fontNumber=CJK_FONT_INDEX, lazy=True)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(font)

@@ -101,7 +101,8 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
                 f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
                 "the header must be agency,event,time"
             )
-        records, line = [], reader.line_num + 1
+        records: list[tuple[int, dict[str, str]]] = []
+        line = reader.line_num + 1
         for rec in reader:
             if len(records) == row_limit:
                 raise InputError(

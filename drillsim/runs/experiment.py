@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait as mp_wait
-from typing import Any
+from multiprocessing.context import BaseContext
+from typing import Any, cast
 
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, SimulationError
@@ -96,7 +97,7 @@ def run_jobs(
 _BASE_CONTEXT: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
 
 
-class _WorkerProcess(_BASE_CONTEXT.Process):  # type: ignore[misc,name-defined]
+class _WorkerProcess(_BASE_CONTEXT.Process):
     """A pool worker started with the stop signals blocked, and known to an immediate stop."""
 
     def start(self) -> None:
@@ -248,7 +249,7 @@ def isolated(
 def _pool(compiled: dict[str, CompiledScenario], workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_WorkerContext(),  # type: ignore[arg-type]
+        mp_context=cast(BaseContext, _WorkerContext()),  # duck-typed: the base context's methods
         initializer=_init_worker,
         initargs=(compiled, os.getpid()),
     )
@@ -276,7 +277,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     deadline = time.monotonic() + 2.0
     while alive and (left := deadline - time.monotonic()) > 0:
         for ready in mp_wait(list(alive), left):
-            alive.pop(ready)  # type: ignore[call-overload]
+            alive.pop(ready)
     for p in alive.values():
         with contextlib.suppress(OSError, ValueError):
             p.kill()
@@ -306,6 +307,18 @@ def check_replications(n: int, limit: int = MAX_REPLICATIONS) -> None:
         )
 
 
+def _keep(
+    summaries: list[ReplicationSummary],
+    failures: list[Failure] | None,
+    rows: Sequence[ReplicationSummary | Failure],
+) -> None:
+    for r in rows:
+        if isinstance(r, ReplicationSummary):
+            summaries.append(r)
+        elif failures is not None:
+            failures.append(r)
+
+
 def simulate_summaries(
     scenario: Scenario,
     variants: Sequence[Variant | str],
@@ -314,11 +327,14 @@ def simulate_summaries(
     *,
     workers: int = 1,
     base: bool = True,
+    failures: list[Failure] | None = None,
 ) -> dict[str, list[ReplicationSummary]]:
     """Summaries of the base (unless ``base=False``) and of each variant, under CRN.
 
     A variant is an object (a suggested change, a sweep's grid point) or the id of one of the
-    scenario's variants (``base`` naming the scenario unchanged). Failed replications are left out.
+    scenario's variants (``base`` naming the scenario unchanged). Failed replications are left out
+    of the summaries; given a ``failures`` list, each is appended to it, so a caller that must not
+    show a result over fewer replications than asked (``compare``) can refuse.
     """
     compiled = {BASE: compile_scenario(scenario)} if base else {}
     for v in variants:
@@ -330,8 +346,6 @@ def simulate_summaries(
         plan(list(compiled), n, batch_size(n, workers)),
         seed,
         workers=workers,
-        on_batch=lambda job, rows: out[job.variant].extend(
-            r for r in rows if isinstance(r, ReplicationSummary)
-        ),
+        on_batch=lambda job, rows: _keep(out[job.variant], failures, rows),
     )
     return {k: sorted(rows, key=lambda s: s.replication) for k, rows in out.items()}

@@ -122,9 +122,9 @@ class ManifestModel(Strict):
     status: Literal["running", "complete", "interrupted", "failed"] = "running"
     started_at: str = ""
     finished_at: str = ""
-    completed: dict[Id, Count] = {}
-    failures: list[FailureModel] = []
-    logs: dict[Id, dict[Id, Count]] = {}
+    completed: dict[Id, Count] = Field(default_factory=dict)
+    failures: list[FailureModel] = Field(default_factory=list)
+    logs: dict[Id, dict[Id, Count]] = Field(default_factory=dict)
     until_ci: Annotated[float, Field(gt=0)] | None = None
     drillsim_version: str
     format: Literal["drillsim-results"]

@@ -182,7 +182,8 @@ def _refused(
     hint: str,
 ) -> InputError:
     """The error for a grid point the format refuses, naming the --set option (and value) behind it."""
-    target = field = None
+    target: str | int | None = None
+    field: str | int | None = None
     if len(parts) >= 3 and parts[0] == "change_links" and isinstance(parts[1], int):
         entry = changes["change_links"][parts[1]]
         target, field = f"{entry['from']}->{entry['to']}", parts[2]

@@ -69,13 +69,14 @@ def parse_duration(value: Any) -> float:
     units and anything over 30 days.
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected a duration, got {value!r}; {DURATION_HINT}")
+        # ValueError, not TypeError: pydantic turns only ValueError into a located problem.
+        raise ValueError(f"expected a duration, got {value!r}; {DURATION_HINT}")  # noqa: TRY004
     if isinstance(value, (int, float)):
         if value == 0:
             return 0.0
         raise ValueError(f"the number {value!r} has no unit; write {value}s or {value}m")
     if not isinstance(value, str):
-        raise ValueError(f"expected a duration such as 5m, got {type(value).__name__}")
+        raise ValueError(f"expected a duration such as 5m, got {type(value).__name__}")  # noqa: TRY004
     text = value.strip()
     if text.startswith("-"):
         raise ValueError(f"negative duration {value!r}; times cannot be negative")
@@ -123,7 +124,7 @@ def format_duration(seconds: float) -> str:
 
 def clock(seconds: float) -> str:
     """``H:MM:SS`` for timelines and tables (scenario time since exercise start)."""
-    total = int(round(seconds))
+    total = int(round(seconds))  # noqa: RUF046 -- numpy<2 rounds its floats to floats
     h, rem = divmod(total, 3600)
     m, s = divmod(rem, 60)
     return f"{h}:{m:02d}:{s:02d}"
@@ -454,6 +455,8 @@ def fixed(seconds: float) -> Fixed:
 def describe(dist: _Dist) -> str:
     """Short human text such as ``triangular 1m-2m-5m`` for reports."""
     shape = _shape_of(dist)
+    if shape is None:
+        raise TypeError(f"not a distribution: {dist!r}")  # every distribution model has a shape
     data = dist.model_dump(mode="json")[shape]
     if shape == "fixed":
         return str(data)

@@ -299,7 +299,7 @@ _FastLoader: Any = None
 if getattr(yaml, "__with_libyaml__", False):
     from yaml._yaml import CParser
 
-    class _CLoader(_Checks, Composer, CParser, Resolver):  # type: ignore[misc, valid-type]
+    class _CLoader(_Checks, Composer, CParser, Resolver):
         """The same checks over libyaml's parser: events come from C (about 12x faster), nodes from Python."""
 
         def __init__(self, stream: str) -> None:

@@ -58,14 +58,10 @@ def walk(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, list[Any]]:
     skipped: list[Any] = []
     current = data
     for comp in loc:
-        if (
-            isinstance(current, dict)
-            and isinstance(comp, str)
-            and comp in current
-            or isinstance(current, list)
-            and isinstance(comp, int)
-            and 0 <= comp < len(current)
-        ):
+        # two branches, not one `or`: each narrows the index type for the type checker
+        if isinstance(current, dict) and isinstance(comp, str) and comp in current:  # noqa: SIM114
+            current = current[comp]
+        elif isinstance(current, list) and isinstance(comp, int) and 0 <= comp < len(current):
             current = current[comp]
         else:
             skipped.append(comp)
@@ -163,9 +159,13 @@ def _first_missing_field(errors: list[Any], data: Any) -> list[Any]:
     for err in errors:
         loc = tuple(err["loc"])
         entry = _prefix_before_skip(data, loc)
-        if err["type"] == "missing" and entry is not None and len(entry) == len(loc) - 1:
-            if first.setdefault(entry, err) is not err:
-                continue
+        if (
+            err["type"] == "missing"
+            and entry is not None
+            and len(entry) == len(loc) - 1
+            and first.setdefault(entry, err) is not err
+        ):
+            continue
         out.append(err)
     return out
 
@@ -242,8 +242,10 @@ def describe(err: Any) -> tuple[str, str]:
         )
     if kind == "string_too_long":
         return (
-            f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
-            f"{ctx.get('max_length')} are allowed",
+            (
+                f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
+                f"{ctx.get('max_length')} are allowed"
+            ),
             given or "shorten it",
         )
     if kind == "literal_error":

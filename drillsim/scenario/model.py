@@ -8,7 +8,7 @@ Field descriptions are the single source for ``drillsim schema`` and the format 
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import (
     AliasChoices,
@@ -29,16 +29,16 @@ from drillsim.dates import IsoDate, PlanDue
 from drillsim.scenario.durations import Dist, Fixed, Probability, Seconds
 from drillsim.scenario.rules import change_model, empty_list, retry_floor, what_if
 
-FORMAT = 1
+FORMAT: Literal[1] = 1
 """Version of the scenario format this drillsim reads."""
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="Letters, digits, - and _ (at most 64).")]
 """An identifier: ASCII so that it is safe in file names and commands; display names may be any script."""
 
-TRIAGE: tuple[str, ...] = ("red", "yellow", "green", "black")
-"""START triage categories in priority order (immediate, delayed, minor, expectant)."""
 Triage = Literal["red", "yellow", "green", "black"]
+TRIAGE: tuple[Triage, ...] = ("red", "yellow", "green", "black")
+"""START triage categories in priority order (immediate, delayed, minor, expectant)."""
 
 CORE_CAPABILITIES: tuple[str, ...] = (
     "Planning",
@@ -459,7 +459,7 @@ def _measure(kind: MeasureKind) -> type[BaseMeasure]:
     model = create_model(name, __base__=BaseMeasure, __doc__=MEASURES[kind], **fields)
     model.kind = kind
     if kind not in PER_CATEGORY:
-        model.category = None  # type: ignore[misc]  # read as "no category", not a field
+        model.category = None  # read as "no category", not a field
     return model
 
 
@@ -536,19 +536,29 @@ def _someone_changed(v: tuple[str, ...]) -> tuple[str, ...]:
     return v
 
 
-LinkChange = change_model(
-    Link,
-    "Change to one existing link (from -> to) in a variant.",
-    keys={
-        "from_": (Id, Field(alias="from", validation_alias=AliasChoices("from", "from_"))),
-        "to": (Id, ...),
-    },
-)
-AgencyChange = change_model(
-    Agency,
-    "Change to one agency in a variant (units may be 0: no unit available).",
-)
-TaskChange = change_model(Task, "Change to one task in a variant.", checks={"by": _someone_changed})
+# NOTE: the change models are built at import from the base models' fields (scenario.rules
+# .change_model), so no field is declared twice; a type checker cannot see a model made by
+# pydantic's create_model, so to it they are Any.
+if TYPE_CHECKING:
+    LinkChange: TypeAlias = Any
+    AgencyChange: TypeAlias = Any
+    TaskChange: TypeAlias = Any
+else:
+    LinkChange = change_model(
+        Link,
+        "Change to one existing link (from -> to) in a variant.",
+        keys={
+            "from_": (Id, Field(alias="from", validation_alias=AliasChoices("from", "from_"))),
+            "to": (Id, ...),
+        },
+    )
+    AgencyChange = change_model(
+        Agency,
+        "Change to one agency in a variant (units may be 0: no unit available).",
+    )
+    TaskChange = change_model(
+        Task, "Change to one task in a variant.", checks={"by": _someone_changed}
+    )
 
 
 class Expectation(Model):
@@ -564,12 +574,12 @@ class Variant(Model):
     id: Id
     description: str = Field("", max_length=2000)
     remove_links: tuple[tuple[Id, Id], ...] = Field((), description="[from, to] pairs to remove.")
-    change_links: tuple[LinkChange, ...] = ()  # type: ignore[valid-type]
+    change_links: tuple[LinkChange, ...] = ()
     add_links: tuple[Link, ...] = ()
     remove_agencies: tuple[Id, ...] = Field((), description="Agencies taken out of play.")
-    change_agencies: dict[Id, AgencyChange] = Field(default_factory=dict)  # type: ignore[valid-type]
+    change_agencies: dict[Id, AgencyChange] = Field(default_factory=dict)
     add_agencies: tuple[Agency, ...] = ()
-    change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)  # type: ignore[valid-type]
+    change_tasks: dict[Id, TaskChange] = Field(default_factory=dict)
     add_incidents: tuple[Incident, ...] = ()
     horizon: Seconds | None = None
     expect: Expectation | None = Field(
@@ -606,7 +616,8 @@ class Scenario(Model):
     @classmethod
     def _mapping(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise ValueError(
+            # ValueError, not TypeError: pydantic reports only ValueError as a located problem.
+            raise ValueError(  # noqa: TRY004
                 "a scenario file is a mapping with keys scenario, target, agencies, links, "
                 "incidents, tasks, objectives, variants"
             )

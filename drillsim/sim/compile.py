@@ -357,7 +357,7 @@ def _incidents(
     task_index: dict[str, int],
 ) -> tuple[IncidentC, ...]:
     order = sorted(range(len(scenario.incidents)), key=lambda i: (scenario.incidents[i].at, i))
-    out = []
+    out: list[IncidentC] = []
     for i in order:
         inc = scenario.incidents[i]
         casualties = tuple(

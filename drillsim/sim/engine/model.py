@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections.abc import Generator
-from typing import Any
+from collections.abc import Callable, Generator
+from typing import Any, cast
 
 import simpy
 
@@ -187,7 +187,7 @@ class DrillModel:
     def draw(self, s: Sampler, key: int) -> float:
         """One value of a sampler; fixed values use no random stream."""
         if s.__class__ is float:
-            return s  # type: ignore[return-value]
+            return s
         return s(self.streams.stream(key).uniform())  # type: ignore[operator]
 
     def after(self, delay: float, callback: Any) -> None:
@@ -202,7 +202,11 @@ class DrillModel:
         """Schedule every inject that falls within the horizon, in time then file order."""
         for inc in self.c.incidents:
             if inc.at <= self.c.horizon:
-                self.env.timeout(inc.at).callbacks.append(lambda _e, inc=inc: self._inject(inc))
+                self.env.timeout(inc.at).callbacks.append(self._injector(inc))
+
+    def _injector(self, inc: IncidentC) -> Callable[[object], None]:
+        """The callback that brings ``inc`` in when its timeout fires."""
+        return lambda _e: self._inject(inc)
 
     def _inject(self, inc: IncidentC) -> None:
         rid = self.rec(K.INJECT, incident=inc.id)
@@ -480,7 +484,7 @@ class DrillModel:
         self.state[key] = CasualtiesUnderway(len(casualties))
         steps = [self.env.process(self._casualty_step(inc, task, c, cause)) for c in casualties]
         yield self.env.all_of(steps)
-        last = max((s.value for s in steps), key=lambda r: (self.records[r].time, r))
+        last = max((cast(int, s.value) for s in steps), key=lambda r: (self.records[r].time, r))
         self._finish(
             key,
             self.rec(

@@ -66,7 +66,7 @@ class HandOut:
         if self._event is None:
             ev = self._event = simpy.Event(self.env)
             ev._ok, ev._value = True, None  # a plain succeeded event, scheduled at LATE priority
-            ev.callbacks.append(self._run)  # type: ignore[union-attr]
+            ev.callbacks.append(self._run)
             self.env.schedule(ev, LATE)  # type: ignore[arg-type]
 
     def _run(self, _event: object) -> None:
@@ -148,7 +148,7 @@ class Desk:
         self._free += 1
         if self._waiting:
             handover = simpy.Event(self._env)
-            handover.callbacks.append(self._grant)  # type: ignore[union-attr]
+            handover.callbacks.append(self._grant)
             handover.succeed()
 
     def _grant_head(self, _event: object = None) -> None:

@@ -105,7 +105,11 @@ def _agency_text(model: DrillModel, inc: IncidentC, task: TaskC) -> str:
             f"no path in the coordination graph from {source} to them"
         )
     lost = sorted(
-        {r.link for r in model.records if r.kind is EventKind.ALERT_LOST and r.incident == inc.id}
+        {
+            r.link
+            for r in model.records
+            if r.kind is EventKind.ALERT_LOST and r.incident == inc.id and r.link is not None
+        }
     )
     retrying = sorted(
         {
@@ -113,6 +117,7 @@ def _agency_text(model: DrillModel, inc: IncidentC, task: TaskC) -> str:
             for r in model.records
             if r.kind is EventKind.TRY_FAILED
             and r.incident == inc.id
+            and r.link is not None
             and r.link not in lost
             and (c.agency_index[r.link.rsplit("->", 1)[1]], inc.index) not in model.alerts
         }
