@@ -206,16 +206,16 @@ def test_compare_refuses_to_compare_when_replications_failed(tmp_path: Path, mon
     compare used to keep only rows that looked like summaries, so a comparison over fewer
     replications than asked (or none) was printed as if the run had been clean.
     """
-    from drillsim.runs import experiment
+    from drillsim.runs import batch
 
-    real = experiment.run_replication
+    real = batch.run_replication
 
     def flaky(compiled, seed, replication):  # type: ignore[no-untyped-def]
         if replication == 3:
             raise RuntimeError("engine broke")
         return real(compiled, seed, replication)
 
-    monkeypatch.setattr(experiment, "run_replication", flaky)
+    monkeypatch.setattr(batch, "run_replication", flaky)
     path = tmp_path / "one.yaml"
     path.write_text(ONE_TASK, encoding="utf-8")
     r = CliRunner().invoke(cli, ["compare", str(path), "-n", "6", "--workers", "1"])
