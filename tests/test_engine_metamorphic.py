@@ -2,7 +2,9 @@
 
 Under common random numbers (every draw comes from a stream named by its source, and a duration
 is drawn by inverse CDF from one uniform), replication i of a scenario and of its changed copy
-see the same uniforms. Then:
+see the same uniforms, and each goes to the same step: every link has its own streams, even two
+links between one pair, so a link made faster cannot take another's draw (docs/mechanisms.md
+§9; hypothesis found that case when the pair shared one stream). Then:
 
 * With no queueing anywhere (units and duty officers beyond what can be asked at once), every
   time in the log is built from sums, maxima (prerequisites, activation then travel) and minima

@@ -16,6 +16,7 @@ from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind as K
 from drillsim.sim.records import EventRecord, ReplicationResult
+from drillsim.sim.rng import RandomStreams, stable_key
 
 
 def run(s: Scenario, seed: int = 0) -> ReplicationResult:
@@ -349,3 +350,53 @@ def test_redundant_path_gives_a_duplicate_alert() -> None:
         ("b", "c->b", 6),
     ]
     assert [(x.agency, x.link, x.time) for x in find(r, K.DUPLICATE_ALERT)] == [("b", "a->b", 10)]
+
+
+def test_two_links_between_one_pair_draw_from_their_own_streams() -> None:
+    """A faster link never takes the draw of another link between the same pair.
+
+    m (2 duty officers, handling 0) detects i at 0s. Two links m -> b, in this order: radio,
+    delay 20s, reliability 0, 1 try; phone, delay D, reliability 0.5, 1 try. Seed 0: the radio's
+    reliability stream (``m->b``) draws u = 0.632, 0.188; the phone's own stream (``m->b#2``)
+    draws u = 0.248 < 0.5, so the phone gets through whenever it arrives.
+
+    | D   | t (s) | record                                   |
+    |----:|------:|------------------------------------------|
+    | 30s |    20 | TRY_FAILED radio; ALERT_LOST              |
+    |     |    30 | ALERTED b (phone)                         |
+    | 10s |    10 | ALERTED b (phone)                         |
+    |     |    20 | TRY_FAILED radio; ALERT_LOST              |
+
+    With one stream for the pair (the old naming) the k-th draw went to the k-th arrival: at
+    D = 10s the phone arrived first, took u = 0.632 and failed, and b was never alerted, so
+    a faster link made the alert never come.
+    """
+    inc_key = stable_key("incident", "i")
+    for name, u in (("m->b", 0.6319744733144451), ("m->b#2", 0.2478996485080458)):
+        assert RandomStreams(0, 0).stream(stable_key("reliability", name) ^ inc_key).uniform() == u
+
+    def alerts(delay: str) -> list[tuple[float, K, str]]:
+        s = scenario(
+            [{"id": "m", "duty_officers": 2}, {"id": "b"}],
+            [inject("i", "0s", "t")],
+            links=[
+                {"from": "m", "to": "b", "channel": "radio", "delay": "20s", "reliability": 0.0}
+                | {"attempts": 1},
+                {"from": "m", "to": "b", "channel": "phone", "delay": delay, "reliability": 0.5}
+                | {"attempts": 1},
+            ],
+            tasks=[{"id": "t", "by": "b", "duration": "1m"}],
+        )
+        kinds = (K.TRY_FAILED, K.ALERT_LOST, K.ALERTED, K.DUPLICATE_ALERT)
+        return [(x.time, x.kind, x.detail) for x in run(s).records if x.kind in kinds]
+
+    assert alerts("30s") == [
+        (20.0, K.TRY_FAILED, "radio try 1"),
+        (20.0, K.ALERT_LOST, "gave up after 1 tries on radio"),
+        (30.0, K.ALERTED, "phone"),
+    ]
+    assert alerts("10s") == [
+        (10.0, K.ALERTED, "phone"),
+        (20.0, K.TRY_FAILED, "radio try 1"),
+        (20.0, K.ALERT_LOST, "gave up after 1 tries on radio"),
+    ]

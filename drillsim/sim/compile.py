@@ -260,8 +260,20 @@ def expected_link_time(delay: float, reliability: float, retry: float) -> float:
     return delay + (1 - reliability) / reliability * (delay + retry)
 
 
+def _stream_name(label: str, n: int) -> str:
+    """The streams' name of the ``n``-th link between one pair: ``from->to``, then ``from->to#n``.
+
+    Two links between the same pair (a phone link and a radio link, say) must not share a
+    stream: the k-th draw of a shared one goes to whichever message asks k-th, so a faster
+    link would take the other's draw (a draw that shifts with timing breaks common random
+    numbers). The first link keeps the plain name, so scenarios without such pairs draw as before.
+    """
+    return label if n == 1 else f"{label}#{n}"
+
+
 def _edges(scenario: Scenario, agency_index: dict[str, int]) -> tuple[EdgeC, ...]:
     out: list[EdgeC] = []
+    seen: dict[str, int] = {}
     for li, link in enumerate(scenario.links):
         if link.from_ not in agency_index:
             continue
@@ -269,6 +281,8 @@ def _edges(scenario: Scenario, agency_index: dict[str, int]) -> tuple[EdgeC, ...
             if to not in agency_index:
                 continue
             label = f"{link.from_}->{to}"
+            seen[label] = seen.get(label, 0) + 1
+            name = _stream_name(label, seen[label])
             chans = [
                 ChannelC(
                     link.channel,
@@ -276,8 +290,8 @@ def _edges(scenario: Scenario, agency_index: dict[str, int]) -> tuple[EdgeC, ...
                     link.reliability,
                     link.retry,
                     link.main_attempts(),
-                    stable_key("delay", label),
-                    stable_key("reliability", label),
+                    stable_key("delay", name),
+                    stable_key("reliability", name),
                 )
             ]
             if link.backup is not None:
@@ -289,8 +303,8 @@ def _edges(scenario: Scenario, agency_index: dict[str, int]) -> tuple[EdgeC, ...
                         b.reliability,
                         b.retry,
                         b.attempts,
-                        stable_key("backup-delay", label),
-                        stable_key("backup-reliability", label),
+                        stable_key("backup-delay", name),
+                        stable_key("backup-reliability", name),
                     )
                 )
             out.append(
@@ -301,7 +315,7 @@ def _edges(scenario: Scenario, agency_index: dict[str, int]) -> tuple[EdgeC, ...
                     agency_index[to],
                     label,
                     tuple(chans),
-                    stable_key("handling", label),
+                    stable_key("handling", name),
                 )
             )
     return tuple(out)
