@@ -146,6 +146,33 @@ def test_scenario_json_of_another_run(run_copy: Path, other_study: Path, command
     assert_refused(invoke(COMMANDS[command](run_copy)), "scenario.json", "belongs to another run")
 
 
+EARLIER_HASH = "50c9e2d092f42f3365f235bc4435cfebbf4afb4be40d13cb6c9f6895951ce4de"
+"""The manifest's scenario hash of the Lai Chau example run made by drillsim before the variant
+change models gained every field of their base (commit e1cd923); its scenario.json is the fixture."""
+
+
+def test_an_earlier_drillsims_scenario_json_still_proves_its_run(tmp_path: Path) -> None:
+    """The hash is taken of the file as written, not of the scenario re-read by today's models:
+    those write more (null) fields, so re-dumping would call a real earlier run another run's."""
+    from drillsim.errors import ResultsFormatError
+    from drillsim.runs.check import load_scenario
+    from drillsim.scenario.model import Scenario
+    from drillsim.sim.compile import content_hash, scenario_hash
+
+    text = (FIXTURES / "earlier-run" / "scenario.json").read_text(encoding="utf-8")
+    assert content_hash(json.loads(text)) == EARLIER_HASH
+    assert (
+        scenario_hash(Scenario.model_validate_json(text)) != EARLIER_HASH
+    )  # what it used to check
+    (tmp_path / "scenario.json").write_text(text, encoding="utf-8")
+    assert load_scenario(tmp_path, EARLIER_HASH).scenario.id == "lai-chau-hydropower"
+    edited = text.replace('"duty_officers": 2', '"duty_officers": 3', 1)
+    assert edited != text
+    (tmp_path / "scenario.json").write_text(edited, encoding="utf-8")
+    with pytest.raises(ResultsFormatError, match="differs from the manifest"):
+        load_scenario(tmp_path, EARLIER_HASH)
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_summaries_cut_short(run_copy: Path, command: str) -> None:
     """A complete run whose summaries file was copied only halfway: the cut line is named."""

@@ -9,6 +9,7 @@ per objective, agency, task and task instance) and ``analysis.json`` when presen
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -20,7 +21,7 @@ from drillsim.errors import ResultsFormatError
 from drillsim.runs.models import damaged, parse, problem_of, read_text
 from drillsim.runs.store import RunData, read_run, safe_name
 from drillsim.scenario.model import Scenario
-from drillsim.sim.compile import compile_scenario, scenario_hash
+from drillsim.sim.compile import compile_scenario, content_hash
 
 SCENARIO_JSON = "scenario.json"
 ANALYSIS_JSON = ANALYSIS_FILE
@@ -60,7 +61,8 @@ def load_scenario(root: Path, expected_hash: str | None = None) -> Scenario:
             line=err.problem.line,
             field=err.problem.path,
         ) from None
-    if expected_hash is not None and (found := scenario_hash(scenario)) != expected_hash:
+    # NOTE: hashed as written, not as re-read: the models may have gained fields since the run.
+    if expected_hash is not None and (found := content_hash(json.loads(text))) != expected_hash:
         raise damaged(
             path,
             f"its content hash {found[:12]}... differs from the manifest's {expected_hash[:12]}...",

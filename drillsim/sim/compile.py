@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -179,7 +180,13 @@ class CompiledScenario:
 
 def scenario_hash(scenario: Scenario) -> str:
     """Stable SHA-256 of the scenario's content (key order and formatting do not matter)."""
-    data = scenario.model_dump(mode="json", by_alias=True)
+    return content_hash(scenario.model_dump(mode="json", by_alias=True))
+
+
+def content_hash(data: Any) -> str:
+    """SHA-256 of JSON data in canonical form: :func:`scenario_hash` of the scenario a run folder's
+    ``scenario.json`` holds, computed from the file's own data, so a run written by an earlier
+    drillsim (whose models had fewer fields) still proves to be the run its manifest names."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
