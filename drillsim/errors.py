@@ -10,6 +10,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Literal
 
+from drillsim.i18n import Msg, said
 from drillsim.textsafe import shown, terminal
 
 Severity = Literal["error", "warning"]
@@ -43,6 +44,7 @@ class Problem:
     """
 
     message: str
+    """What is wrong: a :class:`~drillsim.i18n.Msg` (plain text reads the same in every language)."""
     file: str | None = None
     line: int | None = None
     column: int | None = None
@@ -56,10 +58,11 @@ class Problem:
         if self.keys and not self.path:
             object.__setattr__(self, "path", dotted(self.keys))
 
-    def format(self) -> str:
+    def format(self, lang: str = "en") -> str:
         """Render as ``file:line:col: error: path: message (hint)``, the compiler style editors parse.
 
-        The file name and the field path are user text: each is shown on one line, cut when long
+        ``message`` and ``hint`` are said in ``lang`` when they are a :class:`~drillsim.i18n.Msg`,
+        and so are the words ``error``, ``warning`` and ``hint``. The file name and the field path are user text: each is shown on one line, cut when long
         (a 5 MB key costs a line), and the whole text passes through ``textsafe.terminal``.
         """
         where = shown(self.file, MAX_SHOWN) if self.file else "<scenario>"
@@ -67,13 +70,21 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.severity}: "
+        text = f"{where}: {said(SEVERITY_WORDS[self.severity], lang)}: "
         if self.path:
             text += f"{shown(self.path, MAX_SHOWN)}: "
-        text += self.message
+        text += said(self.message, lang)
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    {said(HINT, lang)}: {said(self.hint, lang)}"
         return terminal(text)
+
+
+SEVERITY_WORDS: dict[Severity, Msg] = {
+    "error": Msg("problem.error"),
+    "warning": Msg("problem.warning"),
+}
+HINT = Msg("problem.hint")
+REPLAY = Msg("error.replay")
 
 
 def dotted(keys: FieldPath) -> str:
@@ -89,9 +100,13 @@ class DrillsimError(Exception):
 
     exit_code = 3
 
-    def render(self) -> str:
-        """The text the CLI prints on stderr."""
-        return f"error: {self}"
+    def render(self, lang: str = "en") -> str:
+        """The text the CLI prints on stderr, in ``lang`` (the message is a ``Msg``, or plain text)."""
+        return f"{said(SEVERITY_WORDS['error'], lang)}: {self.said(lang)}"
+
+    def said(self, lang: str) -> str:
+        """The error's message in ``lang``."""
+        return said(self.args[0], lang) if len(self.args) == 1 else str(self)
 
 
 class ScenarioError(DrillsimError):
@@ -99,21 +114,23 @@ class ScenarioError(DrillsimError):
 
     exit_code = 1
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, language: str | None = None) -> None:
         self.problems = list(problems)
-        super().__init__(f"{len(self.errors)} error(s) in scenario")
+        self.language = language
+        """The scenario's own language when it could be read, for the CLI's default."""
+        super().__init__(Msg("problem.errors_in_scenario", errors=len(self.errors)))
 
     @property
     def errors(self) -> list[Problem]:
         """Only the problems of severity ``error``."""
         return [p for p in self.problems if p.severity == "error"]
 
-    def render(self) -> str:
+    def render(self, lang: str = "en") -> str:
         """Every problem, one block each, then a count."""
-        lines = [p.format() for p in self.problems]
+        lines = [p.format(lang) for p in self.problems]
         n_err = len(self.errors)
         n_warn = len(self.problems) - n_err
-        lines.append(f"{n_err} error(s), {n_warn} warning(s)")
+        lines.append(Msg("problem.count", errors=n_err, warnings=n_warn).say(lang))
         return "\n".join(lines)
 
 
@@ -155,11 +172,12 @@ class SimulationError(DrillsimError):
         self.file = file
         super().__init__(message)
 
-    def render(self) -> str:
+    def render(self, lang: str = "en") -> str:
         """Message plus the command that replays the failing replication."""
-        text = f"error: simulation failed: {self}"
+        text = Msg("error.simulation_failed", reason=self.said(lang)).say(lang)
+        text = f"{said(SEVERITY_WORDS['error'], lang)}: {text}"
         if self.seed is not None:
-            text += "\n    replay: " + replay_command(
+            text += f"\n    {said(REPLAY, lang)}: " + replay_command(
                 self.file or "FILE", self.seed, self.replication, self.variant
             )
         return text

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BABEL=${PYBABEL:-.venv/bin/pybabel}
 LOCALE=drillsim/i18n/locale
-"$BABEL" extract -F babel.cfg --no-default-keywords -k say:2 -k plural:2,3 -k N_ -k T \
+"$BABEL" extract -F babel.cfg --no-default-keywords -k say:2 -k plural:2,3 -k N_ -k T -k Msg -k Msgn:1,2 \
   --sort-by-file --omit-header -o "$LOCALE/drillsim.pot" . 2>&1 | grep -v "Skipping f-string" >&2 || true
 "$BABEL" update -i "$LOCALE/drillsim.pot" -d "$LOCALE" -D drillsim -w 100 --no-fuzzy-matching \
   --ignore-obsolete --ignore-pot-creation-date

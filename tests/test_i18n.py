@@ -24,7 +24,7 @@ from drillsim import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "drillsim" / "i18n" / "locale"
-KEYWORDS = {"say": (2,), "plural": (2, 3), "N_": None, "T": None}
+KEYWORDS = {"say": (2,), "plural": (2, 3), "N_": None, "T": None, "Msg": None, "Msgn": (1, 2)}
 """Babel keywords: the same as the -k flags of scripts/i18n.sh (checked below)."""
 
 

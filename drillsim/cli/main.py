@@ -20,7 +20,7 @@ import click
 
 from drillsim import __version__
 from drillsim.cli import analyze, compare, msel, new, report, run, sweep, timeline, validate
-from drillsim.cli.output import echo
+from drillsim.cli.output import Reader, echo, language
 from drillsim.errors import DrillsimError
 from drillsim.stopping import exit_code
 
@@ -31,6 +31,7 @@ class DrillsimGroup(click.Group):
     """Turns drillsim errors into a message and an exit code; never a traceback."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        Reader.reset()
         with warnings.catch_warnings():
             warnings.showwarning = (
                 _show_warning  # a library's warning quoting a name is terminal-safe too
@@ -41,7 +42,7 @@ class DrillsimGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DrillsimError as exc:
-            echo(exc.render(), err=True)
+            echo(exc.render(language(getattr(exc, "language", None))), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from drillsim.cli.output import Reader
 from drillsim.msel.times import start_seconds
 from drillsim.runs.experiment import MAX_REPLICATIONS
 
@@ -148,11 +149,21 @@ json_option = click.option(
     help="Also write the results as JSON to this file.",
 )
 
+
+def _reader_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Every message of the command is said in ``--lang`` from here on (eager: before other options)."""
+    Reader.reset(value)
+    return value
+
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
-    help="Language of what is written: en, vi or zh (default: the scenario's; for new, en).",
+    is_eager=True,
+    callback=_reader_language,
+    help="Language of what is written and printed: en, vi or zh (default: the scenario's; "
+    "else en).",
 )
 
 format_option = click.option(

@@ -14,14 +14,49 @@ from pathlib import Path
 
 import click
 
+from drillsim.i18n import LANGUAGES, Msg, said
 from drillsim.runs import inputs
 from drillsim.scenario.model import Scenario
 from drillsim.textsafe import terminal
 
 
+class Reader:
+    """The language of the person reading this command's output.
+
+    ``--lang`` when given (``explicit``), else the language of the scenario the command works
+    on (``adopted`` once it is read; ``validate`` adopts each file's in turn), else English.
+    The state is reset at the start of every command (the ``--lang`` option's callback), so one
+    test process running many commands never carries a language from one to the next.
+    """
+
+    explicit: str | None = None
+    adopted: str | None = None
+
+    @classmethod
+    def reset(cls, explicit: str | None = None) -> None:
+        cls.explicit, cls.adopted = explicit, None
+
+
+def language(fallback: str | None = None) -> str:
+    """The reader's language: ``--lang``, else ``fallback`` (a failed file's own), else the
+    scenario's, else English."""
+    for lang in (Reader.explicit, fallback, Reader.adopted):
+        if lang in LANGUAGES:
+            return lang
+    return "en"
+
+
+def adopt(lang: str | None) -> None:
+    """The command now works on a scenario in ``lang``: speak it, unless ``--lang`` said otherwise."""
+    Reader.adopted = lang
+
+
 def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
-    """Print a message for a person: escape sequences shown as text, very long lines cut."""
-    click.echo(terminal(message), err=err, nl=nl)
+    """Print a message for a person, in the reader's language (a :class:`~drillsim.i18n.Msg`),
+    escape sequences shown as text and very long lines cut."""
+    click.echo(
+        terminal(said(message, language()) if isinstance(message, Msg) else message), err=err, nl=nl
+    )
 
 
 def echo_data(data: str | bytes, *, nl: bool = False) -> None:
@@ -32,8 +67,9 @@ def echo_data(data: str | bytes, *, nl: bool = False) -> None:
 def open_scenario(path: Path, variants: Sequence[str] = ()) -> Scenario:
     """Open a scenario for simulation (drillsim.runs.inputs), printing its warnings on stderr."""
     opened = inputs.open_scenario(path, variants)
+    adopt(opened.scenario.scenario.language)
     for w in opened.warnings:
-        echo(w.format(), err=True)
+        echo(w.format(language()), err=True)
     if opened.variant_warnings:
         echo(
             f"note: {len(opened.variant_warnings)} warning(s) about what the variants change; "

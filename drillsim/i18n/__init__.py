@@ -21,8 +21,9 @@ from __future__ import annotations
 import gettext
 from functools import cache
 from pathlib import Path
+from typing import Any, Self
 
-__all__ = ["LANGUAGES", "N_", "has", "number", "plural", "say"]
+__all__ = ["LANGUAGES", "N_", "Msg", "Msgn", "has", "number", "plural", "said", "say"]
 
 LANGUAGES: tuple[str, ...] = ("en", "vi", "zh")
 """Report, chart and CLI languages; English is the fallback."""
@@ -95,6 +96,73 @@ def _probe() -> gettext.GNUTranslations:
 class _Missing(gettext.NullTranslations):
     def gettext(self, message: str) -> str:
         raise KeyError(message)
+
+
+class Msg(str):
+    """A message for a reader: its English text, plus the key and fields that give it in any language.
+
+    Stages below the command line do not know the reader's language, so their errors, problems
+    and hints carry a ``Msg``; the command line shows it with ``msg.say(lang)``. A ``Msg`` *is*
+    its English text (a ``str``), so code and tests that read ``str(error)`` or compare a
+    problem's message keep working, and a field that is itself a ``Msg`` is said in the same
+    language. Fields are shown in the language's form: an ``int`` of five digits or more and any
+    ``float`` get its decimal mark and thousands separator. Pass identifiers that are numbers
+    (a seed, a line, a year) as ``str``, so they are never grouped.
+    """
+
+    key: str
+    fields: dict[str, object]
+    plural_key: str | None
+    n: int | None
+
+    def __new__(cls, key: str, /, **fields: object) -> Self:
+        return cls._make(key, None, None, fields)
+
+    @classmethod
+    def _make(
+        cls, key: str, plural_key: str | None, n: int | None, fields: dict[str, object]
+    ) -> Self:
+        self = str.__new__(cls, _said("en", key, plural_key, n, fields))
+        self.key, self.plural_key, self.n, self.fields = key, plural_key, n, fields
+        return self
+
+    def say(self, lang: str) -> str:
+        """The message in ``lang`` (English for a language or a message the catalogue lacks)."""
+        return _said(lang, self.key, self.plural_key, self.n, self.fields)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Errors cross process boundaries (a replication failing in a worker): keep key and fields.
+        return (Msg._make, (self.key, self.plural_key, self.n, self.fields))
+
+
+def Msgn(key: str, plural_key: str, n: int, /, **fields: object) -> Msg:
+    """A ``Msg`` whose words follow the number ``n`` (``1 error``, ``2 errors``); ``{n}`` is a field."""
+    return Msg._make(key, plural_key, n, fields)
+
+
+def said(text: object, lang: str) -> str:
+    """``text`` in ``lang`` when it is a :class:`Msg`, else as it is."""
+    return text.say(lang) if isinstance(text, Msg) else str(text)
+
+
+def _said(
+    lang: str, key: str, plural_key: str | None, count: int | None, fields: dict[str, object]
+) -> str:
+    shown = {name: _field(value, lang) for name, value in fields.items()}
+    if plural_key is not None and count is not None:
+        return plural(lang, key, plural_key, count, **{"n": _field(count, lang), **shown})
+    return say(lang, key, **shown) if shown else _for(lang).gettext(key)
+
+
+def _field(value: object, lang: str) -> str:
+    if isinstance(value, Msg):
+        return value.say(lang)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return number(value, lang, 0) if abs(value) >= 10_000 else str(value)
+    point = DECIMAL_MARKS.get(lang, DECIMAL_MARKS["en"])[0]
+    return f"{value:g}".replace(".", point)
 
 
 class _Blank(dict[str, object]):

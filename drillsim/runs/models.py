@@ -47,9 +47,9 @@ class RunFolderError(ResultsFormatError):
         self.problem = problem
         super().__init__(problem.message)
 
-    def render(self) -> str:
-        """``file:line: error: field: message`` and the hint."""
-        return self.problem.format()
+    def render(self, lang: str = "en") -> str:
+        """``file:line: error: field: message`` and the hint, in ``lang``."""
+        return self.problem.format(lang)
 
 
 def damaged(
