@@ -13,7 +13,7 @@ from drillsim.analysis.api import analyze
 from drillsim.analysis.graph import degree_centralization, structure
 from drillsim.analysis.paths import PathPart
 from drillsim.analysis.summary import desk_stats, summarize
-from drillsim.runs.experiment import simulate_summaries
+from drillsim.runs.experiment import simulate_summaries, simulator
 from drillsim.scenario.loader import load_scenario
 from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import compile_scenario
@@ -28,7 +28,7 @@ FIX = Path(__file__).parent / "fixtures" / "analysis"
 def test_the_hub_is_the_top_bottleneck_and_its_fix_helps() -> None:
     sc = load_scenario(FIX / "hub.yaml")
     base = simulate_summaries(sc, [], 200, 5)["base"]
-    a = analyze(sc, base, simulate=lambda s, vs: simulate_summaries(s, vs, 200, 5))
+    a = analyze(sc, base, simulate=simulator(5), replications=200)
     top = a.findings[0]
     assert top.kind == "desk" and top.agency == "hub"
     share = a.objectives[0].parts.get(PathPart.parse("handling@hub"), 0) / sum(

@@ -50,13 +50,15 @@ def analyze(
     *,
     simulate: Simulate | None = None,
     limit: int = 6,
+    replications: int = 300,
 ) -> Analysis:
-    """Analyse the base replications; with ``simulate``, also test and rank the suggested changes."""
+    """Analyse the base replications; with ``simulate``, also test and rank the suggested changes
+    (each over at most ``replications``, fewer once its effect is resolved)."""
     stats = objective_stats(scenario, "base", summaries)
     queues = queue_summaries(scenario, summaries)
     shape = structure(build_graph(scenario), scenario)
     findings = find(scenario, stats, queues, shape)
-    suggestions = rank(scenario, findings, simulate, limit) if simulate else []
+    suggestions = rank(scenario, findings, simulate, limit, replications) if simulate else []
     if suggestions:  # a finding whose fix was shown to help ranks by that help too
         gain = {sg.variant.id: sg.benefit for sg in suggestions}
         findings.sort(

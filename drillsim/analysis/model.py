@@ -98,6 +98,7 @@ class SuggestionModel(Open):
     params: dict[str, Param] = {}
     element: str = ""
     owner: str = ""
+    replications: int = 0
     gain: float
     benefit: float
     recommended: bool

@@ -4,12 +4,21 @@ Each suggested change runs with the same seed and replication indices as the bas
 effect on each objective is a paired difference under common random numbers. A suggestion also
 names its change as a message key and parameters (agency names, figures), like the findings do,
 so each report can word it in its own language.
+
+A change is tested only as long as needed: a group-sequential design with ``LOOKS`` equally
+spaced looks up to the cap (docs/mechanisms.md, "Testing suggested changes"). At each look every
+objective's paired interval is Pocock's repeated confidence interval (Tango's score interval at
+the nominal level that keeps the chance of a false "significant" over all looks at 5%); a
+change stops when, on every objective, the interval excludes 0 or lies within
+``PRECISION`` of it (too small an effect to act on).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from statistics import NormalDist
 from typing import Any
 
 from drillsim import i18n
@@ -21,8 +30,22 @@ from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Link, LinkChange, Scenario, Variant
 from drillsim.scenario.semantics import check_variant
 
-Simulate = Callable[[Scenario, Sequence[Variant]], dict[str, list[ReplicationSummary]]]
-"""Runs the base and the given variants (the experiment layer supplies it; analysis never simulates)."""
+Simulate = Callable[[Scenario, Sequence[Variant], range], dict[str, list[ReplicationSummary]]]
+"""Runs the base and the given variants over the given replication indices, under common random
+numbers (the experiment layer supplies it; analysis never simulates). The result maps ``base``
+and each variant's id to its summaries."""
+
+LOOKS = 4
+"""Looks at the data per tested change: at 1/4, 2/4, 3/4 and all of the cap."""
+
+POCOCK_Z = {1: 1.960, 2: 2.178, 3: 2.289, 4: 2.361, 5: 2.413}
+"""Pocock's constant boundary for K equally spaced looks, two-sided overall 5% (Pocock 1977,
+"Group sequential methods in the design and analysis of clinical trials", Biometrika 64(2);
+Jennison & Turnbull 2000, Table 2.1)."""
+
+PRECISION = 0.05
+"""A change whose effect on an objective is known to lie within +-5 percentage points is
+resolved there: too small to act on, so more replications would not change the plan."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +98,8 @@ class Suggestion:
     params: dict[str, str] = field(default_factory=dict)
     element: str = ""
     owner: str = ""
+    replications: int = 0
+    """Paired replications the change was tested over (it stops once its effect is resolved)."""
 
     @property
     def gain(self) -> float:
@@ -124,6 +149,7 @@ def from_json(entry: Mapping[str, Any]) -> Suggestion:
         dict(entry.get("params") or {}),
         str(entry.get("element") or ""),
         str(entry.get("owner") or owner_of(variant)),
+        int(entry.get("replications") or 0),
     )
 
 
@@ -217,9 +243,12 @@ def _median(values: list[float]) -> float | None:
 
 
 def effects(
-    scenario: Scenario, base: list[ReplicationSummary], other: list[ReplicationSummary]
+    scenario: Scenario,
+    base: list[ReplicationSummary],
+    other: list[ReplicationSummary],
+    level: float = 0.95,
 ) -> tuple[ObjectiveEffect, ...]:
-    """Paired effect of a variant on each objective."""
+    """Paired effect of a variant on each objective, with intervals at ``level``."""
     by_rep = {s.replication: s for s in base}
     pairs = [(by_rep[s.replication], s) for s in other if s.replication in by_rep]
     out = []
@@ -227,6 +256,7 @@ def effects(
         d = paired_share_difference(
             [float(a.objectives[k].met) for a, _ in pairs],
             [float(b.objectives[k].met) for _, b in pairs],
+            level,
         )
         both = [
             (a.objectives[k].time, b.objectives[k].time)
@@ -276,23 +306,85 @@ def _valid(scenario: Scenario, variant: Variant) -> bool:
     return not any(p.severity == "error" for p in check_variant(scenario, variant))
 
 
+def look_points(cap: int, looks: int = LOOKS) -> list[int]:
+    """Replication counts at which the data are looked at: ``looks`` equal steps up to ``cap``."""
+    return sorted({math.ceil(k * cap / looks) for k in range(1, looks + 1)} - {0})
+
+
+def nominal_level(looks: int) -> float:
+    """Confidence level of each look's interval so that all looks together err at most 5%."""
+    z = POCOCK_Z.get(looks, POCOCK_Z[max(POCOCK_Z)])
+    return 2 * NormalDist().cdf(z) - 1
+
+
+def resolved(effects_: Sequence[ObjectiveEffect], precision: float = PRECISION) -> bool:
+    """True when every objective's effect is significant or known to be within ``precision``."""
+    return all(
+        e.significant
+        or (
+            e.met_ci.low is not None
+            and e.met_ci.high is not None
+            and -precision <= e.met_ci.low
+            and e.met_ci.high <= precision
+        )
+        for e in effects_
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tested:
+    """What the sequential test of some changes saw: the base's summaries over the replications
+    simulated, and per change its summaries and its effects at the look where it stopped."""
+
+    base: list[ReplicationSummary]
+    rows: dict[str, list[ReplicationSummary]]
+    effects: dict[str, tuple[ObjectiveEffect, ...]]
+
+
+def try_changes(
+    scenario: Scenario, variants: Sequence[Variant], simulate: Simulate, replications: int
+) -> Tested:
+    """Simulate each change in ``LOOKS`` equal steps up to ``replications``, stopping it once
+    its effect on every objective is resolved (see the module's docstring)."""
+    points = look_points(replications)
+    level = nominal_level(len(points))
+    tested = Tested([], {v.id: [] for v in variants}, {})
+    running, start = list(variants), 0
+    for stop in points:
+        runs = simulate(scenario, running, range(start, stop))
+        tested.base.extend(runs["base"])
+        for v in running:
+            tested.rows[v.id].extend(runs[v.id])
+            tested.effects[v.id] = effects(scenario, tested.base, tested.rows[v.id], level)
+        running = [v for v in running if not resolved(tested.effects[v.id])]
+        start = stop
+        if not running:
+            break
+    return tested
+
+
 def rank(
-    scenario: Scenario, findings: Sequence[Finding], simulate: Simulate, limit: int = 6
+    scenario: Scenario,
+    findings: Sequence[Finding],
+    simulate: Simulate,
+    limit: int = 6,
+    replications: int = 300,
 ) -> list[Suggestion]:
-    """Simulate the suggested changes and rank them by how much they improve the objectives."""
+    """Test the suggested changes, each until its effect is resolved or ``replications`` are
+    reached, and rank them by how much they improve the objectives."""
     todo = candidates(findings, limit, scenario)
-    if not todo:
+    if not todo or replications < 1:
         return []
-    runs = simulate(scenario, [v for v, _ in todo])
-    base = runs["base"]
+    t = try_changes(scenario, [v for v, _ in todo], simulate, replications)
     tested = [
         Suggestion(
             v,
             f.title,
-            with_before(effects(scenario, base, runs[v.id]), base, runs[v.id]),
+            with_before(t.effects[v.id], t.base, t.rows[v.id]),
             *describe_change(scenario, v),
             element=f.element,
             owner=owner_of(v),
+            replications=len(t.rows[v.id]),
         )
         for v, f in todo
     ]

@@ -27,7 +27,12 @@ from drillsim.errors import InputError
 from drillsim.files import check_output, write_atomic
 from drillsim.report.data import finished_replications
 from drillsim.runs.check import open_run
-from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
+from drillsim.runs.experiment import (
+    check_replications,
+    default_workers,
+    simulate_summaries,
+    simulator,
+)
 from drillsim.runs.inputs import check_variants
 from drillsim.runs.store import read_files
 from drillsim.scenario.durations import clock
@@ -98,7 +103,8 @@ def analyze(
     result = run_analysis(
         scenario,
         base,
-        simulate=(lambda s, vs: simulate_summaries(s, vs, n, seed, workers=w)) if n else None,
+        simulate=simulator(seed, workers=w) if n else None,
+        replications=n,
     )
     _print(result)
     if json_path is not None:

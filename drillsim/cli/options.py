@@ -122,7 +122,8 @@ suggest_option = click.option(
     type=click.IntRange(min=0),
     default=SUGGEST,
     show_default=True,
-    help="Replications to test each suggested improvement with, at most -n (0: do not test).",
+    help="Most replications to test each suggested improvement with (fewer once its effect is clear; "
+    "at most -n; 0: do not test).",
 )
 
 out_option = click.option(

@@ -20,6 +20,7 @@ from multiprocessing.connection import wait as mp_wait
 from multiprocessing.context import BaseContext
 from typing import Any, cast
 
+from drillsim.analysis.suggest import Simulate
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, SimulationError
 from drillsim.runs.batch import Failure, Job, batch_size, plan, run_batch
@@ -328,8 +329,10 @@ def simulate_summaries(
     workers: int = 1,
     base: bool = True,
     failures: list[Failure] | None = None,
+    start: int = 0,
 ) -> dict[str, list[ReplicationSummary]]:
-    """Summaries of the base (unless ``base=False``) and of each variant, under CRN.
+    """Summaries of the base (unless ``base=False``) and of each variant over replications
+    ``start .. start+n-1``, under CRN.
 
     A variant is an object (a suggested change, a sweep's grid point) or the id of one of the
     scenario's variants (``base`` naming the scenario unchanged). Failed replications are left out
@@ -343,9 +346,23 @@ def simulate_summaries(
     out: dict[str, list[ReplicationSummary]] = {k: [] for k in compiled}
     run_jobs(
         compiled,
-        plan(list(compiled), n, batch_size(n, workers)),
+        plan(list(compiled), n, batch_size(n, workers), start),
         seed,
         workers=workers,
         on_batch=lambda job, rows: _keep(out[job.variant], failures, rows),
     )
     return {k: sorted(rows, key=lambda s: s.replication) for k, rows in out.items()}
+
+
+def simulator(seed: int, *, workers: int = 1) -> Simulate:
+    """The ``Simulate`` the analysis tests suggested changes with: the base and the changes over
+    a range of replication indices, under common random numbers with the study's seed."""
+
+    def simulate(
+        scenario: Scenario, variants: Sequence[Variant], reps: range
+    ) -> dict[str, list[ReplicationSummary]]:
+        return simulate_summaries(
+            scenario, variants, len(reps), seed, workers=workers, start=reps.start
+        )
+
+    return simulate

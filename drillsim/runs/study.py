@@ -10,7 +10,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from drillsim.analysis.api import ANALYSIS_FILE, analyze, to_json
 from drillsim.analysis.stats import share_stats
@@ -25,7 +24,7 @@ from drillsim.runs.experiment import (
     plan,
     run_jobs,
     simulate,
-    simulate_summaries,
+    simulator,
 )
 from drillsim.runs.store import Manifest, RunWriter, sha256_file
 from drillsim.scenario.model import Scenario
@@ -254,11 +253,6 @@ def _write_analysis(
     """Findings (and, with ``suggest``, the tested improvements) for the report to read."""
     if not base:
         return
-    simulate = None
-    if suggest > 0:
-
-        def simulate(sc: Scenario, variants: Sequence[Any]) -> dict[str, list[ReplicationSummary]]:
-            return simulate_summaries(sc, variants, suggest, seed, workers=workers)
-
-    text = to_json(analyze(scenario, base, simulate=simulate))
+    tester = simulator(seed, workers=workers) if suggest > 0 else None
+    text = to_json(analyze(scenario, base, simulate=tester, replications=suggest))
     write_atomic(out / ANALYSIS_FILE, text)
