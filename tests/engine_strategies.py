@@ -54,10 +54,13 @@ def inject(
     return {**out, "casualties": casualties} if casualties else out
 
 
-def recipients(ids: list[str]) -> st.SearchStrategy[Any]:
-    """A link's ``to``: one agency id, or a list of one to three."""
+def recipients(ids: list[str], sender: str) -> st.SearchStrategy[Any]:
+    """A link's ``to``: one agency id other than the sender (validate refuses a link to oneself),
+    or a list of one to three."""
+    others = [i for i in ids if i != sender]
     return st.one_of(
-        st.sampled_from(ids), st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True)
+        st.sampled_from(others),
+        st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True),
     )
 
 
@@ -186,9 +189,10 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         agencies.append(ag)
     links = []
     for _ in range(draw(st.integers(0, 2 * n))):
+        sender = draw(st.sampled_from(ids))
         link: dict[str, Any] = {
-            "from": draw(st.sampled_from(ids)),
-            "to": draw(recipients(ids)),
+            "from": sender,
+            "to": draw(recipients(ids, sender)),
             "delay": draw(dists(60)),
             "reliability": draw(st.sampled_from([1.0, 1.0, 0.9, 0.5, 0.0])),
             "retry": sec(draw(st.integers(30, 600))),
@@ -252,10 +256,11 @@ def deterministic_scenarios(draw: st.DrawFn) -> Scenario:
     ids = [f"a{i}" for i in range(n)]
     raw_links = []
     for _ in range(draw(st.integers(0, 3 * n))):
+        sender = draw(st.sampled_from(ids))
         raw_links.append(
             {
-                "from": draw(st.sampled_from(ids)),
-                "to": draw(recipients(ids)),
+                "from": sender,
+                "to": draw(recipients(ids, sender)),
                 "delay": draw(fixed_dists(90)),
             }
         )
