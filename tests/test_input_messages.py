@@ -470,3 +470,10 @@ def test_the_cli_speaks_the_scenario_language_unless_told(command: str, tmp_path
     assert "28:5: lỗi: agencies[2] (swat).untis: trường không xác định 'untis'" in said_vi.stderr
     assert "28:5: error: agencies[2] (swat).untis: unknown field 'untis'" in said_en.stderr
     assert "lỗi" not in said_en.stderr
+
+
+def test_a_long_value_cut_says_so_in_the_reader_language() -> None:
+    p = Problem(Msg("scenario.alias_loop"), file="f" * 300 + ".yaml", line=3)
+    assert "f… (105 more characters):3: error: an alias refers to" in p.format()
+    assert "f… (còn 105 ký tự nữa):3: lỗi: một alias trỏ tới" in p.format("vi")
+    assert "f…（还有 105 个字符）:3: 错误: 别名引用了" in p.format("zh")
