@@ -38,7 +38,7 @@ from pydantic import (
     model_validator,
 )
 
-from drillsim.i18n import Msg
+from drillsim.i18n import Msg, Msgn
 
 #: The longest duration accepted anywhere (30 days): longer values are typos such as ``10^9h``.
 MAX_SECONDS = 30 * 24 * 3600.0
@@ -473,8 +473,9 @@ def fixed(seconds: float) -> Fixed:
     return Fixed(fixed=seconds)
 
 
-def describe(dist: _Dist) -> str:
-    """Short human text such as ``triangular 1m-2m-5m`` for reports."""
+def describe(dist: _Dist, lang: str = "en") -> str:
+    """Short human text such as ``triangular 1m-2m-5m`` for reports, in ``lang`` (the shape's
+    name is the format's own word, as the scenario file writes it)."""
     shape = _shape_of(dist)
     if shape is None:
         raise TypeError(f"not a distribution: {dist!r}")  # every distribution model has a shape
@@ -482,9 +483,10 @@ def describe(dist: _Dist) -> str:
     if shape == "fixed":
         return str(data)
     if shape == "lognormal":
-        return f"lognormal median {data['median']}, p90 {data['p90']}"
+        return Msg("scenario.dist_lognormal", median=data["median"], p90=data["p90"]).say(lang)
     if shape == "empirical":
-        return f"empirical ({len(data)} samples)"
+        n = len(data)
+        return Msgn("scenario.dist_empirical", "scenario.dist_empirical_plural", n).say(lang)
     if isinstance(data, list):
         return f"{shape} " + "-".join(data)
-    return f"{shape} mean {data}"
+    return Msg("scenario.dist_mean", shape=shape, mean=data).say(lang)
