@@ -120,6 +120,28 @@ PYDANTIC_CASES = [
         "数字 5 没有单位；请写成 5s 或 5m",
     ),
     (
+        "value_error (a capability's Msg, with its guess)",
+        (
+            'core_capability: "Operational Communications"',
+            'core_capability: "Operational Comunications"',
+        ),
+        "objectives[1] (ems-alerted).core_capability",
+        (
+            "'Operational Comunications' is not an HSEEP core capability; did you mean "
+            "'Operational Communications'?"
+        ),
+        "không phải năng lực cốt lõi của HSEEP; có phải ý bạn là 'Operational Communications'?",
+        "不是 HSEEP 核心能力；是否想写 'Operational Communications'？",
+    ),
+    (
+        "value_error (a date's Msg)",
+        ("  seed: 11\n", "  seed: 11\n  date: 04/05/2026\n"),
+        "scenario.date",
+        "'04/05/2026' is not a date written YYYY-MM-DD (ISO 8601), e.g. 2026-05-04",
+        "'04/05/2026' không phải ngày viết theo dạng YYYY-MM-DD (ISO 8601)",
+        "'04/05/2026' 不是按 YYYY-MM-DD（ISO 8601）写的日期",
+    ),
+    (
         "greater_than_equal",
         ("seed: 11", "seed: -1"),
         "scenario.seed",
