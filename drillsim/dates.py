@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
+from drillsim.i18n import Msg
+
 DEFAULT_PLAN_DUE_DAYS = 90
 """Days after the exercise by which the improvement plan's corrective actions are due when the
 scenario sets no ``plan_due`` (the report says the deadline is this default)."""
@@ -25,7 +27,7 @@ def _plan_days(value: Any) -> Any:
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value)
         if not m:
-            raise ValueError(f"{value!r} is not a number of days or weeks; write e.g. 90d or 12w")
+            raise ValueError(Msg("scenario.plan_due_unreadable", value=repr(value)))
         return int(m.group(1)) * _DAYS[m.group(2)]
     return value
 
@@ -36,9 +38,7 @@ def _iso_date(value: Any) -> Any:
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(
-                f"{value!r} is not a date written YYYY-MM-DD (ISO 8601), e.g. 2026-05-04"
-            ) from None
+            raise ValueError(Msg("scenario.date_not_iso", value=repr(value))) from None
     return value
 
 

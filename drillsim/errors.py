@@ -65,18 +65,18 @@ class Problem:
         and so are the words ``error``, ``warning`` and ``hint``. The file name and the field path are user text: each is shown on one line, cut when long
         (a 5 MB key costs a line), and the whole text passes through ``textsafe.terminal``.
         """
-        where = shown(self.file, MAX_SHOWN) if self.file else "<scenario>"
+        where = said(shown(self.file, MAX_SHOWN), lang) if self.file else "<scenario>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         text = f"{where}: {said(SEVERITY_WORDS[self.severity], lang)}: "
         if self.path:
-            text += f"{shown(self.path, MAX_SHOWN)}: "
+            text += f"{said(shown(self.path, MAX_SHOWN), lang)}: "
         text += said(self.message, lang)
         if self.hint:
             text += f"\n    {said(HINT, lang)}: {said(self.hint, lang)}"
-        return terminal(text)
+        return terminal(text, lang=lang)
 
 
 SEVERITY_WORDS: dict[Severity, Msg] = {

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from drillsim.errors import InputError, OutputExistsError
+from drillsim.i18n import Msg
 
 _LIVE: set[str] = set()
 """Temporary files being written by this process, removed if it stops half-way."""
@@ -90,10 +91,10 @@ atexit.register(remove_temporaries)
 
 
 _KINDS = {
-    stat.S_IFCHR: "device",
-    stat.S_IFBLK: "device",
-    stat.S_IFIFO: "pipe",
-    stat.S_IFSOCK: "socket",
+    stat.S_IFCHR: Msg("files.kind_device"),
+    stat.S_IFBLK: Msg("files.kind_device"),
+    stat.S_IFIFO: Msg("files.kind_pipe"),
+    stat.S_IFSOCK: Msg("files.kind_socket"),
 }
 
 
@@ -110,29 +111,19 @@ def check_target(path: Path) -> None:
     if stat.S_ISREG(st.st_mode):
         return
     if stat.S_ISLNK(st.st_mode):
-        raise InputError(
-            f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never replaces a link "
-            "nor writes through one, even with --force: choose another name, or remove the link"
-        )
+        raise InputError(Msg("files.target_is_link", path=str(path), target=os.readlink(path)))
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{path} is a folder; give the name of a file to write")
-    kind = _KINDS.get(stat.S_IFMT(st.st_mode), "special file")
-    raise InputError(
-        f"{path} is a {kind}, not a regular file; drillsim writes only regular files and never "
-        "replaces a device, pipe or socket, even with --force: leave the option out to keep no "
-        "file, or choose a file name"
-    )
+        raise InputError(Msg("files.target_is_folder", path=str(path)))
+    kind = _KINDS.get(stat.S_IFMT(st.st_mode), Msg("files.kind_special"))
+    raise InputError(Msg("files.target_not_regular", path=str(path), kind=kind))
 
 
 def check_folder(path: Path) -> None:
     """Refuse an output folder that is a link (its target may be anything) or not a folder."""
     if path.is_symlink():
-        raise InputError(
-            f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes through a "
-            "link: give the folder itself, or choose another folder"
-        )
+        raise InputError(Msg("files.folder_is_link", path=str(path), target=os.readlink(path)))
     if path.exists() and not path.is_dir():
-        raise InputError(f"{path} is a file, not a folder; choose another folder")
+        raise InputError(Msg("files.folder_is_file", path=str(path)))
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -154,23 +145,16 @@ def check_output(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> Non
     check_target(path)
     for source in inputs:
         if same_file(path, source):
-            raise InputError(
-                f"{path} is the file this command reads ({source}); write the output to another "
-                "file"
-            )
+            raise InputError(Msg("files.output_is_input", path=str(path), source=str(source)))
     if path.exists() and not force:
-        raise OutputExistsError(f"{path} exists; choose another name or pass --force to replace it")
+        raise OutputExistsError(Msg("files.output_exists", path=str(path)))
     folder = path.absolute().parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        raise InputError(
-            f"cannot write {path}: {folder} is a file, not a folder; choose another path"
-        )
+        raise InputError(Msg("files.parent_is_file", path=str(path), folder=str(folder)))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(
-            f"cannot write {path}: no permission to write in {folder}; choose another path"
-        )
+        raise InputError(Msg("files.no_permission", path=str(path), folder=str(folder)))
 
 
 # --- the file list of a drillsim folder --------------------------------------------------------------
@@ -244,9 +228,7 @@ def record(path: Path) -> None:
     folders = [p.as_posix() for p in rel.parents if p.as_posix() != "."]
     for sub in folders:
         if (owner / sub).is_symlink():
-            raise InputError(
-                f"{owner / sub} is a symbolic link; drillsim never writes through a link: remove it"
-            )
+            raise InputError(Msg("files.listed_folder_is_link", path=str(owner / sub)))
     if rel.as_posix() in listed["files"] and set(folders) <= set(listed["folders"]):
         return
     write_list(owner, [*listed["files"], rel.as_posix()], [*listed["folders"], *folders])

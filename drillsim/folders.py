@@ -28,6 +28,7 @@ from typing import Any
 
 from drillsim.errors import InputError
 from drillsim.files import LOCK, MARKER, read_list, write_list
+from drillsim.i18n import Msg
 
 try:
     import fcntl
@@ -126,9 +127,7 @@ def empty_owned(folder: Path) -> None:
     start a new, empty list. Nothing not listed is removed: a folder that is not empty is kept."""
     listed = read_list(folder)
     if listed is None:  # pragma: no cover - callers check is_owned first
-        raise InputError(
-            f"{folder} is not a folder drillsim made; refusing to remove anything in it"
-        )
+        raise InputError(Msg("files.folder_not_ours", folder=str(folder)))
     remove_stale_temporaries(folder)
     for rel in listed["files"]:
         path = folder / rel
@@ -183,6 +182,7 @@ class FolderLock:
     folder: Path
     fd: int | None
     note: str = ""
+    """A note for the user (a :class:`~drillsim.i18n.Msg`): the lock was taken over from a stopped process."""
 
     def release(self) -> None:
         """Remove the lock file and let the next writer in."""
@@ -241,9 +241,11 @@ def lock_folder(folder: Path) -> FolderLock:
     os.write(fd, json.dumps(_me()).encode("utf-8"))
     lock = FolderLock(folder, fd)
     if before and before.get("pid") != os.getpid():
-        lock.note = (
-            f"{folder} was left locked by drillsim process {before.get('pid')} "
-            f"({_command(before)}), which stopped without releasing it; taking it over"
+        lock.note = Msg(
+            "files.lock_taken_over",
+            folder=str(folder),
+            pid=str(before.get("pid")),
+            command=_command(before),
         )
     _HELD.append(lock)
     remove_stale_temporaries(folder)
@@ -295,14 +297,13 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def busy_message(folder: Path, who: dict[str, Any] | None) -> str:
+def busy_message(folder: Path, who: dict[str, Any] | None) -> Msg:
     """The refusal when another drillsim process writes ``folder``."""
     who = who or {}
-    since = f" since {who['since']}" if who.get("since") else ""
-    return (
-        f"another drillsim process (pid {who.get('pid', '?')}: {_command(who)}) is writing {folder}{since}; "
-        "wait for it to finish, or choose another folder"
-    )
+    fields = {"pid": str(who.get("pid", "?")), "command": _command(who), "folder": str(folder)}
+    if who.get("since"):
+        return Msg("files.folder_busy_since", since=str(who["since"]), **fields)
+    return Msg("files.folder_busy", **fields)
 
 
 def _holder(fd: int) -> dict[str, Any] | None:

@@ -22,6 +22,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from drillsim.i18n import Msg, Number, said
+
 __all__ = [
     "MdSafe",
     "cell_text",
@@ -227,27 +229,32 @@ MAX_LINE = 1_000
 _HEAD, _TAIL = 600, 200
 
 
-def terminal(text: object, max_line: int = MAX_LINE) -> str:
+def terminal(text: object, max_line: int = MAX_LINE, lang: str = "en") -> str:
     """Text for a terminal: controls other than tab and newline shown as escapes, long lines cut.
 
     Every message drillsim prints passes through here once (``drillsim.cli.output.echo``): titles,
     ids and file names quoted in errors cannot change the window title, clear the screen or move
-    the cursor, and a huge value costs a line, not megabytes.
+    the cursor, and a huge value costs a line, not megabytes. A cut line says so in ``lang``.
     """
-    s = _TERMINAL_UNSAFE.sub(_escape_char, str(text))
-    return "\n".join(_cut_line(line, max_line) for line in s.split("\n"))
+    s = _TERMINAL_UNSAFE.sub(_escape_char, said(text, lang))
+    return "\n".join(_cut_line(line, max_line, lang) for line in s.split("\n"))
 
 
-def _cut_line(line: str, max_line: int) -> str:
+def _cut_line(line: str, max_line: int, lang: str) -> str:
     if len(line) <= max_line:
         return line
     head, tail = min(_HEAD, max_line // 2), min(_TAIL, max_line // 4)
-    return (
-        f"{line[:head]} … [{len(line) - head - tail:,} characters cut] … {line[len(line) - tail :]}"
-    )
+    cut = Msg("textsafe.characters_cut", n=Number(len(line) - head - tail, grouped=True))
+    return f"{line[:head]} … [{cut.say(lang)}] … {line[len(line) - tail :]}"
 
 
 def shown(value: object, limit: int = 80) -> str:
-    """One user value quoted inside a message: on one line (newlines visible), at most ``limit`` characters."""
+    """One user value quoted inside a message: on one line (newlines visible), at most ``limit`` characters.
+
+    A cut value is a :class:`~drillsim.i18n.Msg` (its English text), so the words saying how much
+    was cut are said in the reader's language where the value is a message's field.
+    """
     s = _TERMINAL_UNSAFE.sub(_escape_char, str(value)).replace("\n", "\\n").replace("\t", "\\t")
-    return s if len(s) <= limit else f"{s[:limit]}… ({len(s) - limit:,} more characters)"
+    if len(s) <= limit:
+        return s
+    return Msg("textsafe.more_characters", text=s[:limit], n=Number(len(s) - limit, grouped=True))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BAD, FIXTURES, SCENARIOS
+from conftest import BAD, FIXTURES, SCENARIOS, in_english
 
 from drillsim.cli import cli
 
@@ -44,7 +44,9 @@ def test_warnings_are_printed_and_exit_zero(tmp_path: Path) -> None:
 
 def test_mixed_files_exit_one_and_report_each(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BAD)
-    code, out, err = invoke("validate", str(DRILL), "05-unknown-field.yaml", "21-empty.yaml")
+    code, out, err = invoke(
+        *in_english("validate", str(DRILL), "05-unknown-field.yaml", "21-empty.yaml")
+    )
     assert code == 1
     assert out.startswith(f"{DRILL}: valid: ")
     assert err.splitlines() == [

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, in_english
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -41,7 +41,7 @@ def capped(
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
     return subprocess.run(
-        [sys.executable, "-m", "drillsim", *map(str, args)],
+        [sys.executable, "-m", "drillsim", *in_english(*map(str, args))],
         preexec_fn=limit,
         cwd=cwd,
         capture_output=True,

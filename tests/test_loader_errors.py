@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BAD, BAD_INPUTS, FIXTURES
+from conftest import BAD, BAD_INPUTS, FIXTURES, in_english
 
 from drillsim.cli import cli
 from drillsim.errors import ScenarioError
@@ -35,7 +35,7 @@ def test_corpus_is_large_enough() -> None:
 def test_bad_scenario(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BAD)
     TRIED.append(path.name)
-    result = CliRunner().invoke(cli, ["validate", path.name])
+    result = CliRunner().invoke(cli, in_english("validate", path.name))
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         CRASHED.append(path.name)
     code, lines = expected(path)
@@ -225,10 +225,16 @@ def test_unreadable_path_is_a_scenario_error(tmp_path: Path) -> None:
     ],
 )
 def test_agency_and_link_limits_refuse_and_can_be_raised(
-    variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch
+    variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The README's limits: exit 1 with the way to raise them; raised, the same scenario runs."""
-    args = ["timeline", str(FIXTURES / "drill.yaml"), "--seed", "1"]
+    """The README's limits: exit 1 with the way to raise them; raised, the same scenario runs.
+
+    The drill is made English: a refusal is said in the scenario's language (test_input_messages).
+    """
+    drill = tmp_path / "drill.yaml"
+    text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8")
+    drill.write_text(text.replace("language: vi", "language: en", 1), encoding="utf-8")
+    args = ["timeline", str(drill), "--seed", "1"]
     monkeypatch.setenv(variable, value)
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1 and message in result.stderr, result.output

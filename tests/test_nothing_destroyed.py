@@ -38,6 +38,13 @@ def run(*args: object) -> object:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+def says(stderr: str, english: str, vietnamese: str) -> bool:
+    """The refusal in English, or in Vietnamese: the fixture's language, which a command speaks
+    once it has read the scenario (``--lang en`` is not given: it would also change what is
+    written, ``charts-en/`` beside ``charts/``)."""
+    return english in stderr or vietnamese in stderr
+
+
 def snapshot(folder: Path) -> dict[str, bytes | str]:
     """Every entry under ``folder`` (not following links) with its bytes or link target."""
     out: dict[str, bytes | str] = {}
@@ -174,9 +181,12 @@ def test_a_file_drillsim_did_not_write_keeps_the_whole_folder(run_dir: Path, whe
 def test_log_to_dev_null_is_refused_and_dev_null_stays_a_device(force: list[str]) -> None:
     r = run("timeline", FIXTURE, "--log", "/dev/null", *force)
     assert r.exit_code == 1, r.output
-    assert (
-        "/dev/null is a device, not a regular file" in r.stderr
-        and "leave the option out" in r.stderr
+    assert says(
+        r.stderr,
+        "/dev/null is a device, not a regular file; drillsim writes only regular files and never "
+        "replaces a device, pipe or socket, even with --force: leave the option out",
+        "/dev/null là thiết bị, không phải tệp thông thường; drillsim chỉ ghi tệp thông thường và "
+        "không bao giờ thay thế thiết bị, đường ống hay socket, kể cả với --force: hãy bỏ tùy chọn",
     )
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
@@ -195,7 +205,11 @@ def test_a_pipe_is_never_replaced_nor_opened(tmp_path: Path, command: list[str])
     os.mkfifo(fifo)
     r = run(*command, fifo, "--force")  # opening the pipe would block: the refusal comes first
     assert r.exit_code == 1, r.output
-    assert f"{fifo} is a pipe, not a regular file" in r.stderr
+    assert says(
+        r.stderr,
+        f"{fifo} is a pipe, not a regular file",
+        f"{fifo} là đường ống (pipe), không phải tệp thông thường",
+    )
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
@@ -206,7 +220,11 @@ def test_a_link_is_never_replaced_nor_written_through(tmp_path: Path) -> None:
     link.symlink_to(mine)
     r = run("timeline", FIXTURE, "--log", link, "--force")
     assert r.exit_code == 1, r.output
-    assert f"{link} is a symbolic link (to {mine}); drillsim never replaces a link" in r.stderr
+    assert says(
+        r.stderr,
+        f"{link} is a symbolic link (to {mine}); drillsim never replaces a link",
+        f"{link} là một liên kết tượng trưng (trỏ tới {mine}); drillsim không bao giờ thay thế",
+    )
     assert link.is_symlink() and mine.read_text(encoding="utf-8") == "the trainer's own notes"
 
 
@@ -262,7 +280,11 @@ def test_an_output_that_is_the_scenario_read_is_refused(tmp_path: Path) -> None:
     ):
         r = run(*args)
         assert r.exit_code == 1, r.output
-        assert f"{scenario} is the file this command reads" in r.stderr
+        assert says(
+            r.stderr,
+            f"{scenario} is the file this command reads",
+            f"{scenario} là tệp mà lệnh này đang đọc",
+        )
     assert scenario.read_bytes() == before
 
 
@@ -386,12 +408,17 @@ def test_two_studies_into_one_folder_the_second_refuses_and_the_first_completes(
         second = _start(run_dir, "-n", "20", "--force")
         _, err = second.communicate(timeout=120)
         assert second.returncode == 1, err
-        assert f"another drillsim process (pid {first.pid}: drillsim run " in err
-        assert (
-            f"is writing {run_dir}" in err
-            and "wait for it to finish" in err
-            and "Traceback" not in err
+        assert says(
+            err,
+            f"another drillsim process (pid {first.pid}: drillsim run ",
+            f"một tiến trình drillsim khác (pid {first.pid}: drillsim run ",
         )
+        assert says(
+            err,
+            f"is writing {run_dir} since ",
+            f"đang ghi {run_dir} từ ",
+        )
+        assert says(err, "wait for it to finish", "hãy chờ nó xong") and "Traceback" not in err
         assert first.poll() is None  # refused while the first one was still running
         _, err = first.communicate(timeout=300)
     finally:

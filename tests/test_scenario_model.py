@@ -48,7 +48,7 @@ def test_dump_and_validate_round_trip(data: dict[str, Any]) -> None:
         (lambda d: d["agencies"][0].update(units=0), "greater_than_equal"),
         (lambda d: d["links"][0].update(retry="0s"), "value_error"),
         (lambda d: d["links"][0].update(reliability=1.5), "less_than_equal"),
-        (lambda d: d["scenario"].update(horizon="0s"), "value_error"),
+        (lambda d: d["scenario"].update(horizon="0s"), "scenario.horizon_positive"),
         (lambda d: d.update(incidents=[]), "too_short"),
         (lambda d: d["agencies"][0].update(colour="red"), "extra_forbidden"),
         (lambda d: d["scenario"].update(id="../../etc"), "string_pattern_mismatch"),

@@ -38,6 +38,8 @@ from pydantic import (
     model_validator,
 )
 
+from drillsim.i18n import Msg, Msgn
+
 #: The longest duration accepted anywhere (30 days): longer values are typos such as ``10^9h``.
 MAX_SECONDS = 30 * 24 * 3600.0
 
@@ -53,9 +55,8 @@ _DURATION_RE = re.compile(
     rf"^\s*(?:({_NUM})\s*d)?\s*(?:({_NUM})\s*h)?\s*(?:({_NUM})\s*m)?\s*(?:({_NUM})\s*s)?\s*$"
 )
 DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*[dhms]\s*)+$"
-DURATION_HINT = (
-    "write a duration such as 90s, 5m, 1h30m or 2d (units d, h, m, s; no spaces in words)"
-)
+DURATION_HINT = Msg("scenario.duration_hint")
+"""How to write a duration: "write a duration such as 90s, 5m, 1h30m or 2d (...)"."""
 
 #: z-score of the 90th percentile of the standard normal distribution.
 Z90 = NormalDist().inv_cdf(0.9)
@@ -70,22 +71,26 @@ def parse_duration(value: Any) -> float:
     """
     if isinstance(value, bool):
         # ValueError, not TypeError: pydantic turns only ValueError into a located problem.
-        raise ValueError(f"expected a duration, got {value!r}; {DURATION_HINT}")  # noqa: TRY004
+        raise ValueError(  # noqa: TRY004
+            Msg("scenario.duration_not_bool", value=repr(value), hint=DURATION_HINT)
+        )
     if isinstance(value, (int, float)):
         if value == 0:
             return 0.0
-        raise ValueError(f"the number {value!r} has no unit; write {value}s or {value}m")
+        raise ValueError(Msg("scenario.duration_no_unit", value=repr(value), number=str(value)))
     if not isinstance(value, str):
-        raise ValueError(f"expected a duration such as 5m, got {type(value).__name__}")  # noqa: TRY004
+        raise ValueError(  # noqa: TRY004
+            Msg("scenario.duration_type", type=type(value).__name__)
+        )
     text = value.strip()
     if text.startswith("-"):
-        raise ValueError(f"negative duration {value!r}; times cannot be negative")
+        raise ValueError(Msg("scenario.duration_negative", value=repr(value)))
     m = _DURATION_RE.match(text)
     if not text or not m or not any(m.groups()):
-        raise ValueError(f"cannot read {value!r} as a duration; {DURATION_HINT}")
+        raise ValueError(Msg("scenario.duration_unreadable", value=repr(value), hint=DURATION_HINT))
     seconds = sum(float(g) * _UNITS[u] for g, u in zip(m.groups(), "dhms") if g is not None)
     if not math.isfinite(seconds) or seconds > MAX_SECONDS:
-        raise ValueError(f"{value!r} is longer than 30 days; check for a typo")
+        raise ValueError(Msg("scenario.duration_too_long", value=repr(value)))
     return seconds
 
 
@@ -94,8 +99,9 @@ def _short(seconds: float) -> str:
     return format_duration(seconds) if seconds == 0 or seconds >= 1e-3 else f"{seconds:.3g}s"
 
 
-def _times(ratio: float) -> str:
-    return f"{ratio:,.0f} times" if ratio < 1e15 else f"{ratio:.1e} times"
+def _times(ratio: float) -> int | str:
+    """The ratio as a message field: a whole number (in the reader's number form), or ``2.5e+26``."""
+    return round(ratio) if ratio < 1e15 else f"{ratio:.1e}"
 
 
 def format_duration(seconds: float) -> str:
@@ -105,7 +111,7 @@ def format_duration(seconds: float) -> str:
     of the seconds part).
     """
     if seconds < 0:
-        raise ValueError("negative duration")
+        raise ValueError(Msg("scenario.duration_negative", value=repr(seconds)))
     if seconds == 0:
         return "0s"
     minutes_total = int(seconds) // 60 * 60
@@ -202,8 +208,7 @@ class Uniform(_Dist):
         low, high = self.uniform
         if low > high:
             raise ValueError(
-                f"uniform low {format_duration(low)} is above high {format_duration(high)}; "
-                "write [low, high]"
+                Msg("scenario.uniform_order", low=format_duration(low), high=format_duration(high))
             )
         return self
 
@@ -228,8 +233,10 @@ class Triangular(_Dist):
         low, mode, high = self.triangular
         if not low <= mode <= high:
             raise ValueError(
-                "triangular needs low <= mode <= high, got "
-                + ", ".join(format_duration(v) for v in self.triangular)
+                Msg(
+                    "scenario.triangular_order",
+                    values=", ".join(format_duration(v) for v in self.triangular),
+                )
             )
         return self
 
@@ -258,7 +265,7 @@ class Exponential(_Dist):
     @model_validator(mode="after")
     def _positive(self) -> Exponential:
         if self.exponential <= 0:
-            raise ValueError("exponential mean must be above 0s; use a fixed 0s for no delay")
+            raise ValueError(Msg("scenario.exponential_positive"))
         return self
 
     def quantile(self, u: float) -> float:
@@ -287,20 +294,25 @@ class LogNormal(_Dist):
     @model_validator(mode="after")
     def _order(self) -> LogNormal:
         if self.lognormal.median <= 0:
-            raise ValueError("lognormal median must be above 0s")
+            raise ValueError(Msg("scenario.lognormal_median_positive"))
         if self.lognormal.p90 <= self.lognormal.median:
             raise ValueError(
-                f"lognormal p90 ({format_duration(self.lognormal.p90)}) must be above the "
-                f"median ({format_duration(self.lognormal.median)})"
+                Msg(
+                    "scenario.lognormal_order",
+                    p90=format_duration(self.lognormal.p90),
+                    median=format_duration(self.lognormal.median),
+                )
             )
         ratio = self.lognormal.p90 / self.lognormal.median
         if not ratio <= MAX_LOGNORMAL_RATIO:
             raise ValueError(
-                f"lognormal p90 ({_short(self.lognormal.p90)}) is {_times(ratio)} the median "
-                f"({_short(self.lognormal.median)}); at most {MAX_LOGNORMAL_RATIO:,.0f} times "
-                "is accepted (a lognormal that wide already has a mean "
-                f"{math.exp((math.log(MAX_LOGNORMAL_RATIO) / Z90) ** 2 / 2):,.0f} times its median): "
-                "check the units (s, m, h, d), or use empirical samples for so wide a spread"
+                Msg(
+                    "scenario.lognormal_too_wide",
+                    p90=_short(self.lognormal.p90),
+                    ratio=_times(ratio),
+                    median=_short(self.lognormal.median),
+                    mean=round(math.exp((math.log(MAX_LOGNORMAL_RATIO) / Z90) ** 2 / 2)),
+                )
             )
         return self
 
@@ -367,15 +379,24 @@ def _shorthand(value: Any) -> Any:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return {"fixed": value}
     if isinstance(value, dict) and len(value) != 1:
-        keys = ", ".join(map(str, value)) or "nothing"
-        raise ValueError(f"a distribution has exactly one of {', '.join(_SHAPES)}; got {keys}")
+        keys = ", ".join(map(str, value)) or Msg("scenario.nothing")
+        raise ValueError(
+            Msg("scenario.distribution_one_shape", shapes=", ".join(_SHAPES), keys=keys)
+        )
     if isinstance(value, dict):
         key = next(iter(value))
         if key not in _SHAPES:
             close = difflib.get_close_matches(str(key), _SHAPES, n=1)
-            guess = f"did you mean {close[0]!r}? " if close else ""
+            shapes = ", ".join(_SHAPES)
             raise ValueError(
-                f"unknown distribution {key!r}; {guess}use one of {', '.join(_SHAPES)}"
+                Msg(
+                    "scenario.distribution_unknown_guess",
+                    key=repr(key),
+                    guess=repr(close[0]),
+                    shapes=shapes,
+                )
+                if close
+                else Msg("scenario.distribution_unknown", key=repr(key), shapes=shapes)
             )
     return value
 
@@ -452,8 +473,9 @@ def fixed(seconds: float) -> Fixed:
     return Fixed(fixed=seconds)
 
 
-def describe(dist: _Dist) -> str:
-    """Short human text such as ``triangular 1m-2m-5m`` for reports."""
+def describe(dist: _Dist, lang: str = "en") -> str:
+    """Short human text such as ``triangular 1m-2m-5m`` for reports, in ``lang`` (the shape's
+    name is the format's own word, as the scenario file writes it)."""
     shape = _shape_of(dist)
     if shape is None:
         raise TypeError(f"not a distribution: {dist!r}")  # every distribution model has a shape
@@ -461,9 +483,10 @@ def describe(dist: _Dist) -> str:
     if shape == "fixed":
         return str(data)
     if shape == "lognormal":
-        return f"lognormal median {data['median']}, p90 {data['p90']}"
+        return Msg("scenario.dist_lognormal", median=data["median"], p90=data["p90"]).say(lang)
     if shape == "empirical":
-        return f"empirical ({len(data)} samples)"
+        n = len(data)
+        return Msgn("scenario.dist_empirical", "scenario.dist_empirical_plural", n).say(lang)
     if isinstance(data, list):
         return f"{shape} " + "-".join(data)
-    return f"{shape} mean {data}"
+    return Msg("scenario.dist_mean", shape=shape, mean=data).say(lang)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drillsim.errors import LimitError, Problem
+from drillsim.i18n import Msg, Number
 from drillsim.scenario.locate import Located
 
 
@@ -20,7 +21,8 @@ from drillsim.scenario.locate import Located
 class Limit:
     """One protective limit: what it counts, its default, and the environment variable that raises it."""
 
-    what: str
+    what: Msg
+    """What is counted, as a message says it: ``agencies``, ``items in one list``."""
     default: int
     env: str
 
@@ -33,33 +35,57 @@ class Limit:
             return max(1, int(text.strip().replace("_", "").replace(",", "")))
         except ValueError:
             raise LimitError(
-                f"{self.env}={text[:40]!r} is not a whole number; set it to the largest number "
-                f"of {self.what} to accept (default {self.default:,})"
+                Msg(
+                    "limits.not_whole_number",
+                    setting=f"{self.env}={text[:40]!r}",
+                    what=self.what,
+                    default=Number(self.default, grouped=True),
+                )
             ) from None
 
-    def hint(self) -> str:
+    def hint(self) -> Msg:
         """How to raise the limit, for a Problem's hint."""
-        return f"set {self.env} to raise the limit of {self.value():,} {self.what}"
-
-    def refusal(self, count: int | str, where: str = "") -> str:
-        """The sentence of a refusal: ``the scenario has 20,001 agencies, over the limit of 20,000``."""
-        shown = f"{count:,}" if isinstance(count, int) else count
-        return (
-            f"{where or 'the scenario'} has {shown} {self.what}, over the limit of {self.value():,}"
+        return Msg(
+            "limits.hint", env=self.env, limit=Number(self.value(), grouped=True), what=self.what
         )
+
+    def refusal(self, count: int | str, where: Msg | None = None) -> Msg:
+        """The sentence of a refusal: ``the scenario has 20,001 agencies, over the limit of 20,000``."""
+        return Msg(
+            "limits.refusal",
+            where=where or WHERE_SCENARIO,
+            count=Number(count, grouped=True) if isinstance(count, int) else count,
+            what=self.what,
+            limit=Number(self.value(), grouped=True),
+        )
+
+    def over(self, count: int, where: Msg | None = None) -> Msg:
+        """A refusal that says how to raise the limit: ``... over the limit of 20,000; set X to raise it``."""
+        return Msg(
+            "limits.over",
+            where=where or WHERE_SCENARIO,
+            count=Number(count, grouped=True),
+            what=self.what,
+            limit=Number(self.value(), grouped=True),
+            env=self.env,
+        )
+
+
+WHERE_SCENARIO = Msg("limits.where_scenario")
+"""``the scenario``, the subject of a refusal."""
 
 
 # -- scenarios ------------------------------------------------------------------------------------
 
-AGENCIES = Limit("agencies", 20_000, "DRILLSIM_MAX_AGENCIES")
-LINKS = Limit("links (sender-recipient pairs)", 200_000, "DRILLSIM_MAX_LINKS")
-VARIANTS = Limit("variants", 1_000, "DRILLSIM_MAX_VARIANTS")
-LIST_ITEMS = Limit("items in one list", 10_000, "DRILLSIM_MAX_LIST_ITEMS")
+AGENCIES = Limit(Msg("limits.agencies"), 20_000, "DRILLSIM_MAX_AGENCIES")
+LINKS = Limit(Msg("limits.links"), 200_000, "DRILLSIM_MAX_LINKS")
+VARIANTS = Limit(Msg("limits.variants"), 1_000, "DRILLSIM_MAX_VARIANTS")
+LIST_ITEMS = Limit(Msg("limits.list_items"), 10_000, "DRILLSIM_MAX_LIST_ITEMS")
 """Any other list: sources, assumptions, incidents, tasks, objectives, empirical samples, ``to``, ..."""
-VALUES = Limit("values in all", 500_000, "DRILLSIM_MAX_SCENARIO_VALUES")
+VALUES = Limit(Msg("limits.values"), 500_000, "DRILLSIM_MAX_SCENARIO_VALUES")
 """Every mapping, list and scalar of a scenario file (about 1 KB of memory each while it is read)."""
-TEXT_CHARS = Limit("characters in one text", 20_000, "DRILLSIM_MAX_TEXT_CHARS")
-CASUALTIES = Limit("casualties in all incidents", 1_000_000, "DRILLSIM_MAX_CASUALTIES")
+TEXT_CHARS = Limit(Msg("limits.text_chars"), 20_000, "DRILLSIM_MAX_TEXT_CHARS")
+CASUALTIES = Limit(Msg("limits.casualties"), 1_000_000, "DRILLSIM_MAX_CASUALTIES")
 
 MAX_KEY_CHARS = 200
 """Longest mapping key (field names are short; ids at most 64 characters)."""
@@ -82,9 +108,9 @@ def list_limit(field: str | None) -> Limit:
 
 # -- other inputs ---------------------------------------------------------------------------------
 
-OBSERVED_BYTES = Limit("bytes", 20 * 1024 * 1024, "DRILLSIM_MAX_OBSERVED_BYTES")
-OBSERVED_ROWS = Limit("rows", 10_000, "DRILLSIM_MAX_OBSERVED_ROWS")
-MERGED_CELLS = Limit("merged cells", 2_000_000, "DRILLSIM_MAX_MERGED_CELLS")
+OBSERVED_BYTES = Limit(Msg("limits.bytes"), 20 * 1024 * 1024, "DRILLSIM_MAX_OBSERVED_BYTES")
+OBSERVED_ROWS = Limit(Msg("limits.rows"), 10_000, "DRILLSIM_MAX_OBSERVED_ROWS")
+MERGED_CELLS = Limit(Msg("limits.merged_cells"), 2_000_000, "DRILLSIM_MAX_MERGED_CELLS")
 """Cells that the merged ranges of one sheet cover, within the rows and columns read."""
 
 
@@ -148,15 +174,14 @@ def cost_problems(located: Located, name: str) -> list[Problem]:
         if total <= limit.value():
             continue
         where = (
-            "the scenario"
+            WHERE_SCENARIO
             if worst is None or not added[worst]
-            else f"the scenario with variant {variants[worst].get('id', worst)!s:.64}"
+            else Msg("limits.where_variant", variant=f"{variants[worst].get('id', worst)!s:.64}")
         )
         line, column = located.key_marks.get((key,), (None, None))
         problems.append(
             Problem(
-                f"{where} has {total:,} {limit.what}, over the limit of {limit.value():,}; "
-                f"set {limit.env} to raise it",
+                limit.over(total, where),
                 file=name,
                 line=line,
                 column=column,

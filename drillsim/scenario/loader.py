@@ -23,6 +23,7 @@ from yaml.composer import Composer
 from yaml.resolver import Resolver
 
 from drillsim.errors import Problem, ScenarioError
+from drillsim.i18n import LANGUAGES, Msg, Number
 from drillsim.scenario import limits, semantics
 from drillsim.scenario.locate import Located, Mark, PathKey, locate_problems, validation_problems
 from drillsim.scenario.model import Scenario
@@ -40,7 +41,7 @@ _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
 }
 _MERGE = "tag:yaml.org,2002:merge"
-_NEEDS = "a scenario needs at least the sections scenario, target, agencies and incidents"
+_NEEDS = Msg("scenario.needs_sections")
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -68,17 +69,31 @@ def load_scenario_text_with_warnings(
         _check_size(len(text), filename)
         text = decode(text, filename)
     located = parse_yaml(text, filename)
+    language = scenario_language(located.data)
     cost = limits.cost_problems(located, filename)
     if cost:
-        raise ScenarioError(cost)
+        raise ScenarioError(cost, language=language)
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, located, filename)) from None
+        raise ScenarioError(
+            validation_problems(exc, located, filename), language=language
+        ) from None
     problems = locate_problems(semantics.check(scenario), located, filename)
     if any(p.severity == "error" for p in problems):
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, language=language)
     return scenario, problems
+
+
+def scenario_language(data: Any) -> str | None:
+    """The language the file's own ``scenario.language`` names (en, vi or zh), else None.
+
+    Read from the plain data, so a file with errors elsewhere still has its problems said in
+    its trainers' language.
+    """
+    info = data.get("scenario") if isinstance(data, dict) else None
+    lang = info.get("language") if isinstance(info, dict) else None
+    return lang if isinstance(lang, str) and lang in LANGUAGES else None
 
 
 # -- bytes ----------------------------------------------------------------------------------------
@@ -98,8 +113,9 @@ def read_limited(path: Path, name: str) -> bytes:
         with path.open("rb") as f:
             data = f.read(max_bytes() + 1)
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         raise ScenarioError(
-            [Problem(f"cannot read the file: {exc.strerror or exc}", file=name)]
+            [Problem(Msg("scenario.cannot_read", reason=reason), file=name)]
         ) from None
     _check_size(len(data), name)
     return data
@@ -111,10 +127,13 @@ def _check_size(size: int, name: str) -> None:
         raise ScenarioError(
             [
                 Problem(
-                    f"the file is {size:,} bytes, over the limit of {limit:,} bytes for a scenario",
+                    Msg(
+                        "scenario.file_too_large",
+                        size=Number(size, grouped=True),
+                        limit=Number(limit, grouped=True),
+                    ),
                     file=name,
-                    hint="a scenario is normally a few kilobytes; if this one really is that large, set "
-                    "DRILLSIM_MAX_SCENARIO_BYTES to raise the limit",
+                    hint=Msg("scenario.file_too_large_hint"),
                 )
             ]
         )
@@ -140,12 +159,11 @@ def decode(data: bytes, name: str) -> str:
                 raise ScenarioError(
                     [
                         Problem(
-                            f"the file starts with a {codec.upper()} byte-order mark but is "
-                            f"not valid {codec.upper()}",
+                            Msg("scenario.bad_byte_order_mark", codec=codec.upper()),
                             file=name,
                             line=1,
                             column=1,
-                            hint="save the file as UTF-8",
+                            hint=Msg("scenario.save_as_utf8"),
                         )
                     ]
                 ) from None
@@ -154,10 +172,10 @@ def decode(data: bytes, name: str) -> str:
         raise ScenarioError(
             [
                 Problem(
-                    f"this is a binary file, not a text scenario (a NUL byte at offset {offset})",
+                    Msg("scenario.binary_file", offset=str(offset)),
                     file=name,
                     line=data.count(b"\n", 0, offset) + 1,
-                    hint="a scenario is a YAML text file; check that you passed the right file",
+                    hint=Msg("scenario.binary_file_hint"),
                 )
             ]
         )
@@ -171,12 +189,11 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, name: str) -> Problem:
     start = exc.start
     line_start = data.rfind(b"\n", 0, start) + 1
     return Problem(
-        f"byte 0x{data[start]:02X} at offset {start} is not UTF-8 (the file seems to use an older encoding "
-        "such as Latin-1 or Windows-1258)",
+        Msg("scenario.not_utf8", byte=f"0x{data[start]:02X}", offset=str(start)),
         file=name,
         line=data.count(b"\n", 0, start) + 1,
         column=len(data[line_start:start].decode("utf-8", "replace")) + 1,
-        hint="save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+        hint=Msg("scenario.not_utf8_hint"),
     )
 
 
@@ -186,7 +203,7 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, name: str) -> Problem:
 class _Refused(yaml.YAMLError):
     """A construct the loader refuses, with where it is."""
 
-    def __init__(self, message: str, mark: Any, hint: str = "") -> None:
+    def __init__(self, message: Msg, mark: Any, hint: Msg | str = "") -> None:
         super().__init__(message)
         self.message, self.mark, self.hint = message, mark, hint
 
@@ -214,18 +231,13 @@ class _Checks:
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
             raise _Refused(
-                f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; scenario files "
-                "hold plain data only",
+                Msg("scenario.tag_refused", tag=tag.replace("tag:yaml.org,2002:", "!!")),
                 event.start_mark,
-                "remove the tag (the part starting with !)",
+                Msg("scenario.tag_refused_hint"),
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(
-                f"the data is nested more than {MAX_DEPTH} levels deep",
-                event.start_mark,
-                "a scenario nests about 6 levels deep; check for runaway brackets",
-            )
+            raise _Refused(TOO_DEEP, event.start_mark, Msg("scenario.too_deep_hint"))
         self._check_cost(parent, index, event)
         outer = self._field
         if isinstance(index, yaml.ScalarNode):
@@ -248,43 +260,40 @@ class _Checks:
         self._values += 1
         if self._values > self._max_values:
             raise _Refused(
-                _over(limits.VALUES, "the file"),
+                _over(limits.VALUES, Msg("limits.where_file")),
                 event.start_mark,
-                "a scenario holds a few thousand values; check for a runaway list",
+                Msg("scenario.values_hint"),
             )
         if isinstance(index, int) and self._lists and index >= self._lists[-1][1]:
             field = self._lists[-1][0]
             limit = limits.list_limit(field)
             where = (
-                "the scenario"
+                limits.WHERE_SCENARIO
                 if limit is not limits.LIST_ITEMS
-                else f"the list {field or '(top level)'}"
+                else Msg("limits.where_list", field=field or Msg("limits.top_level"))
             )
-            raise _Refused(
-                _over(limit, where), event.start_mark, "this is where the list goes over the limit"
-            )
+            raise _Refused(_over(limit, where), event.start_mark, Msg("scenario.list_over_hint"))
         if isinstance(event, yaml.ScalarEvent):
             is_key = index is None and isinstance(parent, yaml.MappingNode)
             most = limits.MAX_KEY_CHARS if is_key else self._max_text
             if len(event.value) > most:
-                what = "key" if is_key else "text"
-                hint = (
-                    "keys are field names or ids of at most 64 characters"
+                length, top = Number(len(event.value), grouped=True), Number(most, grouped=True)
+                message = (
+                    Msg("scenario.key_too_long", length=length, limit=top)
                     if is_key
-                    else limits.TEXT_CHARS.hint()
+                    else Msg("scenario.text_too_long", length=length, limit=top)
                 )
-                raise _Refused(
-                    f"this {what} is {len(event.value):,} characters long, over the limit of {most:,}",
-                    event.start_mark,
-                    hint,
-                )
+                hint = Msg("scenario.key_too_long_hint") if is_key else limits.TEXT_CHARS.hint()
+                raise _Refused(message, event.start_mark, hint)
 
 
-def _over(limit: limits.Limit, where: str) -> str:
-    return (
-        f"{where} has more than {limit.value():,} {limit.what}, over the limit of {limit.value():,}; "
-        f"set {limit.env} to raise it"
-    )
+def _over(limit: limits.Limit, where: Msg) -> Msg:
+    """``the file has more than 500,000 values in all, over the limit of 500,000; set ... to raise it``."""
+    most = Number(limit.value(), grouped=True)
+    return Msg("limits.over_more", where=where, limit=most, what=limit.what, env=limit.env)
+
+
+TOO_DEEP = Msg("scenario.too_deep", depth=str(MAX_DEPTH))
 
 
 class _Loader(_Checks, yaml.SafeLoader):
@@ -374,11 +383,11 @@ def parse_yaml(text: str, name: str) -> Located:
         raise ScenarioError(
             [
                 Problem(
-                    f"the file is empty; {_NEEDS}",
+                    Msg("scenario.empty_file", needs=_NEEDS),
                     file=name,
                     line=1,
                     column=1,
-                    hint="start from an example in scenarios/ or see docs/scenario-format.md",
+                    hint=Msg("scenario.empty_file_hint"),
                 )
             ]
         )
@@ -391,18 +400,17 @@ def parse_yaml(text: str, name: str) -> Located:
     except yaml.reader.ReaderError as exc:
         raise ScenarioError([_control_character(exc, text, name)]) from None
     except yaml.YAMLError as exc:
+        detail = _clean(str(exc))
         raise ScenarioError(
-            [Problem(f"cannot read the YAML: {_clean(str(exc))}", file=name, line=1)]
+            [Problem(Msg("scenario.yaml_unreadable", detail=detail), file=name, line=1)]
         ) from None
     except RecursionError:
-        raise ScenarioError(
-            [Problem(f"the data is nested more than {MAX_DEPTH} levels deep", file=name)]
-        ) from None
+        raise ScenarioError([Problem(TOO_DEEP, file=name)]) from None
     if node is None:
         raise ScenarioError(
             [
                 Problem(
-                    f"the file holds no data (only comments?); {_NEEDS}",
+                    Msg("scenario.no_data", needs=_NEEDS),
                     file=name,
                     line=1,
                     column=1,
@@ -412,7 +420,7 @@ def parse_yaml(text: str, name: str) -> Located:
     builder = _Builder(name)
     data = builder.value(node, ())
     if builder.problems:
-        raise ScenarioError(builder.problems)
+        raise ScenarioError(builder.problems, language=scenario_language(data))
     return Located(data, builder.marks, builder.key_marks)
 
 
@@ -430,8 +438,11 @@ def parse_fragment(text: str, name: str = "<cell>") -> Any:
         raise ScenarioError(
             [
                 Problem(
-                    f"the text is {len(text):,} characters long, over the limit of "
-                    f"{MAX_FRAGMENT_CHARS:,} for one value",
+                    Msg(
+                        "scenario.fragment_too_long",
+                        length=Number(len(text), grouped=True),
+                        limit=Number(MAX_FRAGMENT_CHARS, grouped=True),
+                    ),
                     file=name,
                 )
             ]
@@ -443,7 +454,7 @@ def _mark(mark: Any) -> Mark:
     return (mark.line + 1, mark.column + 1)
 
 
-def _at(message: str, mark: Any, name: str, hint: str = "") -> Problem:
+def _at(message: Msg, mark: Any, name: str, hint: Msg | str = "") -> Problem:
     line, column = _mark(mark)
     return Problem(message, file=name, line=line, column=column, hint=hint)
 
@@ -455,11 +466,11 @@ def _control_character(exc: yaml.reader.ReaderError, text: str, name: str) -> Pr
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     return Problem(
-        f"the control character U+{code:04X} is not allowed in a YAML file",
+        Msg("scenario.control_character", code=f"U+{code:04X}"),
         file=name,
         line=line,
         column=column,
-        hint="delete it (it is invisible in most editors), or save the file as plain text",
+        hint=Msg("scenario.control_character_hint"),
     )
 
 
@@ -477,27 +488,29 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
     if "\t" in (exc.problem or "") or "\t" in here[: len(here) - len(here.lstrip())]:
         column = here.index("\t") + 1 if "\t" in here else (mark.column + 1 if mark else None)
         return Problem(
-            "a tab character is used for indentation; YAML indentation must use spaces",
+            Msg("scenario.tab_indentation"),
             file=name,
             line=line_no + 1,
             column=column,
-            hint="use spaces (set your editor to insert spaces for the Tab key)",
+            hint=Msg("scenario.tab_indentation_hint"),
         )
     message = _clean("; ".join(filter(None, [exc.context, exc.problem])))
     message = message.replace("'<stream end>'", "the end of the file").replace(
         "<stream end>", "the end of the file"
     )
-    hint = ""
+    hint: Msg | str = ""
     if (
         exc.context_mark is not None
         and exc.problem_mark is not None
         and exc.context_mark.line != line_no
     ):
-        hint = f"the construct started on line {exc.context_mark.line + 1}"
+        hint = Msg("scenario.construct_started", line=str(exc.context_mark.line + 1))
     if "mapping values are not allowed" in message:
-        hint = "a value containing ': ' must be quoted, or the indentation is off"
+        hint = Msg("scenario.quote_colon_hint")
     line, column = _mark(mark) if mark else (None, None)
-    return Problem(f"YAML syntax error: {message}", file=name, line=line, column=column, hint=hint)
+    return Problem(
+        Msg("scenario.yaml_syntax", detail=message), file=name, line=line, column=column, hint=hint
+    )
 
 
 class _Builder:
@@ -518,15 +531,7 @@ class _Builder:
         """The plain value of ``node`` (dict, list, str, int, float, bool or None)."""
         key = id(node)
         if key in self._ancestors:
-            raise ScenarioError(
-                [
-                    _at(
-                        "an alias refers to the mapping or list that contains it (a loop)",
-                        node.start_mark,
-                        self.name,
-                    )
-                ]
-            )
+            raise ScenarioError([_at(Msg("scenario.alias_loop"), node.start_mark, self.name)])
         again = key in self._seen
         self._seen.add(key)
         self._in_alias += again
@@ -536,11 +541,10 @@ class _Builder:
                 raise ScenarioError(
                     [
                         _at(
-                            f"aliases expand to more than {MAX_ALIAS_NODES:,} values "
-                            "(a 'billion laughs' file?); this anchor is expanded too often",
+                            Msg("scenario.alias_bomb", limit=Number(MAX_ALIAS_NODES, grouped=True)),
                             node.start_mark,
                             self.name,
-                            "write the data out instead of nesting aliases of aliases",
+                            Msg("scenario.alias_bomb_hint"),
                         )
                     ]
                 )
@@ -588,10 +592,10 @@ class _Builder:
             if key in first:
                 self.problems.append(
                     _at(
-                        f"duplicate key {key!r}; it is already set on line {first[key][0]}",
+                        Msg("scenario.duplicate_key", key=repr(key), line=str(first[key][0])),
                         key_node.start_mark,
                         self.name,
-                        "keep one of the two",
+                        Msg("scenario.duplicate_key_hint"),
                     )
                 )
                 continue
@@ -608,11 +612,7 @@ class _Builder:
         for item in sources:
             if not isinstance(item, yaml.MappingNode):
                 self.problems.append(
-                    _at(
-                        "a merge key (<<) needs a mapping or a list of mappings",
-                        item.start_mark,
-                        self.name,
-                    )
+                    _at(Msg("scenario.merge_needs_mapping"), item.start_mark, self.name)
                 )
                 continue
             for key, value in self.value(item, path).items():
@@ -622,19 +622,17 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
             return str(node.value)
         if isinstance(node, yaml.ScalarNode):
-            shown = node.value or "(empty)"
+            shown = node.value or Msg("scenario.empty_key")
             self.problems.append(
                 _at(
-                    f"the key {shown} is read as a {node.tag.rsplit(':', 1)[-1]}, not text",
+                    Msg("scenario.key_not_text", key=shown, type=node.tag.rsplit(":", 1)[-1]),
                     node.start_mark,
                     self.name,
-                    f"quote it: '{node.value}'",
+                    Msg("scenario.key_not_text_hint", key=node.value),
                 )
             )
         else:
-            self.problems.append(
-                _at("a key must be plain text, not a list or a mapping", node.start_mark, self.name)
-            )
+            self.problems.append(_at(Msg("scenario.key_not_scalar"), node.start_mark, self.name))
         return None
 
 
@@ -648,11 +646,14 @@ _MAX_INT_BITS = int(limits.MAX_INT_DIGITS * math.log2(10))
 
 def _long_number(node: yaml.Node, name: str) -> Problem:
     return _at(
-        f"this whole number is {len(str(node.value)):,} characters long; a number here has at most "
-        f"{limits.MAX_INT_DIGITS:,} digits",
+        Msg(
+            "scenario.number_too_long",
+            length=Number(len(str(node.value)), grouped=True),
+            limit=Number(limits.MAX_INT_DIGITS, grouped=True),
+        ),
         node.start_mark,
         name,
-        "numbers in a scenario are counts, seeds and limits of a few digits; check for a pasted value",
+        Msg("scenario.number_too_long_hint"),
     )
 
 
@@ -671,9 +672,9 @@ def number_problem(value: Any, node: yaml.Node, name: str) -> Problem | None:
         return _long_number(node, name)
     if isinstance(value, float) and not math.isfinite(value):
         return _at(
-            f"{str(node.value)[:40]} is not a finite number",
+            Msg("scenario.not_finite", value=str(node.value)[:40]),
             node.start_mark,
             name,
-            "write a finite number (a duration such as 5m, a count, or a chance between 0 and 1)",
+            Msg("scenario.not_finite_hint"),
         )
     return None

@@ -10,33 +10,19 @@ from __future__ import annotations
 import difflib
 import re
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import Problem
+from drillsim.i18n import N_, Msg, Msgn, Number, has
 from drillsim.scenario.durations import DURATION_HINT
 from drillsim.scenario.model import Scenario
 
 PathKey = tuple[str | int, ...]
 Mark = tuple[int, int]
-
-ID_HINT = (
-    "ids use only letters, digits, - and _ (at most 64 characters) and start with a letter or digit"
-)
-_BOUNDS = {
-    "greater_than_equal": ("ge", "at least"),
-    "less_than_equal": ("le", "at most"),
-    "greater_than": ("gt", "above"),
-    "less_than": ("lt", "below"),
-}
-_BOUND_HINTS = {
-    "greater_than_equal": "use {} or more",
-    "less_than_equal": "use {} or less",
-    "greater_than": "use a value above {}",
-    "less_than": "use a value below {}",
-}
 
 
 @dataclass(frozen=True)
@@ -196,80 +182,208 @@ def _problem(err: Any, located: Located, filename: str) -> Problem:
 
 
 def describe(err: Any) -> tuple[str, str]:
-    """Message and hint for one pydantic error, in trainer's words."""
-    kind, msg, value, loc = err["type"], err["msg"], err.get("input"), tuple(err["loc"])
-    got = _show(value)
-    if kind == "missing":
-        return f"missing required field {loc[-1]!r}", f"add `{loc[-1]}:` to this mapping"
-    if kind == "extra_forbidden":
-        return f"unknown field {loc[-1]!r}", _did_you_mean(str(loc[-1]), field_names(loc[:-1]))
-    if kind == "string_pattern_mismatch":
-        return f"{got} is not a valid id", ID_HINT
-    if kind == "string_type":
-        hint = (
-            "YAML reads yes/no/on/off/true/false as true or false; quote it"
-            if isinstance(value, bool)
-            else ""
-        )
-        return f"expected text, got {got}", hint or "write it as text, in quotes if needed"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {got}", ""
-    if kind in ("float_type", "float_parsing"):
-        return f"expected a number, got {got}", ""
-    if kind in ("tuple_type", "list_type"):
-        return (
-            f"expected a list, got {got}",
-            "write the items as [a, b] or as lines starting with '- '",
-        )
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value lines), got {got}", ""
-    ctx = err.get("ctx") or {}
-    given = str(ctx.get("hint", ""))  # a rule's own advice (PydanticCustomError context)
-    if kind in ("value_error", "assertion_error"):
-        text = re.sub(r"^(Value error|Assertion failed), ", "", msg)
-        return text, given or (
-            DURATION_HINT if "duration" in text and DURATION_HINT not in text else ""
-        )
-    if kind in _BOUNDS:
-        key, words = _BOUNDS[kind]
-        limit = ctx.get(key)
-        return f"must be {words} {limit}, got {got}", given or _BOUND_HINTS[kind].format(limit)
-    if kind == "too_short":
-        n = ctx.get("min_length", 1)
-        return (
-            f"needs at least {n} {'entry' if n == 1 else 'entries'}, got {_count(value)}",
-            given or f"give at least {n} {'entry' if n == 1 else 'entries'}",
-        )
-    if kind == "string_too_long":
-        return (
-            (
-                f"is {len(value) if isinstance(value, str) else '?'} characters long; at most "
-                f"{ctx.get('max_length')} are allowed"
-            ),
-            given or "shorten it",
-        )
-    if kind == "literal_error":
-        return f"{got} is not allowed here; {msg[0].lower()}{msg[1:]}", ""
-    return f"{msg} (got {got})", ""
+    """Message and hint for one pydantic error, in trainer's words: a :class:`~drillsim.i18n.Msg`
+    each (the hint may be empty), said later in the reader's language.
+
+    Every pydantic error type a scenario can meet has a catalogue message (:data:`_SIMPLE` and
+    the functions below); a validator's ``ValueError(Msg(...))`` is said as its ``Msg``; an error
+    whose type is a catalogue key (a model's ``PydanticCustomError``) is that message, with the
+    fields of its context. A type drillsim does not know keeps pydantic's English words.
+    """
+    kind, ctx = err["type"], err.get("ctx") or {}
+    given = ctx.get("hint", "")  # a rule's own advice (PydanticCustomError context)
+    if kind in _SIMPLE:
+        key, hint = _SIMPLE[kind]
+        return Msg(key, got=_show(err.get("input"))), given or hint
+    if kind in _DESCRIBERS:
+        message, hint = _DESCRIBERS[kind](err, ctx)
+        return message, given or hint
+    if has(kind):  # a model's own error type: its catalogue key
+        fields = {k: v for k, v in ctx.items() if k not in ("hint", "error")}
+        return Msg(kind, got=_show(err.get("input")), **fields), given
+    if kind.startswith("date_"):
+        return Msg("scenario.expected_date", got=_show(err.get("input"))), given
+    return Msg("scenario.invalid_value", detail=err["msg"], got=_show(err.get("input"))), given
 
 
-def _count(value: Any) -> str:
+ID_HINT = Msg("scenario.id_hint")
+"""How ids are written: letters, digits, - and _ (at most 64), starting with a letter or digit."""
+
+_WHOLE, _NUMBER = N_("scenario.expected_whole_number"), N_("scenario.expected_number")
+_BOOL, _LIST = N_("scenario.expected_true_false"), N_("scenario.expected_list")
+_MAPPING = N_("scenario.expected_mapping")
+_LIST_HINT = Msg("scenario.list_hint")
+
+_SIMPLE: dict[str, tuple[str, Msg | str]] = {
+    "string_pattern_mismatch": (N_("scenario.invalid_id"), ID_HINT),
+    "int_type": (_WHOLE, ""),
+    "int_parsing": (_WHOLE, ""),
+    "int_from_float": (_WHOLE, ""),
+    "int_parsing_size": (_WHOLE, ""),
+    "float_type": (_NUMBER, ""),
+    "float_parsing": (_NUMBER, ""),
+    "finite_number": (N_("scenario.expected_finite_number"), ""),
+    "bool_type": (_BOOL, ""),
+    "bool_parsing": (_BOOL, ""),
+    "tuple_type": (_LIST, _LIST_HINT),
+    "list_type": (_LIST, _LIST_HINT),
+    "dict_type": (_MAPPING, ""),
+    "model_type": (_MAPPING, ""),
+    "model_attributes_type": (_MAPPING, ""),
+}
+"""pydantic error types whose message names only the value given: (catalogue key, hint)."""
+
+Described = tuple[Msg, Msg | str]
+
+
+def _missing(err: Any, ctx: dict[str, Any]) -> Described:
+    name = err["loc"][-1]
+    return (
+        Msg("scenario.missing_field", field=repr(name)),
+        Msg("scenario.missing_field_hint", field=str(name)),
+    )
+
+
+def _unknown_field(err: Any, ctx: dict[str, Any]) -> Described:
+    loc = tuple(err["loc"])
+    return Msg("scenario.unknown_field", field=repr(loc[-1])), _did_you_mean(
+        str(loc[-1]), field_names(loc[:-1])
+    )
+
+
+def _string_type(err: Any, ctx: dict[str, Any]) -> Described:
+    value = err.get("input")
+    hint = Msg("scenario.yaml_bool_hint") if isinstance(value, bool) else Msg("scenario.text_hint")
+    return Msg("scenario.expected_text", got=_show(value)), hint
+
+
+def _value_error(err: Any, ctx: dict[str, Any]) -> Described:
+    """A validator's ValueError: its ``Msg`` when it raised one, else its text (pydantic's prefix cut)."""
+    raised = ctx.get("error")
+    said = raised.args[0] if isinstance(raised, Exception) and raised.args else None
+    if isinstance(said, Msg):
+        message = said
+    else:
+        text = re.sub(r"^(Value error|Assertion failed), ", "", err["msg"])
+        message = Msg("scenario.invalid_value_text", text=text)
+    hint = DURATION_HINT if "duration" in message and DURATION_HINT not in message else ""
+    return message, hint
+
+
+_BOUNDS: dict[str, tuple[str, str, str]] = {
+    "greater_than_equal": ("ge", N_("scenario.at_least"), N_("scenario.at_least_hint")),
+    "less_than_equal": ("le", N_("scenario.at_most"), N_("scenario.at_most_hint")),
+    "greater_than": ("gt", N_("scenario.above"), N_("scenario.above_hint")),
+    "less_than": ("lt", N_("scenario.below"), N_("scenario.below_hint")),
+}
+"""pydantic's bound error types: the context key of the bound, the message and the hint."""
+
+
+def _bound(err: Any, ctx: dict[str, Any]) -> Described:
+    bound, message, hint = _BOUNDS[err["type"]]
+    limit = _number(ctx.get(bound))
+    return Msg(message, limit=limit, got=_show(err.get("input"))), Msg(hint, limit=limit)
+
+
+def _too_short(err: Any, ctx: dict[str, Any]) -> Described:
+    n = int(ctx.get("min_length", 1))
+    got = _count(err.get("input"))
+    return (
+        Msgn("scenario.too_short", "scenario.too_short_plural", n, got=got),
+        Msgn("scenario.too_short_hint", "scenario.too_short_hint_plural", n),
+    )
+
+
+def _too_long(err: Any, ctx: dict[str, Any]) -> Described:
+    return (
+        Msg("scenario.too_long", got=_count(err.get("input")), most=_number(ctx.get("max_length"))),
+        Msg("scenario.too_long_hint"),
+    )
+
+
+def _string_too_long(err: Any, ctx: dict[str, Any]) -> Described:
+    value = err.get("input")
+    return (
+        Msg(
+            "scenario.string_too_long",
+            length=_number(len(value) if isinstance(value, str) else None),
+            most=_number(ctx.get("max_length")),
+        ),
+        Msg("scenario.string_too_long_hint"),
+    )
+
+
+def _string_too_short(err: Any, ctx: dict[str, Any]) -> Described:
+    least = ctx.get("min_length", 1)
+    if least == 1:
+        return Msg("scenario.string_empty"), Msg("scenario.string_empty_hint")
+    value = err.get("input")
+    length = _number(len(value) if isinstance(value, str) else None)
+    return Msg("scenario.string_too_short", length=length, least=_number(least)), ""
+
+
+def _literal(err: Any, ctx: dict[str, Any]) -> Described:
+    expected = str(ctx.get("expected", ""))
+    if " or " in expected:  # pydantic's English: 'a', 'b' or 'c'
+        head, last = expected.rsplit(" or ", 1)
+        choices: Msg | str = Msg("scenario.one_of_or", head=head, last=last)
+    else:
+        choices = expected
+    return Msg("scenario.literal_error", got=_show(err.get("input")), expected=choices), ""
+
+
+def _no_form(err: Any, ctx: dict[str, Any]) -> Described:
+    """A value in none of a union's forms; the only callable tag is a distribution's shape."""
+    got = _show(err.get("input"))
+    if "_shape_of" in str(ctx.get("discriminator", "")):
+        return Msg("scenario.expected_distribution", got=got), DURATION_HINT
+    return Msg("scenario.no_form", got=got), ""
+
+
+_DESCRIBERS: dict[str, Callable[[Any, dict[str, Any]], Described]] = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_field,
+    "string_type": _string_type,
+    "value_error": _value_error,
+    "assertion_error": _value_error,
+    **dict.fromkeys(_BOUNDS, _bound),
+    "too_short": _too_short,
+    "too_long": _too_long,
+    "string_too_long": _string_too_long,
+    "string_too_short": _string_too_short,
+    "literal_error": _literal,
+    "union_tag_not_found": _no_form,
+    "union_tag_invalid": _no_form,
+}
+"""pydantic error types whose message needs more than the value: their describer."""
+
+
+def _number(value: Any) -> Msg | str:
+    """A bound or length as the file would write it (``1.0``, ``10000``), ``?`` when unknown."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Number(value)
+    return "?" if value is None else str(value)
+
+
+def _count(value: Any) -> Msg | str:
     size = len(value) if isinstance(value, (list, tuple, dict)) else None
-    return "none" if size == 0 else str(size) if size is not None else _show(value)
+    return Msg("scenario.none") if size == 0 else str(size) if size is not None else _show(value)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> Msg | str:
+    if isinstance(value, dict):
+        return Msg("scenario.a_mapping")
+    if isinstance(value, list):
+        return Msg("scenario.a_list")
     text = repr(value)
-    if isinstance(value, (dict, list)):
-        text = "a mapping" if isinstance(value, dict) else "a list"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _did_you_mean(word: str, candidates: list[str]) -> str:
+def _did_you_mean(word: str, candidates: list[str]) -> Msg | str:
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]!r}?"
-    return f"allowed here: {', '.join(candidates)}" if candidates else ""
+        return Msg("scenario.did_you_mean", name=repr(close[0]))
+    return Msg("scenario.allowed_here", names=", ".join(candidates)) if candidates else ""
 
 
 # -- field names at a location --------------------------------------------------------------------

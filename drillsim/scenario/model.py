@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from drillsim.dates import IsoDate, PlanDue
+from drillsim.i18n import N_, Msg
 from drillsim.scenario.durations import Dist, Fixed, Probability, Seconds
 from drillsim.scenario.rules import change_model, empty_list, retry_floor, what_if
 
@@ -153,10 +154,11 @@ class ScenarioInfo(Model):
     @classmethod
     def _positive_horizon(cls, v: float) -> float:
         if v <= 0:
+            # the error's type is its catalogue key (locate.describe says it in the reader's language)
             raise PydanticCustomError(
-                "value_error",
+                N_("scenario.horizon_positive"),
                 "the horizon must be longer than 0s",
-                {"hint": "give the time a replication may run, e.g. horizon: 4h"},
+                {"hint": Msg("scenario.horizon_positive_hint")},
             )
         return v
 
@@ -245,11 +247,7 @@ class Agency(Model):
             raise PydanticCustomError(
                 "greater_than_equal",
                 "Input should be greater than or equal to {ge}",
-                {
-                    "ge": 1,
-                    "hint": "use 1 or more; to take its units out of play, use "
-                    "units: 0 in a variant's change_agencies",
-                },
+                {"ge": 1, "hint": Msg("scenario.units_in_play_hint")},
             )
         return v
 
@@ -482,7 +480,7 @@ else:
         Union[tuple(Annotated[m, Tag(k)] for k, m in MEASURE_MODELS.items())],  # noqa: UP007
         Discriminator(
             _measure_kind,
-            custom_error_type="measure",
+            custom_error_type=N_("scenario.measure_kind"),  # a catalogue key: locate.describe
             custom_error_message="a measure has exactly one of " + ", ".join(MEASURES),
         ),
     ]
@@ -495,8 +493,11 @@ def _core_capability(value: Any) -> Any:
         if cap.casefold() == value.strip().casefold():
             return cap
     close = difflib.get_close_matches(value, CORE_CAPABILITIES, n=1, cutoff=0.5)
-    guess = f"; did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"{value!r} is not an HSEEP core capability{guess}")
+    raise ValueError(
+        Msg("scenario.not_core_capability_guess", value=repr(value), guess=repr(close[0]))
+        if close
+        else Msg("scenario.not_core_capability", value=repr(value))
+    )
 
 
 CoreCapability = Annotated[
@@ -529,10 +530,7 @@ class Objective(Model):
 
 def _someone_changed(v: tuple[str, ...]) -> tuple[str, ...]:
     if not v:
-        raise empty_list(
-            "name at least one agency or capability; to take the task out of play, remove "
-            "its agencies with remove_agencies"
-        )
+        raise empty_list(Msg("scenario.change_task_by_hint"))
     return v
 
 
@@ -617,10 +615,7 @@ class Scenario(Model):
     def _mapping(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             # ValueError, not TypeError: pydantic reports only ValueError as a located problem.
-            raise ValueError(  # noqa: TRY004
-                "a scenario file is a mapping with keys scenario, target, agencies, links, "
-                "incidents, tasks, objectives, variants"
-            )
+            raise ValueError(Msg("scenario.not_mapping"))  # noqa: TRY004
         return data
 
     def agency(self, agency_id: str) -> Agency:

@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any, get_args
 
+from drillsim.i18n import Msg
 from drillsim.scenario.model import ID_PATTERN, MEASURES, TargetKind
 from drillsim.scenario.yamltext import flow, quote
 
@@ -83,7 +84,7 @@ def common() -> Data:
 def kind_data(kind: str) -> Data:
     """One kind's drill with its shared blocks merged in (``use = "police_command"``)."""
     if kind not in KINDS:
-        raise ValueError(f"unknown target kind {kind!r}")
+        raise ValueError(Msg("scenario.new.unknown_kind", kind=repr(kind)))
     data = copy.deepcopy(_toml(f"kinds/{kind}.toml"))
     for section in ("agencies", "tasks"):
         data[section] = [_merge(common()[section], item) for item in data.get(section, [])]
@@ -517,11 +518,11 @@ def render(kind: str, lang: str = "en", filename: str | None = None) -> str:
     the commands the header suggests; without one the id comes from the kind.
     """
     if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    if filename is not None and not filename.isprintable():
         raise ValueError(
-            f"the file name {filename!r} holds a control character (a line break or tab)"
+            Msg("scenario.new.unknown_language", lang=repr(lang), languages=", ".join(LANGUAGES))
         )
+    if filename is not None and not filename.isprintable():
+        raise ValueError(Msg("scenario.new.control_character", name=repr(filename)))
     builder = _Builder(kind, lang)
     shown = filename if filename and filename != "-" else "my-drill.yaml"
     context = builder.context(scenario_id_for(filename, kind), shown)
