@@ -15,10 +15,11 @@ from functools import cached_property
 import networkx as nx
 
 from drillsim.errors import FieldPath, Problem, Severity, dotted
+from drillsim.i18n import Msg, Msgn
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
 from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
-from drillsim.scenario.variants import try_variant, variant_problems
+from drillsim.scenario.variants import and_then, try_variant, unknown, variant_problems
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 
@@ -119,19 +120,16 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=1)
     if close:
-        return f"did you mean {close[0]!r}?"
-    return f"known: {', '.join(known)}" if known else ""
+        return Msg("semantics.did_you_mean", name=repr(close[0]))
+    return Msg("semantics.known", names=", ".join(known)) if known else ""
 
 
 def _ref(name: str, known: Iterable[str], path: FieldPath, what: str) -> list[Problem]:
+    """An unknown name of the kind ``what`` (a key of ``variants.UNKNOWN``), or nothing."""
     known = list(known)
     if name in known:
         return []
-    return [
-        Problem(
-            f"unknown {what} {name!r}", keys=path, hint=_suggest(name, known), unknown_name=True
-        )
-    ]
+    return [Problem(unknown(what, name), keys=path, hint=_suggest(name, known), unknown_name=True)]
 
 
 def _duplicates(s: Scenario) -> list[Problem]:
@@ -156,9 +154,13 @@ def _repeats(ids: list[str], section: FieldPath, suffix: FieldPath) -> list[Prob
         if name in first:
             out.append(
                 Problem(
-                    f"duplicate id {name!r}; {dotted(section)}[{first[name]}] already uses it",
+                    Msg(
+                        "semantics.duplicate_id",
+                        id=repr(name),
+                        entry=dotted((*section, first[name])),
+                    ),
                     keys=(*section, i, *suffix),
-                    hint="every id must be unique in its section",
+                    hint=Msg("semantics.duplicate_id_hint"),
                 )
             )
         first.setdefault(name, i)
@@ -174,9 +176,9 @@ def _links(ix: _Index) -> list[Problem]:
             if to == link.from_:
                 out.append(
                     Problem(
-                        f"{to} links to itself",
+                        Msg("semantics.self_link", agency=to),
                         keys=("links", i, "to", j),
-                        hint="a link goes from one agency to another",
+                        hint=Msg("semantics.self_link_hint"),
                     )
                 )
     return out
@@ -193,26 +195,25 @@ def _liaisons(ix: _Index) -> list[Problem]:
             elif a.liaison == a.id:
                 out.append(
                     Problem(
-                        f"{a.id} is its own liaison",
+                        Msg("semantics.own_liaison", agency=a.id),
                         keys=at,
-                        hint="the liaison is the own agency that coordinates with it",
+                        hint=Msg("semantics.own_liaison_hint"),
                     )
                 )
             elif ix.agencies[a.liaison].external:
                 out.append(
                     Problem(
-                        f"the liaison {a.liaison} of {a.id} is itself external",
+                        Msg("semantics.external_liaison", liaison=a.liaison, agency=a.id),
                         keys=at,
-                        hint="name an agency under the sponsor's authority (authority: own)",
+                        hint=Msg("semantics.external_liaison_hint"),
                     )
                 )
         elif a.external and ix.s.liaison_of(a.id) is None:
             out.append(
                 Problem(
-                    f"the external agency {a.id} has no liaison",
+                    Msg("semantics.no_liaison", agency=a.id),
                     keys=("agencies", i, "authority"),
-                    hint="add liaison: <id of the own agency that coordinates with it>, or a link "
-                    "between it and an own agency",
+                    hint=Msg("semantics.no_liaison_hint"),
                 )
             )
     return out
@@ -225,7 +226,7 @@ def _incidents(ix: _Index) -> list[Problem]:
         at: FieldPath = ("incidents", i)
         out += _ref(inc.detected_by, ix.agencies, (*at, "detected_by"), "agency")
         if inc.zone is not None and zones:
-            out += _ref(inc.zone, zones, (*at, "zone"), "zone (not in target.zones)")
+            out += _ref(inc.zone, zones, (*at, "zone"), "zone")
         for j, t in enumerate(inc.triggers):
             out += _ref(t, ix.tasks, (*at, "triggers", j), "task")
         out += _casualty_flow(ix, i)
@@ -236,9 +237,9 @@ def _incidents(ix: _Index) -> list[Problem]:
                 if zone not in zones:
                     out.append(
                         Problem(
-                            f"unknown zone {zone!r} in travel times",
+                            Msg("semantics.unknown_travel_zone", zone=repr(zone)),
                             keys=("agencies", i, "travel", "by_zone", zone),
-                            hint=_suggest(zone, zones) or "declare the zones in target.zones",
+                            hint=_suggest(zone, zones) or Msg("semantics.declare_zones"),
                             unknown_name=True,
                         )
                     )
@@ -254,11 +255,10 @@ def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
             cats = ", ".join(task.categories)
             out.append(
                 Problem(
-                    f"incident {inc.id} triggers the per-casualty task {t} but has no casualties "
-                    f"({cats}), so {t} has nothing to do",
+                    Msg("semantics.no_casualties", incident=inc.id, task=t, categories=cats),
                     keys=("incidents", i, "triggers"),
                     severity="warning",
-                    hint="add casualties to the incident, or do not trigger it",
+                    hint=Msg("semantics.no_casualties_hint"),
                 )
             )
     return out
@@ -271,15 +271,12 @@ def _zone_travel(ix: _Index, i: int) -> list[Problem]:
         for a in ix.capable(ix.tasks[t]):
             travel = ix.agencies[a].travel
             if isinstance(travel, ZoneTravel) and (inc.zone or "") not in travel.by_zone:
-                where = f"zone {inc.zone}" if inc.zone else "no zone"
-                out.append(
-                    Problem(
-                        f"{a} has no travel time for {where} (incident {inc.id}); the slowest of its "
-                        "zones is used",
-                        keys=("incidents", i, "zone"),
-                        severity="warning",
-                    )
+                message = (
+                    Msg("semantics.no_zone_travel", agency=a, zone=inc.zone, incident=inc.id)
+                    if inc.zone
+                    else Msg("semantics.no_travel_without_zone", agency=a, incident=inc.id)
                 )
+                out.append(Problem(message, keys=("incidents", i, "zone"), severity="warning"))
     return list(dict.fromkeys(out))
 
 
@@ -300,10 +297,10 @@ def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
         if not capable and not unknown:
             out.append(
                 Problem(
-                    f"no agency can do task {task.id}",
+                    Msg("semantics.nobody_can_do", task=task.id),
                     keys=(*at, "by"),
                     severity=gap,
-                    hint="name an agency id, or a capability some agency lists",
+                    hint=Msg("semantics.nobody_can_do_hint"),
                 )
             )
         elif capable:
@@ -311,11 +308,16 @@ def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
             if ix.agencies[best].units < task.units:
                 out.append(
                     Problem(
-                        f"task {task.id} needs {task.units} units at once but the most any capable agency has is "
-                        f"{ix.agencies[best].units} ({best})",
+                        Msg(
+                            "semantics.too_few_units",
+                            task=task.id,
+                            units=task.units,
+                            most=ix.agencies[best].units,
+                            agency=best,
+                        ),
                         keys=(*at, "units"),
                         severity=gap,
-                        hint="lower the task's units or give an agency more units",
+                        hint=Msg("semantics.too_few_units_hint"),
                     )
                 )
     return out
@@ -334,9 +336,9 @@ def _cycles(s: Scenario) -> list[Problem]:
         names = [u for u, _ in cycle] + [cycle[0][0]]
         out.append(
             Problem(
-                "the prerequisites form a loop: " + " -> ".join(names),
+                Msg("semantics.loop", tasks=" -> ".join(names)),
                 keys=("tasks", order[start], "after"),
-                hint="a task cannot (indirectly) wait for itself; remove one of these `after` entries",
+                hint=Msg("semantics.loop_hint"),
             )
         )
     return sorted(out, key=lambda p: p.path)
@@ -359,9 +361,9 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
     if obj.from_ not in CLOCK_STARTS and obj.from_ not in ix.incidents:
         out.append(
             Problem(
-                f"unknown clock start {obj.from_!r}",
+                Msg("semantics.unknown_clock_start", name=repr(obj.from_)),
                 keys=(*at, "from"),
-                hint="use trigger, first_inject, exercise_start or an incident id",
+                hint=Msg("semantics.unknown_clock_start_hint"),
                 unknown_name=True,
             )
         )
@@ -369,11 +371,14 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
     if obj.within > horizon:
         out.append(
             Problem(
-                f"the target {format_duration(obj.within)} is longer than the horizon "
-                f"{format_duration(horizon)}, so a miss is never seen",
+                Msg(
+                    "semantics.target_beyond_horizon",
+                    target=format_duration(obj.within),
+                    horizon=format_duration(horizon),
+                ),
                 keys=(*at, "within"),
                 severity="warning",
-                hint="raise scenario.horizon or shorten the target",
+                hint=Msg("semantics.target_beyond_horizon_hint"),
             )
         )
     if kind not in TASK_MEASURES:
@@ -391,10 +396,10 @@ def _alertable(ix: _Index, agency: str, path: FieldPath, gap: Severity) -> list[
         return []
     return [
         Problem(
-            f"{agency} can never be alerted: no link leads to it and it detects no incident",
+            Msg("semantics.never_alerted", agency=agency),
             keys=path,
             severity=gap,
-            hint=f"add a link to {agency}",
+            hint=Msg("semantics.never_alerted_hint", agency=agency),
         )
     ]
 
@@ -406,13 +411,17 @@ def _measurable_task(
     incident = obj.measure.incident
     path: FieldPath = (*at, "measure", kind)
     if not incidents or (incident in ix.incidents and incident not in incidents):
-        which = f"incident {incident}" if incident in ix.incidents else "any incident"
+        message = (
+            Msg("semantics.never_triggered_by", task=task_id, incident=incident)
+            if incident in ix.incidents
+            else Msg("semantics.never_triggered", task=task_id)
+        )
         return [
             Problem(
-                f"task {task_id} is never triggered by {which}, so this objective can never be measured",
+                message,
                 keys=path,
                 severity=gap,
-                hint=f"add {task_id} to the incident's triggers",
+                hint=Msg("semantics.never_triggered_hint", task=task_id),
             )
         ]
     if kind != "casualties_through":
@@ -421,17 +430,21 @@ def _measurable_task(
     if not task.is_per_casualty:
         return [
             Problem(
-                f"casualties_through needs a per-casualty task; {task_id} has no per_casualty time",
+                Msg("semantics.not_per_casualty", task=task_id),
                 keys=path,
-                hint=f"measure task_done: {task_id}, or give it per_casualty",
+                hint=Msg("semantics.not_per_casualty_hint", task=task_id),
             )
         ]
     category = obj.measure.category
     if category is not None and category not in task.categories:
         return [
             Problem(
-                f"{category} casualties do not go through {task_id} (its categories: "
-                f"{', '.join(task.categories)})",
+                Msg(
+                    "semantics.category_not_in_task",
+                    category=category,
+                    task=task_id,
+                    categories=", ".join(task.categories),
+                ),
                 keys=(*at, "measure", "category"),
             )
         ]
@@ -440,11 +453,10 @@ def _measurable_task(
     if not any(getattr(ix.incidents[i].casualties, c) for i in pool for c in cats):
         return [
             Problem(
-                f"no incident that triggers {task_id} has {'/'.join(cats)} casualties, so this objective "
-                "can never be measured",
+                Msg("semantics.no_casualties_to_measure", task=task_id, categories="/".join(cats)),
                 keys=path,
                 severity=gap,
-                hint="add casualties to the incident that triggers the task",
+                hint=Msg("semantics.no_casualties_to_measure_hint"),
             )
         ]
     return []
@@ -468,7 +480,7 @@ def _reachability(ix: _Index) -> list[Problem]:
                     _no_path(ix, d, inc.id, t, capable, reach),
                     severity="warning",
                     keys=("tasks", list(ix.tasks).index(t), "by"),
-                    hint="add a link (or a backup channel) so that the alert can reach them",
+                    hint=Msg("semantics.no_path_hint"),
                 )
             )
     return sorted(out, key=lambda p: p.keys[1])  # the task index, as the file orders them
@@ -478,26 +490,36 @@ def _no_path(
     ix: _Index, detector: str, incident: str, task: str, capable: list[str], reach: set[str]
 ) -> str:
     """Say which path is missing: the agency with no incoming link, or where the alerts stop."""
+    text: Msg
     if len(capable) == 1:
-        text = f"task {task} needs {capable[0]}, but there is no path from {detector} (detects {incident}) to {capable[0]}"
+        text = Msg(
+            "semantics.no_path", task=task, agency=capable[0], detector=detector, incident=incident
+        )
     else:
-        text = (
-            f"task {task} needs one of {', '.join(capable)}, but there is no path from {detector} "
-            f"(detects {incident}) to any of them"
+        text = Msg(
+            "semantics.no_path_to_any",
+            task=task,
+            agencies=", ".join(capable),
+            detector=detector,
+            incident=incident,
         )
     orphans = [c for c in capable if ix.graph.in_degree(c) == 0]
     if len(orphans) == len(capable):
-        return (
-            text
-            + "; "
-            + ", ".join(orphans)
-            + (" has" if len(orphans) == 1 else " have")
-            + " no incoming link"
+        return and_then(
+            text,
+            Msgn(
+                "semantics.no_incoming_link",
+                "semantics.no_incoming_links",
+                len(orphans),
+                agencies=", ".join(orphans),
+            ),
         )
     senders = sorted({p for c in capable for p in ix.graph.predecessors(c)} - set(capable))
     if len(capable) == 1 and senders:
-        text += f"; {capable[0]} is alerted only by {', '.join(senders)}"
-    return text + f"; the alerts stop at {_nearest(ix, capable, reach)}"
+        text = and_then(
+            text, Msg("semantics.alerted_only_by", agency=capable[0], senders=", ".join(senders))
+        )
+    return and_then(text, Msg("semantics.alerts_stop_at", agencies=_nearest(ix, capable, reach)))
 
 
 def _nearest(ix: _Index, capable: list[str], reach: set[str]) -> str:

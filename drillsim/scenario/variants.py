@@ -20,14 +20,43 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import FieldPath, Problem, ScenarioError, Severity, dotted
+from drillsim.i18n import N_, Msg
 from drillsim.scenario.locate import PathKey, describe, meant_errors
 from drillsim.scenario.model import Scenario, Variant
 from drillsim.scenario.rules import WHAT_IF
 
-SAME_RULES = "a variant's values follow the same rules as the scenario's own"
-"""The hint of a variant value that breaks a rule the format states in the message itself."""
-KEEP_BASE = "; or leave "
-"""Starts the part of a hint saying the base scenario's value is kept without the variant's."""
+SAME_RULES = Msg("variants.same_rules")
+"""The hint of a variant value that breaks a rule the format states in the message itself:
+"a variant's values follow the same rules as the scenario's own"."""
+
+UNKNOWN: dict[str, str] = {
+    "agency": N_("semantics.unknown_agency"),
+    "task": N_("semantics.unknown_task"),
+    "incident": N_("semantics.unknown_incident"),
+    "objective": N_("semantics.unknown_objective"),
+    "agency or capability": N_("semantics.unknown_doer"),
+    "zone": N_("semantics.unknown_target_zone"),
+}
+"""The message of a name that refers to nothing, by what it should name ("unknown agency 'x'")."""
+
+
+def unknown(what: str, name: str) -> Msg:
+    """``unknown agency 'x'``: a name of the kind ``what`` (a key of :data:`UNKNOWN`) that is not there."""
+    return Msg(UNKNOWN[what], name=repr(name))
+
+
+def and_then(first: object, then: object) -> Msg:
+    """Two clauses of one message or hint: ``first; then`` (the language's own semicolon)."""
+    return Msg("semantics.clauses", first=first, then=then)
+
+
+def own_part(hint: str) -> str:
+    """A variant problem's hint without the part saying the base value is kept when the field is
+    left out (a swept value cannot be left out)."""
+    if isinstance(hint, Msg) and hint.key == "variants.keep_base_hint":
+        own = hint.fields["hint"]
+        return own if isinstance(own, str) else str(own)
+    return hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +134,18 @@ class Applied:
         where = self.place(p.keys)
         hint = p.hint
         if where.combined:
-            also = (
-                f"it comes from combining this variant with {where.combined} of the base scenario"
-            )
-            hint = f"{hint}; {also}" if hint else also
+            also = Msg("variants.combined_hint", base=where.combined)
+            hint = and_then(hint, also) if hint else also
         severity: Severity = p.severity
         if p.unknown_name and not where.own:
             # NOTE: a base element naming what the variant removed is a deliberate what-if: the
             # engine treats the removed thing as absent. A name the variant writes itself is an error.
             severity = "warning"
         return Problem(
-            f"with this variant, {p.message}", keys=where.keys, hint=hint, severity=severity
+            Msg("variants.with_variant", problem=p.message),
+            keys=where.keys,
+            hint=hint,
+            severity=severity,
         )
 
 
@@ -167,12 +197,12 @@ def _problem(err: Any, applied: Applied) -> Problem:
     message, hint = describe(err)
     where = applied.place(tuple(err["loc"]))
     if where.combined:
-        message = f"{message} (this change combined with {where.combined} of the base scenario)"
-        hint = hint or f"change this entry so that, together with {where.combined}, it is valid"
+        message = Msg("variants.combined_change", problem=message, base=where.combined)
+        hint = hint or Msg("variants.combined_change_hint", base=where.combined)
     else:
         hint = hint or SAME_RULES
         if where.field and where.base:
-            hint += f"{KEEP_BASE}`{where.field}` out to keep the value of {where.base}"
+            hint = Msg("variants.keep_base_hint", hint=hint, field=where.field, base=where.base)
     return Problem(message, keys=where.keys, hint=hint)
 
 
@@ -342,18 +372,16 @@ def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -
     if v.id.lower() == BASE:
         out.append(
             Problem(
-                f"variant id {v.id!r} is reserved: 'base' names the scenario as written, without "
-                "any variant, so this variant would never be simulated (not by --all-variants, "
-                "--variant base or compare)",
+                Msg("variants.reserved_id", id=repr(v.id)),
                 keys=(*at, "id"),
-                hint="give the variant an id that says what it changes, such as 'two-duty-officers'",
+                hint=Msg("variants.reserved_id_hint"),
             )
         )
     for i, (f, t) in enumerate(v.remove_links):
         if (f, t) not in edges:
             out.append(
                 Problem(
-                    f"there is no link {f} -> {t} to remove",
+                    Msg("variants.no_link_to_remove", sender=f, recipient=t),
                     keys=(*at, "remove_links", i),
                     hint=_edges_hint(edges, f),
                 )
@@ -364,7 +392,7 @@ def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -
         if (c.from_, c.to) not in edges:
             out.append(
                 Problem(
-                    f"there is no link {c.from_} -> {c.to} to change",
+                    Msg("variants.no_link_to_change", sender=c.from_, recipient=c.to),
                     keys=path,
                     hint=_edges_hint(edges, c.from_),
                 )
@@ -372,9 +400,14 @@ def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -
         elif (c.from_, c.to) in first:
             out.append(
                 Problem(
-                    f"change_links[{first[(c.from_, c.to)]}] already changes {c.from_} -> {c.to}",
+                    Msg(
+                        "variants.link_changed_twice",
+                        entry=dotted(("change_links", first[(c.from_, c.to)])),
+                        sender=c.from_,
+                        recipient=c.to,
+                    ),
                     keys=path,
-                    hint="put all the changes to one link in one entry",
+                    hint=Msg("variants.link_changed_twice_hint"),
                 )
             )
         first.setdefault((c.from_, c.to), i)
@@ -382,9 +415,9 @@ def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -
     if not agencies:
         out.append(
             Problem(
-                "this variant removes every agency; a scenario needs at least one",
+                Msg("variants.removes_every_agency"),
                 keys=(*at, "remove_agencies"),
-                hint="keep at least one agency, or add one with add_agencies",
+                hint=Msg("variants.removes_every_agency_hint"),
             )
         )
     out += _unknown(
@@ -418,7 +451,7 @@ def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -
         if a.id in base_agencies:
             out.append(
                 Problem(
-                    f"agency {a.id!r} already exists; use change_agencies to change it",
+                    Msg("variants.agency_exists", id=repr(a.id)),
                     keys=(*at, "add_agencies", i, "id"),
                 )
             )
@@ -426,9 +459,9 @@ def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -
         if inc.id in {x.id for x in scenario.incidents}:
             out.append(
                 Problem(
-                    f"incident {inc.id!r} already exists",
+                    Msg("variants.incident_exists", id=repr(inc.id)),
                     keys=(*at, "add_incidents", i, "id"),
-                    hint="give the added incident an id of its own",
+                    hint=Msg("variants.incident_exists_hint"),
                 )
             )
         out += _unknown(
@@ -453,8 +486,7 @@ def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -
             if inc.detected_by == name:
                 out.append(
                     Problem(
-                        f"removes {name}, which detects incident {inc.id}; the run will report "
-                        f"{inc.id} as never detected",
+                        Msg("variants.removes_detector", agency=name, incident=inc.id),
                         keys=(*at, "remove_agencies", i),
                         severity="warning",
                     )
@@ -477,28 +509,31 @@ def _unknown(
             continue
         close = difflib.get_close_matches(name, sorted(known), n=1)
         hint = (
-            f"did you mean {close[0]!r}?"
+            Msg("semantics.did_you_mean", name=repr(close[0]))
             if close
-            else f"known: {', '.join(sorted(known)) or 'none'}"
+            else Msg("semantics.known", names=", ".join(sorted(known)) or Msg("semantics.none"))
         )
         where = (*path, name) if keyed else path if single else (*path, i)
-        out.append(Problem(f"unknown {what} {name!r}", keys=where, hint=hint, unknown_name=True))
+        out.append(Problem(unknown(what, name), keys=where, hint=hint, unknown_name=True))
     return out
 
 
 def _edges_hint(edges: set[tuple[str, str]], source: str) -> str:
     targets = sorted(t for f, t in edges if f == source)
     if targets:
-        return f"{source} links to: {', '.join(targets)}"
-    return f"{source} has no outgoing link"
+        return Msg("variants.links_to", agency=source, recipients=", ".join(targets))
+    return Msg("variants.no_outgoing_link", agency=source)
 
 
 __all__ = [
-    "KEEP_BASE",
     "SAME_RULES",
+    "UNKNOWN",
     "Applied",
     "Source",
+    "and_then",
     "apply_variant",
+    "own_part",
     "try_variant",
+    "unknown",
     "variant_problems",
 ]
