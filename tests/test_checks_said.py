@@ -318,7 +318,7 @@ def test_a_replication_that_kills_its_worker_is_said_in_vietnamese_with_its_repl
     assert [f.replication for f in failures] == [3] and len(rows) == 3
     f = failures[0]
     err = SimulationError(
-        f.error, seed=f.seed, replication=f.replication, variant=f.variant, file="drill.yaml"
+        f.headline, seed=f.seed, replication=f.replication, variant=f.variant, file="drill.yaml"
     )
     err = pickle.loads(pickle.dumps(err))  # as it crosses from the study to the command line
     assert err.render("vi") == (
@@ -330,3 +330,10 @@ def test_a_replication_that_kills_its_worker_is_said_in_vietnamese_with_its_repl
         "\n    replay: drillsim timeline drill.yaml --seed 123456 --replication 3"
     )
     assert str(f.error).startswith("worker process died (killed, or out of memory)")
+
+
+def test_an_engine_exception_is_headed_by_its_first_line() -> None:
+    """A replication that raised keeps its traceback for a bug report; a message shows one line."""
+    f = Failure(BASE, 4, 11, "RuntimeError: boom\nTraceback (most recent call last):\n  ...")
+    assert f.headline == "RuntimeError: boom"
+    assert Failure(BASE, 4, 11, "").headline == ""

@@ -206,6 +206,7 @@ SummaryModel = _json_model(
 M = TypeVar("M", bound=BaseModel)
 
 _AT = re.compile(r" at line (\d+) column (\d+)")
+_RULE_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
 
 
 def parse(
@@ -273,8 +274,8 @@ def field_error(err: Any) -> Msg:
     if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Msg):
         return cause.args[0]  # a rule's own message (a validator's ValueError)
     key = FIELD_ERRORS.get(err["type"])
-    if key is None:
-        return Msg("runs.field.other", detail=str(err["msg"]))
+    if key is None:  # a rule's plain text (pydantic's "Value error, " cut), or a rare type
+        return Msg("runs.field.other", detail=_RULE_PREFIX.sub("", str(err["msg"])))
     return Msg(key, **{k: _bound(v) for k, v in ctx.items() if k != "error"})
 
 
