@@ -102,9 +102,9 @@ def test_a_unit_shortage_keeps_its_numbers_in_every_language() -> None:
         "task cordon needs 9 units at once but the most any capable agency has is 3 (swat)"
     )
     assert p.format("vi").endswith(
-        "lỗi: tasks[1] (cordon).units: nhiệm vụ cordon cần cùng lúc 9 tổ/xe nhưng đơn vị có khả "
-        "năng thực hiện có nhiều nhất chỉ 3 (swat)\n    gợi ý: giảm units của nhiệm vụ hoặc tăng "
-        "số tổ/xe cho một đơn vị"
+        "lỗi: tasks[1] (cordon).units: nhiệm vụ cordon cần cùng lúc 9 tổ/xe nhưng đơn vị có thể "
+        "thực hiện có nhiều nhất chỉ 3 tổ/xe (swat)\n    gợi ý: giảm units của nhiệm vụ hoặc "
+        "tăng số tổ/xe cho một đơn vị"
     )
     assert "任务 cordon 需要同时 9 个单元，但能执行的单位最多只有 3 个（swat）" in p.format("zh")
 
