@@ -22,7 +22,8 @@ from drillsim.i18n import Msg, Number
 from drillsim.scenario.locate import describe, meant_errors
 from drillsim.scenario.model import Scenario, Variant
 from drillsim.scenario.semantics import check_variant
-from drillsim.scenario.variants import SAME_RULES, and_then, own_part
+from drillsim.scenario.variant_refs import and_then
+from drillsim.scenario.variants import SAME_RULES, own_part
 
 FIELDS = {
     "agencies": ("units", "duty_officers", "handling", "activation", "travel"),

@@ -19,7 +19,8 @@ from drillsim.i18n import Msg, Msgn
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
 from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
-from drillsim.scenario.variants import and_then, try_variant, unknown, variant_problems
+from drillsim.scenario.variant_refs import and_then, unknown, variant_problems
+from drillsim.scenario.variants import try_variant
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 
@@ -125,7 +126,7 @@ def _suggest(name: str, known: Iterable[str]) -> str:
 
 
 def _ref(name: str, known: Iterable[str], path: FieldPath, what: str) -> list[Problem]:
-    """An unknown name of the kind ``what`` (a key of ``variants.UNKNOWN``), or nothing."""
+    """An unknown name of the kind ``what`` (a key of ``variant_refs.UNKNOWN``), or nothing."""
     known = list(known)
     if name in known:
         return []
