@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from functools import cached_property
 
 import networkx as nx
 
 from drillsim.errors import FieldPath, Problem, Severity, dotted
-from drillsim.i18n import Msg, Msgn
+from drillsim.i18n import Msg
 from drillsim.scenario.durations import format_duration
-from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
-from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
-from drillsim.scenario.variant_refs import and_then, unknown, variant_problems
+from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Variant, ZoneTravel
+from drillsim.scenario.reach import Index, reachability
+from drillsim.scenario.variant_refs import unknown, variant_problems
 from drillsim.scenario.variants import try_variant
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
@@ -41,7 +40,7 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
     With ``what_if`` (a variant applied), gaps a what-if may create on purpose, such as a task no
     remaining agency can do, are warnings: the engine reports them as unfinished work.
     """
-    ix = _Index(scenario)
+    ix = Index(scenario)
     gap: Severity = "warning" if what_if else "error"
     return [
         *_duplicates(scenario),
@@ -50,7 +49,7 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
         *_tasks(ix, gap),
         *_cycles(scenario),
         *_objectives(ix, gap),
-        *_reachability(ix),
+        *reachability(ix),
         *_liaisons(ix),
     ]
 
@@ -77,44 +76,6 @@ def check_variant(
         if p.message not in known
     ]
     return own + derived
-
-
-class _Index:
-    """Lookups computed once per check."""
-
-    def __init__(self, s: Scenario) -> None:
-        self.s = s
-        self.agencies = {a.id: a for a in s.agencies}
-        self.tasks = {t.id: t for t in s.tasks}
-        self.incidents = {i.id: i for i in s.incidents}
-        self.capabilities = {c for a in s.agencies for c in a.capabilities}
-
-    def capable(self, task: Task) -> list[str]:
-        """Agencies able to do the task: named directly or having a named capability."""
-        return capable_agencies(task, self.s.agencies)
-
-    def closure(self, triggers: Iterable[str]) -> list[str]:
-        """Triggered tasks and, transitively, their prerequisites (the engine brings them in too)."""
-        return prerequisite_closure(triggers, self.tasks)
-
-    @cached_property
-    def triggered_by(self) -> dict[str, list[str]]:
-        """Task id -> incidents that bring it in."""
-        out: dict[str, list[str]] = {}
-        for inc in self.s.incidents:
-            for t in self.closure(inc.triggers):
-                out.setdefault(t, []).append(inc.id)
-        return out
-
-    @cached_property
-    def graph(self) -> nx.DiGraph:
-        """Coordination graph between existing agencies."""
-        g = nx.DiGraph()
-        g.add_nodes_from(self.agencies)
-        g.add_edges_from(
-            (f, t) for f, t, _ in self.s.edges() if f in self.agencies and t in self.agencies
-        )
-        return g
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -168,7 +129,7 @@ def _repeats(ids: list[str], section: FieldPath, suffix: FieldPath) -> list[Prob
     return out
 
 
-def _links(ix: _Index) -> list[Problem]:
+def _links(ix: Index) -> list[Problem]:
     out = []
     for i, link in enumerate(ix.s.links):
         out += _ref(link.from_, ix.agencies, ("links", i, "from"), "agency")
@@ -185,7 +146,7 @@ def _links(ix: _Index) -> list[Problem]:
     return out
 
 
-def _liaisons(ix: _Index) -> list[Problem]:
+def _liaisons(ix: Index) -> list[Problem]:
     """Every liaison names an own agency other than itself; an external agency has a liaison (named or default)."""
     out = []
     for i, a in enumerate(ix.s.agencies):
@@ -220,7 +181,7 @@ def _liaisons(ix: _Index) -> list[Problem]:
     return out
 
 
-def _incidents(ix: _Index) -> list[Problem]:
+def _incidents(ix: Index) -> list[Problem]:
     zones = ix.s.target.zones
     out = []
     for i, inc in enumerate(ix.s.incidents):
@@ -247,7 +208,7 @@ def _incidents(ix: _Index) -> list[Problem]:
     return out
 
 
-def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
+def _casualty_flow(ix: Index, i: int) -> list[Problem]:
     inc = ix.s.incidents[i]
     out = []
     for t in ix.closure(inc.triggers):
@@ -265,7 +226,7 @@ def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
     return out
 
 
-def _zone_travel(ix: _Index, i: int) -> list[Problem]:
+def _zone_travel(ix: Index, i: int) -> list[Problem]:
     inc = ix.s.incidents[i]
     out = []
     for t in ix.closure(inc.triggers):
@@ -281,7 +242,7 @@ def _zone_travel(ix: _Index, i: int) -> list[Problem]:
     return list(dict.fromkeys(out))
 
 
-def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
+def _tasks(ix: Index, gap: Severity) -> list[Problem]:
     known = [*ix.agencies, *sorted(ix.capabilities)]
     out = []
     for i, task in enumerate(ix.s.tasks):
@@ -345,14 +306,14 @@ def _cycles(s: Scenario) -> list[Problem]:
     return sorted(out, key=lambda p: p.path)
 
 
-def _objectives(ix: _Index, gap: Severity) -> list[Problem]:
+def _objectives(ix: Index, gap: Severity) -> list[Problem]:
     out = []
     for i, obj in enumerate(ix.s.objectives):
         out += _objective(ix, i, obj, gap)
     return out
 
 
-def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
+def _objective(ix: Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
     at: FieldPath = ("objectives", i)
     m = obj.measure
     kind, target = m.kind, m.target
@@ -391,7 +352,7 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
     return out + _measurable_task(ix, obj, kind, target, at, gap)
 
 
-def _alertable(ix: _Index, agency: str, path: FieldPath, gap: Severity) -> list[Problem]:
+def _alertable(ix: Index, agency: str, path: FieldPath, gap: Severity) -> list[Problem]:
     detectors = {inc.detected_by for inc in ix.s.incidents}
     if agency in detectors or ix.graph.in_degree(agency) > 0:
         return []
@@ -406,7 +367,7 @@ def _alertable(ix: _Index, agency: str, path: FieldPath, gap: Severity) -> list[
 
 
 def _measurable_task(
-    ix: _Index, obj: Objective, kind: str, task_id: str, at: FieldPath, gap: Severity
+    ix: Index, obj: Objective, kind: str, task_id: str, at: FieldPath, gap: Severity
 ) -> list[Problem]:
     incidents = ix.triggered_by.get(task_id, [])
     incident = obj.measure.incident
@@ -461,78 +422,3 @@ def _measurable_task(
             )
         ]
     return []
-
-
-def _reachability(ix: _Index) -> list[Problem]:
-    out: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for inc in ix.s.incidents:
-        d = inc.detected_by
-        if d not in ix.agencies:
-            continue
-        reach = nx.descendants(ix.graph, d) | {d}
-        for t in ix.closure(inc.triggers):
-            capable = ix.capable(ix.tasks[t])
-            if not capable or reach & set(capable) or (t, d) in seen:
-                continue
-            seen.add((t, d))
-            out.append(
-                Problem(
-                    _no_path(ix, d, inc.id, t, capable, reach),
-                    severity="warning",
-                    keys=("tasks", list(ix.tasks).index(t), "by"),
-                    hint=Msg("semantics.no_path_hint"),
-                )
-            )
-    return sorted(out, key=lambda p: p.keys[1])  # the task index, as the file orders them
-
-
-def _no_path(
-    ix: _Index, detector: str, incident: str, task: str, capable: list[str], reach: set[str]
-) -> str:
-    """Say which path is missing: the agency with no incoming link, or where the alerts stop."""
-    text: Msg
-    if len(capable) == 1:
-        text = Msg(
-            "semantics.no_path", task=task, agency=capable[0], detector=detector, incident=incident
-        )
-    else:
-        text = Msg(
-            "semantics.no_path_to_any",
-            task=task,
-            agencies=", ".join(capable),
-            detector=detector,
-            incident=incident,
-        )
-    orphans = [c for c in capable if ix.graph.in_degree(c) == 0]
-    if len(orphans) == len(capable):
-        return and_then(
-            text,
-            Msgn(
-                "semantics.no_incoming_link",
-                "semantics.no_incoming_links",
-                len(orphans),
-                agencies=", ".join(orphans),
-            ),
-        )
-    senders = sorted({p for c in capable for p in ix.graph.predecessors(c)} - set(capable))
-    if len(capable) == 1 and senders:
-        text = and_then(
-            text, Msg("semantics.alerted_only_by", agency=capable[0], senders=", ".join(senders))
-        )
-    return and_then(text, Msg("semantics.alerts_stop_at", agencies=_nearest(ix, capable, reach)))
-
-
-def _nearest(ix: _Index, capable: list[str], reach: set[str]) -> str:
-    """The reached agency closest (ignoring direction) to the agencies the alert should reach."""
-    undirected = ix.graph.to_undirected(as_view=True)
-    best: tuple[int, str] | None = None
-    for c in capable:
-        lengths = nx.single_source_shortest_path_length(undirected, c)
-        for r in reach:
-            if r in lengths and (best is None or (lengths[r], r) < best):
-                best = (lengths[r], r)
-    if best is not None:
-        return best[1]
-    sinks = [r for r in ix.agencies if r in reach and ix.graph.out_degree(r) == 0]
-    return ", ".join(sinks or sorted(reach))
