@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from drillsim.analysis.summary import ReplicationSummary, summarize
+from drillsim.i18n import Msg
 from drillsim.sim.compile import CompiledScenario
 from drillsim.sim.engine import run_replication
 
@@ -25,6 +26,16 @@ class Failure:
     replication: int
     seed: int
     error: str
+    """What happened: a catalogue message (a worker that died, a Dask task that failed), or the
+    engine's exception and its traceback (a bug to report)."""
+
+    @property
+    def headline(self) -> str:
+        """The error for a message: a catalogue message whole (said in the reader's language),
+        else the first line (the traceback stays in the manifest, for a bug report)."""
+        if isinstance(self.error, Msg):
+            return self.error
+        return (self.error.splitlines() or [""])[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from drillsim.analysis.messages import MESSAGES
 from drillsim.analysis.model import ANALYSIS_FILE, ANALYSIS_RERUN, AnalysisModel
 from drillsim.analysis.summary import ReplicationSummary, task_instances
 from drillsim.errors import ResultsFormatError
+from drillsim.i18n import Msg
 from drillsim.runs.models import damaged, parse, problem_of, read_text
 from drillsim.runs.store import RunData, read_run, safe_name
 from drillsim.scenario.model import Scenario
@@ -25,10 +26,11 @@ from drillsim.sim.compile import compile_scenario, content_hash
 
 SCENARIO_JSON = "scenario.json"
 ANALYSIS_JSON = ANALYSIS_FILE
-OTHER_RUN = (
-    "this scenario.json belongs to another run: copy back this run's own scenario.json, or re-run "
-    "the study"
-)
+OTHER_RUN = Msg("runs.other_run_scenario")
+"""The hint of a scenario.json whose hash is not the manifest's: "this scenario.json belongs to
+another run: copy back this run's own scenario.json, or re-run the study"."""
+OTHER_RUN_SUMMARY = Msg("runs.other_run_summary")
+"""The same for a summary file whose shape is not the scenario's."""
 
 
 def open_run(root: Path) -> tuple[RunData, Scenario]:
@@ -46,10 +48,7 @@ def load_scenario(root: Path, expected_hash: str | None = None) -> Scenario:
     """``scenario.json`` validated, and (given the manifest's hash) proved to be this run's scenario."""
     path = root / SCENARIO_JSON
     if not path.is_file():
-        raise ResultsFormatError(
-            f"{root} is not a whole run folder: {path.name} is missing; run the "
-            "scenario again with drillsim run ... --out"
-        )
+        raise ResultsFormatError(Msg("runs.no_scenario_json", folder=str(root), file=path.name))
     text = read_text(path, "scenario")
     try:
         scenario = Scenario.model_validate_json(text)
@@ -57,7 +56,7 @@ def load_scenario(root: Path, expected_hash: str | None = None) -> Scenario:
         err = problem_of(exc, path, None)
         raise damaged(
             path,
-            f"{err.problem.message} (the file is damaged or from another drillsim version)",
+            Msg("runs.scenario_json_invalid", problem=err.problem.message),
             line=err.problem.line,
             field=err.problem.path,
         ) from None
@@ -65,7 +64,7 @@ def load_scenario(root: Path, expected_hash: str | None = None) -> Scenario:
     if expected_hash is not None and (found := content_hash(json.loads(text))) != expected_hash:
         raise damaged(
             path,
-            f"its content hash {found[:12]}... differs from the manifest's {expected_hash[:12]}...",
+            Msg("runs.hash_differs", found=found[:12], expected=expected_hash[:12]),
             hint=OTHER_RUN,
         )
     return scenario
@@ -103,16 +102,22 @@ def _check_summary(
         if len(getattr(s, name)) != size:
             raise damaged(
                 path,
-                f"replication {s.replication} has {len(getattr(s, name))} entries where the "
-                f"scenario has {size}",
+                Msg(
+                    "runs.wrong_entries",
+                    replication=str(s.replication),
+                    entries=len(getattr(s, name)),
+                    size=size,
+                ),
                 field=name,
-                hint=OTHER_RUN.replace("scenario.json", "summary file"),
+                hint=OTHER_RUN_SUMMARY,
             )
     if s.replication >= max(planned, 1) or s.replication in seen:
         why = (
-            "appears twice" if s.replication in seen else f"is beyond the {planned} the run planned"
+            Msg("runs.replication_twice", replication=str(s.replication))
+            if s.replication in seen
+            else Msg("runs.replication_beyond", replication=str(s.replication), planned=planned)
         )
-        raise damaged(path, f"replication {s.replication} {why}", field="replication")
+        raise damaged(path, why, field="replication")
     seen.add(s.replication)
 
 
@@ -128,7 +133,7 @@ def read_analysis(path: Path) -> AnalysisModel:
             if key not in known:
                 raise damaged(
                     path,
-                    f"unknown evidence {key[:40]!r}",
+                    Msg("runs.unknown_evidence", key=repr(key[:40])),
                     field=f"findings[{i}].evidence_parts[{j}]",
                     hint=ANALYSIS_RERUN,
                 )
@@ -143,7 +148,7 @@ def _check_message(path: Path, field: str, key: str | None, parts: tuple[str, ..
     if key and key in MESSAGES and any(part not in MESSAGES[key] for part in parts):
         raise damaged(
             path,
-            f"message {key!r} is not one of this kind",
+            Msg("runs.wrong_message_kind", key=repr(key)),
             field=f"{field}.message",
             hint=ANALYSIS_RERUN,
         )

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from drillsim.errors import InputError, SimulationError
+from drillsim.i18n import Msg
 from drillsim.runs.batch import Failure, Job, run_batch
 
 if TYPE_CHECKING:
@@ -40,22 +41,19 @@ def connect(address: str) -> Any:
         from distributed import Client
         from distributed.comm import get_address_host_port
     except ImportError:
-        raise InputError("--dask needs the Dask extra: pip install 'drillsim[dask]'") from None
+        raise InputError(Msg("runs.dask_missing")) from None
     try:
         # NOTE: checked first: a Client built on a malformed address fails, then hangs for seconds
         # at interpreter exit in its __del__.
         get_address_host_port(address)
     except ValueError as exc:
         raise InputError(
-            f"--dask {address!r} is not a Dask scheduler address ({exc}); give tcp://HOST:PORT"
+            Msg("runs.dask_bad_address", address=repr(address), detail=str(exc))
         ) from None
     try:
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise InputError(
-            f"cannot reach the Dask scheduler at {address}: {exc}; check the address and that "
-            "the scheduler is running (dask scheduler --host HOST --port PORT)"
-        ) from None
+        raise InputError(Msg("runs.dask_unreachable", address=address, detail=str(exc))) from None
 
 
 def check_scheduler(address: str) -> None:
@@ -73,7 +71,9 @@ def _dask_batch(compiled: CompiledScenario, variant: str, seed: int, lo: int, hi
 
 def _failed(job: Job, seed: int, exc: BaseException) -> list[Any]:
     return [
-        Failure(job.variant, i, seed, f"Dask task failed: {type(exc).__name__}: {exc}")
+        Failure(
+            job.variant, i, seed, Msg("runs.dask_task_failed", error=f"{type(exc).__name__}: {exc}")
+        )
         for i in range(job.lo, job.hi)
     ]
 
@@ -128,8 +128,7 @@ def run_on_dask(
                 on_batch(job, rows)
     except OSError as exc:  # distributed's CommClosedError and friends: the connection, not a file
         raise SimulationError(
-            f"lost the connection to the Dask scheduler at {address} ({exc}); the "
-            "replications finished before it are kept in the run folder"
+            Msg("runs.dask_connection_lost", address=address, detail=str(exc))
         ) from None
     except KeyboardInterrupt:
         # Ctrl-C: the cluster is shared and outlives the study; take back what it still runs for us.

@@ -23,6 +23,7 @@ from typing import Any, cast
 from drillsim.analysis.suggest import Simulate
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, SimulationError
+from drillsim.i18n import Msg
 from drillsim.runs.batch import Failure, Job, batch_size, plan, run_batch
 from drillsim.runs.distributed import run_on_dask
 from drillsim.scenario.model import Scenario, Variant
@@ -155,10 +156,7 @@ def _run_pool(
             _stop(pool)
             restarts = 0 if pending else restarts + 1  # the batches in flight make progress alone
             if restarts > MAX_POOL_RESTARTS:
-                raise SimulationError(
-                    f"the worker processes died {restarts} times in a row before running "
-                    "anything (out of memory?); run again with --workers 1"
-                )
+                raise SimulationError(Msg("runs.workers_died", times=restarts))
             _rerun(compiled, pending, seed, on_batch)
             pool = _pool(compiled, workers)
     finally:
@@ -234,12 +232,7 @@ def isolated(
     if job.hi - job.lo == 1:
         if tries > 1:
             return isolated(compiled, job, seed, tries - 1)
-        return _lost(
-            job,
-            seed,
-            "worker process died (killed, or out of memory) while running this "
-            "replication; replay it alone to see why",
-        )
+        return _lost(job, seed, Msg("runs.worker_died"))
     mid = (job.lo + job.hi) // 2
     return [
         *isolated(compiled, Job(job.variant, job.lo, mid), seed, tries),
@@ -300,12 +293,9 @@ def default_workers() -> int:
 def check_replications(n: int, limit: int = MAX_REPLICATIONS) -> None:
     """Refuse absurd replication counts with a message saying how to raise the limit."""
     if n < 1:
-        raise InputError("the number of replications must be at least 1")
+        raise InputError(Msg("runs.too_few_replications"))
     if n > limit:
-        raise InputError(
-            f"{n} replications per variant is over the limit of {limit}; "
-            "pass --max-replications to raise it"
-        )
+        raise InputError(Msg("runs.too_many_replications", n=n, limit=limit))
 
 
 def _keep(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drillsim.errors import InputError, Problem
+from drillsim.i18n import Msg
 from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.scenario.model import Scenario
 from drillsim.scenario.variants import BASE
@@ -32,7 +33,7 @@ def open_scenario(path: str | os.PathLike[str], variants: Sequence[str] = ()) ->
     """Load and check a scenario file, and check that every name in ``variants`` is one of its variants."""
     scenario, warnings = load_scenario_with_warnings(path)
     check_variants(scenario, variants)
-    about_variants = [w for w in warnings if w.path.startswith("variants")]
+    about_variants = [w for w in warnings if w.keys[:1] == ("variants",)]
     return Opened(scenario, [w for w in warnings if w not in about_variants], about_variants)
 
 
@@ -42,7 +43,11 @@ def check_variants(scenario: Scenario, variants: Sequence[str]) -> None:
     for v in variants:
         if v not in known and v != BASE:
             raise InputError(
-                f"unknown variant {v!r}; the scenario defines: {', '.join(known) or 'none'}"
+                Msg(
+                    "runs.unknown_variant",
+                    name=repr(v),
+                    known=", ".join(known) or Msg("semantics.none"),
+                )
             )
 
 

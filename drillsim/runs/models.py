@@ -21,11 +21,11 @@ from pydantic import BaseModel, Field, ValidationError, create_model, model_vali
 from drillsim.analysis.model import Strict
 from drillsim.analysis.summary import ObjectiveResult, QueueStats, ReplicationSummary
 from drillsim.errors import Problem, ResultsFormatError
+from drillsim.i18n import N_, Msg, Number
 
-RERUN = (
-    "re-run the study (drillsim run SCENARIO --out NEW_FOLDER) or restore the folder from a copy"
-)
-"""Hint for a run-folder file that is damaged: nothing in it can be trusted to be repaired by hand."""
+RERUN = Msg("runs.rerun_hint")
+"""Hint for a run-folder file that is damaged: nothing in it can be trusted to be repaired by hand
+("re-run the study (drillsim run SCENARIO --out NEW_FOLDER) or restore the folder from a copy")."""
 
 LIMITS: dict[str, tuple[str, int]] = {
     "manifest": ("DRILLSIM_MAX_MANIFEST_BYTES", 10_000_000),
@@ -35,6 +35,15 @@ LIMITS: dict[str, tuple[str, int]] = {
     "log": ("DRILLSIM_MAX_LOG_BYTES", 2_000_000_000),
 }
 """Largest file of each kind a reader loads: (environment variable that raises it, default bytes)."""
+
+KINDS: dict[str, str] = {
+    "manifest": N_("runs.kind.manifest"),
+    "scenario": N_("runs.kind.scenario"),
+    "summaries": N_("runs.kind.summaries"),
+    "analysis": N_("runs.kind.analysis"),
+    "log": N_("runs.kind.log"),
+}
+"""The words for each file kind of :data:`LIMITS`, in a message ("a summaries file")."""
 
 MAX_INT = 10**15
 """Largest count, replication number or seed a run folder may hold (a seed is drawn below 2**32)."""
@@ -55,7 +64,7 @@ class RunFolderError(ResultsFormatError):
 def damaged(
     path: Path, message: str, *, line: int | None = None, field: str = "", hint: str = RERUN
 ) -> RunFolderError:
-    """The error for a damaged run-folder file."""
+    """The error for a damaged run-folder file (``message`` and ``hint`` are catalogue messages)."""
     return RunFolderError(Problem(message, file=str(path), line=line, path=field, hint=hint))
 
 
@@ -66,7 +75,7 @@ def limit_of(kind: str) -> tuple[str, int]:
     if text is None:
         return var, default
     if not text.strip().isdigit() or len(text.strip()) > 18:
-        raise ResultsFormatError(f"{var}={text[:40]!r} is not a number of bytes")
+        raise ResultsFormatError(Msg("runs.limit_not_bytes", setting=f"{var}={text[:40]!r}"))
     return var, int(text)
 
 
@@ -77,13 +86,18 @@ def read_text(path: Path, kind: str) -> str:
     if size > limit:
         raise damaged(
             path,
-            f"{size:,} bytes, over the {limit:,}-byte limit for a {kind} file",
-            hint=f"if the file is genuine, raise the limit: {var}={size}",
+            Msg(
+                "runs.file_too_large",
+                size=Number(size, grouped=True),
+                limit=Number(limit, grouped=True),
+                kind=Msg(KINDS[kind]),
+            ),
+            hint=Msg("runs.file_too_large_hint", setting=f"{var}={size}"),
         )
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise damaged(path, f"not UTF-8 text (byte {exc.start})") from None
+        raise damaged(path, Msg("runs.not_utf8", byte=str(exc.start))) from None
 
 
 MAX_SECONDS = 1e10
@@ -171,7 +185,7 @@ class _QueueChecks(Strict):
         """Only what was served has a wait (``served - len(waited)`` of them waited none)."""
         waits, served = len(self.__dict__["waited"]), self.__dict__["served"]
         if waits > served:
-            raise ValueError(f"{waits} waits but {served} served")
+            raise ValueError(Msg("runs.more_waits_than_served", waits=waits, served=served))
         return self
 
 
@@ -192,6 +206,7 @@ SummaryModel = _json_model(
 M = TypeVar("M", bound=BaseModel)
 
 _AT = re.compile(r" at line (\d+) column (\d+)")
+_RULE_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
 
 
 def parse(
@@ -215,18 +230,60 @@ def problem_of(
         where = line if line is not None else (int(at.group(1)) if at else None)
         what = msg.replace("Invalid JSON: ", "")
         what = _AT.sub("", what) if line is None else what
-        return damaged(
-            path,
-            f"not valid JSON ({what}): the file was cut short or edited",
-            line=where,
-            hint=hint,
-        )
-    field = dotted(err["loc"])
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field"
-    elif err["type"] == "missing":
-        msg = "missing field"
-    return damaged(path, msg, line=line, field=field, hint=hint)
+        return damaged(path, Msg("runs.not_json", detail=what), line=where, hint=hint)
+    return damaged(path, field_error(err), line=line, field=dotted(err["loc"]), hint=hint)
+
+
+FIELD_ERRORS: dict[str, str] = {
+    "extra_forbidden": N_("runs.field.unknown"),
+    "missing": N_("runs.field.missing"),
+    "int_type": N_("runs.field.int"),
+    "int_parsing": N_("runs.field.int"),
+    "int_parsing_size": N_("runs.field.int"),
+    "int_from_float": N_("runs.field.int_not_fraction"),
+    "float_type": N_("runs.field.number"),
+    "float_parsing": N_("runs.field.number"),
+    "finite_number": N_("runs.field.finite"),
+    "string_type": N_("runs.field.text"),
+    "bool_type": N_("runs.field.bool"),
+    "bool_parsing": N_("runs.field.bool"),
+    "list_type": N_("runs.field.list"),
+    "tuple_type": N_("runs.field.list"),
+    "dict_type": N_("runs.field.mapping"),
+    "model_type": N_("runs.field.mapping"),
+    "model_attributes_type": N_("runs.field.mapping"),
+    "greater_than_equal": N_("runs.field.at_least"),
+    "less_than_equal": N_("runs.field.at_most"),
+    "greater_than": N_("runs.field.above"),
+    "less_than": N_("runs.field.below"),
+    "string_pattern_mismatch": N_("runs.field.pattern"),
+    "string_too_short": N_("runs.field.text_too_short"),
+    "string_too_long": N_("runs.field.text_too_long"),
+    "too_short": N_("runs.field.too_few_items"),
+    "too_long": N_("runs.field.too_many_items"),
+    "literal_error": N_("runs.field.one_of"),
+}
+"""The message of each pydantic error type a run-folder model gives, its fields from the error's
+``ctx`` (the English words are pydantic's own)."""
+
+
+def field_error(err: Any) -> Msg:
+    """One pydantic error of a run-folder file in the reader's words (a rule's own message kept)."""
+    ctx = err.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Msg):
+        return cause.args[0]  # a rule's own message (a validator's ValueError)
+    key = FIELD_ERRORS.get(err["type"])
+    if key is None:  # a rule's plain text (pydantic's "Value error, " cut), or a rare type
+        return Msg("runs.field.other", detail=_RULE_PREFIX.sub("", str(err["msg"])))
+    return Msg(key, **{k: _bound(v) for k, v in ctx.items() if k != "error"})
+
+
+def _bound(value: Any) -> object:
+    """A limit from an error's context as a message shows it (a whole float as a whole number)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int | float) else str(value)
 
 
 def dotted(loc: tuple[Any, ...]) -> str:

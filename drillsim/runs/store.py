@@ -25,6 +25,7 @@ from drillsim import __version__, folders
 from drillsim.analysis.summary import ReplicationSummary
 from drillsim.errors import InputError, OutputExistsError, ResultsFormatError
 from drillsim.files import record, write_atomic
+from drillsim.i18n import Msg, Number
 from drillsim.runs.models import ManifestModel, SummaryModel, parse, read_text
 from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventRecord
 from drillsim.textsafe import cell_text
@@ -45,7 +46,7 @@ def contained(root: Path, name: str) -> Path:
     """``root/name``, refusing any name that would land outside ``root``."""
     target = (root / name).resolve()
     if not target.is_relative_to(root.resolve()):
-        raise ResultsFormatError(f"refusing to write {name!r} outside {root}")
+        raise ResultsFormatError(Msg("runs.outside_folder", name=repr(name), folder=str(root)))
     return target
 
 
@@ -92,20 +93,14 @@ def check_run_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> No
     run, and no other drillsim process writing it. Links and files are never run folders.
     """
     if path.is_symlink():
-        raise InputError(
-            f"{path} is a symbolic link (to {os.readlink(path)}); drillsim never writes a run "
-            "through a link: give the folder itself, or choose another --out"
-        )
+        raise InputError(Msg("runs.out_is_link", folder=str(path), target=os.readlink(path)))
     if not path.exists():
         return
     if not path.is_dir():
-        raise InputError(f"{path} is a file, not a folder; choose another --out")
+        raise InputError(Msg("runs.out_is_file", folder=str(path)))
     for source in inputs:
         if Path(os.path.realpath(source)).is_relative_to(os.path.realpath(path)):
-            raise InputError(
-                f"{path} holds {source}, which this run reads: drillsim never replaces the folder "
-                f"an input is read from; copy the file out of {path} first, or choose another --out"
-            )
+            raise InputError(Msg("runs.out_holds_input", folder=str(path), file=str(source)))
     who = folders.holder(path)
     if who is not None:
         raise folders.FolderBusyError(folders.busy_message(path, who))
@@ -114,29 +109,22 @@ def check_run_dir(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> No
     if not folders.is_owned(path):
         raise OutputExistsError(_not_ours(path))
     if not force:
-        raise OutputExistsError(
-            f"{path} already holds an earlier run; choose another --out or pass "
-            "--force to replace it"
-        )
+        raise OutputExistsError(Msg("runs.out_holds_run", folder=str(path)))
     strangers = folders.foreign(path)
     if strangers:
         raise OutputExistsError(
-            f"{path} holds files drillsim did not write ({', '.join(strangers)}); --force "
-            "replaces only drillsim's own files: move yours out, or choose another --out"
+            Msg("runs.out_holds_strangers", folder=str(path), files=", ".join(strangers))
         )
 
 
-def _not_ours(path: Path) -> str:
+def _not_ours(path: Path) -> Msg:
     """Why a non-empty folder without drillsim's file list is never replaced, even with --force."""
     if _looks_like_a_run(path / MANIFEST):
-        return (
-            f"{path} holds a run of an older drillsim, made without a list of its files "
-            f"({folders.MARKER}), so it is never replaced, even with --force; delete it yourself if "
-            "nothing in it is needed, or choose another --out"
-        )
-    return (
-        f"{path} already holds files drillsim did not make ({', '.join(folders.entries(path)[:5])}); it is "
-        "never replaced, even with --force: choose another --out (a new or empty folder)"
+        return Msg("runs.out_holds_old_run", folder=str(path), marker=folders.MARKER)
+    return Msg(
+        "runs.out_holds_other_files",
+        folder=str(path),
+        files=", ".join(folders.entries(path)[:5]),
     )
 
 
@@ -296,11 +284,15 @@ def read_log(path: Path) -> list[EventRecord]:
     try:
         head = json.loads(lines[0]) if lines else {}
     except json.JSONDecodeError as exc:
-        raise ResultsFormatError(f"{path}: not a drillsim event log ({exc})") from None
+        raise ResultsFormatError(Msg("runs.not_a_log", file=str(path), detail=str(exc))) from None
     if head.get("format") != "drillsim-log" or head.get("format_version") != LOG_FORMAT:
         raise ResultsFormatError(
-            f"{path}: event log format {head.get('format_version')!r}, this drillsim "
-            f"reads {LOG_FORMAT}"
+            Msg(
+                "runs.log_format",
+                file=str(path),
+                found=repr(head.get("format_version")),
+                reads=str(LOG_FORMAT),
+            )
         )
     try:
         return [
@@ -309,12 +301,19 @@ def read_log(path: Path) -> list[EventRecord]:
             if line
         ]
     except (json.JSONDecodeError, TypeError, ValueError, KeyError) as exc:
-        raise ResultsFormatError(f"{path}: damaged event log ({exc})") from None
+        raise ResultsFormatError(
+            Msg("runs.damaged_log", file=str(path), detail=_detail(exc))
+        ) from None
+
+
+def _detail(exc: Exception) -> str:
+    """An exception's text, a catalogue message kept whole (said in the reader's language)."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Msg) else str(exc)
 
 
 def _no_constant(name: str) -> float:
     """JSON's NaN and Infinity are refused: no time in a log is either."""
-    raise ValueError(f"{name} where a number belongs")
+    raise ValueError(Msg("runs.json_constant", name=name))
 
 
 @dataclass
@@ -325,6 +324,7 @@ class RunData:
     manifest: Manifest
     summaries: dict[str, list[ReplicationSummary]]
     warnings: list[str]
+    """What a reader should know about the folder (catalogue messages, said in the reader's language)."""
 
 
 MAX_JSON_DIGITS = 4_000
@@ -334,8 +334,11 @@ MAX_JSON_DIGITS = 4_000
 def _bounded_int(text: str) -> int:
     if len(text) > MAX_JSON_DIGITS:
         raise ValueError(
-            f"a whole number of {len(text):,} digits, more than the {MAX_JSON_DIGITS:,} any "
-            "drillsim field holds"
+            Msg(
+                "runs.number_too_long",
+                digits=Number(len(text), grouped=True),
+                most=Number(MAX_JSON_DIGITS, grouped=True),
+            )
         )
     return int(text)
 
@@ -349,7 +352,7 @@ def read_manifest(root: Path) -> Manifest:
     """Read and check a run's manifest: its format and version, then every field's type and bounds."""
     path = root / MANIFEST
     if not path.is_file():
-        raise ResultsFormatError(f"{root} is not a drillsim run folder (no {MANIFEST})")
+        raise ResultsFormatError(Msg("runs.no_manifest", folder=str(root), file=MANIFEST))
     text = read_text(path, "manifest")
     try:
         head = loads_bounded(text)
@@ -361,9 +364,14 @@ def read_manifest(root: Path) -> Manifest:
         and head.get("format_version") != RESULTS_FORMAT
     ):
         raise ResultsFormatError(
-            f"{path}: results format version {_brief(head.get('format_version'))} was written by drillsim "
-            f"{_brief(head.get('drillsim_version', '?'))}; this drillsim ({__version__}) reads version "
-            f"{RESULTS_FORMAT}. Re-run the scenario with this version."
+            Msg(
+                "runs.results_format",
+                file=str(path),
+                found=_brief(head.get("format_version")),
+                writer=_brief(head.get("drillsim_version", "?")),
+                version=__version__,
+                reads=str(RESULTS_FORMAT),
+            )
         )
     return Manifest(**parse(ManifestModel, text, path).model_dump())
 
@@ -379,15 +387,18 @@ def read_run(root: Path) -> RunData:
     manifest = read_manifest(root)
     warnings: list[str] = []
     if manifest.status != "complete":
-        how = {"running": "still running, or was killed", "failed": "stopped by an error"}.get(
-            manifest.status, manifest.status
-        )
-        warnings.append(
-            f"the run in {root} {'is' if manifest.status == 'running' else 'was'} {how}: results "
-            "cover only the replications finished before it stopped"
-        )
+        warnings.append(_unfinished(root, manifest.status))
     summaries = {v: _read_summaries(root, v, manifest, warnings) for v in manifest.variants}
     return RunData(root, manifest, summaries, warnings)
+
+
+def _unfinished(root: Path, status: str) -> Msg:
+    """The warning of a run that did not complete (its manifest's status)."""
+    if status == "running":
+        return Msg("runs.still_running", folder=str(root))
+    if status == "failed":
+        return Msg("runs.stopped_by_error", folder=str(root))
+    return Msg("runs.interrupted", folder=str(root))  # the manifest model allows no other status
 
 
 def _read_summaries(
@@ -396,14 +407,14 @@ def _read_summaries(
     path = contained(root, f"summaries/{safe_name(variant)}.jsonl")
     if not path.exists():
         if manifest.status == "complete" and manifest.completed.get(variant, 0):
-            raise ResultsFormatError(f"{path} is missing")
+            raise ResultsFormatError(Msg("runs.summaries_missing", file=str(path)))
         return []
     lines = read_text(path, "summaries").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     elif lines and manifest.status != "complete":
         lines.pop()  # the batch being written when the run stopped
-        warnings.append(f"{path.name}: dropped a partly written last line")
+        warnings.append(Msg("runs.dropped_partial_line", file=path.name))
     out = []
     for n, line in enumerate(lines, 1):
         out.append(
@@ -413,7 +424,6 @@ def _read_summaries(
     expected = manifest.completed.get(variant, 0)
     if manifest.status == "complete" and len(out) != expected:
         raise ResultsFormatError(
-            f"{path}: {len(out)} summaries but the manifest records {expected}; "
-            "the file is truncated"
+            Msg("runs.summaries_truncated", file=str(path), found=len(out), expected=expected)
         )
     return out

@@ -18,10 +18,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.errors import InputError
+from drillsim.i18n import Msg, Number
 from drillsim.scenario.locate import describe, meant_errors
 from drillsim.scenario.model import Scenario, Variant
 from drillsim.scenario.semantics import check_variant
-from drillsim.scenario.variants import KEEP_BASE, SAME_RULES
+from drillsim.scenario.variant_refs import and_then
+from drillsim.scenario.variants import SAME_RULES, own_part
 
 FIELDS = {
     "agencies": ("units", "duty_officers", "handling", "activation", "travel"),
@@ -45,9 +47,15 @@ class Axis:
         return f"{self.section}.{self.target}.{self.field}"
 
 
-def _guess(word: str, choices: list[str]) -> str:
+def _guess(message: Msg, word: str, choices: list[str]) -> Msg:
+    """``message``, then the closest of ``choices`` to ``word`` (or all of them)."""
     close = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {close[0]!r}?" if close else f"; use one of {', '.join(choices)}"
+    guess = (
+        Msg("semantics.did_you_mean", name=repr(close[0]))
+        if close
+        else Msg("runs.sweep.use_one_of", choices=", ".join(choices))
+    )
+    return and_then(message, guess)
 
 
 MAX_VALUE = Decimal(10**9)
@@ -64,21 +72,26 @@ def _numbers(text: str) -> tuple[Any, ...]:
         lo, hi = Decimal(lo_text), Decimal(hi_text)
         step = Decimal(step_text) if step_text else Decimal(1)
     except InvalidOperation:
-        raise InputError(
-            f"cannot read the range {text!r}; write 2..8, 2..8:2 or 0.5..0.9:0.1"
-        ) from None
+        raise InputError(Msg("runs.sweep.unreadable_range", range=repr(text))) from None
     if not all(
         v.is_finite() and v.copy_abs() <= MAX_VALUE for v in (lo, hi, step)
     ):  # copy_abs: no context
         raise InputError(
-            f"the range {text!r} is not made of finite numbers of at most {MAX_VALUE:,}; "
-            "write 2..8, 2..8:2 or 0.5..0.9:0.1"
+            Msg(
+                "runs.sweep.range_not_finite",
+                range=repr(text),
+                most=Number(int(MAX_VALUE), grouped=True),
+            )
         )
     if step <= 0 or hi < lo:
-        raise InputError(f"the range {text!r} is empty; write low..high with a positive step")
+        raise InputError(Msg("runs.sweep.range_empty", range=repr(text)))
     if (hi - lo) / step >= MAX_POINTS:
         raise InputError(
-            f"the range {text!r} has more than {MAX_POINTS:,} values; at most {MAX_POINTS:,}"
+            Msg(
+                "runs.sweep.range_too_long",
+                range=repr(text),
+                most=Number(MAX_POINTS, grouped=True),
+            )
         )
     count = int((hi - lo) / step) + 1
     vals = [lo + i * step for i in range(count)]
@@ -92,11 +105,15 @@ def parse_set(text: str, scenario: Scenario) -> Axis:
     """Read one ``--set path=values`` option against the scenario's ids and fields."""
     path, eq, values = text.partition("=")
     if not eq or not values:
-        raise InputError(f"--set {text!r}: write PATH=VALUES, e.g. agencies.ems.units=2..8")
+        raise InputError(Msg("runs.sweep.not_path_values", option=repr(text)))
     section, _, rest = path.partition(".")
     if section not in FIELDS:
         raise InputError(
-            f"--set {text!r}: unknown section {section!r}{_guess(section, list(FIELDS))}"
+            _guess(
+                Msg("runs.sweep.unknown_section", option=repr(text), section=repr(section)),
+                section,
+                list(FIELDS),
+            )
         )
     target, _, field = rest.rpartition(".")
     ids = {
@@ -105,13 +122,19 @@ def parse_set(text: str, scenario: Scenario) -> Axis:
         "links": [f"{lk.from_}->{to}" for lk in scenario.links for to in lk.to],
     }[section]
     if target not in ids:
-        raise InputError(
-            f"--set {text!r}: unknown {section[:-1] if section != 'agencies' else 'agency'} "
-            f"{target!r}{_guess(target, ids)}"
-        )
+        unknown = {
+            "agencies": Msg("runs.sweep.unknown_agency", option=repr(text), name=repr(target)),
+            "tasks": Msg("runs.sweep.unknown_task", option=repr(text), name=repr(target)),
+            "links": Msg("runs.sweep.unknown_link", option=repr(text), name=repr(target)),
+        }[section]
+        raise InputError(_guess(unknown, target, ids))
     if field not in FIELDS[section]:
         raise InputError(
-            f"--set {text!r}: cannot sweep {field!r}{_guess(field, list(FIELDS[section]))}"
+            _guess(
+                Msg("runs.sweep.cannot_sweep", option=repr(text), field=repr(field)),
+                field,
+                list(FIELDS[section]),
+            )
         )
     vals = (
         _numbers(values)
@@ -132,8 +155,12 @@ def grid(scenario: Scenario, axes: list[Axis]) -> list[tuple[tuple[Any, ...], Va
         points *= max(1, len(a.values))
     if points > MAX_POINTS:
         raise InputError(
-            f"the grid has {points:,} points ({' x '.join(str(len(a.values)) for a in axes)}), over the "
-            f"limit of {MAX_POINTS:,}; sweep fewer values, or fewer parameters at once"
+            Msg(
+                "runs.sweep.grid_too_large",
+                points=Number(points, grouped=True),
+                sizes=" x ".join(str(len(a.values)) for a in axes),
+                most=Number(MAX_POINTS, grouped=True),
+            )
         )
     out = []
     for combo in itertools.product(*(a.values for a in axes)):
@@ -192,12 +219,12 @@ def _refused(
     named = [(a, v) for a, v in zip(axes, combo) if (a.target, a.field) == (target, field)]
     if named:
         ((axis, value),) = named
-        text = f"--set {axis.name}: the value {value} is refused: {message}"
-        advice = f"use values of {axis.field} that a scenario file accepts"
-        hint = hint.split(KEEP_BASE, 1)[0]  # a swept value cannot be left out
+        text = Msg("runs.sweep.value_refused", option=axis.name, value=str(value), reason=message)
+        advice = Msg("runs.sweep.value_refused_hint", field=axis.field)
+        hint = own_part(hint)  # a swept value cannot be left out
         hint = "" if hint == SAME_RULES else hint
     else:
         point = ", ".join(f"{a.name}={v}" for a, v in zip(axes, combo))
-        text = f"--set: the grid point {point} is refused: {message}"
-        advice = "leave this combination out of the --set values"
-    return InputError(f"{text}\n    hint: {hint or advice}")
+        text = Msg("runs.sweep.point_refused", point=point, reason=message)
+        advice = Msg("runs.sweep.point_refused_hint")
+    return InputError(Msg("runs.with_hint", text=text, hint=hint or advice))

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationInfo, create_model
 from pydantic_core import PydanticCustomError
 
+from drillsim.i18n import Msg
 from drillsim.scenario.durations import format_duration
 
 WHAT_IF: dict[str, bool] = {"what_if": True}
@@ -48,14 +49,18 @@ much later. Switching to the backup channel is immediate, but it happens once pe
 
 
 def retry_floor(v: float) -> float:
-    """The retry field's rule (on links and backup channels): at least :data:`MIN_RETRY`."""
+    """The retry field's rule (on links and backup channels): at least :data:`MIN_RETRY`.
+
+    The error is the one pydantic makes of a validator's ``ValueError`` (its ``ctx["error"]``
+    the exception, its message a catalogue message), with the rule's own hint in ``ctx["hint"]``.
+    """
     if v < MIN_RETRY:
         raise PydanticCustomError(
             "value_error",
-            f"retry must be at least {format_duration(MIN_RETRY)} (a shorter retry floods the log)",
+            "{error}",
             {
-                "hint": "wait at least 1s before the next try, e.g. retry: 30s (see 'Why retry is at least 1s' in "
-                "docs/scenario-format.md)"
+                "error": ValueError(Msg("rules.retry_floor", least=format_duration(MIN_RETRY))),
+                "hint": Msg("rules.retry_floor_hint"),
             },
         )
     return v

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from functools import cached_property
 
 import networkx as nx
 
 from drillsim.errors import FieldPath, Problem, Severity, dotted
+from drillsim.i18n import Msg
 from drillsim.scenario.durations import format_duration
-from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
-from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
-from drillsim.scenario.variants import try_variant, variant_problems
+from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Variant, ZoneTravel
+from drillsim.scenario.reach import Index, reachability
+from drillsim.scenario.variant_refs import unknown, variant_problems
+from drillsim.scenario.variants import try_variant
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 
@@ -39,7 +40,7 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
     With ``what_if`` (a variant applied), gaps a what-if may create on purpose, such as a task no
     remaining agency can do, are warnings: the engine reports them as unfinished work.
     """
-    ix = _Index(scenario)
+    ix = Index(scenario)
     gap: Severity = "warning" if what_if else "error"
     return [
         *_duplicates(scenario),
@@ -48,7 +49,7 @@ def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]
         *_tasks(ix, gap),
         *_cycles(scenario),
         *_objectives(ix, gap),
-        *_reachability(ix),
+        *reachability(ix),
         *_liaisons(ix),
     ]
 
@@ -77,61 +78,20 @@ def check_variant(
     return own + derived
 
 
-class _Index:
-    """Lookups computed once per check."""
-
-    def __init__(self, s: Scenario) -> None:
-        self.s = s
-        self.agencies = {a.id: a for a in s.agencies}
-        self.tasks = {t.id: t for t in s.tasks}
-        self.incidents = {i.id: i for i in s.incidents}
-        self.capabilities = {c for a in s.agencies for c in a.capabilities}
-
-    def capable(self, task: Task) -> list[str]:
-        """Agencies able to do the task: named directly or having a named capability."""
-        return capable_agencies(task, self.s.agencies)
-
-    def closure(self, triggers: Iterable[str]) -> list[str]:
-        """Triggered tasks and, transitively, their prerequisites (the engine brings them in too)."""
-        return prerequisite_closure(triggers, self.tasks)
-
-    @cached_property
-    def triggered_by(self) -> dict[str, list[str]]:
-        """Task id -> incidents that bring it in."""
-        out: dict[str, list[str]] = {}
-        for inc in self.s.incidents:
-            for t in self.closure(inc.triggers):
-                out.setdefault(t, []).append(inc.id)
-        return out
-
-    @cached_property
-    def graph(self) -> nx.DiGraph:
-        """Coordination graph between existing agencies."""
-        g = nx.DiGraph()
-        g.add_nodes_from(self.agencies)
-        g.add_edges_from(
-            (f, t) for f, t, _ in self.s.edges() if f in self.agencies and t in self.agencies
-        )
-        return g
-
-
 def _suggest(name: str, known: Iterable[str]) -> str:
     known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=1)
     if close:
-        return f"did you mean {close[0]!r}?"
-    return f"known: {', '.join(known)}" if known else ""
+        return Msg("semantics.did_you_mean", name=repr(close[0]))
+    return Msg("semantics.known", names=", ".join(known)) if known else ""
 
 
 def _ref(name: str, known: Iterable[str], path: FieldPath, what: str) -> list[Problem]:
+    """An unknown name of the kind ``what`` (a key of ``variant_refs.UNKNOWN``), or nothing."""
     known = list(known)
     if name in known:
         return []
-    return [
-        Problem(
-            f"unknown {what} {name!r}", keys=path, hint=_suggest(name, known), unknown_name=True
-        )
-    ]
+    return [Problem(unknown(what, name), keys=path, hint=_suggest(name, known), unknown_name=True)]
 
 
 def _duplicates(s: Scenario) -> list[Problem]:
@@ -156,16 +116,20 @@ def _repeats(ids: list[str], section: FieldPath, suffix: FieldPath) -> list[Prob
         if name in first:
             out.append(
                 Problem(
-                    f"duplicate id {name!r}; {dotted(section)}[{first[name]}] already uses it",
+                    Msg(
+                        "semantics.duplicate_id",
+                        id=repr(name),
+                        entry=dotted((*section, first[name])),
+                    ),
                     keys=(*section, i, *suffix),
-                    hint="every id must be unique in its section",
+                    hint=Msg("semantics.duplicate_id_hint"),
                 )
             )
         first.setdefault(name, i)
     return out
 
 
-def _links(ix: _Index) -> list[Problem]:
+def _links(ix: Index) -> list[Problem]:
     out = []
     for i, link in enumerate(ix.s.links):
         out += _ref(link.from_, ix.agencies, ("links", i, "from"), "agency")
@@ -174,15 +138,15 @@ def _links(ix: _Index) -> list[Problem]:
             if to == link.from_:
                 out.append(
                     Problem(
-                        f"{to} links to itself",
+                        Msg("semantics.self_link", agency=to),
                         keys=("links", i, "to", j),
-                        hint="a link goes from one agency to another",
+                        hint=Msg("semantics.self_link_hint"),
                     )
                 )
     return out
 
 
-def _liaisons(ix: _Index) -> list[Problem]:
+def _liaisons(ix: Index) -> list[Problem]:
     """Every liaison names an own agency other than itself; an external agency has a liaison (named or default)."""
     out = []
     for i, a in enumerate(ix.s.agencies):
@@ -193,39 +157,38 @@ def _liaisons(ix: _Index) -> list[Problem]:
             elif a.liaison == a.id:
                 out.append(
                     Problem(
-                        f"{a.id} is its own liaison",
+                        Msg("semantics.own_liaison", agency=a.id),
                         keys=at,
-                        hint="the liaison is the own agency that coordinates with it",
+                        hint=Msg("semantics.own_liaison_hint"),
                     )
                 )
             elif ix.agencies[a.liaison].external:
                 out.append(
                     Problem(
-                        f"the liaison {a.liaison} of {a.id} is itself external",
+                        Msg("semantics.external_liaison", liaison=a.liaison, agency=a.id),
                         keys=at,
-                        hint="name an agency under the sponsor's authority (authority: own)",
+                        hint=Msg("semantics.external_liaison_hint"),
                     )
                 )
         elif a.external and ix.s.liaison_of(a.id) is None:
             out.append(
                 Problem(
-                    f"the external agency {a.id} has no liaison",
+                    Msg("semantics.no_liaison", agency=a.id),
                     keys=("agencies", i, "authority"),
-                    hint="add liaison: <id of the own agency that coordinates with it>, or a link "
-                    "between it and an own agency",
+                    hint=Msg("semantics.no_liaison_hint"),
                 )
             )
     return out
 
 
-def _incidents(ix: _Index) -> list[Problem]:
+def _incidents(ix: Index) -> list[Problem]:
     zones = ix.s.target.zones
     out = []
     for i, inc in enumerate(ix.s.incidents):
         at: FieldPath = ("incidents", i)
         out += _ref(inc.detected_by, ix.agencies, (*at, "detected_by"), "agency")
         if inc.zone is not None and zones:
-            out += _ref(inc.zone, zones, (*at, "zone"), "zone (not in target.zones)")
+            out += _ref(inc.zone, zones, (*at, "zone"), "zone")
         for j, t in enumerate(inc.triggers):
             out += _ref(t, ix.tasks, (*at, "triggers", j), "task")
         out += _casualty_flow(ix, i)
@@ -236,16 +199,16 @@ def _incidents(ix: _Index) -> list[Problem]:
                 if zone not in zones:
                     out.append(
                         Problem(
-                            f"unknown zone {zone!r} in travel times",
+                            Msg("semantics.unknown_travel_zone", zone=repr(zone)),
                             keys=("agencies", i, "travel", "by_zone", zone),
-                            hint=_suggest(zone, zones) or "declare the zones in target.zones",
+                            hint=_suggest(zone, zones) or Msg("semantics.declare_zones"),
                             unknown_name=True,
                         )
                     )
     return out
 
 
-def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
+def _casualty_flow(ix: Index, i: int) -> list[Problem]:
     inc = ix.s.incidents[i]
     out = []
     for t in ix.closure(inc.triggers):
@@ -254,36 +217,32 @@ def _casualty_flow(ix: _Index, i: int) -> list[Problem]:
             cats = ", ".join(task.categories)
             out.append(
                 Problem(
-                    f"incident {inc.id} triggers the per-casualty task {t} but has no casualties "
-                    f"({cats}), so {t} has nothing to do",
+                    Msg("semantics.no_casualties", incident=inc.id, task=t, categories=cats),
                     keys=("incidents", i, "triggers"),
                     severity="warning",
-                    hint="add casualties to the incident, or do not trigger it",
+                    hint=Msg("semantics.no_casualties_hint"),
                 )
             )
     return out
 
 
-def _zone_travel(ix: _Index, i: int) -> list[Problem]:
+def _zone_travel(ix: Index, i: int) -> list[Problem]:
     inc = ix.s.incidents[i]
     out = []
     for t in ix.closure(inc.triggers):
         for a in ix.capable(ix.tasks[t]):
             travel = ix.agencies[a].travel
             if isinstance(travel, ZoneTravel) and (inc.zone or "") not in travel.by_zone:
-                where = f"zone {inc.zone}" if inc.zone else "no zone"
-                out.append(
-                    Problem(
-                        f"{a} has no travel time for {where} (incident {inc.id}); the slowest of its "
-                        "zones is used",
-                        keys=("incidents", i, "zone"),
-                        severity="warning",
-                    )
+                message = (
+                    Msg("semantics.no_zone_travel", agency=a, zone=inc.zone, incident=inc.id)
+                    if inc.zone
+                    else Msg("semantics.no_travel_without_zone", agency=a, incident=inc.id)
                 )
+                out.append(Problem(message, keys=("incidents", i, "zone"), severity="warning"))
     return list(dict.fromkeys(out))
 
 
-def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
+def _tasks(ix: Index, gap: Severity) -> list[Problem]:
     known = [*ix.agencies, *sorted(ix.capabilities)]
     out = []
     for i, task in enumerate(ix.s.tasks):
@@ -300,10 +259,10 @@ def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
         if not capable and not unknown:
             out.append(
                 Problem(
-                    f"no agency can do task {task.id}",
+                    Msg("semantics.nobody_can_do", task=task.id),
                     keys=(*at, "by"),
                     severity=gap,
-                    hint="name an agency id, or a capability some agency lists",
+                    hint=Msg("semantics.nobody_can_do_hint"),
                 )
             )
         elif capable:
@@ -311,11 +270,16 @@ def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
             if ix.agencies[best].units < task.units:
                 out.append(
                     Problem(
-                        f"task {task.id} needs {task.units} units at once but the most any capable agency has is "
-                        f"{ix.agencies[best].units} ({best})",
+                        Msg(
+                            "semantics.too_few_units",
+                            task=task.id,
+                            units=task.units,
+                            most=ix.agencies[best].units,
+                            agency=best,
+                        ),
                         keys=(*at, "units"),
                         severity=gap,
-                        hint="lower the task's units or give an agency more units",
+                        hint=Msg("semantics.too_few_units_hint"),
                     )
                 )
     return out
@@ -334,22 +298,22 @@ def _cycles(s: Scenario) -> list[Problem]:
         names = [u for u, _ in cycle] + [cycle[0][0]]
         out.append(
             Problem(
-                "the prerequisites form a loop: " + " -> ".join(names),
+                Msg("semantics.loop", tasks=" -> ".join(names)),
                 keys=("tasks", order[start], "after"),
-                hint="a task cannot (indirectly) wait for itself; remove one of these `after` entries",
+                hint=Msg("semantics.loop_hint"),
             )
         )
     return sorted(out, key=lambda p: p.path)
 
 
-def _objectives(ix: _Index, gap: Severity) -> list[Problem]:
+def _objectives(ix: Index, gap: Severity) -> list[Problem]:
     out = []
     for i, obj in enumerate(ix.s.objectives):
         out += _objective(ix, i, obj, gap)
     return out
 
 
-def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
+def _objective(ix: Index, i: int, obj: Objective, gap: Severity) -> list[Problem]:
     at: FieldPath = ("objectives", i)
     m = obj.measure
     kind, target = m.kind, m.target
@@ -359,9 +323,9 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
     if obj.from_ not in CLOCK_STARTS and obj.from_ not in ix.incidents:
         out.append(
             Problem(
-                f"unknown clock start {obj.from_!r}",
+                Msg("semantics.unknown_clock_start", name=repr(obj.from_)),
                 keys=(*at, "from"),
-                hint="use trigger, first_inject, exercise_start or an incident id",
+                hint=Msg("semantics.unknown_clock_start_hint"),
                 unknown_name=True,
             )
         )
@@ -369,11 +333,14 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
     if obj.within > horizon:
         out.append(
             Problem(
-                f"the target {format_duration(obj.within)} is longer than the horizon "
-                f"{format_duration(horizon)}, so a miss is never seen",
+                Msg(
+                    "semantics.target_beyond_horizon",
+                    target=format_duration(obj.within),
+                    horizon=format_duration(horizon),
+                ),
                 keys=(*at, "within"),
                 severity="warning",
-                hint="raise scenario.horizon or shorten the target",
+                hint=Msg("semantics.target_beyond_horizon_hint"),
             )
         )
     if kind not in TASK_MEASURES:
@@ -385,34 +352,38 @@ def _objective(ix: _Index, i: int, obj: Objective, gap: Severity) -> list[Proble
     return out + _measurable_task(ix, obj, kind, target, at, gap)
 
 
-def _alertable(ix: _Index, agency: str, path: FieldPath, gap: Severity) -> list[Problem]:
+def _alertable(ix: Index, agency: str, path: FieldPath, gap: Severity) -> list[Problem]:
     detectors = {inc.detected_by for inc in ix.s.incidents}
     if agency in detectors or ix.graph.in_degree(agency) > 0:
         return []
     return [
         Problem(
-            f"{agency} can never be alerted: no link leads to it and it detects no incident",
+            Msg("semantics.never_alerted", agency=agency),
             keys=path,
             severity=gap,
-            hint=f"add a link to {agency}",
+            hint=Msg("semantics.never_alerted_hint", agency=agency),
         )
     ]
 
 
 def _measurable_task(
-    ix: _Index, obj: Objective, kind: str, task_id: str, at: FieldPath, gap: Severity
+    ix: Index, obj: Objective, kind: str, task_id: str, at: FieldPath, gap: Severity
 ) -> list[Problem]:
     incidents = ix.triggered_by.get(task_id, [])
     incident = obj.measure.incident
     path: FieldPath = (*at, "measure", kind)
     if not incidents or (incident in ix.incidents and incident not in incidents):
-        which = f"incident {incident}" if incident in ix.incidents else "any incident"
+        message = (
+            Msg("semantics.never_triggered_by", task=task_id, incident=incident)
+            if incident in ix.incidents
+            else Msg("semantics.never_triggered", task=task_id)
+        )
         return [
             Problem(
-                f"task {task_id} is never triggered by {which}, so this objective can never be measured",
+                message,
                 keys=path,
                 severity=gap,
-                hint=f"add {task_id} to the incident's triggers",
+                hint=Msg("semantics.never_triggered_hint", task=task_id),
             )
         ]
     if kind != "casualties_through":
@@ -421,17 +392,21 @@ def _measurable_task(
     if not task.is_per_casualty:
         return [
             Problem(
-                f"casualties_through needs a per-casualty task; {task_id} has no per_casualty time",
+                Msg("semantics.not_per_casualty", task=task_id),
                 keys=path,
-                hint=f"measure task_done: {task_id}, or give it per_casualty",
+                hint=Msg("semantics.not_per_casualty_hint", task=task_id),
             )
         ]
     category = obj.measure.category
     if category is not None and category not in task.categories:
         return [
             Problem(
-                f"{category} casualties do not go through {task_id} (its categories: "
-                f"{', '.join(task.categories)})",
+                Msg(
+                    "semantics.category_not_in_task",
+                    category=category,
+                    task=task_id,
+                    categories=", ".join(task.categories),
+                ),
                 keys=(*at, "measure", "category"),
             )
         ]
@@ -440,76 +415,10 @@ def _measurable_task(
     if not any(getattr(ix.incidents[i].casualties, c) for i in pool for c in cats):
         return [
             Problem(
-                f"no incident that triggers {task_id} has {'/'.join(cats)} casualties, so this objective "
-                "can never be measured",
+                Msg("semantics.no_casualties_to_measure", task=task_id, categories="/".join(cats)),
                 keys=path,
                 severity=gap,
-                hint="add casualties to the incident that triggers the task",
+                hint=Msg("semantics.no_casualties_to_measure_hint"),
             )
         ]
     return []
-
-
-def _reachability(ix: _Index) -> list[Problem]:
-    out: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for inc in ix.s.incidents:
-        d = inc.detected_by
-        if d not in ix.agencies:
-            continue
-        reach = nx.descendants(ix.graph, d) | {d}
-        for t in ix.closure(inc.triggers):
-            capable = ix.capable(ix.tasks[t])
-            if not capable or reach & set(capable) or (t, d) in seen:
-                continue
-            seen.add((t, d))
-            out.append(
-                Problem(
-                    _no_path(ix, d, inc.id, t, capable, reach),
-                    severity="warning",
-                    keys=("tasks", list(ix.tasks).index(t), "by"),
-                    hint="add a link (or a backup channel) so that the alert can reach them",
-                )
-            )
-    return sorted(out, key=lambda p: p.keys[1])  # the task index, as the file orders them
-
-
-def _no_path(
-    ix: _Index, detector: str, incident: str, task: str, capable: list[str], reach: set[str]
-) -> str:
-    """Say which path is missing: the agency with no incoming link, or where the alerts stop."""
-    if len(capable) == 1:
-        text = f"task {task} needs {capable[0]}, but there is no path from {detector} (detects {incident}) to {capable[0]}"
-    else:
-        text = (
-            f"task {task} needs one of {', '.join(capable)}, but there is no path from {detector} "
-            f"(detects {incident}) to any of them"
-        )
-    orphans = [c for c in capable if ix.graph.in_degree(c) == 0]
-    if len(orphans) == len(capable):
-        return (
-            text
-            + "; "
-            + ", ".join(orphans)
-            + (" has" if len(orphans) == 1 else " have")
-            + " no incoming link"
-        )
-    senders = sorted({p for c in capable for p in ix.graph.predecessors(c)} - set(capable))
-    if len(capable) == 1 and senders:
-        text += f"; {capable[0]} is alerted only by {', '.join(senders)}"
-    return text + f"; the alerts stop at {_nearest(ix, capable, reach)}"
-
-
-def _nearest(ix: _Index, capable: list[str], reach: set[str]) -> str:
-    """The reached agency closest (ignoring direction) to the agencies the alert should reach."""
-    undirected = ix.graph.to_undirected(as_view=True)
-    best: tuple[int, str] | None = None
-    for c in capable:
-        lengths = nx.single_source_shortest_path_length(undirected, c)
-        for r in reach:
-            if r in lengths and (best is None or (lengths[r], r) < best):
-                best = (lengths[r], r)
-    if best is not None:
-        return best[1]
-    sinks = [r for r in ix.agencies if r in reach and ix.graph.out_degree(r) == 0]
-    return ", ".join(sinks or sorted(reach))

@@ -6,13 +6,13 @@ and model rule, with the two allowances of a what-if in :data:`~drillsim.scenari
 a variant can never build a scenario that a file could not describe. Each element of the merged
 data remembers which entry of the variant made it (a :class:`Source`), so that a problem of the
 changed scenario is reported at the variant's own entry and field, naming the base element it
-combines with. :func:`variant_problems` reports references to things that do not exist;
-:func:`drillsim.scenario.semantics.check_variant` runs both, then the semantic checks, for every variant.
+combines with. :func:`~drillsim.scenario.variant_refs.variant_problems` reports references to
+things that do not exist; :func:`drillsim.scenario.semantics.check_variant` runs both, then the
+semantic checks, for every variant.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,14 +20,24 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import FieldPath, Problem, ScenarioError, Severity, dotted
+from drillsim.i18n import Msg
 from drillsim.scenario.locate import PathKey, describe, meant_errors
 from drillsim.scenario.model import Scenario, Variant
 from drillsim.scenario.rules import WHAT_IF
+from drillsim.scenario.variant_refs import BASE, and_then, variant_problems
 
-SAME_RULES = "a variant's values follow the same rules as the scenario's own"
-"""The hint of a variant value that breaks a rule the format states in the message itself."""
-KEEP_BASE = "; or leave "
-"""Starts the part of a hint saying the base scenario's value is kept without the variant's."""
+SAME_RULES = Msg("variants.same_rules")
+"""The hint of a variant value that breaks a rule the format states in the message itself:
+"a variant's values follow the same rules as the scenario's own"."""
+
+
+def own_part(hint: str) -> str:
+    """A variant problem's hint without the part saying the base value is kept when the field is
+    left out (a swept value cannot be left out)."""
+    if isinstance(hint, Msg) and hint.key == "variants.keep_base_hint":
+        own = hint.fields["hint"]
+        return own if isinstance(own, str) else str(own)
+    return hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +115,18 @@ class Applied:
         where = self.place(p.keys)
         hint = p.hint
         if where.combined:
-            also = (
-                f"it comes from combining this variant with {where.combined} of the base scenario"
-            )
-            hint = f"{hint}; {also}" if hint else also
+            also = Msg("variants.combined_hint", base=where.combined)
+            hint = and_then(hint, also) if hint else also
         severity: Severity = p.severity
         if p.unknown_name and not where.own:
             # NOTE: a base element naming what the variant removed is a deliberate what-if: the
             # engine treats the removed thing as absent. A name the variant writes itself is an error.
             severity = "warning"
         return Problem(
-            f"with this variant, {p.message}", keys=where.keys, hint=hint, severity=severity
+            Msg("variants.with_variant", problem=p.message),
+            keys=where.keys,
+            hint=hint,
+            severity=severity,
         )
 
 
@@ -167,12 +178,12 @@ def _problem(err: Any, applied: Applied) -> Problem:
     message, hint = describe(err)
     where = applied.place(tuple(err["loc"]))
     if where.combined:
-        message = f"{message} (this change combined with {where.combined} of the base scenario)"
-        hint = hint or f"change this entry so that, together with {where.combined}, it is valid"
+        message = Msg("variants.combined_change", problem=message, base=where.combined)
+        hint = hint or Msg("variants.combined_change_hint", base=where.combined)
     else:
         hint = hint or SAME_RULES
         if where.field and where.base:
-            hint += f"{KEEP_BASE}`{where.field}` out to keep the value of {where.base}"
+            hint = Msg("variants.keep_base_hint", hint=hint, field=where.field, base=where.base)
     return Problem(message, keys=where.keys, hint=hint)
 
 
@@ -324,181 +335,13 @@ def _drop_agencies_from_links(links: list[Item], gone: set[str]) -> list[Item]:
     return out
 
 
-# -- problems -------------------------------------------------------------------------------------
-
-BASE = "base"
-"""The name of the scenario as written, without variants, in results (``summaries/base.jsonl``),
-``--variant`` and ``compare``; refused as a variant id in any letter case (``Base`` would share
-``summaries/base.jsonl`` on Windows and macOS)."""
-
-
-def variant_problems(scenario: Scenario, variant: Variant, at: FieldPath = ()) -> list[Problem]:
-    """References in ``variant`` that point at nothing, each with its path under ``at``."""
-    v = variant
-    base_agencies = {a.id for a in scenario.agencies}
-    agencies = (base_agencies - set(v.remove_agencies)) | {a.id for a in v.add_agencies}
-    edges = {(f, t) for f, t, _ in scenario.edges()}
-    out: list[Problem] = []
-    if v.id.lower() == BASE:
-        out.append(
-            Problem(
-                f"variant id {v.id!r} is reserved: 'base' names the scenario as written, without "
-                "any variant, so this variant would never be simulated (not by --all-variants, "
-                "--variant base or compare)",
-                keys=(*at, "id"),
-                hint="give the variant an id that says what it changes, such as 'two-duty-officers'",
-            )
-        )
-    for i, (f, t) in enumerate(v.remove_links):
-        if (f, t) not in edges:
-            out.append(
-                Problem(
-                    f"there is no link {f} -> {t} to remove",
-                    keys=(*at, "remove_links", i),
-                    hint=_edges_hint(edges, f),
-                )
-            )
-    first: dict[tuple[str, str], int] = {}
-    for i, c in enumerate(v.change_links):
-        path: FieldPath = (*at, "change_links", i)
-        if (c.from_, c.to) not in edges:
-            out.append(
-                Problem(
-                    f"there is no link {c.from_} -> {c.to} to change",
-                    keys=path,
-                    hint=_edges_hint(edges, c.from_),
-                )
-            )
-        elif (c.from_, c.to) in first:
-            out.append(
-                Problem(
-                    f"change_links[{first[(c.from_, c.to)]}] already changes {c.from_} -> {c.to}",
-                    keys=path,
-                    hint="put all the changes to one link in one entry",
-                )
-            )
-        first.setdefault((c.from_, c.to), i)
-    out += _unknown(v.remove_agencies, base_agencies, (*at, "remove_agencies"), "agency")
-    if not agencies:
-        out.append(
-            Problem(
-                "this variant removes every agency; a scenario needs at least one",
-                keys=(*at, "remove_agencies"),
-                hint="keep at least one agency, or add one with add_agencies",
-            )
-        )
-    out += _unknown(
-        tuple(v.change_agencies),
-        base_agencies | {a.id for a in v.add_agencies},
-        (*at, "change_agencies"),
-        "agency",
-        keyed=True,
-    )
-    out += _unknown(
-        tuple(v.change_tasks),
-        {t.id for t in scenario.tasks},
-        (*at, "change_tasks"),
-        "task",
-        keyed=True,
-    )
-    doers = agencies | {c for a in (*scenario.agencies, *v.add_agencies) for c in a.capabilities}
-    for task_id, change in v.change_tasks.items():
-        out += _unknown(
-            change.by or (),
-            doers,
-            (*at, "change_tasks", task_id, "by"),
-            "agency or capability",
-        )
-    for i, link in enumerate(v.add_links):
-        out += _unknown(
-            (link.from_,), agencies, (*at, "add_links", i, "from"), "agency", single=True
-        )
-        out += _unknown(link.to, agencies, (*at, "add_links", i, "to"), "agency")
-    for i, a in enumerate(v.add_agencies):
-        if a.id in base_agencies:
-            out.append(
-                Problem(
-                    f"agency {a.id!r} already exists; use change_agencies to change it",
-                    keys=(*at, "add_agencies", i, "id"),
-                )
-            )
-    for i, inc in enumerate(v.add_incidents):
-        if inc.id in {x.id for x in scenario.incidents}:
-            out.append(
-                Problem(
-                    f"incident {inc.id!r} already exists",
-                    keys=(*at, "add_incidents", i, "id"),
-                    hint="give the added incident an id of its own",
-                )
-            )
-        out += _unknown(
-            (inc.detected_by,),
-            agencies,
-            (*at, "add_incidents", i, "detected_by"),
-            "agency",
-            single=True,
-        )
-        out += _unknown(
-            inc.triggers,
-            {t.id for t in scenario.tasks},
-            (*at, "add_incidents", i, "triggers"),
-            "task",
-        )
-    if v.expect is not None:
-        objectives = {o.id for o in scenario.objectives}
-        out += _unknown(v.expect.better, objectives, (*at, "expect", "better"), "objective")
-        out += _unknown(v.expect.worse, objectives, (*at, "expect", "worse"), "objective")
-    for i, name in enumerate(v.remove_agencies):
-        for inc in scenario.incidents:
-            if inc.detected_by == name:
-                out.append(
-                    Problem(
-                        f"removes {name}, which detects incident {inc.id}; the run will report "
-                        f"{inc.id} as never detected",
-                        keys=(*at, "remove_agencies", i),
-                        severity="warning",
-                    )
-                )
-    return out
-
-
-def _unknown(
-    ids: tuple[str, ...],
-    known: set[str],
-    path: FieldPath,
-    what: str,
-    *,
-    keyed: bool = False,
-    single: bool = False,
-) -> list[Problem]:
-    out = []
-    for i, name in enumerate(ids):
-        if name in known:
-            continue
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else f"known: {', '.join(sorted(known)) or 'none'}"
-        )
-        where = (*path, name) if keyed else path if single else (*path, i)
-        out.append(Problem(f"unknown {what} {name!r}", keys=where, hint=hint, unknown_name=True))
-    return out
-
-
-def _edges_hint(edges: set[tuple[str, str]], source: str) -> str:
-    targets = sorted(t for f, t in edges if f == source)
-    if targets:
-        return f"{source} links to: {', '.join(targets)}"
-    return f"{source} has no outgoing link"
-
-
 __all__ = [
-    "KEEP_BASE",
+    "BASE",
     "SAME_RULES",
     "Applied",
     "Source",
     "apply_variant",
+    "own_part",
     "try_variant",
     "variant_problems",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from drillsim.errors import LimitError
+from drillsim.i18n import Msg
 from drillsim.scenario import limits
 from drillsim.scenario.durations import _Dist
 from drillsim.scenario.model import TRIAGE, Agency, Scenario, Task, ZoneTravel
@@ -41,10 +42,7 @@ def check_size(scenario: Scenario) -> None:
         (limits.LINKS, sum(len(link.to) for link in scenario.links)),
     ):
         if count > limit.value():
-            raise LimitError(
-                f"the scenario has {count:,} {limit.what}, over the limit of {limit.value():,}; "
-                f"set {limit.env} to raise it"
-            )
+            raise LimitError(Msg("sim.over_limit", refusal=limit.refusal(count), setting=limit.env))
 
 
 def sampler(dist: _Dist) -> Sampler:
