@@ -14,6 +14,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
+from drillsim.i18n import Msg
 from drillsim.scenario.model import Variant
 
 ANALYSIS_FILE = "analysis.json"
@@ -26,11 +27,7 @@ ANALYSIS_VERSION: Final = 1
 """Version of ``analysis.json`` written now: 1 added ``format`` and ``version`` (the content is
 that of the unversioned files, version 0). Raise it when a key a reader needs changes meaning."""
 
-ANALYSIS_RERUN = (
-    "re-run the analysis from the run's summaries: drillsim analyze --results RUN_FOLDER --suggest "
-    "--json RUN_FOLDER/analysis.json --force (or delete analysis.json: the report then finds the "
-    "findings from the summaries, without the tested changes)"
-)
+ANALYSIS_RERUN = Msg("analysis.rerun_hint")
 """Hint for an ``analysis.json`` that cannot be read: it is derived data, so it can be rebuilt."""
 
 
