@@ -333,7 +333,7 @@ def test_observations_file_over_its_size_limit_is_refused_unread(
             "--force",
             env={"DRILLSIM_MAX_OBSERVED_BYTES": "1000"},
         ),
-        "over the limit of 1000",  # numbers under 10,000 are not grouped (drillsim.i18n.Msg)
+        "over the limit of 1,000",
         "DRILLSIM_MAX_OBSERVED_BYTES",
     )
 

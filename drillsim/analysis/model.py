@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic_core import PydanticCustomError
 
 from drillsim.i18n import Msg
 from drillsim.scenario.model import Variant
@@ -125,9 +124,8 @@ class AnalysisModel(Open):
     @classmethod
     def _known_version(cls, version: int) -> int:
         if version > ANALYSIS_VERSION or version < 0:
-            raise PydanticCustomError(
-                "analysis_version",
-                "analysis format version {version}: this drillsim reads versions up to {known}",
-                {"version": version, "known": ANALYSIS_VERSION},
+            # A ValueError carrying a Msg: the run-folder check says it in the reader's language.
+            raise ValueError(
+                Msg("analysis.version_unknown", version=str(version), known=str(ANALYSIS_VERSION))
             )
         return version

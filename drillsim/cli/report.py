@@ -70,7 +70,7 @@ def report(
     """
     adopt(run_language(results_dir))
     formats = formats or ("html", "md")
-    check_formats(formats, REPORT_FORMATS, "a report")
+    check_formats(formats, REPORT_FORMATS, Msg("cli.report.a_report"))
     if start is not None and observed is None:
         raise click.BadParameter(
             Msg("cli.report.start_without_observed").say(language()), param_hint="--start"

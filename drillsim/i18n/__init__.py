@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Self
 
-__all__ = ["LANGUAGES", "N_", "Msg", "Msgn", "has", "number", "plural", "said", "say"]
+__all__ = ["LANGUAGES", "N_", "Msg", "Msgn", "Number", "has", "number", "plural", "said", "say"]
 
 LANGUAGES: tuple[str, ...] = ("en", "vi", "zh")
 """Report, chart and CLI languages; English is the fallback."""
@@ -133,6 +133,36 @@ class Msg(str):
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Errors cross process boundaries (a replication failing in a worker): keep key and fields.
         return (Msg._make, (self.key, self.plural_key, self.n, self.fields))
+
+
+class Number(Msg):
+    """A number quoted in a message, in the language's form, where an ``int``/``float`` field
+    would not do: as Python writes it (``1.0``, ``10000``: a bound or a value the reader compares
+    with the file) with the language's decimal mark (``1,0`` in Vietnamese), or ``grouped``
+    (a whole number: ``4,000`` in English, ``4.000`` in Vietnamese) whatever its size."""
+
+    def __new__(cls, value: float, /, *, grouped: bool = False) -> Self:
+        self = str.__new__(cls, _number_text(value, "en", grouped))
+        self.key, self.plural_key, self.n = "", None, None
+        self.fields = {"value": value, "grouped": grouped}
+        return self
+
+    def say(self, lang: str) -> str:
+        return _number_text(self.fields["value"], lang, bool(self.fields["grouped"]))  # type: ignore[arg-type]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_number_again, (self.fields["value"], self.fields["grouped"]))
+
+
+def _number_again(value: float, grouped: bool) -> Number:
+    return Number(value, grouped=grouped)
+
+
+def _number_text(value: float, lang: str, grouped: bool) -> str:
+    if grouped and isinstance(value, int):
+        return number(value, lang, 0)
+    point = DECIMAL_MARKS.get(lang, DECIMAL_MARKS["en"])[0]
+    return str(value).replace(".", point)
 
 
 def Msgn(key: str, plural_key: str, n: int, /, **fields: object) -> Msg:

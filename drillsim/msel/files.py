@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.errors import InputError
-from drillsim.i18n import Msg
+from drillsim.i18n import Msg, Number
 from drillsim.msel.columns import column_letter
 from drillsim.msel.export import Sheet
 from drillsim.msel.header import Table
@@ -111,7 +111,7 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
         )
         tables.append(Table(name, None, rows))
     return tables, [
-        Msg("msel.cut_file", rows=MAX_ROWS, columns=MAX_COLUMNS, file=name)
+        Msg("msel.cut_file", rows=Number(MAX_ROWS, grouped=True), columns=MAX_COLUMNS, file=name)
     ] if cut else []
 
 
@@ -147,7 +147,12 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
         unpacked = sum(i.file_size for i in archive.infolist())
         if unpacked > MAX_UNPACKED:
             raise InputError(
-                Msg("msel.unpacks_too_large", file=name, size=unpacked, limit=MAX_UNPACKED)
+                Msg(
+                    "msel.unpacks_too_large",
+                    file=name,
+                    size=Number(unpacked, grouped=True),
+                    limit=Number(MAX_UNPACKED, grouped=True),
+                )
             )
         book = _open_book(data, name, data_only=True)
         try:
@@ -163,7 +168,16 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
         (n, tuple(values) + (None,) * (width - len(values))) for n, values in enumerate(grid, 1)
     )
     notes: list[str] = (
-        [Msg("msel.cut_sheet", rows=MAX_ROWS, columns=MAX_COLUMNS, sheet=ws.title)] if cut else []
+        [
+            Msg(
+                "msel.cut_sheet",
+                rows=Number(MAX_ROWS, grouped=True),
+                columns=MAX_COLUMNS,
+                sheet=ws.title,
+            )
+        ]
+        if cut
+        else []
     )
     notes.extend(_uncalculated(data, name, ws.title, table))
     return [Table(name, ws.title, table)], notes
@@ -291,8 +305,8 @@ def _fill_merged(
                 "msel.merged_too_many",
                 file=name,
                 sheet=title,
-                cells=covered,
-                limit=limits.MERGED_CELLS.value(),
+                cells=Number(covered, grouped=True),
+                limit=Number(limits.MERGED_CELLS.value(), grouped=True),
                 env=limits.MERGED_CELLS.env,
             )
         )

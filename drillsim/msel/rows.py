@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.errors import InputError, Problem, ScenarioError
-from drillsim.i18n import N_, Msg
+from drillsim.i18n import N_, Msg, Number
 from drillsim.msel.columns import COLUMNS, column_letter, header_key
 from drillsim.msel.header import (
     HEADER_SCAN,
@@ -89,7 +89,7 @@ def listed(ids: Sequence[str], most: int = 20) -> str:
     shown_ids = ", ".join(ids[:most])
     if len(ids) <= most:
         return shown_ids
-    return Msg("msel.listed_more", ids=shown_ids, more=len(ids) - most)
+    return Msg("msel.listed_more", ids=shown_ids, more=Number(len(ids) - most, grouped=True))
 
 
 # -- import: rows -----------------------------------------------------------------------------------

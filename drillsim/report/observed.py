@@ -24,7 +24,7 @@ from typing import Any
 
 from drillsim.analysis.stats import quantile
 from drillsim.errors import InputError
-from drillsim.i18n import N_, Msg, said
+from drillsim.i18n import N_, Msg, Number, said
 from drillsim.msel.header import shown
 from drillsim.msel.rows import listed
 from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time, reason
@@ -64,7 +64,11 @@ class ObservedError(InputError):
     def _text(self, lang: str) -> str:
         lines = [f"{self.path}:{n}: {said(msg, lang)}" for n, msg in self.problems[:MAX_ERRORS]]
         if len(self.problems) > MAX_ERRORS:
-            more = Msg("report.observed_more", file=self.path, n=len(self.problems) - MAX_ERRORS)
+            more = Msg(
+                "report.observed_more",
+                file=self.path,
+                n=Number(len(self.problems) - MAX_ERRORS, grouped=True),
+            )
             lines.append(more.say(lang))
         return "\n".join(lines)
 
@@ -105,8 +109,8 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
                 Msg(
                     "report.observed_too_large",
                     file=str(path),
-                    size=size,
-                    limit=size_limit,
+                    size=Number(size, grouped=True),
+                    limit=Number(size_limit, grouped=True),
                     env=limits.OBSERVED_BYTES.env,
                 )
             )
@@ -130,7 +134,7 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
                     Msg(
                         "report.observed_too_many",
                         file=str(path),
-                        limit=row_limit,
+                        limit=Number(row_limit, grouped=True),
                         env=limits.OBSERVED_ROWS.env,
                     )
                 )
