@@ -33,7 +33,8 @@ class Problem:
         line: 1-based line of the offending value, when known.
         column: 1-based column, when known.
         path: Field path as shown, such as ``agencies[2] (police_hq).units``; given ``keys``
-            alone, their plain form ``agencies[2].units``.
+            alone, their plain form ``agencies[2].units``; a ``Msg`` (an MSEL cell's place,
+            ``cell B2 (Time)``) is said in the reader's language.
         hint: What is accepted, or how to fix it.
         severity: ``error`` stops the run; ``warning`` is reported and the run goes on.
         unknown_name: The problem is a name that refers to nothing (an unknown agency, task,
@@ -72,7 +73,7 @@ class Problem:
                 where += f":{self.column}"
         text = f"{where}: {said(SEVERITY_WORDS[self.severity], lang)}: "
         if self.path:
-            text += f"{said(shown(self.path, MAX_SHOWN), lang)}: "
+            text += f"{said(shown(said(self.path, lang), MAX_SHOWN), lang)}: "
         text += said(self.message, lang)
         if self.hint:
             text += f"\n    {said(HINT, lang)}: {said(self.hint, lang)}"

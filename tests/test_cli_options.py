@@ -92,7 +92,7 @@ def test_the_shared_options_are_shared() -> None:
         "--seed": ({"run", "timeline", "analyze", "compare", "sweep", "msel export"}, None),
         "--workers": ({"run", "analyze", "compare", "sweep", "msel export"}, None),
         "--out": ({"run", "chart", "schema", "msel export", "msel import"}, None),
-        "--lang": ({"run", "report", "chart", "new"}, None),
+        "--lang": ({"run", "report", "chart", "new", "msel export", "msel import"}, None),
         "--json": ({"analyze", "compare", "sweep"}, None),
         "--suggest": ({"run", "analyze"}, 300),
         "--format": ({"run", "report", "msel export"}, None),

@@ -179,7 +179,10 @@ def test_manifest_with_a_huge_whole_number_is_a_damaged_folder(tmp_path: Path) -
     manifest.write_text(
         manifest.read_text("utf-8").replace('"seed": 11', '"seed": ' + "1" * 5000), "utf-8"
     )
-    refused(capped("report", out, "--format", "md"), "manifest.json:6: error: not valid JSON")
+    refused(
+        capped("report", out, "--format", "md", "--lang", "en"),
+        "manifest.json:6: error: not valid JSON",
+    )
 
 
 # -- MSEL spreadsheets ----------------------------------------------------------------------------
@@ -307,7 +310,7 @@ def test_million_observations_are_refused_at_the_row_limit(run_dir: Path, tmp_pa
     path = tmp_path / "live.csv"
     path.write_text("agency,event,time\n" + "ems,alerted,3m\n" * 1_000_000, "utf-8")
     refused(
-        capped("report", run_dir, "--format", "md", "--observed", path, "--force"),
+        capped("report", run_dir, "--format", "md", "--lang", "en", "--observed", path, "--force"),
         "more than 10,000 observations, over the limit of 10,000; set DRILLSIM_MAX_OBSERVED_ROWS",
     )
 
@@ -323,6 +326,8 @@ def test_observations_file_over_its_size_limit_is_refused_unread(
             run_dir,
             "--format",
             "md",
+            "--lang",
+            "en",
             "--observed",
             path,
             "--force",
@@ -338,7 +343,9 @@ def test_observation_cell_over_the_csv_limit_is_located(run_dir: Path, tmp_path:
     path.write_text(
         'agency,event,time\nems,alerted,3m\nems,alerted,"' + "9" * 200_000 + '"\n', "utf-8"
     )
-    result = capped("report", run_dir, "--format", "md", "--observed", path, "--force")
+    result = capped(
+        "report", run_dir, "--format", "md", "--lang", "en", "--observed", path, "--force"
+    )
     refused(result, f"{path}:3: not a readable CSV file (field larger than field limit")
     assert len(result.stderr) < 2000
 

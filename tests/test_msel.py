@@ -26,8 +26,10 @@ EXAMPLES = sorted(SCENARIOS.glob("*.yaml")) + [
 HEADERS = [c.header for c in COLUMNS]
 
 
-def invoke(*args: object) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
+def invoke(*args: object, lang: str | None = "en") -> tuple[int, str, str]:
+    """``drillsim msel ...``; its messages in ``lang`` (None: the default, the scenario's)."""
+    extra = ["--lang", lang] if lang and "--help" not in args else []
+    result = CliRunner().invoke(cli, [str(a) for a in args] + extra)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -659,3 +661,132 @@ def test_formulas_without_saved_values_are_pointed_out(tmp_path: Path, drill: Pa
     book.save(plain)
     code, _, err = invoke("msel", "import", plain, "--scenario", drill)
     assert code == 0 and "formula cell" not in err
+
+
+# -- the reader's language ------------------------------------------------------------------------
+
+
+def bad_rows_workbook(path: Path) -> None:
+    """Three unreadable cells: a time, a recipient, a casualty count."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "MSEL"
+    ws.append(["No", "Time", "Inject", "To", "Casualties red"])
+    ws.append([1, "2 giờ", "x", "Công an tỉnh", 1])
+    ws.append([2, "H+1", "y", "Sở Y tế", "ba"])
+    book.save(path)
+
+
+def test_bad_rows_are_said_in_the_scenario_language(tmp_path: Path, drill: Path) -> None:
+    """The drill is Vietnamese: its MSEL's problems are too, at the same rows, cells and columns."""
+    f = tmp_path / "bad.xlsx"
+    bad_rows_workbook(f)
+    code, _, err = invoke("msel", "import", f, "--scenario", drill, lang=None)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{f}:2:2: lỗi: trang tính MSEL, ô B2 (Time): không đọc được thời gian '2 giờ'",
+        (
+            "    gợi ý: hãy ghi thời lượng tính từ lúc bắt đầu diễn tập (35m, 1h30m), thời gian "
+            "tương đối (D+1 H+2 M+30, H+2, M+30, H+0:35, T+0:35, +00:35) hoặc giờ đồng hồ "
+            "(09:30, 9h30) tính từ --start"
+        ),
+        f"{f}:3:4: lỗi: trang tính MSEL, ô D3 (To): không có đơn vị nào của kịch bản khớp với 'Sở Y tế'",
+        "    gợi ý: hãy ghi mã hoặc tên của một đơn vị trong kịch bản: police_hq, ems, fire",
+        f"{f}:3:5: lỗi: trang tính MSEL, ô E3 (Casualties red): cần một số nguyên, nhận được 'ba'",
+        "    gợi ý: hãy ghi một số như 3 (từ 0 trở lên)",
+        "3 lỗi, 0 cảnh báo",
+    ]
+    code, _, zh = invoke("msel", "import", f, "--scenario", drill, lang="zh")  # --lang wins
+    assert code == 1
+    assert zh.splitlines()[0] == (
+        f"{f}:2:2: 错误: 工作表 MSEL，单元格 B2（Time）: 无法将 '2 giờ' 读作时间"
+    )
+    assert zh.splitlines()[4] == (
+        f"{f}:3:5: 错误: 工作表 MSEL，单元格 E3（Casualties red）: 应为整数，实际为 'ba'"
+    )
+    assert zh.splitlines()[-1] == "3 个错误，0 个警告"
+
+
+def test_every_located_problem_keeps_its_place_in_every_language(
+    tmp_path: Path, drill: Path
+) -> None:
+    """Said in vi or zh, a problem names the same file, row and column; only the words change."""
+    from drillsim.errors import ScenarioError
+    from drillsim.msel import import_incidents
+    from drillsim.msel.files import read_tables
+
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "No,Time,Inject,To,Triggers\n"
+        "x,H+0:10,Alarm,police_hq,\n"  # not a whole number
+        "2,,Alarm,police_hq,\n"  # no time
+        "3,H+0:20,Alarm,,\n"  # no recipient
+        "4,H+0:30,Alarm,ems,nothing\n"  # an unknown task
+        "4,H+0:40,Alarm,fire,\n",  # the id of row 5 again
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        import_incidents(read_tables(path, None)[0], load_scenario(drill), None)
+    problems = caught.value.problems
+    assert [(p.line, p.column) for p in problems] == [
+        (2, 1),
+        (3, 2),
+        (4, 4),
+        (5, 5),
+        (6, 1),
+    ]
+    for p in problems:
+        english, vi, zh = p.format(), p.format("vi"), p.format("zh")
+        place = f"{path}:{p.line}:{p.column}: "
+        assert english.startswith(place + "error: ")
+        assert vi.startswith(place + "lỗi: ") and zh.startswith(place + "错误: ")
+        assert vi != english != zh and "\n    gợi ý: " in vi and "\n    提示: " in zh
+    vi = [p.format("vi").split("\n")[0].split(": ", 2)[2] for p in problems]
+    assert vi == [
+        "ô A2 (No): số thứ tự 'x' không phải là số nguyên",
+        "ô B3 (Time): không có thời gian kịch bản",
+        (
+            "ô D4 (To): không có đơn vị nhận: mỗi tình huống cần có đơn vị tiếp nhận (đơn vị đó "
+            "phát hiện sự việc)"
+        ),
+        "ô E5 (Triggers): kịch bản không có nhiệm vụ 'nothing'",
+        "ô A6 (No): mã tình huống 'inject-4' đã được dùng ở dòng 5",
+    ]
+    assert problems[3].format("zh").endswith("提示: 想定中的任务：cordon")
+
+
+def test_msel_commands_speak_the_scenario_language(tmp_path: Path, drill: Path) -> None:
+    """Vietnamese for a Vietnamese scenario, Chinese for a Chinese one, English with --lang en."""
+    sheet = tmp_path / "m.csv"
+    code, _, vi = invoke("msel", "export", drill, "--no-simulate", "-o", sheet, lang=None)
+    assert code == 0
+    assert vi == (
+        f"đã ghi {sheet}: 1 tình huống; thời gian dự kiến: không mô phỏng (--no-simulate)\n"
+    )
+    code, _, en = invoke("msel", "export", drill, "--no-simulate", "-o", sheet, "--force")
+    assert en == f"wrote {sheet}: 1 injects; expected times: not simulated (--no-simulate)\n"
+    out = tmp_path / "zh.csv"
+    jiangcheng = SCENARIOS / "jiangcheng-school-campus.yaml"
+    code, _, zh = invoke("msel", "export", jiangcheng, "--no-simulate", "-o", out, lang=None)
+    assert code == 0 and zh.startswith(f"已写入 {out}：") and "未模拟（--no-simulate）" in zh
+    vietnamese_workbook(tmp_path / "vi.xlsx")
+    code, _, vi = invoke("msel", "import", tmp_path / "vi.xlsx", "--scenario", drill, lang=None)
+    assert code == 0
+    assert vi.splitlines() == [
+        "lưu ý: đã bỏ qua các cột drillsim không dùng: F (Ghi chú)",
+        (
+            "lưu ý: giờ đồng hồ được tính từ 08:30, giờ sớm nhất trong bảng; dùng --start HH:MM "
+            "để chọn thời điểm bắt đầu diễn tập"
+        ),
+        f"đã đọc 3 tình huống từ {tmp_path / 'vi.xlsx'} (trang tính Sheet), dòng tiêu đề là dòng 1",
+    ]
+
+
+def test_a_sheet_error_before_any_scenario_speaks_lang_or_english(tmp_path: Path) -> None:
+    (tmp_path / "notes.csv").write_text("just,some\nwords,here\n", encoding="utf-8")
+    code, _, en = invoke("msel", "import", tmp_path / "notes.csv", lang=None)
+    assert code == 1 and en.startswith(f"error: {tmp_path / 'notes.csv'}: cannot find the header")
+    code, _, vi = invoke("msel", "import", tmp_path / "notes.csv", lang="vi")
+    assert code == 1 and vi.startswith(
+        f"lỗi: {tmp_path / 'notes.csv'}: không tìm thấy dòng tiêu đề trong 20 dòng đầu"
+    )

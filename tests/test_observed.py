@@ -174,3 +174,95 @@ def test_vietnamese_report_translates_event_names(run_dir: Path, tmp_path: Path)
     for text in (html.read_text(encoding="utf-8"), md.read_text(encoding="utf-8")):
         assert "Có mặt" in text and "Hoàn thành nhiệm vụ" in text
         assert "on_scene" not in text and "task_done" not in text
+
+
+# -- the reader's language ------------------------------------------------------------------------
+
+
+def test_report_speaks_the_run_folders_language(run_dir: Path, tmp_path: Path) -> None:
+    """The run's scenario is Vietnamese: the report command says what it wrote, and why it
+    refuses, in Vietnamese; --lang en in English."""
+    run = copy_of(run_dir, tmp_path)
+    md = run / "after-action-report-vi.md"
+    r = CliRunner().invoke(cli, ["report", str(run), "--format", "md"])
+    assert (r.exit_code, r.stdout) == (0, f"báo cáo: {md}\n"), r.output
+    r = CliRunner().invoke(cli, ["report", str(run), "--format", "md"])
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"lỗi: {md} đã có; dùng --force để thay thế (hãy sao lưu các chỉnh sửa trước), "
+        "hoặc chọn --lang khác\n"
+    )
+    r = CliRunner().invoke(cli, ["report", str(run), "--format", "md", "--lang", "vi"])
+    assert r.exit_code == 1 and r.stderr.startswith(f"lỗi: {md} đã có;")
+    en = run / "after-action-report-en.md"
+    en.write_text("edited\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["report", str(run), "--format", "md", "--lang", "en"])
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"error: {en} exists; pass --force to replace (copy out any edits first), or choose "
+        "another --lang\n"
+    )
+    r = CliRunner().invoke(cli, ["chart", str(run), "--out", "-"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        "lỗi: biểu đồ là các tệp: hãy chỉ định một thư mục bằng --out, không dùng -\n",
+    )
+    r = CliRunner().invoke(cli, ["chart", str(run), "--out", "-", "--lang", "zh"])
+    assert r.stderr == "错误: 图表是文件：请用 --out 指定文件夹，而不是 -\n"
+
+
+def test_bad_observations_are_said_in_the_scenario_language(run_dir: Path, tmp_path: Path) -> None:
+    """Each row's problem in Vietnamese (the run's scenario language), at the same row."""
+    run = copy_of(run_dir, tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "agency,event,time\nems,on_scene,soon\nnobody,alerted,5m\nems,on_scene,08:30\n"
+        "ems,arrived,5m\n",
+        encoding="utf-8",
+    )
+    args = ["report", str(run), "--format", "md", "--observed", str(bad), "--start", "9:00"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert lines[0] == (
+        f"lỗi: {bad}:2: không đọc được thời gian 'soon' ở cột time; hãy ghi thời lượng (35m), "
+        "thời gian tương đối (H+0:35) hoặc giờ đồng hồ (09:35) kèm --start"
+    )
+    assert lines[1].startswith(
+        f"{bad}:3: cột agency có đơn vị không có trong kịch bản 'nobody'; hãy dùng một trong: "
+    )
+    assert lines[2] == (
+        f"{bad}:4: '08:30' ở cột time sớm hơn thời điểm bắt đầu diễn tập 09:00 (--start); "
+        "hãy đặt --start sớm hơn, hoặc sửa lại thời gian"
+    )
+    assert lines[3].startswith(f"{bad}:5: cột event có sự kiện không hợp lệ 'arrived'")
+    assert len(lines) == 4 and not list(run.glob("after-action-report-*"))
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"]).stderr.splitlines()
+    assert len(english) == 4 and english[0].startswith(f"error: {bad}:2: cannot read 'soon'")
+    for line, start in zip(
+        english[1:],
+        (
+            f"{bad}:3: unknown agency 'nobody' in column agency; use one of guard, ",
+            f"{bad}:4: '08:30' in column time is before the exercise start 09:00 (--start)",
+            f"{bad}:5: unknown event 'arrived' in column event",
+        ),
+    ):
+        assert line.startswith(start)
+
+
+def test_many_bad_observations_end_with_a_count_in_each_language(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("agency,event,time\n" + "ems,on_scene,soon\n" * 60, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        observed_rows(build(run_dir, "en"), bad)
+    for lang, first, last in (
+        ("en", "cannot read 'soon' as a time in column time", "and 10 more problem(s)"),
+        ("vi", "không đọc được thời gian 'soon' ở cột time", "và 10 lỗi khác"),
+        ("zh", "time 列：无法将 'soon' 读作时间", "另有 10 处问题"),
+    ):
+        lines = caught.value.said(lang).splitlines()
+        assert len(lines) == 51 and lines[0].startswith(f"{bad}:2: {first}")
+        assert lines[49].startswith(f"{bad}:51: ") and lines[50].endswith(last)
+    assert str(caught.value) == caught.value.said("en")

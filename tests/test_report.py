@@ -666,3 +666,20 @@ def test_queue_table_in_html_markdown_and_docx(run_dir: Path, tmp_path: Path, la
         hub.name,
         DESK_WORD[lang],
     ]  # the hub's desk: the longest p90 of this drill
+
+
+def test_the_command_line_reads_the_run_language_before_checking_the_folder(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    """report.data.run_language: the scenario's language from scenario.json alone (so even a
+    damaged folder's errors are said in it), None when that file cannot say it."""
+    from drillsim.report.data import run_language
+
+    assert run_language(run_dir) == "vi"
+    assert run_language(tmp_path) is None  # no scenario.json
+    copy = Path(shutil.copytree(run_dir, tmp_path / "copy"))
+    (copy / "manifest.json").write_text("{", encoding="utf-8")  # the rest is not read
+    assert run_language(copy) == "vi"
+    for damaged in ("{", '{"scenario": []}', '{"scenario": {"language": 3}}', "\xff"):
+        (copy / "scenario.json").write_text(damaged, encoding="latin-1")
+        assert run_language(copy) is None

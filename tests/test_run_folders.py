@@ -27,8 +27,8 @@ from drillsim.cli import cli
 from tests.conftest import FIXTURES
 
 COMMANDS = {
-    "report": lambda d: ["report", str(d), "--format", "md", "--force"],
-    "chart": lambda d: ["chart", str(d)],
+    "report": lambda d: ["report", str(d), "--format", "md", "--force", "--lang", "en"],
+    "chart": lambda d: ["chart", str(d), "--lang", "en"],
     "analyze": lambda d: ["analyze", "--results", str(d), "--suggest", "0"],
     "compare": lambda d: ["compare", "--results", str(d)],
 }

@@ -294,7 +294,9 @@ def empty_run(tmp_path: Path, scenario, quick_connect) -> Path:  # type: ignore[
 
 
 @pytest.mark.parametrize(
-    "command", [["report", "{dir}"], ["chart", "{dir}"]], ids=["report", "chart"]
+    "command",
+    [["report", "{dir}", "--lang", "en"], ["chart", "{dir}", "--lang", "en"]],
+    ids=["report", "chart"],
 )
 def test_report_and_chart_refuse_a_run_with_no_replications(
     empty_run: Path, command: list[str]
@@ -327,7 +329,7 @@ def test_a_run_whose_replications_all_failed_is_refused_with_the_reason(
     out = prepare_dir(tmp_path / "run", force=False)
     run_study(scenario, FIXTURE, out, n=6, seed=3, workers=1)
     assert read_manifest(out).status == "complete"
-    r = CliRunner().invoke(cli, ["report", str(out)])
+    r = CliRunner().invoke(cli, ["report", str(out), "--lang", "en"])
     assert r.exit_code == 1, r.output
     assert f"the run in {out} has no finished replications; all 6 that ran failed" in r.stderr
 

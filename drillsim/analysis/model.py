@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic_core import PydanticCustomError
 
+from drillsim.i18n import Msg
 from drillsim.scenario.model import Variant
 
 ANALYSIS_FILE = "analysis.json"
@@ -26,11 +26,7 @@ ANALYSIS_VERSION: Final = 1
 """Version of ``analysis.json`` written now: 1 added ``format`` and ``version`` (the content is
 that of the unversioned files, version 0). Raise it when a key a reader needs changes meaning."""
 
-ANALYSIS_RERUN = (
-    "re-run the analysis from the run's summaries: drillsim analyze --results RUN_FOLDER --suggest "
-    "--json RUN_FOLDER/analysis.json --force (or delete analysis.json: the report then finds the "
-    "findings from the summaries, without the tested changes)"
-)
+ANALYSIS_RERUN = Msg("analysis.rerun_hint")
 """Hint for an ``analysis.json`` that cannot be read: it is derived data, so it can be rebuilt."""
 
 
@@ -129,9 +125,8 @@ class AnalysisModel(Open):
     @classmethod
     def _known_version(cls, version: int) -> int:
         if version > ANALYSIS_VERSION or version < 0:
-            raise PydanticCustomError(
-                "analysis_version",
-                "analysis format version {version}: this drillsim reads versions up to {known}",
-                {"version": version, "known": ANALYSIS_VERSION},
+            # A ValueError carrying a Msg: the run-folder check says it in the reader's language.
+            raise ValueError(
+                Msg("analysis.version_unknown", version=str(version), known=str(ANALYSIS_VERSION))
             )
         return version

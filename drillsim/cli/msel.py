@@ -12,6 +12,7 @@ from drillsim.cli.options import (
     check_formats,
     force_option,
     format_option,
+    lang_option,
     max_replications_option,
     out_option,
     replications_option,
@@ -19,8 +20,9 @@ from drillsim.cli.options import (
     start_option,
     workers_option,
 )
-from drillsim.cli.output import echo, echo_data, open_scenario
+from drillsim.cli.output import adopt, echo, echo_data, language, open_scenario
 from drillsim.files import check_output, write_atomic
+from drillsim.i18n import Msg
 from drillsim.msel import (
     Expected,
     export_sheet,
@@ -29,6 +31,7 @@ from drillsim.msel import (
     replace_incidents,
 )
 from drillsim.msel.files import csv_bytes, read_tables, xlsx_bytes
+from drillsim.msel.rows import in_sheet
 from drillsim.runs.experiment import BASE, check_replications, default_workers, simulate_summaries
 from drillsim.scenario.loader import decode, load_scenario_text, read_limited
 from drillsim.scenario.model import Scenario
@@ -57,6 +60,7 @@ def msel() -> None:
 @seed_option
 @workers_option
 @click.option("--no-simulate", is_flag=True, help="Leave the expected-time columns blank.")
+@lang_option
 def export(
     scenario_file: Path,
     formats: tuple[str, ...] | None,
@@ -67,6 +71,7 @@ def export(
     seed: int | None,
     workers: int | None,
     no_simulate: bool,
+    lang: str | None,
 ) -> None:
     """Write a scenario's injects as an MSEL spreadsheet (XLSX or CSV), in time order.
 
@@ -79,7 +84,9 @@ def export(
     rebuild each incident exactly. XLSX files get a Notes sheet explaining the columns.
 
     The file is --out (default: SCENARIO's name + -msel.xlsx here; - sends CSV to stdout); its
-    format is --format, else --out's suffix, else xlsx.
+    format is --format, else --out's suffix, else xlsx. The sheet's headers and notes are in
+    English (planners' tools read them); what the command prints is in --lang, else the
+    scenario's language.
 
     \b
     Example:
@@ -92,14 +99,12 @@ def export(
     out = out or Path(f"{scenario_file.stem}-msel.{fmt}")
     to_stdout = str(out) == "-"
     if to_stdout and fmt == "xlsx":
-        raise click.BadParameter(
-            "an XLSX file cannot go to stdout; use --format csv or a file name", param_hint="--out"
-        )
+        raise click.BadParameter(Msg("cli.msel.xlsx_to_stdout").say(language()), param_hint="--out")
     if not to_stdout:
         check_output(out, force=force, inputs=(scenario_file,))
     seed = scenario.scenario.seed if seed is None else seed
     expected, about = (
-        (None, "not simulated (--no-simulate)")
+        (None, Msg("cli.msel.not_simulated"))
         if no_simulate
         else _simulate(scenario, replications, seed, workers, max_replications)
     )
@@ -110,7 +115,12 @@ def export(
     else:
         write_atomic(out, data)
     echo(
-        f"wrote {'stdout' if to_stdout else out}: {len(sheet.rows)} injects; expected times: {about}",
+        Msg(
+            "cli.msel.wrote",
+            file="stdout" if to_stdout else str(out),
+            n=len(sheet.rows),
+            about=about,
+        ),
         err=True,
     )
 
@@ -118,16 +128,17 @@ def export(
 def _format(formats: tuple[str, ...] | None, output: Path | None) -> str:
     """The sheet's format: --format (one of csv, xlsx), else the output's suffix, else xlsx."""
     if formats is not None:
-        check_formats(formats, SHEET_FORMATS, "an MSEL sheet")
+        check_formats(formats, SHEET_FORMATS, Msg("cli.msel.a_sheet"))
         if len(formats) > 1:
             raise click.BadParameter(
-                "an MSEL sheet has one format: csv or xlsx", param_hint="--format"
+                Msg("cli.msel.one_format").say(language()), param_hint="--format"
             )
     fmt = formats[0] if formats else None
     suffix = output.suffix.lower().lstrip(".") if output else ""
     if fmt is not None and suffix in ("csv", "xlsx") and suffix != fmt:
         raise click.BadParameter(
-            f"--format {fmt} does not match the output's .{suffix}", param_hint="--format"
+            Msg("cli.msel.format_not_suffix", format=fmt, suffix=suffix).say(language()),
+            param_hint="--format",
         )
     if fmt is None and output is not None and str(output) == "-":
         return "csv"  # stdout takes text only
@@ -142,7 +153,7 @@ def _simulate(
     workers = default_workers() if workers is None else workers
     summaries = simulate_summaries(scenario, [], n, seed, workers=min(workers, n))[BASE]
     stats = objective_stats(scenario, BASE, summaries)
-    about = f"median and 90th percentile over {len(summaries)} simulated replications (seed {seed})"
+    about = Msg("cli.msel.simulated", n=len(summaries), seed=str(seed))
     return {st.objective.id: Expected(st.time.median, st.time.p90) for st in stats}, about
 
 
@@ -158,6 +169,7 @@ def _simulate(
 @start_option
 @out_option
 @force_option
+@lang_option
 def import_(
     msel_file: Path,
     sheet: str | None,
@@ -165,6 +177,7 @@ def import_(
     start: float | None,
     out: Path | None,
     force: bool,
+    lang: str | None,
 ) -> None:
     """Read an MSEL spreadsheet (XLSX or CSV) into the incidents of a scenario.
 
@@ -192,7 +205,8 @@ def import_(
 
     Without --scenario the incidents: section is printed as YAML. With --scenario the whole
     scenario is printed with its incidents: section replaced (every other line and comment kept),
-    checked as `drillsim validate` would before anything is written.
+    checked as `drillsim validate` would before anything is written. Messages are in --lang,
+    else --scenario's language, else English.
 
     \b
     Example:
@@ -202,14 +216,15 @@ def import_(
     output = None if out is None or str(out) == "-" else out
     if output is not None:
         check_output(output, force=force, inputs=(msel_file,))  # --scenario may be updated in place
-    tables, notes = read_tables(msel_file, sheet)
     scenario, text = None, ""
-    if scenario_file is not None:
+    if scenario_file is not None:  # read first: the sheet's problems are said in its language
         text = decode(read_limited(scenario_file, str(scenario_file)), str(scenario_file))
         scenario = load_scenario_text(text, str(scenario_file))
+        adopt(scenario.scenario.language)
+    tables, notes = read_tables(msel_file, sheet)
     result = import_incidents(tables, scenario, start)
     for note in (*notes, *result.notes):
-        echo(f"note: {note}", err=True)
+        echo(Msg("cli.msel.note", note=note), err=True)
     if scenario is None:
         yaml_text = incidents_text(result.incidents)
     else:
@@ -217,14 +232,20 @@ def import_(
             text, str(scenario_file), scenario, result.incidents, str(output or "<output>")
         )
         for w in warnings:
-            echo(w.format(), err=True)
+            echo(w.format(language()), err=True)
     if output is None:
         echo_data(yaml_text)
     else:
         write_atomic(output, yaml_text)
-    where = f" (sheet {tables[0].sheet})" if tables[0].sheet else ""
+    read = {
+        "n": len(result.incidents),
+        "file": str(msel_file),
+        "sheet": in_sheet(tables[0].sheet),
+        "row": str(result.header.row),
+    }
     echo(
-        f"read {len(result.incidents)} injects from {msel_file}{where}, header on row {result.header.row}"
-        + (f"; wrote {output}" if output else ""),
+        Msg("cli.msel.read_wrote", **read, out=str(output))
+        if output
+        else Msg("cli.msel.read", **read),
         err=True,
     )

@@ -16,11 +16,13 @@ from drillsim.cli.options import (
     out_option,
     start_option,
 )
-from drillsim.cli.output import echo
+from drillsim.cli.output import adopt, echo, language
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import check_folder
+from drillsim.i18n import Msg
 from drillsim.report import build, charts_folder, write_report
 from drillsim.report.bridge import add_findings
+from drillsim.report.data import run_language
 from drillsim.report.figures import make_charts
 from drillsim.runs.store import holds_files
 
@@ -66,12 +68,12 @@ def report(
       drillsim report reports/lai-chau-hydropower --format html,docx,pdf --lang vi
       drillsim report reports/lai-chau-hydropower --observed live-drill.csv --start 08:30 --force
     """
+    adopt(run_language(results_dir))
     formats = formats or ("html", "md")
-    check_formats(formats, REPORT_FORMATS, "a report")
+    check_formats(formats, REPORT_FORMATS, Msg("cli.report.a_report"))
     if start is not None and observed is None:
         raise click.BadParameter(
-            "only used with --observed (the clock time the live drill started)",
-            param_hint="--start",
+            Msg("cli.report.start_without_observed").say(language()), param_hint="--start"
         )
     hold_folder(results_dir)
     for path in write_report(
@@ -82,7 +84,7 @@ def report(
         observed_start=start,
         force=force,
     ):
-        echo(f"report: {path}")
+        echo(Msg("cli.report.wrote", file=str(path)))
 
 
 @click.command()
@@ -102,19 +104,17 @@ def chart(results_dir: Path, out: Path | None, lang: str | None, force: bool) ->
     Example:
       drillsim chart reports/lai-chau-hydropower --out charts/
     """
+    adopt(run_language(results_dir))
     if out is not None and str(out) == "-":
-        raise InputError("charts are files: give a folder with --out, not -")
+        raise InputError(Msg("cli.chart.not_stdout"))
     if out is not None:
         check_folder(out)
     if out is not None and holds_files(out) and not force:
-        raise OutputExistsError(
-            f"{out} already holds files; choose an empty or new folder, or pass --force "
-            "to draw into it (charts of the same name are replaced)"
-        )
+        raise OutputExistsError(Msg("cli.chart.folder_not_empty", folder=str(out)))
     if out is None or out.absolute().is_relative_to(results_dir.absolute()):
         hold_folder(results_dir)
     data = build(results_dir, lang)
     add_findings(data)
     folder = out or results_dir / charts_folder(data.lang, data.scenario.scenario.language)
     for name, path in sorted(make_charts(data, folder).items()):
-        echo(f"{name}: {path} (+ .svg)")
+        echo(Msg("cli.chart.wrote", name=name, file=str(path)))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.errors import InputError
+from drillsim.i18n import Msg, Number
 from drillsim.msel.columns import column_letter
 from drillsim.msel.export import Sheet
 from drillsim.msel.header import Table
@@ -34,7 +35,8 @@ MAX_ROWS, MAX_COLUMNS = 10_000, 200
 DELIMITERS = (",", ";", "\t")
 """CSV delimiters tried (Excel writes ';' in locales whose decimal mark is a comma)."""
 
-_XLSX_HINT = "save the file as Excel Workbook (.xlsx) or as CSV UTF-8"
+_XLSX_HINT = Msg("msel.xlsx_hint")
+"""What to do with a spreadsheet that cannot be read: save it as .xlsx or CSV UTF-8."""
 
 
 def read_tables(path: Path, sheet: str | None) -> tuple[list[Table], list[str]]:
@@ -46,22 +48,21 @@ def read_tables(path: Path, sheet: str | None) -> tuple[list[Table], list[str]]:
     ):
         return _read_xlsx(data, str(path), sheet)
     if kind in (".xls", ".ods", ".numbers") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError(f"{path}: this spreadsheet format cannot be read; {_XLSX_HINT}")
+        raise InputError(Msg("msel.format_unreadable", file=str(path), hint=_XLSX_HINT))
     if sheet is not None:
-        raise InputError(f"{path}: --sheet applies to .xlsx files; a CSV file has one table")
+        raise InputError(Msg("msel.sheet_of_csv", file=str(path)))
     return _read_csv(data, str(path))
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise InputError(
-                f"{path}: the file is over {MAX_BYTES // 2**20} MB; an MSEL is far smaller "
-                "(check you passed the right file)"
-            )
+            raise InputError(Msg("msel.file_too_large", file=str(path), mb=MAX_BYTES // 2**20))
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InputError(
+            Msg("msel.cannot_read", file=str(path), reason=str(exc.strerror or exc))
+        ) from None
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -82,8 +83,7 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{name}: byte {exc.start} is not {codec.upper()}: the file uses an older encoding "
-            "(such as Windows-1258 or GB2312); in Excel: Save As, CSV UTF-8"
+            Msg("msel.not_utf", file=name, byte=str(exc.start), codec=codec.upper())
         ) from None
 
 
@@ -99,7 +99,7 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
                 )
             )
         except csv.Error as exc:
-            raise InputError(f"{name}: not a readable CSV file ({exc})") from None
+            raise InputError(Msg("msel.csv_unreadable", file=name, reason=str(exc))) from None
         cut = (
             cut
             or len(records) > MAX_ROWS
@@ -110,11 +110,9 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Table], list[str]]:
             for n, rec in enumerate(records[:MAX_ROWS], 1)
         )
         tables.append(Table(name, None, rows))
-    return tables, [_cut_note(name)] if cut else []
-
-
-def _cut_note(where: str) -> str:
-    return f"only the first {MAX_ROWS:,} rows and {MAX_COLUMNS} columns of {where} are read"
+    return tables, [
+        Msg("msel.cut_file", rows=Number(MAX_ROWS, grouped=True), columns=MAX_COLUMNS, file=name)
+    ] if cut else []
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
@@ -144,15 +142,17 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError(
-            f"{name}: not a valid .xlsx file (it is not a zip archive); {_XLSX_HINT}"
-        ) from None
+        raise InputError(Msg("msel.not_zip", file=name, hint=_XLSX_HINT)) from None
     with archive:
         unpacked = sum(i.file_size for i in archive.infolist())
         if unpacked > MAX_UNPACKED:
             raise InputError(
-                f"{name}: the workbook unpacks to {unpacked:,} bytes, over the limit of "
-                f"{MAX_UNPACKED:,}"
+                Msg(
+                    "msel.unpacks_too_large",
+                    file=name,
+                    size=Number(unpacked, grouped=True),
+                    limit=Number(MAX_UNPACKED, grouped=True),
+                )
             )
         book = _open_book(data, name, data_only=True)
         try:
@@ -167,7 +167,18 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[Table], 
     table = tuple(
         (n, tuple(values) + (None,) * (width - len(values))) for n, values in enumerate(grid, 1)
     )
-    notes = [_cut_note(f"sheet {ws.title}")] if cut else []
+    notes: list[str] = (
+        [
+            Msg(
+                "msel.cut_sheet",
+                rows=Number(MAX_ROWS, grouped=True),
+                columns=MAX_COLUMNS,
+                sheet=ws.title,
+            )
+        ]
+        if cut
+        else []
+    )
     notes.extend(_uncalculated(data, name, ws.title, table))
     return [Table(name, ws.title, table)], notes
 
@@ -179,9 +190,16 @@ def _open_book(data: bytes, name: str, *, data_only: bool) -> Any:
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # noqa: BLE001 - any parse failure of an untrusted file is bad input, not a bug
-        raise InputError(
-            f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); {_XLSX_HINT}"
-        ) from None
+        raise InputError(_unreadable_book(name, exc)) from None
+
+
+def _unreadable_book(name: str, exc: Exception) -> Msg:
+    return Msg(
+        "msel.workbook_unreadable",
+        file=name,
+        error=f"{type(exc).__name__}: {_short(exc)}",
+        hint=_XLSX_HINT,
+    )
 
 
 def _short(exc: BaseException) -> str:
@@ -192,9 +210,11 @@ def _short(exc: BaseException) -> str:
 def _sheet(book: Any, name: str, sheet: str | None) -> Any:
     names = [ws.title for ws in book.worksheets]
     if sheet is not None and sheet not in names:
-        raise InputError(f"{name}: no sheet named {sheet!r}; the workbook has: {', '.join(names)}")
+        raise InputError(
+            Msg("msel.no_such_sheet", file=name, sheet=repr(sheet), sheets=", ".join(names))
+        )
     if sheet is None and not names:
-        raise InputError(f"{name}: the workbook has no worksheet; {_XLSX_HINT}")
+        raise InputError(Msg("msel.no_worksheet", file=name, hint=_XLSX_HINT))
     return book[sheet] if sheet else book["MSEL"] if "MSEL" in names else book.worksheets[0]
 
 
@@ -214,8 +234,13 @@ def _rows(ws: Any, name: str) -> tuple[list[list[Any]], bool]:
             grid.append(row)
     except Exception as exc:  # noqa: BLE001 - a damaged sheet of an untrusted file is bad input, not a bug
         raise InputError(
-            f"{name}: cannot read sheet {ws.title} ({type(exc).__name__}: {_short(exc)}); "
-            f"{_XLSX_HINT}"
+            Msg(
+                "msel.sheet_unreadable",
+                file=name,
+                sheet=ws.title,
+                error=f"{type(exc).__name__}: {_short(exc)}",
+                hint=_XLSX_HINT,
+            )
         ) from None
     while grid and not grid[-1]:
         grid.pop()
@@ -256,9 +281,7 @@ def _merged_ranges(
                     found.append((min(r1, r2), min(a, b), max(r1, r2), max(a, b)))
                 tail = text[max(last, len(text) - 512) :]
     except Exception as exc:  # noqa: BLE001 - a damaged part (zlib.error, a bad cell reference) is bad input
-        raise InputError(
-            f"{name}: cannot read the workbook ({type(exc).__name__}: {_short(exc)}); {_XLSX_HINT}"
-        ) from None
+        raise InputError(_unreadable_book(name, exc)) from None
     return found
 
 
@@ -278,9 +301,14 @@ def _fill_merged(
     covered = sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in spans)
     if covered > limits.MERGED_CELLS.value():
         raise InputError(
-            f"{name}: the merged ranges of sheet {title} cover {covered:,} cells of the rows and "
-            f"columns read, over the limit of {limits.MERGED_CELLS.value():,}; unmerge them, or set "
-            f"{limits.MERGED_CELLS.env} to raise the limit"
+            Msg(
+                "msel.merged_too_many",
+                file=name,
+                sheet=title,
+                cells=Number(covered, grouped=True),
+                limit=Number(limits.MERGED_CELLS.value(), grouped=True),
+                env=limits.MERGED_CELLS.env,
+            )
         )
     for r1, c1, r2, c2 in spans:
         top = grid[r1 - 1]
@@ -322,14 +350,10 @@ def _uncalculated(
         book.close()
     if not cells:
         return []
-    shown = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
-    return [
-        (
-            f"sheet {title}: {len(cells)} formula cell(s) have no saved value and read as empty "
-            f"({shown}); open the file in Excel or LibreOffice and save it, so each formula's "
-            "value is stored"
-        )
-    ]
+    shown = ", ".join(cells[:8])
+    if len(cells) > 8:
+        shown = Msg("msel.cells_and_more", cells=shown, more=len(cells) - 8)
+    return [Msg("msel.formulas_unsaved", sheet=title, n=len(cells), cells=shown)]
 
 
 def xlsx_bytes(sheet: Sheet) -> bytes:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from drillsim.errors import InputError, Problem, ScenarioError
+from drillsim.i18n import N_, Msg, Number
 from drillsim.msel.columns import COLUMNS, column_letter, header_key
 from drillsim.msel.header import (
     HEADER_SCAN,
@@ -28,12 +29,13 @@ from drillsim.msel.times import (
     first_day,
     hhmm,
     read_time,
+    reason,
     whole_seconds,
 )
 from drillsim.names import without_asides
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.loader import parse_fragment
-from drillsim.scenario.locate import ID_HINT
+from drillsim.scenario.locate import ID_HINT, describe
 from drillsim.scenario.model import (
     ID_PATTERN,
     TRIAGE,
@@ -84,8 +86,10 @@ def agency_matcher(scenario: Scenario) -> AgencyMatcher:
 
 def listed(ids: Sequence[str], most: int = 20) -> str:
     """Ids for a hint: the first ``most``, then how many more (a hint never lists 20,000 agencies)."""
-    more = f" (and {len(ids) - most:,} more)" if len(ids) > most else ""
-    return ", ".join(ids[:most]) + more
+    shown_ids = ", ".join(ids[:most])
+    if len(ids) <= most:
+        return shown_ids
+    return Msg("msel.listed_more", ids=shown_ids, more=Number(len(ids) - most, grouped=True))
 
 
 # -- import: rows -----------------------------------------------------------------------------------
@@ -140,12 +144,16 @@ class _Row:
     def problem(self, key: str | None, message: str, hint: str = "") -> None:
         col = self.header.columns.get(key) if key else None
         where = (
-            f"row {self.number}"
+            Msg("msel.at_row", row=str(self.number))
             if col is None
-            else f"cell {column_letter(col)}{self.number} ({self.header.names.get(col, key)})"
+            else Msg(
+                "msel.at_cell",
+                cell=f"{column_letter(col)}{self.number}",
+                header=self.header.names.get(col, key),
+            )
         )
         if self.table.sheet:
-            where = f"sheet {self.table.sheet}, {where}"
+            where = Msg("msel.at_sheet", sheet=self.table.sheet, where=where)
         self.problems.append(
             Problem(
                 message,
@@ -175,7 +183,7 @@ def import_incidents(
             continue
         rows.append((row, *_draft(row, len(rows) + 1, scenario)))
     if not rows:
-        raise InputError(f"{table.file}: no inject rows under the header on row {header.row}")
+        raise InputError(Msg("msel.no_inject_rows", file=table.file, row=str(header.row)))
     ats = _resolve_times([(r, t) for r, _, t in rows], start, notes)
     incidents = [_validate(row, draft, at) for (row, draft, _), at in zip(rows, ats)]
     read = [r for r, _, _ in rows]
@@ -187,39 +195,51 @@ def import_incidents(
     return Imported(tuple(i for i in incidents if i is not None), header, tuple(notes))
 
 
+HEADER_LACKS = {
+    (False, False): N_("msel.header_lacks_time_and_recipient"),
+    (False, True): N_("msel.header_lacks_time"),
+    (True, False): N_("msel.header_lacks_recipient"),
+}
+"""(has a Scenario time column, has a To or Detected by column) -> what a header lacks."""
+
+
 def _checked(table: Table, header: Header | None) -> Header:
     """The header, if it has what an import needs; else InputError saying what is expected."""
     expected = ", ".join(c.header for c in COLUMNS[:9])
     if header is None:
         raise InputError(
-            f"{table.file}{_sheet(table)}: cannot find the header row in the first {HEADER_SCAN} rows; expected "
-            f"headers such as {expected} (or STT, Thời gian, Nội dung, Đơn vị nhận; 序号, 时间, 内容, 接收方)"
+            Msg(
+                "msel.no_header",
+                file=table.file,
+                sheet=in_sheet(table.sheet),
+                rows=HEADER_SCAN,
+                expected=expected,
+            )
         )
-    missing = [
-        what
-        for what, keys in (
-            ("Scenario time", ("time",)),
-            ("To or Detected by", ("to", "detected_by")),
-        )
-        if not any(k in header.columns for k in keys)
-    ]
-    if missing:
+    has = ("time" in header.columns, any(k in header.columns for k in ("to", "detected_by")))
+    if has in HEADER_LACKS:
         raise InputError(
-            f"{table.file}{_sheet(table)}: the header on row {header.row} has no "
-            f"{' and no '.join(missing)} column; it has: {', '.join(header.names.values())}"
+            Msg(
+                HEADER_LACKS[has],
+                file=table.file,
+                sheet=in_sheet(table.sheet),
+                row=str(header.row),
+                names=", ".join(header.names.values()),
+            )
         )
     return header
 
 
-def _sheet(table: Table) -> str:
-    return f" (sheet {table.sheet})" if table.sheet else ""
+def in_sheet(sheet: str | None) -> str:
+    """`` (sheet Injects)`` after a file name, for a workbook's sheet (nothing for a CSV file)."""
+    return Msg("msel.in_sheet", sheet=sheet) if sheet else ""
 
 
 def _column_notes(header: Header) -> list[str]:
     if not header.ignored:
         return []
     shown = ", ".join(f"{column_letter(c)} ({header.names[c]})" for c in header.ignored)
-    return [f"ignored column(s) drillsim does not use: {shown}"]
+    return [Msg("msel.ignored_columns", columns=shown)]
 
 
 def _is_heading(row: _Row, notes: list[str]) -> bool:
@@ -228,12 +248,13 @@ def _is_heading(row: _Row, notes: list[str]) -> bool:
     if not filled:
         return True
     if len(set(filled)) == 1 and (len(filled) > 1 or row.cell("time") is None):
-        notes.append(f"row {row.number} is read as a heading ({shown(filled[0])}) and skipped")
+        notes.append(Msg("msel.heading_row", row=str(row.number), text=shown(filled[0])))
         return True
     return False
 
 
-DIST_HINT = "write a duration such as 2m, or a distribution such as {uniform: [1m, 4m]}"
+DIST_HINT = Msg("msel.dist_hint")
+"""How to write a detection time: a duration (2m) or a distribution ({uniform: [1m, 4m]})."""
 _MSEL_KEYS = ("synopsis", "inject", "from", "to", "method", "controller", "expected_action")
 
 
@@ -269,11 +290,7 @@ def _number(row: _Row) -> int | None:
         return None
     if text.isdigit():
         return int(text)
-    row.problem(
-        "number",
-        f"the event number {shown(text)} is not a whole number",
-        "number the injects 1, 2, 3...; or add an 'Incident id' column and leave the number blank",
-    )
+    row.problem("number", Msg("msel.number_not_whole", value=shown(text)), Msg("msel.number_hint"))
     return None
 
 
@@ -298,18 +315,14 @@ def _recipient(row: _Row, scenario: Scenario | None) -> str:
     text = row.text(key).strip()
     found: str | None = None
     if not text:
-        row.problem(
-            key,
-            "no recipient: an inject needs the agency that receives it (it detects the incident)",
-            "fill in To or Detected by",
-        )
+        row.problem(key, Msg("msel.no_recipient"), Msg("msel.no_recipient_hint"))
     elif scenario is not None and row.match is not None:
         found = next((a for a in map(row.match, [text, *_parts(text)]) if a), None)
         if found is None:
             row.problem(
                 key,
-                f"no agency of the scenario matches {shown(text)}",
-                f"write the id or the name of one of its agencies: {listed([a.id for a in scenario.agencies])}",
+                Msg("msel.no_agency_matches", value=shown(text)),
+                Msg("msel.agency_hint", agencies=listed([a.id for a in scenario.agencies])),
             )
     elif key == "detected_by":
         found = text
@@ -318,9 +331,8 @@ def _recipient(row: _Row, scenario: Scenario | None) -> str:
         if found is None:
             row.problem(
                 key,
-                f"cannot tell which agency {shown(text)} is without the scenario",
-                "pass --scenario SCENARIO to match recipients with its agencies' ids and names, or add "
-                "a 'Detected by' column with agency ids",
+                Msg("msel.agency_needs_scenario", value=shown(text)),
+                Msg("msel.agency_needs_scenario_hint"),
             )
     if found is None:
         row.failed.add("detected_by")
@@ -339,7 +351,11 @@ def _detection(row: _Row) -> Any:
     try:
         return parse_fragment(text, row.table.file)
     except ScenarioError as exc:
-        row.problem("detection", f"cannot read {shown(text)}: {exc.problems[0].message}", DIST_HINT)
+        row.problem(
+            "detection",
+            Msg("msel.detection_unreadable", value=shown(text), reason=exc.problems[0].message),
+            DIST_HINT,
+        )
         row.failed.add("detection")
         return None
 
@@ -366,10 +382,10 @@ def _time(row: _Row) -> SheetTime | None:
     value = row.cell("time")
     try:
         if value is None:
-            raise ValueError("no scenario time")
+            raise ValueError(Msg("msel.no_time"))
         return read_time(value)
     except ValueError as exc:
-        row.problem("time", str(exc), TIME_HINT)
+        row.problem("time", reason(exc), TIME_HINT)
         row.failed.add("at")
         return None
 
@@ -381,23 +397,20 @@ def _resolve_times(
     clocks = [t for _, t in rows if t is not None and t.clock]
     if not clocks:
         if start is not None:
-            notes.append("--start is not used: the sheet has no clock times")
+            notes.append(Msg("msel.start_unused"))
         return [None if t is None else t.seconds for _, t in rows]
     first = first_day(clocks)
     origin = min(clock_seconds(t, first) for t in clocks) if start is None else start
     if start is None:
-        notes.append(
-            f"clock times are counted from {hhmm(origin)}, the earliest in the sheet; "
-            "pass --start HH:MM to choose the exercise start"
-        )
+        notes.append(Msg("msel.clock_origin", start=hhmm(origin)))
     out: list[float | None] = []
     for row, t in rows:
         at = None if t is None else clock_seconds(t, first) - origin if t.clock else t.seconds
         if at is not None and at < 0:
             row.problem(
                 "time",
-                f"{row.text('time').strip()} is before the exercise start {hhmm(origin)}",
-                "pass an earlier --start, or correct the time",
+                Msg("msel.before_start", time=row.text("time").strip(), start=hhmm(origin)),
+                Msg("msel.before_start_hint"),
             )
             row.failed.add("at")
             at = None
@@ -426,24 +439,36 @@ def _column_of(loc: tuple[Any, ...], source: Mapping[str, str]) -> str:
 
 
 def _describe(err: Any) -> tuple[str, str]:
-    """Message and hint for one validation error, in a trainer's words."""
-    kind, value = err["type"], err.get("input")
+    """Message and hint for one validation error, in a trainer's words (pydantic's other error
+    types as a scenario file's, :func:`drillsim.scenario.locate.describe`)."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     if kind == "string_pattern_mismatch":
-        return f"{shown(value)} is not a valid id", ID_HINT
+        return Msg("msel.not_an_id", value=shown(value)), ID_HINT
     if kind.startswith("int_"):
-        return (
-            f"expected a whole number, got {shown(value)}",
-            "write a number such as 3 (0 or more)",
-        )
+        return Msg("msel.not_whole", value=shown(value)), Msg("msel.whole_hint")
     if kind == "string_too_long":
         return (
-            f"the text is {len(value)} characters long; at most {err['ctx']['max_length']} fit",
-            "shorten it",
+            Msg("msel.too_long", length=len(value), most=ctx["max_length"]),
+            Msg("msel.too_long_hint"),
         )
-    text = re.sub(r"^Value error, ", "", err["msg"])
-    if kind in ("greater_than_equal", "less_than_equal"):
-        text = f"{text}, got {shown(value)}"
+    if kind in _BOUNDS:
+        return Msg(_BOUNDS[kind][1], limit=str(ctx[_BOUNDS[kind][0]]), value=shown(value)), ""
+    if kind != "value_error":
+        return describe(err)
+    error = ctx.get("error")
+    text = (
+        error.args[0]
+        if isinstance(error, ValueError) and error.args and isinstance(error.args[0], Msg)
+        else re.sub(r"^Value error, ", "", err["msg"])
+    )
     return text, DIST_HINT if "duration" in text or "distribution" in text else ""
+
+
+_BOUNDS = {
+    "greater_than_equal": ("ge", N_("msel.at_least")),
+    "less_than_equal": ("le", N_("msel.at_most")),
+}
+"""Bounds of a number in a cell: the context field of the limit, and the message."""
 
 
 def _check_references(
@@ -457,14 +482,16 @@ def _check_references(
             continue
         if inc.zone is not None and zones and inc.zone not in zone_set:
             row.problem(
-                "zone", f"unknown zone {shown(inc.zone)}", f"zones of the scenario: {listed(zones)}"
+                "zone",
+                Msg("msel.unknown_zone", zone=shown(inc.zone)),
+                Msg("msel.zones_hint", zones=listed(zones)),
             )
         for t in inc.triggers:
             if t not in task_set:
                 row.problem(
                     "triggers",
-                    f"unknown task {shown(t)}",
-                    f"tasks of the scenario: {listed(tasks)}",
+                    Msg("msel.unknown_task", task=shown(t)),
+                    Msg("msel.tasks_hint", tasks=listed(tasks)),
                 )
     known = {i.id for i in incidents if i is not None} | {
         "trigger",
@@ -476,10 +503,9 @@ def _check_references(
         for name in sorted(set(named) - known):
             rows[0].problems.append(
                 Problem(
-                    f"the scenario's objective {o.id} is measured on incident {shown(name)}, which no row of the MSEL has",
+                    Msg("msel.objective_lost", objective=o.id, incident=shown(name)),
                     file=file,
-                    hint=f"write {name} in an 'Incident id' column on the row of that inject, or change "
-                    "the objective in the scenario",
+                    hint=Msg("msel.objective_lost_hint", incident=name),
                 )
             )
 
@@ -490,8 +516,8 @@ def _check_unique(rows: Sequence[_Row], incidents: Sequence[Incident | None]) ->
         if inc is not None and inc.id in first:
             row.problem(
                 row.source["id"],
-                f"incident id {shown(inc.id)} is already used on row {first[inc.id].number}",
-                "give each inject its own Event No. or Incident id",
+                Msg("msel.duplicate_id", id=shown(inc.id), row=str(first[inc.id].number)),
+                Msg("msel.duplicate_id_hint"),
             )
         elif inc is not None:
             first[inc.id] = row

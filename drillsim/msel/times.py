@@ -9,15 +9,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from drillsim.i18n import Msg
 from drillsim.msel.header import shown
 from drillsim.scenario.durations import MAX_SECONDS, format_duration, parse_duration
 
 # -- times ----------------------------------------------------------------------------------------
 
-TIME_HINT = (
-    "write a duration from the exercise start (35m, 1h30m), a relative time (D+1 H+2 M+30, H+2, "
-    "M+30, H+0:35, T+0:35, +00:35) or a clock time (09:30, 9h30) measured from --start"
-)
+TIME_HINT = Msg("msel.time_hint")
+"""How to write a scenario time: a duration (35m), a relative time (D+1 H+2 M+30, H+0:35...) or a
+clock time (09:30) measured from --start."""
+
+
+def reason(exc: ValueError) -> str:
+    """What a ValueError of this module says: its :class:`~drillsim.i18n.Msg`, kept whole so the
+    reader's language can say it (``str(exc)`` would be its English)."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, Msg) else str(exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +78,7 @@ def start_seconds(text: str) -> float:
     except ValueError:
         t = None
     if t is None or not t.clock or t.day is not None:
-        raise ValueError(f"{shown(text)} is not a clock time; write the exercise start as 08:00")
+        raise ValueError(Msg("msel.start_not_clock", value=shown(text)))
     return t.seconds
 
 
@@ -86,21 +93,16 @@ def read_time(value: Any) -> SheetTime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value == 0:
             return SheetTime(0.0)
-        raise ValueError(
-            f"the number {value:g} has no unit; write {value:g}m or H+{value:g}, or format the "
-            "cell as a time"
-        )
+        raise ValueError(Msg("msel.time_no_unit", number=f"{value:g}"))
     text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width ０９：３０ too
     if m := _DATETIME.fullmatch(text):
         clock = _clock(m[4].strip())
         if clock is None:
-            raise ValueError(f"cannot read the time in {shown(text)}")
+            raise ValueError(Msg("msel.time_unreadable_clock", value=shown(text)))
         try:
             day = dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
         except ValueError:
-            raise ValueError(
-                f"{shown(text)} has no such date; write it as 2025-05-14 09:50"
-            ) from None
+            raise ValueError(Msg("msel.time_no_such_date", value=shown(text))) from None
         return SheetTime(clock, True, day)
     if (clock := _clock(text)) is not None:
         return SheetTime(clock, True)
@@ -109,9 +111,11 @@ def read_time(value: Any) -> SheetTime:
     try:
         return SheetTime(parse_duration(text))
     except ValueError as exc:
-        if text.startswith("-") or "30 days" in str(exc):
-            raise ValueError(str(exc).replace(repr(text), shown(text))) from None
-        raise ValueError(f"cannot read {shown(text)} as a time") from None
+        if text.startswith("-"):
+            raise ValueError(Msg("msel.time_negative", value=shown(text))) from None
+        if "30 days" in str(exc):
+            raise ValueError(Msg("msel.time_too_long", value=shown(text))) from None
+        raise ValueError(Msg("msel.time_unreadable", value=shown(text))) from None
 
 
 def whole_seconds(seconds: float) -> float:
@@ -131,43 +135,45 @@ def _clock(text: str) -> float | None:
     h, minutes, s = int(m[1]), int(m[2] or m[4]), int(m[3] or 0)
     if m[5]:
         if not 1 <= h <= 12:
-            raise ValueError(f"{shown(text)}: an AM/PM hour is 1 to 12")
+            raise ValueError(Msg("msel.time_am_pm", value=shown(text)))
         h = h % 12 + (12 if m[5].lower() == "pm" else 0)
     if h > 23 or minutes > 59 or s > 59:
-        raise ValueError(f"{shown(text)} is not a clock time (00:00 to 23:59:59)")
+        raise ValueError(Msg("msel.time_not_clock", value=shown(text)))
     return h * 3600.0 + minutes * 60 + s
 
 
 def _relative(text: str) -> float:
     """``D+1 H+2 M+30``, ``H+2``, ``M+30``, ``T+0:35``, ``H+0:35``, ``+00:35`` as seconds."""
     total, seen, pos = 0.0, set(), 0
-    bad = ValueError(f"cannot read {shown(text)} as a relative time")
+    bad = ValueError(Msg("msel.time_unreadable_relative", value=shown(text)))
     for m in _REL_TOKEN.finditer(text):
         if text[pos : m.start()].strip(" ,;"):
             raise bad
         pos = m.end()
         unit, number = (m[1] or "T").upper(), m[2]
         if len(number.split(":")[0].split(".")[0]) > _MAX_DIGITS:
-            raise ValueError(f"{shown(text)} is longer than 30 days; check for a typo")
+            raise ValueError(Msg("msel.time_too_long", value=shown(text)))
         if ":" in number:
             if unit not in "HT":
                 raise bad
             parts = [int(p) for p in number.split(":")] + [0]
             if parts[1] > 59 or parts[2] > 59:
-                raise ValueError(f"{shown(text)}: minutes and seconds go up to 59")
+                raise ValueError(Msg("msel.time_over_59", value=shown(text)))
             unit, seconds = "H", parts[0] * 3600.0 + parts[1] * 60 + parts[2]
         elif unit == "T":
             raise ValueError(
-                f"{shown(text)} has no unit; write T+h:mm such as T+0:{number.zfill(2)}, or M+{number}"
+                Msg(
+                    "msel.time_t_no_unit", value=shown(text), minutes=number.zfill(2), number=number
+                )
             )
         else:
             seconds = float(number) * _REL_UNITS[unit]
         if unit in seen:
-            raise ValueError(f"{shown(text)} gives {unit}+ twice")
+            raise ValueError(Msg("msel.time_twice", value=shown(text), unit=unit))
         seen.add(unit)
         total += seconds
     if not seen or text[pos:].strip(" ,;"):
         raise bad
     if total > MAX_SECONDS:
-        raise ValueError(f"{shown(text)} is longer than 30 days; check for a typo")
+        raise ValueError(Msg("msel.time_too_long", value=shown(text)))
     return total

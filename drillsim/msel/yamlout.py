@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from drillsim.errors import DrillsimError, InputError, Problem, ScenarioError
+from drillsim.i18n import Msg
 from drillsim.msel.export import dist_text
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.loader import load_scenario_text_with_warnings, parse_yaml
@@ -49,9 +50,7 @@ def incidents_text(incidents: Sequence[Incident]) -> str:
         Incident.model_validate(d) for d in parse_yaml(text, "<incidents>").data["incidents"]
     )
     if back != tuple(incidents):
-        raise DrillsimError(
-            "the incidents written as YAML do not read back the same; this is a bug in drillsim"
-        )
+        raise DrillsimError(Msg("msel.bug_yaml_differs"))
     return text
 
 
@@ -65,10 +64,7 @@ def replace_incidents(
     """
     marks = {k[0]: m for k, m in parse_yaml(text, name).key_marks.items() if len(k) == 1}
     if marks.get("incidents", (0, 0))[1] != 1:
-        raise InputError(
-            f"{name}: the incidents section does not start a line (a flow-style file?), so it cannot "
-            "be replaced; import without --scenario and paste the section"
-        )
+        raise InputError(Msg("msel.incidents_not_replaceable", file=name))
     lines = text.splitlines(keepends=True)
     start = marks["incidents"][0] - 1
     end = min((line - 1 for line, _ in marks.values() if line - 1 > start), default=len(lines))
@@ -82,9 +78,7 @@ def replace_incidents(
     except ScenarioError as exc:
         raise ScenarioError(_relocate(exc.problems, name, start, end, len(section))) from None
     if scenario != original.model_copy(update={"incidents": tuple(incidents)}):
-        raise DrillsimError(
-            "replacing the incidents changed another section; this is a bug in drillsim"
-        )
+        raise DrillsimError(Msg("msel.bug_other_section"))
     return merged, warnings
 
 
@@ -105,7 +99,7 @@ def _relocate(
                 file=file,
                 line=line,
                 column=p.column if line else None,
-                hint=p.hint or "the incidents come from the MSEL",
+                hint=p.hint or Msg("msel.incidents_from_msel"),
             )
         )
     return out

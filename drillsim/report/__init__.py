@@ -20,6 +20,7 @@ from drillsim import i18n
 from drillsim.analysis.findings import IDLE_UTILISATION
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import check_target, write_atomic
+from drillsim.i18n import Msg, Msgn
 from drillsim.report import vocab
 from drillsim.report.bridge import add_findings
 from drillsim.report.data import RATING_THRESHOLDS, RATING_WORDS, ReportData, build, fmt_time
@@ -152,7 +153,9 @@ def write_report(
     """
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise InputError(f"unknown report format {', '.join(bad)}; use {', '.join(FORMATS)}")
+        raise InputError(
+            Msg("report.unknown_format", formats=", ".join(bad), known=", ".join(FORMATS))
+        )
     d = build(root, lang)
     stem = f"after-action-report-{d.lang}"
     targets = [root / f"{stem}.{f}" for f in formats]
@@ -161,8 +164,12 @@ def write_report(
     existing = [t for t in targets if t.exists()]
     if existing and not force:
         raise OutputExistsError(
-            f"{', '.join(map(str, existing))} {'exists' if len(existing) == 1 else 'exist'}"
-            "; pass --force to replace (copy out any edits first), or choose another --lang"
+            Msgn(
+                "report.exists",
+                "report.exist",
+                len(existing),
+                files=", ".join(map(str, existing)),
+            )
         )
     _add_analysis(d)
     if observed is not None:
@@ -233,10 +240,7 @@ def pdf_bytes(html: str) -> bytes:
     """The HTML report printed to PDF by headless Chromium (the only PDF route: no heavy install)."""
     browser = find_browser()
     if browser is None:
-        raise InputError(
-            "PDF output needs Chromium (Debian: apt-get install chromium); "
-            "the HTML report prints to PDF from any browser too"
-        )
+        raise InputError(Msg("report.pdf_needs_chromium"))
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "report.html"
         src.write_text(html, encoding="utf-8")
@@ -251,7 +255,7 @@ def pdf_bytes(html: str) -> bytes:
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=120)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise InputError(f"Chromium could not print the PDF: {exc}") from None
+            raise InputError(Msg("report.pdf_failed", error=str(exc))) from None
         if not out.exists() or out.stat().st_size == 0:
-            raise InputError("Chromium did not produce a PDF")
+            raise InputError(Msg("report.pdf_missing"))
         return out.read_bytes()

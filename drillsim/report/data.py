@@ -6,6 +6,7 @@ summaries, logs and scenario: nothing is typed in by hand.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,10 @@ from drillsim.analysis.results import (
 )
 from drillsim.analysis.stats import paired_share_difference
 from drillsim.analysis.summary import ReplicationSummary
-from drillsim.errors import InputError, replay_command
-from drillsim.i18n import N_
-from drillsim.runs.check import load_scenario, open_run
+from drillsim.errors import DrillsimError, InputError, replay_command
+from drillsim.i18n import N_, Msg
+from drillsim.runs.check import SCENARIO_JSON, load_scenario, open_run
+from drillsim.runs.models import read_text
 from drillsim.runs.store import RunData, read_log, read_manifest
 from drillsim.scenario.durations import clock, describe
 from drillsim.scenario.model import Objective, Scenario
@@ -178,6 +180,18 @@ def load_scenario_json(root: Path) -> Scenario:
     return load_scenario(root, read_manifest(root).scenario_hash)
 
 
+def run_language(root: Path) -> str | None:
+    """The language of a run folder's scenario, read from ``scenario.json`` without checking the
+    rest (None when it cannot be read): the command line speaks it before the folder is opened,
+    so even the errors about a damaged folder are said in the scenario's language."""
+    try:
+        data = json.loads(read_text(root / SCENARIO_JSON, "scenario"))
+        lang = data["scenario"]["language"]
+    except (OSError, ValueError, KeyError, TypeError, DrillsimError):
+        return None
+    return lang if isinstance(lang, str) else None
+
+
 def build(root: Path, lang: str | None = None) -> ReportData:
     """Read a run folder and compute everything the report shows."""
     run, scenario = open_run(root)
@@ -213,16 +227,29 @@ def finished_replications(run: RunData) -> list[ReplicationSummary]:
         return base
     m = run.manifest
     if m.failures:
-        why = f"all {len(m.failures)} that ran failed (see 'failures' in its manifest)"
-    elif m.status == "complete":
-        why = "it ran none"
+        why = Msg("report.none_finished.failed", n=len(m.failures))
+    elif m.status in NONE_FINISHED:
+        why = Msg(NONE_FINISHED[m.status])
     else:
-        how = "is still running or was killed" if m.status == "running" else m.status
-        why = f"it {how} before the first batch finished"
+        why = Msg("report.none_finished.status", status=m.status)
     raise InputError(
-        f"the run in {run.root} has no finished replications; {why}. Run the scenario again: "
-        f"drillsim run {m.scenario_file} -n {m.replications} --out {run.root} --force"
+        Msg(
+            "report.none_finished",
+            folder=str(run.root),
+            why=why,
+            scenario=str(m.scenario_file),
+            n=str(m.replications),
+        )
     )
+
+
+NONE_FINISHED = {
+    "complete": N_("report.none_finished.complete"),
+    "running": N_("report.none_finished.running"),
+    "interrupted": N_("report.none_finished.interrupted"),
+    "failed": N_("report.none_finished.failed_early"),
+}
+"""Manifest status -> why a run has no finished replication (when none of them failed)."""
 
 
 def capabilities(rows: list[ObjectiveRow]) -> list[CapabilityRow]:

@@ -24,9 +24,10 @@ from typing import Any
 
 from drillsim.analysis.stats import quantile
 from drillsim.errors import InputError
-from drillsim.i18n import N_
+from drillsim.i18n import N_, Msg, Number, said
 from drillsim.msel.header import shown
-from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time
+from drillsim.msel.rows import listed
+from drillsim.msel.times import SheetTime, clock_seconds, first_day, hhmm, read_time, reason
 from drillsim.report.data import ReportData
 from drillsim.scenario import limits
 from drillsim.scenario.variants import BASE
@@ -45,6 +46,33 @@ MAX_ERRORS = 50
 """Problems listed at most (then a count): a wrong file gives one line per row otherwise."""
 
 
+class ObservedError(InputError):
+    """Every unreadable row of an observations file, one ``file:row: problem`` line each.
+
+    Each problem is a :class:`~drillsim.i18n.Msg`, so the lines are said in the reader's language;
+    ``str()`` of the error is the English text.
+    """
+
+    def __init__(self, path: Path, errors: Sequence[tuple[int, str]]) -> None:
+        self.path, self.problems = str(path), list(errors)
+        super().__init__(self._text("en"))
+
+    def said(self, lang: str) -> str:
+        """The lines in ``lang``."""
+        return self._text(lang)
+
+    def _text(self, lang: str) -> str:
+        lines = [f"{self.path}:{n}: {said(msg, lang)}" for n, msg in self.problems[:MAX_ERRORS]]
+        if len(self.problems) > MAX_ERRORS:
+            more = Msg(
+                "report.observed_more",
+                file=self.path,
+                n=Number(len(self.problems) - MAX_ERRORS, grouped=True),
+            )
+            lines.append(more.say(lang))
+        return "\n".join(lines)
+
+
 def observed_rows(d: ReportData, path: Path, start: float | None = None) -> list[dict[str, Any]]:
     """Read the observations and place each in the simulated distribution of the base run."""
     records = _records(path)
@@ -54,7 +82,7 @@ def observed_rows(d: ReportData, path: Path, start: float | None = None) -> list
         try:
             times[n] = _time(rec.get("time"), start)
         except ValueError as exc:
-            errors.append((n, str(exc)))
+            errors.append((n, reason(exc)))
     first = first_day(times.values())
     place = _Placer(d)
     rows = []
@@ -65,15 +93,9 @@ def observed_rows(d: ReportData, path: Path, start: float | None = None) -> list
                 at = _since_start(times[n], (rec.get("time") or "").strip(), start, first)
                 rows.append(place.row(who, event, at))
         except ValueError as exc:
-            errors.append((n, str(exc)))
+            errors.append((n, reason(exc)))
     if errors:
-        errors.sort(key=lambda e: e[0])
-        more = (
-            [f"{path}: and {len(errors) - MAX_ERRORS:,} more problem(s)"]
-            if len(errors) > MAX_ERRORS
-            else []
-        )
-        raise InputError("\n".join([f"{path}:{n}: {msg}" for n, msg in errors[:MAX_ERRORS]] + more))
+        raise ObservedError(path, sorted(errors, key=lambda e: e[0]))
     return rows
 
 
@@ -84,37 +106,43 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
         size = path.stat().st_size
         if size > size_limit:
             raise InputError(
-                f"{path}: the observations file is {size:,} bytes, over the limit of {size_limit:,}; "
-                f"a live drill's observations are a few hundred rows (set {limits.OBSERVED_BYTES.env} "
-                "to raise the limit)"
+                Msg(
+                    "report.observed_too_large",
+                    file=str(path),
+                    size=Number(size, grouped=True),
+                    limit=Number(size_limit, grouped=True),
+                    env=limits.OBSERVED_BYTES.env,
+                )
             )
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            f"{path}: cannot read the observations ({exc}); save it as UTF-8 CSV"
+            Msg("report.observed_unreadable", file=str(path), error=str(exc))
         ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         missing = {"agency", "event", "time"} - set(reader.fieldnames or ())
         if missing:
             raise InputError(
-                f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
-                "the header must be agency,event,time"
+                Msg("report.observed_columns", file=str(path), columns=", ".join(sorted(missing)))
             )
         records: list[tuple[int, dict[str, str]]] = []
         line = reader.line_num + 1
         for rec in reader:
             if len(records) == row_limit:
                 raise InputError(
-                    f"{path}: more than {row_limit:,} observations, over the limit of {row_limit:,}; "
-                    f"set {limits.OBSERVED_ROWS.env} to raise it"
+                    Msg(
+                        "report.observed_too_many",
+                        file=str(path),
+                        limit=Number(row_limit, grouped=True),
+                        env=limits.OBSERVED_ROWS.env,
+                    )
                 )
             records.append((line, rec))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(
-            f"{path}:{line}: not a readable CSV file ({exc}); a cell holds an agency or "
-            "task id, an event or a time of a few characters"
+            Msg("report.observed_csv", file=str(path), line=str(line), error=str(exc))
         ) from None
     return records
 
@@ -122,21 +150,13 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
 def _time(cell: str | None, start: float | None) -> SheetTime:
     text = (cell or "").strip()
     if not text:
-        raise ValueError(
-            "no time in column time; write it as 35m, H+0:35 or a clock time such as 09:35"
-        )
+        raise ValueError(Msg("report.observed_no_time"))
     try:
         t = read_time(text)
     except ValueError as exc:
-        raise ValueError(
-            f"{exc} in column time; write a duration (35m), a relative time (H+0:35) "
-            "or a clock time (09:35) with --start"
-        ) from None
+        raise ValueError(Msg("report.observed_bad_time", reason=reason(exc))) from None
     if t.clock and start is None:
-        raise ValueError(
-            f"{shown(text)} in column time is a clock time; pass --start HH:MM (the clock time "
-            "the exercise started) to count it from the start, or write H+0:35 or 35m"
-        )
+        raise ValueError(Msg("report.observed_clock_needs_start", time=shown(text)))
     return t
 
 
@@ -146,11 +166,12 @@ def _since_start(t: SheetTime, text: str, start: float | None, first: int) -> fl
         return t.seconds
     at = clock_seconds(t, first) - start
     if at < 0:
-        raise ValueError(
-            f"{shown(text)} in column time is before the exercise start {hhmm(start)} "
-            "(--start); pass an earlier --start, or correct the time"
-        )
+        raise ValueError(Msg("report.observed_before_start", time=shown(text), start=hhmm(start)))
     return at
+
+
+UNKNOWN = {"task": N_("report.observed_task"), "agency": N_("report.observed_agency")}
+"""What the agency column names that the scenario lacks: a task (task events) or an agency."""
 
 
 def _pool(d: ReportData, event: str) -> tuple[str, Sequence[Any]]:
@@ -176,15 +197,11 @@ class _Placer:
         who, event = (rec.get("agency") or "").strip(), (rec.get("event") or "").strip()
         if event not in EVENTS:
             raise ValueError(
-                f"unknown event {shown(event)} in column event; use one of {', '.join(EVENTS)}"
+                Msg("report.observed_event", event=shown(event), events=", ".join(EVENTS))
             )
         kind, pool = _pool(self.d, event)
         if who not in self.index[kind]:
-            ids = [x.id for x in pool]
-            listed = ", ".join(ids[:20]) + (
-                f" (and {len(ids) - 20:,} more)" if len(ids) > 20 else ""
-            )
-            raise ValueError(f"unknown {kind} {shown(who)} in column agency; use one of {listed}")
+            raise ValueError(Msg(UNKNOWN[kind], who=shown(who), known=listed([x.id for x in pool])))
         return who, event
 
     def row(self, who: str, event: str, observed: float) -> dict[str, Any]:
