@@ -73,6 +73,15 @@ class RandomStreams:
             s = self._streams[source_key] = Stream(_mix64(source_key ^ self.key))
         return s
 
+    def uniform(self, source_key: int) -> float:
+        """The next uniform of a source's stream: ``stream(source_key).uniform()`` in one call
+        (the engine draws this way; a replication makes thousands of draws)."""
+        s = self._streams.get(source_key)
+        if s is None:
+            s = self._streams[source_key] = Stream(_mix64(source_key ^ self.key))
+        s.draws += 1
+        return (_mix64((s._state + s.draws * _GAMMA) & _MASK) >> 11) * _TWO_53
+
     def named(self, *name: object) -> Stream:
         """The stream of a source given by name parts (slower: hashes the name)."""
         return self.stream(stable_key(*name))

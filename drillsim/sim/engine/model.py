@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
+from functools import lru_cache
+from heapq import heappop
 from typing import Any, cast
 
 import simpy
+from simpy.events import NORMAL, PENDING
 
 from drillsim.scenario.durations import clock
 from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
@@ -81,33 +84,48 @@ _new = object.__new__
 ) = (getattr(EventRecord, f).__set__ for f in _FIELDS)
 
 
-def _new_record(
-    rid: int,
-    time: float,
-    kind: EventKind,
-    agency: str | None,
-    link: str | None,
-    task: str | None,
-    incident: str | None,
-    casualty: str | None,
-    cause: int | None,
-    units: int,
-    detail: str,
-) -> EventRecord:
-    """``EventRecord(...)``, faster (see the note above)."""
-    r = _new(EventRecord)
-    _set_id(r, rid)
-    _set_time(r, time)
-    _set_kind(r, kind)
-    _set_agency(r, agency)
-    _set_link(r, link)
-    _set_task(r, task)
-    _set_incident(r, incident)
-    _set_casualty(r, casualty)
-    _set_cause(r, cause)
-    _set_units(r, units)
-    _set_detail(r, detail)
-    return r
+def _timer(env: simpy.Environment, delay: float) -> simpy.Event:
+    """``env.timeout(delay)`` without Timeout's checks (the delay is known positive): a succeeded
+    event scheduled ``delay`` later, at the same place in the event order as the Timeout."""
+    event = _new(simpy.Event)
+    event.env, event.callbacks, event._value, event._ok = env, [], None, True
+    env.schedule(event, NORMAL, delay)
+    return event
+
+
+class _FirstOf(simpy.Event):
+    """``env.any_of(events)`` for a process that reads no value from it.
+
+    It is triggered, and so scheduled, at exactly the moment SimPy's ``AnyOf`` would be (when the
+    first of the events is processed, or at once when one already was), so what happens next
+    happens in the same order; it skips the condition's value and bookkeeping.
+    """
+
+    def __init__(self, env: simpy.Environment, events: Iterable[simpy.Event]) -> None:
+        self.env, self.callbacks, self._value = env, [], PENDING
+        check = self._check
+        for event in events:
+            if event.callbacks is None:
+                check(event)
+            else:
+                event.callbacks.append(check)
+
+    def _check(self, _event: object) -> None:
+        if self._value is PENDING:
+            self._ok, self._value = True, None
+            self.env.schedule(self)
+
+
+@lru_cache(maxsize=65536)
+def _casualty_key(casualty: str) -> int:
+    """The stream key part of one casualty (hashed once, not at every replication)."""
+    return stable_key("casualty", casualty)
+
+
+@lru_cache(maxsize=65536)
+def _travel_key(agency: str, destination: str) -> int:
+    """The stream key of an agency's travel to a destination."""
+    return stable_key("travel", agency, destination)
 
 
 class EventLimitReached(Exception):
@@ -159,21 +177,19 @@ class DrillModel:
         rid = len(records)
         if rid >= self.max_events:
             raise EventLimitReached
-        records.append(
-            _new_record(
-                rid,
-                self.env.now,
-                kind,
-                agency,
-                link,
-                task,
-                incident,
-                casualty,
-                cause,
-                units,
-                detail,
-            )
-        )
+        r = _new(EventRecord)
+        _set_id(r, rid)
+        _set_time(r, self.env._now)
+        _set_kind(r, kind)
+        _set_agency(r, agency)
+        _set_link(r, link)
+        _set_task(r, task)
+        _set_incident(r, incident)
+        _set_casualty(r, casualty)
+        _set_cause(r, cause)
+        _set_units(r, units)
+        _set_detail(r, detail)
+        records.append(r)
         return rid
 
     def later(self, a: int | None, b: int | None) -> int | None:
@@ -188,12 +204,12 @@ class DrillModel:
         """One value of a sampler; fixed values use no random stream."""
         if s.__class__ is float:
             return s
-        return s(self.streams.stream(key).uniform())  # type: ignore[operator]
+        return s(self.streams.uniform(key))  # type: ignore[operator]
 
     def after(self, delay: float, callback: Any) -> None:
         """Call ``callback()`` after ``delay`` (at once, in line, when the delay is 0)."""
         if delay > 0:
-            self.env.timeout(delay).callbacks.append(lambda _e: callback())
+            _timer(self.env, delay).callbacks.append(lambda _e: callback())
         else:
             callback()
 
@@ -253,7 +269,7 @@ class DrillModel:
             h = self.rec(K.HANDLING_STARTED, a.id, edge.label, incident=inc.id, cause=alert_rid)
             d = self.draw(a.handling, edge.handling_key ^ inc.key)
             if d > 0:
-                yield self.env.timeout(d)
+                yield _timer(self.env, d)
             desk.release()
             s = self.rec(
                 K.MESSAGE_SENT,
@@ -273,7 +289,7 @@ class DrillModel:
     def _arrive(self, edge: EdgeC, inc: IncidentC, ch_i: int, n: int, cause: int) -> None:
         ch = edge.channels[ch_i]
         if ch.reliability < 1.0:
-            u = self.streams.stream(ch.reliability_key ^ inc.key).uniform()
+            u = self.streams.uniform(ch.reliability_key ^ inc.key)
             if u >= ch.reliability:
                 self._failed(edge, inc, ch_i, n, cause)
                 return
@@ -378,7 +394,7 @@ class DrillModel:
             travel = a.travel
             if isinstance(travel, dict):
                 travel = travel.get(dest, max(travel.values(), key=_median_of))
-            d = self.draw(travel, stable_key("travel", a.id, dest))  # type: ignore[arg-type]
+            d = self.draw(travel, _travel_key(a.id, dest))  # type: ignore[arg-type]
             self.after(d, lambda: self._arrived(a, inc, key, cause))
 
     def _arrived(self, a: AgencyC, inc: IncidentC, key: tuple[int, str], cause: int | None) -> None:
@@ -450,7 +466,7 @@ class DrillModel:
         a, start = yield from self._acquire(inc, task, key, cause, (0, task.index), None)
         d = self.draw(task.duration, task.key ^ inc.key)
         if d > 0:
-            yield self.env.timeout(d)
+            yield _timer(self.env, d)
         f = self.rec(
             K.TASK_FINISHED, a.id, task=task.id, incident=inc.id, cause=start, units=task.units
         )
@@ -503,9 +519,9 @@ class DrillModel:
         cause = yield from self._prerequisites(inc, task, key, cause, casualty=c)
         prio = (TRIAGE_RANK[c.split("-")[0]], task.index)
         a, start = yield from self._acquire(inc, task, key, cause, prio, c)
-        d = self.draw(task.per_casualty, task.key ^ inc.key ^ stable_key("casualty", c))  # type: ignore[arg-type]
+        d = self.draw(task.per_casualty, task.key ^ inc.key ^ _casualty_key(c))  # type: ignore[arg-type]
         if d > 0:
-            yield self.env.timeout(d)
+            yield _timer(self.env, d)
         f = self.rec(
             K.TASK_FINISHED,
             a.id,
@@ -558,7 +574,7 @@ class DrillModel:
             if not pending and not waiting_ready:
                 self.state[key] = CANNOT_START
                 yield self.env.event()  # never triggered: no capable agency can ever serve it
-            yield self.env.any_of([*pending.values(), *waiting_ready])
+            yield _FirstOf(self.env, [*pending.values(), *waiting_ready])
             granted = [ai for ai in task.capable if ai in pending and pending[ai].triggered]
             if granted:
                 chosen = granted[0]
@@ -591,13 +607,21 @@ class DrillModel:
         # nothing to free mid-run and costs 10-20% of a replication. It is restored after.
         gc_was_enabled = gc.isenabled()
         gc.disable()
-        peek, step = env.peek, env.step
+        # NOTE: Environment.step inlined (the same steps, without its call and peek's per event).
+        queue = env._queue
         try:
-            while (upcoming := peek()) != simpy.core.Infinity:  # Infinity: nothing scheduled
-                if upcoming > horizon:
+            while queue:
+                if queue[0][0] > horizon:
                     ended = "horizon"
                     break
-                step()
+                env._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    exc = type(event._value)(*event._value.args)  # as SimPy: crash the run
+                    exc.__cause__ = event._value
+                    raise exc
         except EventLimitReached:
             ended = "event_limit"
         finally:
