@@ -38,11 +38,11 @@ from drillsim.sim.engine.taskstate import (
     AWAITING_AGENCY,
     CANNOT_START,
     DONE,
-    AwaitingPrerequisite,
-    AwaitingUnits,
     CasualtiesUnderway,
     TaskState,
-    Working,
+    awaiting_prerequisite,
+    awaiting_units,
+    working,
 )
 from drillsim.sim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
 from drillsim.sim.rng import RandomStreams, stable_key
@@ -456,13 +456,15 @@ class DrillModel:
                 ev = self.done[(inc.index, p, casualty)]
             else:
                 continue
-            self.state[key] = AwaitingPrerequisite(pre.id)
+            self.state[key] = awaiting_prerequisite(pre.id)
             cause = self.later(cause, (yield ev))
         return cause
 
     def _whole_task(self, inc: IncidentC, task: TaskC) -> Generator[Any, Any, None]:
         key = (inc.index, task.index)
-        cause = yield from self._prerequisites(inc, task, key, self.fired[inc.index])
+        cause = self.fired[inc.index]
+        if task.after:  # NOTE: no generator to make when there is nothing to wait for
+            cause = yield from self._prerequisites(inc, task, key, cause)
         a, start = yield from self._acquire(inc, task, key, cause, (0, task.index), None)
         d = self.draw(task.duration, task.key ^ inc.key)
         if d > 0:
@@ -482,13 +484,13 @@ class DrillModel:
         cause: int | None = self.fired[inc.index]
         for p in task.after:
             if not self.c.tasks[p].is_per_casualty:
-                self.state[key] = AwaitingPrerequisite(self.c.tasks[p].id)
+                self.state[key] = awaiting_prerequisite(self.c.tasks[p].id)
                 cause = self.later(cause, (yield self.done[(inc.index, p)]))
         casualties = [c for c in inc.casualties if c.split("-")[0] in task.categories]
         if not casualties:
             for p in task.after:  # nothing to do, but never done before what it comes after
                 if self.c.tasks[p].is_per_casualty:
-                    self.state[key] = AwaitingPrerequisite(self.c.tasks[p].id)
+                    self.state[key] = awaiting_prerequisite(self.c.tasks[p].id)
                     cause = self.later(cause, (yield self.done[(inc.index, p)]))
             self._finish(
                 key,
@@ -516,7 +518,8 @@ class DrillModel:
         self, inc: IncidentC, task: TaskC, c: str, cause: int | None
     ) -> Generator[Any, Any, int]:
         key = (inc.index, task.index, c)
-        cause = yield from self._prerequisites(inc, task, key, cause, casualty=c)
+        if task.after:
+            cause = yield from self._prerequisites(inc, task, key, cause, casualty=c)
         prio = (TRIAGE_RANK[c.split("-")[0]], task.index)
         a, start = yield from self._acquire(inc, task, key, cause, prio, c)
         d = self.draw(task.per_casualty, task.key ^ inc.key ^ _casualty_key(c))  # type: ignore[arg-type]
@@ -569,7 +572,7 @@ class DrillModel:
                         casualty=casualty,
                         cause=self.later(cause, on_scene),
                     )
-                    self.state[key] = AwaitingUnits(ai)
+                    self.state[key] = awaiting_units(ai)
                 pending[ai] = pool.get(task.units, (*prio, next(self.seq)))
             if not pending and not waiting_ready:
                 self.state[key] = CANNOT_START
@@ -594,7 +597,7 @@ class DrillModel:
                     cause=self.later(ready_rid, self.ready_rids[(chosen, inc.index)]),
                     units=task.units,
                 )
-                self.state[key] = Working(chosen)
+                self.state[key] = working(chosen)
                 return a, start
 
     # -- the run --------------------------------------------------------------------------
