@@ -13,6 +13,7 @@ from engine_strategies import scenarios
 from hypothesis import HealthCheck, given, settings
 
 from drillsim.analysis.measure import measure
+from drillsim.analysis.paths import by_part, critical_path, path_parts
 from drillsim.analysis.summary import ReplicationSummary, Summarizer, summarize
 from drillsim.scenario.loader import load_scenario
 from drillsim.scenario.model import Scenario
@@ -58,7 +59,7 @@ def check_against_rescans(r: ReplicationResult, c: CompiledScenario, s: Replicat
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -70,6 +71,27 @@ def test_one_pass_summary_equals_the_rescans(s: Scenario) -> None:
         summary = summarize(r, c)
         check_against_rescans(r, c, summary)
         assert Summarizer(c)(r) == summary
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(scenarios())
+def test_path_parts_are_the_critical_paths_split(s: Scenario) -> None:
+    """The summaries' shortcut gives the segments' sums, float for float, from every record,
+    from clock starts before, at and after the inject, for a measured task or none."""
+    r = run_replication(compile_scenario(s), 11)
+    tasks = [None, *{x.task for x in r.records if x.task}]
+    for end in r.records:
+        if end.kind is K.UNFINISHED:
+            continue
+        for start in (0.0, end.time / 2, end.time):
+            for task in tasks[:3]:
+                expected = by_part(critical_path(r.records, end.id, start, task))
+                got = path_parts(r.records, end.id, start, task)
+                assert list(got.items()) == list(expected.items())
 
 
 def test_example_objectives_are_measured_as_the_log_says() -> None:

@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any, cast
 
 from drillsim.analysis.measure import LogIndex, Prepared, measure_prepared, prepare
-from drillsim.analysis.paths import PathPart, by_part, critical_path
+from drillsim.analysis.paths import PathPart, path_parts
 from drillsim.scenario.model import TASK_MEASURES
 from drillsim.sim.compile import CompiledScenario
 from drillsim.sim.records import EventKind, EventRecord, ReplicationResult
@@ -282,8 +282,8 @@ def _objective(log: LogIndex, prepared: Prepared, task: str | None) -> Objective
     m = measure_prepared(log, prepared)
     if m.time is None or m.end is None:
         return ObjectiveResult(None, False)
-    segs = critical_path(log.records, m.end, m.clock_start, task)
-    return ObjectiveResult(m.time, m.met, _pairs(by_part(segs)))
+    parts = path_parts(log.records, m.end, m.clock_start, task)
+    return ObjectiveResult(m.time, m.met, _pairs(parts))
 
 
 def _pairs(d: dict[PathPart, float]) -> Parts:
