@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections.abc import Callable, Generator, Iterable
-from functools import lru_cache
+from collections.abc import Callable, Generator
 from heapq import heappop
 from typing import Any, cast
 
 import simpy
-from simpy.events import NORMAL, PENDING
 
 from drillsim.scenario.durations import clock
 from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
+from drillsim.sim.engine.events import FirstOf, casualty_key, timer, travel_key
 from drillsim.sim.engine.pools import Desk, HandOut, UnitPool
 from drillsim.sim.engine.reasons import unfinished_reasons
 from drillsim.sim.engine.taskstate import (
@@ -45,7 +44,7 @@ from drillsim.sim.engine.taskstate import (
     working,
 )
 from drillsim.sim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
-from drillsim.sim.rng import RandomStreams, stable_key
+from drillsim.sim.rng import RandomStreams
 
 K = EventKind
 TRIAGE_RANK = {"red": 1, "yellow": 2, "green": 3, "black": 4}
@@ -82,50 +81,6 @@ _new = object.__new__
     _set_units,
     _set_detail,
 ) = (getattr(EventRecord, f).__set__ for f in _FIELDS)
-
-
-def _timer(env: simpy.Environment, delay: float) -> simpy.Event:
-    """``env.timeout(delay)`` without Timeout's checks (the delay is known positive): a succeeded
-    event scheduled ``delay`` later, at the same place in the event order as the Timeout."""
-    event = _new(simpy.Event)
-    event.env, event.callbacks, event._value, event._ok = env, [], None, True
-    env.schedule(event, NORMAL, delay)
-    return event
-
-
-class _FirstOf(simpy.Event):
-    """``env.any_of(events)`` for a process that reads no value from it.
-
-    It is triggered, and so scheduled, at exactly the moment SimPy's ``AnyOf`` would be (when the
-    first of the events is processed, or at once when one already was), so what happens next
-    happens in the same order; it skips the condition's value and bookkeeping.
-    """
-
-    def __init__(self, env: simpy.Environment, events: Iterable[simpy.Event]) -> None:
-        self.env, self.callbacks, self._value = env, [], PENDING
-        check = self._check
-        for event in events:
-            if event.callbacks is None:
-                check(event)
-            else:
-                event.callbacks.append(check)
-
-    def _check(self, _event: object) -> None:
-        if self._value is PENDING:
-            self._ok, self._value = True, None
-            self.env.schedule(self)
-
-
-@lru_cache(maxsize=65536)
-def _casualty_key(casualty: str) -> int:
-    """The stream key part of one casualty (hashed once, not at every replication)."""
-    return stable_key("casualty", casualty)
-
-
-@lru_cache(maxsize=65536)
-def _travel_key(agency: str, destination: str) -> int:
-    """The stream key of an agency's travel to a destination."""
-    return stable_key("travel", agency, destination)
 
 
 class EventLimitReached(Exception):
@@ -209,7 +164,7 @@ class DrillModel:
     def after(self, delay: float, callback: Any) -> None:
         """Call ``callback()`` after ``delay`` (at once, in line, when the delay is 0)."""
         if delay > 0:
-            _timer(self.env, delay).callbacks.append(lambda _e: callback())
+            timer(self.env, delay).callbacks.append(lambda _e: callback())
         else:
             callback()
 
@@ -269,7 +224,7 @@ class DrillModel:
             h = self.rec(K.HANDLING_STARTED, a.id, edge.label, incident=inc.id, cause=alert_rid)
             d = self.draw(a.handling, edge.handling_key ^ inc.key)
             if d > 0:
-                yield _timer(self.env, d)
+                yield timer(self.env, d)
             desk.release()
             s = self.rec(
                 K.MESSAGE_SENT,
@@ -394,7 +349,7 @@ class DrillModel:
             travel = a.travel
             if isinstance(travel, dict):
                 travel = travel.get(dest, max(travel.values(), key=_median_of))
-            d = self.draw(travel, _travel_key(a.id, dest))  # type: ignore[arg-type]
+            d = self.draw(travel, travel_key(a.id, dest))  # type: ignore[arg-type]
             self.after(d, lambda: self._arrived(a, inc, key, cause))
 
     def _arrived(self, a: AgencyC, inc: IncidentC, key: tuple[int, str], cause: int | None) -> None:
@@ -468,7 +423,7 @@ class DrillModel:
         a, start = yield from self._acquire(inc, task, key, cause, (0, task.index), None)
         d = self.draw(task.duration, task.key ^ inc.key)
         if d > 0:
-            yield _timer(self.env, d)
+            yield timer(self.env, d)
         f = self.rec(
             K.TASK_FINISHED, a.id, task=task.id, incident=inc.id, cause=start, units=task.units
         )
@@ -522,9 +477,9 @@ class DrillModel:
             cause = yield from self._prerequisites(inc, task, key, cause, casualty=c)
         prio = (TRIAGE_RANK[c.split("-")[0]], task.index)
         a, start = yield from self._acquire(inc, task, key, cause, prio, c)
-        d = self.draw(task.per_casualty, task.key ^ inc.key ^ _casualty_key(c))  # type: ignore[arg-type]
+        d = self.draw(task.per_casualty, task.key ^ inc.key ^ casualty_key(c))  # type: ignore[arg-type]
         if d > 0:
-            yield _timer(self.env, d)
+            yield timer(self.env, d)
         f = self.rec(
             K.TASK_FINISHED,
             a.id,
@@ -577,7 +532,7 @@ class DrillModel:
             if not pending and not waiting_ready:
                 self.state[key] = CANNOT_START
                 yield self.env.event()  # never triggered: no capable agency can ever serve it
-            yield _FirstOf(self.env, [*pending.values(), *waiting_ready])
+            yield FirstOf(self.env, [*pending.values(), *waiting_ready])
             granted = [ai for ai in task.capable if ai in pending and pending[ai].triggered]
             if granted:
                 chosen = granted[0]
