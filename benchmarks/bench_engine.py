@@ -1,17 +1,25 @@
-"""Engine benchmark: time per replication against a minimal SimPy model of the same alert propagation.
+"""Engine benchmark: time per replication against hand-written SimPy models of the same mechanisms.
 
 Run with ``python -m benchmarks`` (or ``python benchmarks/run.py``); see benchmarks/README.md.
+
+* Each example scenario whole (alerts with desks, retries and backups, mobilisation, tasks with
+  units and prerequisites, casualties) against ``benchmarks.baseline.FullModel``, after checking
+  that the two give the same times: on a copy with every distribution at its mean, and on the
+  scenario itself with the baseline drawing from drillsim's own streams. The summary's cost is
+  timed beside the replication's.
 
 Two things are timed in the same process, in interleaved rounds (engine, baseline, engine,
 baseline, ...), and the median of the rounds is reported, because the machines this runs on are
 shared and noisy: ratios measured side by side are the figures to compare (PERFORMANCE.md).
 
-* drillsim: ``run_replication(compiled, seed, replication)`` on a compiled scenario.
-* baseline: a minimal hand-written SimPy model of alert propagation only: a desk
+* drillsim: ``run_replication(compiled, seed, replication)`` on a compiled scenario, and
+  ``Summarizer(compiled)`` on its results (``summary ms``, ``share`` of a replication).
+* baseline: for a whole scenario the model above; for the ``alerts only`` rows and the generated
+  graphs a minimal hand-written SimPy model of alert propagation only: a desk
   ``simpy.Resource`` per agency, a handling timeout, a link delay, the first alert wins. No
   records, no reasons, no units. It is the floor a SimPy engine can reach for this model.
-  It is timed twice: as written (``ratio``) and with the cyclic GC off during the run like
-  drillsim's engine (``no-GC`` column), so the GC trick cannot flatter the ratio unseen.
+  Each baseline is timed twice: as written (``ratio``) and with the cyclic GC off during the run
+  like drillsim's engine (``no-GC`` column), so the GC trick cannot flatter the ratio unseen.
 
 Generated graphs: N agencies, each with links to 3 other agencies chosen by a seeded
 ``random.Random``; one duty officer per agency (so messages queue at the desks), handling 30s,
@@ -34,6 +42,14 @@ from typing import Any
 
 import simpy
 
+from benchmarks.baseline import (
+    Times,
+    drillsim_times,
+    full_replication,
+    same_streams_replication,
+    with_means,
+)
+from drillsim.analysis.summary import Summarizer
 from drillsim.scenario.model import Scenario
 from drillsim.sim.compile import CompiledScenario, compile_scenario
 from drillsim.sim.engine import run_replication
@@ -193,41 +209,70 @@ def check_same_alert_times(compiled: CompiledScenario) -> None:
     )
 
 
+def same_times(ours: Times, theirs: Times) -> bool:
+    """The same milestones at the same times (and, for task work, by the same agency)."""
+    if ours.keys() != theirs.keys():
+        return False
+    for k, x in ours.items():
+        y = theirs[k]
+        if isinstance(x, tuple):
+            if x[1] != y[1] or not math.isclose(x[0], y[0]):
+                return False
+        elif not math.isclose(x, y):
+            return False
+    return True
+
+
+def check_same_times(name: str, scenario: Scenario, replications: int = 5) -> None:
+    """drillsim and the hand-written model give the same times on the scenario with every
+    distribution at its mean, and on the scenario itself when both draw from the same streams."""
+    for label, s, reps in (("means", with_means(scenario), 1), ("streams", scenario, replications)):
+        c = compile_scenario(s)
+        for k in range(reps):
+            ours = drillsim_times(run_replication(c, 0, k), c)
+            assert same_times(ours, same_streams_replication(c, 0, k)), (
+                f"{name} ({label}, replication {k}): the baseline and drillsim disagree, "
+                "the comparison would be meaningless"
+            )
+
+
 def bench_full(name: str, compiled: CompiledScenario, rounds: int, budget: float) -> dict[str, Any]:
-    """A whole scenario (tasks, casualties, retries): time and events per second; no baseline exists."""
-    records = len(run_replication(compiled, 0).records)
-    ours = interleaved({"drillsim": lambda k: run_replication(compiled, 0, k)}, rounds, budget)[
-        "drillsim"
-    ]
-    links = len(compiled.edges)
-    return {
-        "case": name,
-        "agencies": len(compiled.agencies),
-        "links": links,
-        "records": records,
-        "ms": ours * 1e3,
-        "baseline_ms": math.nan,
-        "ratio": math.nan,
-        "ratio_nogc": math.nan,
-        "events_per_s": records / ours,
-        "us_per_link": ours * 1e6 / max(links, 1),
-    }
+    """A whole scenario against the hand-written model of all its mechanisms, and its summary."""
+    return bench(name, compiled, rounds, budget, full_replication)
 
 
-def bench(name: str, compiled: CompiledScenario, rounds: int, budget: float) -> dict[str, Any]:
-    result = run_replication(compiled, 0)
-    records = len(result.records)
+def bench(
+    name: str,
+    compiled: CompiledScenario,
+    rounds: int,
+    budget: float,
+    baseline: Callable[[CompiledScenario, int], Any] | None = None,
+) -> dict[str, Any]:
+    """drillsim, the baseline (alerts only unless given), it without GC, and the summary."""
+    base_fn = baseline or baseline_replication
+    results = [run_replication(compiled, 0, k) for k in range(10)]
+    records = len(results[0].records)
     links = len(compiled.edges)
+    summarize = Summarizer(compiled)
+
+    def nogc(k: int) -> Any:
+        gc.disable()
+        try:
+            return base_fn(compiled, k)
+        finally:
+            gc.enable()
+
     timings = interleaved(
         {
             "drillsim": lambda k: run_replication(compiled, 0, k),
-            "simpy": lambda k: baseline_replication(compiled, k),
-            "simpy_nogc": lambda k: baseline_replication_nogc(compiled, k),
+            "simpy": lambda k: base_fn(compiled, k),
+            "simpy_nogc": nogc,
+            "summary": lambda k: summarize(results[k % len(results)]),
         },
         rounds,
         budget,
     )
-    ours, base, nogc = timings["drillsim"], timings["simpy"], timings["simpy_nogc"]
+    ours, base, nogc_s = timings["drillsim"], timings["simpy"], timings["simpy_nogc"]
     return {
         "case": name,
         "agencies": len(compiled.agencies),
@@ -236,9 +281,11 @@ def bench(name: str, compiled: CompiledScenario, rounds: int, budget: float) -> 
         "ms": ours * 1e3,
         "baseline_ms": base * 1e3,
         "ratio": ours / base,
-        "ratio_nogc": ours / nogc,
+        "ratio_nogc": ours / nogc_s,
         "events_per_s": records / ours,
         "us_per_link": ours * 1e6 / max(links, 1),
+        "summary_ms": timings["summary"] * 1e3,
+        "summary_share": timings["summary"] / ours,
     }
 
 
@@ -272,6 +319,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         args.rounds, args.budget, args.sizes = 3, 1.0, "10,100,1000"
     rows = []
     for name, scenario in example_scenarios():
+        check_same_times(name, scenario)
         rows.append(bench_full(name, compile_scenario(scenario), args.rounds, args.budget))
         _print(rows[-1], header=len(rows) == 1)
         check_same_alert_times(compile_scenario(alerts_only(scenario, deterministic=True)))
@@ -297,7 +345,7 @@ def _print(row: dict[str, Any], header: bool) -> None:
     if header:
         print(
             f"{'case':<28}{'agencies':>9}{'links':>8}{'records':>9}{'ms/rep':>10}{'simpy ms':>10}"
-            f"{'ratio':>7}{'no-GC':>7}{'events/s':>11}{'us/link':>9}"
+            f"{'ratio':>7}{'no-GC':>7}{'events/s':>11}{'us/link':>9}{'summary ms':>11}{'share':>7}"
         )
 
     def num(x: float, width: int, digits: int) -> str:
@@ -306,7 +354,8 @@ def _print(row: dict[str, Any], header: bool) -> None:
     print(
         f"{row['case']:<28}{row['agencies']:>9}{row['links']:>8}{row['records']:>9}{row['ms']:>10.3f}"
         f"{num(row['baseline_ms'], 10, 3)}{num(row['ratio'], 7, 2)}{num(row['ratio_nogc'], 7, 2)}"
-        f"{row['events_per_s']:>11,.0f}{row['us_per_link']:>9.2f}",
+        f"{row['events_per_s']:>11,.0f}{row['us_per_link']:>9.2f}"
+        f"{row['summary_ms']:>11.3f}{row['summary_share']:>7.2f}",
         flush=True,
     )
 

@@ -171,6 +171,40 @@ def part_of(segment: Segment) -> PathPart:
     return known
 
 
+def path_parts(
+    records: Sequence[EventRecord], end: int, clock_start: float, measured_task: str | None = None
+) -> dict[PathPart, float]:
+    """``by_part(critical_path(records, end, clock_start, measured_task))``, the same sums in the
+    same order, without building the segments: every replication's summary needs it per
+    objective."""
+    steps = chain(records, end)
+    out: dict[PathPart, float] = {}
+    root = steps[0]
+    if root.time > clock_start:
+        key = _made("before_inject", None, None)
+        out[key] = root.time - clock_start
+    for cause, effect in pairwise(steps):
+        lo = max(cause.time, clock_start)
+        if effect.time <= lo:
+            continue  # clipped away, or no time taken
+        category = _BY_KIND.get(effect.kind, "work")
+        link = effect.link if category in ("link", "retries") else None
+        agency = None if link else effect.agency
+        if category == "work" and measured_task is not None and effect.task != measured_task:
+            category = "prerequisite"
+        key = _made(category, agency, link)
+        out[key] = out.get(key, 0.0) + (effect.time - lo)
+    return out
+
+
+def _made(category: str, agency: str | None, link: str | None) -> PathPart:
+    """The part of a segment of that category, agency and link (one object per part)."""
+    known = _MADE.get((category, agency, link))
+    if known is None:
+        known = _MADE[(category, agency, link)] = _part(category, link or agency or "")
+    return known
+
+
 def by_part(segments: Sequence[Segment]) -> dict[PathPart, float]:
     """Seconds per part (category at an agency, on a link, or at no one): what to fix, and where.
     Sums to the path's length, so the splits by category, agency and link can all be derived

@@ -8,12 +8,14 @@ critical-path split of each objective and what did not finish: a few hundred num
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, cast
 
-from drillsim.analysis.measure import measure
-from drillsim.analysis.paths import PathPart, by_part, critical_path
+from drillsim.analysis.measure import LogIndex, Prepared, measure_prepared, prepare
+from drillsim.analysis.paths import PathPart, path_parts
 from drillsim.scenario.model import TASK_MEASURES
 from drillsim.sim.compile import CompiledScenario
 from drillsim.sim.records import EventKind, EventRecord, ReplicationResult
@@ -21,6 +23,7 @@ from drillsim.sim.records import EventKind, EventRecord, ReplicationResult
 K = EventKind
 Pairs = tuple[tuple[str, float], ...]
 Parts = tuple[tuple[PathPart, float], ...]
+_ID = attrgetter("id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,34 +206,65 @@ class ReplicationSummary:
 
 
 def summarize(result: ReplicationResult, compiled: CompiledScenario) -> ReplicationSummary:
-    """Reduce one replication's log to its summary."""
-    recs = result.records
-    sc = compiled.scenario
-    agencies = [a.id for a in sc.agencies]
-    tasks = [t.id for t in sc.tasks]
-    instances = task_instances(compiled)
-    return ReplicationSummary(
-        replication=result.replication,
-        ended_by=result.ended_by,
-        end_time=result.end_time,
-        events=len(recs),
-        objectives=tuple(_objective(recs, o, compiled) for o in sc.objectives),
-        alerted=_first_times(recs, (K.DETECTED, K.ALERTED), agencies),
-        activated=_first_times(recs, (K.ACTIVATED,), agencies),
-        on_scene=_first_times(recs, (K.ON_SCENE,), agencies),
-        task_start=_task_times(recs, K.TASK_STARTED, tasks, first=True),
-        task_done=_task_times(recs, K.TASK_DONE, tasks, first=False),
-        instance_start=_instance_times(recs, K.TASK_STARTED, instances),
-        instance_done=_instance_times(recs, K.TASK_DONE, instances),
-        desks=desk_stats(recs, agencies, _messages(compiled)),
-        units=unit_stats(recs, agencies),
-        alerts_lost=sum(1 for r in recs if r.kind is K.ALERT_LOST),
-        failed_tries=sum(1 for r in recs if r.kind is K.TRY_FAILED),
-        duplicates=tuple(
-            sum(1 for r in recs if r.kind is K.DUPLICATE_ALERT and r.agency == a) for a in agencies
-        ),
-        unfinished=tuple((u.task, u.incident, u.reason) for u in result.unfinished),
-    )
+    """Reduce one replication's log to its summary (see :class:`Summarizer` for many)."""
+    return Summarizer(compiled)(result)
+
+
+class Summarizer:
+    """Summaries of one compiled scenario's replications.
+
+    What does not depend on the replication (ids, task instances, prepared objectives) is worked
+    out once; each log is then read in one pass that groups its records by kind, and every figure
+    is taken from the group it needs, so a summary costs time linear in the records (plus the
+    agencies and tasks it lists), not records times agencies.
+    """
+
+    __slots__ = ("agencies", "compiled", "instances", "measured", "messages", "objectives", "tasks")
+
+    def __init__(self, compiled: CompiledScenario) -> None:
+        sc = compiled.scenario
+        self.compiled = compiled
+        self.agencies = [a.id for a in sc.agencies]
+        self.tasks = [t.id for t in sc.tasks]
+        self.instances = task_instances(compiled)
+        self.messages = _messages(compiled)
+        self.objectives = [prepare(o, sc) for o in sc.objectives]
+        self.measured = [measured_task(o) for o in sc.objectives]
+
+    def __call__(self, result: ReplicationResult) -> ReplicationSummary:
+        """The summary of one replication of the scenario."""
+        recs = result.records
+        log = LogIndex(recs)
+        by_kind = log.by_kind
+        agencies = self.agencies
+        alerts = _in_log_order(by_kind[K.DETECTED], by_kind[K.ALERTED])
+        alerted = _first_times(alerts)
+        activated = _first_times(by_kind[K.ACTIVATED])
+        on_scene = _first_times(by_kind[K.ON_SCENE])
+        duplicates = Counter(r.agency for r in by_kind[K.DUPLICATE_ALERT])
+        started, done = by_kind[K.TASK_STARTED], by_kind[K.TASK_DONE]
+        return ReplicationSummary(
+            replication=result.replication,
+            ended_by=result.ended_by,
+            end_time=result.end_time,
+            events=len(recs),
+            objectives=tuple(
+                _objective(log, p, t) for p, t in zip(self.objectives, self.measured, strict=True)
+            ),
+            alerted=tuple(alerted.get(a) for a in agencies),
+            activated=tuple(activated.get(a) for a in agencies),
+            on_scene=tuple(on_scene.get(a) for a in agencies),
+            task_start=_task_times(started, self.tasks, first=True),
+            task_done=_task_times(done, self.tasks, first=False),
+            instance_start=_instance_times(started, self.instances),
+            instance_done=_instance_times(done, self.instances),
+            desks=desk_stats(recs, agencies, self.messages, log, alerts),
+            units=unit_stats(recs, agencies, log),
+            alerts_lost=len(by_kind[K.ALERT_LOST]),
+            failed_tries=len(by_kind[K.TRY_FAILED]),
+            duplicates=tuple(duplicates[a] for a in agencies),
+            unfinished=tuple((u.task, u.incident, u.reason) for u in result.unfinished),
+        )
 
 
 def _messages(compiled: CompiledScenario) -> dict[str, int]:
@@ -244,36 +278,37 @@ def measured_task(objective: Any) -> str | None:
     return m.target if m.kind in TASK_MEASURES else None
 
 
-def _objective(
-    recs: Sequence[EventRecord], objective: Any, compiled: CompiledScenario
-) -> ObjectiveResult:
-    m = measure(recs, objective, compiled.scenario)
+def _objective(log: LogIndex, prepared: Prepared, task: str | None) -> ObjectiveResult:
+    m = measure_prepared(log, prepared)
     if m.time is None or m.end is None:
         return ObjectiveResult(None, False)
-    segs = critical_path(recs, m.end, m.clock_start, measured_task(objective))
-    return ObjectiveResult(m.time, m.met, _pairs(by_part(segs)))
+    parts = path_parts(log.records, m.end, m.clock_start, task)
+    return ObjectiveResult(m.time, m.met, _pairs(parts))
 
 
 def _pairs(d: dict[PathPart, float]) -> Parts:
     return tuple(sorted(d.items(), key=lambda kv: str(kv[0])))
 
 
-def _first_times(
-    recs: Sequence[EventRecord], kinds: tuple[EventKind, ...], agencies: list[str]
-) -> tuple[float | None, ...]:
+def _first_times(recs: list[EventRecord]) -> dict[str, float]:
+    """Agency -> time of its first record in ``recs``."""
     first: dict[str, float] = {}
     for r in recs:
-        if r.kind in kinds and r.agency not in first:
+        if r.agency not in first:
             first[r.agency] = r.time  # type: ignore[index]
-    return tuple(first.get(a) for a in agencies)
+    return first
 
 
-def _task_times(
-    recs: Sequence[EventRecord], kind: EventKind, tasks: list[str], first: bool
-) -> tuple[float | None, ...]:
+def _in_log_order(*groups: list[EventRecord]) -> list[EventRecord]:
+    """The records of several kinds' groups, merged back into log order."""
+    return sorted((r for g in groups for r in g), key=_ID)
+
+
+def _task_times(recs: list[EventRecord], tasks: list[str], first: bool) -> tuple[float | None, ...]:
+    """Per task, the time of its first (``first``) or last record in ``recs``."""
     found: dict[str, float] = {}
     for r in recs:
-        if r.kind is kind and r.task is not None and (not first or r.task not in found):
+        if r.task is not None and (not first or r.task not in found):
             found[r.task] = r.time
     return tuple(found.get(t) for t in tasks)
 
@@ -285,12 +320,12 @@ def task_instances(compiled: CompiledScenario) -> tuple[tuple[str, str], ...]:
 
 
 def _instance_times(
-    recs: Sequence[EventRecord], kind: EventKind, instances: tuple[tuple[str, str], ...]
+    recs: list[EventRecord], instances: tuple[tuple[str, str], ...]
 ) -> tuple[float | None, ...]:
-    """First time of ``kind`` for each (incident, task) instance."""
+    """Time of the first of ``recs`` for each (incident, task) instance."""
     found: dict[tuple[str, str], float] = {}
     for r in recs:
-        if r.kind is kind and r.task is not None and r.incident is not None:
+        if r.task is not None and r.incident is not None:
             found.setdefault((r.incident, r.task), r.time)
     return tuple(found.get(i) for i in instances)
 
@@ -298,7 +333,7 @@ def _instance_times(
 def _queue(entries: list[tuple[float, int]]) -> tuple[int, float]:
     """Longest queue and when it first formed, from (+1 at join, -1 at service) events."""
     longest, at, length = 0, 0.0, 0
-    for t, step in sorted(entries, key=lambda e: (e[0], e[1])):
+    for t, step in sorted(entries):
         length += step
         if length > longest:
             longest, at = length, t
@@ -306,53 +341,86 @@ def _queue(entries: list[tuple[float, int]]) -> tuple[int, float]:
 
 
 def desk_stats(
-    recs: Sequence[EventRecord], agencies: list[str], messages: dict[str, int] | None = None
+    recs: Sequence[EventRecord],
+    agencies: list[str],
+    messages: dict[str, int] | None = None,
+    log: LogIndex | None = None,
+    alerts: list[EventRecord] | None = None,
 ) -> tuple[QueueStats, ...]:
     """Duty-desk figures per agency: a message queues from its sender's alert to HANDLING_STARTED.
 
     ``messages`` gives each agency's messages per incident it knows (its outgoing recipients);
-    with it, messages not yet taken up when the run ended are counted as ``unserved``.
+    with it, messages not yet taken up when the run ended are counted as ``unserved``. ``log``
+    and ``alerts`` its DETECTED and ALERTED records in log order, when the caller has them.
     """
-    sent = {r.cause: r.time for r in recs if r.kind is K.MESSAGE_SENT}
+    by_kind = (log or LogIndex(recs)).by_kind
+    sent = {r.cause: r.time for r in by_kind[K.MESSAGE_SENT]}
     end = recs[-1].time if recs else 0.0
-    acc = {a: _Acc() for a in agencies}
+    acc = _Accs(agencies)
     handled: dict[int, int] = {}  # alert record -> its messages taken up
-    for r in recs:
-        if r.kind is K.HANDLING_STARTED and r.agency in acc:
+    for r in by_kind[K.HANDLING_STARTED]:
+        a = acc.get(r.agency)  # type: ignore[arg-type]
+        if a is not None:
             cause = cast(int, r.cause)  # handling always answers a message record
-            joined = recs[cause].time
             done = sent.get(r.id, r.time)
-            acc[r.agency].serve(joined, r.time, done - r.time, done)
+            a.serve(recs[cause].time, r.time, done - r.time, done)
             handled[cause] = handled.get(cause, 0) + 1
     if messages:
-        for r in recs:
-            if r.kind in (K.DETECTED, K.ALERTED) and r.agency in acc:
-                for _ in range(messages.get(r.agency, 0) - handled.get(r.id, 0)):
-                    acc[r.agency].left_waiting(r.time, end)
-    return tuple(acc[a].stats() for a in agencies)
+        if alerts is None:
+            alerts = _in_log_order(by_kind[K.DETECTED], by_kind[K.ALERTED])
+        for r in alerts:
+            a = acc.get(r.agency)  # type: ignore[arg-type]
+            if a is not None:
+                for _ in range(messages.get(r.agency, 0) - handled.get(r.id, 0)):  # type: ignore[arg-type]
+                    a.left_waiting(r.time, end)
+    return acc.stats(agencies)
 
 
-def unit_stats(recs: Sequence[EventRecord], agencies: list[str]) -> tuple[QueueStats, ...]:
+def unit_stats(
+    recs: Sequence[EventRecord], agencies: list[str], log: LogIndex | None = None
+) -> tuple[QueueStats, ...]:
     """Unit figures per agency: work queues from when it could start but for units (its cause:
     the TASK_READY, or the agency's ON_SCENE when that came later)."""
-    finish = {r.cause: r.time for r in recs if r.kind is K.TASK_FINISHED}
+    by_kind = (log or LogIndex(recs)).by_kind
+    finish = {r.cause: r.time for r in by_kind[K.TASK_FINISHED]}
     end = recs[-1].time if recs else 0.0
-    acc = {a: _Acc() for a in agencies}
+    acc = _Accs(agencies)
     started_ready = set()
-    for r in recs:
-        if r.kind is K.TASK_STARTED and r.agency in acc:
-            joined = recs[r.cause].time  # type: ignore[index]
+    for r in by_kind[K.TASK_STARTED]:
+        a = acc.get(r.agency)  # type: ignore[arg-type]
+        if a is not None:
             done = finish.get(r.id, end)
-            acc[r.agency].serve(joined, r.time, r.units * (done - r.time), done)
+            a.serve(recs[r.cause].time, r.time, r.units * (done - r.time), done)  # type: ignore[index]
             started_ready.add((r.task, r.incident, r.casualty))
-    for r in recs:  # work that was ready but never got units is still in the queue at the end
-        if (
-            r.kind is K.TASK_READY
-            and (r.task, r.incident, r.casualty) not in started_ready
-            and r.agency in acc
-        ):
-            acc[r.agency].left_waiting(r.time, end)
-    return tuple(acc[a].stats() for a in agencies)
+    for r in by_kind[K.TASK_READY]:  # ready work that never got units is still queued at the end
+        if (r.task, r.incident, r.casualty) not in started_ready:
+            a = acc.get(r.agency)  # type: ignore[arg-type]
+            if a is not None:
+                a.left_waiting(r.time, end)
+    return acc.stats(agencies)
+
+
+class _Accs:
+    """The accumulators of the desks or pools of the listed agencies, made on first use (most
+    agencies of a large graph have no traffic: they share the idle figures)."""
+
+    __slots__ = ("_accs", "_known")
+
+    def __init__(self, agencies: list[str]) -> None:
+        self._known = set(agencies)
+        self._accs: dict[str, _Acc] = {}
+
+    def get(self, agency: str) -> _Acc | None:
+        """The accumulator of ``agency``; None for an agency not listed."""
+        acc = self._accs.get(agency)
+        if acc is None and agency in self._known:
+            acc = self._accs[agency] = _Acc()
+        return acc
+
+    def stats(self, agencies: list[str]) -> tuple[QueueStats, ...]:
+        """The figures of each listed agency, in order."""
+        accs = self._accs
+        return tuple(accs[a].stats() if a in accs else _IDLE for a in agencies)
 
 
 class _Acc:
@@ -375,7 +443,8 @@ class _Acc:
         self.busy += busy
         if wait > 0:  # a zero wait never joined the queue
             self.waits.append(wait)
-            self.steps += [(joined, 1), (started, -1)]
+            self.steps.append((joined, 1))
+            self.steps.append((started, -1))
 
     def left_waiting(self, joined: float, end: float) -> None:
         self.unserved += 1

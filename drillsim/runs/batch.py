@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from drillsim.analysis.summary import ReplicationSummary, summarize
+from drillsim.analysis.summary import ReplicationSummary, Summarizer
 from drillsim.i18n import Msg
 from drillsim.sim.compile import CompiledScenario
 from drillsim.sim.engine import run_replication
@@ -58,9 +58,10 @@ def run_batch(
 ) -> list[ReplicationSummary | Failure]:
     """Simulate and summarise a batch; a failing replication becomes a Failure, not a lost batch."""
     out: list[ReplicationSummary | Failure] = []
+    summarize = Summarizer(compiled)  # what every replication's summary shares, worked out once
     for i in replications:
         try:
-            out.append(summarize(run_replication(compiled, seed, i), compiled))
+            out.append(summarize(run_replication(compiled, seed, i)))
         except Exception as exc:  # noqa: BLE001 - one bad replication must not lose the others
             out.append(
                 Failure(variant, i, seed, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")

@@ -73,6 +73,18 @@ class RandomStreams:
             s = self._streams[source_key] = Stream(_mix64(source_key ^ self.key))
         return s
 
+    def uniform(self, source_key: int) -> float:
+        """The next uniform of a source's stream: ``stream(source_key).uniform()`` in one call
+        (the engine draws this way; a replication makes thousands of draws)."""
+        s = self._streams.get(source_key)
+        if s is None:
+            s = self._streams[source_key] = Stream(_mix64(source_key ^ self.key))
+        s.draws += 1
+        z = (s._state + s.draws * _GAMMA) & _MASK  # _mix64, inlined
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return ((z ^ (z >> 31)) >> 11) * _TWO_53
+
     def named(self, *name: object) -> Stream:
         """The stream of a source given by name parts (slower: hashes the name)."""
         return self.stream(stable_key(*name))

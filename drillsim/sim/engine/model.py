@@ -23,26 +23,28 @@ from __future__ import annotations
 import gc
 import itertools
 from collections.abc import Callable, Generator
+from heapq import heappop
 from typing import Any, cast
 
 import simpy
 
 from drillsim.scenario.durations import clock
 from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
+from drillsim.sim.engine.events import FirstOf, casualty_key, timer, travel_key
 from drillsim.sim.engine.pools import Desk, HandOut, UnitPool
 from drillsim.sim.engine.reasons import unfinished_reasons
 from drillsim.sim.engine.taskstate import (
     AWAITING_AGENCY,
     CANNOT_START,
     DONE,
-    AwaitingPrerequisite,
-    AwaitingUnits,
     CasualtiesUnderway,
     TaskState,
-    Working,
+    awaiting_prerequisite,
+    awaiting_units,
+    working,
 )
 from drillsim.sim.records import RECORD_FIELDS, EndReason, EventKind, EventRecord, ReplicationResult
-from drillsim.sim.rng import RandomStreams, stable_key
+from drillsim.sim.rng import RandomStreams
 
 K = EventKind
 TRIAGE_RANK = {"red": 1, "yellow": 2, "green": 3, "black": 4}
@@ -79,35 +81,6 @@ _new = object.__new__
     _set_units,
     _set_detail,
 ) = (getattr(EventRecord, f).__set__ for f in _FIELDS)
-
-
-def _new_record(
-    rid: int,
-    time: float,
-    kind: EventKind,
-    agency: str | None,
-    link: str | None,
-    task: str | None,
-    incident: str | None,
-    casualty: str | None,
-    cause: int | None,
-    units: int,
-    detail: str,
-) -> EventRecord:
-    """``EventRecord(...)``, faster (see the note above)."""
-    r = _new(EventRecord)
-    _set_id(r, rid)
-    _set_time(r, time)
-    _set_kind(r, kind)
-    _set_agency(r, agency)
-    _set_link(r, link)
-    _set_task(r, task)
-    _set_incident(r, incident)
-    _set_casualty(r, casualty)
-    _set_cause(r, cause)
-    _set_units(r, units)
-    _set_detail(r, detail)
-    return r
 
 
 class EventLimitReached(Exception):
@@ -159,21 +132,19 @@ class DrillModel:
         rid = len(records)
         if rid >= self.max_events:
             raise EventLimitReached
-        records.append(
-            _new_record(
-                rid,
-                self.env.now,
-                kind,
-                agency,
-                link,
-                task,
-                incident,
-                casualty,
-                cause,
-                units,
-                detail,
-            )
-        )
+        r = _new(EventRecord)
+        _set_id(r, rid)
+        _set_time(r, self.env._now)
+        _set_kind(r, kind)
+        _set_agency(r, agency)
+        _set_link(r, link)
+        _set_task(r, task)
+        _set_incident(r, incident)
+        _set_casualty(r, casualty)
+        _set_cause(r, cause)
+        _set_units(r, units)
+        _set_detail(r, detail)
+        records.append(r)
         return rid
 
     def later(self, a: int | None, b: int | None) -> int | None:
@@ -188,12 +159,12 @@ class DrillModel:
         """One value of a sampler; fixed values use no random stream."""
         if s.__class__ is float:
             return s
-        return s(self.streams.stream(key).uniform())  # type: ignore[operator]
+        return s(self.streams.uniform(key))  # type: ignore[operator]
 
     def after(self, delay: float, callback: Any) -> None:
         """Call ``callback()`` after ``delay`` (at once, in line, when the delay is 0)."""
         if delay > 0:
-            self.env.timeout(delay).callbacks.append(lambda _e: callback())
+            timer(self.env, delay).callbacks.append(lambda _e: callback())
         else:
             callback()
 
@@ -253,7 +224,7 @@ class DrillModel:
             h = self.rec(K.HANDLING_STARTED, a.id, edge.label, incident=inc.id, cause=alert_rid)
             d = self.draw(a.handling, edge.handling_key ^ inc.key)
             if d > 0:
-                yield self.env.timeout(d)
+                yield timer(self.env, d)
             desk.release()
             s = self.rec(
                 K.MESSAGE_SENT,
@@ -273,7 +244,7 @@ class DrillModel:
     def _arrive(self, edge: EdgeC, inc: IncidentC, ch_i: int, n: int, cause: int) -> None:
         ch = edge.channels[ch_i]
         if ch.reliability < 1.0:
-            u = self.streams.stream(ch.reliability_key ^ inc.key).uniform()
+            u = self.streams.uniform(ch.reliability_key ^ inc.key)
             if u >= ch.reliability:
                 self._failed(edge, inc, ch_i, n, cause)
                 return
@@ -378,7 +349,7 @@ class DrillModel:
             travel = a.travel
             if isinstance(travel, dict):
                 travel = travel.get(dest, max(travel.values(), key=_median_of))
-            d = self.draw(travel, stable_key("travel", a.id, dest))  # type: ignore[arg-type]
+            d = self.draw(travel, travel_key(a.id, dest))  # type: ignore[arg-type]
             self.after(d, lambda: self._arrived(a, inc, key, cause))
 
     def _arrived(self, a: AgencyC, inc: IncidentC, key: tuple[int, str], cause: int | None) -> None:
@@ -440,17 +411,19 @@ class DrillModel:
                 ev = self.done[(inc.index, p, casualty)]
             else:
                 continue
-            self.state[key] = AwaitingPrerequisite(pre.id)
+            self.state[key] = awaiting_prerequisite(pre.id)
             cause = self.later(cause, (yield ev))
         return cause
 
     def _whole_task(self, inc: IncidentC, task: TaskC) -> Generator[Any, Any, None]:
         key = (inc.index, task.index)
-        cause = yield from self._prerequisites(inc, task, key, self.fired[inc.index])
+        cause = self.fired[inc.index]
+        if task.after:  # NOTE: no generator to make when there is nothing to wait for
+            cause = yield from self._prerequisites(inc, task, key, cause)
         a, start = yield from self._acquire(inc, task, key, cause, (0, task.index), None)
         d = self.draw(task.duration, task.key ^ inc.key)
         if d > 0:
-            yield self.env.timeout(d)
+            yield timer(self.env, d)
         f = self.rec(
             K.TASK_FINISHED, a.id, task=task.id, incident=inc.id, cause=start, units=task.units
         )
@@ -466,13 +439,13 @@ class DrillModel:
         cause: int | None = self.fired[inc.index]
         for p in task.after:
             if not self.c.tasks[p].is_per_casualty:
-                self.state[key] = AwaitingPrerequisite(self.c.tasks[p].id)
+                self.state[key] = awaiting_prerequisite(self.c.tasks[p].id)
                 cause = self.later(cause, (yield self.done[(inc.index, p)]))
         casualties = [c for c in inc.casualties if c.split("-")[0] in task.categories]
         if not casualties:
             for p in task.after:  # nothing to do, but never done before what it comes after
                 if self.c.tasks[p].is_per_casualty:
-                    self.state[key] = AwaitingPrerequisite(self.c.tasks[p].id)
+                    self.state[key] = awaiting_prerequisite(self.c.tasks[p].id)
                     cause = self.later(cause, (yield self.done[(inc.index, p)]))
             self._finish(
                 key,
@@ -500,12 +473,13 @@ class DrillModel:
         self, inc: IncidentC, task: TaskC, c: str, cause: int | None
     ) -> Generator[Any, Any, int]:
         key = (inc.index, task.index, c)
-        cause = yield from self._prerequisites(inc, task, key, cause, casualty=c)
+        if task.after:
+            cause = yield from self._prerequisites(inc, task, key, cause, casualty=c)
         prio = (TRIAGE_RANK[c.split("-")[0]], task.index)
         a, start = yield from self._acquire(inc, task, key, cause, prio, c)
-        d = self.draw(task.per_casualty, task.key ^ inc.key ^ stable_key("casualty", c))  # type: ignore[arg-type]
+        d = self.draw(task.per_casualty, task.key ^ inc.key ^ casualty_key(c))  # type: ignore[arg-type]
         if d > 0:
-            yield self.env.timeout(d)
+            yield timer(self.env, d)
         f = self.rec(
             K.TASK_FINISHED,
             a.id,
@@ -553,12 +527,12 @@ class DrillModel:
                         casualty=casualty,
                         cause=self.later(cause, on_scene),
                     )
-                    self.state[key] = AwaitingUnits(ai)
+                    self.state[key] = awaiting_units(ai)
                 pending[ai] = pool.get(task.units, (*prio, next(self.seq)))
             if not pending and not waiting_ready:
                 self.state[key] = CANNOT_START
                 yield self.env.event()  # never triggered: no capable agency can ever serve it
-            yield self.env.any_of([*pending.values(), *waiting_ready])
+            yield FirstOf(self.env, [*pending.values(), *waiting_ready])
             granted = [ai for ai in task.capable if ai in pending and pending[ai].triggered]
             if granted:
                 chosen = granted[0]
@@ -578,7 +552,7 @@ class DrillModel:
                     cause=self.later(ready_rid, self.ready_rids[(chosen, inc.index)]),
                     units=task.units,
                 )
-                self.state[key] = Working(chosen)
+                self.state[key] = working(chosen)
                 return a, start
 
     # -- the run --------------------------------------------------------------------------
@@ -591,13 +565,21 @@ class DrillModel:
         # nothing to free mid-run and costs 10-20% of a replication. It is restored after.
         gc_was_enabled = gc.isenabled()
         gc.disable()
-        peek, step = env.peek, env.step
+        # NOTE: Environment.step inlined (the same steps, without its call and peek's per event).
+        queue = env._queue
         try:
-            while (upcoming := peek()) != simpy.core.Infinity:  # Infinity: nothing scheduled
-                if upcoming > horizon:
+            while queue:
+                if queue[0][0] > horizon:
                     ended = "horizon"
                     break
-                step()
+                env._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    exc = type(event._value)(*event._value.args)  # as SimPy: crash the run
+                    exc.__cause__ = event._value
+                    raise exc
         except EventLimitReached:
             ended = "event_limit"
         finally:

@@ -4,6 +4,7 @@ run ends, to say in plain words why something did not finish."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +63,23 @@ TaskState = (
 AWAITING_AGENCY = AwaitingAgency()
 CANNOT_START = CannotStart()
 DONE = Done()
+
+
+# NOTE: a frozen dataclass costs about a microsecond to build, and the engine changes a task's
+# state several times per piece of work; the states are immutable, so each is built once.
+@lru_cache(maxsize=4096)
+def working(agency: int) -> Working:
+    """The shared ``Working(agency)``."""
+    return Working(agency)
+
+
+@lru_cache(maxsize=4096)
+def awaiting_units(agency: int) -> AwaitingUnits:
+    """The shared ``AwaitingUnits(agency)``."""
+    return AwaitingUnits(agency)
+
+
+@lru_cache(maxsize=4096)
+def awaiting_prerequisite(task: str) -> AwaitingPrerequisite:
+    """The shared ``AwaitingPrerequisite(task)``."""
+    return AwaitingPrerequisite(task)
