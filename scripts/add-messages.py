@@ -17,6 +17,7 @@ whole workflow; tests/test_i18n.py checks the result.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,18 +67,9 @@ def main(files: list[str]) -> int:
     unknown = apply(entries)
     for msgid in unknown:
         print(f"not in the catalogue (run scripts/i18n.sh, or the code no longer uses it): {msgid}")
-    babel = ROOT / ".venv" / "bin" / "pybabel"
+    babel = os.environ.get("PYBABEL") or str(Path(sys.executable).with_name("pybabel"))
     subprocess.run(
-        [
-            str(babel if babel.exists() else "pybabel"),
-            "compile",
-            "-d",
-            str(LOCALE),
-            "-D",
-            "drillsim",
-        ],
-        check=True,
-        capture_output=True,
+        [babel, "compile", "-d", str(LOCALE), "-D", "drillsim"], check=True, capture_output=True
     )
     return 1 if unknown else 0
 
