@@ -23,7 +23,6 @@ from __future__ import annotations
 import gc
 import itertools
 from collections.abc import Callable, Generator
-from heapq import heappop
 from typing import Any, cast
 
 import simpy
@@ -134,7 +133,7 @@ class DrillModel:
             raise EventLimitReached
         r = _new(EventRecord)
         _set_id(r, rid)
-        _set_time(r, self.env._now)
+        _set_time(r, self.env.now)
         _set_kind(r, kind)
         _set_agency(r, agency)
         _set_link(r, link)
@@ -565,21 +564,13 @@ class DrillModel:
         # nothing to free mid-run and costs 10-20% of a replication. It is restored after.
         gc_was_enabled = gc.isenabled()
         gc.disable()
-        # NOTE: Environment.step inlined (the same steps, without its call and peek's per event).
-        queue = env._queue
+        peek, step = env.peek, env.step
         try:
-            while queue:
-                if queue[0][0] > horizon:
+            while (upcoming := peek()) != simpy.core.Infinity:
+                if upcoming > horizon:
                     ended = "horizon"
                     break
-                env._now, _, _, event = heappop(queue)
-                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-                for callback in callbacks:
-                    callback(event)
-                if not event._ok and not hasattr(event, "_defused"):
-                    exc = type(event._value)(*event._value.args)  # as SimPy: crash the run
-                    exc.__cause__ = event._value
-                    raise exc
+                step()
         except EventLimitReached:
             ended = "event_limit"
         finally:
