@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import BAD, FIXTURES, SCENARIOS
 
-from drillsim.cli import cli
+from tests.helpers import run_cli
 
 DRILL = FIXTURES / "drill.yaml"
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = run_cli(*list(args))
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from drillsim.errors import ScenarioError
 from drillsim.scenario.loader import load_scenario_text
+from tests.helpers import english
 
 TREE = Path(__file__).resolve().parent.parent
 DRILL = (FIXTURES / "drill.yaml").read_text("utf-8")
@@ -41,7 +42,7 @@ def capped(
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
     return subprocess.run(
-        [sys.executable, "-m", "drillsim", *map(str, args)],
+        [sys.executable, "-m", "drillsim", *english(args)],
         preexec_fn=limit,
         cwd=cwd,
         capture_output=True,

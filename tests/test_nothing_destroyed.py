@@ -18,24 +18,23 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drillsim import files, folders, stopping
-from drillsim.cli import cli
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import write_atomic, write_atomic_with
 from drillsim.runs.store import prepare_dir, read_manifest, read_run
 from drillsim.scenario.variants import BASE
 from drillsim.stopping import Stopped, handle_stop_signals
+from tests.helpers import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 QUICK = ["-n", "5", "--workers", "1", "-q", "--suggest", "0"]
 
 
-def run(*args: object) -> object:
-    return CliRunner().invoke(cli, [str(a) for a in args])
+def run(*args: object, lang: str | None = "en") -> object:
+    return run_cli(*args, lang=lang)
 
 
 def snapshot(folder: Path) -> dict[str, bytes | str]:
@@ -56,7 +55,7 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
 def earlier_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A finished run folder with its report, to copy for each test."""
     out = tmp_path_factory.mktemp("earlier") / "run"
-    r = run("run", FIXTURE, *QUICK, "--out", out, "--format", "md")
+    r = run("run", FIXTURE, *QUICK, "--out", out, "--format", "md", lang=None)  # vi: charts/
     assert r.exit_code == 0, r.output
     return out
 
@@ -239,8 +238,7 @@ def test_charts_are_not_drawn_through_a_linked_folder(earlier_run: Path, tmp_pat
 def test_a_link_planted_in_a_run_folder_is_not_followed(run_dir: Path, tmp_path: Path) -> None:
     precious = tmp_path / "precious.md"
     precious.write_text("keep me", encoding="utf-8")
-    report = next(run_dir.glob("after-action-report-*.md"))
-    report.unlink()
+    report = run_dir / "after-action-report-en.md"  # where the report below (--lang en) writes
     report.symlink_to(precious)
     r = run("report", run_dir, "--format", "md", "--force")
     assert r.exit_code == 1, r.output
@@ -343,6 +341,8 @@ def _start(out: Path, *args: str) -> subprocess.Popen[str]:
             "-m",
             "drillsim",
             "run",
+            "--lang",
+            "en",
             str(FIXTURE),
             "--workers",
             "1",
