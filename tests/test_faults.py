@@ -405,6 +405,7 @@ def test_a_same_seed_study_is_the_same_bytes_serial_on_two_workers_and_on_dask(
             "--out",
             str(out),
             *how,
+            lang=None,  # the report in the scenario's language: its charts in charts/
         )
         assert r.exit_code == 0, r.output
         return out

@@ -108,6 +108,7 @@ def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(
         "--workers",
         "1",
         "-q",
+        lang=None,  # the report in the scenario's language, as read below
     )
     assert result.exit_code == 0, result.output
     analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
