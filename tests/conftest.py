@@ -50,24 +50,3 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-def in_english(*args: str) -> list[str]:
-    """A drillsim command line with ``--lang en`` when the command has that option.
-
-    A test that pins English text on a Vietnamese scenario reads English whatever the scenario's
-    language; commands gain ``--lang`` as their messages move into the catalogue.
-    """
-    import click
-
-    from drillsim.cli import cli
-
-    command: click.Command | None = cli
-    for depth, name in enumerate(args):  # a group's subcommand: ``msel export``
-        group = command
-        command = group.commands.get(name) if isinstance(group, click.Group) else None
-        if command is None:
-            break
-        if any(p.name == "lang" for p in command.params):
-            return [*args[: depth + 1], "--lang", "en", *args[depth + 1 :]]
-    return list(args)

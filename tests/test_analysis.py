@@ -175,25 +175,20 @@ def test_desk_figures_agree_with_the_event_log() -> None:
 def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) -> None:
     import json
 
-    from click.testing import CliRunner
-
-    from drillsim.cli import cli
+    from tests.helpers import run_cli
 
     out = tmp_path / "a.json"
-    r = CliRunner().invoke(
-        cli,
-        [
-            "analyze",
-            str(FIX / "hub.yaml"),
-            "-n",
-            "100",
-            "--workers",
-            "1",
-            "--suggest",
-            "100",
-            "--json",
-            str(out),
-        ],
+    r = run_cli(
+        "analyze",
+        str(FIX / "hub.yaml"),
+        "-n",
+        "100",
+        "--workers",
+        "1",
+        "--suggest",
+        "100",
+        "--json",
+        str(out),
     )
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
@@ -209,7 +204,7 @@ def test_analyze_command_prints_ranked_findings_and_writes_json(tmp_path: Path) 
         (i.id, t) for i in sc.incidents for t in with_prerequisites(sc, i.triggers)
     }
     assert all(t["done"]["n"] == 100 for t in data["tasks"])
-    assert CliRunner().invoke(cli, ["analyze"]).exit_code == 2
+    assert run_cli("analyze").exit_code == 2
 
 
 def test_task_times_are_counted_from_their_own_inject() -> None:

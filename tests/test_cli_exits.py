@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from conftest import FIXTURES
 
 import drillsim.cli.timeline as timeline_module
-from drillsim.cli import cli
 from drillsim.errors import InputError, SimulationError
 from drillsim.runs.experiment import simulate_summaries
 from drillsim.runs.inputs import open_scenario
@@ -19,12 +18,13 @@ from drillsim.scenario.durations import clock
 from drillsim.scenario.loader import load_scenario
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
+from tests.helpers import run_cli
 
 DRILL = FIXTURES / "drill.yaml"
 
 
 def invoke(*args: object) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
+    return run_cli(*[str(a) for a in args])
 
 
 def clean(r: Result) -> None:

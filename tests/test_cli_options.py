@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from drillsim.cli import cli
+from tests.helpers import run_cli
 
 CLI_DIR = Path(__file__).resolve().parent.parent / "drillsim" / "cli"
 
@@ -92,7 +92,11 @@ def test_the_shared_options_are_shared() -> None:
         "--seed": ({"run", "timeline", "analyze", "compare", "sweep", "msel export"}, None),
         "--workers": ({"run", "analyze", "compare", "sweep", "msel export"}, None),
         "--out": ({"run", "chart", "schema", "msel export", "msel import"}, None),
-        "--lang": ({"run", "report", "chart", "new", "msel export", "msel import"}, None),
+        "--lang": (
+            {"run", "report", "chart", "new", "validate", "schema", "timeline", "analyze"}
+            | {"compare", "sweep", "msel export", "msel import"},
+            None,
+        ),
         "--json": ({"analyze", "compare", "sweep"}, None),
         "--suggest": ({"run", "analyze"}, 300),
         "--format": ({"run", "report", "msel export"}, None),
@@ -121,7 +125,7 @@ def test_one_spelling_for_where_a_command_writes() -> None:
 
 def test_suggest_is_a_number_in_run_and_analyze() -> None:
     for name in ("run", "analyze"):
-        r = CliRunner().invoke(cli, [name, "--suggest", "-1", "x.yaml"])
+        r = run_cli(name, "--suggest", "-1", "x.yaml")
         assert r.exit_code == 2 and "--suggest" in r.stderr, r.output
 
 
@@ -165,6 +169,6 @@ def test_imports_inside_functions_say_why() -> None:
 
 @pytest.mark.parametrize("name", sorted(commands()))
 def test_every_command_has_help_with_an_example(name: str) -> None:
-    r = CliRunner().invoke(cli, [*name.split(), "--help"])
+    r = run_cli(*name.split(), "--help")
     assert r.exit_code == 0, r.output
     assert "Example" in r.stdout and f"drillsim {name}" in r.stdout, name

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import BAD, FIXTURES, SCENARIOS, in_english
+from conftest import BAD, FIXTURES, SCENARIOS
 
-from drillsim.cli import cli
+from tests.helpers import run_cli
 
 DRILL = FIXTURES / "drill.yaml"
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = run_cli(*list(args))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -44,9 +43,7 @@ def test_warnings_are_printed_and_exit_zero(tmp_path: Path) -> None:
 
 def test_mixed_files_exit_one_and_report_each(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BAD)
-    code, out, err = invoke(
-        *in_english("validate", str(DRILL), "05-unknown-field.yaml", "21-empty.yaml")
-    )
+    code, out, err = invoke("validate", str(DRILL), "05-unknown-field.yaml", "21-empty.yaml")
     assert code == 1
     assert out.startswith(f"{DRILL}: valid: ")
     assert err.splitlines() == [

@@ -7,9 +7,7 @@ import math
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from drillsim.cli import cli
+from tests.helpers import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 
@@ -32,22 +30,19 @@ variants:
 
 def test_compare_simulates_and_marks_significant_differences(tmp_path: Path) -> None:
     out = tmp_path / "cmp.json"
-    r = CliRunner().invoke(
-        cli,
-        [
-            "compare",
-            str(FIXTURE),
-            "--variant",
-            "base",
-            "--variant",
-            "second-officer",
-            "-n",
-            "80",
-            "--workers",
-            "1",
-            "--json",
-            str(out),
-        ],
+    r = run_cli(
+        "compare",
+        str(FIXTURE),
+        "--variant",
+        "base",
+        "--variant",
+        "second-officer",
+        "-n",
+        "80",
+        "--workers",
+        "1",
+        "--json",
+        str(out),
     )
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
@@ -63,55 +58,47 @@ def test_compare_simulates_and_marks_significant_differences(tmp_path: Path) -> 
 
 def test_compare_over_saved_results_and_errors(tmp_path: Path) -> None:
     run = tmp_path / "run"
-    r = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(FIXTURE),
-            "-n",
-            "30",
-            "--workers",
-            "1",
-            "--all-variants",
-            "--out",
-            str(run),
-            "--no-report",
-            "-q",
-        ],
+    r = run_cli(
+        "run",
+        str(FIXTURE),
+        "-n",
+        "30",
+        "--workers",
+        "1",
+        "--all-variants",
+        "--out",
+        str(run),
+        "--no-report",
+        "-q",
     )
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(cli, ["compare", "--results", str(run)])
+    r = run_cli("compare", "--results", str(run))
     assert r.exit_code == 0 and "hotline-down" in r.output
     # A variant named alone is compared with the unchanged scenario; --reference picks another.
     out = tmp_path / "cmp.json"
-    r = CliRunner().invoke(
-        cli, ["compare", "--results", str(run), "--variant", "hotline-down", "--json", str(out)]
-    )
+    r = run_cli("compare", "--results", str(run), "--variant", "hotline-down", "--json", str(out))
     assert r.exit_code == 0 and r.output.startswith("reference: base")
     assert json.loads(out.read_text(encoding="utf-8"))["variants"] == ["base", "hotline-down"]
-    r = CliRunner().invoke(
-        cli,
-        [
-            "compare",
-            "--results",
-            str(run),
-            "--reference",
-            "hotline-down",
-            "--variant",
-            "second-officer",
-            "--json",
-            str(out),
-            "--force",
-        ],
+    r = run_cli(
+        "compare",
+        "--results",
+        str(run),
+        "--reference",
+        "hotline-down",
+        "--variant",
+        "second-officer",
+        "--json",
+        str(out),
+        "--force",
     )
     assert r.exit_code == 0 and r.output.startswith("reference: hotline-down")
     assert json.loads(out.read_text(encoding="utf-8"))["variants"] == [
         "hotline-down",
         "second-officer",
     ]
-    r = CliRunner().invoke(cli, ["compare", "--results", str(run), "--variant", "nope"])
+    r = run_cli("compare", "--results", str(run), "--variant", "nope")
     assert r.exit_code == 1 and "has no finished replications of nope" in r.output
-    r = CliRunner().invoke(cli, ["compare"])
+    r = run_cli("compare")
     assert r.exit_code == 2
 
 
@@ -120,20 +107,17 @@ def test_a_reference_alone_is_compared_with_everything_else_base_included(tmp_pa
     from drillsim.scenario.loader import load_scenario
 
     out = tmp_path / "cmp.json"
-    r = CliRunner().invoke(
-        cli,
-        [
-            "compare",
-            str(FIXTURE),
-            "--reference",
-            "hotline-down",
-            "-n",
-            "10",
-            "--workers",
-            "1",
-            "--json",
-            str(out),
-        ],
+    r = run_cli(
+        "compare",
+        str(FIXTURE),
+        "--reference",
+        "hotline-down",
+        "-n",
+        "10",
+        "--workers",
+        "1",
+        "--json",
+        str(out),
     )
     assert r.exit_code == 0, r.output
     others = [v.id for v in load_scenario(FIXTURE).variants if v.id != "hotline-down"]
@@ -146,15 +130,13 @@ def test_a_reference_alone_is_compared_with_everything_else_base_included(tmp_pa
 
 def test_a_negative_seed_or_no_workers_is_a_usage_error() -> None:
     for args in (["--seed", "-1"], ["--workers", "0"]):
-        r = CliRunner().invoke(cli, ["compare", str(FIXTURE), "-n", "5", *args])
+        r = run_cli("compare", str(FIXTURE), "-n", "5", *args)
         assert r.exit_code == 2 and args[0] in r.output, r.output
 
 
 def test_an_agency_cut_off_in_a_variant_is_shown_never_reached() -> None:
     """Without the hotline nobody behind the guard is alerted: their rows say so, not vanish."""
-    r = CliRunner().invoke(
-        cli, ["compare", str(FIXTURE), "--variant", "hotline-down", "-n", "10", "--workers", "1"]
-    )
+    r = run_cli("compare", str(FIXTURE), "--variant", "hotline-down", "-n", "10", "--workers", "1")
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     for agency in ("district_police", "swat", "fire", "ems"):
@@ -182,9 +164,7 @@ def test_a_small_drop_in_hit_rate_gets_an_honest_interval(tmp_path: Path) -> Non
     assert round(truth, 1) == -6.7
     covered = 0
     for seed in range(1, 7):
-        r = CliRunner().invoke(
-            cli, ["compare", str(path), "-n", "30", "--workers", "1", "--seed", str(seed)]
-        )
+        r = run_cli("compare", str(path), "-n", "30", "--workers", "1", "--seed", str(seed))
         assert r.exit_code == 0, r.output
         row = next(line for line in r.output.splitlines() if line.startswith("  slower"))
         mean, low, high = map(
@@ -218,7 +198,7 @@ def test_compare_refuses_to_compare_when_replications_failed(tmp_path: Path, mon
     monkeypatch.setattr(batch, "run_replication", flaky)
     path = tmp_path / "one.yaml"
     path.write_text(ONE_TASK, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["compare", str(path), "-n", "6", "--workers", "1"])
+    r = run_cli("compare", str(path), "-n", "6", "--workers", "1")
     assert r.exit_code == 3, r.output
     assert "2 replication(s) failed" in r.output  # replication 3 of both variants
     assert "RuntimeError: engine broke" in r.output

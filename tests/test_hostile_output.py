@@ -23,16 +23,15 @@ import docx
 import openpyxl
 import pytest
 import yaml
-from click.testing import CliRunner
 from conftest import FIXTURES
 from lxml import etree
 
-from drillsim.cli import cli
 from drillsim.report import render_html, render_markdown
 from drillsim.report.data import build
 from drillsim.report.docx import docx_bytes
 from drillsim.runs.store import log_csv
 from drillsim.sim.records import EventKind, EventRecord
+from tests.helpers import run_cli
 
 TITLE = "Diễn tập\\x1b]0;pwned\\x07 \\x1b[2J<img src=x onerror=alert(1)> 演练\\r\\n# heading\\r\\n| a | b |"
 """The title as written in the YAML file (double-quoted, so the escapes are the characters)."""
@@ -56,8 +55,8 @@ def evil_text() -> str:
     return src
 
 
-def invoke(*args: object) -> tuple[int, str]:
-    r = CliRunner().invoke(cli, [str(a) for a in args])
+def invoke(*args: object, lang: str | None = "en") -> tuple[int, str]:
+    r = run_cli(*args, lang=lang)
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     return r.exit_code, r.output
 
@@ -72,8 +71,19 @@ def evil(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def run_dir(evil: Path) -> Path:
     out = evil.parent / RUN_NAME
-    code, output = invoke(
-        "run", evil, "-n", 20, "--out", out, "--format", "html,md,docx", "--suggest", 0, "-q"
+    code, output = invoke(  # the report in the scenario's language (vi), as report() reads it
+        "run",
+        evil,
+        "-n",
+        20,
+        "--out",
+        out,
+        "--format",
+        "html,md,docx",
+        "--suggest",
+        0,
+        "-q",
+        lang=None,
     )
     assert code == 0, output  # the DOCX writer no longer exits 3 on a control character
     return out

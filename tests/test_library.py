@@ -13,14 +13,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from drillsim import i18n
 from drillsim.analysis.expectations import check_expectations
-from drillsim.cli import cli
 from drillsim.runs.store import read_run
 from drillsim.scenario.loader import load_scenario_with_warnings
 from tests.figures_check import untraced_figures
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -94,24 +93,22 @@ def test_scenario_runs_finds_a_bottleneck_and_variants_move_as_expected(
     path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "run"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(path),
-            "-n",
-            "200",
-            "--all-variants",
-            "--out",
-            str(out),
-            "--format",
-            "md",
-            "--suggest",
-            "0",
-            "--workers",
-            "1",
-            "-q",
-        ],
+    result = run_cli(
+        "run",
+        str(path),
+        "-n",
+        "200",
+        "--all-variants",
+        "--out",
+        str(out),
+        "--format",
+        "md",
+        "--suggest",
+        "0",
+        "--workers",
+        "1",
+        "-q",
+        lang=None,  # the report in the scenario's language, as read below
     )
     assert result.exit_code == 0, result.output
     analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, in_english
+from conftest import FIXTURES
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from drillsim.errors import ScenarioError
 from drillsim.scenario.loader import load_scenario_text
+from tests.helpers import english
 
 TREE = Path(__file__).resolve().parent.parent
 DRILL = (FIXTURES / "drill.yaml").read_text("utf-8")
@@ -41,7 +42,7 @@ def capped(
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
     return subprocess.run(
-        [sys.executable, "-m", "drillsim", *in_english(*map(str, args))],
+        [sys.executable, "-m", "drillsim", *english(args)],
         preexec_fn=limit,
         cwd=cwd,
         capture_output=True,
@@ -179,10 +180,7 @@ def test_manifest_with_a_huge_whole_number_is_a_damaged_folder(tmp_path: Path) -
     manifest.write_text(
         manifest.read_text("utf-8").replace('"seed": 11', '"seed": ' + "1" * 5000), "utf-8"
     )
-    refused(
-        capped("report", out, "--format", "md", "--lang", "en"),
-        "manifest.json:6: error: not valid JSON",
-    )
+    refused(capped("report", out, "--format", "md"), "manifest.json:6: error: not valid JSON")
 
 
 # -- MSEL spreadsheets ----------------------------------------------------------------------------
@@ -310,7 +308,7 @@ def test_million_observations_are_refused_at_the_row_limit(run_dir: Path, tmp_pa
     path = tmp_path / "live.csv"
     path.write_text("agency,event,time\n" + "ems,alerted,3m\n" * 1_000_000, "utf-8")
     refused(
-        capped("report", run_dir, "--format", "md", "--lang", "en", "--observed", path, "--force"),
+        capped("report", run_dir, "--format", "md", "--observed", path, "--force"),
         "more than 10,000 observations, over the limit of 10,000; set DRILLSIM_MAX_OBSERVED_ROWS",
     )
 
@@ -326,8 +324,6 @@ def test_observations_file_over_its_size_limit_is_refused_unread(
             run_dir,
             "--format",
             "md",
-            "--lang",
-            "en",
             "--observed",
             path,
             "--force",
@@ -343,9 +339,7 @@ def test_observation_cell_over_the_csv_limit_is_located(run_dir: Path, tmp_path:
     path.write_text(
         'agency,event,time\nems,alerted,3m\nems,alerted,"' + "9" * 200_000 + '"\n', "utf-8"
     )
-    result = capped(
-        "report", run_dir, "--format", "md", "--lang", "en", "--observed", path, "--force"
-    )
+    result = capped("report", run_dir, "--format", "md", "--observed", path, "--force")
     refused(result, f"{path}:3: not a readable CSV file (field larger than field limit")
     assert len(result.stderr) < 2000
 

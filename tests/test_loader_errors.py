@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import BAD, BAD_INPUTS, FIXTURES, in_english
+from conftest import BAD, BAD_INPUTS, FIXTURES
 
-from drillsim.cli import cli
 from drillsim.errors import ScenarioError
 from drillsim.scenario.loader import load_scenario, load_scenario_text, load_scenario_with_warnings
+from tests.helpers import english, run_cli
 
 CASES = sorted(BAD.glob("*.yaml"))
 TRIED, CRASHED = BAD_INPUTS["tried"], BAD_INPUTS["crashed"]
@@ -35,7 +34,7 @@ def test_corpus_is_large_enough() -> None:
 def test_bad_scenario(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BAD)
     TRIED.append(path.name)
-    result = CliRunner().invoke(cli, in_english("validate", path.name))
+    result = run_cli("validate", path.name)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         CRASHED.append(path.name)
     code, lines = expected(path)
@@ -58,11 +57,11 @@ def test_every_error_is_located(path: Path) -> None:
         assert p.line is not None or "bytes, over the limit" in p.message
 
 
-def run_cli(
+def run_process(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "drillsim", *args],
+        [sys.executable, "-m", "drillsim", *english(args)],
         capture_output=True,
         text=True,
         timeout=30,
@@ -79,7 +78,7 @@ def test_huge_file_refused_before_reading(tmp_path: Path) -> None:
         f.write(b"scenario:\n")
         f.truncate(50 * 1024 * 1024)
     TRIED.append(huge.name)
-    result = run_cli("validate", str(huge))
+    result = run_process("validate", str(huge))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
@@ -92,7 +91,7 @@ def test_huge_file_refused_before_reading(tmp_path: Path) -> None:
 @pytest.mark.timeout(30)
 def test_binary_file_as_subprocess() -> None:
     TRIED.append("binary (subprocess)")
-    result = run_cli("validate", "52-binary.yaml", cwd=BAD)
+    result = run_process("validate", "52-binary.yaml", cwd=BAD)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "52-binary.yaml:3: error: this is a binary file" in result.stderr
 
@@ -225,36 +224,27 @@ def test_unreadable_path_is_a_scenario_error(tmp_path: Path) -> None:
     ],
 )
 def test_agency_and_link_limits_refuse_and_can_be_raised(
-    variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The README's limits: exit 1 with the way to raise them; raised, the same scenario runs.
-
-    The drill is made English: a refusal is said in the scenario's language (test_input_messages).
-    """
-    drill = tmp_path / "drill.yaml"
-    text = (FIXTURES / "drill.yaml").read_text(encoding="utf-8")
-    drill.write_text(text.replace("language: vi", "language: en", 1), encoding="utf-8")
-    args = ["timeline", str(drill), "--seed", "1"]
+    """The README's limits: exit 1 with the way to raise them; raised, the same scenario runs."""
+    args = ["timeline", str(FIXTURES / "drill.yaml"), "--seed", "1"]
     monkeypatch.setenv(variable, value)
-    result = CliRunner().invoke(cli, args)
+    result = run_cli(*args)
     assert result.exit_code == 1 and message in result.stderr, result.output
     monkeypatch.setenv(variable, "100000")
-    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert run_cli(*args).exit_code == 0
 
 
 def test_replication_limit_refuses_before_simulating(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(FIXTURES / "drill.yaml"),
-            "-n",
-            "50",
-            "--max-replications",
-            "10",
-            "--out",
-            str(out),
-        ],
+    result = run_cli(
+        "run",
+        str(FIXTURES / "drill.yaml"),
+        "-n",
+        "50",
+        "--max-replications",
+        "10",
+        "--out",
+        str(out),
     )
     assert result.exit_code == 1 and "--max-replications" in result.stderr and not out.exists()

@@ -10,12 +10,10 @@ from typing import get_args
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from drillsim.analysis.expectations import check_expectations
 from drillsim.analysis.measure import measure
 from drillsim.analysis.summary import summarize
-from drillsim.cli import cli
 from drillsim.scenario.loader import load_scenario_text_with_warnings
 from drillsim.scenario.model import Scenario, TargetKind
 from drillsim.scenario.new import (
@@ -32,7 +30,7 @@ from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import EventKind
 from tests.figures_check import FIGURE_KEYS, untraced_figures
-from tests.helpers import with_prerequisites
+from tests.helpers import run_cli, with_prerequisites
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [(k, lang) for k in KINDS for lang in LANGUAGES]
@@ -210,7 +208,7 @@ def test_unknown_kind_or_language_is_refused() -> None:
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = run_cli(*list(args))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -218,9 +216,10 @@ def test_new_writes_a_file_that_validates_and_says_what_next(tmp_path: Path) -> 
     out = tmp_path / "lai-chau-2025.yaml"
     code, stdout, stderr = invoke("new", "--template", "hydropower_plant", "--lang", "vi", str(out))
     assert code == 0 and stderr == ""
-    assert stdout.splitlines()[0] == (
-        f"wrote {out}: the hydropower_plant template in vi (scenario id lai-chau-2025)"
+    assert stdout.splitlines()[0] == (  # --lang vi: the template and what is printed
+        f"đã ghi {out}: mẫu hydropower_plant bằng ngôn ngữ vi (mã kịch bản lai-chau-2025)"
     )
+    assert stdout.splitlines()[1] == "tiếp theo:"
     assert (
         f"drillsim validate {out}" in stdout
         and f"drillsim timeline {out} " in stdout

@@ -18,24 +18,22 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drillsim import files, folders, stopping
-from drillsim.cli import cli
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import write_atomic, write_atomic_with
 from drillsim.runs.store import prepare_dir, read_manifest, read_run
 from drillsim.scenario.variants import BASE
 from drillsim.stopping import Stopped, handle_stop_signals
+from tests.helpers import run_cli, run_study
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
-QUICK = ["-n", "5", "--workers", "1", "-q", "--suggest", "0"]
 
 
-def run(*args: object) -> object:
-    return CliRunner().invoke(cli, [str(a) for a in args])
+def run(*args: object, lang: str | None = "en") -> object:
+    return run_cli(*args, lang=lang)
 
 
 def says(stderr: str, english: str, vietnamese: str) -> bool:
@@ -63,7 +61,7 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
 def earlier_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A finished run folder with its report, to copy for each test."""
     out = tmp_path_factory.mktemp("earlier") / "run"
-    r = run("run", FIXTURE, *QUICK, "--out", out, "--format", "md")
+    r = run_study(FIXTURE, out, "--format", "md", lang=None)  # vi: charts/
     assert r.exit_code == 0, r.output
     return out
 
@@ -84,7 +82,7 @@ def test_a_web_applications_folder_with_a_manifest_survives_force(tmp_path: Path
     (site / "index.js").write_text("console.log('roster')\n", encoding="utf-8")
     before = snapshot(site)
     for extra in ([], ["--force"]):
-        r = run("run", FIXTURE, *QUICK, "--out", site, *extra)
+        r = run_study(FIXTURE, site, *extra)
         assert r.exit_code == 1, r.output
         assert (
             f"{site} already holds files drillsim did not make (index.js, manifest.json)"
@@ -97,7 +95,7 @@ def test_a_web_applications_folder_with_a_manifest_survives_force(tmp_path: Path
 def test_an_older_drillsim_run_without_a_file_list_is_not_replaced(run_dir: Path) -> None:
     (run_dir / folders.MARKER).unlink()
     before = snapshot(run_dir)
-    r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force")
+    r = run_study(FIXTURE, run_dir, "--force")
     assert r.exit_code == 1, r.output
     assert "holds a run of an older drillsim" in r.stderr and "delete it yourself" in r.stderr
     assert snapshot(run_dir) == before
@@ -166,7 +164,7 @@ def test_a_file_drillsim_did_not_write_keeps_the_whole_folder(run_dir: Path, whe
     (run_dir / where).parent.mkdir(exist_ok=True)
     (run_dir / where).write_text("the trainer's", encoding="utf-8")
     before = snapshot(run_dir)
-    r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force")
+    r = run_study(FIXTURE, run_dir, "--force")
     assert r.exit_code == 1, r.output
     shown = (
         where
@@ -232,7 +230,7 @@ def test_a_link_as_run_folder_is_refused_and_its_target_kept(run_dir: Path, tmp_
     link = tmp_path / "latest"
     link.symlink_to(run_dir)
     before = snapshot(run_dir)
-    r = run("run", FIXTURE, *QUICK, "--out", link, "--force")
+    r = run_study(FIXTURE, link, "--force")
     assert r.exit_code == 1, r.output
     assert (
         f"{link} is a symbolic link (to {run_dir}); drillsim never writes a run through a link"
@@ -257,15 +255,12 @@ def test_charts_are_not_drawn_through_a_linked_folder(earlier_run: Path, tmp_pat
 def test_a_link_planted_in_a_run_folder_is_not_followed(run_dir: Path, tmp_path: Path) -> None:
     precious = tmp_path / "precious.md"
     precious.write_text("keep me", encoding="utf-8")
-    report = next(run_dir.glob("after-action-report-*.md"))
-    report.unlink()
+    report = run_dir / "after-action-report-en.md"  # where the report below (--lang en) writes
     report.symlink_to(precious)
     r = run("report", run_dir, "--format", "md", "--force")
     assert r.exit_code == 1, r.output
     assert "is a symbolic link" in r.stderr and precious.read_text(encoding="utf-8") == "keep me"
-    r = run(
-        "run", FIXTURE, *QUICK, "--out", run_dir, "--force"
-    )  # nor is it removed with its folder
+    r = run_study(FIXTURE, run_dir, "--force")  # nor is it removed with its folder
     assert r.exit_code == 1 and report.name in r.stderr, r.output
     assert report.is_symlink() and precious.read_text(encoding="utf-8") == "keep me"
 
@@ -291,7 +286,7 @@ def test_an_output_that_is_the_scenario_read_is_refused(tmp_path: Path) -> None:
 def test_a_run_folder_that_is_a_file_is_not_deleted(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.write_text("mine", encoding="utf-8")
-    r = run("run", FIXTURE, *QUICK, "--out", notes, "--force")
+    r = run_study(FIXTURE, notes, "--force")
     assert r.exit_code == 1, r.output  # the library's check of --out: invalid input
     assert f"error: {notes} is a file, not a folder; choose another --out" in r.stderr
     with pytest.raises(
@@ -365,6 +360,8 @@ def _start(out: Path, *args: str) -> subprocess.Popen[str]:
             "-m",
             "drillsim",
             "run",
+            "--lang",
+            "en",
             str(FIXTURE),
             "--workers",
             "1",
@@ -528,9 +525,7 @@ def test_a_study_stopped_by_sigterm_closes_its_folder_cleanly(tmp_path: Path) ->
     assert "finished so far" in err and "Traceback" not in err
     assert read_manifest(out).status == "interrupted"
     assert not list(out.rglob("*.tmp")) and not (out / folders.LOCK).exists()
-    r = run(
-        "run", FIXTURE, *QUICK, "--out", out, "--force", "--no-report"
-    )  # and it is still drillsim's
+    r = run_study(FIXTURE, out, "--force", "--no-report")  # and it is still drillsim's
     assert r.exit_code == 0, r.output
 
 
@@ -559,7 +554,7 @@ def test_an_edited_file_list_cannot_reach_outside_its_folder(run_dir: Path, tmp_
     files.write_list(
         run_dir, [*listed["files"], "../outside.txt", str(outside)], [*listed["folders"], ".."]
     )
-    r = run("run", FIXTURE, *QUICK, "--out", run_dir, "--force", "--no-report")
+    r = run_study(FIXTURE, run_dir, "--force", "--no-report")
     assert r.exit_code == 0, r.output
     assert outside.read_text(encoding="utf-8") == "not drillsim's" and tmp_path.is_dir()
 
@@ -574,6 +569,6 @@ def test_a_run_refused_before_writing_anything_leaves_no_folder(
 
     monkeypatch.setattr(study, "compile_variants", over_a_limit)
     out = tmp_path / "new-run"
-    r = run("run", FIXTURE, *QUICK, "--out", out)
+    r = run_study(FIXTURE, out)
     assert r.exit_code == 1 and "over the limit" in r.stderr, r.output
     assert not out.exists()

@@ -429,14 +429,11 @@ def test_schema_accepts_the_new_fields_as_files_write_them() -> None:
 
 
 def test_analyze_suggest_prints_the_plan_ranking_and_the_no_effect_split() -> None:
-    from click.testing import CliRunner
 
-    from drillsim.cli import cli
+    from tests.helpers import run_cli
 
     path = ROOT / "scenarios" / "lai-chau-hydropower.yaml"
-    result = CliRunner().invoke(
-        cli, ["analyze", str(path), "-n", str(N), "--suggest", str(N), "--workers", "1"]
-    )
+    result = run_cli("analyze", str(path), "-n", str(N), "--suggest", str(N), "--workers", "1")
     assert result.exit_code == 0, result.output
     out = result.output.split("Suggested changes, simulated", 1)[1]
     helped, _, rest = out.partition("Tested, no measurable effect (not recommended)")

@@ -224,16 +224,12 @@ def test_analysis_json_and_the_analyze_command_list_every_busy_desk_and_pool(
     same figures as the hand calculation above, for each of the two busy queues only."""
     from pathlib import Path
 
-    from click.testing import CliRunner
-
-    from drillsim.cli import cli
+    from tests.helpers import run_cli
 
     assert isinstance(tmp_path, Path)
     src, out = tmp_path / "q.yaml", tmp_path / "a.json"
     src.write_text(TRACE.format(horizon="4h"), encoding="utf-8")
-    r = CliRunner().invoke(
-        cli, ["analyze", str(src), "-n", "3", "--workers", "1", "--json", str(out)]
-    )
+    r = run_cli("analyze", str(src), "-n", "3", "--workers", "1", "--json", str(out))
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("Duty desks and unit pools"))

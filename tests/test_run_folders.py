@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drillsim.analysis.model import ANALYSIS_VERSION
-from drillsim.cli import cli
 from tests.conftest import FIXTURES
+from tests.helpers import run_cli
 
 COMMANDS = {
     "report": lambda d: ["report", str(d), "--format", "md", "--force", "--lang", "en"],
@@ -44,7 +44,7 @@ READ_FILES = (
 
 def invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
     """The CLI in-process, as a trainer's shell would run it."""
-    return CliRunner().invoke(cli, args, env=env)
+    return run_cli(*args, env=env)
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ from drillsim.scenario.variants import BASE
 from drillsim.sim.compile import compile_scenario
 from drillsim.sim.engine import run_replication
 from drillsim.sim.records import LOG_FORMAT, RECORD_FIELDS, EventKind, ReplicationResult
+from tests.helpers import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "hub.yaml"
 SEED = 7  # the fixture's own seed, used when --seed is not given
@@ -56,7 +57,7 @@ def logged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out: dict[str, object] = {}
     for ext in ("jsonl", "csv"):
         path = folder / f"out.{ext}"
-        r = CliRunner().invoke(cli, ["timeline", str(FIXTURE), "--log", str(path)])
+        r = run_cli("timeline", str(FIXTURE), "--log", str(path))
         assert r.exit_code == 0, r.output
         out[ext] = path
         out[f"{ext}-stdout"] = r.stdout
@@ -122,7 +123,7 @@ def test_timeline_shows_each_event_then_the_ending_and_the_objectives(
 
 
 def test_verbose_timeline_has_a_line_for_every_event(scenario, expected) -> None:  # type: ignore[no-untyped-def]
-    r = CliRunner().invoke(cli, ["timeline", str(FIXTURE), "--verbose"])
+    r = run_cli("timeline", str(FIXTURE), "--verbose")
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert lines[-1 - len(scenario.objectives)].startswith("ended: ")
@@ -174,44 +175,39 @@ def test_an_unreachable_scheduler_fails_before_the_run_folder_exists(
         "--suggest",
         "0",
     ]
-    r = CliRunner().invoke(cli, args)
+    r = run_cli(*args)
     assert r.exit_code == 1, r.output  # an unusable option value: invalid input (README exit codes)
     assert f"error: cannot reach the Dask scheduler at {UNREACHABLE}" in r.stderr
     assert "Traceback" not in r.output and not out.exists()
     # Nothing to replace, so the same --out works without --force.
-    r = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(FIXTURE),
-            "-n",
-            "5",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-            "-q",
-            "--no-report",
-            "--suggest",
-            "0",
-        ],
+    r = run_cli(
+        "run",
+        str(FIXTURE),
+        "-n",
+        "5",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "-q",
+        "--no-report",
+        "--suggest",
+        "0",
     )
     assert r.exit_code == 0, r.output
     assert read_manifest(out).status == "complete"
     # Now the folder holds a run: it is refused at once, before the scheduler is tried, and kept
     # even with --force when the scheduler cannot be reached.
-    r = CliRunner().invoke(cli, args)
+    r = run_cli(*args)
     assert r.exit_code == 1 and "--force" in r.stderr and "Dask" not in r.stderr, r.output
-    r = CliRunner().invoke(cli, [*args, "--force"])
+    r = run_cli(*args, "--force")
     assert r.exit_code == 1 and "cannot reach the Dask scheduler" in r.stderr
     assert read_manifest(out).status == "complete"
 
 
 def test_a_malformed_scheduler_address_is_an_input_error(tmp_path: Path, quick_connect) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "run"
-    r = CliRunner().invoke(
-        cli, ["run", str(FIXTURE), "-n", "5", "--dask", "scheduler-host", "--out", str(out)]
-    )
+    r = run_cli("run", str(FIXTURE), "-n", "5", "--dask", "scheduler-host", "--out", str(out))
     assert r.exit_code == 1, r.output
     assert (
         "'scheduler-host' is not a Dask scheduler address" in r.stderr
@@ -272,15 +268,15 @@ def test_the_cli_reports_a_failed_study_and_keeps_its_folder(tmp_path: Path, mon
         "--suggest",
         "0",
     ]
-    r = CliRunner().invoke(cli, args)
+    r = run_cli(*args)
     assert r.exit_code == 3, r.output
     assert "RuntimeError: the cluster went away" in r.stderr and "Traceback" not in r.output
     assert f"the run folder {out} is marked failed" in r.stderr
     assert read_manifest(out).status == "failed"
-    r = CliRunner().invoke(cli, args)  # the finished replications are not thrown away silently
+    r = run_cli(*args)  # the finished replications are not thrown away silently
     assert r.exit_code == 1 and "--force" in r.stderr
     # The partial run still gives a report (with a warning that it is partial).
-    r = CliRunner().invoke(cli, ["report", str(out), "--format", "md"])
+    r = run_cli("report", str(out), "--format", "md")
     assert r.exit_code == 0, r.output
 
 
@@ -312,7 +308,7 @@ def test_report_and_chart_refuse_a_run_with_no_replications(
 
 
 def test_analyze_refuses_a_run_with_no_replications(empty_run: Path) -> None:
-    r = CliRunner().invoke(cli, ["analyze", "--results", str(empty_run)])
+    r = run_cli("analyze", "--results", str(empty_run))
     assert r.exit_code == 1, r.output
     assert "has no finished replications" in r.output and "internal error" not in r.output
 
@@ -347,25 +343,22 @@ def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_r
 
     monkeypatch.setattr(batch, "run_replication", flaky)
     out = tmp_path / "run"
-    r = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(FIXTURE),
-            "-n",
-            "10",
-            "--seed",
-            "7",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-            "-q",
-            "--suggest",
-            "0",
-            "--format",
-            "md",
-        ],
+    r = run_cli(
+        "run",
+        str(FIXTURE),
+        "-n",
+        "10",
+        "--seed",
+        "7",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "-q",
+        "--suggest",
+        "0",
+        "--format",
+        "md",
     )
     assert r.exit_code == 3, r.output
     assert (
@@ -389,25 +382,22 @@ def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_repo
 
     monkeypatch.setattr(batch, "run_replication", broken)
     out = tmp_path / "run"
-    r = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(FIXTURE),
-            "-n",
-            "4",
-            "--seed",
-            "7",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-            "-q",
-            "--suggest",
-            "0",
-            "--format",
-            "md",
-        ],
+    r = run_cli(
+        "run",
+        str(FIXTURE),
+        "-n",
+        "4",
+        "--seed",
+        "7",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "-q",
+        "--suggest",
+        "0",
+        "--format",
+        "md",
     )
     assert r.exit_code == 3, r.output
     assert "4 replication(s) failed" in r.stderr and "the other 0" in r.stderr
@@ -416,41 +406,36 @@ def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_repo
 
 
 def test_compare_and_analyze_refuse_variants_without_finished_replications(empty_run: Path) -> None:
-    r = CliRunner().invoke(cli, ["compare", "--results", str(empty_run)])
+    r = run_cli("compare", "--results", str(empty_run))
     assert r.exit_code == 1 and "has no finished replications of base; it has none" in r.stderr, (
         r.output
     )
-    r = CliRunner().invoke(cli, ["analyze", "--results", str(empty_run), "--variant", "base"])
+    r = run_cli("analyze", "--results", str(empty_run), "--variant", "base")
     assert r.exit_code == 1 and "has no finished replications" in r.stderr, r.output
 
 
 def test_a_run_folder_without_its_scenario_is_named_not_a_crash(tmp_path: Path) -> None:
     run = tmp_path / "run"
     assert (
-        CliRunner()
-        .invoke(
-            cli,
-            [
-                "run",
-                str(FIXTURE),
-                "-n",
-                "5",
-                "--workers",
-                "1",
-                "--out",
-                str(run),
-                "-q",
-                "--no-report",
-                "--suggest",
-                "0",
-            ],
-        )
-        .exit_code
+        run_cli(
+            "run",
+            str(FIXTURE),
+            "-n",
+            "5",
+            "--workers",
+            "1",
+            "--out",
+            str(run),
+            "-q",
+            "--no-report",
+            "--suggest",
+            "0",
+        ).exit_code
         == 0
     )
     (run / "scenario.json").unlink()
     for command in (["report", str(run)], ["compare", "--results", str(run)]):
-        r = CliRunner().invoke(cli, command)
+        r = run_cli(*command)
         assert r.exit_code == 1 and "scenario.json is missing" in r.stderr, r.output
 
 

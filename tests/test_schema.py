@@ -9,13 +9,12 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
 from conftest import FIXTURES, SCENARIOS
 from hypothesis import given
 from strategies import scenario_dicts
 
-from drillsim.cli import cli
 from drillsim.scenario.schema import scenario_schema
+from tests.helpers import run_cli
 
 VALIDATOR = jsonschema.Draft202012Validator(scenario_schema())
 FILES = sorted(SCENARIOS.glob("*.yaml")) + [
@@ -63,8 +62,8 @@ def test_wrong_shapes_are_refused(change: Any) -> None:
 
 def test_schema_command_writes_the_same_schema(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
-    result = CliRunner().invoke(cli, ["schema", "--out", str(out)])
+    result = run_cli("schema", "--out", str(out))
     assert result.exit_code == 0 and result.stderr == f"wrote {out}\n"
     assert json.loads(out.read_text("utf-8")) == scenario_schema()
-    printed = CliRunner().invoke(cli, ["schema"])
+    printed = run_cli("schema")
     assert json.loads(printed.stdout) == scenario_schema()

@@ -6,12 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from drillsim.cli import cli
 from drillsim.errors import InputError
 from drillsim.runs.sweep import grid, parse_set
 from drillsim.scenario.loader import load_scenario
+from tests.helpers import run_cli
 
 HUB = Path(__file__).parent / "fixtures" / "analysis" / "hub.yaml"
 
@@ -50,20 +49,17 @@ def test_bad_sweeps_say_what_to_fix(text: str, message: str) -> None:
 
 def test_more_duty_officers_help_the_hub_objective(tmp_path: Path) -> None:
     out = tmp_path / "s.csv"
-    r = CliRunner().invoke(
-        cli,
-        [
-            "sweep",
-            str(HUB),
-            "--set",
-            "agencies.hub.duty_officers=1..3",
-            "-n",
-            "150",
-            "--workers",
-            "1",
-            "--csv",
-            str(out),
-        ],
+    r = run_cli(
+        "sweep",
+        str(HUB),
+        "--set",
+        "agencies.hub.duty_officers=1..3",
+        "-n",
+        "150",
+        "--workers",
+        "1",
+        "--csv",
+        str(out),
     )
     assert r.exit_code == 0, r.output
     rows = [

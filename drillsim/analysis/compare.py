@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from drillsim.analysis.results import clock_or_never, percent, signed
 from drillsim.analysis.stats import (
     Difference,
     ShareStats,
@@ -20,6 +21,7 @@ from drillsim.analysis.stats import (
     time_stats,
 )
 from drillsim.analysis.summary import ReplicationSummary
+from drillsim.i18n import Msg
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario
 
@@ -129,23 +131,24 @@ def compare_variants(
     return Comparison(names[0], tuple(names), tuple(rows))
 
 
-def _fmt_diff(d: Difference | None, unit: str) -> str:
+def _fmt_diff(d: Difference | None, unit: str, lang: str) -> str:
     if d is None or d.ci.low is None or d.ci.high is None:
-        return "—" if d is None else f"{_num(d.mean, unit)}"
+        return "—" if d is None else f"{_num(d.mean, unit, lang)}"
     mark = " *" if d.significant else ""
-    return f"{_num(d.mean, unit)} [{_num(d.ci.low, unit)}, {_num(d.ci.high, unit)}]{mark}"
+    low, high = _num(d.ci.low, unit, lang), _num(d.ci.high, unit, lang)
+    return f"{_num(d.mean, unit, lang)} [{low}, {high}]{mark}"
 
 
-def _num(x: float, unit: str) -> str:
+def _num(x: float, unit: str, lang: str) -> str:
     if unit == "pp":
-        return f"{x * 100:+.1f}pp"
+        return f"{signed(x * 100, lang)}pp"
     sign = "-" if x < 0 else "+"
     return f"{sign}{clock(abs(x))}"
 
 
-def table(comparison: Comparison) -> list[str]:
-    """Aligned terminal lines: per metric, each variant's figures and its difference."""
-    lines = [f"reference: {comparison.reference}   (* = significant at 95%, paired by replication)"]
+def table(comparison: Comparison, lang: str = "en") -> list[str]:
+    """Aligned terminal lines in ``lang``: per metric, each variant's figures and its difference."""
+    lines = [Msg("compare.reference", reference=comparison.reference).say(lang)]
     metrics = list(dict.fromkeys(r.metric for r in comparison.rows))
     width = max((len(v) for v in comparison.variants), default=4)
     for metric in metrics:
@@ -154,14 +157,20 @@ def table(comparison: Comparison) -> list[str]:
             continue  # an agency on scene in no variant (a dispatch centre): nothing to compare
         lines.append(metric)
         for r in rows:
-            med = "never" if r.time.median is None else clock(r.time.median)
-            met = f"met {r.met.share:6.1%}  " if r.met else ""
-            diff = ""
-            if r.variant != comparison.reference:
-                parts = [f"Δmet {_fmt_diff(r.met_diff, 'pp')}"] if r.met else []
-                parts.append(f"Δtime {_fmt_diff(r.time_diff, 's')}")
-                if r.never_diff:
-                    parts.append(f"Δnever {r.never_diff * 100:+.1f}pp")
-                diff = "  " + "  ".join(parts)
-            lines.append(f"  {r.variant:<{width}}  {met}median {med}{diff}")
+            lines.append(_row(r, comparison.reference, width, lang))
     return lines
+
+
+def _row(r: MetricRow, reference: str, width: int, lang: str) -> str:
+    """One variant's figures on a metric and, for the others than the reference, its differences."""
+    median = clock_or_never(r.time.median, lang)
+    met = Msg("compare.met", met=percent(r.met.share, lang, width=6)).say(lang) if r.met else ""
+    diff = ""
+    if r.variant != reference:
+        parts = [Msg("compare.delta_met", diff=_fmt_diff(r.met_diff, "pp", lang))] if r.met else []
+        parts.append(Msg("compare.delta_time", diff=_fmt_diff(r.time_diff, "s", lang)))
+        if r.never_diff:
+            parts.append(Msg("compare.delta_never", diff=f"{signed(r.never_diff * 100, lang)}pp"))
+        diff = "  " + "  ".join(p.say(lang) for p in parts)
+    row = Msg("compare.row", variant=f"{r.variant:<{width}}", met=met, median=median, diff=diff)
+    return row.say(lang)

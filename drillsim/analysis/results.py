@@ -14,6 +14,7 @@ from drillsim.analysis.paths import CATEGORIES, PathPart
 from drillsim.analysis.queues import QueueSummary, queue_summaries  # noqa: F401 (re-exported)
 from drillsim.analysis.stats import ShareStats, TimeStats, share_stats, time_stats
 from drillsim.analysis.summary import ReplicationSummary, task_instances
+from drillsim.i18n import DECIMAL_MARKS, Msg, number
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Objective, Scenario
 from drillsim.sim.compile import compile_scenario
@@ -137,21 +138,43 @@ def _since(v: float | None, t0: float) -> float | None:
     return None if v is None else v - t0
 
 
+def percent(share: float, lang: str, digits: int = 1, width: int = 0) -> str:
+    """``share`` (0..1) as a percentage in the language's number form (``62.5%``, vi ``62,5%``),
+    right-aligned to ``width`` characters for a terminal table."""
+    return f"{number(share * 100, lang, digits)}%".rjust(width)
+
+
+def signed(x: float, lang: str, digits: int = 1, width: int = 0) -> str:
+    """``x`` with its sign in the language's number form (``+14.5``, vi ``+14,5``), right-aligned."""
+    point, group = DECIMAL_MARKS.get(lang, DECIMAL_MARKS["en"])
+    text = f"{x:+,.{digits}f}".replace(",", "\0").replace(".", point).replace("\0", group)
+    return text.rjust(width)
+
+
+def clock_or_never(seconds: float | None, lang: str) -> str:
+    """``H:MM:SS``, or the word for a time never reached, in ``lang``."""
+    return Msg("results.never").say(lang) if seconds is None else clock(seconds)
+
+
 def objective_rows(
-    scenario: Scenario, summaries: Mapping[str, Sequence[ReplicationSummary]]
+    scenario: Scenario, summaries: Mapping[str, Sequence[ReplicationSummary]], lang: str = "en"
 ) -> list[str]:
-    """Terminal lines: per variant and objective, share met with its interval, median and p90."""
+    """Terminal lines in ``lang``: per variant and objective, share met with its interval,
+    median and p90."""
     lines = []
     for variant, rows in summaries.items():
-        lines.append(f"{variant} ({len(rows)} replications)")
+        lines.append(Msg("results.variant", variant=variant, n=len(rows)).say(lang))
         for st in objective_stats(scenario, variant, rows):
             ci = st.met.ci
-            lo = 0.0 if ci.low is None else ci.low
-            hi = 0.0 if ci.high is None else ci.high
-            med = "never" if st.time.median is None else clock(st.time.median)
-            p90 = "never" if st.time.p90 is None else clock(st.time.p90)
-            lines.append(
-                f"  {st.objective.id:<24} met {st.met.share:6.1%} [{lo:.1%}-{hi:.1%}]  "
-                f"median {med}  p90 {p90}  target {clock(st.objective.within)}"
+            row = Msg(
+                "results.objective",
+                objective=f"{st.objective.id:<24}",
+                met=percent(st.met.share, lang, width=6),
+                low=percent(0.0 if ci.low is None else ci.low, lang),
+                high=percent(0.0 if ci.high is None else ci.high, lang),
+                median=clock_or_never(st.time.median, lang),
+                p90=clock_or_never(st.time.p90, lang),
+                target=clock(st.objective.within),
             )
+            lines.append(row.say(lang))
     return lines

@@ -13,6 +13,7 @@ from drillsim.analysis.summary import ReplicationSummary
 from drillsim.cli.options import (
     force_option,
     json_option,
+    lang_option,
     max_replications_option,
     replications_option,
     results_option,
@@ -20,9 +21,10 @@ from drillsim.cli.options import (
     variant_option,
     workers_option,
 )
-from drillsim.cli.output import echo, open_scenario
+from drillsim.cli.output import adopt, echo, language, open_scenario, spoken
 from drillsim.errors import InputError, SimulationError
 from drillsim.files import check_output, write_atomic
+from drillsim.i18n import Msg
 from drillsim.runs.batch import Failure
 from drillsim.runs.check import open_run
 from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
@@ -50,6 +52,7 @@ from drillsim.scenario.variants import BASE
 @results_option
 @json_option
 @force_option
+@lang_option
 def compare(
     file: Path | None,
     variants: tuple[str, ...],
@@ -61,6 +64,7 @@ def compare(
     results: Path | None,
     json_path: Path | None,
     force: bool,
+    lang: str | None,
 ) -> None:
     """Compare variants: each objective and on-scene time, with paired differences.
 
@@ -98,9 +102,9 @@ def compare(
         if failures:  # a comparison over fewer replications than asked must not look clean
             raise _failed(failures, file)
     else:
-        raise click.UsageError("give a scenario FILE or --results RUN_DIR")
+        raise click.UsageError(spoken(Msg("cli.file_or_results")))
     result = compare_variants(scenario, summaries, names)
-    for line in table(result):
+    for line in table(result, language()):
         echo(line)
     if json_path is not None:
         write_atomic(json_path, json.dumps(asdict(result), indent=2, ensure_ascii=False))
@@ -111,13 +115,14 @@ def _saved(
 ) -> tuple[Scenario, dict[str, list[ReplicationSummary]], list[str]]:
     """A saved run's scenario, the summaries of the variants that finished some, the lineup."""
     data, scenario = open_run(results)
+    adopt(scenario.scenario.language)
     summaries = {v: rows for v, rows in data.summaries.items() if rows}
     names = _lineup(reference or BASE, variants or tuple(summaries))
     missing = [v for v in names if v not in summaries]
     if missing:
+        has = ", ".join(summaries) or Msg("cli.none")
         raise InputError(
-            f"the run in {results} has no finished replications of {', '.join(missing)}; it has "
-            f"{', '.join(summaries) or 'none'}"
+            Msg("cli.no_finished", run=str(results), missing=", ".join(missing), has=has)
         )
     return scenario, summaries, names
 
@@ -126,8 +131,7 @@ def _failed(failures: list[Failure], file: Path) -> SimulationError:
     """Exit 3 with the first failed replication's error and its replay command, as ``run`` does."""
     f = min(failures, key=lambda f: (f.replication, f.variant))
     return SimulationError(
-        f"{len(failures)} replication(s) failed, the first with {f.error.splitlines()[0]}; "
-        "nothing was compared",
+        Msg("cli.compare.failed", n=len(failures), first=f.error.splitlines()[0]),
         seed=f.seed,
         replication=f.replication,
         variant=f.variant,

@@ -9,12 +9,13 @@ import click
 
 from drillsim.cli.output import echo
 from drillsim.folders import FolderLock, lock_folder, remove_if_empty
+from drillsim.i18n import Msg
 from drillsim.runs.store import claim_run_dir
 
 
 def _keep(lock: FolderLock, *, created: bool = False) -> None:
     if lock.note:
-        echo(f"note: {lock.note}", err=True)
+        echo(Msg("cli.note", note=lock.note), err=True)
 
     def close() -> None:
         lock.release()

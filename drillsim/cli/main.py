@@ -22,6 +22,7 @@ from drillsim import __version__
 from drillsim.cli import analyze, compare, msel, new, report, run, sweep, timeline, validate
 from drillsim.cli.output import Reader, echo, language
 from drillsim.errors import DrillsimError
+from drillsim.i18n import Msg
 from drillsim.stopping import exit_code
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -52,7 +53,7 @@ class DrillsimGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (drillsim.stopping): 130 or 143
-            echo("interrupted", err=True)
+            echo(Msg("cli.interrupted"), err=True)
             ctx.exit(exit_code(exc))
         except OSError as exc:
             echo(_os_error_message(exc), err=True)
@@ -60,12 +61,7 @@ class DrillsimGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - last line of defence: a message, not a traceback
             if os.environ.get("DRILLSIM_DEBUG"):
                 traceback.print_exc()
-            echo(
-                f"error: internal error: {type(exc).__name__}: {exc}\n"
-                "    this is a bug in drillsim; rerun with DRILLSIM_DEBUG=1 for details "
-                "and report it",
-                err=True,
-            )
+            echo(Msg("cli.internal_error", kind=type(exc).__name__, reason=str(exc)), err=True)
             ctx.exit(3)
 
 
@@ -95,13 +91,15 @@ _PATH_ERRORS = {
 """OS errors about a path the user gave (exit 1, invalid input); others (a full disk) exit 3."""
 
 
-def _os_error_message(exc: OSError) -> str:
-    """A file cannot be read or written (permissions, a missing folder, a full disk)."""
+def _os_error_message(exc: OSError) -> Msg:
+    """A file cannot be read or written (permissions, a missing folder, a full disk).
+
+    The reason is the operating system's own words (``Permission denied``), as it gives them.
+    """
     reason = exc.strerror or str(exc)
-    where = f"cannot use {exc.filename}: " if exc.filename else ""
-    if exc.errno in _PATH_ERRORS:
-        return f"error: {where}{reason}\n    hint: check the path, and that you may read and write there"
-    return f"error: {where}{reason}\n    hint: if the disk is full, free space and run again"
+    where = Msg("cli.os_error.where", file=str(exc.filename)) if exc.filename else ""
+    hint = Msg("cli.os_error.path") if exc.errno in _PATH_ERRORS else Msg("cli.os_error.disk")
+    return Msg("cli.os_error", where=where, reason=reason, hint=hint)
 
 
 @click.group(cls=DrillsimGroup, context_settings=CONTEXT)

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from drillsim.cli.options import force_option, lang_option
-from drillsim.cli.output import echo, echo_data
+from drillsim.cli.output import echo, echo_data, spoken
 from drillsim.errors import InputError
 from drillsim.files import check_output, write_atomic
+from drillsim.i18n import Msg
 from drillsim.scenario.new import KINDS, render, scenario_id_for, summaries
 
 
@@ -54,18 +55,13 @@ def new(out: str | None, kind: str | None, lang: str | None, force: bool, list_o
     lang = lang or "en"
     if list_only:
         for name, text in summaries(lang).items():
-            echo(f"{name:18} {text}")
+            echo(Msg("cli.new.template", name=f"{name:18}", summary=text))
         return
     if kind is None or out is None:
-        raise click.UsageError(
-            "give a template and an output file, e.g. "
-            "drillsim new --template school my-drill.yaml (--list shows the templates)"
-        )
+        raise click.UsageError(spoken(Msg("cli.new.give_template")))
     if not out.isprintable():
-        raise click.BadParameter(
-            f"{out!r} holds a line break, tab or other control character; choose a plain file name",
-            param_hint="OUT.yaml",
-        )
+        text = Msg("cli.new.control_character", name=repr(out))
+        raise click.BadParameter(spoken(text), param_hint="OUT.yaml")
     text = render(kind, lang, out)
     if out == "-":
         echo_data(text)
@@ -77,7 +73,7 @@ def new(out: str | None, kind: str | None, lang: str | None, force: bool, list_o
 def _write(path: Path, text: str, force: bool) -> None:
     """Write atomically; never over an earlier file without --force."""
     if path.is_dir():
-        raise InputError(f"{path} is a folder; give a file name such as {path / 'my-drill.yaml'}")
+        raise InputError(Msg("cli.new.folder", path=str(path), example=str(path / "my-drill.yaml")))
     check_output(path, force=force)
     write_atomic(path, text)
 
@@ -85,13 +81,14 @@ def _write(path: Path, text: str, force: bool) -> None:
 def _next_steps(out: str, kind: str, lang: str) -> None:
     """Say what was written and what to run next."""
     arg = shlex.quote(out)
-    echo(f"wrote {out}: the {kind} template in {lang} (scenario id {scenario_id_for(out, kind)})")
+    wrote = Msg("cli.new.wrote", path=out, kind=kind, lang=lang, id=scenario_id_for(out, kind))
+    echo(wrote)
     steps = [
-        (f"drillsim validate {arg}", "check it"),
-        (f"drillsim timeline {arg}", "one simulated response, as a timeline"),
-        (f"drillsim run {arg} -n 1000 --all-variants", "the study and the after-action report"),
+        (f"drillsim validate {arg}", Msg("cli.new.step_validate")),
+        (f"drillsim timeline {arg}", Msg("cli.new.step_timeline")),
+        (f"drillsim run {arg} -n 1000 --all-variants", Msg("cli.new.step_run")),
     ]
     width = max(len(cmd) for cmd, _ in steps)
-    echo("next:")
+    echo(Msg("cli.new.next"))
     for cmd, why in steps:
-        echo(f"  {cmd:{width}}  # {why}")
+        echo(Msg("cli.new.step", command=f"{cmd:{width}}", why=why))

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.output import Reader
+from drillsim.cli.output import Reader, spoken
+from drillsim.i18n import Msg
 from drillsim.msel.times import start_seconds
 from drillsim.runs.experiment import MAX_REPLICATIONS
 
@@ -38,7 +39,7 @@ class ClockTime(click.ParamType):
         try:
             return start_seconds(str(value))
         except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(spoken(exc.args[0] if exc.args else str(exc)), param, ctx)
 
 
 class FormatList(click.ParamType):
@@ -54,23 +55,25 @@ class FormatList(click.ParamType):
         wanted = tuple(dict.fromkeys(f.strip().lower() for f in str(value).split(",") if f.strip()))
         bad = [f for f in wanted if f not in (*REPORT_FORMATS, *SHEET_FORMATS)]
         if bad or not wanted:
-            self.fail(
-                f"unknown format {', '.join(bad) or '(none)'}; use html, md, docx, pdf "
-                "(a report) or csv, xlsx (an MSEL sheet)",
-                param,
-                ctx,
-            )
+            formats = ", ".join(bad) or Msg("cli.options.no_format")
+            self.fail(spoken(Msg("cli.options.unknown_format", formats=formats)), param, ctx)
         return wanted
 
 
 def check_formats(formats: tuple[str, ...], allowed: tuple[str, ...], what: str) -> None:
-    """A ``--format`` list holds only formats this command writes (else a usage error, exit 2)."""
+    """A ``--format`` list holds only formats this command writes (else a usage error, exit 2).
+
+    ``what`` names the command's output (``a report``), best a :class:`~drillsim.i18n.Msg`.
+    """
     bad = [f for f in formats if f not in allowed]
     if bad:
-        raise click.BadParameter(
-            f"{', '.join(bad)} is not a format of {what}; use {', '.join(allowed)}",
-            param_hint="--format",
+        text = Msg(
+            "cli.options.not_a_format",
+            formats=", ".join(bad),
+            what=what,
+            allowed=", ".join(allowed),
         )
+        raise click.BadParameter(spoken(text), param_hint="--format")
 
 
 replications_option = click.option(

@@ -51,6 +51,12 @@ def adopt(lang: str | None) -> None:
     Reader.adopted = lang
 
 
+def spoken(message: object) -> str:
+    """``message`` said now in the reader's language: for a text click shows itself (a usage
+    error, a progress label), which cannot wait for :func:`echo`."""
+    return said(message, language())
+
+
 def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     """Print a message for a person, in the reader's language (a :class:`~drillsim.i18n.Msg`),
     escape sequences shown as text and very long lines cut."""
@@ -71,9 +77,5 @@ def open_scenario(path: Path, variants: Sequence[str] = ()) -> Scenario:
     for w in opened.warnings:
         echo(w.format(language()), err=True)
     if opened.variant_warnings:
-        echo(
-            f"note: {len(opened.variant_warnings)} warning(s) about what the variants change; "
-            f"'drillsim validate {path}' shows them",
-            err=True,
-        )
+        echo(Msg("cli.variant_warnings", n=len(opened.variant_warnings), path=str(path)), err=True)
     return opened.scenario

@@ -27,8 +27,9 @@ from drillsim.cli.options import (
     variant_option,
     workers_option,
 )
-from drillsim.cli.output import echo, open_scenario
+from drillsim.cli.output import echo, language, open_scenario, spoken
 from drillsim.errors import InputError, SimulationError
+from drillsim.i18n import Msg, said
 from drillsim.report import write_report
 from drillsim.runs.check import load_scenario
 from drillsim.runs.distributed import check_scheduler
@@ -74,11 +75,18 @@ class _RunCommand(click.Command):
         except click.NoSuchOption as exc:
             if exc.option_name not in MOVED_TO_TIMELINE:
                 raise
-            raise click.UsageError(
-                f"No such option: {exc.option_name} (run is the study; one response, with "
-                f"{exc.option_name}, is 'drillsim timeline FILE {exc.option_name} ...')",
-                ctx,
-            ) from None
+            text = Msg("cli.run.moved_to_timeline", option=exc.option_name)
+            raise click.UsageError(said(text, _lang_in(args)), ctx) from None
+
+
+def _lang_in(args: list[str]) -> str:
+    """The ``--lang`` among ``args`` (the options are not read yet when parsing failed)."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+    return language()
 
 
 @click.command(cls=_RunCommand)
@@ -140,7 +148,7 @@ def run(
         variants = with_all_variants(scenario, variants)
     check_replications(replications, max_replications)
     formats = formats or ("html", "md")
-    check_formats(formats, REPORT_FORMATS, "a report")
+    check_formats(formats, REPORT_FORMATS, Msg("cli.options.a_report"))
     study = Study(
         file=file,
         n=replications,
@@ -155,7 +163,7 @@ def run(
 def _study(scenario: Scenario, study: Study) -> None:
     """Run the study into its (held) run folder, print the results, write the report."""
     if study.until_ci is not None and not 0 < study.until_ci < 1:
-        raise click.BadParameter("give a width between 0 and 1, e.g. 0.02", param_hint="--until-ci")
+        raise click.BadParameter(spoken(Msg("cli.run.until_ci_width")), param_hint="--until-ci")
     out = _run_folder(study)
     seed = scenario.scenario.seed if study.seed is None else study.seed
     names = [BASE, *[v for v in study.variants if v != BASE]]
@@ -166,7 +174,7 @@ def _study(scenario: Scenario, study: Study) -> None:
     )
     with click.progressbar(
         length=study.n * len(names),
-        label="replications",
+        label=spoken(Msg("cli.run.progress")),
         file=sys.stderr if not study.quiet else _Null(),  # type: ignore[arg-type]
         show_pos=True,
     ) as bar:
@@ -186,7 +194,8 @@ def _study(scenario: Scenario, study: Study) -> None:
                 suggest=study.suggest,
             )
         except KeyboardInterrupt as exc:
-            echo(f"\ninterrupted: the replications finished so far are in {root}", err=True)
+            echo(err=True)
+            echo(Msg("cli.run.interrupted", folder=str(root)), err=True)
             raise SystemExit(exit_code(exc)) from None
         except Exception:
             _say_what_was_kept(root)
@@ -197,7 +206,7 @@ def _study(scenario: Scenario, study: Study) -> None:
 def _run_folder(study: Study) -> Path | None:
     """The --out folder, checked; with --dask the scheduler is reached before a folder exists."""
     if study.out is not None and str(study.out) == "-":
-        raise InputError("a run folder cannot be stdout; give a folder name with --out")
+        raise InputError(Msg("cli.run.out_not_stdout"))
     if study.dask_address:
         if study.out is not None:  # at once, not after a scheduler's seconds
             check_run_dir(study.out, force=study.force, inputs=(study.file,))
@@ -216,7 +225,7 @@ def _finish(root: Path, study: Study) -> None:
         )  # nothing to report on: say why, with the replay command
     if study.report:
         for path in write_report(root, formats=study.formats, lang=study.lang):
-            echo(f"report: {path}")
+            echo(Msg("cli.run.report", path=str(path)))
     _fail_on_failures(data, study.file)
 
 
@@ -226,18 +235,14 @@ def _say_what_was_kept(root: Path) -> None:
         status = read_manifest(root).status
     except Exception:  # noqa: BLE001 - the folder may be unreadable: that is what is reported
         status = None
-    if status == "failed":
-        echo(
-            f"\nstopped: the run folder {root} is marked failed and keeps the replications finished "
-            "before the error",
-            err=True,
-        )
-    else:
-        echo(
-            f"\nstopped: the run folder {root} could not be closed and may be incomplete; run again "
-            "with --force",
-            err=True,
-        )
+    folder = str(root)
+    kept = (
+        Msg("cli.run.stopped_failed", folder=folder)
+        if status == "failed"
+        else Msg("cli.run.stopped_open", folder=folder)
+    )
+    echo(err=True)
+    echo(kept, err=True)
 
 
 def _fail_on_failures(data: Any, file: Path) -> None:
@@ -252,8 +257,13 @@ def _fail_on_failures(data: Any, file: Path) -> None:
         done = sum(len(rows) for rows in data.summaries.values())
         first = f["error"].splitlines()[0]  # the traceback stays in the manifest, for a bug report
         raise SimulationError(
-            f"{len(failures)} replication(s) failed, the first with {first}; the results cover "
-            f"the other {done} (tracebacks: 'failures' in {data.root / MANIFEST})",
+            Msg(
+                "cli.run.failed",
+                n=len(failures),
+                first=first,
+                done=done,
+                manifest=str(data.root / MANIFEST),
+            ),
             seed=f["seed"],
             replication=f["replication"],
             variant=f["variant"],
@@ -265,9 +275,9 @@ def _print_results(root: Path) -> Any:
     """Print the run's warnings and objective rows; return the run data read."""
     data = read_run(root)
     for w in data.warnings:
-        echo(f"warning: {w}", err=True)
-    echo(f"results: {root}")
-    for row in objective_rows(load_scenario(root), data.summaries):
+        echo(Msg("cli.run.warning", warning=w), err=True)
+    echo(Msg("cli.run.results", folder=str(root)))
+    for row in objective_rows(load_scenario(root), data.summaries, language()):
         echo(row)
     return data
 

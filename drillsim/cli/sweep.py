@@ -9,17 +9,19 @@ from pathlib import Path
 
 import click
 
-from drillsim.analysis.results import objective_stats
+from drillsim.analysis.results import clock_or_never, objective_stats, percent
 from drillsim.cli.options import (
     force_option,
     json_option,
+    lang_option,
     max_replications_option,
     replications_option,
     seed_option,
     workers_option,
 )
-from drillsim.cli.output import echo, open_scenario
+from drillsim.cli.output import echo, language, open_scenario
 from drillsim.files import check_output, write_atomic
+from drillsim.i18n import Msg
 from drillsim.runs.experiment import check_replications, default_workers, simulate_summaries
 from drillsim.runs.sweep import grid, parse_set
 from drillsim.scenario.durations import clock
@@ -48,6 +50,7 @@ from drillsim.textsafe import cell_text
     help="Write the table as CSV.",
 )
 @force_option
+@lang_option
 def sweep(
     file: Path,
     sets: tuple[str, ...],
@@ -58,6 +61,7 @@ def sweep(
     json_path: Path | None,
     csv_path: Path | None,
     force: bool,
+    lang: str | None,
 ) -> None:
     """Run a grid of what-ifs and tabulate each objective against the swept values.
 
@@ -98,12 +102,18 @@ def sweep(
                     "median_s": st.time.median,
                 }
             )
+    reader = language()
     for obj in scenario.objectives:
-        echo(f"{obj.id} (target {clock(obj.within)})")
+        echo(Msg("cli.sweep.objective", objective=obj.id, target=clock(obj.within)))
         for r in (r for r in rows if r["objective"] == obj.id):
             point = ", ".join(f"{a.field}={r[a.name]}" for a in axes)
-            med = "never" if r["median_s"] is None else clock(r["median_s"])
-            echo(f"  {point:<40} met {r['met']:6.1%}  median {med}")
+            row = Msg(
+                "cli.sweep.row",
+                point=f"{point:<40}",
+                met=percent(float(r["met"]), reader, width=6),
+                median=clock_or_never(r["median_s"], reader),
+            )
+            echo(row)
     if json_path:
         write_atomic(json_path, json.dumps(rows, indent=2, ensure_ascii=False))
     if csv_path:

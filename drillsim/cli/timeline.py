@@ -8,9 +8,16 @@ import click
 
 from drillsim.analysis.measure import measure
 from drillsim.analysis.timeline import timeline as timeline_lines
-from drillsim.cli.options import force_option, max_events_option, seed_option, variant_option
-from drillsim.cli.output import echo, open_scenario
+from drillsim.cli.options import (
+    force_option,
+    lang_option,
+    max_events_option,
+    seed_option,
+    variant_option,
+)
+from drillsim.cli.output import echo, language, open_scenario, spoken
 from drillsim.files import check_output, write_atomic
+from drillsim.i18n import Msg
 from drillsim.runs.store import log_csv, log_jsonl
 from drillsim.scenario.durations import clock
 from drillsim.scenario.model import Scenario
@@ -40,6 +47,7 @@ from drillsim.sim.records import ReplicationResult
 @click.option("--verbose", is_flag=True, help="Show every step, desk and queue steps too.")
 @force_option
 @max_events_option
+@lang_option
 def timeline(
     file: Path,
     seed: int | None,
@@ -49,6 +57,7 @@ def timeline(
     verbose: bool,
     force: bool,
     max_events: int | None,
+    lang: str | None,
 ) -> None:
     """Simulate one response and print its timeline: time, agency, what happened.
 
@@ -63,7 +72,7 @@ def timeline(
       drillsim timeline scenarios/lai-chau-hydropower.yaml --seed 7 --replication 3 --verbose
     """
     if len(variants) > 1:
-        raise click.UsageError("a timeline is of one response: give at most one --variant")
+        raise click.UsageError(spoken(Msg("cli.timeline.one_variant")))
     scenario = open_scenario(file, variants)
     seed = scenario.scenario.seed if seed is None else seed
     if log_path is not None:
@@ -81,22 +90,51 @@ def timeline(
             else log_jsonl(result.records)
         )
         write_atomic(log_path, text)
-    label = f" variant {variants[0]}" if variants else ""
-    echo(f"{sc.scenario.title}{label}: seed {seed}, replication {replication}")
+    label = Msg("cli.timeline.variant", variant=variants[0]) if variants else ""
+    echo(
+        Msg(
+            "cli.timeline.header",
+            title=sc.scenario.title,
+            variant=label,
+            seed=str(seed),
+            replication=str(replication),
+        )
+    )
     _print(sc, result, verbose)
     if log_path is not None:
-        echo(f"event log: {log_path}")
+        echo(Msg("cli.timeline.event_log", path=str(log_path)))
+
+
+ENDED_BY = {
+    "complete": Msg("cli.timeline.end.complete"),
+    "horizon": Msg("cli.timeline.end.horizon"),
+    "event_limit": Msg("cli.timeline.end.event_limit"),
+}
+"""How a replication ended, in the reader's words (English: the event log's own token)."""
 
 
 def _print(scenario: Scenario, result: ReplicationResult, verbose: bool) -> None:
     """The timeline, how the replication ended, and each objective: reached when, target met."""
-    for line in timeline_lines(result.records, scenario, verbose=verbose):
+    for line in timeline_lines(result.records, scenario, verbose=verbose, lang=language()):
         echo(line)
-    echo(f"ended: {result.ended_by} at {clock(result.end_time)}, {len(result.records)} events")
+    echo(
+        Msg(
+            "cli.timeline.ended",
+            ended_by=ENDED_BY.get(result.ended_by, result.ended_by),
+            at=clock(result.end_time),
+            events=len(result.records),
+        )
+    )
     for obj in scenario.objectives:
         m = measure(result.records, obj, scenario)
-        got = "never reached" if m.time is None else clock(m.time)
+        got = Msg("cli.timeline.never_reached") if m.time is None else clock(m.time)
+        verdict = Msg("cli.timeline.met") if m.met else Msg("cli.timeline.not_met")
         echo(
-            f"objective {obj.id}: {got} (target {clock(obj.within)}) "
-            f"{'MET' if m.met else 'NOT MET'}"
+            Msg(
+                "cli.timeline.objective",
+                objective=obj.id,
+                time=got,
+                target=clock(obj.within),
+                verdict=verdict,
+            )
         )

@@ -7,40 +7,43 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.options import force_option, out_option
-from drillsim.cli.output import echo, echo_data
+from drillsim.cli.options import force_option, lang_option, out_option
+from drillsim.cli.output import adopt, echo, echo_data, language
 from drillsim.errors import ScenarioError
 from drillsim.files import check_output, write_atomic
+from drillsim.i18n import Msg
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.loader import load_scenario_with_warnings
 from drillsim.scenario.model import Scenario
 from drillsim.scenario.schema import scenario_schema
 
 
-def summary(scenario: Scenario) -> str:
+def summary(scenario: Scenario) -> Msg:
     """One line: what the scenario holds (links counted as sender -> recipient edges)."""
-    counts = [
-        (len(scenario.agencies), "agencies"),
-        (len(scenario.edges()), "links"),
-        (len(scenario.incidents), "injects"),
-        (len(scenario.tasks), "tasks"),
-        (len(scenario.objectives), "objectives"),
-        (len(scenario.variants), "variants"),
-    ]
-    parts = ", ".join(f"{n} {what}" for n, what in counts)
-    return f"{parts}, horizon {format_duration(scenario.scenario.horizon)}"
+    return Msg(
+        "cli.validate.summary",
+        agencies=len(scenario.agencies),
+        links=len(scenario.edges()),
+        injects=len(scenario.incidents),
+        tasks=len(scenario.tasks),
+        objectives=len(scenario.objectives),
+        variants=len(scenario.variants),
+        horizon=format_duration(scenario.scenario.horizon),
+    )
 
 
 @click.command()
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-def validate(files: tuple[Path, ...]) -> None:
+@lang_option
+def validate(files: tuple[Path, ...], lang: str | None) -> None:
     """Check scenario files and report every problem with its line and column.
 
     Each valid file gets a one-line summary on stdout; errors and warnings go to stderr as
     FILE:LINE:COL: error: PATH: MESSAGE, each followed by a hint. Warnings do not make a file
-    invalid. Exit status: 0 when every file is valid, 1 when any is not.
+    invalid. Each file's lines are in its own language (--lang: all in one). Exit status: 0
+    when every file is valid, 1 when any is not.
 
     \b
     Example:
@@ -48,27 +51,35 @@ def validate(files: tuple[Path, ...]) -> None:
       drillsim validate scenarios/*.yaml
     """
     invalid = 0
+    seen: set[str | None] = set()
     for path in files:
         try:
             scenario, warnings = load_scenario_with_warnings(path)
         except ScenarioError as exc:
             invalid += 1
-            echo(exc.render(), err=True)
+            adopt(exc.language)
+            seen.add(exc.language)
+            echo(exc.render(language()), err=True)
             continue
+        adopt(scenario.scenario.language)
+        seen.add(scenario.scenario.language)
         for w in warnings:
-            echo(w.format(), err=True)
-        note = f" ({len(warnings)} warning(s))" if warnings else ""
-        echo(f"{path}: valid: {summary(scenario)}{note}")
+            echo(w.format(language()), err=True)
+        note = Msg("cli.validate.warnings_note", n=len(warnings)) if warnings else ""
+        echo(Msg("cli.validate.valid", file=str(path), summary=summary(scenario), note=note))
     if invalid:
+        # the count is about every file: in their language when they share one, else English
+        adopt(seen.pop() if len(seen) == 1 else None)
         if len(files) > 1:
-            echo(f"{invalid} of {len(files)} file(s) invalid", err=True)
+            echo(Msg("cli.validate.invalid_count", invalid=invalid, files=len(files)), err=True)
         raise click.exceptions.Exit(1)
 
 
 @click.command()
 @out_option
 @force_option
-def schema(out: Path | None, force: bool) -> None:
+@lang_option
+def schema(out: Path | None, force: bool, lang: str | None) -> None:
     """Print the JSON Schema of the scenario format (for editor completion and checks).
 
     The schema accepts the shorthands scenario files use: durations such as 5m, distributions
@@ -87,4 +98,4 @@ def schema(out: Path | None, force: bool) -> None:
     else:
         check_output(out, force=force)
         write_atomic(out, text)
-        echo(f"wrote {out}", err=True)
+        echo(Msg("cli.wrote", path=str(out)), err=True)
