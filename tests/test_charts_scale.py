@@ -3,6 +3,7 @@ coordination diagram and its table, and the Gantt that shows the agencies that m
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from hypothesis import given
@@ -11,11 +12,14 @@ from matplotlib.figure import Figure
 
 from drillsim import charts, i18n
 from drillsim.charts import GanttBar, GraphEdge, GraphNode
-from drillsim.charts.graph_summary import GROUP_PREFIX, centre, focus, summarise
+from drillsim.charts.graph_summary import FOCUS_LIMIT, GROUP_PREFIX, centre, focus, summarise
 from drillsim.charts.lanes import select_rows
 from drillsim.charts.routing import BoxGrid, inside, overlaps
 from drillsim.charts.texts import texts_for
 from drillsim.report import write_report
+from drillsim.report.data import build
+from drillsim.report.figures import graph_groups
+from drillsim.report.groups import group_rows
 from drillsim.runs.store import prepare_dir
 from drillsim.runs.study import run_study
 from drillsim.scenario.model import Scenario
@@ -218,16 +222,21 @@ def province(n: int) -> Scenario:
 
 
 def test_the_report_of_a_large_scenario_has_the_table_of_groups(tmp_path: Path) -> None:
-    scenario = province(90)
+    scenario = province(60)
     source = tmp_path / "province.yaml"
     source.write_text("# generated\n", "utf-8")
     out = prepare_dir(tmp_path / "run", force=False)
     run_study(scenario, source, out, n=3, seed=1, variants=["base"])
-    html, md = write_report(out, formats=("html", "md"))
+    html, md, docx = write_report(out, formats=("html", "md", "docx"))
     page = html.read_text("utf-8")
     assert 'id="graph-groups"' in page
     assert i18n.say("vi", "graph_groups") in page and i18n.say("vi", "sector.health") in page
     text = md.read_text("utf-8")
-    rows = [line for line in text.splitlines() if line.startswith(("| An ninh", "| Y tế"))]
-    assert rows, text[-3000:]
-    assert len(list((out / "charts").glob("graph.png"))) == 1
+    groups = graph_groups(build(out))
+    assert {g.group for g in groups} == {"An ninh", "Y tế", "Chính quyền"}
+    assert 60 - FOCUS_LIMIT <= sum(g.agencies for g in groups) < 60
+    for row in group_rows(groups, "vi"):
+        assert f"| {' | '.join(row)} |" in text
+    with zipfile.ZipFile(docx) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert i18n.say("vi", "graph_groups") in body and i18n.say("vi", "group_links_within") in body
