@@ -16,6 +16,7 @@ from drillsim.charts.graph_summary import FOCUS_LIMIT, GROUP_PREFIX, centre, foc
 from drillsim.charts.lanes import select_rows
 from drillsim.charts.routing import BoxGrid, inside, overlaps
 from drillsim.charts.texts import texts_for
+from drillsim.charts.timeline import MAX_AGENCIES
 from drillsim.report import write_report
 from drillsim.report.data import build
 from drillsim.report.figures import graph_groups
@@ -178,15 +179,16 @@ def test_rows_on_a_critical_path_come_first_then_the_slowest_in_their_order() ->
     assert select_rows(order, subs, bars, [], 4) == (order, 0)
 
 
-def test_a_gantt_of_many_agencies_shows_thirty_and_says_how_many_are_left_out() -> None:
-    """Agency i ends at i+1 minutes: Agency 2 (on a critical path) and the 29 slowest are
-    shown, in their order; the legend says 15 are left out (its note wraps: compare unspaced)."""
+def test_a_gantt_of_many_agencies_shows_twenty_and_says_how_many_are_left_out() -> None:
+    """Agency i ends at i+1 minutes: Agency 2 (on a critical path) and the 19 slowest are
+    shown, in their order; the legend says 25 are left out (its note wraps: compare unspaced)."""
+    assert MAX_AGENCIES == 20
     bars = [GanttBar(f"Agency {i}", 0, 60.0 * (i + 1), "work") for i in range(45)]
     fig = charts.gantt(bars, lang="zh", keep=["Agency 2"])
     shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert shown == ["Agency 2"] + [f"Agency {i}" for i in range(16, 45)]
+    assert shown == ["Agency 2"] + [f"Agency {i}" for i in range(26, 45)]
     legend = "".join(t.get_text() for t in fig.legends[0].get_texts()).split()
-    note = texts_for("zh")["rows_left_out"].format(count="15").split()
+    note = texts_for("zh")["rows_left_out"].format(count="25").split()
     assert "".join(note) in "".join(legend)
 
 

@@ -210,8 +210,8 @@ def _legend(
             total=number(summary.total, lang, 0),
         )
         handles.append(Line2D([], [], linestyle="none", label=note))
-    if handles:
-        place_legend(ax, handles, own_figure=own_figure, ncols=2)
+    if handles:  # a summary's entries are long: one column, or the legend is wider than the page
+        place_legend(ax, handles, own_figure=own_figure, ncols=1 if summary else 2)
 
 
 def _frame(ax: Axes, pos: Mapping[str, Position]) -> None:

@@ -45,9 +45,10 @@ ROW_LABEL_LINES = 2
 #: A Gantt may grow taller than the other charts (one row per agency and desk), up to this
 #: height, which still fits an A4 page at the 16 cm width of the DOCX report.
 MAX_HEIGHT_IN = 10.0
-#: A Gantt shows at most this many agencies (each with its desk row): those on a critical path,
-#: then the slowest; the legend says how many are left out. The examples have 9-13.
-MAX_AGENCIES = 30
+#: A Gantt shows at most this many agencies (each with its desk row, a few lanes each, within
+#: ``MAX_HEIGHT_IN``): those on a critical path, then the slowest; the legend says how many are
+#: left out. The examples have 9-13.
+MAX_AGENCIES = 20
 #: The note on the agencies left out wraps at this many columns (it sits in the legend).
 NOTE_WIDTH = 40
 _LABEL_FONT = 7.0
