@@ -296,7 +296,7 @@ def _new_or_given(
 
 
 def _left_out_note(text: Mapping[str, str], left_out: int, lang: str) -> str:
-    """ "12 more agencies not shown" in the chart's language, or "" when none is left out."""
+    """The note "12 more agencies not shown" in the chart's language ("" when none is left out)."""
     if not left_out:
         return ""
     return wrap_label(text["rows_left_out"].format(count=number(left_out, lang, 0)), NOTE_WIDTH)
