@@ -111,6 +111,9 @@ class GraphNode:
         delay: Mean queueing delay at the agency's duty desk, seconds (colour); None if no data.
         highlighted: Draw with a thick red outline (a bottleneck).
         detecting: The agency detects incidents; layer 0 of the layered layout.
+        group: What it is grouped under when a large graph is summarised (its sector, say).
+        members: For a group node of a summarised graph, how many agencies it stands for
+            (0 for an agency).
     """
 
     id: str
@@ -118,9 +121,13 @@ class GraphNode:
     delay: float | None = None
     highlighted: bool = False
     detecting: bool = False
+    group: str = ""
+    members: int = 0
 
     def __post_init__(self) -> None:
         _check_time("delay", self.delay)
+        if self.members < 0:
+            raise ValueError(f"members must be 0 or more, got {self.members!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +142,8 @@ class GraphEdge:
         backup: A backup channel; drawn dashed.
         simulated: ``time`` is the simulated time the link costs on critical paths; False when
             it is only the configured delay (a link on no critical path), drawn lighter.
+        count: How many links it stands for (more than 1 in a summarised graph: the links
+            between a group and another node; ``time`` is then their mean).
     """
 
     source: str
@@ -143,9 +152,12 @@ class GraphEdge:
     highlighted: bool = False
     backup: bool = False
     simulated: bool = True
+    count: int = 1
 
     def __post_init__(self) -> None:
         _check_time("time", self.time)
+        if self.count < 1:
+            raise ValueError(f"count must be 1 or more, got {self.count!r}")
 
 
 def _frozen_mapping(values: Mapping[str, float]) -> Mapping[str, float]:

@@ -18,6 +18,7 @@ from matplotlib.text import Text
 
 from drillsim.charts.data import GraphEdge, GraphNode
 from drillsim.charts.graph_edges import CONFIGURED_COLOR, EDGE_COLOR, route_and_draw
+from drillsim.charts.graph_summary import DETAIL_LIMIT, GraphSummary, summarise
 from drillsim.charts.style import (
     A4_TEXT_WIDTH,
     DELAY_CMAP,
@@ -31,6 +32,7 @@ from drillsim.charts.style import (
     wrap_label,
 )
 from drillsim.charts.texts import texts_for
+from drillsim.i18n import number
 
 Layout = Literal["layered", "spring"]
 Position = tuple[float, float]
@@ -83,8 +85,11 @@ def _layered_positions(
     """
     rows: dict[str, float] = {}
     positions: dict[str, Position] = {}
-    for depth in sorted(set(layers.values())):
-        column = [n for n in graph if layers[n] == depth]
+    columns: dict[int, list[str]] = {}
+    for n in graph:
+        columns.setdefault(layers[n], []).append(n)
+    for depth in sorted(columns):
+        column = columns[depth]
         parents = {n: [rows[p] for p in graph.predecessors(n) if p in rows] for n in column}
         column.sort(key=lambda n: sum(parents[n]) / len(parents[n]) if parents[n] else 0.0)
         total = sum(heights[n] for n in column)
@@ -96,12 +101,14 @@ def _layered_positions(
     return positions
 
 
+def node_text(node: GraphNode) -> str:
+    """A node's label as drawn: wrapped, except a group's, which ``group_label`` wrapped."""
+    return node.label if node.members else wrap_label(node.label, NODE_LABEL_WIDTH)
+
+
 def _heights(nodes: Sequence[GraphNode]) -> dict[str, float]:
     """Room each node needs in its column, from the lines of its label (at least 1)."""
-    return {
-        n.id: max(1.0, (line_count(wrap_label(n.label, NODE_LABEL_WIDTH)) + 1.5) / 3.5)
-        for n in nodes
-    }
+    return {n.id: max(1.0, (line_count(node_text(n)) + 1.5) / 3.5) for n in nodes}
 
 
 def _default_size(nodes: Sequence[GraphNode], pos: Mapping[str, Position]) -> tuple[float, float]:
@@ -146,7 +153,7 @@ def _draw_nodes(
         face = to_rgb(NO_DATA_COLOR if node.delay is None else cmap(norm(minutes(node.delay))))
         boxes[node.id] = ax.text(
             *pos[node.id],
-            wrap_label(node.label, NODE_LABEL_WIDTH),
+            node_text(node),
             ha="center",
             va="center",
             fontsize=7.5,
@@ -158,6 +165,7 @@ def _draw_nodes(
                 "facecolor": face,
                 "edgecolor": HIGHLIGHT if node.highlighted else NODE_EDGE,
                 "linewidth": HIGHLIGHT_WIDTH if node.highlighted else 0.8,
+                "linestyle": "--" if node.members else "-",
             },
         )
     return boxes
@@ -169,9 +177,16 @@ def _legend(
     edges: Sequence[GraphEdge],
     text: Mapping[str, str],
     own_figure: bool,
+    summary: GraphSummary | None = None,
+    lang: str = "en",
 ) -> None:
-    """Bottleneck, backup and what an edge's width means (simulated or configured time)."""
+    """Bottleneck, backup, what an edge's width means (simulated or configured time) and, for a
+    summarised graph, what a group node is and how many agencies are drawn one by one."""
     handles: list[Patch | Line2D] = []
+    if summary is not None:
+        handles.append(
+            Patch(facecolor="white", edgecolor=NODE_EDGE, linestyle="--", label=text["group_node"])
+        )
     if any(n.highlighted for n in nodes) or any(e.highlighted for e in edges):
         handles.append(
             Patch(
@@ -189,8 +204,14 @@ def _legend(
         handles.append(
             Line2D([], [], color=CONFIGURED_COLOR, linewidth=1.2, label=text["edge_configured"])
         )
-    if handles:
-        place_legend(ax, handles, own_figure=own_figure, ncols=2)
+    if summary is not None:  # a text-only entry: the note goes wherever the legend goes
+        note = text["graph_shown"].format(
+            shown=number(summary.shown, lang, 0),
+            total=number(summary.total, lang, 0),
+        )
+        handles.append(Line2D([], [], linestyle="none", label=note))
+    if handles:  # a summary's entries are long: one column, or the legend is wider than the page
+        place_legend(ax, handles, own_figure=own_figure, ncols=1 if summary else 2)
 
 
 def _frame(ax: Axes, pos: Mapping[str, Position]) -> None:
@@ -202,6 +223,12 @@ def _frame(ax: Axes, pos: Mapping[str, Position]) -> None:
     ax.set_xlim(min(xs) - xpad, max(xs) + xpad)
     ax.set_ylim(min(ys) - ypad, max(ys) + ypad)
     ax.set_axis_off()
+
+
+def group_label(group: str, members: int, lang: str) -> str:
+    """The text of a group node: its name, then how many agencies it stands for in brackets
+    (the legend says what a dashed box is)."""
+    return f"{wrap_label(group, NODE_LABEL_WIDTH)}\n({number(members, lang, 0)})"
 
 
 @styled
@@ -217,6 +244,7 @@ def coordination_graph(
     edge_labels: bool = True,
     ax: Axes | None = None,
     size: SizeName | tuple[float, float] | None = None,
+    detail_limit: int = DETAIL_LIMIT,
 ) -> Figure:
     """Draw the coordination graph with queueing delays and link times.
 
@@ -225,7 +253,10 @@ def coordination_graph(
     thick red outline (nodes) or red colour (links); backup links are dashed. Edges that would
     cross another agency's box (two agencies of one column, a link skipping a column) are drawn
     as arcs around it, and no time label is written over a box. The layout is deterministic: hop layers from the detecting agencies (left to right),
-    or a spring layout seeded with ``seed``.
+    or a spring layout seeded with ``seed``. A graph of more than ``detail_limit`` agencies is
+    summarised (``charts.graph_summary``): the bottleneck and its neighbourhood in full, the other
+    agencies as dashed group nodes (by ``GraphNode.group``) with their number, links between two
+    drawn nodes merged with their count, and the legend says how many agencies are drawn.
 
     Args:
         nodes: Agencies, in a stable order (it fixes the layout's tie-breaks).
@@ -239,10 +270,15 @@ def coordination_graph(
         ax: Draw into this axes instead of a new figure.
         size: Figure size preset or (width, height) inches, for a new figure; by default the A4
             text width, and taller when a column holds many or tall boxes.
+        detail_limit: Most agencies drawn one by one without summarising.
     """
     if not nodes:
         raise ValueError("a coordination graph needs at least one node")
     text = texts_for(lang, labels)
+    summary = None
+    if len(nodes) > detail_limit:
+        summary = summarise(nodes, edges, label=lambda g, n: group_label(g, n, lang))
+        nodes, edges = summary.nodes, summary.edges
     pos = node_positions(nodes, edges, seed=seed, layout=layout)
     own_figure = ax is None
     fig, ax = figure_and_axes(ax, size or _default_size(nodes, pos))
@@ -250,11 +286,12 @@ def coordination_graph(
     norm = Normalize(0.0, max([minutes(n.delay) for n in nodes if n.delay is not None] + [1.0]))
     boxes = _draw_nodes(ax, nodes, pos, cmap, norm)
     _frame(ax, pos)
-    _legend(ax, nodes, edges, text, own_figure)
+    _legend(ax, nodes, edges, text, own_figure, summary, lang)
     fig.colorbar(
         ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, pad=0.02, label=text["queue_delay"]
     )
     if title:
         ax.set_title(title)
-    route_and_draw(fig, ax, edges, pos, boxes, layout == "layered", text if edge_labels else None)
+    layered = layout == "layered"
+    route_and_draw(fig, ax, edges, pos, boxes, layered, text if edge_labels else None, lang)
     return fig

@@ -19,6 +19,7 @@ from drillsim.charts.data import GraphEdge
 from drillsim.charts.routing import (
     COLUMN_RADS,
     Box,
+    BoxGrid,
     Point,
     Route,
     choose,
@@ -32,6 +33,7 @@ from drillsim.charts.routing import (
     side_port,
 )
 from drillsim.charts.style import HIGHLIGHT, fmt_minutes
+from drillsim.i18n import number
 
 Position = tuple[float, float]
 EDGE_COLOR = "#8a8a8a"
@@ -137,6 +139,7 @@ def _plan(ax: Axes, edges: Sequence[GraphEdge], nodes: _Nodes, layered: bool) ->
     centers = {n: nodes.center(ax, n) for n in nodes.pos}
     sides = _sides(edges, nodes.pos) if layered else []
     shares = _shares(edges, sides, centers) if layered else []
+    obstacles = BoxGrid.of({n: grow(box, _CLEARANCE) for n, box in boxes.items()})
     routes = []
     for k, edge in enumerate(edges):
         reciprocal = (edge.target, edge.source) in pairs
@@ -145,11 +148,8 @@ def _plan(ax: Axes, edges: Sequence[GraphEdge], nodes: _Nodes, layered: bool) ->
         else:  # spring layout: centre to centre, clipped at the boxes when drawn
             a, b = centers[edge.source], centers[edge.target]
             options = [Route(a, b, r, clip=True) for r in cross_rads(0.18 if reciprocal else 0.06)]
-        others = [
-            grow(box, _CLEARANCE) for n, box in boxes.items() if n not in (edge.source, edge.target)
-        ]
         ends = [grow(boxes[edge.source], 1.0), grow(boxes[edge.target], 1.0)]
-        routes.append(choose(options, others, ends))
+        routes.append(choose(options, obstacles, ends, (edge.source, edge.target)))
     return routes
 
 
@@ -213,16 +213,24 @@ def _edge_color(edge: GraphEdge) -> str:
     return EDGE_COLOR if edge.simulated else CONFIGURED_COLOR
 
 
+def _edge_text(edge: GraphEdge, text: Mapping[str, str], lang: str) -> str:
+    """A link's time; for several links drawn as one, their number (the width is their mean)."""
+    if edge.count > 1:
+        return text["n_links"].format(count=number(edge.count, lang, 0))
+    return text["n_minutes"].format(value=fmt_minutes(edge.time))
+
+
 def _draw_edge_labels(
     ax: Axes,
     edges: Sequence[GraphEdge],
     routes: Sequence[Route],
     nodes: _Nodes,
     text: Mapping[str, str],
+    lang: str,
 ) -> None:
     """Each link's time on a point of its curve that covers no node box (and no other label)."""
-    node_boxes = [grow(nodes.box(ax, n), 2.0) for n in nodes.pos]
-    placed: list[Box] = []
+    node_boxes = BoxGrid.of({n: grow(nodes.box(ax, n), 2.0) for n in nodes.pos})
+    placed = BoxGrid(node_boxes.cell)
     inverse = ax.transData.inverted()
     for edge, route in zip(edges, routes, strict=True):
         if edge.time <= 0:
@@ -230,7 +238,7 @@ def _draw_edge_labels(
         label = ax.text(
             0.0,
             0.0,
-            text["n_minutes"].format(value=fmt_minutes(edge.time)),
+            _edge_text(edge, text, lang),
             fontsize=6.5,
             ha="center",
             va="center",
@@ -253,7 +261,7 @@ def _draw_edge_labels(
             label.remove()
             continue
         label.set_position(tuple(inverse.transform(spot)))
-        placed.append(label_box(spot, size))
+        placed.add("", label_box(spot, size))
 
 
 def route_and_draw(
@@ -264,6 +272,7 @@ def route_and_draw(
     boxes: Mapping[str, Text],
     layered: bool,
     text: Mapping[str, str] | None,
+    lang: str = "en",
 ) -> None:
     """Route the edges around the boxes on the laid-out figure, then draw them and their labels.
 
@@ -279,4 +288,4 @@ def route_and_draw(
         routes = _plan(ax, edges, measured, layered)
     _draw_edges(ax, edges, routes, boxes)
     if text is not None:
-        _draw_edge_labels(ax, edges, routes, measured, text)
+        _draw_edge_labels(ax, edges, routes, measured, text, lang)

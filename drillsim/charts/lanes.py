@@ -120,3 +120,38 @@ def lanes_per_row(bars: Sequence[GanttBar], lane_of: Sequence[int]) -> dict[str,
     for bar, lane in zip(bars, lane_of, strict=True):
         out[bar.row] = max(out.get(bar.row, 1), lane + 1)
     return out
+
+
+def select_rows(
+    order: Sequence[str],
+    sub_rows: Mapping[str, str],
+    bars: Sequence[GanttBar],
+    keep: Sequence[str],
+    limit: int,
+) -> tuple[list[str], int]:
+    """The rows of at most ``limit`` agencies, and how many agencies are left out.
+
+    An agency is its row with the sub-rows under it (its desk). Agencies with a row in ``keep``
+    (on a critical path) come first, in ``keep``'s order, then the slowest: those whose last bar
+    ends latest (the first in ``order`` of equals). The chosen rows keep their order.
+    """
+    agencies: list[list[str]] = []
+    for row in order:
+        if row in sub_rows and agencies:
+            agencies[-1].append(row)
+        else:
+            agencies.append([row])
+    if len(agencies) <= limit:
+        return list(order), 0
+    ends: dict[str, float] = {}
+    for bar in bars:
+        ends[bar.row] = max(ends.get(bar.row, 0.0), bar.end)
+    rank = {row: k for k, row in enumerate(reversed(keep))}  # later in keep: lower rank
+
+    def priority(k: int) -> tuple[int, float, int]:
+        rows = agencies[k]
+        kept = max((rank[r] for r in rows if r in rank), default=-1)
+        return (kept, max(ends.get(r, 0.0) for r in rows), -k)
+
+    chosen = sorted(sorted(range(len(agencies)), key=priority, reverse=True)[:limit])
+    return [row for k in chosen for row in agencies[k]], len(agencies) - limit

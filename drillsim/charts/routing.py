@@ -8,12 +8,17 @@ always an arc. A straight edge could run through a node lying between its ends (
 one column, a link that skips a column), so each edge tries a short list of curvatures (and, in
 a column, both sides) and keeps the first whose curve stays clear of every other node's box. Its
 time label goes on a point of that curve clear of the boxes and of the labels placed before.
+
+The boxes are looked up in a uniform grid (:class:`BoxGrid`): a sample point is tested only
+against the boxes of its cell, so routing all edges costs time linear in edges plus nodes
+rather than edges times nodes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
@@ -77,14 +82,69 @@ def grow(box: Box, by: float) -> Box:
     return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
 
 
-def hits(a: Point, b: Point, rad: float, obstacles: Sequence[Box], ends: Sequence[Box]) -> int:
-    """How many sample points of the curve, outside its own end boxes, fall in an obstacle."""
+@dataclass(slots=True)
+class BoxGrid:
+    """Named boxes in a uniform grid of square cells, for asking which boxes hold a point.
+
+    A box is filed under every cell it overlaps; a point is tested only against the boxes of
+    its own cell. The cell side is about the size of a typical box, so a cell holds a few.
+    """
+
+    cell: float
+    cells: dict[tuple[int, int], list[tuple[str, Box]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, boxes: Mapping[str, Box]) -> BoxGrid:
+        """A grid over ``boxes`` (name -> box), with cells the median box's larger side."""
+        sides = sorted(max(b[2] - b[0], b[3] - b[1]) for b in boxes.values())
+        grid = cls(max(sides[len(sides) // 2] if sides else 1.0, 1.0))
+        for name, box in boxes.items():
+            grid.add(name, box)
+        return grid
+
+    def add(self, name: str, box: Box) -> None:
+        """File ``box`` under every cell it overlaps."""
+        for key in self._span(box):
+            self.cells.setdefault(key, []).append((name, box))
+
+    def _span(self, box: Box) -> list[tuple[int, int]]:
+        c = self.cell
+        xs = range(math.floor(box[0] / c), math.floor(box[2] / c) + 1)
+        ys = range(math.floor(box[1] / c), math.floor(box[3] / c) + 1)
+        return [(i, j) for i in xs for j in ys]
+
+    def holding(self, p: Point) -> list[str]:
+        """The names of the boxes that hold ``p`` (edges included), in filing order."""
+        key = (math.floor(p[0] / self.cell), math.floor(p[1] / self.cell))
+        return [name for name, box in self.cells.get(key, ()) if inside(p, box)]
+
+    def covers(self, box: Box) -> bool:
+        """Whether any filed box shares area with ``box``."""
+        return any(
+            overlaps(box, other) for key in self._span(box) for _, other in self.cells.get(key, ())
+        )
+
+
+def _covered(box: Box, boxes: Sequence[Box] | BoxGrid) -> bool:
+    if isinstance(boxes, BoxGrid):
+        return boxes.covers(box)
+    return any(overlaps(box, other) for other in boxes)
+
+
+def hits(
+    a: Point, b: Point, rad: float, obstacles: BoxGrid, ends: Sequence[Box], skip: Collection[str]
+) -> int:
+    """How many sample points of the curve, outside its own end boxes, fall in an obstacle.
+
+    A point inside two obstacles counts twice; the obstacles named in ``skip`` (the edge's own
+    ends) do not count.
+    """
     count = 0
     for k in range(1, _SAMPLES):
         p = arc_point(a, b, rad, k / _SAMPLES)
         if any(inside(p, e) for e in ends):
             continue
-        count += sum(1 for o in obstacles if inside(p, o))
+        count += sum(1 for name in obstacles.holding(p) if name not in skip)
     return count
 
 
@@ -102,10 +162,21 @@ def port_share(rank: int, count: int) -> float:
     return 0.2 + 0.6 * (rank + 0.5) / count if count > 1 else 0.5
 
 
-def choose(options: Sequence[Route], obstacles: Sequence[Box], ends: Sequence[Box]) -> Route:
-    """The first route whose curve misses every obstacle, else the one that hits least."""
-    scored = [(hits(o.start, o.end, o.rad, obstacles, ends), k) for k, o in enumerate(options)]
-    return options[min(scored)[1]]
+def choose(
+    options: Sequence[Route], obstacles: BoxGrid, ends: Sequence[Box], skip: Collection[str]
+) -> Route:
+    """The first route whose curve misses every obstacle, else the one that hits least.
+
+    Stops at the first route that misses everything (the routes are listed best first).
+    """
+    best: tuple[int, int] | None = None
+    for k, o in enumerate(options):
+        score = hits(o.start, o.end, o.rad, obstacles, ends, skip)
+        if score == 0:
+            return o
+        if best is None or score < best[0]:
+            best = (score, k)
+    return options[best[1] if best else 0]
 
 
 def cross_rads(base: float) -> list[float]:
@@ -130,13 +201,14 @@ def label_spot(
     b: Point,
     rad: float,
     size: tuple[float, float],
-    nodes: Sequence[Box],
-    labels: Sequence[Box],
+    nodes: Sequence[Box] | BoxGrid,
+    labels: Sequence[Box] | BoxGrid,
 ) -> Point | None:
     """A spot for a label of ``size`` that covers no node box, and if possible no other label.
 
     Spots on the curve come first (middle outwards), then spots just beside it (for a short arc
-    squeezed between two boxes). Returns None when every spot would cover a node: the label is
+    squeezed between two boxes). ``nodes`` and ``labels`` are lists of boxes or grids of them
+    (the chart passes grids, so each label costs the same whatever the graph's size). Returns None when every spot would cover a node: the label is
     then left out rather than written over an agency's name.
     """
     on_curve = [arc_point(a, b, rad, t) for t in _LABEL_SPOTS]
@@ -144,11 +216,9 @@ def label_spot(
     beside = [
         (p[0] + dx, p[1] + dy) for p in on_curve for dx, dy in ((w, 0), (-w, 0), (0, h), (0, -h))
     ]
-    clear = [
-        p for p in on_curve + beside if not any(overlaps(label_box(p, size), n) for n in nodes)
-    ]
+    clear = [p for p in on_curve + beside if not _covered(label_box(p, size), nodes)]
     for p in clear:
-        if not any(overlaps(label_box(p, size), other) for other in labels):
+        if not _covered(label_box(p, size), labels):
             return p
     return clear[0] if clear else None
 

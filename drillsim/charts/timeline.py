@@ -20,6 +20,7 @@ from drillsim.charts.lanes import (
     lanes_per_row,
     merge_waits,
     row_blocks,
+    select_rows,
 )
 from drillsim.charts.style import (
     HIGHLIGHT,
@@ -36,6 +37,7 @@ from drillsim.charts.style import (
     wrap_label,
 )
 from drillsim.charts.texts import texts_for
+from drillsim.i18n import number
 
 #: Row labels wrap at this many columns and take at most ``ROW_LABEL_LINES`` lines.
 ROW_LABEL_WIDTH = 26
@@ -43,6 +45,12 @@ ROW_LABEL_LINES = 2
 #: A Gantt may grow taller than the other charts (one row per agency and desk), up to this
 #: height, which still fits an A4 page at the 16 cm width of the DOCX report.
 MAX_HEIGHT_IN = 10.0
+#: A Gantt shows at most this many agencies (each with its desk row, a few lanes each, within
+#: ``MAX_HEIGHT_IN``): those on a critical path, then the slowest; the legend says how many are
+#: left out. The examples have 9-13.
+MAX_AGENCIES = 20
+#: The note on the agencies left out wraps at this many columns (it sits in the legend).
+NOTE_WIDTH = 40
 _LABEL_FONT = 7.0
 _LABEL_MARGIN_PT = 4.0
 _SUB_ROW_FONT = 7.5
@@ -236,6 +244,7 @@ def _legend(
     markers: Sequence[GanttMarker],
     text: Mapping[str, str],
     own_figure: bool,
+    note: str = "",
 ) -> None:
     handles: list[Patch] = [
         Patch(
@@ -258,6 +267,8 @@ def _legend(
                     label=text[kind],
                 )
             )
+    if note:  # a text-only entry: how many agencies the chart leaves out
+        proxies.append(Line2D([], [], linestyle="none", label=note))
     place_legend(ax, proxies, own_figure=own_figure)
 
 
@@ -284,6 +295,13 @@ def _new_or_given(
     return figure_and_axes(None, (width, height(width)))
 
 
+def _left_out_note(text: Mapping[str, str], left_out: int, lang: str) -> str:
+    """The note "12 more agencies not shown" in the chart's language ("" when none is left out)."""
+    if not left_out:
+        return ""
+    return wrap_label(text["rows_left_out"].format(count=number(left_out, lang, 0)), NOTE_WIDTH)
+
+
 @styled
 def gantt(
     bars: Sequence[GanttBar],
@@ -298,6 +316,8 @@ def gantt(
     legend: bool = True,
     ax: Axes | None = None,
     size: SizeName | tuple[float, float] = "full",
+    keep: Sequence[str] = (),
+    max_agencies: int = MAX_AGENCIES,
 ) -> Figure:
     """Draw one replication's timeline: a row per agency, bars coloured by time category.
 
@@ -321,12 +341,22 @@ def gantt(
         legend: Draw the category legend below the axes.
         ax: Draw into this axes instead of a new figure.
         size: Figure size preset (the height then follows the rows) or (width, height) inches.
+        keep: Rows that matter most (on a critical path), most important first: with more than
+            ``max_agencies`` agencies these are shown first, then the slowest, and the legend
+            says how many agencies are left out.
+        max_agencies: Most agencies (a row and its sub-rows) shown.
     """
     if not bars:
         raise ValueError("a Gantt needs at least one bar")
     text = texts_for(lang, labels)
     subs = dict(sub_rows or {})
     order = _row_order(bars, rows)
+    order, left_out = select_rows(order, subs, bars, keep, max_agencies)
+    if left_out:
+        shown = set(order)
+        bars = [b for b in bars if b.row in shown]
+        markers = [m for m in markers if m.row is None or m.row in shown]
+    note = _left_out_note(text, left_out, lang)
     bars = merge_waits(bars)
     tick_labels = [row_label(r, subs) for r in order]
     lane_of = assign_lanes(bars)
@@ -346,7 +376,7 @@ def gantt(
 
     def height(width_in: float) -> float:
         lanes = max((lane for lane, _ in placement(width_in)), default=-1) + 1
-        entries = len(present) + len(marker_kinds) if legend else 0
+        entries = len(present) + len(marker_kinds) + (2 if note else 0) if legend else 0
         return gantt_height(total, lanes, entries, bool(title))
 
     own_figure = ax is None
@@ -367,6 +397,8 @@ def gantt(
     if title:
         ax.set_title(title)
     if legend:
-        _legend(ax, present, markers, text, own_figure)
+        _legend(ax, present, markers, text, own_figure, note)
+    elif note:
+        ax.set_xlabel(f"{text['time_min']}. {note}")
     _drop_unfit_labels(fig, inside)
     return fig

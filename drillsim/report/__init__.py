@@ -25,6 +25,7 @@ from drillsim.report import vocab
 from drillsim.report.bridge import add_findings
 from drillsim.report.data import RATING_THRESHOLDS, RATING_WORDS, ReportData, build, fmt_time
 from drillsim.report.fonts import font_face_css
+from drillsim.report.groups import group_header, group_rows
 from drillsim.report.observed import observed_rows
 from drillsim.report.queues import queue_header, queue_rows
 from drillsim.scenario.durations import clock, describe
@@ -79,6 +80,8 @@ def _context(d: ReportData, images: dict[str, str]) -> dict[str, Any]:
         "cat_label": lambda c: vocab.category(c, lang),
         "share": lambda split, secs: secs / sum(split.values()) if sum(split.values()) else 0.0,
         **_queue_context(d),
+        "group_header": group_header(lang),
+        "group_rows": group_rows(d.graph_groups, lang),
     }
 
 
@@ -176,9 +179,10 @@ def write_report(
         d.observed = observed_rows(d, observed, observed_start)
     # NOTE: imported here: the charts bring matplotlib (about 0.3 s), which rendering a report's
     # text (render_html, render_markdown) does not need.
-    from drillsim.report.figures import make_charts
+    from drillsim.report.figures import graph_groups, make_charts
 
     d.charts = make_charts(d, root / charts_folder(d.lang, d.scenario.scenario.language))
+    d.graph_groups = graph_groups(d)
     rendered = _render(
         d, formats
     )  # every format in memory first: a failure leaves no report half-written

@@ -121,6 +121,8 @@ class ReportData:
     plan_no_effect: list[dict[str, str]] = field(default_factory=list)
     observed: list[dict[str, Any]] = field(default_factory=list)
     charts: dict[str, Path] = field(default_factory=dict)
+    graph_groups: list[Any] = field(default_factory=list)
+    """Group nodes of a summarised coordination diagram (charts.graph_summary.GroupRow)."""
     sensitivity: list[Any] = field(default_factory=list)
     hub: str | None = None
     version: str = __version__

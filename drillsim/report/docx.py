@@ -24,6 +24,7 @@ from drillsim.analysis.findings import IDLE_UTILISATION
 from drillsim.files import write_atomic
 from drillsim.report import vocab
 from drillsim.report.data import RATING_THRESHOLDS, RATING_WORDS, ReportData, fmt_time
+from drillsim.report.groups import group_header, group_rows
 from drillsim.report.queues import queue_header, queue_rows
 from drillsim.scenario.durations import clock, describe
 from drillsim.textsafe import office_text
@@ -405,6 +406,10 @@ def docx_bytes(d: ReportData) -> bytes:
     )
     _heading(doc, i18n.say(lang, "graph"), 1)
     _picture(doc, d, "graph", f"{i18n.say(lang, 'graph')}. {i18n.say(lang, 'graph_note')}")
+    if d.graph_groups:
+        _heading(doc, i18n.say(lang, "graph_groups"), 2)
+        _para(doc, i18n.say(lang, "graph_groups_intro"))
+        _table(doc, group_header(lang), group_rows(d.graph_groups, lang))
     _table(
         doc,
         [

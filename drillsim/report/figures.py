@@ -10,9 +10,10 @@ import drillsim.charts as ch
 from drillsim import i18n
 from drillsim.analysis.stats import quantile, time_stats
 from drillsim.charts import GanttBar, VariantComparison
+from drillsim.charts.graph_summary import DETAIL_LIMIT, GroupRow, summarise
 from drillsim.i18n import N_
 from drillsim.report.data import ReportData
-from drillsim.report.vocab import short_description, variant_label
+from drillsim.report.vocab import SECTORS, short_description, variant_label, word
 from drillsim.scenario.model import Scenario
 from drillsim.scenario.variants import BASE
 from drillsim.sim.records import EventKind, EventRecord
@@ -175,6 +176,7 @@ def make_charts(d: ReportData, out: Path) -> dict[str, Path]:
                         sub_rows=subs,
                         lang=lang,
                         title=i18n.say(lang, TIMELINE_TITLES[which]),
+                        keep=critical_rows(d, names),
                     ),
                 )
     save("graph", _graph(d, ch))
@@ -247,6 +249,41 @@ def link_seconds(d: ReportData) -> dict[str, float]:
     return out
 
 
+def critical_rows(d: ReportData, names: dict[str, str]) -> list[str]:
+    """Gantt rows of the agencies on a critical path (the ends of its links), costliest first,
+    with their desk rows: a timeline of a large scenario shows these before the slowest."""
+    seconds = link_seconds(d)
+    desk = i18n.say(d.lang, "desk")
+    rows: dict[str, None] = {}
+    for link in sorted(seconds, key=lambda k: -seconds[k]):
+        for agency in link.split("->"):
+            name = names.get(agency, agency)
+            rows.update(dict.fromkeys((name, desk_row(name, desk))))
+    return list(rows)
+
+
+def agency_groups(d: ReportData) -> dict[str, str]:
+    """What each agency is grouped under in a summarised diagram: its sector (in the report's
+    language); when every agency has one sector, its kind; when one kind too, its superior."""
+    agencies = d.scenario.agencies
+    sectors = {a.id: word(SECTORS, a.sector, d.lang) for a in agencies}
+    if len(set(sectors.values())) > 1:
+        return sectors
+    kinds = {a.id: a.kind for a in agencies}
+    if len(set(kinds.values())) > 1:
+        return kinds
+    label = {a.id: a.label for a in agencies}
+    return {a.id: label.get(a.superior, a.superior) or sectors[a.id] for a in agencies}
+
+
+def graph_groups(d: ReportData) -> list[GroupRow]:
+    """The rows of the table under a summarised diagram (none when every agency is drawn)."""
+    if len(d.scenario.agencies) <= DETAIL_LIMIT:
+        return []
+    nodes, edges = graph_inputs(d, ch)
+    return list(summarise(nodes, edges).groups)
+
+
 def graph_inputs(d: ReportData, ch: Any) -> tuple[list[Any], list[Any]]:
     """Nodes and edges of the coordination graph, bottlenecks outlined.
 
@@ -258,9 +295,15 @@ def graph_inputs(d: ReportData, ch: Any) -> tuple[list[Any], list[Any]]:
     flagged = {getattr(f, "agency", None) for f in d.findings[:3]}
     flagged_links = {getattr(f, "link", None) for f in d.findings[:3]}
     detecting = {i.detected_by for i in d.scenario.incidents}
+    groups = agency_groups(d) if len(d.scenario.agencies) > DETAIL_LIMIT else {}
     nodes = [
         ch.GraphNode(
-            a.id, office_text(a.label), desk_wait.get(a.id), a.id in flagged, a.id in detecting
+            a.id,
+            office_text(a.label),
+            desk_wait.get(a.id),
+            a.id in flagged,
+            a.id in detecting,
+            office_text(groups.get(a.id, "")),
         )
         for a in d.scenario.agencies
     ]

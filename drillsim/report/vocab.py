@@ -40,6 +40,18 @@ TARGET_KINDS: dict[str, str] = {
     "other": N_("target_kind.other"),
 }
 
+SECTORS: dict[str, str] = {
+    "security": N_("sector.security"),
+    "fire_rescue": N_("sector.fire_rescue"),
+    "health": N_("sector.health"),
+    "government": N_("sector.government"),
+    "military": N_("sector.military"),
+    "infrastructure": N_("sector.infrastructure"),
+    "education": N_("sector.education"),
+    "other": N_("sector.other"),
+}
+"""An agency's sector (the scenario's ``sector``) -> message id: the groups of a large diagram."""
+
 MISSION_AREAS: dict[str, str] = {
     "Prevention": N_("mission_area.Prevention"),
     "Protection": N_("mission_area.Protection"),
