@@ -11,9 +11,12 @@ Bad input only ever raises :class:`~drillsim.errors.ScenarioError`, with every p
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +71,41 @@ def load_scenario_text_with_warnings(
         _check_size(len(text), filename)
         text = decode(text, filename)
     located = parse_yaml(text, filename)
-    cost = limits.cost_problems(located, filename)
-    if cost:
-        raise ScenarioError(cost)
-    try:
-        scenario = Scenario.model_validate(located.data)
-    except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, located, filename)) from None
+    scenario = validate_located(located, filename)
     problems = locate_problems(semantics.check(scenario), located, filename)
     if any(p.severity == "error" for p in problems):
         raise ScenarioError(problems)
     return scenario, problems
+
+
+def validate_located(located: Located, filename: str) -> Scenario:
+    """Phase 1: the size limits, then the pydantic models; ScenarioError with every problem."""
+    cost = limits.cost_problems(located, filename)
+    if cost:
+        raise ScenarioError(cost)
+    try:
+        with gc_paused():
+            return Scenario.model_validate(located.data)
+    except ValidationError as exc:
+        raise ScenarioError(validation_problems(exc, located, filename)) from None
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a file's values or models are built.
+
+    Building tens of thousands of objects that all stay alive sets off full collections that
+    walk every one of them again: measured, it doubled reading a 10,000-agency file and made
+    validation grow 3.2x for twice the agencies. What is built holds no reference cycles
+    worth collecting; the collector runs again as soon as the block ends.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # -- bytes ----------------------------------------------------------------------------------------
@@ -383,7 +410,8 @@ def parse_yaml(text: str, name: str) -> Located:
             ]
         )
     try:
-        node = _compose(text)
+        with gc_paused():
+            node = _compose(text)
     except _Refused as exc:
         raise ScenarioError([_at(exc.message, exc.mark, name, exc.hint)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -410,7 +438,8 @@ def parse_yaml(text: str, name: str) -> Located:
             ]
         )
     builder = _Builder(name)
-    data = builder.value(node, ())
+    with gc_paused():
+        data = builder.value(node, ())
     if builder.problems:
         raise ScenarioError(builder.problems)
     return Located(data, builder.marks, builder.key_marks)

@@ -9,7 +9,7 @@ line it came from.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import cached_property
 
 import networkx as nx
@@ -17,7 +17,7 @@ import networkx as nx
 from drillsim.errors import FieldPath, Problem, Severity, dotted
 from drillsim.scenario.durations import format_duration
 from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
-from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
+from drillsim.scenario.resolve import capability_index, capable_agencies, prerequisite_closure
 from drillsim.scenario.variants import try_variant, variant_problems
 
 CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
@@ -86,10 +86,11 @@ class _Index:
         self.tasks = {t.id: t for t in s.tasks}
         self.incidents = {i.id: i for i in s.incidents}
         self.capabilities = {c for a in s.agencies for c in a.capabilities}
+        self.capable_index = capability_index(s.agencies)
 
     def capable(self, task: Task) -> list[str]:
         """Agencies able to do the task: named directly or having a named capability."""
-        return capable_agencies(task, self.s.agencies)
+        return capable_agencies(task, self.capable_index)
 
     def closure(self, triggers: Iterable[str]) -> list[str]:
         """Triggered tasks and, transitively, their prerequisites (the engine brings them in too)."""
@@ -123,9 +124,8 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f"known: {', '.join(known)}" if known else ""
 
 
-def _ref(name: str, known: Iterable[str], path: FieldPath, what: str) -> list[Problem]:
-    known = list(known)
-    if name in known:
+def _ref(name: str, known: Collection[str], path: FieldPath, what: str) -> list[Problem]:
+    if name in known:  # NOTE: not copied: a dict or set here (or the few zones), O(1) lookups
         return []
     return [
         Problem(
@@ -284,7 +284,7 @@ def _zone_travel(ix: _Index, i: int) -> list[Problem]:
 
 
 def _tasks(ix: _Index, gap: Severity) -> list[Problem]:
-    known = [*ix.agencies, *sorted(ix.capabilities)]
+    known = dict.fromkeys([*ix.agencies, *sorted(ix.capabilities)])  # ordered, O(1) lookups
     out = []
     for i, task in enumerate(ix.s.tasks):
         at: FieldPath = ("tasks", i)

@@ -19,7 +19,13 @@ from drillsim.errors import LimitError
 from drillsim.scenario import limits
 from drillsim.scenario.durations import _Dist
 from drillsim.scenario.model import TRIAGE, Agency, Scenario, Task, ZoneTravel
-from drillsim.scenario.resolve import capable_agencies, prerequisite_closure, tasks_by_id
+from drillsim.scenario.resolve import (
+    CapabilityIndex,
+    capability_index,
+    capable_agencies,
+    prerequisite_closure,
+    tasks_by_id,
+)
 from drillsim.scenario.rules import MIN_RETRY
 from drillsim.sim.rng import stable_key
 
@@ -203,8 +209,9 @@ def compile_scenario(
         outgoing[e.source].append(e)
     agencies = tuple(_agency(i, a, tuple(outgoing[i])) for i, a in enumerate(scenario.agencies))
     task_index = {t.id: i for i, t in enumerate(scenario.tasks)}
+    capable = capability_index(scenario.agencies)  # once, not a scan of every agency per task
     tasks = tuple(
-        _task(i, t, scenario, agency_index, task_index) for i, t in enumerate(scenario.tasks)
+        _task(i, t, capable, agency_index, task_index) for i, t in enumerate(scenario.tasks)
     )
     incidents = _incidents(scenario, agency_index, task_index)
     return CompiledScenario(
@@ -350,12 +357,16 @@ def _agency(i: int, a: Agency, out_edges: tuple[EdgeC, ...]) -> AgencyC:
 
 
 def _task(
-    i: int, t: Task, scenario: Scenario, agency_index: dict[str, int], task_index: dict[str, int]
+    i: int,
+    t: Task,
+    capable: CapabilityIndex,
+    agency_index: dict[str, int],
+    task_index: dict[str, int],
 ) -> TaskC:
     return TaskC(
         i,
         t.id,
-        tuple(agency_index[a] for a in capable_agencies(t, scenario.agencies)),
+        tuple(agency_index[a] for a in capable_agencies(t, capable)),
         t.units,
         sampler(t.duration),
         sampler(t.per_casualty) if t.per_casualty is not None else None,
