@@ -15,6 +15,7 @@ from hypothesis import given
 from benchmarks import bench_scale
 from benchmarks.scale_scenario import OUT_DEGREE, TASK_EVERY, links_of, scenario_text
 from drillsim.analysis.api import _plain
+from drillsim.analysis.centrality import sampled_betweenness, sampled_sources
 from drillsim.analysis.graph import (
     BETWEENNESS_PIVOTS,
     BETWEENNESS_SEED,
@@ -125,8 +126,10 @@ def test_betweenness_is_exact_up_to_the_threshold_and_a_seeded_sample_above() ->
     assert by_latency == nx.betweenness_centrality(lat, weight="weight")
     hops, by_latency, sample = betweenness(g, lat, pivots=8)
     assert sample == {"pivots": 8, "seed": BETWEENNESS_SEED}
-    assert hops == nx.betweenness_centrality(g, k=8, seed=BETWEENNESS_SEED)
-    assert by_latency == nx.betweenness_centrality(lat, k=8, weight="weight", seed=BETWEENNESS_SEED)
+    assert hops == pytest.approx(nx.betweenness_centrality(g, k=8, seed=BETWEENNESS_SEED))
+    assert by_latency == pytest.approx(
+        nx.betweenness_centrality(lat, k=8, weight="weight", seed=BETWEENNESS_SEED)
+    )
     assert hops != nx.betweenness_centrality(g)  # an estimate: it differs from the exact figure
     assert betweenness(g, lat, pivots=8) == (hops, by_latency, sample)  # and is reproducible
 
@@ -154,9 +157,25 @@ def test_the_analysis_records_the_sample_only_when_betweenness_is_sampled() -> N
         "seed": BETWEENNESS_SEED,
     }
     lat = _latency_graph(build_graph(big))
-    assert sampled.betweenness_by_latency == nx.betweenness_centrality(
-        lat, k=BETWEENNESS_PIVOTS, weight="weight", seed=BETWEENNESS_SEED
+    assert sampled.betweenness_by_latency == pytest.approx(
+        nx.betweenness_centrality(lat, k=BETWEENNESS_PIVOTS, weight="weight", seed=BETWEENNESS_SEED)
     )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_sampled_betweenness_gives_networkx_figures_for_the_same_sources(seed: int) -> None:
+    """Ties matter: integer weights make many equal-length paths, each counted."""
+    rng = random.Random(seed)
+    g = _random_graph(25 + seed, seed)
+    for u, v in g.edges:
+        g.edges[u, v]["weight"] = float(rng.randint(1, 3))
+    g.add_node("isolated")
+    k = 3 + seed
+    sources = sampled_sources(g, k, seed)
+    for weight in (None, "weight"):
+        assert sampled_betweenness(g, sources, weight) == pytest.approx(
+            nx.betweenness_centrality(g, k=k, weight=weight, seed=seed), abs=1e-12
+        )
 
 
 # -- the benchmark's generator and stages ---------------------------------------------------------

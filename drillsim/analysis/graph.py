@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from drillsim.analysis.centrality import sampled_betweenness, sampled_sources
 from drillsim.scenario.model import Scenario
 
 
@@ -165,8 +166,9 @@ def betweenness(
 
     Exact (Brandes 2001, O(agencies x links)) up to ``pivots`` agencies; above, both are estimated
     from the same ``pivots`` sources drawn with :data:`BETWEENNESS_SEED` (Brandes & Pich 2007,
-    "Centrality estimation in large networks"), so the cost grows with the links alone. The third
-    value is empty when exact, else ``{"pivots": k, "seed": s}``, recorded in the analysis.
+    "Centrality estimation in large networks"; :mod:`drillsim.analysis.centrality`, NetworkX's
+    figures for those sources), so the cost grows with the links alone. The third value is empty
+    when exact, else ``{"pivots": k, "seed": s}``, recorded in the analysis.
     """
     if graph.number_of_nodes() <= pivots:
         return (
@@ -174,11 +176,11 @@ def betweenness(
             nx.betweenness_centrality(latency, weight="weight"),
             {},
         )
-    sample = {"pivots": pivots, "seed": BETWEENNESS_SEED}
+    sources: list[str] = sampled_sources(graph, pivots, BETWEENNESS_SEED)
     return (
-        nx.betweenness_centrality(graph, k=pivots, seed=BETWEENNESS_SEED),
-        nx.betweenness_centrality(latency, k=pivots, weight="weight", seed=BETWEENNESS_SEED),
-        sample,
+        sampled_betweenness(graph, sources),
+        sampled_betweenness(latency, sources, weight="weight"),
+        {"pivots": pivots, "seed": BETWEENNESS_SEED},
     )
 
 
