@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from drillsim.analysis.centrality import sampled_betweenness, sampled_sources
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.model import Scenario
 
 
@@ -186,6 +187,11 @@ def betweenness(
 
 def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
     """Every structural metric the findings and the report use."""
+    with gc_paused():  # searches that keep large dicts alive: see drillsim.scenario.gcpause
+        return _structure(graph, scenario)
+
+
+def _structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
     starts = sources(scenario)
     reach = reachable(graph, starts)
     hops: dict[str, int] = {}

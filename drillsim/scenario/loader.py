@@ -11,12 +11,9 @@ Bad input only ever raises :class:`~drillsim.errors.ScenarioError`, with every p
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +24,7 @@ from yaml.resolver import Resolver
 
 from drillsim.errors import Problem, ScenarioError
 from drillsim.scenario import limits, semantics
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.locate import Located, Mark, PathKey, locate_problems, validation_problems
 from drillsim.scenario.model import Scenario
 
@@ -88,24 +86,6 @@ def validate_located(located: Located, filename: str) -> Scenario:
             return Scenario.model_validate(located.data)
     except ValidationError as exc:
         raise ScenarioError(validation_problems(exc, located, filename)) from None
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a file's values or models are built.
-
-    Building tens of thousands of objects that all stay alive sets off full collections that
-    walk every one of them again: measured, it doubled reading a 10,000-agency file and made
-    validation grow 3.2x for twice the agencies. What is built holds no reference cycles
-    worth collecting; the collector runs again as soon as the block ends.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # -- bytes ----------------------------------------------------------------------------------------

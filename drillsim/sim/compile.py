@@ -18,6 +18,7 @@ import networkx as nx
 from drillsim.errors import LimitError
 from drillsim.scenario import limits
 from drillsim.scenario.durations import _Dist
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.model import TRIAGE, Agency, Scenario, Task, ZoneTravel
 from drillsim.scenario.resolve import (
     CapabilityIndex,
@@ -231,6 +232,11 @@ def compile_scenario(
 
 def build_graph(scenario: Scenario) -> nx.DiGraph:
     """The coordination graph: node attributes from agencies, edge attributes from links."""
+    with gc_paused():  # a dict per node and per edge, all kept: see drillsim.scenario.gcpause
+        return _graph(scenario)
+
+
+def _graph(scenario: Scenario) -> nx.DiGraph:
     g = nx.DiGraph(scenario=scenario.scenario.id)
     for a in scenario.agencies:
         g.add_node(
