@@ -16,6 +16,7 @@ import networkx as nx
 
 from drillsim.errors import FieldPath, Problem, Severity, dotted
 from drillsim.scenario.durations import format_duration
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Task, Variant, ZoneTravel
 from drillsim.scenario.resolve import capability_index, capable_agencies, prerequisite_closure
 from drillsim.scenario.variants import try_variant, variant_problems
@@ -25,12 +26,13 @@ CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 
 def check(scenario: Scenario) -> list[Problem]:
     """Every semantic problem of the scenario and of each of its variants (errors and warnings)."""
-    base = base_problems(scenario)
-    return base + [
-        p
-        for i, v in enumerate(scenario.variants)
-        for p in check_variant(scenario, v, ("variants", i), base)
-    ]
+    with gc_paused():  # lookups and a graph that stay alive: see drillsim.scenario.gcpause
+        base = base_problems(scenario)
+        return base + [
+            p
+            for i, v in enumerate(scenario.variants)
+            for p in check_variant(scenario, v, ("variants", i), base)
+        ]
 
 
 def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]:
