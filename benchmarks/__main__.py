@@ -1,5 +1,12 @@
-"""``python -m benchmarks``: the engine benchmark (see benchmarks/README.md)."""
+"""``python -m benchmarks``: the engine benchmark; ``--scale``: the scaling run (see benchmarks/README.md)."""
 
-from benchmarks.bench_engine import main
+import sys
 
-main()
+if "--scale" in sys.argv[1:]:
+    from benchmarks.bench_scale import main as scale
+
+    scale()
+else:
+    from benchmarks.bench_engine import main
+
+    main()

@@ -1,125 +1,121 @@
-"""A synthetic province-wide scenario of N agencies, for measuring the report at scale.
+"""Synthetic province-wide scenarios for the scaling benchmark, written as YAML text.
 
-``python -m benchmarks.scale_scenario 1000 /tmp/scale-1000.yaml`` writes a scenario with N
-agencies in eight sectors, each hanging from a hub (``superior``), a random coordination graph
-of out-degree about 3 (every agency reachable from the detecting one: one link from an earlier
-agency, two more at random), a task for every tenth agency and four objectives. All draws come
-from one seeded ``random.Random``, so the same N and seed give the same file.
+``scenario_text(n)`` is a scenario of ``n`` agencies as a trainer's file would be: a random
+coordination graph (about three outgoing links an agency, seeded), a task for every tenth agency
+(by its capability), casualties for a few, and objectives on the first alerts and tasks. It is
+text, so the benchmark times reading and validating it the way ``drillsim run`` does.
 """
 
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
-from typing import Any
 
-import yaml
-
-CAPABILITY = "Operational Coordination"
-SECTORS = (
-    "security",
-    "fire_rescue",
-    "health",
-    "government",
-    "military",
-    "infrastructure",
-    "education",
-    "other",
-)
-KINDS = {
-    "security": "police",
-    "fire_rescue": "fire",
-    "health": "health_station",
-    "government": "people_committee",
-    "military": "militia",
-    "infrastructure": "utility",
-    "education": "school",
-    "other": "agency",
-}
+SECTORS = ("security", "health", "fire_rescue", "government", "infrastructure", "military")
+KINDS = ("police", "hospital", "fire_rescue", "local_government", "telecom", "military")
+TASK_EVERY = 10
+"""One agency in ten has a task (by a capability of its own)."""
+OUT_DEGREE = 3
 
 
-def _agency(i: int, rng: random.Random, hubs: list[int]) -> dict[str, Any]:
-    sector = SECTORS[i % len(SECTORS)]
-    agency: dict[str, Any] = {
-        "id": f"a{i}",
-        "name": f"{KINDS[sector].replace('_', ' ').title()} {i}",
-        "kind": KINDS[sector],
-        "sector": sector,
-        "handling": {"uniform": ["10s", "50s"]} if i % 5 == 4 else "30s",
-        "activation": {"triangular": ["1m", "3m", "8m"]},
-    }
-    if hubs and i not in hubs:
-        agency["superior"] = f"a{rng.choice(hubs)}"
-    if i % 10 == 3:
-        agency["capabilities"] = [f"c{i}"]
-        agency["travel"] = {"uniform": ["5m", "30m"]}
-    return agency
-
-
-def scale_scenario(n: int, *, seed: int = 1) -> dict[str, Any]:
-    """The scenario document (a dict ready for YAML) with ``n`` agencies."""
+def links_of(n: int, seed: int) -> list[list[int]]:
+    """Each agency's recipients: agency i>0 is reached from a random earlier agency (so every
+    agency is reachable from a0), plus random links up to about ``OUT_DEGREE`` per agency."""
     rng = random.Random(seed)
-    hubs = list(range(min(n, max(1, n // 50))))
-    agencies = [_agency(i, rng, hubs) for i in range(n)]
-    links: list[dict[str, Any]] = []
+    out: list[set[int]] = [set() for _ in range(n)]
     for i in range(1, n):
-        sources = [rng.randrange(i)] + [rng.randrange(n) for _ in range(2)]
-        for k, src in enumerate(dict.fromkeys(sources)):
-            if src != i:
-                delay: Any = {"exponential": "2m"} if (i + k) % 5 == 2 else "1m"
-                links.append({"from": f"a{src}", "to": f"a{i}", "delay": delay})
-    tasks = [
-        {"id": f"t{i}", "by": [f"c{i}"], "duration": {"triangular": ["5m", "10m", "30m"]}}
-        for i in range(3, n, 10)
+        out[rng.randrange(i)].add(i)
+    for i in range(n):
+        while len(out[i]) < min(OUT_DEGREE, n - 1):
+            j = rng.randrange(n)
+            if j != i:
+                out[i].add(j)
+    return [sorted(s) for s in out]
+
+
+def _agency(i: int, rng: random.Random) -> str:
+    k = i % len(SECTORS)
+    lines = [
+        f"  - id: a{i}",
+        f'    name: "Agency {i}"',
+        f"    kind: {KINDS[k]}",
+        f"    sector: {SECTORS[k]}",
+        f"    units: {1 + i % 3}",
+        f"    handling: {{uniform: [{20 + rng.randrange(40)}s, {90 + rng.randrange(60)}s]}}"
+        if i % 5 == 4
+        else f"    handling: {30 + rng.randrange(60)}s",
+        f"    activation: {1 + rng.randrange(5)}m",
+        f"    travel: {{uniform: [{5 + rng.randrange(10)}m, {20 + rng.randrange(20)}m]}}",
     ]
-    measured = [t["id"] for t in tasks[: max(1, len(tasks) // 4)]][:3]
-    objectives: list[dict[str, Any]] = [
-        {
-            "id": f"done-{t}",
-            "measure": {"task_done": t},
-            "within": "2h",
-            "core_capability": CAPABILITY,
-        }
-        for t in measured
-    ]
-    objectives.append(
-        {
-            "id": "last-alerted",
-            "measure": {"alerted": f"a{n - 1}"},
-            "within": "1h",
-            "core_capability": CAPABILITY,
-        }
+    if i % TASK_EVERY == 0:
+        lines.append(f"    capabilities: [cap{i}]")
+    return "\n".join(lines)
+
+
+def _link(i: int, targets: list[int], rng: random.Random) -> str:
+    to = ", ".join(f"a{j}" for j in targets)
+    text = f"  - {{from: a{i}, to: [{to}], channel: phone, delay: {{exponential: {30 + rng.randrange(90)}s}}"
+    if i % 7 == 3:
+        text += ", reliability: 0.9, retry: 2m"
+    return text + "}"
+
+
+def _task(i: int, n: int) -> str:
+    after = f", after: [t{i - TASK_EVERY}]" if i % (3 * TASK_EVERY) == TASK_EVERY else ""
+    return (
+        f'  - {{id: t{i}, name: "Task {i}", by: [cap{i}], units: 1,'
+        f" duration: {{triangular: [5m, 10m, 20m]}}{after}}}"
     )
-    return {
-        "scenario": {
-            "id": f"scale{n}",
-            "title": f"Synthetic province, {n} agencies",
-            "horizon": "2d",
-            "seed": seed,
-        },
-        "target": {"name": "generated", "kind": "multi_site"},
-        "agencies": agencies,
-        "links": links,
-        "incidents": [
-            {
-                "id": "i",
-                "at": "0s",
-                "detected_by": "a0",
-                "triggers": [t["id"] for t in tasks],
-            }
-        ],
-        "tasks": tasks,
-        "objectives": objectives,
-    }
+
+
+def scenario_text(n: int, seed: int = 1) -> str:
+    """The YAML text of a scenario of ``n`` agencies (``n`` >= 2)."""
+    rng = random.Random(seed * 7919 + n)
+    tasks = list(range(0, n, TASK_EVERY))
+    lines = [
+        "scenario:",
+        f"  id: scale-{n}",
+        f'  title: "Synthetic province, {n} agencies"',
+        "  language: en",
+        "  horizon: 2d",
+        f"  seed: {seed}",
+        "target:",
+        '  name: "Province"',
+        "  kind: other",
+        "agencies:",
+        *(_agency(i, rng) for i in range(n)),
+        "links:",
+        *(_link(i, t, rng) for i, t in enumerate(links_of(n, seed)) if t),
+        "incidents:",
+        "  - id: first",
+        "    at: 0m",
+        "    detected_by: a0",
+        "    detection: {uniform: [1m, 3m]}",
+        f"    triggers: [{', '.join(f't{i}' for i in tasks)}]",
+        "tasks:",
+        *(_task(i, n) for i in tasks),
+        "objectives:",
+        "  - {id: alert-last, measure: {alerted: a"
+        + str(n - 1)
+        + "}, within: 2h, core_capability: Operational Communications}",
+        "  - {id: alert-mid, measure: {alerted: a"
+        + str(n // 2)
+        + "}, within: 1h, core_capability: Operational Communications}",
+        f"  - {{id: task-first, measure: {{task_done: t{tasks[-1]}}}, within: 4h, core_capability: Operational Coordination}}",
+        "  - {id: task-root, measure: {task_done: t0}, within: 1h, core_capability: Operational Coordination}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Write ``scale_scenario(N)`` to a YAML file: ``N PATH [SEED]``."""
+    """``python -m benchmarks.scale_scenario N FILE [SEED]``: write the scenario of N agencies."""
+    import sys
+    from pathlib import Path
+
     args = sys.argv[1:] if argv is None else argv
-    n, path = int(args[0]), Path(args[1])
-    seed = int(args[2]) if len(args) > 2 else 1
-    path.write_text(yaml.safe_dump(scale_scenario(n, seed=seed), sort_keys=False), "utf-8")
+    if len(args) not in (2, 3):
+        raise SystemExit("usage: python -m benchmarks.scale_scenario N FILE [SEED]")
+    seed = int(args[2]) if len(args) == 3 else 1
+    Path(args[1]).write_text(scenario_text(int(args[0]), seed), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -86,7 +86,11 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
     if hasattr(obj, "__dataclass_fields__"):
-        return {k: _plain(getattr(obj, k)) for k in obj.__dataclass_fields__}
+        return {
+            k: _plain(getattr(obj, k))
+            for k, f in obj.__dataclass_fields__.items()
+            if not f.metadata.get("omit_if_empty") or getattr(obj, k)
+        }
     return obj
 
 

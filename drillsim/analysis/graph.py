@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from drillsim.analysis.centrality import sampled_betweenness, sampled_sources
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.model import Scenario
 
 
@@ -49,6 +51,11 @@ class GraphStructure:
     density: float
     degree_centralization: float
     needed: tuple[str, ...] = field(default=())
+    betweenness_sample: dict[str, int] = field(
+        default_factory=dict, metadata={"omit_if_empty": True}
+    )
+    """Empty when betweenness is exact; else the sampled sources' count and seed (written to the
+    analysis only then, so small scenarios' analysis is as before)."""
 
 
 def sources(scenario: Scenario) -> tuple[str, ...]:
@@ -129,18 +136,62 @@ def single_points_of_failure(
 
 
 def needed_agencies(scenario: Scenario) -> tuple[str, ...]:
-    """Agencies able to do some task (by id or capability)."""
-    out = []
+    """Agencies able to do some task (by id or capability), in the order tasks first need them.
+
+    One pass over the agencies builds the lookup, then one per task: linear in agencies plus
+    tasks (it was a scan of every agency for every name of every task).
+    """
+    by_name: dict[str, dict[str, None]] = {}
+    for a in scenario.agencies:
+        for name in (a.id, *a.capabilities):
+            by_name.setdefault(name, {})[a.id] = None
+    out: dict[str, None] = {}
     for t in scenario.tasks:
         for name in t.by:
-            for a in scenario.agencies:
-                if (a.id == name or name in a.capabilities) and a.id not in out:
-                    out.append(a.id)
+            for a_id in by_name.get(name, ()):
+                out.setdefault(a_id, None)
     return tuple(out)
+
+
+BETWEENNESS_PIVOTS = 100
+"""Agencies up to which betweenness is exact; above, estimated from this many sampled sources."""
+
+BETWEENNESS_SEED = 2007
+"""Seed of the sampled sources (fixed, so the same scenario always gets the same estimate)."""
+
+
+def betweenness(
+    graph: nx.DiGraph, latency: nx.DiGraph, pivots: int = BETWEENNESS_PIVOTS
+) -> tuple[dict[str, float], dict[str, float], dict[str, int]]:
+    """Betweenness by hops and by expected latency, and how it was computed.
+
+    Exact (Brandes 2001, O(agencies x links)) up to ``pivots`` agencies; above, both are estimated
+    from the same ``pivots`` sources drawn with :data:`BETWEENNESS_SEED` (Brandes & Pich 2007,
+    "Centrality estimation in large networks"; :mod:`drillsim.analysis.centrality`, NetworkX's
+    figures for those sources), so the cost grows with the links alone. The third value is empty
+    when exact, else ``{"pivots": k, "seed": s}``, recorded in the analysis.
+    """
+    if graph.number_of_nodes() <= pivots:
+        return (
+            nx.betweenness_centrality(graph),
+            nx.betweenness_centrality(latency, weight="weight"),
+            {},
+        )
+    sources: list[str] = sampled_sources(graph, pivots, BETWEENNESS_SEED)
+    return (
+        sampled_betweenness(graph, sources),
+        sampled_betweenness(latency, sources, weight="weight"),
+        {"pivots": pivots, "seed": BETWEENNESS_SEED},
+    )
 
 
 def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
     """Every structural metric the findings and the report use."""
+    with gc_paused():  # searches that keep large dicts alive: see drillsim.scenario.gcpause
+        return _structure(graph, scenario)
+
+
+def _structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
     starts = sources(scenario)
     reach = reachable(graph, starts)
     hops: dict[str, int] = {}
@@ -163,6 +214,7 @@ def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
         if (k := sum(1 for p in graph.predecessors(n) if p in reach)) > 1 and n in reach
     }
     no_backup = tuple(f"{u}->{v}" for u, v, d in graph.edges(data=True) if not d.get("backup"))
+    by_hops, by_latency, sample = betweenness(graph, lat)
     return GraphStructure(
         sources=starts,
         hops=hops,
@@ -170,8 +222,8 @@ def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
         alert_time=dict(times),
         slowest_path=tuple(paths.get(far, ())) if far else (),
         slowest_time=times.get(far, 0.0) if far else 0.0,
-        betweenness=nx.betweenness_centrality(graph),
-        betweenness_by_latency=nx.betweenness_centrality(lat, weight="weight"),
+        betweenness=by_hops,
+        betweenness_by_latency=by_latency,
         articulation_points=arts,
         bridges=bridges,
         redundant=redundant,
@@ -179,4 +231,5 @@ def structure(graph: nx.DiGraph, scenario: Scenario) -> GraphStructure:
         density=nx.density(graph),
         degree_centralization=degree_centralization(undirected),
         needed=needed_agencies(scenario),
+        betweenness_sample=sample,
     )

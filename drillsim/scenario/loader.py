@@ -25,6 +25,7 @@ from yaml.resolver import Resolver
 from drillsim.errors import Problem, ScenarioError
 from drillsim.i18n import LANGUAGES, Msg, Number
 from drillsim.scenario import limits, semantics
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.locate import Located, Mark, PathKey, locate_problems, validation_problems
 from drillsim.scenario.model import Scenario
 
@@ -70,15 +71,7 @@ def load_scenario_text_with_warnings(
         text = decode(text, filename)
     located = parse_yaml(text, filename)
     language = scenario_language(located.data)
-    cost = limits.cost_problems(located, filename)
-    if cost:
-        raise ScenarioError(cost, language=language)
-    try:
-        scenario = Scenario.model_validate(located.data)
-    except ValidationError as exc:
-        raise ScenarioError(
-            validation_problems(exc, located, filename), language=language
-        ) from None
+    scenario = validate_located(located, filename, language)
     problems = locate_problems(semantics.check(scenario), located, filename)
     if any(p.severity == "error" for p in problems):
         raise ScenarioError(problems, language=language)
@@ -94,6 +87,21 @@ def scenario_language(data: Any) -> str | None:
     info = data.get("scenario") if isinstance(data, dict) else None
     lang = info.get("language") if isinstance(info, dict) else None
     return lang if isinstance(lang, str) and lang in LANGUAGES else None
+
+
+def validate_located(located: Located, filename: str, language: str | None = None) -> Scenario:
+    """Phase 1: the size limits, then the pydantic models; ScenarioError with every problem,
+    said by default in ``language`` (the file's own)."""
+    cost = limits.cost_problems(located, filename)
+    if cost:
+        raise ScenarioError(cost, language=language)
+    try:
+        with gc_paused():
+            return Scenario.model_validate(located.data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            validation_problems(exc, located, filename), language=language
+        ) from None
 
 
 # -- bytes ----------------------------------------------------------------------------------------
@@ -392,7 +400,8 @@ def parse_yaml(text: str, name: str) -> Located:
             ]
         )
     try:
-        node = _compose(text)
+        with gc_paused():
+            node = _compose(text)
     except _Refused as exc:
         raise ScenarioError([_at(exc.message, exc.mark, name, exc.hint)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -418,7 +427,8 @@ def parse_yaml(text: str, name: str) -> Located:
             ]
         )
     builder = _Builder(name)
-    data = builder.value(node, ())
+    with gc_paused():
+        data = builder.value(node, ())
     if builder.problems:
         raise ScenarioError(builder.problems, language=scenario_language(data))
     return Located(data, builder.marks, builder.key_marks)

@@ -15,7 +15,7 @@ import networkx as nx
 from drillsim.errors import Problem
 from drillsim.i18n import Msg, Msgn
 from drillsim.scenario.model import Scenario, Task
-from drillsim.scenario.resolve import capable_agencies, prerequisite_closure
+from drillsim.scenario.resolve import capability_index, capable_agencies, prerequisite_closure
 from drillsim.scenario.variant_refs import and_then
 
 
@@ -28,14 +28,20 @@ class Index:
         self.tasks = {t.id: t for t in s.tasks}
         self.incidents = {i.id: i for i in s.incidents}
         self.capabilities = {c for a in s.agencies for c in a.capabilities}
+        self.capable_index = capability_index(s.agencies)
 
     def capable(self, task: Task) -> list[str]:
         """Agencies able to do the task: named directly or having a named capability."""
-        return capable_agencies(task, self.s.agencies)
+        return capable_agencies(task, self.capable_index)
 
     def closure(self, triggers: Iterable[str]) -> list[str]:
         """Triggered tasks and, transitively, their prerequisites (the engine brings them in too)."""
         return prerequisite_closure(triggers, self.tasks)
+
+    @cached_property
+    def task_index(self) -> dict[str, int]:
+        """Task id -> its place in the file."""
+        return {t: i for i, t in enumerate(self.tasks)}
 
     @cached_property
     def triggered_by(self) -> dict[str, list[str]]:
@@ -75,7 +81,7 @@ def reachability(ix: Index) -> list[Problem]:
                 Problem(
                     _no_path(ix, d, inc.id, t, capable, reach),
                     severity="warning",
-                    keys=("tasks", list(ix.tasks).index(t), "by"),
+                    keys=("tasks", ix.task_index[t], "by"),
                     hint=Msg("semantics.no_path_hint"),
                 )
             )

@@ -9,13 +9,14 @@ line it came from.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import networkx as nx
 
 from drillsim.errors import FieldPath, Problem, Severity, dotted
 from drillsim.i18n import Msg
 from drillsim.scenario.durations import format_duration
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.model import TASK_MEASURES, Objective, Scenario, Variant, ZoneTravel
 from drillsim.scenario.reach import Index, reachability
 from drillsim.scenario.variant_refs import unknown, variant_problems
@@ -26,12 +27,13 @@ CLOCK_STARTS = ("trigger", "first_inject", "exercise_start")
 
 def check(scenario: Scenario) -> list[Problem]:
     """Every semantic problem of the scenario and of each of its variants (errors and warnings)."""
-    base = base_problems(scenario)
-    return base + [
-        p
-        for i, v in enumerate(scenario.variants)
-        for p in check_variant(scenario, v, ("variants", i), base)
-    ]
+    with gc_paused():  # lookups and a graph that stay alive: see drillsim.scenario.gcpause
+        base = base_problems(scenario)
+        return base + [
+            p
+            for i, v in enumerate(scenario.variants)
+            for p in check_variant(scenario, v, ("variants", i), base)
+        ]
 
 
 def base_problems(scenario: Scenario, *, what_if: bool = False) -> list[Problem]:
@@ -86,10 +88,9 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return Msg("semantics.known", names=", ".join(known)) if known else ""
 
 
-def _ref(name: str, known: Iterable[str], path: FieldPath, what: str) -> list[Problem]:
+def _ref(name: str, known: Collection[str], path: FieldPath, what: str) -> list[Problem]:
     """An unknown name of the kind ``what`` (a key of ``variant_refs.UNKNOWN``), or nothing."""
-    known = list(known)
-    if name in known:
+    if name in known:  # NOTE: not copied: a dict or set here (or the few zones), O(1) lookups
         return []
     return [Problem(unknown(what, name), keys=path, hint=_suggest(name, known), unknown_name=True)]
 
@@ -243,7 +244,7 @@ def _zone_travel(ix: Index, i: int) -> list[Problem]:
 
 
 def _tasks(ix: Index, gap: Severity) -> list[Problem]:
-    known = [*ix.agencies, *sorted(ix.capabilities)]
+    known = dict.fromkeys([*ix.agencies, *sorted(ix.capabilities)])  # ordered, O(1) lookups
     out = []
     for i, task in enumerate(ix.s.tasks):
         at: FieldPath = ("tasks", i)

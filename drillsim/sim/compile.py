@@ -19,8 +19,15 @@ from drillsim.errors import LimitError
 from drillsim.i18n import Msg
 from drillsim.scenario import limits
 from drillsim.scenario.durations import _Dist
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.scenario.model import TRIAGE, Agency, Scenario, Task, ZoneTravel
-from drillsim.scenario.resolve import capable_agencies, prerequisite_closure, tasks_by_id
+from drillsim.scenario.resolve import (
+    CapabilityIndex,
+    capability_index,
+    capable_agencies,
+    prerequisite_closure,
+    tasks_by_id,
+)
 from drillsim.scenario.rules import MIN_RETRY
 from drillsim.sim.rng import stable_key
 
@@ -201,8 +208,9 @@ def compile_scenario(
         outgoing[e.source].append(e)
     agencies = tuple(_agency(i, a, tuple(outgoing[i])) for i, a in enumerate(scenario.agencies))
     task_index = {t.id: i for i, t in enumerate(scenario.tasks)}
+    capable = capability_index(scenario.agencies)  # once, not a scan of every agency per task
     tasks = tuple(
-        _task(i, t, scenario, agency_index, task_index) for i, t in enumerate(scenario.tasks)
+        _task(i, t, capable, agency_index, task_index) for i, t in enumerate(scenario.tasks)
     )
     incidents = _incidents(scenario, agency_index, task_index)
     return CompiledScenario(
@@ -222,6 +230,11 @@ def compile_scenario(
 
 def build_graph(scenario: Scenario) -> nx.DiGraph:
     """The coordination graph: node attributes from agencies, edge attributes from links."""
+    with gc_paused():  # a dict per node and per edge, all kept: see drillsim.scenario.gcpause
+        return _graph(scenario)
+
+
+def _graph(scenario: Scenario) -> nx.DiGraph:
     g = nx.DiGraph(scenario=scenario.scenario.id)
     for a in scenario.agencies:
         g.add_node(
@@ -348,12 +361,16 @@ def _agency(i: int, a: Agency, out_edges: tuple[EdgeC, ...]) -> AgencyC:
 
 
 def _task(
-    i: int, t: Task, scenario: Scenario, agency_index: dict[str, int], task_index: dict[str, int]
+    i: int,
+    t: Task,
+    capable: CapabilityIndex,
+    agency_index: dict[str, int],
+    task_index: dict[str, int],
 ) -> TaskC:
     return TaskC(
         i,
         t.id,
-        tuple(agency_index[a] for a in capable_agencies(t, scenario.agencies)),
+        tuple(agency_index[a] for a in capable_agencies(t, capable)),
         t.units,
         sampler(t.duration),
         sampler(t.per_casualty) if t.per_casualty is not None else None,
