@@ -66,6 +66,7 @@ class _State:
         self.count = 0
         self.depth = 0
         self.held: int | None = None
+        self.finished = False
         self.children: set[int] = set()
         self.lock = threading.Lock()
 
@@ -134,14 +135,27 @@ def handle_stop_signals() -> Iterator[None]:
         yield
         return
     previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
-    _STATE.count, _STATE.depth, _STATE.held = 0, 0, None
+    _STATE.count, _STATE.depth, _STATE.held, _STATE.finished = 0, 0, None, False
     for s in STOP_SIGNALS:
         signal.signal(s, _handler)
     try:
         yield
     finally:
-        for s, h in previous.items():
-            signal.signal(s, h)
+        if not _STATE.finished:
+            for s, h in previous.items():
+                signal.signal(s, h)
+
+
+def ignore_stop_signals() -> None:
+    """The command has finished: a Ctrl-C or SIGTERM now has nothing left to stop.
+
+    Ignored rather than restored: at shutdown Python puts its own SIGINT handler back to the
+    system default, so a Ctrl-C in the last moments of a complete run would end the process
+    killed by the signal (exit -2) instead of with the command's own exit status.
+    """
+    _STATE.finished = True
+    for s in STOP_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
 
 
 @contextlib.contextmanager
@@ -236,4 +250,5 @@ def run_console(command: Callable[[], Callable[[], Any]]) -> None:
             code = exit_code(exc)
         if _STATE.count:
             hard_exit(code if isinstance(code, int) else 1)
+        ignore_stop_signals()
     sys.exit(code)

@@ -112,3 +112,39 @@ def test_interrupted_run_is_partial_and_reproducible(tmp_path: Path, sig: signal
     )
     fresh = {s.replication: s for s in read_run(again).summaries[BASE]}
     assert all(fresh[s.replication] == s for s in done)
+
+
+def test_a_signal_after_the_command_finished_cannot_kill_the_shutdown() -> None:
+    """Regression (fault trials): a Ctrl-C in the last moments of a complete run ended the process
+    killed by SIGINT (exit -2), because Python's shutdown puts the default SIGINT action back.
+    Once the command has returned, stop signals are ignored and its own exit status stands."""
+    from drillsim.stopping import STOP_SIGNALS, run_console
+
+    before = {s: signal.getsignal(s) for s in STOP_SIGNALS}
+    try:
+        with pytest.raises(SystemExit) as done:
+            run_console(lambda: lambda: None)
+        assert done.value.code == 0
+        assert all(signal.getsignal(s) == signal.SIG_IGN for s in STOP_SIGNALS)
+        signal.raise_signal(signal.SIGINT)  # ignored: no KeyboardInterrupt, no death
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)
+
+
+def test_a_finished_drillsim_process_exits_with_its_status_when_interrupted_at_the_end() -> None:
+    """The same through a real process: SIGINT sent to itself after the command's work is done."""
+    code = (
+        "import os, signal\n"
+        "from drillsim.stopping import run_console\n"
+        "def command():\n"
+        "    return lambda: None\n"
+        "import atexit\n"
+        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))  # during shutdown\n"
+        "run_console(command)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr
