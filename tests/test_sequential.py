@@ -116,11 +116,11 @@ def test_a_study_with_suggestions_records_how_long_each_was_tested() -> None:
     assert all(s.replications in (10, 20, 30, 40) for s in a.suggestions)
 
 
-@pytest.mark.slow  # 1,500 sequential tests of a change without effect
+@pytest.mark.slow  # 800 sequential tests of a change without effect
 def test_a_change_without_effect_is_rarely_called_significant_over_all_looks() -> None:
     rng = random.Random(20261201)
     false, naive = 0, 0
-    trials = 1500
+    trials = 800
     for k in range(trials):
         draws = {(name, i): rng.random() < 0.5 for name in ("base", "null") for i in range(200)}
 
@@ -132,7 +132,7 @@ def test_a_change_without_effect_is_rarely_called_significant_over_all_looks() -
         false += any(e.significant for e in t.effects["null"])
         naive += _naive_significant(draws)
         del k
-    assert false / trials <= 0.065  # 5% design, with room for sampling error (sd ~0.6%)
+    assert false / trials <= 0.07  # 5% design, with room for sampling error (sd ~0.8%)
     assert naive / trials > false / trials + 0.03  # plain 95% looks err clearly more often
 
 
