@@ -20,7 +20,7 @@ from drillsim.cli.options import (
     start_option,
     workers_option,
 )
-from drillsim.cli.output import adopt, echo, echo_data, language, open_scenario
+from drillsim.cli.output import adopt, echo, echo_data, language, open_scenario, spoken
 from drillsim.files import check_output, write_atomic
 from drillsim.i18n import Msg
 from drillsim.msel import (
@@ -99,7 +99,7 @@ def export(
     out = out or Path(f"{scenario_file.stem}-msel.{fmt}")
     to_stdout = str(out) == "-"
     if to_stdout and fmt == "xlsx":
-        raise click.BadParameter(Msg("cli.msel.xlsx_to_stdout").say(language()), param_hint="--out")
+        raise click.BadParameter(spoken(Msg("cli.msel.xlsx_to_stdout")), param_hint="--out")
     if not to_stdout:
         check_output(out, force=force, inputs=(scenario_file,))
     seed = scenario.scenario.seed if seed is None else seed
@@ -130,14 +130,12 @@ def _format(formats: tuple[str, ...] | None, output: Path | None) -> str:
     if formats is not None:
         check_formats(formats, SHEET_FORMATS, Msg("cli.msel.a_sheet"))
         if len(formats) > 1:
-            raise click.BadParameter(
-                Msg("cli.msel.one_format").say(language()), param_hint="--format"
-            )
+            raise click.BadParameter(spoken(Msg("cli.msel.one_format")), param_hint="--format")
     fmt = formats[0] if formats else None
     suffix = output.suffix.lower().lstrip(".") if output else ""
     if fmt is not None and suffix in ("csv", "xlsx") and suffix != fmt:
         raise click.BadParameter(
-            Msg("cli.msel.format_not_suffix", format=fmt, suffix=suffix).say(language()),
+            spoken(Msg("cli.msel.format_not_suffix", format=fmt, suffix=suffix)),
             param_hint="--format",
         )
     if fmt is None and output is not None and str(output) == "-":

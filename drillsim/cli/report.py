@@ -16,7 +16,7 @@ from drillsim.cli.options import (
     out_option,
     start_option,
 )
-from drillsim.cli.output import adopt, echo, language
+from drillsim.cli.output import adopt, echo, spoken
 from drillsim.errors import InputError, OutputExistsError
 from drillsim.files import check_folder
 from drillsim.i18n import Msg
@@ -73,7 +73,7 @@ def report(
     check_formats(formats, REPORT_FORMATS, Msg("cli.report.a_report"))
     if start is not None and observed is None:
         raise click.BadParameter(
-            Msg("cli.report.start_without_observed").say(language()), param_hint="--start"
+            spoken(Msg("cli.report.start_without_observed")), param_hint="--start"
         )
     hold_folder(results_dir)
     for path in write_report(
