@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import drillsim.runs.distributed as on_dask
 from drillsim.cli import cli
@@ -343,23 +343,7 @@ def test_a_run_with_a_failed_replication_exits_3_with_its_replay_and_keeps_the_r
 
     monkeypatch.setattr(batch, "run_replication", flaky)
     out = tmp_path / "run"
-    r = run_cli(
-        "run",
-        str(FIXTURE),
-        "-n",
-        "10",
-        "--seed",
-        "7",
-        "--workers",
-        "1",
-        "--out",
-        str(out),
-        "-q",
-        "--suggest",
-        "0",
-        "--format",
-        "md",
-    )
+    r = _failing_run(out, 10)
     assert r.exit_code == 3, r.output
     assert (
         "1 replication(s) failed, the first with ZeroDivisionError: engine bug; the results cover"
@@ -382,23 +366,7 @@ def test_a_run_whose_every_replication_failed_exits_3_with_the_replay_not_a_repo
 
     monkeypatch.setattr(batch, "run_replication", broken)
     out = tmp_path / "run"
-    r = run_cli(
-        "run",
-        str(FIXTURE),
-        "-n",
-        "4",
-        "--seed",
-        "7",
-        "--workers",
-        "1",
-        "--out",
-        str(out),
-        "-q",
-        "--suggest",
-        "0",
-        "--format",
-        "md",
-    )
+    r = _failing_run(out, 4)
     assert r.exit_code == 3, r.output
     assert "4 replication(s) failed" in r.stderr and "the other 0" in r.stderr
     assert f"replay: drillsim timeline {FIXTURE} --seed 7 --replication 0" in r.stderr
@@ -460,3 +428,9 @@ def test_a_lost_scheduler_is_a_simulation_error_naming_it(scenario, monkeypatch)
         on_dask.run_on_dask(
             "tcp://h:1", compiled, experiment.plan([BASE], 4, 2), 1, lambda job, rows: None
         )
+
+
+def _failing_run(out: Path, n: int) -> Result:
+    """``run`` of the fixture with seed 7, one worker, no suggestions and a Markdown report."""
+    quick = ["--seed", "7", "--workers", "1", "-q", "--suggest", "0", "--format", "md"]
+    return run_cli("run", str(FIXTURE), "-n", str(n), "--out", str(out), *quick)
