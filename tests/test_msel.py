@@ -385,13 +385,7 @@ def test_chinese_csv_with_semicolons_without_scenario(tmp_path: Path) -> None:
 
 
 def test_bad_rows_are_all_located(tmp_path: Path, drill: Path) -> None:
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "MSEL"
-    ws.append(["No", "Time", "Inject", "To", "Casualties red"])
-    ws.append([1, "2 giờ", "x", "Công an tỉnh", 1])
-    ws.append([2, "H+1", "y", "Sở Y tế", "ba"])
-    book.save(tmp_path / "bad.xlsx")
+    bad_rows_workbook(tmp_path / "bad.xlsx")
     out = tmp_path / "out.yaml"
     code, stdout, err = invoke(
         "msel", "import", tmp_path / "bad.xlsx", "--scenario", drill, "-o", out
