@@ -20,7 +20,6 @@ Mechanisms (see docs/mechanisms.md for the full statement):
 
 from __future__ import annotations
 
-import gc
 import itertools
 from collections.abc import Callable, Generator
 from typing import Any, cast
@@ -28,6 +27,7 @@ from typing import Any, cast
 import simpy
 
 from drillsim.scenario.durations import clock
+from drillsim.scenario.gcpause import gc_paused
 from drillsim.sim.compile import AgencyC, CompiledScenario, EdgeC, IncidentC, Sampler, TaskC
 from drillsim.sim.engine.events import FirstOf, casualty_key, timer, travel_key
 from drillsim.sim.engine.pools import Desk, HandOut, UnitPool
@@ -562,20 +562,16 @@ class DrillModel:
         ended: EndReason = "complete"
         # NOTE: SimPy events and processes form reference cycles; the cyclic collector finds
         # nothing to free mid-run and costs 10-20% of a replication. It is restored after.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
         peek, step = env.peek, env.step
-        try:
-            while (upcoming := peek()) != simpy.core.Infinity:
-                if upcoming > horizon:
-                    ended = "horizon"
-                    break
-                step()
-        except EventLimitReached:
-            ended = "event_limit"
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        with gc_paused():
+            try:
+                while (upcoming := peek()) != simpy.core.Infinity:
+                    if upcoming > horizon:
+                        ended = "horizon"
+                        break
+                    step()
+            except EventLimitReached:
+                ended = "event_limit"
         if ended == "complete" and any(inc.at > horizon for inc in self.c.incidents):
             ended = "horizon"  # an inject beyond the horizon never fired: the horizon cut the run
         end_time = horizon if ended == "horizon" else float(env.now)  # env.now starts as int 0
