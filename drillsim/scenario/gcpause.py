@@ -3,9 +3,9 @@
 Building tens of thousands of objects that all stay alive sets off full collections that walk
 every live object again, so a stage grows faster than its input once the process holds a large
 scenario (measured: validation grew 3.2x for twice the agencies; the coordination graph and its
-structure took twice their time at 10,000 agencies). The engine pauses it through this
-helper during a replication too. The structures built here hold no cycles worth collecting, and the collector runs
-again as soon as the block ends.
+structure took twice their time at 10,000 agencies). The engine pauses it through this helper
+during a replication too. The structures built here hold no cycles worth collecting, and the
+collector runs again as soon as the block ends.
 """
 
 from __future__ import annotations
